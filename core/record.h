@@ -1,0 +1,104 @@
+// The internal record model shared by every reader, the counting step and the
+// store.
+//
+// Readers (parsers/) turn one input record (a JSON line, an XML document...)
+// into a `Record`: who the persons are and where each of them is. The counting
+// step (pipeline/counting.h) turns a Record into a `CountedRecord`: the exact
+// fixed-point weight of every located point plus the unlocated remainder. The
+// store keeps CountedRecords (encoded by core/record_codec.h) so that every
+// aggregate can be rebuilt without re-reading the dumps.
+//
+// All types here are plain values; not synchronised.
+#ifndef STCLUSTER_CORE_RECORD_H_
+#define STCLUSTER_CORE_RECORD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/units.h"
+
+namespace stc {
+
+// Which metric a record counts towards. Values are stored on disk: never renumber.
+enum class Source : uint8_t {
+  kPct = 1,      // PCT international patent applications (inventors).
+  kArticle = 2,  // Scientific articles (authors).
+  kVc = 3,       // Venture-capital deals (funded company).
+};
+
+// "pct", "article", "vc".
+std::string_view SourceName(Source s);
+// Parses SourceName output; returns false for anything else.
+bool ParseSource(std::string_view name, Source* out);
+
+// Coordinates are kept as integer 1e-5 degrees (about 1.1 m): exact, compact,
+// and identical on every machine.
+inline constexpr int32_t kE5PerDegree = 100000;
+
+// One address of a person.
+struct Location {
+  bool has_coords = false;
+  int32_t lat_e5 = 0;  // Valid only when has_coords; in [-90e5, 90e5].
+  int32_t lon_e5 = 0;  // Valid only when has_coords; in [-180e5, 180e5].
+  std::string country;  // ISO 3166-1 alpha-2 when known ("JP"), else "".
+  std::string city;
+  std::string address;  // Free text as given.
+};
+
+// An inventor, author or funded company.
+struct Person {
+  std::string name;
+  std::vector<Location> locations;  // May be empty: the person is unlocated.
+};
+
+// One input record as a reader produced it, before counting.
+struct Record {
+  Source source = Source::kPct;
+  std::string key;         // Stable dedup key, normalised (see docs/formats.md).
+  int32_t year = 0;        // Year the edition windows use (publication/cover year).
+  int32_t version = 0;     // yyyymmdd; the newer version of a key wins.
+  std::string doc_type;    // "article", "A1"... informational.
+  std::string field;       // Aggregation field: IPC section ("H") or subject area ("17").
+  std::vector<std::string> codes;  // Raw IPC codes or subject codes, as given.
+  std::vector<std::string> orgs;   // Applicants or affiliation organisations.
+  std::vector<Person> persons;     // Listed persons, input order.
+  // Declared number of persons when the list is truncated (Scopus author-count
+  // @total); 0 or <= persons.size() means "the list is complete".
+  uint32_t declared_persons = 0;
+
+  void Clear();  // Resets every field, keeping allocated capacity.
+};
+
+// A located point of a counted record, with its exact weight.
+struct WeightedPoint {
+  int32_t lat_e5 = 0;
+  int32_t lon_e5 = 0;
+  char country[2] = {0, 0};  // ISO-2 or {0,0} when unknown.
+  Units units = 0;
+
+  friend bool operator==(const WeightedPoint&, const WeightedPoint&) = default;
+};
+
+// A record after fractional counting: what the store keeps.
+// Invariant: sum(points[i].units) + unlocated == kUnit.
+struct CountedRecord {
+  Source source = Source::kPct;
+  std::string key;
+  int32_t year = 0;
+  int32_t version = 0;
+  std::string field;
+  std::vector<std::string> codes;
+  std::vector<std::string> orgs;
+  std::vector<WeightedPoint> points;  // Sorted by (lat, lon, country), merged.
+  Units unlocated = 0;
+  uint32_t persons = 0;  // Persons the unit was divided by (after dedup, incl. missing).
+  bool truncated = false;  // The person list was shorter than declared.
+
+  friend bool operator==(const CountedRecord&, const CountedRecord&) = default;
+};
+
+}  // namespace stc
+
+#endif  // STCLUSTER_CORE_RECORD_H_

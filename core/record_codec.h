@@ -1,0 +1,46 @@
+// Binary encoding of CountedRecord, the value stored per record in the store
+// (see stores/README.md for the layout around it).
+//
+// Layout (all integers are LEB128 varints, signed ones zigzag-encoded):
+//   u8  format version (=1)
+//   varint year, varint version (yyyymmdd), varint persons, u8 flags (bit0 truncated)
+//   str field; varint n_codes, str*; varint n_orgs, str*
+//   varint unlocated
+//   varint n_points, then per point: zigzag lat delta, zigzag lon delta
+//     (against the previous point), 2 bytes country, varint units
+// where str = varint length + bytes. The source and key are not in the value:
+// they form the store key.
+//
+// Encode is deterministic: equal CountedRecords give equal bytes, so a hash
+// of the bytes is a content fingerprint.
+#ifndef STCLUSTER_CORE_RECORD_CODEC_H_
+#define STCLUSTER_CORE_RECORD_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/record.h"
+#include "core/status.h"
+
+namespace stc {
+
+// Appends the encoding of `r` (without source and key) to `*out`.
+void EncodeCountedRecord(const CountedRecord& r, std::string* out);
+
+// Decodes `data` into `*out`, keeping out->source and out->key untouched.
+// Returns Corruption when the bytes are truncated or malformed.
+Status DecodeCountedRecord(std::string_view data, CountedRecord* out);
+
+// Content fingerprint of an encoded record.
+uint64_t FingerprintEncoded(std::string_view encoded);
+
+// Varint helpers, shared with the store's key and value codecs.
+void PutVarint64(std::string* out, uint64_t v);
+bool GetVarint64(std::string_view* in, uint64_t* v);
+inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+}  // namespace stc
+
+#endif  // STCLUSTER_CORE_RECORD_CODEC_H_

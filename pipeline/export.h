@@ -1,0 +1,45 @@
+// Export of the aggregates for the ranking step and for users.
+//
+// CSV (header included), one row per aggregate cell, then one row per
+// (source, year) for the world total and one for the unlocated units:
+//
+//   kind,source,year,lat,lon,country,field,units
+//   cell,pct,2021,35.68,139.77,JP,H,12.5
+//   world,pct,2021,,,,,1234
+//   unlocated,pct,2021,,,,,12.25
+//
+// `lat`/`lon` are the cell centre (FormatE5), `units` exact decimals
+// (FormatUnits), cell rows in store key order (source, year, lat index, lon
+// index, country, field), zero cells omitted; world/unlocated rows in
+// (source, year) order, each world row followed by its unlocated row.
+// JSON holds the same rows: {"grid_deg": "0.01", "cells": [{"source":...,
+// "year":..., "lat":"35.68", "lon":"139.77", "country":"JP", "field":"H",
+// "units":"12.5"}...], "totals": [{"source":..., "year":..., "records": N,
+// "world":"1234", "unlocated":"12.25"}...]}. Units are strings so that no
+// JSON reader rounds them.
+#ifndef STCLUSTER_PIPELINE_EXPORT_H_
+#define STCLUSTER_PIPELINE_EXPORT_H_
+
+#include <optional>
+#include <ostream>
+
+#include "core/record.h"
+#include "core/status.h"
+#include "stores/store.h"
+
+namespace stc {
+
+struct ExportOptions {
+  enum class Format { kCsv, kJson };
+  Format format = Format::kCsv;
+  std::optional<Source> source;  // Only this source; all when empty.
+  int32_t year_from = 0;         // Inclusive year range.
+  int32_t year_to = 9999;
+};
+
+// Writes the aggregates of `store` to `out`. IoError when `out` fails.
+Status ExportAggregates(const Store& store, const ExportOptions& options, std::ostream& out);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_EXPORT_H_

@@ -1,0 +1,88 @@
+// Ingestion: files -> decompress -> chunk -> parse (parallel) -> count
+// (parallel) -> dedup + atomic write (serial) into a Store.
+//
+// The stages run as one oneTBB parallel_pipeline with a bounded number of
+// chunks in flight, so memory stays bounded whatever the input size.
+// Results are identical whatever the thread count or the order of the files
+// (see docs/formats.md, "Versions", and docs/counting.md).
+//
+// Thread-safety: Ingest() may not run concurrently on one Store.
+#ifndef STCLUSTER_PIPELINE_INGEST_H_
+#define STCLUSTER_PIPELINE_INGEST_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/units.h"
+#include "io/line_chunker.h"
+#include "stores/store.h"
+
+namespace stc {
+
+struct IngestOptions {
+  int threads = 0;              // 0 = all cores.
+  std::string format = "auto";  // A reader name (parsers/registry.h) or "auto".
+  LineChunkerOptions chunker;
+  // Rejects log (JSON Lines, appended). Empty = "<store dir>/rejects.jsonl".
+  std::string rejects_path;
+  // Called from the serial stage after each chunk (progress displays); may be empty.
+  std::function<void(uint64_t compressed_done, uint64_t records_done)> progress;
+};
+
+struct FileSummary {
+  std::string path;
+  std::string format;       // Reader used.
+  std::string compression;  // "zstd", "gzip", "none".
+  uint64_t compressed_bytes = 0;
+  uint64_t bytes = 0;       // Decompressed bytes read.
+  uint64_t records = 0;     // Records read from this file.
+  std::string error;        // File-level failure (reason: message), empty if none.
+};
+
+struct IngestStats {
+  std::vector<FileSummary> files;
+  uint64_t files_failed = 0;    // Files with a file-level error (bad compression...).
+  uint64_t compressed_bytes = 0;
+  uint64_t bytes = 0;
+  // Every record read is exactly one of new, updated, unchanged, skipped, rejected.
+  uint64_t records_read = 0;
+  uint64_t records_new = 0;
+  uint64_t records_updated = 0;
+  uint64_t records_unchanged = 0;  // Identical copies and older versions.
+  uint64_t records_older_ignored = 0;  // Of which: older versions than the stored one.
+  uint64_t records_skipped = 0;    // Out of scope for the metrics (counted, not stored).
+  uint64_t records_rejected = 0;
+  std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
+  std::map<std::string, uint64_t> skipped_by_reason;
+  // Units of the records that were written (new or updated) in this run.
+  Units units_written = 0;
+  Units units_unlocated = 0;
+  double seconds = 0;
+
+  // True when anything (a record or a file) was rejected.
+  bool AnyRejected() const { return records_rejected > 0 || files_failed > 0; }
+  // Human-readable multi-line summary (for stderr).
+  std::string ToText() const;
+  // The same as one JSON object.
+  std::string ToJson() const;
+};
+
+// Ingests `inputs` (files, or folders walked recursively in sorted order)
+// into `store`. Bad records and bad files are counted and logged, not
+// errors. Returns an error only when the store fails (IoError, Corruption) or
+// an input path does not exist or cannot be read (NotFound/IoError, before
+// anything is written), or the options are invalid.
+Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
+                           const IngestOptions& options);
+
+// Expands files and folders into the sorted list of files to read. Hidden
+// files (starting with '.') are skipped. NotFound when an input is missing.
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_INGEST_H_

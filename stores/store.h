@@ -1,0 +1,146 @@
+// The stcluster store: an embedded RocksDB database holding every counted
+// record (for dedup and rebuilds) and the aggregates derived from them.
+//
+// Layout (column families, key and value encodings) is documented in
+// stores/README.md. Aggregates are int64 unit sums updated through an
+// associative merge operator (stores/merge_operator.h), so adding a record's
+// contributions is a blind write and removing a replaced version is a merge of
+// the negated contributions.
+//
+// Thread-safety: a Store may be shared by threads; Apply() calls are atomic
+// (one RocksDB WriteBatch each) and may come from any thread, but the pipeline
+// keeps lookups-then-writes of one key in a single serial stage so that
+// decisions are never made on stale reads.
+#ifndef STCLUSTER_STORES_STORE_H_
+#define STCLUSTER_STORES_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/grid.h"
+#include "core/record.h"
+#include "core/status.h"
+#include "core/units.h"
+
+namespace stc {
+
+struct StoreOptions {
+  // Create the store when `dir` does not hold one.
+  bool create_if_missing = false;
+  // Open without writing (export, stats, rank); works while a writer runs.
+  bool read_only = false;
+  // Grid step for a new store, 1e-5 degrees (1000 = 0.01 degree). Ignored
+  // when opening an existing store: the step is fixed at creation and read
+  // from the store's metadata.
+  int32_t grid_step_e5 = 1000;
+  // fsync the WAL on every Apply (slower; survives power loss, not only
+  // process crashes).
+  bool sync_writes = false;
+};
+
+// Identity of an aggregate cell.
+struct AggregateKey {
+  Source source = Source::kPct;
+  int32_t year = 0;          // 0..65535
+  Cell cell;
+  char country[2] = {0, 0};  // ISO-2 or {0,0}.
+  std::string field;         // At most 255 bytes.
+
+  friend bool operator==(const AggregateKey&, const AggregateKey&) = default;
+};
+
+// Per (source, year) totals.
+struct YearTotals {
+  Source source = Source::kPct;
+  int32_t year = 0;
+  Units world = 0;      // Units of every record (kUnit per record).
+  Units unlocated = 0;  // The part of `world` without a location.
+  int64_t records = 0;  // Number of records.
+};
+
+// Writes collected for one atomic Apply.
+class StoreBatch {
+ public:
+  void PutRecord(Source source, std::string_view key, std::string_view encoded_value);
+  void DeleteRecord(Source source, std::string_view key);
+  // Adds `delta` (may be negative) to an aggregate cell.
+  void AddAggregate(const AggregateKey& key, Units delta);
+  // Adds to the (source, year) totals.
+  void AddTotals(Source source, int32_t year, Units world, Units unlocated, int64_t records);
+  bool empty() const;
+  void Clear();
+
+ private:
+  friend class Store;
+  struct RecordOp {
+    Source source;
+    std::string key;
+    bool is_delete;
+    std::string value;
+  };
+  std::vector<RecordOp> records_;
+  std::vector<std::pair<AggregateKey, Units>> aggregates_;
+  struct TotalsOp {
+    Source source;
+    int32_t year;
+    Units world, unlocated;
+    int64_t records;
+  };
+  std::vector<TotalsOp> totals_;
+};
+
+class Store {
+ public:
+  // Opens or creates the store in `dir`. Errors: NotFound (no store and
+  // !create_if_missing), Busy (another writer holds it; message names it),
+  // Corruption, IoError, InvalidArgument (bad grid step).
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const StoreOptions& options);
+  ~Store();
+
+  const Grid& grid() const { return grid_; }
+  const std::string& dir() const { return dir_; }
+
+  // Looks up the encoded values of `keys` (all of one `source`).
+  // (*values)[i] is empty std::nullopt when keys[i] is not stored.
+  Status GetRecords(Source source, const std::vector<std::string_view>& keys,
+                    std::vector<std::optional<std::string>>* values) const;
+
+  // Applies every write of `batch` atomically. Fails with IoError (e.g. disk
+  // full) without applying anything.
+  Status Apply(const StoreBatch& batch);
+
+  // Visits stored records in key order (source, key). Stops and returns the
+  // callback's error if it returns non-OK.
+  Status ForEachRecord(
+      const std::function<Status(Source, std::string_view key, std::string_view value)>& fn) const;
+
+  // Visits non-zero aggregates in key order (source, year, cell, country, field).
+  Status ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const;
+
+  // All (source, year) totals with at least one record, in (source, year) order.
+  Result<std::vector<YearTotals>> GetTotals() const;
+
+  // Small string settings kept in the store (grid step, format version,
+  // later: cluster map versions, file registry).
+  Result<std::optional<std::string>> GetMeta(std::string_view name) const;
+  Status PutMeta(std::string_view name, std::string_view value);
+
+  // Forces memtables to disk and compacts (used by tests and after bulk loads).
+  Status Compact();
+
+ private:
+  Store() : grid_(1000) {}
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Grid grid_;
+  std::string dir_;
+};
+
+}  // namespace stc
+
+#endif  // STCLUSTER_STORES_STORE_H_

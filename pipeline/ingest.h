@@ -58,6 +58,7 @@ struct IngestStats {
   uint64_t records_rejected = 0;
   std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
   std::map<std::string, uint64_t> skipped_by_reason;
+  std::map<std::string, uint64_t> warnings;  // Non-fatal remarks by kind.
   // Units of the records that were written (new or updated) in this run.
   Units units_written = 0;
   Units units_unlocated = 0;

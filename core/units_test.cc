@@ -1,0 +1,64 @@
+#include "core/units.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace stc {
+namespace {
+
+TEST(Units, ShareOfSumsExactlyToTotal) {
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 2000; ++trial) {
+    uint32_t n = 1 + rng() % 5000;
+    Units total = static_cast<Units>(rng() % (kUnit + 1));
+    Units sum = 0;
+    Units min = total, max = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      Units s = ShareOf(total, n, i);
+      sum += s;
+      min = std::min(min, s);
+      max = std::max(max, s);
+    }
+    ASSERT_EQ(sum, total) << "n=" << n;
+    ASSERT_LE(max - min, 1) << "shares must be equal up to one unit";
+  }
+}
+
+TEST(Units, ShareOfGivesRemainderToFirstParties) {
+  // 10^9 / 3 = 333333333 rem 1: the first party gets the extra unit.
+  EXPECT_EQ(ShareOf(kUnit, 3, 0), 333333334);
+  EXPECT_EQ(ShareOf(kUnit, 3, 1), 333333333);
+  EXPECT_EQ(ShareOf(kUnit, 3, 2), 333333333);
+  EXPECT_EQ(ShareOf(10, 4, 0), 3);
+  EXPECT_EQ(ShareOf(10, 4, 1), 3);
+  EXPECT_EQ(ShareOf(10, 4, 2), 2);
+}
+
+TEST(Units, FormatUnitsIsExactDecimal) {
+  EXPECT_EQ(FormatUnits(0), "0");
+  EXPECT_EQ(FormatUnits(kUnit), "1");
+  EXPECT_EQ(FormatUnits(1500000000), "1.5");
+  EXPECT_EQ(FormatUnits(333333334), "0.333333334");
+  EXPECT_EQ(FormatUnits(1), "0.000000001");
+  EXPECT_EQ(FormatUnits(-2), "-0.000000002");
+  EXPECT_EQ(FormatUnits(-12 * kUnit - 250000000), "-12.25");
+}
+
+TEST(Units, ParseUnitsRoundTrips) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 10000; ++i) {
+    Units u = static_cast<Units>(rng() % 4000000000000000000ULL) - 2000000000000000000LL;
+    Units back = 0;
+    ASSERT_TRUE(ParseUnits(FormatUnits(u), &back)) << FormatUnits(u);
+    ASSERT_EQ(back, u);
+  }
+  Units v;
+  EXPECT_FALSE(ParseUnits("", &v));
+  EXPECT_FALSE(ParseUnits("1.", &v));
+  EXPECT_FALSE(ParseUnits("1.0000000001", &v));
+  EXPECT_FALSE(ParseUnits("x", &v));
+}
+
+}  // namespace
+}  // namespace stc

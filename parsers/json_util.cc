@@ -1,0 +1,117 @@
+#include "parsers/json_util.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace stc {
+namespace {
+
+bool Digits(std::string_view s, size_t pos, size_t n, int32_t* out) {
+  if (pos + n > s.size()) return false;
+  int32_t v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+std::string_view TrimAscii(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool ParseDate(std::string_view text, int32_t* year, int32_t* yyyymmdd) {
+  std::string_view s = TrimAscii(text);
+  int32_t y = 0, m = 0, d = 0;
+  if (!Digits(s, 0, 4, &y)) return false;
+  if (s.size() == 4) {
+    // Year only.
+  } else if (s.size() == 8) {
+    if (!Digits(s, 4, 2, &m) || !Digits(s, 6, 2, &d)) return false;
+  } else if (s.size() == 7 && s[4] == '-') {
+    if (!Digits(s, 5, 2, &m)) return false;
+  } else if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
+    if (!Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d)) return false;
+  } else {
+    return false;
+  }
+  if (y < 1900 || y > 2100 || m > 12 || d > 31) return false;
+  if (s.size() >= 7 && m == 0) return false;
+  if (s.size() == 8 || s.size() == 10) {
+    if (d == 0) return false;
+  }
+  *year = y;
+  *yyyymmdd = y * 10000 + m * 100 + d;
+  return true;
+}
+
+bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out) {
+  out->clear();
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type)) return false;
+  if (type == simdjson::ondemand::json_type::null) return true;
+  if (type != simdjson::ondemand::json_type::string) return false;
+  std::string_view sv;
+  if (value.get_string().get(sv)) return false;
+  out->assign(sv);
+  return true;
+}
+
+CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type)) return CoordStatus::kBad;
+  switch (type) {
+    case simdjson::ondemand::json_type::null:
+      return CoordStatus::kAbsent;
+    case simdjson::ondemand::json_type::number: {
+      double d;
+      if (value.get_double().get(d)) return CoordStatus::kBad;  // 1e999 fails here.
+      if (!std::isfinite(d)) return CoordStatus::kBad;
+      *out = d;
+      return CoordStatus::kOk;
+    }
+    case simdjson::ondemand::json_type::string: {
+      std::string_view sv;
+      if (value.get_string().get(sv)) return CoordStatus::kBad;
+      std::string tmp(TrimAscii(sv));
+      if (tmp.empty()) return CoordStatus::kAbsent;
+      char* end = nullptr;
+      double d = std::strtod(tmp.c_str(), &end);
+      if (end != tmp.c_str() + tmp.size() || !std::isfinite(d)) return CoordStatus::kBad;
+      *out = d;
+      return CoordStatus::kOk;
+    }
+    default:
+      return CoordStatus::kBad;
+  }
+}
+
+bool ToE5(double lat, double lon, int32_t* lat_e5, int32_t* lon_e5) {
+  if (!(lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0)) return false;
+  *lat_e5 = static_cast<int32_t>(std::llround(lat * 1e5));
+  *lon_e5 = static_cast<int32_t>(std::llround(lon * 1e5));
+  return true;
+}
+
+std::string NormaliseCountry2(std::string_view s) {
+  s = TrimAscii(s);
+  if (s.size() != 2) return "";
+  std::string out;
+  for (char c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') return "";
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace stc

@@ -1,0 +1,49 @@
+// Small helpers shared by the JSON readers (simdjson 3.0 On-Demand API).
+// Stateless functions; thread-safe.
+#ifndef STCLUSTER_PARSERS_JSON_UTIL_H_
+#define STCLUSTER_PARSERS_JSON_UTIL_H_
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace stc {
+
+// Parses "YYYY-MM-DD", "YYYYMMDD", "YYYY-MM" or "YYYY" (surrounding spaces
+// allowed). Sets *year and *yyyymmdd (missing month/day count as 00). Returns
+// false for anything else or a year outside 1900..2100, month > 12, day > 31.
+bool ParseDate(std::string_view text, int32_t* year, int32_t* yyyymmdd);
+
+// Reads a JSON string (or null -> "") into *out. Returns false for other types
+// or malformed strings.
+bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out);
+
+// Outcome of reading one coordinate.
+enum class CoordStatus { kAbsent, kOk, kBad };
+
+// Reads a coordinate given as a JSON number or a numeric string; null ->
+// kAbsent; NaN, infinities, non-numeric -> kBad. Range is checked by the caller.
+CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out);
+
+// Converts a checked pair of degrees into 1e-5 degrees. Returns false when
+// out of range (|lat| > 90, |lon| > 180).
+bool ToE5(double lat, double lon, int32_t* lat_e5, int32_t* lon_e5);
+
+// Trims ASCII whitespace on both sides.
+std::string_view TrimAscii(std::string_view s);
+
+// Upper-cases an ISO country code if it is exactly two ASCII letters; returns
+// "" otherwise.
+std::string NormaliseCountry2(std::string_view s);
+
+// A simdjson view of `data` that is safe to parse when at least
+// SIMDJSON_PADDING readable bytes follow it (chunk buffers guarantee this).
+inline simdjson::padded_string_view PaddedView(std::string_view data, size_t readable_after) {
+  return simdjson::padded_string_view(data.data(), data.size(), data.size() + readable_after);
+}
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PARSERS_JSON_UTIL_H_

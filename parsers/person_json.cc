@@ -1,0 +1,161 @@
+#include "parsers/person_json.h"
+
+#include <algorithm>
+
+#include "parsers/json_util.h"
+
+namespace stc {
+namespace {
+
+using simdjson::ondemand::json_type;
+
+bool IsNull(simdjson::ondemand::value& v) {
+  json_type t;
+  return !v.type().get(t) && t == json_type::null;
+}
+
+JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc, std::vector<std::string>* orgs,
+                       std::string* detail) {
+  simdjson::ondemand::object obj;
+  if (value.get_object().get(obj)) {
+    *detail = "an address is not an object";
+    return JsonIssue::kBadField;
+  }
+  double lat = 0, lon = 0;
+  CoordStatus lat_st = CoordStatus::kAbsent, lon_st = CoordStatus::kAbsent;
+  std::string tmp;
+  for (auto field : obj) {
+    std::string_view key;
+    simdjson::ondemand::value v;
+    if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
+    if (key == "text" || key == "address") {
+      if (!ReadStringOrNull(v, &loc->address)) return JsonIssue::kBadField;
+    } else if (key == "city") {
+      if (!ReadStringOrNull(v, &loc->city)) return JsonIssue::kBadField;
+    } else if (key == "country") {
+      if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
+      loc->country = NormaliseCountry2(tmp);
+    } else if (key == "name") {
+      if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
+      if (!tmp.empty() && std::find(orgs->begin(), orgs->end(), tmp) == orgs->end()) {
+        orgs->push_back(tmp);
+      }
+    } else if (key == "lat") {
+      lat_st = ReadCoordinate(v, &lat);
+    } else if (key == "lon") {
+      lon_st = ReadCoordinate(v, &lon);
+    }
+  }
+  if (lat_st == CoordStatus::kBad || lon_st == CoordStatus::kBad) {
+    *detail = "lat/lon is not a finite number";
+    return JsonIssue::kBadCoordinates;
+  }
+  if (lat_st != lon_st) {
+    *detail = "only one of lat/lon given";
+    return JsonIssue::kBadCoordinates;
+  }
+  if (lat_st == CoordStatus::kOk) {
+    if (!ToE5(lat, lon, &loc->lat_e5, &loc->lon_e5)) {
+      *detail = "lat/lon out of range";
+      return JsonIssue::kBadCoordinates;
+    }
+    loc->has_coords = true;
+  }
+  return JsonIssue::kNone;
+}
+
+}  // namespace
+
+std::string_view JsonIssueReason(JsonIssue issue) {
+  switch (issue) {
+    case JsonIssue::kNone: return "";
+    case JsonIssue::kMalformed: return "malformed_json";
+    case JsonIssue::kBadCoordinates: return "bad_coordinates";
+    case JsonIssue::kBadField: return "bad_field";
+  }
+  return "malformed_json";
+}
+
+JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key,
+                      std::vector<Person>* persons, std::vector<std::string>* orgs,
+                      std::string* detail) {
+  if (IsNull(value)) return JsonIssue::kNone;
+  simdjson::ondemand::array arr;
+  if (value.get_array().get(arr)) {
+    *detail = "the person list is not an array";
+    return JsonIssue::kBadField;
+  }
+  for (auto element : arr) {
+    simdjson::ondemand::object obj;
+    if (element.get_object().get(obj)) {
+      *detail = "a person is not an object";
+      return JsonIssue::kBadField;
+    }
+    Person& person = persons->emplace_back();
+    for (auto field : obj) {
+      std::string_view key;
+      simdjson::ondemand::value v;
+      if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
+      if (key == "name") {
+        if (!ReadStringOrNull(v, &person.name)) return JsonIssue::kBadField;
+      } else if (key == list_key) {
+        if (IsNull(v)) continue;
+        simdjson::ondemand::array locs;
+        if (v.get_array().get(locs)) {
+          *detail = "an address list is not an array";
+          return JsonIssue::kBadField;
+        }
+        for (auto l : locs) {
+          simdjson::ondemand::value lv;
+          if (l.get(lv)) return JsonIssue::kMalformed;
+          JsonIssue issue = ReadLocation(lv, &person.locations.emplace_back(), orgs, detail);
+          if (issue != JsonIssue::kNone) return issue;
+        }
+      }
+    }
+  }
+  return JsonIssue::kNone;
+}
+
+JsonIssue ReadStringArray(simdjson::ondemand::value value, std::vector<std::string>* out) {
+  if (IsNull(value)) return JsonIssue::kNone;
+  simdjson::ondemand::array arr;
+  if (value.get_array().get(arr)) return JsonIssue::kBadField;
+  std::string tmp;
+  for (auto element : arr) {
+    simdjson::ondemand::value v;
+    if (element.get(v)) return JsonIssue::kMalformed;
+    if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
+    if (!tmp.empty()) out->push_back(tmp);
+  }
+  return JsonIssue::kNone;
+}
+
+JsonIssue ReadNamedObjects(simdjson::ondemand::value value, std::vector<std::string>* out) {
+  if (IsNull(value)) return JsonIssue::kNone;
+  simdjson::ondemand::array arr;
+  if (value.get_array().get(arr)) return JsonIssue::kBadField;
+  std::string tmp;
+  for (auto element : arr) {
+    simdjson::ondemand::object obj;
+    if (element.get_object().get(obj)) return JsonIssue::kBadField;
+    for (auto field : obj) {
+      std::string_view key;
+      simdjson::ondemand::value v;
+      if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
+      if (key == "name") {
+        if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
+        if (!tmp.empty()) out->push_back(tmp);
+      }
+    }
+  }
+  return JsonIssue::kNone;
+}
+
+bool AtDocumentEnd(simdjson::ondemand::document& doc) {
+  const char* loc = nullptr;
+  // current_location() fails with OUT_OF_BOUNDS once the whole input is consumed.
+  return doc.current_location().get(loc) != simdjson::SUCCESS;
+}
+
+}  // namespace stc

@@ -1,0 +1,119 @@
+#include "pipeline/counting.h"
+
+#include <algorithm>
+
+namespace stc {
+namespace {
+
+bool SameLocation(const Location& a, const Location& b) {
+  if (a.has_coords != b.has_coords) return false;
+  if (a.has_coords) return a.lat_e5 == b.lat_e5 && a.lon_e5 == b.lon_e5;
+  return a.city == b.city && a.country == b.country && a.address == b.address;
+}
+
+bool SamePerson(const Person& a, const Person& b) {
+  if (a.name != b.name || a.locations.size() != b.locations.size()) return false;
+  for (size_t i = 0; i < a.locations.size(); ++i) {
+    const Location& x = a.locations[i];
+    const Location& y = b.locations[i];
+    if (!SameLocation(x, y) || x.country != y.country || x.city != y.city || x.address != y.address) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void CountRecord(const Record& record, CountedRecord* out) {
+  out->source = record.source;
+  out->key = record.key;
+  out->year = record.year;
+  out->version = record.version;
+  out->field = record.field;
+  out->codes = record.codes;
+  out->orgs = record.orgs;
+  out->points.clear();
+  out->unlocated = 0;
+
+  // Distinct persons, in input order (quadratic, but person lists are short;
+  // records with thousands of authors are rare and still fast enough).
+  std::vector<const Person*> persons;
+  persons.reserve(record.persons.size());
+  for (const Person& p : record.persons) {
+    bool dup = false;
+    for (const Person* q : persons) {
+      if (SamePerson(p, *q)) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) persons.push_back(&p);
+  }
+  uint32_t listed = static_cast<uint32_t>(persons.size());
+  uint32_t divisor = std::max(listed, record.declared_persons);
+  out->persons = divisor;
+  out->truncated = divisor > listed;
+
+  std::vector<const Location*> locs;
+  for (uint32_t i = 0; i < divisor; ++i) {
+    Units share = ShareOf(kUnit, divisor, i);
+    if (i >= listed) {
+      out->unlocated += share;
+      continue;
+    }
+    locs.clear();
+    for (const Location& l : persons[i]->locations) {
+      bool dup = false;
+      for (const Location* m : locs) {
+        if (SameLocation(l, *m)) {
+          dup = true;
+          break;
+        }
+      }
+      if (!dup) locs.push_back(&l);
+    }
+    if (locs.empty()) {
+      out->unlocated += share;
+      continue;
+    }
+    uint32_t k = static_cast<uint32_t>(locs.size());
+    for (uint32_t j = 0; j < k; ++j) {
+      Units part = ShareOf(share, k, j);
+      const Location& l = *locs[j];
+      if (!l.has_coords) {
+        out->unlocated += part;
+        continue;
+      }
+      WeightedPoint wp;
+      wp.lat_e5 = l.lat_e5;
+      wp.lon_e5 = l.lon_e5;
+      if (l.country.size() == 2) {
+        wp.country[0] = l.country[0];
+        wp.country[1] = l.country[1];
+      }
+      wp.units = part;
+      out->points.push_back(wp);
+    }
+  }
+
+  // Sort and merge equal points.
+  auto less = [](const WeightedPoint& a, const WeightedPoint& b) {
+    if (a.lat_e5 != b.lat_e5) return a.lat_e5 < b.lat_e5;
+    if (a.lon_e5 != b.lon_e5) return a.lon_e5 < b.lon_e5;
+    if (a.country[0] != b.country[0]) return a.country[0] < b.country[0];
+    return a.country[1] < b.country[1];
+  };
+  std::sort(out->points.begin(), out->points.end(), less);
+  size_t w = 0;
+  for (size_t r = 0; r < out->points.size(); ++r) {
+    if (w > 0 && !less(out->points[w - 1], out->points[r])) {
+      out->points[w - 1].units += out->points[r].units;
+    } else {
+      out->points[w++] = out->points[r];
+    }
+  }
+  out->points.resize(w);
+}
+
+}  // namespace stc

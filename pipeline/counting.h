@@ -1,0 +1,19 @@
+// Fractional counting: a Record becomes a CountedRecord whose located points
+// and unlocated remainder sum to exactly one unit (docs/counting.md).
+//
+// Pure function of the record: the same record always gives the same result,
+// whatever thread or order. Thread-safe (no shared state).
+#ifndef STCLUSTER_PIPELINE_COUNTING_H_
+#define STCLUSTER_PIPELINE_COUNTING_H_
+
+#include "core/record.h"
+
+namespace stc {
+
+// Fills `*out` from `record` (overwriting it, reusing its capacity).
+// Precondition: record.persons is not empty.
+void CountRecord(const Record& record, CountedRecord* out);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_COUNTING_H_

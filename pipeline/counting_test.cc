@@ -1,0 +1,127 @@
+#include "pipeline/counting.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace stc {
+namespace {
+
+Location At(int32_t lat, int32_t lon, const char* cc = "JP") {
+  Location l;
+  l.has_coords = true;
+  l.lat_e5 = lat;
+  l.lon_e5 = lon;
+  l.country = cc;
+  return l;
+}
+
+Location Text(const char* city) {
+  Location l;
+  l.city = city;
+  return l;
+}
+
+Units Total(const CountedRecord& c) {
+  Units s = c.unlocated;
+  for (const auto& p : c.points) s += p.units;
+  return s;
+}
+
+TEST(Counting, ThreePersonsOneUnlocated) {
+  Record r;
+  r.key = "k";
+  r.persons = {{"a", {At(100, 200)}}, {"b", {At(300, 400)}}, {"c", {}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.points[0].lat_e5, 100);
+  EXPECT_EQ(c.points[0].units, 333333334);  // First person takes the remainder unit.
+  EXPECT_EQ(c.points[1].units, 333333333);
+  EXPECT_EQ(c.unlocated, 333333333);
+  EXPECT_EQ(c.persons, 3u);
+  EXPECT_FALSE(c.truncated);
+}
+
+TEST(Counting, PersonWithTwoAddressesSplitsHisShare) {
+  Record r;
+  r.persons = {{"a", {At(100, 200), Text("Osaka")}}, {"b", {At(100, 200)}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  // a: 0.5 -> 0.25 located at (100,200) + 0.25 unlocated; b: 0.5 at (100,200).
+  ASSERT_EQ(c.points.size(), 1u);
+  EXPECT_EQ(c.points[0].units, 750000000);
+  EXPECT_EQ(c.unlocated, 250000000);
+}
+
+TEST(Counting, RepeatedAddressOfOnePersonCountsOnce) {
+  Record r;
+  r.persons = {{"a", {At(100, 200), At(100, 200), At(500, 600)}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.points[0].units, 500000000);
+  EXPECT_EQ(c.points[1].units, 500000000);
+}
+
+TEST(Counting, DuplicatePersonsCountOnce) {
+  Record r;
+  r.persons = {{"a", {At(1, 1)}}, {"a", {At(1, 1)}}, {"b", {At(2, 2)}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  EXPECT_EQ(c.persons, 2u);
+  ASSERT_EQ(c.points.size(), 2u);
+  EXPECT_EQ(c.points[0].units, 500000000);
+}
+
+TEST(Counting, TruncatedListLeavesMissingSharesUnlocated) {
+  Record r;
+  r.declared_persons = 4;
+  r.persons = {{"a", {At(1, 1)}}, {"b", {At(2, 2)}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  EXPECT_TRUE(c.truncated);
+  EXPECT_EQ(c.persons, 4u);
+  EXPECT_EQ(c.points[0].units, 250000000);
+  EXPECT_EQ(c.points[1].units, 250000000);
+  EXPECT_EQ(c.unlocated, 500000000);
+}
+
+TEST(Counting, DeclaredSmallerThanListedIsIgnored) {
+  Record r;
+  r.declared_persons = 1;
+  r.persons = {{"a", {At(1, 1)}}, {"b", {At(2, 2)}}};
+  CountedRecord c;
+  CountRecord(r, &c);
+  EXPECT_EQ(c.persons, 2u);
+  EXPECT_EQ(c.unlocated, 0);
+}
+
+TEST(Counting, EveryRecordSumsToExactlyOneUnit) {
+  std::mt19937 rng(42);
+  for (int trial = 0; trial < 3000; ++trial) {
+    Record r;
+    int n = 1 + rng() % (trial % 50 == 0 ? 2000 : 12);
+    for (int i = 0; i < n; ++i) {
+      Person p;
+      p.name = std::to_string(rng() % 50);
+      for (int k = rng() % 4; k > 0; --k) {
+        if (rng() % 4 == 0) p.locations.push_back(Text("x"));
+        else p.locations.push_back(At(rng() % 1000, rng() % 1000));
+      }
+      r.persons.push_back(p);
+    }
+    if (rng() % 5 == 0) r.declared_persons = n + rng() % 300;
+    CountedRecord c;
+    CountRecord(r, &c);
+    ASSERT_EQ(Total(c), kUnit);
+    for (size_t i = 1; i < c.points.size(); ++i) {
+      ASSERT_TRUE(c.points[i - 1].lat_e5 < c.points[i].lat_e5 ||
+                  (c.points[i - 1].lat_e5 == c.points[i].lat_e5 &&
+                   c.points[i - 1].lon_e5 <= c.points[i].lon_e5));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace stc

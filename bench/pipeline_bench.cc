@@ -1,0 +1,155 @@
+// Micro-benchmarks of the ingest hot path: parsing + counting per reader, and
+// a whole ingest into a fresh store. Inputs come from the generator (fixed
+// seed), so runs are comparable. Reports bytes/s and items/s (records).
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/record_codec.h"
+#include "gen/generator.h"
+#include "parsers/registry.h"
+#include "pipeline/counting.h"
+#include "pipeline/ingest.h"
+
+namespace stc {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Workload {
+  std::string dir;
+  std::vector<std::string> files;
+  std::string pct;      // Decompressed pct-jsonl lines.
+  std::string article;  // Decompressed article-jsonl lines.
+};
+
+std::string Decompress(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string z = ss.str();
+  std::string out;
+  ZSTD_DStream* ds = ZSTD_createDStream();
+  ZSTD_inBuffer ib{z.data(), z.size(), 0};
+  std::string buf(1 << 20, '\0');
+  while (ib.pos < ib.size) {
+    ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
+    ZSTD_decompressStream(ds, &ob, &ib);
+    out.append(buf.data(), ob.pos);
+  }
+  ZSTD_freeDStream(ds);
+  return out;
+}
+
+const Workload& GetWorkload() {
+  static Workload* w = [] {
+    auto* w = new Workload;
+    w->dir = (fs::temp_directory_path() / ("stc_bench_" + std::to_string(::getpid()))).string();
+    GeneratorOptions o;
+    o.records = 200000;
+    o.seed = 42;
+    o.out_dir = w->dir + "/dump";
+    auto sum = GenerateNormalisedDump(o);
+    if (!sum.ok()) std::abort();
+    w->files = sum->files;
+    for (const auto& f : w->files) {
+      (f.find("pct-") != std::string::npos ? w->pct : w->article) += Decompress(f);
+    }
+    return w;
+  }();
+  return *w;
+}
+
+class NullSink : public ParseSink {
+ public:
+  Record* NewRecord() override {
+    Flush();
+    record_.Clear();
+    pending_ = true;
+    return &record_;
+  }
+  void Reject(std::string_view, std::string_view) override { pending_ = false; ++rejects; }
+  void Skip(std::string_view) override { pending_ = false; }
+  void Warn(std::string_view) override {}
+  void Flush() {
+    if (!pending_) return;
+    pending_ = false;
+    CountRecord(record_, &counted_);
+    encoded_.clear();
+    EncodeCountedRecord(counted_, &encoded_);
+    benchmark::DoNotOptimize(FingerprintEncoded(encoded_));
+    ++records;
+  }
+  int64_t records = 0, rejects = 0;
+
+ private:
+  Record record_;
+  CountedRecord counted_;
+  std::string encoded_;
+  bool pending_ = false;
+};
+
+void ParseAndCount(benchmark::State& state, const std::string& data, const char* format) {
+  auto parser = FindFormat(format)->NewParser();
+  std::string padded = data + std::string(kUnitPadding, ' ');
+  NullSink sink;
+  for (auto _ : state) {
+    size_t pos = 0;
+    while (pos < data.size()) {
+      size_t nl = data.find('\n', pos);
+      if (nl == std::string::npos) nl = data.size();
+      parser->Parse(std::string_view(padded.data() + pos, nl - pos), &sink);
+      sink.Flush();
+      pos = nl + 1;
+    }
+  }
+  if (sink.rejects != 0) state.SkipWithError("rejects in a clean generated dump");
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
+  state.SetItemsProcessed(sink.records);
+}
+
+void BM_ParseCountPct(benchmark::State& state) { ParseAndCount(state, GetWorkload().pct, "pct-jsonl"); }
+void BM_ParseCountArticle(benchmark::State& state) {
+  ParseAndCount(state, GetWorkload().article, "article-jsonl");
+}
+BENCHMARK(BM_ParseCountPct)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseCountArticle)->Unit(benchmark::kMillisecond);
+
+// Whole ingest of the generated dump into a fresh store, `threads` workers.
+void BM_IngestFresh(benchmark::State& state) {
+  const Workload& w = GetWorkload();
+  int64_t records = 0, bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string db = w.dir + "/db";
+    fs::remove_all(db);
+    StoreOptions so;
+    so.create_if_missing = true;
+    auto store = Store::Open(db, so);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      return;
+    }
+    IngestOptions o;
+    o.threads = static_cast<int>(state.range(0));
+    o.rejects_path = w.dir + "/rejects.jsonl";
+    state.ResumeTiming();
+    auto stats = Ingest(store->get(), w.files, o);
+    if (!stats.ok()) {
+      state.SkipWithError(stats.status().ToString().c_str());
+      return;
+    }
+    records += static_cast<int64_t>(stats->records_read);
+    bytes += static_cast<int64_t>(stats->bytes);
+  }
+  state.SetItemsProcessed(records);
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_IngestFresh)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace stc

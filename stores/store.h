@@ -11,6 +11,12 @@
 // (one RocksDB WriteBatch each) and may come from any thread, but the pipeline
 // keeps lookups-then-writes of one key in a single serial stage so that
 // decisions are never made on stale reads.
+//
+// Readers: every iteration (ForEach*, GetTotals) reads one consistent
+// snapshot taken when it starts, so it sees each Apply entirely or not at
+// all. A read-only Store (another process, or this one) sees the state at the
+// moment it was opened (RocksDB replays the writer's WAL into its memory) and
+// no later writes; reopen it to see newer data.
 #ifndef STCLUSTER_STORES_STORE_H_
 #define STCLUSTER_STORES_STORE_H_
 
@@ -30,9 +36,10 @@
 namespace stc {
 
 struct StoreOptions {
-  // Create the store when `dir` does not hold one.
+  // Create the store when `dir` does not hold one (the directory too).
   bool create_if_missing = false;
   // Open without writing (export, stats, rank); works while a writer runs.
+  // A read-only open never creates a store (create_if_missing is ignored).
   bool read_only = false;
   // Grid step for a new store, 1e-5 degrees (1000 = 0.01 degree). Ignored
   // when opening an existing store: the step is fixed at creation and read
@@ -46,7 +53,7 @@ struct StoreOptions {
 // Identity of an aggregate cell.
 struct AggregateKey {
   Source source = Source::kPct;
-  int32_t year = 0;          // 0..65535
+  int32_t year = 0;  // 0..65535
   Cell cell;
   char country[2] = {0, 0};  // ISO-2 or {0,0}.
   std::string field;         // At most 255 bytes.
@@ -63,14 +70,18 @@ struct YearTotals {
   int64_t records = 0;  // Number of records.
 };
 
-// Writes collected for one atomic Apply.
+// Writes collected for one atomic Apply. Writes to one record key take effect
+// in the order they were added (the last wins). A plain value: not
+// synchronised.
 class StoreBatch {
  public:
   void PutRecord(Source source, std::string_view key, std::string_view encoded_value);
   void DeleteRecord(Source source, std::string_view key);
-  // Adds `delta` (may be negative) to an aggregate cell.
+  // Adds `delta` (may be negative) to an aggregate cell. The key must respect
+  // AggregateKey's ranges (year 0..65535, field <= 255 bytes), else Apply
+  // fails with InvalidArgument.
   void AddAggregate(const AggregateKey& key, Units delta);
-  // Adds to the (source, year) totals.
+  // Adds to the (source, year) totals (year 0..65535, else Apply fails).
   void AddTotals(Source source, int32_t year, Units world, Units unlocated, int64_t records);
   bool empty() const;
   void Clear();
@@ -97,8 +108,13 @@ class StoreBatch {
 class Store {
  public:
   // Opens or creates the store in `dir`. Errors: NotFound (no store and
-  // !create_if_missing), Busy (another writer holds it; message names it),
-  // Corruption, IoError, InvalidArgument (bad grid step).
+  // !create_if_missing, or read_only: "no stcluster store at DIR (create one
+  // with ingest)"), Busy (another writer holds it: "store DIR is locked by
+  // another writer: ..."), Corruption (another format version, a RocksDB
+  // database that is not a store, bad metadata), IoError, InvalidArgument
+  // (bad grid step for a new store).
+  // The returned Store must be destroyed before `dir` is reused; destruction
+  // syncs the WAL of a writable store (best effort) and releases the lock.
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, const StoreOptions& options);
   ~Store();
 
@@ -106,12 +122,15 @@ class Store {
   const std::string& dir() const { return dir_; }
 
   // Looks up the encoded values of `keys` (all of one `source`).
-  // (*values)[i] is empty std::nullopt when keys[i] is not stored.
+  // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
+  // is resized to keys.size(); its content is unspecified on error.
   Status GetRecords(Source source, const std::vector<std::string_view>& keys,
                     std::vector<std::optional<std::string>>* values) const;
 
   // Applies every write of `batch` atomically. Fails with IoError (e.g. disk
-  // full) without applying anything.
+  // full) without applying anything. InvalidArgument (nothing applied) on a
+  // read-only store or an out-of-range aggregate/totals key. Deltas to one
+  // aggregate or totals key within a batch are summed before writing.
   Status Apply(const StoreBatch& batch);
 
   // Visits stored records in key order (source, key). Stops and returns the
@@ -128,13 +147,19 @@ class Store {
   // Small string settings kept in the store (grid step, format version,
   // later: cluster map versions, file registry).
   Result<std::optional<std::string>> GetMeta(std::string_view name) const;
+  // InvalidArgument on a read-only store, and for "format_version" and
+  // "grid_step_e5", which are fixed when the store is created.
   Status PutMeta(std::string_view name, std::string_view value);
 
   // Forces memtables to disk and compacts (used by tests and after bulk loads).
+  // Afterwards no zero aggregate or totals entry remains on disk.
+  // InvalidArgument on a read-only store.
   Status Compact();
 
  private:
-  Store() : grid_(1000) {}
+  // Defined in store.cc: Impl is incomplete here (an inline constructor would
+  // need its destructor in every file that includes this header).
+  Store();
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Grid grid_;

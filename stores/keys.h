@@ -1,0 +1,86 @@
+// Key and value encodings of the store (byte-by-byte layout in
+// stores/README.md).
+//
+// Every key encoding is order-preserving: comparing two encoded keys with
+// memcmp (RocksDB's default BytewiseComparator) gives the same order as the
+// logical order documented for each key, so iterations come out in logical
+// order without a custom comparator.
+//
+// Pure functions on values; thread-compatible; nothing here fails except the
+// Decode functions, which return false on malformed input (never crash).
+#ifndef STCLUSTER_STORES_KEYS_H_
+#define STCLUSTER_STORES_KEYS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/record.h"
+#include "stores/store.h"
+
+namespace stc::store_keys {
+
+// Column family names.
+inline constexpr char kMetaCf[] = "default";  // Meta settings (name -> string).
+inline constexpr char kRecordsCf[] = "records";
+inline constexpr char kAggregatesCf[] = "aggregates";
+inline constexpr char kTotalsCf[] = "totals";
+
+// Meta names written at creation.
+inline constexpr char kMetaFormatVersion[] = "format_version";
+inline constexpr char kMetaGridStep[] = "grid_step_e5";
+inline constexpr char kFormatVersion[] = "1";
+
+// Limits of the aggregate key (AggregateKey's documented ranges).
+inline constexpr int32_t kMaxYear = 65535;
+inline constexpr size_t kMaxFieldBytes = 255;
+
+// Fixed part of an aggregate key: source 1 + year 2 + lat 4 + lon 4 + country 2.
+inline constexpr size_t kAggregateKeyFixedBytes = 13;
+inline constexpr size_t kTotalsKeyBytes = 3;
+// Widths of the int64 vectors kept as values.
+inline constexpr size_t kAggregateValueBytes = 8;   // One int64: units.
+inline constexpr size_t kTotalsValueBytes = 3 * 8;  // world, unlocated, records.
+
+// True for the byte values of the Source enum (1..3).
+bool IsKnownSource(uint8_t byte);
+
+// ---- Record key: [source u8][raw key bytes]; order (source, key bytewise).
+void EncodeRecordKey(Source source, std::string_view key, std::string* out);
+// Fails on an empty input or an unknown source byte. `*key` points into `in`.
+bool DecodeRecordKey(std::string_view in, Source* source, std::string_view* key);
+
+// ---- Aggregate key:
+//   [source u8][year u16 BE][lat_idx u32 BE ^ 0x80000000][lon_idx u32 BE ^ 0x80000000]
+//   [country 2 bytes][field: remaining bytes, 0..255]
+// Logical order: (source, year, lat_idx, lon_idx, country bytes unsigned,
+// field bytewise unsigned) == AggregateKeyLess.
+//
+// True when `k` can be encoded: year in [0, 65535], field <= 255 bytes.
+bool IsEncodableAggregateKey(const AggregateKey& k);
+// Precondition: IsEncodableAggregateKey(k) (otherwise the year is truncated to
+// 16 bits; Store::Apply checks it first). Replaces the content of `*out`.
+void EncodeAggregateKey(const AggregateKey& k, std::string* out);
+// Returns false when `in` is shorter than the fixed part, the source byte is
+// unknown, or the field is longer than 255 bytes.
+bool DecodeAggregateKey(std::string_view in, AggregateKey* out);
+// The logical order the encoding preserves.
+bool AggregateKeyLess(const AggregateKey& a, const AggregateKey& b);
+
+// ---- Totals key: [source u8][year u16 BE]; order (source, year).
+// Precondition: 0 <= year <= 65535. Replaces the content of `*out`.
+void EncodeTotalsKey(Source source, int32_t year, std::string* out);
+bool DecodeTotalsKey(std::string_view in, Source* source, int32_t* year);
+
+// ---- Values: vectors of little-endian int64 (8 * k bytes, k >= 1), the unit
+// the merge operator (stores/merge_operator.h) adds elementwise.
+void AppendInt64Le(std::string* out, int64_t v);
+int64_t LoadInt64Le(const char* p);
+void StoreInt64Le(char* p, int64_t v);
+// True when every byte of `value` is zero (an all-zero int64 vector).
+bool IsAllZero(std::string_view value);
+
+}  // namespace stc::store_keys
+
+#endif  // STCLUSTER_STORES_KEYS_H_

@@ -1,0 +1,569 @@
+#include "stores/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include "stores/keys.h"
+#include "stores/merge_operator.h"
+
+namespace stc {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sk = store_keys;
+
+constexpr size_t kMiB = size_t{1} << 20;
+
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// RocksDB reports a held LOCK file as an IOError naming "<dir>/LOCK": from
+// another process "While lock file: <dir>/LOCK: Resource temporarily
+// unavailable", from this process "lock hold by current process, ...:
+// <dir>/LOCK: No locks available".
+bool IsLockError(const rocksdb::Status& s, const std::string& dir) {
+  if (!s.IsIOError()) return false;
+  std::string text = s.ToString();
+  return text.find(dir + "/LOCK: ") != std::string::npos ||
+         text.find("lock hold by current process") != std::string::npos;
+}
+
+// Maps a non-OK RocksDB status to stc::Status; `what` names the operation.
+Status FromRocks(const rocksdb::Status& s, const std::string& dir, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string msg = "store " + dir + ": " + std::string(what) + ": " + s.ToString();
+  if (IsLockError(s, dir)) {
+    return Status::Busy("store " + dir + " is locked by another writer: " + s.ToString());
+  }
+  if (s.IsNoSpace()) return Status::IoError(msg + " (disk full)");
+  switch (s.code()) {
+    case rocksdb::Status::kNotFound:
+      return Status::NotFound(std::move(msg));
+    case rocksdb::Status::kCorruption:
+      return Status::Corruption(std::move(msg));
+    case rocksdb::Status::kIOError:
+      return Status::IoError(std::move(msg));
+    case rocksdb::Status::kInvalidArgument:
+    case rocksdb::Status::kNotSupported:
+      return Status::InvalidArgument(std::move(msg));
+    case rocksdb::Status::kBusy:
+    case rocksdb::Status::kTimedOut:
+    case rocksdb::Status::kTryAgain:
+      return Status::Busy(std::move(msg));
+    default:
+      return Status::Internal(std::move(msg));
+  }
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+rocksdb::CompressionType PickCompression(rocksdb::CompressionType preferred) {
+  std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+  for (rocksdb::CompressionType t :
+       {preferred, rocksdb::kLZ4Compression, rocksdb::kSnappyCompression}) {
+    if (std::find(supported.begin(), supported.end(), t) != supported.end()) return t;
+  }
+  return rocksdb::kNoCompression;
+}
+
+rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = options.create_if_missing && !options.read_only;
+  o.create_missing_column_families = o.create_if_missing;
+  o.max_background_jobs = 2;  // The machines have 2 cores.
+  o.bytes_per_sync = kMiB;
+  o.wal_bytes_per_sync = kMiB;
+  o.db_write_buffer_size = 256 * kMiB;  // All memtables together.
+  o.max_total_wal_size = 256 * kMiB;    // Flushes small CFs that pin old WALs.
+  o.keep_log_file_num = 5;
+  // Every table file stays open: a read-only instance keeps reading the files
+  // it opened even after the writer's compactions delete them.
+  o.max_open_files = -1;
+  return o;
+}
+
+// Column family options; `cache` is the block cache shared by all CFs.
+rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  o.compaction_style = rocksdb::kCompactionStyleLevel;
+  o.level_compaction_dynamic_level_bytes = true;
+  o.compression = PickCompression(rocksdb::kLZ4Compression);
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.block_size = 16 * 1024;
+  if (name == sk::kRecordsCf) {
+    o.write_buffer_size = 64 * kMiB;
+    o.max_write_buffer_number = 3;
+    o.target_file_size_base = 64 * kMiB;
+    o.max_bytes_for_level_base = 256 * kMiB;
+    o.bottommost_compression = PickCompression(rocksdb::kZSTD);
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  } else if (name == sk::kAggregatesCf || name == sk::kTotalsCf) {
+    bool big = name == sk::kAggregatesCf;
+    o.write_buffer_size = (big ? 64 : 4) * kMiB;
+    o.max_write_buffer_number = big ? 3 : 2;
+    o.target_file_size_base = (big ? 64 : 8) * kMiB;
+    o.merge_operator = NewInt64VectorAddOperator();
+    o.compaction_filter = ZeroValueCompactionFilter();
+  } else {  // meta and any unknown CF.
+    o.write_buffer_size = 4 * kMiB;
+    o.max_write_buffer_number = 2;
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+// True when the RocksDB database in `dir` holds no key in any of `cf_names`
+// (its existing CFs). Opens it read-only: changes nothing.
+Result<bool> IsEmptyDatabase(const std::string& dir, const std::vector<std::string>& cf_names) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : cf_names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  STC_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &db),
+                dir, "opening to inspect"));
+  bool empty = true;
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToFirst();
+    // Unreadable content (e.g. merge operands of an unknown operator) is not empty.
+    if (it->Valid() || !it->status().ok()) empty = false;
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  delete db;
+  return empty;
+}
+
+bool ParseInt64(std::string_view text, int64_t* out) {
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, *out);
+  return !text.empty() && ec == std::errc() && p == end;
+}
+
+}  // namespace
+
+// ---- StoreBatch
+
+void StoreBatch::PutRecord(Source source, std::string_view key, std::string_view encoded_value) {
+  records_.push_back({source, std::string(key), false, std::string(encoded_value)});
+}
+
+void StoreBatch::DeleteRecord(Source source, std::string_view key) {
+  records_.push_back({source, std::string(key), true, std::string()});
+}
+
+void StoreBatch::AddAggregate(const AggregateKey& key, Units delta) {
+  aggregates_.emplace_back(key, delta);
+}
+
+void StoreBatch::AddTotals(Source source, int32_t year, Units world, Units unlocated,
+                           int64_t records) {
+  totals_.push_back({source, year, world, unlocated, records});
+}
+
+bool StoreBatch::empty() const {
+  return records_.empty() && aggregates_.empty() && totals_.empty();
+}
+
+void StoreBatch::Clear() {
+  records_.clear();
+  aggregates_.clear();
+  totals_.clear();
+}
+
+// ---- Store
+
+struct Store::Impl {
+  std::string dir;
+  bool read_only = false;
+  rocksdb::WriteOptions write_options;
+  std::shared_ptr<rocksdb::Cache> cache;
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Every opened CF (owned).
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* records = nullptr;
+  rocksdb::ColumnFamilyHandle* aggregates = nullptr;
+  rocksdb::ColumnFamilyHandle* totals = nullptr;
+
+  ~Impl() {
+    if (db == nullptr) return;
+    // Best effort: make every applied batch durable on a clean close (no one
+    // to report a failure to; the WAL is replayed on the next open anyway).
+    if (!read_only) db->SyncWAL().PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* h : handles)
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    db->Close().PermitUncheckedError();
+    delete db;
+  }
+
+  Status Rocks(const rocksdb::Status& s, std::string_view what) const {
+    return FromRocks(s, dir, what);
+  }
+
+  Status CheckWritable() const {
+    if (read_only) return Status::InvalidArgument("store " + dir + " opened read-only");
+    return Status::Ok();
+  }
+
+  // True when no CF of the store holds any key.
+  Result<bool> IsEmpty() const {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+      it->SeekToFirst();
+      if (it->Valid()) return false;
+      STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + h->GetName()));
+    }
+    return true;
+  }
+
+  Result<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
+                                         std::string_view key) const {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    STC_RETURN_IF_ERROR(Rocks(s, "reading " + std::string(key)));
+    return std::optional<std::string>(std::move(value));
+  }
+};
+
+Store::Store() : grid_(1000) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+  if (dir.empty()) return Status::InvalidArgument("store directory is empty");
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (!exists) {
+    if (!options.create_if_missing || options.read_only) {
+      return Status::NotFound("no stcluster store at " + dir + " (create one with ingest)");
+    }
+    if (!Grid::IsValidStep(options.grid_step_e5)) {
+      return Status::InvalidArgument("invalid grid step " + std::to_string(options.grid_step_e5) +
+                                     " (1e-5 degrees): it must be > 0 and divide 180 degrees");
+    }
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IoError("cannot create store directory " + dir + ": " + ec.message());
+  }
+
+  std::unique_ptr<Store> store(new Store());
+  store->dir_ = dir;
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->read_only = options.read_only;
+  impl->write_options.sync = options.sync_writes;
+  impl->cache = rocksdb::NewLRUCache(64 * kMiB);
+
+  rocksdb::DBOptions db_options = MakeDbOptions(options);
+  std::vector<std::string> cf_names = {sk::kMetaCf, sk::kRecordsCf, sk::kAggregatesCf,
+                                       sk::kTotalsCf};
+  if (exists) {
+    std::vector<std::string> existing;
+    STC_RETURN_IF_ERROR(impl->Rocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+                                    "listing column families"));
+    for (const std::string& name : cf_names) {
+      if (std::find(existing.begin(), existing.end(), name) != existing.end()) continue;
+      if (!db_options.create_missing_column_families) {
+        return Status::Corruption("store " + dir +
+                                  " is not a complete stcluster store (column family '" + name +
+                                  "' is missing)");
+      }
+      // Creating the CFs is only for an interrupted creation, never for a
+      // foreign database with data.
+      STC_ASSIGN_OR_RETURN(bool empty, IsEmptyDatabase(dir, existing));
+      if (!empty) {
+        return Status::Corruption("store " + dir +
+                                  " is not an stcluster store (a RocksDB database without its "
+                                  "column families)");
+      }
+      break;
+    }
+    // A writable open must name every CF; keep unknown ones (a later format) open as is.
+    for (const std::string& name : existing) {
+      if (std::find(cf_names.begin(), cf_names.end(), name) == cf_names.end()) {
+        cf_names.push_back(name);
+      }
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : cf_names) {
+    descriptors.emplace_back(name, MakeCfOptions(name, impl->cache));
+  }
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &impl->handles, &impl->db)
+          : rocksdb::DB::Open(db_options, dir, descriptors, &impl->handles, &impl->db);
+  STC_RETURN_IF_ERROR(impl->Rocks(s, "opening"));
+  for (rocksdb::ColumnFamilyHandle* h : impl->handles) {
+    if (h->GetName() == sk::kMetaCf) impl->meta = h;
+    if (h->GetName() == sk::kRecordsCf) impl->records = h;
+    if (h->GetName() == sk::kAggregatesCf) impl->aggregates = h;
+    if (h->GetName() == sk::kTotalsCf) impl->totals = h;
+  }
+  if (!impl->meta || !impl->records || !impl->aggregates || !impl->totals) {
+    return Status::Internal("store " + dir + ": a column family handle is missing after open");
+  }
+
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> version,
+                       impl->Get(impl->meta, sk::kMetaFormatVersion));
+  if (!version.has_value()) {
+    // A new store (or one whose creation stopped before its metadata was
+    // written): only an empty database may be initialised.
+    STC_ASSIGN_OR_RETURN(bool empty, impl->IsEmpty());
+    if (options.read_only || !options.create_if_missing || !empty) {
+      return Status::Corruption("store " + dir +
+                                " is not an stcluster store (no format_version in its metadata)");
+    }
+    if (!Grid::IsValidStep(options.grid_step_e5)) {
+      return Status::InvalidArgument("invalid grid step " + std::to_string(options.grid_step_e5) +
+                                     " (1e-5 degrees): it must be > 0 and divide 180 degrees");
+    }
+    rocksdb::WriteBatch wb;
+    STC_RETURN_IF_ERROR(impl->Rocks(wb.Put(impl->meta, sk::kMetaFormatVersion, sk::kFormatVersion),
+                                    "preparing metadata"));
+    STC_RETURN_IF_ERROR(
+        impl->Rocks(wb.Put(impl->meta, sk::kMetaGridStep, std::to_string(options.grid_step_e5)),
+                    "preparing metadata"));
+    rocksdb::WriteOptions sync_write;
+    sync_write.sync = true;
+    STC_RETURN_IF_ERROR(impl->Rocks(impl->db->Write(sync_write, &wb), "writing metadata"));
+    version = sk::kFormatVersion;
+  }
+  if (*version != sk::kFormatVersion) {
+    return Status::Corruption("store " + dir + " has format version '" + *version +
+                              "'; this build reads format version " + sk::kFormatVersion);
+  }
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> step_text,
+                       impl->Get(impl->meta, sk::kMetaGridStep));
+  int64_t step = 0;
+  if (!step_text.has_value() || !ParseInt64(*step_text, &step) || !Grid::IsValidStep(step)) {
+    return Status::Corruption("store " + dir + " has a missing or invalid grid_step_e5 '" +
+                              step_text.value_or("") + "'");
+  }
+  store->grid_ = Grid(static_cast<int32_t>(step));
+  store->impl_ = std::move(impl);
+  return store;
+}
+
+Status Store::GetRecords(Source source, const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string>>* values) const {
+  values->assign(keys.size(), std::nullopt);
+  if (keys.empty()) return Status::Ok();
+  const size_t n = keys.size();
+  std::vector<std::string> encoded(n);
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0; i < n; ++i) {
+    sk::EncodeRecordKey(source, keys[i], &encoded[i]);
+    slices[i] = encoded[i];
+  }
+  auto pinned = std::make_unique<rocksdb::PinnableSlice[]>(n);
+  std::vector<rocksdb::Status> statuses(n);
+  // Unsorted input: RocksDB sorts internally and answers in caller order.
+  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->records, n, slices.data(), pinned.get(),
+                      statuses.data(), /*sorted_input=*/false);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    STC_RETURN_IF_ERROR(impl_->Rocks(statuses[i], "reading records"));
+    (*values)[i].emplace(pinned[i].data(), pinned[i].size());
+  }
+  return Status::Ok();
+}
+
+Status Store::Apply(const StoreBatch& batch) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  if (batch.empty()) return Status::Ok();
+  // Validate everything before writing anything.
+  for (const auto& [key, delta] : batch.aggregates_) {
+    if (!sk::IsEncodableAggregateKey(key)) {
+      return Status::InvalidArgument("store " + dir_ + ": aggregate key out of range (year " +
+                                     std::to_string(key.year) + ", field of " +
+                                     std::to_string(key.field.size()) + " bytes)");
+    }
+  }
+  for (const auto& t : batch.totals_) {
+    if (t.year < 0 || t.year > sk::kMaxYear) {
+      return Status::InvalidArgument("store " + dir_ +
+                                     ": totals year out of range: " + std::to_string(t.year));
+    }
+  }
+
+  rocksdb::WriteBatch wb;
+  std::string key;
+  // Writes go in key order (stable: several writes to one key keep their
+  // order, the last wins): memtable inserts of neighbouring keys are cheaper.
+  std::vector<const StoreBatch::RecordOp*> ops;
+  ops.reserve(batch.records_.size());
+  for (const auto& op : batch.records_) ops.push_back(&op);
+  std::stable_sort(ops.begin(), ops.end(), [](const auto* a, const auto* b) {
+    if (a->source != b->source) return a->source < b->source;
+    return a->key < b->key;
+  });
+  for (const auto* op : ops) {
+    sk::EncodeRecordKey(op->source, op->key, &key);
+    rocksdb::Status s = op->is_delete ? wb.Delete(impl_->records, key)
+                                      : wb.Put(impl_->records, key, ToSlice(op->value));
+    STC_RETURN_IF_ERROR(impl_->Rocks(s, "preparing batch"));
+  }
+
+  // Deltas to one key are summed first (same result as separate merge
+  // operands, fewer operands); keys whose deltas cancel out are not written.
+  auto merge_summed = [&](rocksdb::ColumnFamilyHandle* cf, auto&& for_each_delta) -> Status {
+    std::unordered_map<std::string, size_t> index;
+    std::vector<std::pair<std::string, std::string>> sums;  // key -> int64 vector.
+    for_each_delta([&](std::string&& k, const std::string& vec) {
+      auto [it, inserted] = index.try_emplace(std::move(k), sums.size());
+      if (inserted) {
+        sums.emplace_back(it->first, vec);
+      } else {
+        AddInt64Vector(vec, &sums[it->second].second);  // Same width by construction.
+      }
+    });
+    std::sort(sums.begin(), sums.end());
+    for (const auto& [k, vec] : sums) {
+      if (sk::IsAllZero(vec)) continue;
+      STC_RETURN_IF_ERROR(impl_->Rocks(wb.Merge(cf, k, vec), "preparing batch"));
+    }
+    return Status::Ok();
+  };
+  STC_RETURN_IF_ERROR(merge_summed(impl_->aggregates, [&](auto&& add) {
+    std::string k, v;
+    for (const auto& [agg, delta] : batch.aggregates_) {
+      sk::EncodeAggregateKey(agg, &k);
+      v.clear();
+      sk::AppendInt64Le(&v, delta);
+      add(std::move(k), v);
+    }
+  }));
+  STC_RETURN_IF_ERROR(merge_summed(impl_->totals, [&](auto&& add) {
+    std::string k, v;
+    for (const auto& t : batch.totals_) {
+      sk::EncodeTotalsKey(t.source, t.year, &k);
+      v.clear();
+      sk::AppendInt64Le(&v, t.world);
+      sk::AppendInt64Le(&v, t.unlocated);
+      sk::AppendInt64Le(&v, t.records);
+      add(std::move(k), v);
+    }
+  }));
+  if (wb.Count() == 0) return Status::Ok();
+  return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "writing batch");
+}
+
+Status Store::ForEachRecord(
+    const std::function<Status(Source, std::string_view key, std::string_view value)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // A full scan would evict the lookup working set.
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->records));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Source source;
+    std::string_view key;
+    if (!sk::DecodeRecordKey(ToView(it->key()), &source, &key)) {
+      return Status::Corruption("store " + dir_ + ": malformed record key " +
+                                Hex(ToView(it->key())));
+    }
+    STC_RETURN_IF_ERROR(fn(source, key, ToView(it->value())));
+  }
+  return impl_->Rocks(it->status(), "scanning records");
+}
+
+Status Store::ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->aggregates));
+  AggregateKey key;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view k = ToView(it->key());
+    rocksdb::Slice v = it->value();
+    if (!sk::DecodeAggregateKey(k, &key) || v.size() != sk::kAggregateValueBytes) {
+      return Status::Corruption("store " + dir_ + ": malformed aggregate entry, key " + Hex(k) +
+                                ", value of " + std::to_string(v.size()) + " bytes");
+    }
+    Units units = sk::LoadInt64Le(v.data());
+    if (units == 0) continue;  // Added then removed; dropped at the next compaction.
+    STC_RETURN_IF_ERROR(fn(key, units));
+  }
+  return impl_->Rocks(it->status(), "scanning aggregates");
+}
+
+Result<std::vector<YearTotals>> Store::GetTotals() const {
+  std::vector<YearTotals> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->totals));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view k = ToView(it->key());
+    rocksdb::Slice v = it->value();
+    YearTotals t;
+    if (!sk::DecodeTotalsKey(k, &t.source, &t.year) || v.size() != sk::kTotalsValueBytes) {
+      return Status::Corruption("store " + dir_ + ": malformed totals entry, key " + Hex(k) +
+                                ", value of " + std::to_string(v.size()) + " bytes");
+    }
+    t.world = sk::LoadInt64Le(v.data());
+    t.unlocated = sk::LoadInt64Le(v.data() + 8);
+    t.records = sk::LoadInt64Le(v.data() + 16);
+    if (t.records == 0 && t.world == 0) continue;
+    out.push_back(t);
+  }
+  STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning totals"));
+  return out;
+}
+
+Result<std::optional<std::string>> Store::GetMeta(std::string_view name) const {
+  return impl_->Get(impl_->meta, name);
+}
+
+Status Store::PutMeta(std::string_view name, std::string_view value) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  if (name == sk::kMetaFormatVersion || name == sk::kMetaGridStep) {
+    return Status::InvalidArgument("store " + dir_ + ": meta '" + std::string(name) +
+                                   "' is fixed when the store is created");
+  }
+  return impl_->Rocks(
+      impl_->db->Put(impl_->write_options, impl_->meta, ToSlice(name), ToSlice(value)),
+      "writing meta " + std::string(name));
+}
+
+Status Store::Compact() {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->Flush(flush, impl_->handles), "flushing"));
+  rocksdb::CompactRangeOptions compact;
+  // CFs with a compaction filter (aggregates, totals) get their bottommost
+  // level compacted once more, so the zero-dropping filter also sees the
+  // values that merges produced in this very compaction; records are not
+  // rewritten twice.
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter;
+  for (rocksdb::ColumnFamilyHandle* h : impl_->handles) {
+    STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->CompactRange(compact, h, nullptr, nullptr),
+                                     "compacting " + h->GetName()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace stc

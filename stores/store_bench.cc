@@ -1,0 +1,169 @@
+// Apply throughput of the store: batches of 10k record puts (sorted or random
+// keys), of 10k aggregate merges, and of 10k records with their aggregates and
+// totals (what one ingest chunk writes). Items/s counts records or merges.
+//
+// Every benchmark writes into a fresh store under the system temp directory
+// and removes it afterwards. Batches are built with the timer paused. Rates
+// use wall time: RocksDB flushes and compacts on background threads.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/record.h"
+#include "core/record_codec.h"
+#include "stores/store.h"
+
+namespace stc {
+namespace {
+
+constexpr int kBatch = 10000;
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+class BenchStore {
+ public:
+  explicit BenchStore(const char* name) {
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("stc_stores_bench_" + std::to_string(getpid()) + "_" + name))
+               .string();
+    std::filesystem::remove_all(dir_);
+    StoreOptions o;
+    o.create_if_missing = true;
+    auto r = Store::Open(dir_, o);
+    if (r.ok())
+      store_ = std::move(r).value();
+    else
+      error_ = r.status().ToString();
+  }
+  ~BenchStore() {
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  Store* get() { return store_.get(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string dir_;
+  std::string error_;
+  std::unique_ptr<Store> store_;
+};
+
+// A typical encoded record: three inventors in two cities.
+std::string SampleValue() {
+  CountedRecord r;
+  r.year = 2021;
+  r.version = 20210923;
+  r.field = "H";
+  r.codes = {"H04W 72/04", "G06F 3/01"};
+  r.orgs = {"Sony Group Corp"};
+  r.points = {{3562840, 13973870, {'J', 'P'}, 666666667},
+              {3468000, 13550000, {'J', 'P'}, 333333333}};
+  r.persons = 3;
+  std::string out;
+  EncodeCountedRecord(r, &out);
+  return out;
+}
+
+std::string RecordKey(uint64_t n, bool sorted) {
+  char buf[40];
+  uint64_t id = sorted ? n : SplitMix64(n);
+  std::snprintf(buf, sizeof(buf), "PCT/%016llx", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+AggregateKey RandomCell(uint64_t n) {
+  uint64_t h = SplitMix64(n);
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = 2015 + static_cast<int32_t>(h % 8);
+  // 200k distinct cells: batches hit cells that earlier batches merged into.
+  uint64_t cell = (h >> 8) % 200000;
+  k.cell = {static_cast<int32_t>(cell / 400) - 250, static_cast<int32_t>(cell % 400) - 200};
+  k.country[0] = 'J';
+  k.country[1] = 'P';
+  k.field = std::string(1, static_cast<char>('A' + (h >> 40) % 8));
+  return k;
+}
+
+void Fail(benchmark::State& state, const std::string& what) { state.SkipWithError(what.c_str()); }
+
+void BM_ApplyRecordPuts(benchmark::State& state) {
+  const bool sorted = state.range(0) == 1;
+  BenchStore store(sorted ? "puts_sorted" : "puts_random");
+  if (!store.get()) return Fail(state, store.error());
+  const std::string value = SampleValue();
+  StoreBatch batch;
+  uint64_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.Clear();
+    for (int i = 0; i < kBatch; ++i)
+      batch.PutRecord(Source::kPct, RecordKey(next++, sorted), value);
+    state.ResumeTiming();
+    Status s = store.get()->Apply(batch);
+    if (!s.ok()) return Fail(state, s.ToString());
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.SetBytesProcessed(state.iterations() * kBatch * (20 + value.size()));
+}
+BENCHMARK(BM_ApplyRecordPuts)
+    ->ArgName("sorted")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_ApplyAggregateMerges(benchmark::State& state) {
+  BenchStore store("merges");
+  if (!store.get()) return Fail(state, store.error());
+  StoreBatch batch;
+  uint64_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.Clear();
+    for (int i = 0; i < kBatch; ++i) batch.AddAggregate(RandomCell(next++), 333333333);
+    state.ResumeTiming();
+    Status s = store.get()->Apply(batch);
+    if (!s.ok()) return Fail(state, s.ToString());
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_ApplyAggregateMerges)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 10k new records (random keys), 3 aggregate deltas each, and totals.
+void BM_ApplyIngestChunk(benchmark::State& state) {
+  BenchStore store("chunk");
+  if (!store.get()) return Fail(state, store.error());
+  const std::string value = SampleValue();
+  StoreBatch batch;
+  uint64_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    batch.Clear();
+    for (int i = 0; i < kBatch; ++i) {
+      uint64_t n = next++;
+      batch.PutRecord(Source::kPct, RecordKey(n, false), value);
+      for (uint64_t j = 0; j < 3; ++j) batch.AddAggregate(RandomCell(n * 3 + j), 333333333);
+      batch.AddTotals(Source::kPct, 2021, kUnit, 1, 1);
+    }
+    state.ResumeTiming();
+    Status s = store.get()->Apply(batch);
+    if (!s.ok()) return Fail(state, s.ToString());
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_ApplyIngestChunk)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace stc

@@ -2,6 +2,7 @@
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -456,6 +457,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   std::atomic<bool> failed{false};
   uint64_t compressed_total_done = 0;
 
+  // Allow more workers than cores when asked (tests oversubscribe on purpose).
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<size_t>(threads));
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(

@@ -313,7 +313,11 @@ class HandWrittenTest : public ::testing::Test {
     ASSERT_FALSE(ZSTD_isError(n));
     std::ofstream(article_, std::ios::binary).write(packed.data(), static_cast<std::streamsize>(n));
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    std::error_code ec;
+    fs::remove(TempRoot(), ec);  // Only when empty.
+  }
 
   fs::path dir_;
   std::string pct_, article_;

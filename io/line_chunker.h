@@ -32,10 +32,10 @@ struct LineChunkerOptions {
 };
 
 struct OversizedLine {
-  uint64_t offset = 0;   // Decompressed byte offset of the line's first byte.
-  uint64_t length = 0;   // Bytes in the line (without '\n'); a lower bound
-                         // when the stream failed inside it.
-  std::string prefix;    // Its first 200 bytes.
+  uint64_t offset = 0;  // Decompressed byte offset of the line's first byte.
+  uint64_t length = 0;  // Bytes in the line (without '\n'); a lower bound
+                        // when the stream failed inside it.
+  std::string prefix;   // Its first 200 bytes.
 };
 
 // Layout guarantee: within one chunk, `data` is a contiguous span of the
@@ -52,8 +52,8 @@ struct OversizedLine {
 // line. The last chunk may be empty (e.g. when the stream ends right at a
 // chunk boundary).
 struct Chunk {
-  std::string data;           // Whole lines; may be empty.
-  uint64_t offset = 0;        // Decompressed offset of data[0] in the file.
+  std::string data;     // Whole lines; may be empty.
+  uint64_t offset = 0;  // Decompressed offset of data[0] in the file.
   // Skipped lines located in this chunk's span, right after `data` (in
   // stream order; at most one in the current implementation).
   std::vector<OversizedLine> oversized;
@@ -69,7 +69,7 @@ struct Chunk {
   bool has_partial_line = false;
   uint64_t partial_line_offset = 0;
   std::string partial_line_prefix;  // First 200 bytes of the partial line.
-  bool last = false;          // No more chunks from this file after this one.
+  bool last = false;                // No more chunks from this file after this one.
 };
 
 class LineChunker {

@@ -1,0 +1,160 @@
+// Micro-benchmarks of the input path: zstd decompression through ByteSource
+// and line chunking, in decompressed MB/s. The input (64 MiB of JSON-like
+// lines) is generated in memory and written, compressed, to a temp dir.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "io/byte_source.h"
+#include "io/line_chunker.h"
+
+namespace stc {
+namespace {
+
+constexpr size_t kInputBytes = 64 << 20;
+
+std::string MakeJsonLines(size_t total) {
+  std::mt19937_64 rng(42);
+  static const char* const kNames[] = {"Sony Group Corp",    "Siemens AG",
+                                       "Universite de Lyon", "Tsinghua University",
+                                       "Acme Robotics Ltd",  "Max Planck Institute"};
+  static const char* const kCountries[] = {"JP", "DE", "FR", "CN", "US", "GB", "KR"};
+  std::string s;
+  s.reserve(total + 1024);
+  while (s.size() < total) {
+    const uint64_t r = rng();
+    s += "{\"application_number\":\"PCT/";
+    s += kCountries[r % 7];
+    s += "20" + std::to_string(10 + r % 14) + "/" + std::to_string(100000 + (r >> 8) % 900000);
+    s += "\",\"publication_date\":\"20" + std::to_string(10 + (r >> 20) % 14) + "-0" +
+         std::to_string(1 + (r >> 24) % 9) + "-1" + std::to_string((r >> 28) % 10) + "\",";
+    s += "\"applicants\":[{\"name\":\"";
+    s += kNames[(r >> 32) % 6];
+    s += "\",\"country\":\"";
+    s += kCountries[(r >> 36) % 7];
+    s += "\",\"lat\":" + std::to_string(static_cast<double>((r >> 40) % 18000) / 100 - 90);
+    s += ",\"lon\":" + std::to_string(static_cast<double>((r >> 44) % 36000) / 100 - 180);
+    s += "}],\"ipc\":[\"H04W " + std::to_string((r >> 50) % 100) + "/0" +
+         std::to_string((r >> 56) % 10) + "\"]}\n";
+  }
+  return s;
+}
+
+std::string ZstdCompress(const std::string& data, int level) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(n)) return "";
+  out.resize(n);
+  return out;
+}
+
+// The benchmark input, built once; its files are removed at exit.
+struct Input {
+  std::filesystem::path dir;
+  std::string plain_path;
+  std::string zstd_path;
+  std::string zstd_bytes;
+  size_t bytes = 0;
+
+  Input() {
+    dir = std::filesystem::temp_directory_path() / ("stc_io_bench_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string data = MakeJsonLines(kInputBytes);
+    bytes = data.size();
+    zstd_bytes = ZstdCompress(data, 3);
+    plain_path = (dir / "input.jsonl").string();
+    zstd_path = (dir / "input.jsonl.zst").string();
+    std::ofstream(plain_path, std::ios::binary).write(data.data(), data.size());
+    std::ofstream(zstd_path, std::ios::binary).write(zstd_bytes.data(), zstd_bytes.size());
+  }
+  ~Input() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+const Input& GetInput() {
+  static const Input* input = [] {
+    static Input in;
+    return &in;
+  }();
+  return *input;
+}
+
+// Ceiling: one-shot zstd decompression from memory into memory.
+void BM_ZstdDecompressInMemory(benchmark::State& state) {
+  const Input& in = GetInput();
+  std::string out(in.bytes, '\0');
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  for (auto _ : state) {
+    const size_t n = ZSTD_decompressDCtx(dctx, out.data(), out.size(), in.zstd_bytes.data(),
+                                         in.zstd_bytes.size());
+    if (ZSTD_isError(n) || n != in.bytes) state.SkipWithError("decompression failed");
+    benchmark::DoNotOptimize(out.data());
+  }
+  ZSTD_freeDCtx(dctx);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * in.bytes));
+}
+BENCHMARK(BM_ZstdDecompressInMemory)->Unit(benchmark::kMillisecond);
+
+// Streaming zstd through ByteSource (file in page cache) into a reused buffer.
+void BM_ZstdByteSource(benchmark::State& state) {
+  const Input& in = GetInput();
+  std::vector<char> buf(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    Result<std::unique_ptr<ByteSource>> src = OpenByteSource(in.zstd_path);
+    if (!src.ok()) {
+      state.SkipWithError(src.status().ToString().c_str());
+      break;
+    }
+    size_t total = 0;
+    for (;;) {
+      Result<size_t> n = (*src)->Read(buf.data(), buf.size());
+      if (!n.ok() || *n == 0) break;
+      total += *n;
+    }
+    if (total != in.bytes) state.SkipWithError("short read");
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * in.bytes));
+  state.counters["ratio"] =
+      static_cast<double>(in.bytes) / static_cast<double>(in.zstd_bytes.size());
+}
+BENCHMARK(BM_ZstdByteSource)->Arg(64 << 10)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+
+void ChunkFile(benchmark::State& state, const std::string& path) {
+  const Input& in = GetInput();
+  LineChunkerOptions options;
+  options.target_chunk_bytes = static_cast<size_t>(state.range(0));
+  Chunk chunk;
+  for (auto _ : state) {
+    Result<std::unique_ptr<ByteSource>> src = OpenByteSource(path);
+    if (!src.ok()) {
+      state.SkipWithError(src.status().ToString().c_str());
+      break;
+    }
+    LineChunker chunker(std::move(src).value(), options);
+    size_t total = 0;
+    while (chunker.Next(&chunk)) total += chunk.data.size();
+    if (total != in.bytes) state.SkipWithError("chunks do not add up");
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * in.bytes));
+}
+
+// Decompression + chunking: the pipeline's serial input stage.
+void BM_LineChunkerZstd(benchmark::State& state) { ChunkFile(state, GetInput().zstd_path); }
+BENCHMARK(BM_LineChunkerZstd)->Arg(64 << 10)->Arg(4 << 20)->Unit(benchmark::kMillisecond);
+
+// Chunking alone (plain file from the page cache).
+void BM_LineChunkerPlain(benchmark::State& state) { ChunkFile(state, GetInput().plain_path); }
+BENCHMARK(BM_LineChunkerPlain)->Arg(64 << 10)->Arg(4 << 20)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace stc

@@ -217,7 +217,7 @@ class Writer {
       FileError(fsum, path, w->chunk.error_offset, w->file_error_reason, w->file_error_detail);
       return Status::Ok();
     }
-    if (w->file_start && w->format != nullptr) fsum.format = std::string(w->format->name());
+    if (w->format != nullptr && fsum.format.empty()) fsum.format = std::string(w->format->name());
     fsum.compression = w->compression;
     uint64_t chunk_bytes = w->data_size;
     for (const auto& o : w->chunk.oversized) chunk_bytes += o.length + 1;
@@ -304,9 +304,11 @@ class Writer {
     deltas_.Flush(&batch_);
     if (!batch_.empty()) STC_RETURN_IF_ERROR(store_->Apply(batch_));
     if (w->chunk.last && !w->chunk.stream_error.ok()) {
-      std::string_view msg = w->chunk.stream_error.message();
-      std::string reason =
-          msg.find("truncated") != std::string_view::npos ? "truncated_stream" : "bad_compression";
+      const Status& err = w->chunk.stream_error;
+      std::string reason = err.code() != StatusCode::kDataError ? "read_error"
+                           : err.message().find("truncated") != std::string::npos
+                               ? "truncated_stream"
+                               : "bad_compression";
       FileError(fsum, path, w->chunk.error_offset, reason, w->chunk.stream_error.message());
     }
     return Status::Ok();
@@ -372,6 +374,7 @@ class Reader {
         w->compression = compression_;
         chunker_ = std::make_unique<LineChunker>(std::move(src).value(), options_->chunker);
         first_ = true;
+        format_ = nullptr;
       }
       w->file_index = file_;
       w->compression = compression_;
@@ -382,13 +385,16 @@ class Reader {
         continue;
       }
       if (w->chunk.last) chunker_.reset();
-      if (first_) {
-        first_ = false;
-        w->file_start = true;
+      if (first_) w->file_start = true;
+      first_ = false;
+      // Detect on the first chunk holding anything but whitespace (a file may
+      // start with an oversized line, leaving the first chunk empty).
+      if (format_ == nullptr) {
         format_ = forced_;
-        if (format_ == nullptr) {
+        bool blank = w->chunk.data.find_first_not_of(" \t\r\n") == std::string::npos;
+        if (format_ == nullptr && !blank) {
           format_ = DetectFormat(std::string_view(w->chunk.data).substr(0, 65536));
-          if (format_ == nullptr && w->chunk.data.find_first_not_of(" \t\r\n") != std::string::npos) {
+          if (format_ == nullptr) {
             w->format = nullptr;
             w->file_error_reason = "unknown_format";
             w->file_error_detail = "content matches none of: " + FormatNames() + " (use --format)";

@@ -118,6 +118,20 @@ TEST(BadInput, OverlongLineIsRejectedWithoutBufferingIt) {
   EXPECT_EQ(r->records_read, 3u);
 }
 
+TEST(BadInput, FileStartingWithAnOverlongLineIsStillDetected) {
+  TempDir dir;
+  std::string big = R"({"application_number":"PCT/JP2021/7","junk":")" + std::string(2 << 20, 'x') + "\"}";
+  WriteFile(dir.Path("in.jsonl"), big + "\n" + Good(1) + "\n" + Good(2) + "\n");
+  auto store = OpenStore(dir.Path("db"));
+  IngestOptions o;
+  o.chunker.max_line_bytes = 1 << 20;
+  auto r = Ingest(store.get(), {dir.Path("in.jsonl")}, o);  // --format auto.
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->records_new, 2u);
+  EXPECT_EQ(r->records_rejected, 1u);
+  EXPECT_EQ(r->files[0].format, "pct-jsonl");
+}
+
 TEST(BadInput, MissingInputIsAnErrorBeforeAnythingIsWritten) {
   TempDir dir;
   auto store = OpenStore(dir.Path("db"));

@@ -8,9 +8,11 @@ size_t AggregateKeyHash::operator()(const AggregateKey& k) const {
   uint64_t h = static_cast<uint64_t>(k.source) * 0x9E3779B97F4A7C15ULL;
   h ^= static_cast<uint64_t>(static_cast<uint32_t>(k.year)) * 0xC2B2AE3D27D4EB4FULL;
   h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.cell.lat_idx)) << 32 |
-        static_cast<uint32_t>(k.cell.lon_idx)) * 0x165667B19E3779F9ULL;
+        static_cast<uint32_t>(k.cell.lon_idx)) *
+       0x165667B19E3779F9ULL;
   h ^= (static_cast<uint64_t>(static_cast<uint8_t>(k.country[0])) << 8 |
-        static_cast<uint8_t>(k.country[1])) * 0x27D4EB2F165667C5ULL;
+        static_cast<uint8_t>(k.country[1])) *
+       0x27D4EB2F165667C5ULL;
   if (!k.field.empty()) h ^= Hash64(k.field);
   return static_cast<size_t>(h ^ (h >> 29));
 }
@@ -26,8 +28,8 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
     key.country[1] = p.country[1];
     cells_[key] += sign * p.units;
   }
-  TotalsDelta& t = totals_[static_cast<uint32_t>(record.source) << 16 |
-                           static_cast<uint16_t>(record.year)];
+  TotalsDelta& t =
+      totals_[static_cast<uint32_t>(record.source) << 16 | static_cast<uint16_t>(record.year)];
   t.world += sign * kUnit;
   t.unlocated += sign * record.unlocated;
   t.records += sign;

@@ -16,7 +16,8 @@ bool SamePerson(const Person& a, const Person& b) {
   for (size_t i = 0; i < a.locations.size(); ++i) {
     const Location& x = a.locations[i];
     const Location& y = b.locations[i];
-    if (!SameLocation(x, y) || x.country != y.country || x.city != y.city || x.address != y.address) {
+    if (!SameLocation(x, y) || x.country != y.country || x.city != y.city ||
+        x.address != y.address) {
       return false;
     }
   }

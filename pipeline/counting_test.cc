@@ -106,8 +106,10 @@ TEST(Counting, EveryRecordSumsToExactlyOneUnit) {
       Person p;
       p.name = std::to_string(rng() % 50);
       for (int k = rng() % 4; k > 0; --k) {
-        if (rng() % 4 == 0) p.locations.push_back(Text("x"));
-        else p.locations.push_back(At(rng() % 1000, rng() % 1000));
+        if (rng() % 4 == 0)
+          p.locations.push_back(Text("x"));
+        else
+          p.locations.push_back(At(rng() % 1000, rng() % 1000));
       }
       r.persons.push_back(p);
     }

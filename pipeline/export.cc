@@ -57,13 +57,13 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
     if (csv) {
       line = "cell,";
       line += SourceName(k.source);
-      line += "," + std::to_string(k.year) + "," + lat + "," + lon + "," + Country(k.country) + "," +
-              CsvCell(k.field) + "," + FormatUnits(units) + "\n";
+      line += "," + std::to_string(k.year) + "," + lat + "," + lon + "," + Country(k.country) +
+              "," + CsvCell(k.field) + "," + FormatUnits(units) + "\n";
     } else {
       line = first ? "\n" : ",\n";
-      line += "{\"source\":\"" + std::string(SourceName(k.source)) + "\",\"year\":" +
-              std::to_string(k.year) + ",\"lat\":\"" + lat + "\",\"lon\":\"" + lon +
-              "\",\"country\":" + JsonString(Country(k.country)) +
+      line += "{\"source\":\"" + std::string(SourceName(k.source)) +
+              "\",\"year\":" + std::to_string(k.year) + ",\"lat\":\"" + lat + "\",\"lon\":\"" +
+              lon + "\",\"country\":" + JsonString(Country(k.country)) +
               ",\"field\":" + JsonString(k.field) + ",\"units\":\"" + FormatUnits(units) + "\"}";
     }
     first = false;

@@ -38,23 +38,23 @@ struct FileSummary {
   std::string format;       // Reader used.
   std::string compression;  // "zstd", "gzip", "none".
   uint64_t compressed_bytes = 0;
-  uint64_t bytes = 0;       // Decompressed bytes read.
-  uint64_t records = 0;     // Records read from this file.
-  std::string error;        // File-level failure (reason: message), empty if none.
+  uint64_t bytes = 0;    // Decompressed bytes read.
+  uint64_t records = 0;  // Records read from this file.
+  std::string error;     // File-level failure (reason: message), empty if none.
 };
 
 struct IngestStats {
   std::vector<FileSummary> files;
-  uint64_t files_failed = 0;    // Files with a file-level error (bad compression...).
+  uint64_t files_failed = 0;  // Files with a file-level error (bad compression...).
   uint64_t compressed_bytes = 0;
   uint64_t bytes = 0;
   // Every record read is exactly one of new, updated, unchanged, skipped, rejected.
   uint64_t records_read = 0;
   uint64_t records_new = 0;
   uint64_t records_updated = 0;
-  uint64_t records_unchanged = 0;  // Identical copies and older versions.
+  uint64_t records_unchanged = 0;      // Identical copies and older versions.
   uint64_t records_older_ignored = 0;  // Of which: older versions than the stored one.
-  uint64_t records_skipped = 0;    // Out of scope for the metrics (counted, not stored).
+  uint64_t records_skipped = 0;        // Out of scope for the metrics (counted, not stored).
   uint64_t records_rejected = 0;
   std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
   std::map<std::string, uint64_t> skipped_by_reason;

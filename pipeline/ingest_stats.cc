@@ -78,9 +78,10 @@ std::string IngestStats::ToJson() const {
     AppendJsonEscaped(f.path, &s);
     s += "\",\"format\":\"";
     AppendJsonEscaped(f.format, &s);
-    s += "\",\"compression\":\"" + f.compression + "\",\"compressed_bytes\":" +
-         std::to_string(f.compressed_bytes) + ",\"bytes\":" + std::to_string(f.bytes) +
-         ",\"records\":" + std::to_string(f.records) + ",\"error\":\"";
+    s += "\",\"compression\":\"" + f.compression +
+         "\",\"compressed_bytes\":" + std::to_string(f.compressed_bytes) +
+         ",\"bytes\":" + std::to_string(f.bytes) + ",\"records\":" + std::to_string(f.records) +
+         ",\"error\":\"";
     AppendJsonEscaped(f.error, &s);
     s += "\"}";
   }

@@ -36,10 +36,13 @@ TEST(RejectsLog, AppendsOneJsonLinePerReject) {
   ASSERT_TRUE(std::getline(in, l1));
   ASSERT_TRUE(std::getline(in, l2));
   EXPECT_FALSE(std::getline(in, l3));
-  EXPECT_EQ(l1, "{\"run\":\"run1\",\"file\":\"a.zst\",\"offset\":17,\"reason\":\"bad_date\","
-                "\"detail\":\"unreadable\",\"prefix\":\"" + std::string(200, 'x') + "\"}");
-  EXPECT_EQ(l2, "{\"run\":\"run2\",\"file\":\"b\",\"offset\":0,\"reason\":\"malformed_json\","
-                "\"detail\":\"\",\"prefix\":\"{\"}");
+  EXPECT_EQ(l1,
+            "{\"run\":\"run1\",\"file\":\"a.zst\",\"offset\":17,\"reason\":\"bad_date\","
+            "\"detail\":\"unreadable\",\"prefix\":\"" +
+                std::string(200, 'x') + "\"}");
+  EXPECT_EQ(l2,
+            "{\"run\":\"run2\",\"file\":\"b\",\"offset\":0,\"reason\":\"malformed_json\","
+            "\"detail\":\"\",\"prefix\":\"{\"}");
   std::filesystem::remove(path);
 }
 

@@ -1,0 +1,159 @@
+#include "pipeline/read_stage.h"
+
+#include "core/record_codec.h"
+#include "io/byte_source.h"
+#include "parsers/registry.h"
+#include "pipeline/counting.h"
+
+namespace stc {
+
+void ItemSink::Begin(Work* work, uint64_t offset, std::string_view unit) {
+  work_ = work;
+  offset_ = offset;
+  unit_ = unit;
+  pending_ = false;
+  emitted_ = 0;
+}
+
+Record* ItemSink::NewRecord() {
+  FlushPending();
+  record_.Clear();
+  pending_ = true;
+  return &record_;
+}
+
+void ItemSink::Reject(std::string_view reason, std::string_view detail) {
+  Item& it = Emit(Item::Kind::kReject);
+  it.reason.assign(reason);
+  it.detail.assign(detail);
+  it.prefix.assign(unit_.substr(0, 200));
+  pending_ = false;
+}
+
+void ItemSink::Skip(std::string_view reason) {
+  Item& it = Emit(Item::Kind::kSkip);
+  it.reason.assign(reason);
+  pending_ = false;
+}
+
+void ItemSink::Warn(std::string_view what) { ++work_->warnings[std::string(what)]; }
+
+void ItemSink::End() {
+  FlushPending();
+  if (emitted_ == 0) Reject("malformed_json", "no record in this unit");
+}
+
+Item& ItemSink::Emit(Item::Kind kind) {
+  if (work_->n_items == work_->items.size()) work_->items.emplace_back();
+  Item& it = work_->items[work_->n_items++];
+  it.kind = kind;
+  it.offset = offset_;
+  it.reason.clear();
+  it.detail.clear();
+  it.prefix.clear();
+  ++emitted_;
+  return it;
+}
+
+void ItemSink::FlushPending() {
+  if (!pending_) return;
+  pending_ = false;
+  Item& it = Emit(Item::Kind::kRecord);
+  CountRecord(record_, &it.counted);
+  it.encoded.clear();
+  EncodeCountedRecord(it.counted, &it.encoded);
+  it.fingerprint = FingerprintEncoded(it.encoded);
+}
+
+void ParseWork(Work* w, ThreadState* ts) {
+  w->n_items = 0;
+  w->warnings.clear();
+  for (const OversizedLine& o : w->chunk.oversized) {
+    ts->sink.Begin(w, o.offset, o.prefix);
+    ts->sink.Reject("line_too_long", "line of " + std::to_string(o.length) + " bytes");
+  }
+  if (w->format == nullptr) return;
+  std::unique_ptr<RecordParser>& parser = ts->parsers[w->format];
+  if (!parser) parser = w->format->NewParser();
+  std::string_view data(w->chunk.data.data(), w->data_size);
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t nl = data.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? data.size() : nl;
+    std::string_view line = data.substr(pos, end - pos);
+    uint64_t offset = w->chunk.offset + pos;
+    pos = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    ts->sink.Begin(w, offset, line);
+    parser->Parse(line, &ts->sink);
+    ts->sink.End();
+  }
+  if (w->chunk.has_partial_line) {
+    ts->sink.Begin(w, w->chunk.partial_line_offset, w->chunk.partial_line_prefix);
+    ts->sink.Reject("truncated_record", "the stream ended inside this record");
+  }
+}
+
+bool Reader::Next(Work* w) {
+  w->chunk.oversized.clear();
+  w->file_error_reason.clear();
+  w->file_error_detail.clear();
+  w->file_start = false;
+  while (true) {
+    if (!chunker_) {
+      if (next_file_ == files_->size()) return false;
+      file_ = next_file_++;
+      w->file_index = file_;
+      auto src = OpenByteSource((*files_)[file_]);
+      if (!src.ok()) {
+        w->format = nullptr;
+        w->chunk.error_offset = 0;
+        w->file_error_reason =
+            src.status().code() == StatusCode::kDataError ? "bad_compression" : "unreadable_file";
+        w->file_error_detail = src.status().message();
+        w->data_size = 0;
+        return true;
+      }
+      compression_ = CompressionName((*src)->compression());
+      w->compression = compression_;
+      chunker_ = std::make_unique<LineChunker>(std::move(src).value(), options_->chunker);
+      first_ = true;
+      format_ = nullptr;
+    }
+    w->file_index = file_;
+    w->compression = compression_;
+    bool got = chunker_->Next(&w->chunk);
+    w->compressed_done = chunker_->compressed_bytes_read();
+    if (!got) {
+      chunker_.reset();
+      continue;
+    }
+    if (w->chunk.last) chunker_.reset();
+    if (first_) w->file_start = true;
+    first_ = false;
+    // Detect on the first chunk holding anything but whitespace (a file may
+    // start with an oversized line, leaving the first chunk empty).
+    if (format_ == nullptr) {
+      format_ = forced_;
+      bool blank = w->chunk.data.find_first_not_of(" \t\r\n") == std::string::npos;
+      if (format_ == nullptr && !blank) {
+        format_ = DetectFormat(std::string_view(w->chunk.data).substr(0, 65536));
+        if (format_ == nullptr) {
+          w->format = nullptr;
+          w->file_error_reason = "unknown_format";
+          w->file_error_detail = "content matches none of: " + FormatNames() + " (use --format)";
+          w->chunk.error_offset = w->chunk.offset;
+          w->data_size = 0;
+          chunker_.reset();
+          return true;
+        }
+      }
+    }
+    w->format = format_;
+    w->data_size = w->chunk.data.size();
+    w->chunk.data.append(kUnitPadding, ' ');
+    return true;
+  }
+}
+
+}  // namespace stc

@@ -1,0 +1,76 @@
+// The pipeline's first two stages: the serial reader that walks the files and
+// cuts them into chunks (Reader), and the parallel parse + count of a chunk
+// (ParseWork with per-thread ThreadState). Internal to pipeline/.
+#ifndef STCLUSTER_PIPELINE_READ_STAGE_H_
+#define STCLUSTER_PIPELINE_READ_STAGE_H_
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "pipeline/ingest.h"
+#include "pipeline/work.h"
+
+namespace stc {
+
+// Collects a parser's output for one unit into Work::items.
+class ItemSink : public ParseSink {
+ public:
+  void Begin(Work* work, uint64_t offset, std::string_view unit);
+  Record* NewRecord() override;
+  void Reject(std::string_view reason, std::string_view detail) override;
+  void Skip(std::string_view reason) override;
+  void Warn(std::string_view what) override;
+  // Called after Parse returns: commits a pending record; a unit that produced
+  // nothing at all is rejected.
+  void End();
+
+ private:
+  Item& Emit(Item::Kind kind);
+  void FlushPending();
+
+  Work* work_ = nullptr;
+  uint64_t offset_ = 0;
+  std::string_view unit_;
+  Record record_;
+  bool pending_ = false;
+  size_t emitted_ = 0;
+};
+
+// Per-thread state of the parse stage.
+struct ThreadState {
+  std::unordered_map<const Format*, std::unique_ptr<RecordParser>> parsers;
+  ItemSink sink;
+};
+
+// Parses and counts every unit of `w` into w->items. Thread-safe for distinct
+// (w, ts) pairs.
+void ParseWork(Work* w, ThreadState* ts);
+
+// The serial input stage: walks the files and cuts them into chunks.
+class Reader {
+ public:
+  // All pointers must outlive the Reader; `forced_format` may be null (auto).
+  Reader(const std::vector<std::string>* files, const IngestOptions* options,
+         const Format* forced_format)
+      : files_(files), options_(options), forced_(forced_format) {}
+
+  // Fills `w` with the next chunk or file error. Returns false at the end.
+  bool Next(Work* w);
+
+ private:
+  const std::vector<std::string>* files_;
+  const IngestOptions* options_;
+  const Format* forced_;
+  size_t next_file_ = 0;
+  size_t file_ = 0;
+  std::unique_ptr<LineChunker> chunker_;
+  const Format* format_ = nullptr;
+  bool first_ = false;
+  const char* compression_ = "";
+};
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_READ_STAGE_H_

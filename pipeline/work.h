@@ -1,0 +1,49 @@
+// The unit of work flowing through the ingest pipeline (one chunk of one
+// file) and the parsed items it carries between stages. Internal to pipeline/.
+#ifndef STCLUSTER_PIPELINE_WORK_H_
+#define STCLUSTER_PIPELINE_WORK_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "io/line_chunker.h"
+#include "parsers/record_parser.h"
+
+namespace stc {
+
+// One parsed item of a chunk, in stream order.
+struct Item {
+  enum class Kind { kRecord, kReject, kSkip };
+  Kind kind = Kind::kRecord;
+  uint64_t offset = 0;
+  std::string reason;
+  std::string detail;
+  std::string prefix;     // Rejects: first 200 bytes of the unit.
+  CountedRecord counted;  // Records.
+  std::string encoded;    // Records: EncodeCountedRecord(counted).
+  uint64_t fingerprint = 0;
+};
+
+// A unit of work flowing through the pipeline: one chunk of one file.
+struct Work {
+  size_t file_index = 0;
+  const Format* format = nullptr;
+  Chunk chunk;
+  size_t data_size = 0;           // chunk.data minus the padding appended.
+  uint64_t compressed_done = 0;   // File's compressed bytes consumed so far.
+  bool file_start = false;        // First chunk of a file.
+  const char* compression = "";   // Of the file.
+  std::string file_error_reason;  // File-level failure (no chunk data).
+  std::string file_error_detail;
+  std::vector<Item> items;
+  size_t n_items = 0;  // items[0..n_items) valid (items reused).
+  std::map<std::string, uint64_t> warnings;
+};
+
+// Collects a parser's output for one unit into Work::items.
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_WORK_H_

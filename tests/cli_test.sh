@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end test of the stcluster executable: exit codes, summary, export.
+# Usage: cli_test.sh PATH/TO/stcluster
+set -u
+BIN="$1"
+T="$(mktemp -d)"
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected $2, got $3"; fail=1; else echo "ok: $1"; fi
+}
+
+"$BIN" generate --records 3000 --seed 5 --out "$T/dump" >/dev/null 2>&1
+check "generate exit" 0 $?
+"$BIN" ingest --db "$T/db" --quiet --stats-json "$T/s.json" "$T/dump" 2>"$T/err"
+check "clean ingest exit" 0 $?
+grep -q '"records_new":3000' "$T/s.json"; check "stats json new" 0 $?
+grep -q "^records: " "$T/err"; check "summary on stderr" 0 $?
+
+"$BIN" export --db "$T/db" --format csv > "$T/a.csv"; check "export exit" 0 $?
+head -1 "$T/a.csv" | grep -q '^kind,source,year,lat,lon,country,field,units$'; check "csv header" 0 $?
+"$BIN" export --db "$T/db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["cells"] and d["totals"]'
+check "json export parses" 0 $?
+
+printf '{"application_number":"PCT/JP2021/1","publication_date":"bad","inventors":[{"name":"A"}]}\n' > "$T/bad.jsonl"
+"$BIN" ingest --db "$T/db" --quiet "$T/bad.jsonl" 2>/dev/null
+check "rejected -> exit 1" 1 $?
+grep -q '"reason":"bad_date"' "$T/db/rejects.jsonl"; check "rejects log" 0 $?
+
+"$BIN" ingest --db "$T/db" --quiet "$T/missing.jsonl" 2>/dev/null
+check "missing input -> exit 3" 3 $?
+"$BIN" ingest --db "$T/db" --bogus-flag x 2>/dev/null
+check "bad flag -> exit 2" 2 $?
+"$BIN" ingest --db "$T/db2" --grid-deg 0.007 "$T/bad.jsonl" 2>/dev/null
+check "bad grid -> exit 2" 2 $?
+"$BIN" export --db "$T/nostore" 2>/dev/null
+check "no store -> exit 4" 4 $?
+"$BIN" ingest --db "$T/db" --format nope "$T/bad.jsonl" 2>/dev/null
+check "unknown format -> exit 2" 2 $?
+
+"$BIN" ingest --db "$T/db" --quiet "$T/dump" 2>"$T/err2"
+check "re-ingest exit" 0 $?
+grep -q "= 0 new + 0 updated" "$T/err2"; check "re-ingest changes nothing" 0 $?
+"$BIN" export --db "$T/db" --format csv > "$T/b.csv"
+cmp -s "$T/a.csv" "$T/b.csv"; check "export unchanged after re-ingest" 0 $?
+"$BIN" --help | grep -q ingest; check "help lists commands" 0 $?
+exit $fail

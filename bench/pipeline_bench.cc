@@ -75,6 +75,7 @@ class NullSink : public ParseSink {
   void Reject(std::string_view, std::string_view) override { pending_ = false; ++rejects; }
   void Skip(std::string_view) override { pending_ = false; }
   void Warn(std::string_view) override {}
+  void Delete(std::string_view) override {}
   void Flush() {
     if (!pending_) return;
     pending_ = false;

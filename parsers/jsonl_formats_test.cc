@@ -29,8 +29,9 @@ class TestSink : public ParseSink {
     skips.emplace_back(reason);
   }
   void Warn(std::string_view what) override { warnings.emplace_back(what); }
+  void Delete(std::string_view key) override { deletes.emplace_back(key); }
   std::vector<Record> records;
-  std::vector<std::string> rejects, skips, warnings;
+  std::vector<std::string> rejects, skips, warnings, deletes;
   bool pending = false;
 };
 

@@ -33,6 +33,10 @@ class ParseSink {
   // The pending record (or one record) is out of scope (non-article type...):
   // counted as skipped by `reason`, not stored, not an error.
   virtual void Skip(std::string_view reason) = 0;
+  // The unit says that the record `key` of this format's source no longer
+  // exists (OpenAlex merged_ids): it is removed from the store with its
+  // contributions. Counted as one record read, "deleted".
+  virtual void Delete(std::string_view key) = 0;
   // A non-fatal remark counted in the run summary (e.g. "standard_view").
   virtual void Warn(std::string_view what) = 0;
 };

@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "core/units.h"
 #include "io/line_chunker.h"
+#include "pipeline/resolver.h"
 #include "stores/store.h"
 
 namespace stc {
@@ -29,6 +30,8 @@ struct IngestOptions {
   LineChunkerOptions chunker;
   // Rejects log (JSON Lines, appended). Empty = "<store dir>/rejects.jsonl".
   std::string rejects_path;
+  // Geocodes locations without coordinates (geo/); null = leave them unlocated.
+  const LocationResolver* resolver = nullptr;
   // Called from the serial stage after each chunk (progress displays); may be empty.
   std::function<void(uint64_t compressed_done, uint64_t records_done)> progress;
 };
@@ -48,7 +51,8 @@ struct IngestStats {
   uint64_t files_failed = 0;  // Files with a file-level error (bad compression...).
   uint64_t compressed_bytes = 0;
   uint64_t bytes = 0;
-  // Every record read is exactly one of new, updated, unchanged, skipped, rejected.
+  // Every record read is exactly one of new, updated, unchanged, skipped,
+  // rejected, deleted.
   uint64_t records_read = 0;
   uint64_t records_new = 0;
   uint64_t records_updated = 0;
@@ -56,9 +60,11 @@ struct IngestStats {
   uint64_t records_older_ignored = 0;  // Of which: older versions than the stored one.
   uint64_t records_skipped = 0;        // Out of scope for the metrics (counted, not stored).
   uint64_t records_rejected = 0;
+  uint64_t records_deleted = 0;                        // Deletions read (e.g. OpenAlex merged ids).
   std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
   std::map<std::string, uint64_t> skipped_by_reason;
-  std::map<std::string, uint64_t> warnings;  // Non-fatal remarks by kind.
+  std::map<std::string, uint64_t> warnings;   // Non-fatal remarks by kind.
+  std::map<std::string, uint64_t> geocoding;  // Locations by match quality.
   // Units of the records that were written (new or updated) in this run.
   Units units_written = 0;
   Units units_unlocated = 0;

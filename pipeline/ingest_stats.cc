@@ -49,7 +49,8 @@ std::string IngestStats::ToText() const {
        " new + " + std::to_string(records_updated) + " updated + " +
        std::to_string(records_unchanged) + " unchanged (" + std::to_string(records_older_ignored) +
        " older versions ignored) + " + std::to_string(records_skipped) + " skipped + " +
-       std::to_string(records_rejected) + " rejected\n";
+       std::to_string(records_rejected) + " rejected + " + std::to_string(records_deleted) +
+       " deleted\n";
   for (const auto& [reason, n] : rejected_by_reason) {
     s += "  rejected " + reason + ": " + std::to_string(n) + "\n";
   }
@@ -58,6 +59,18 @@ std::string IngestStats::ToText() const {
   }
   for (const auto& [what, n] : warnings) {
     s += "  warning " + what + ": " + std::to_string(n) + "\n";
+  }
+  uint64_t located_total = 0;
+  for (const auto& [q, n] : geocoding) {
+    if (q.rfind("corrected_", 0) != 0) located_total += n;
+  }
+  for (const auto& [q, n] : geocoding) {
+    char buf[32];
+    std::snprintf(
+        buf, sizeof buf, "%.2f%%",
+        located_total ? 100.0 * static_cast<double>(n) / static_cast<double>(located_total) : 0.0);
+    s += "  geocoding " + q + ": " + std::to_string(n) +
+         (q.rfind("corrected_", 0) == 0 ? "" : std::string(" (") + buf + ")") + "\n";
   }
   double unloc = units_written != 0 ? 100.0 * static_cast<double>(units_unlocated) /
                                           static_cast<double>(units_written)
@@ -95,12 +108,15 @@ std::string IngestStats::ToJson() const {
   s += ",\"records_older_ignored\":" + std::to_string(records_older_ignored);
   s += ",\"records_skipped\":" + std::to_string(records_skipped);
   s += ",\"records_rejected\":" + std::to_string(records_rejected);
+  s += ",\"records_deleted\":" + std::to_string(records_deleted);
   s += ",\"rejected_by_reason\":";
   JsonMap(rejected_by_reason, &s);
   s += ",\"skipped_by_reason\":";
   JsonMap(skipped_by_reason, &s);
   s += ",\"warnings\":";
   JsonMap(warnings, &s);
+  s += ",\"geocoding\":";
+  JsonMap(geocoding, &s);
   s += ",\"units_written\":\"" + FormatUnits(units_written) + "\"";
   s += ",\"units_unlocated\":\"" + FormatUnits(units_unlocated) + "\"";
   s += ",\"seconds\":" + Fixed(seconds, 3);

@@ -38,6 +38,12 @@ void ItemSink::Skip(std::string_view reason) {
 
 void ItemSink::Warn(std::string_view what) { ++work_->warnings[std::string(what)]; }
 
+void ItemSink::Delete(std::string_view key) {
+  FlushPending();
+  Item& it = Emit(Item::Kind::kDelete);
+  it.counted.key.assign(key);
+}
+
 void ItemSink::End() {
   FlushPending();
   if (emitted_ == 0) Reject("malformed_json", "no record in this unit");
@@ -58,6 +64,7 @@ Item& ItemSink::Emit(Item::Kind kind) {
 void ItemSink::FlushPending() {
   if (!pending_) return;
   pending_ = false;
+  if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
   CountRecord(record_, &it.counted);
   it.encoded.clear();
@@ -65,9 +72,12 @@ void ItemSink::FlushPending() {
   it.fingerprint = FingerprintEncoded(it.encoded);
 }
 
-void ParseWork(Work* w, ThreadState* ts) {
+void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver) {
   w->n_items = 0;
   w->warnings.clear();
+  w->geocoding.clear();
+  if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();
+  ts->sink.set_resolver(ts->resolver.get());
   for (const OversizedLine& o : w->chunk.oversized) {
     ts->sink.Begin(w, o.offset, o.prefix);
     ts->sink.Reject("line_too_long", "line of " + std::to_string(o.length) + " bytes");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pipeline/ingest.h"
+#include "pipeline/resolver.h"
 #include "pipeline/work.h"
 
 namespace stc {
@@ -22,6 +23,9 @@ class ItemSink : public ParseSink {
   void Reject(std::string_view reason, std::string_view detail) override;
   void Skip(std::string_view reason) override;
   void Warn(std::string_view what) override;
+  void Delete(std::string_view key) override;
+  // Resolver applied to each record before counting (may be null).
+  void set_resolver(ThreadResolver* r) { resolver_ = r; }
   // Called after Parse returns: commits a pending record; a unit that produced
   // nothing at all is rejected.
   void End();
@@ -36,17 +40,20 @@ class ItemSink : public ParseSink {
   Record record_;
   bool pending_ = false;
   size_t emitted_ = 0;
+  ThreadResolver* resolver_ = nullptr;
 };
 
 // Per-thread state of the parse stage.
 struct ThreadState {
   std::unordered_map<const Format*, std::unique_ptr<RecordParser>> parsers;
   ItemSink sink;
+  std::unique_ptr<ThreadResolver> resolver;
 };
 
 // Parses and counts every unit of `w` into w->items. Thread-safe for distinct
 // (w, ts) pairs.
-void ParseWork(Work* w, ThreadState* ts);
+// `resolver` (may be null) geocodes locations without coordinates.
+void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver);
 
 // The serial input stage: walks the files and cuts them into chunks.
 class Reader {

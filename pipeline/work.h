@@ -16,13 +16,13 @@ namespace stc {
 
 // One parsed item of a chunk, in stream order.
 struct Item {
-  enum class Kind { kRecord, kReject, kSkip };
+  enum class Kind { kRecord, kReject, kSkip, kDelete };
   Kind kind = Kind::kRecord;
   uint64_t offset = 0;
   std::string reason;
   std::string detail;
   std::string prefix;     // Rejects: first 200 bytes of the unit.
-  CountedRecord counted;  // Records.
+  CountedRecord counted;  // Records; for deletions only counted.key.
   std::string encoded;    // Records: EncodeCountedRecord(counted).
   uint64_t fingerprint = 0;
 };
@@ -41,6 +41,7 @@ struct Work {
   std::vector<Item> items;
   size_t n_items = 0;  // items[0..n_items) valid (items reused).
   std::map<std::string, uint64_t> warnings;
+  std::map<std::string, uint64_t> geocoding;  // ThreadResolver counts.
 };
 
 // Collects a parser's output for one unit into Work::items.

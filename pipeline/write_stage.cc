@@ -20,13 +20,14 @@ Status Writer::Write(Work* w) {
   stats_->compressed_bytes += w->compressed_done - fsum.compressed_bytes;
   fsum.compressed_bytes = w->compressed_done;
   for (const auto& [what, n] : w->warnings) stats_->warnings[what] += n;
+  for (const auto& [what, n] : w->geocoding) stats_->geocoding[what] += n;
 
   // Look up every distinct key of the chunk once.
   keys_.clear();
   index_.clear();
   for (size_t i = 0; i < w->n_items; ++i) {
     const Item& it = w->items[i];
-    if (it.kind != Item::Kind::kRecord) continue;
+    if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
     if (index_.emplace(it.counted.key, keys_.size()).second) keys_.push_back(it.counted.key);
   }
   Source source = w->format != nullptr ? w->format->source() : Source::kPct;
@@ -54,6 +55,18 @@ Status Writer::Write(Work* w) {
       ++stats_->records_rejected;
       ++stats_->rejected_by_reason[it.reason];
       log_->Add(path, it.offset, it.reason, it.detail, it.prefix);
+      continue;
+    }
+    if (it.kind == Item::Kind::kDelete) {
+      ++stats_->records_deleted;
+      KeyState& s = states_[index_[it.counted.key]];
+      if (!s.exists) continue;
+      CountedRecord& old = scratch_;
+      old.source = source;
+      STC_RETURN_IF_ERROR(DecodeStored(*s.value, path, &old));
+      deltas_.Add(old, -1, store_->grid());
+      s = KeyState();
+      s.dirty = true;  // exists == false: written as a delete.
       continue;
     }
     if (it.kind == Item::Kind::kSkip) {
@@ -93,7 +106,12 @@ Status Writer::Write(Work* w) {
 
   batch_.Clear();
   for (size_t k = 0; k < keys_.size(); ++k) {
-    if (states_[k].dirty) batch_.PutRecord(source, keys_[k], *states_[k].value);
+    if (!states_[k].dirty) continue;
+    if (states_[k].exists) {
+      batch_.PutRecord(source, keys_[k], *states_[k].value);
+    } else {
+      batch_.DeleteRecord(source, keys_[k]);
+    }
   }
   deltas_.Flush(&batch_);
   if (!batch_.empty()) STC_RETURN_IF_ERROR(store_->Apply(batch_));

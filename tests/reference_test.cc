@@ -73,7 +73,7 @@ IngestStats IngestOk(Store* store, const std::vector<std::string>& inputs, int t
   if (!stats.ok()) return IngestStats{};
   const IngestStats& s = stats.value();
   EXPECT_EQ(s.records_read, s.records_new + s.records_updated + s.records_unchanged +
-                                s.records_skipped + s.records_rejected)
+                                s.records_skipped + s.records_rejected + s.records_deleted)
       << s.ToText();
   return s;
 }

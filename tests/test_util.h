@@ -76,7 +76,7 @@ inline IngestStats IngestOk(Store* store, const std::vector<std::string>& inputs
   if (!r.ok()) return {};
   const IngestStats& s = *r;
   EXPECT_EQ(s.records_read, s.records_new + s.records_updated + s.records_unchanged +
-                                s.records_skipped + s.records_rejected);
+                                s.records_skipped + s.records_rejected + s.records_deleted);
   return *r;
 }
 

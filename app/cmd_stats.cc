@@ -1,0 +1,90 @@
+// The `stats` subcommand.
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "app/command.h"
+#include "core/grid.h"
+
+namespace stc {
+namespace {
+
+struct StatsArgs {
+  std::string db;
+  bool json = false;
+};
+
+std::string Percent(Units part, Units whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f%%",
+                whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+  return buf;
+}
+
+int RunStats(const StatsArgs& args) {
+  auto store = OpenForReading(args.db);
+  if (!store.ok()) return StoreFail(store.status());
+  auto totals = (*store)->GetTotals();
+  if (!totals.ok()) return Fail(totals.status(), kExitStore);
+  std::map<Source, int64_t> cells;
+  Status st = (*store)->ForEachAggregate([&](const AggregateKey& k, Units) {
+    ++cells[k.source];
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(st, kExitStore);
+  std::string grid = FormatE5((*store)->grid().step_e5());
+  if (args.json) {
+    std::cout << "{\"grid_deg\":\"" << grid << "\",\"totals\":[";
+    bool first = true;
+    for (const auto& t : *totals) {
+      std::cout << (first ? "" : ",") << "{\"source\":\"" << SourceName(t.source)
+                << "\",\"year\":" << t.year << ",\"records\":" << t.records << ",\"world\":\""
+                << FormatUnits(t.world) << "\",\"unlocated\":\"" << FormatUnits(t.unlocated)
+                << "\"}";
+      first = false;
+    }
+    std::cout << "],\"cells\":{";
+    first = true;
+    for (const auto& [s, n] : cells) {
+      std::cout << (first ? "" : ",") << "\"" << SourceName(s) << "\":" << n;
+      first = false;
+    }
+    std::cout << "}}\n";
+    return kExitOk;
+  }
+  std::cout << "store:  " << (*store)->dir() << "\n";
+  std::cout << "grid:   " << grid << " degree\n";
+  std::cout << "source   year    records        world    unlocated  unlocated%\n";
+  std::map<Source, YearTotals> sums;
+  for (const auto& t : *totals) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%-8s %4d %10lld %12s %12s %10s\n",
+                  std::string(SourceName(t.source)).c_str(), t.year,
+                  static_cast<long long>(t.records), FormatUnits(t.world).c_str(),
+                  FormatUnits(t.unlocated).c_str(), Percent(t.unlocated, t.world).c_str());
+    std::cout << buf;
+    YearTotals& s = sums[t.source];
+    s.records += t.records;
+    s.world += t.world;
+    s.unlocated += t.unlocated;
+  }
+  for (const auto& [s, t] : sums) {
+    std::cout << SourceName(s) << ": " << t.records << " records, " << cells[s]
+              << " non-empty cells, unlocated " << Percent(t.unlocated, t.world) << "\n";
+  }
+  if (totals->empty()) std::cout << "(empty)\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddStatsCommand(CLI::App& app) {
+  auto a = std::make_shared<StatsArgs>();
+  CLI::App* sub = app.add_subcommand("stats", "Show what the store holds.");
+  sub->add_option("--db", a->db, "Store directory")->required();
+  sub->add_flag("--json", a->json, "As JSON");
+
+  return {sub, [a] { return RunStats(*a); }};
+}
+
+}  // namespace stc

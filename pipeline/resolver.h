@@ -1,0 +1,38 @@
+// The hook through which locations without coordinates get them (geocoding,
+// geo/) inside the parallel parse stage, before counting.
+//
+// A LocationResolver is shared by all threads (const, thread-safe) and makes
+// one ThreadResolver per worker thread, which may keep caches and scratch
+// space without locks.
+#ifndef STCLUSTER_PIPELINE_RESOLVER_H_
+#define STCLUSTER_PIPELINE_RESOLVER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/record.h"
+
+namespace stc {
+
+class ThreadResolver {
+ public:
+  virtual ~ThreadResolver() = default;
+  // Completes or corrects `record`'s locations in place (sets has_coords,
+  // lat_e5/lon_e5, country). Adds one count per location examined to
+  // (*counts)[quality] ("exact", "alternate", ..., "unresolved") and one per
+  // correction to (*counts)["corrected_" + why]. Never fails: a location it
+  // cannot resolve stays unlocated.
+  virtual void Resolve(Record* record, std::map<std::string, uint64_t>* counts) = 0;
+};
+
+class LocationResolver {
+ public:
+  virtual ~LocationResolver() = default;
+  virtual std::unique_ptr<ThreadResolver> NewThreadResolver() const = 0;
+};
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_RESOLVER_H_

@@ -1,10 +1,14 @@
 // The `stats` subcommand.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <unordered_map>
 
 #include "app/command.h"
 #include "core/grid.h"
+#include "core/record_codec.h"
+#include "pipeline/rejects_log.h"
 
 namespace stc {
 namespace {
@@ -12,7 +16,25 @@ namespace {
 struct StatsArgs {
   std::string db;
   bool json = false;
+  int top_unresolved = 10;
 };
+
+// The labels of unlocated units with the largest weight, over all records.
+Result<std::vector<std::pair<std::string, Units>>> TopUnresolved(const Store& store, int n) {
+  std::unordered_map<std::string, Units> sums;
+  CountedRecord r;
+  STC_RETURN_IF_ERROR(store.ForEachRecord([&](Source, std::string_view, std::string_view value) {
+    STC_RETURN_IF_ERROR(DecodeCountedRecord(value, &r));
+    for (const auto& [label, units] : r.unresolved) sums[label] += units;
+    return Status::Ok();
+  }));
+  std::vector<std::pair<std::string, Units>> top(sums.begin(), sums.end());
+  std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (top.size() > static_cast<size_t>(n)) top.resize(n);
+  return top;
+}
 
 std::string Percent(Units part, Units whole) {
   char buf[32];
@@ -33,6 +55,8 @@ int RunStats(const StatsArgs& args) {
   });
   if (!st.ok()) return Fail(st, kExitStore);
   std::string grid = FormatE5((*store)->grid().step_e5());
+  auto top = TopUnresolved(**store, args.top_unresolved);
+  if (!top.ok()) return Fail(top.status(), kExitStore);
   if (args.json) {
     std::cout << "{\"grid_deg\":\"" << grid << "\",\"totals\":[";
     bool first = true;
@@ -49,7 +73,14 @@ int RunStats(const StatsArgs& args) {
       std::cout << (first ? "" : ",") << "\"" << SourceName(s) << "\":" << n;
       first = false;
     }
-    std::cout << "}}\n";
+    std::cout << "},\"top_unresolved\":[";
+    for (size_t i = 0; i < top->size(); ++i) {
+      std::string label;
+      AppendJsonEscaped((*top)[i].first, &label);
+      std::cout << (i ? "," : "") << "{\"place\":\"" << label << "\",\"units\":\""
+                << FormatUnits((*top)[i].second) << "\"}";
+    }
+    std::cout << "]}\n";
     return kExitOk;
   }
   std::cout << "store:  " << (*store)->dir() << "\n";
@@ -73,6 +104,12 @@ int RunStats(const StatsArgs& args) {
               << " non-empty cells, unlocated " << Percent(t.unlocated, t.world) << "\n";
   }
   if (totals->empty()) std::cout << "(empty)\n";
+  if (!top->empty()) {
+    std::cout << "top unresolved places (units of records without coordinates):\n";
+    for (const auto& [label, units] : *top) {
+      std::cout << "  " << FormatUnits(units) << "\t" << label << "\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -83,6 +120,9 @@ Command AddStatsCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("stats", "Show what the store holds.");
   sub->add_option("--db", a->db, "Store directory")->required();
   sub->add_flag("--json", a->json, "As JSON");
+  sub->add_option("--top-unresolved", a->top_unresolved,
+                  "Unresolved place strings to list, by weight (0: none; scans every record)")
+      ->capture_default_str();
 
   return {sub, [a] { return RunStats(*a); }};
 }

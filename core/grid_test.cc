@@ -12,7 +12,7 @@ TEST(Grid, SnapsToNearestNodeTiesUp) {
   Grid g(1000);  // 0.01 degree.
   EXPECT_EQ(g.CellOf(3568000, 13977000), (Cell{3568, 13977}));
   EXPECT_EQ(g.CellOf(3568499, 0), (Cell{3568, 0}));
-  EXPECT_EQ(g.CellOf(3568500, 0), (Cell{3569, 0}));  // Tie rounds up.
+  EXPECT_EQ(g.CellOf(3568500, 0), (Cell{3569, 0}));    // Tie rounds up.
   EXPECT_EQ(g.CellOf(-3568500, 0), (Cell{-3568, 0}));  // Tie rounds up (towards +inf).
   EXPECT_EQ(g.CellOf(-3568501, 0), (Cell{-3569, 0}));
   EXPECT_EQ(g.CellOf(-1, -1), (Cell{0, 0}));

@@ -28,7 +28,8 @@ inline uint64_t Hash64(std::string_view data, uint64_t seed = 0x9E3779B97F4A7C15
     n -= 8;
   }
   uint64_t tail = 0;
-  for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  for (size_t i = 0; i < n; ++i)
+    tail |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
   h ^= tail * 0x9E3779B97F4A7C15ULL;
   h ^= h >> 33;
   h *= kMul;

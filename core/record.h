@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/units.h"
@@ -40,8 +41,8 @@ inline constexpr int32_t kE5PerDegree = 100000;
 // One address of a person.
 struct Location {
   bool has_coords = false;
-  int32_t lat_e5 = 0;  // Valid only when has_coords; in [-90e5, 90e5].
-  int32_t lon_e5 = 0;  // Valid only when has_coords; in [-180e5, 180e5].
+  int32_t lat_e5 = 0;   // Valid only when has_coords; in [-90e5, 90e5].
+  int32_t lon_e5 = 0;   // Valid only when has_coords; in [-180e5, 180e5].
   std::string country;  // ISO 3166-1 alpha-2 when known ("JP"), else "".
   std::string city;
   std::string address;  // Free text as given.
@@ -56,11 +57,11 @@ struct Person {
 // One input record as a reader produced it, before counting.
 struct Record {
   Source source = Source::kPct;
-  std::string key;         // Stable dedup key, normalised (see docs/formats.md).
-  int32_t year = 0;        // Year the edition windows use (publication/cover year).
-  int32_t version = 0;     // yyyymmdd; the newer version of a key wins.
-  std::string doc_type;    // "article", "A1"... informational.
-  std::string field;       // Aggregation field: IPC section ("H") or subject area ("17").
+  std::string key;                 // Stable dedup key, normalised (see docs/formats.md).
+  int32_t year = 0;                // Year the edition windows use (publication/cover year).
+  int32_t version = 0;             // yyyymmdd; the newer version of a key wins.
+  std::string doc_type;            // "article", "A1"... informational.
+  std::string field;               // Aggregation field: IPC section ("H") or subject area ("17").
   std::vector<std::string> codes;  // Raw IPC codes or subject codes, as given.
   std::vector<std::string> orgs;   // Applicants or affiliation organisations.
   std::vector<Person> persons;     // Listed persons, input order.
@@ -93,7 +94,13 @@ struct CountedRecord {
   std::vector<std::string> orgs;
   std::vector<WeightedPoint> points;  // Sorted by (lat, lon, country), merged.
   Units unlocated = 0;
-  uint32_t persons = 0;  // Persons the unit was divided by (after dedup, incl. missing).
+  // Where the unlocated units of listed persons come from: (label, units),
+  // label = "city, CC" or the address text (first 80 bytes) + ", CC", or
+  // "(no address)". Merged by label, in first-seen order. Missing persons of a
+  // truncated list are not here (they have no text). Feeds the report of the
+  // top unresolved places (stcluster stats).
+  std::vector<std::pair<std::string, Units>> unresolved;
+  uint32_t persons = 0;    // Persons the unit was divided by (after dedup, incl. missing).
   bool truncated = false;  // The person list was shorter than declared.
 
   friend bool operator==(const CountedRecord&, const CountedRecord&) = default;

@@ -5,7 +5,7 @@
 namespace stc {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+constexpr uint8_t kFormatVersion = 2;
 
 void PutString(std::string* out, std::string_view s) {
   PutVarint64(out, s.size());
@@ -77,6 +77,11 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
     out->push_back(p.country[1]);
     PutVarint64(out, ZigZag(p.units));
   }
+  PutVarint64(out, r.unresolved.size());
+  for (const auto& [label, units] : r.unresolved) {
+    PutString(out, label);
+    PutVarint64(out, ZigZag(units));
+  }
 }
 
 Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
@@ -117,6 +122,13 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
     in.remove_prefix(2);
     if (!GetVarint64(&in, &v)) return bad();
     p.units = UnZigZag(v);
+  }
+  if (!GetVarint64(&in, &n) || n > in.size()) return bad();
+  r->unresolved.resize(n);
+  for (auto& [label, units] : r->unresolved) {
+    if (!GetString(&in, &label)) return bad();
+    if (!GetVarint64(&in, &v)) return bad();
+    units = UnZigZag(v);
   }
   if (!in.empty()) return bad();
   return Status::Ok();

@@ -2,12 +2,13 @@
 // (see stores/README.md for the layout around it).
 //
 // Layout (all integers are LEB128 varints, signed ones zigzag-encoded):
-//   u8  format version (=1)
+//   u8  format version (=2)
 //   varint year, varint version (yyyymmdd), varint persons, u8 flags (bit0 truncated)
 //   str field; varint n_codes, str*; varint n_orgs, str*
 //   varint unlocated
 //   varint n_points, then per point: zigzag lat delta, zigzag lon delta
 //     (against the previous point), 2 bytes country, varint units
+//   varint n_unresolved, then per entry: str label, varint units
 // where str = varint length + bytes. The source and key are not in the value:
 // they form the store key.
 //
@@ -38,8 +39,12 @@ uint64_t FingerprintEncoded(std::string_view encoded);
 // Varint helpers, shared with the store's key and value codecs.
 void PutVarint64(std::string* out, uint64_t v);
 bool GetVarint64(std::string_view* in, uint64_t* v);
-inline uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
-inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
 
 }  // namespace stc
 

@@ -28,6 +28,7 @@ CountedRecord RandomRecord(std::mt19937_64& rng) {
     r.points.push_back(p);
   }
   r.unlocated = left;
+  if (rng() % 2) r.unresolved.push_back({"Atlantis, XX", left});
   return r;
 }
 

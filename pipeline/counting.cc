@@ -24,6 +24,26 @@ bool SamePerson(const Person& a, const Person& b) {
   return true;
 }
 
+std::string UnresolvedLabel(const Location* l) {
+  if (l == nullptr) return "(no address)";
+  std::string label = !l->city.empty() ? l->city : l->address.substr(0, 80);
+  if (label.empty()) label = "(no address)";
+  if (!l->country.empty()) label += ", " + l->country;
+  return label;
+}
+
+void AddUnresolved(CountedRecord* out, const Location* l, Units units) {
+  out->unlocated += units;
+  std::string label = UnresolvedLabel(l);
+  for (auto& [k, u] : out->unresolved) {
+    if (k == label) {
+      u += units;
+      return;
+    }
+  }
+  out->unresolved.emplace_back(std::move(label), units);
+}
+
 }  // namespace
 
 void CountRecord(const Record& record, CountedRecord* out) {
@@ -36,6 +56,7 @@ void CountRecord(const Record& record, CountedRecord* out) {
   out->orgs = record.orgs;
   out->points.clear();
   out->unlocated = 0;
+  out->unresolved.clear();
 
   // Distinct persons, in input order (quadratic, but person lists are short;
   // records with thousands of authors are rare and still fast enough).
@@ -75,7 +96,7 @@ void CountRecord(const Record& record, CountedRecord* out) {
       if (!dup) locs.push_back(&l);
     }
     if (locs.empty()) {
-      out->unlocated += share;
+      AddUnresolved(out, nullptr, share);
       continue;
     }
     uint32_t k = static_cast<uint32_t>(locs.size());
@@ -83,7 +104,7 @@ void CountRecord(const Record& record, CountedRecord* out) {
       Units part = ShareOf(share, k, j);
       const Location& l = *locs[j];
       if (!l.has_coords) {
-        out->unlocated += part;
+        AddUnresolved(out, &l, part);
         continue;
       }
       WeightedPoint wp;

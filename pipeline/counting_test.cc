@@ -39,6 +39,8 @@ TEST(Counting, ThreePersonsOneUnlocated) {
   EXPECT_EQ(c.points[0].units, 333333334);  // First person takes the remainder unit.
   EXPECT_EQ(c.points[1].units, 333333333);
   EXPECT_EQ(c.unlocated, 333333333);
+  ASSERT_EQ(c.unresolved.size(), 1u);
+  EXPECT_EQ(c.unresolved[0].first, "(no address)");
   EXPECT_EQ(c.persons, 3u);
   EXPECT_FALSE(c.truncated);
 }
@@ -52,6 +54,9 @@ TEST(Counting, PersonWithTwoAddressesSplitsHisShare) {
   ASSERT_EQ(c.points.size(), 1u);
   EXPECT_EQ(c.points[0].units, 750000000);
   EXPECT_EQ(c.unlocated, 250000000);
+  ASSERT_EQ(c.unresolved.size(), 1u);
+  EXPECT_EQ(c.unresolved[0].first, "Osaka");
+  EXPECT_EQ(c.unresolved[0].second, 250000000);
 }
 
 TEST(Counting, RepeatedAddressOfOnePersonCountsOnce) {
@@ -85,6 +90,7 @@ TEST(Counting, TruncatedListLeavesMissingSharesUnlocated) {
   EXPECT_EQ(c.points[0].units, 250000000);
   EXPECT_EQ(c.points[1].units, 250000000);
   EXPECT_EQ(c.unlocated, 500000000);
+  EXPECT_TRUE(c.unresolved.empty());  // Missing authors have no text to report.
 }
 
 TEST(Counting, DeclaredSmallerThanListedIsIgnored) {
@@ -117,6 +123,13 @@ TEST(Counting, EveryRecordSumsToExactlyOneUnit) {
     CountedRecord c;
     CountRecord(r, &c);
     ASSERT_EQ(Total(c), kUnit);
+    Units unresolved = 0;
+    for (const auto& [label, u] : c.unresolved) unresolved += u;
+    if (r.declared_persons <= r.persons.size()) {
+      ASSERT_EQ(unresolved, c.unlocated);  // Every unlocated unit has its label.
+    } else {
+      ASSERT_LE(unresolved, c.unlocated);
+    }
     for (size_t i = 1; i < c.points.size(); ++i) {
       ASSERT_TRUE(c.points[i - 1].lat_e5 < c.points[i].lat_e5 ||
                   (c.points[i - 1].lat_e5 == c.points[i].lat_e5 &&

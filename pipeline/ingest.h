@@ -19,7 +19,7 @@
 #include "core/status.h"
 #include "core/units.h"
 #include "io/line_chunker.h"
-#include "pipeline/resolver.h"
+#include "core/location_resolver.h"
 #include "stores/store.h"
 
 namespace stc {

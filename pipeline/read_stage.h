@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "pipeline/ingest.h"
-#include "pipeline/resolver.h"
+#include "core/location_resolver.h"
 #include "pipeline/work.h"
 
 namespace stc {

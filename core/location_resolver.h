@@ -4,8 +4,8 @@
 // A LocationResolver is shared by all threads (const, thread-safe) and makes
 // one ThreadResolver per worker thread, which may keep caches and scratch
 // space without locks.
-#ifndef STCLUSTER_PIPELINE_RESOLVER_H_
-#define STCLUSTER_PIPELINE_RESOLVER_H_
+#ifndef STCLUSTER_CORE_LOCATION_RESOLVER_H_
+#define STCLUSTER_CORE_LOCATION_RESOLVER_H_
 
 #include <cstdint>
 #include <map>
@@ -35,4 +35,4 @@ class LocationResolver {
 
 }  // namespace stc
 
-#endif  // STCLUSTER_PIPELINE_RESOLVER_H_
+#endif  // STCLUSTER_CORE_LOCATION_RESOLVER_H_

@@ -1,0 +1,181 @@
+#include "cluster/dbscan.h"
+
+#include <limits>
+
+#include "cluster/geo_index.h"
+#include "cluster/geo_math.h"
+
+namespace stc::cluster {
+namespace {
+
+using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// Union-find over positions, union by smaller root (deterministic), path halving.
+class DisjointSets {
+ public:
+  explicit DisjointSets(size_t n) : parent_(n) {
+    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
+  }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  // Returns the new root.
+  uint32_t Union(uint32_t a, uint32_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return a;
+    if (b < a) std::swap(a, b);
+    parent_[b] = a;
+    return a;
+  }
+  uint32_t Parent(uint32_t x) const { return parent_[x]; }
+
+ private:
+  std::vector<uint32_t> parent_;
+};
+
+// Points in index order, structure of arrays (the inner loops vectorise).
+struct Layout {
+  std::vector<double> x, y, z;
+  std::vector<Units> w;
+  std::vector<uint32_t> input;  // Position -> input index.
+};
+
+}  // namespace
+
+DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
+                            const DbscanOptions& options) {
+  const size_t n = points.size();
+  DbscanResult result;
+  result.cluster.assign(n, DbscanResult::kNoise);
+  result.core.assign(n, 0);
+  if (n == 0) return result;
+
+  std::vector<int32_t> lat(n), lon(n);
+  for (size_t i = 0; i < n; ++i) {
+    lat[i] = points[i].lat_e5;
+    lon[i] = points[i].lon_e5;
+  }
+  const GeoIndex index(lat, lon, options.eps_km);
+  Layout p;
+  p.x.resize(n);
+  p.y.resize(n);
+  p.z.resize(n);
+  p.w.resize(n);
+  p.input = index.order();
+  for (size_t pos = 0; pos < n; ++pos) {
+    const WeightedLocation& q = points[p.input[pos]];
+    UnitVec v = ToUnitVec(q.lat_e5, q.lon_e5);
+    p.x[pos] = v.x;
+    p.y[pos] = v.y;
+    p.z[pos] = v.z;
+    p.w[pos] = q.weight;
+  }
+  const double limit = Chord2Limit(options.eps_km);
+  const double* px = p.x.data();
+  const double* py = p.y.data();
+  const double* pz = p.z.data();
+  auto within = [&](uint32_t i, uint32_t j) {
+    double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];
+    return dx * dx + dy * dy + dz * dz <= limit;
+  };
+
+  // 1. Core points.
+  std::vector<uint8_t> core(n, 0);
+  Ranges ranges;
+  for (size_t b = 0; b < index.buckets(); ++b) {
+    index.CandidateRanges(b, &ranges);
+    auto [first, last] = index.BucketRange(b);
+    for (uint32_t i = first; i < last; ++i) {
+      Units sum = 0;
+      for (const auto& [lo, hi] : ranges) {
+        const double xi = px[i], yi = py[i], zi = pz[i];
+        const Units* w = p.w.data();
+        Units part = 0;
+        for (uint32_t j = lo; j < hi; ++j) {
+          double dx = xi - px[j], dy = yi - py[j], dz = zi - pz[j];
+          part += (dx * dx + dy * dy + dz * dz <= limit) ? w[j] : 0;
+        }
+        sum += part;
+        if (sum >= options.min_weight) break;
+      }
+      core[i] = sum >= options.min_weight ? 1 : 0;
+    }
+  }
+
+  // 2. Clusters: connected components of core points within eps. Each
+  // unordered pair is examined once (j > i); a neighbour already attached
+  // directly to i's root needs no Find.
+  DisjointSets sets(n);
+  for (size_t b = 0; b < index.buckets(); ++b) {
+    auto [first, last] = index.BucketRange(b);
+    bool any_core = false;
+    for (uint32_t i = first; i < last && !any_core; ++i) any_core = core[i] != 0;
+    if (!any_core) continue;
+    index.CandidateRanges(b, &ranges);
+    for (uint32_t i = first; i < last; ++i) {
+      if (!core[i]) continue;
+      uint32_t root = sets.Find(i);
+      for (const auto& [lo, hi] : ranges) {
+        for (uint32_t j = std::max(lo, i + 1); j < hi; ++j) {
+          if (!core[j] || sets.Parent(j) == root || !within(i, j)) continue;
+          root = sets.Union(root, j);
+        }
+      }
+    }
+  }
+
+  // 3. Number the clusters by the smallest input index of their cores.
+  std::vector<uint32_t> position_of(n);
+  for (uint32_t pos = 0; pos < n; ++pos) position_of[p.input[pos]] = pos;
+  std::vector<int32_t> label_of_root(n, DbscanResult::kNoise);
+  std::vector<int32_t> label(n, DbscanResult::kNoise);  // By position.
+  for (uint32_t in = 0; in < n; ++in) {
+    uint32_t pos = position_of[in];
+    if (!core[pos]) continue;
+    uint32_t root = sets.Find(pos);
+    if (label_of_root[root] == DbscanResult::kNoise) label_of_root[root] = result.num_clusters++;
+    label[pos] = label_of_root[root];
+  }
+
+  // 4. Border points: the nearest core point's cluster (ties: smallest input index).
+  for (size_t b = 0; b < index.buckets(); ++b) {
+    auto [first, last] = index.BucketRange(b);
+    bool any_border = false;
+    for (uint32_t i = first; i < last && !any_border; ++i) any_border = core[i] == 0;
+    if (!any_border) continue;
+    index.CandidateRanges(b, &ranges);
+    for (uint32_t i = first; i < last; ++i) {
+      if (core[i]) continue;
+      double best = std::numeric_limits<double>::infinity();
+      uint32_t best_pos = 0;
+      bool found = false;
+      for (const auto& [lo, hi] : ranges) {
+        for (uint32_t j = lo; j < hi; ++j) {
+          if (!core[j]) continue;
+          double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];
+          double d = dx * dx + dy * dy + dz * dz;
+          if (d > limit) continue;
+          if (!found || d < best || (d == best && p.input[j] < p.input[best_pos])) {
+            best = d;
+            best_pos = j;
+            found = true;
+          }
+        }
+      }
+      if (found) label[i] = label[best_pos];
+    }
+  }
+
+  for (uint32_t pos = 0; pos < n; ++pos) {
+    result.cluster[p.input[pos]] = label[pos];
+    result.core[p.input[pos]] = core[pos];
+  }
+  return result;
+}
+
+}  // namespace stc::cluster

@@ -71,6 +71,7 @@ bool LineChunker::Next(Chunk* chunk) {
   if (done_) return false;
   std::string& data = chunk->data;
   data.clear();
+  chunk->unit_ends.clear();
   chunk->offset = carry_offset_;
   chunk->oversized.clear();
   chunk->stream_error = Status::Ok();

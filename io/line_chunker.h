@@ -26,8 +26,10 @@ namespace stc {
 
 struct LineChunkerOptions {
   size_t target_chunk_bytes = 4 << 20;  // 4 MiB of lines per chunk.
-  // Lines of more bytes than this (not counting the '\n') are skipped and
-  // reported as oversized (rejected as line_too_long).
+  // The longest unit kept: lines (JSON Lines framing) or whole documents
+  // (UnitChunker framings) of more bytes than this (not counting a line's
+  // '\n') are skipped and reported as oversized (rejected as line_too_long
+  // or record_too_long).
   size_t max_line_bytes = 16 << 20;
 };
 
@@ -52,7 +54,10 @@ struct OversizedLine {
 // line. The last chunk may be empty (e.g. when the stream ends right at a
 // chunk boundary).
 struct Chunk {
-  std::string data;     // Whole lines; may be empty.
+  std::string data;     // Whole lines (or whole units); may be empty.
+  // Empty for line framing (every line is a unit). Set by UnitChunker: the
+  // end offset in `data` of each unit, ascending; the last one is data.size().
+  std::vector<size_t> unit_ends;
   uint64_t offset = 0;  // Decompressed offset of data[0] in the file.
   // Skipped lines located in this chunk's span, right after `data` (in
   // stream order; at most one in the current implementation).
@@ -72,7 +77,21 @@ struct Chunk {
   bool last = false;                // No more chunks from this file after this one.
 };
 
-class LineChunker {
+// What the pipeline's reader stage pulls chunks from: LineChunker (JSON
+// Lines) or UnitChunker (multi-line documents, io/unit_chunker.h).
+class ChunkReader {
+ public:
+  virtual ~ChunkReader() = default;
+  // Fills `*chunk` (overwriting every field, reusing its capacity) with the
+  // next units. Returns false (leaving *chunk unchanged) once the previous
+  // chunk had `last` set; true otherwise. An empty stream yields one empty
+  // chunk with `last` set. Never fails: a stream error ends the file with
+  // Chunk::stream_error set.
+  virtual bool Next(Chunk* chunk) = 0;
+  virtual uint64_t compressed_bytes_read() const = 0;
+};
+
+class LineChunker : public ChunkReader {
  public:
   LineChunker(std::unique_ptr<ByteSource> source, const LineChunkerOptions& options);
 
@@ -81,9 +100,9 @@ class LineChunker {
   // chunk had `last` set; true otherwise. An empty stream yields one empty
   // chunk with `last` set. Never fails: a stream error ends the file with
   // Chunk::stream_error set. A target_chunk_bytes of 0 acts as 1.
-  bool Next(Chunk* chunk);
+  bool Next(Chunk* chunk) override;
 
-  uint64_t compressed_bytes_read() const;
+  uint64_t compressed_bytes_read() const override;
   const ByteSource& source() const { return *source_; }
 
  private:

@@ -216,22 +216,22 @@ class PctJsonl : public Format {
  public:
   std::string_view name() const override { return "pct-jsonl"; }
   Source source() const override { return Source::kPct; }
-  Framing framing() const override { return Framing::kLines; }
   bool Detect(std::string_view head) const override {
     return FirstLineHas(head, "\"application_number\"");
   }
-  std::unique_ptr<RecordParser> NewParser() const override { return std::make_unique<PctParser>(); }
+  std::unique_ptr<RecordParser> NewParser(const ReaderContext&) const override {
+    return std::make_unique<PctParser>();
+  }
 };
 
 class ArticleJsonl : public Format {
  public:
   std::string_view name() const override { return "article-jsonl"; }
   Source source() const override { return Source::kArticle; }
-  Framing framing() const override { return Framing::kLines; }
   bool Detect(std::string_view head) const override {
     return FirstLineHas(head, "\"authors\"") && FirstLineHas(head, "\"key\"");
   }
-  std::unique_ptr<RecordParser> NewParser() const override {
+  std::unique_ptr<RecordParser> NewParser(const ReaderContext&) const override {
     return std::make_unique<ArticleParser>();
   }
 };

@@ -14,6 +14,14 @@ namespace stc {
 
 std::string NormalisePctNumber(std::string_view text);
 
+// The international application number of a PATENTSCOPE
+// application-reference, whose doc-number comes in several spellings:
+// "PCT/US99/12345", "PCTUS9912345", "US1999012345", "US2021/123456", or
+// "2021/123456" with the receiving office in `country`. All give the
+// NormalisePctNumber form ("PCT/US1999/012345"); anything else is returned
+// as NormalisePctNumber would.
+std::string NormalisePctApplication(std::string_view country, std::string_view doc_number);
+
 }  // namespace stc
 
 #endif  // STCLUSTER_PARSERS_PCT_NUMBER_H_

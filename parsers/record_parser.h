@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.h"
 
@@ -39,6 +40,44 @@ class ParseSink {
   virtual void Delete(std::string_view key) = 0;
   // A non-fatal remark counted in the run summary (e.g. "standard_view").
   virtual void Warn(std::string_view what) = 0;
+  // The unit holds no record by design (a CSV header line, an empty Scopus
+  // result page): not a record read, not a reject; counted in the summary's
+  // warnings under `what`. Default: Warn(what).
+  virtual void Ignore(std::string_view what) { Warn(what); }
+};
+
+// Which records are in scope for the metrics: documented settings
+// (docs/formats.md, "Scope"), shared by every reader. Out-of-scope records
+// are counted as skipped (by reason), never stored, never rejected.
+struct ReaderOptions {
+  // Scopus `subtype` codes kept (others skipped as "doc_type"): articles.
+  std::vector<std::string> scopus_subtypes = {"ar"};
+  // OpenAlex `type` values kept (others skipped as "doc_type").
+  std::vector<std::string> openalex_types = {"article"};
+  // ASJC subject areas (first two digits of a subject code) counted as
+  // social sciences and humanities: 12 Arts and Humanities, 14 Business,
+  // Management and Accounting, 20 Economics, Econometrics and Finance,
+  // 32 Psychology, 33 Social Sciences. A record is skipped as "ssh_subject"
+  // when it has subject codes and ALL of them are in these areas (a
+  // multidisciplinary record with one science code stays). Empty = no filter.
+  std::vector<std::string> excluded_subject_areas = {"12", "14", "20", "32", "33"};
+};
+
+class OrgIndex;  // parsers/org_index.h
+
+// What every parser of one run shares, read-only (thread-safe to read).
+struct ReaderContext {
+  ReaderOptions options;
+  // Organisation id -> place (OpenAlex institutions), loaded before the run
+  // by PlanInputs (parsers/input_plan.h); null when there is none. Must
+  // outlive the parsers.
+  const OrgIndex* orgs = nullptr;
+};
+
+// Per-file facts handed to a parser before the units of each chunk of a file.
+struct FileContext {
+  std::string path;        // As given to ingest.
+  std::string first_line;  // The file's first line (up to 64 KiB), e.g. a CSV header.
 };
 
 // Readable bytes that must follow every unit handed to RecordParser::Parse
@@ -53,11 +92,24 @@ class RecordParser {
   // follow unit.data() + unit.size() (the pipeline's chunk buffers guarantee
   // it; simdjson needs them). Never throws; bad input goes to sink->Reject.
   virtual void Parse(std::string_view unit, ParseSink* sink) = 0;
+  // Called before the units of every chunk, with the chunk's file. `file`
+  // stays valid until the next BeginFile call. Default: nothing.
+  virtual void BeginFile(const FileContext& file) {}
 };
 
 // How a format's stream is cut into units.
-enum class Framing {
-  kLines,  // One unit per '\n'-terminated line (JSON Lines).
+struct Framing {
+  enum class Kind {
+    kLines,      // One unit per '\n'-terminated line (JSON Lines).
+    kDocuments,  // Multi-line units: one starts at the file start and at every
+                 // line starting with `line_prefix` (e.g. "<?xml"); an empty
+                 // prefix makes the whole file one unit.
+  };
+  Kind kind = Kind::kLines;
+  std::string line_prefix;
+
+  static Framing Lines() { return {}; }
+  static Framing Documents(std::string prefix) { return {Kind::kDocuments, std::move(prefix)}; }
 };
 
 class Format {
@@ -65,12 +117,21 @@ class Format {
   virtual ~Format() = default;
   virtual std::string_view name() const = 0;
   virtual Source source() const = 0;
-  virtual Framing framing() const = 0;
+  // How a file is framed, given its first bytes (up to 64 KiB): a reader may
+  // accept both JSON Lines and pretty-printed documents. Default: lines.
+  virtual Framing FramingFor(std::string_view head) const { return Framing::Lines(); }
   // True when `head` (the first bytes of a decompressed file, up to 64 KiB)
   // looks like this format. Used by --format auto.
   virtual bool Detect(std::string_view head) const = 0;
-  // A fresh parser for one thread.
-  virtual std::unique_ptr<RecordParser> NewParser() const = 0;
+  // A fresh parser for one thread; `context` must outlive it.
+  virtual std::unique_ptr<RecordParser> NewParser(const ReaderContext& context) const = 0;
+  // The same with the default context (default scope, no organisation index).
+  std::unique_ptr<RecordParser> NewParser() const { return NewParser(DefaultReaderContext()); }
+
+  static const ReaderContext& DefaultReaderContext() {
+    static const ReaderContext kDefault;
+    return kDefault;
+  }
 };
 
 }  // namespace stc

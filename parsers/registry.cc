@@ -3,11 +3,21 @@
 #include <string>
 
 #include "parsers/jsonl_formats.h"
+#include "parsers/openalex.h"
+#include "parsers/patentscope_xml.h"
+#include "parsers/scopus_abstract.h"
+#include "parsers/scopus_search.h"
+#include "parsers/vc_deals.h"
 
 namespace stc {
 
 const std::vector<const Format*>& AllFormats() {
-  static const std::vector<const Format*> kFormats = {&PctJsonlFormat(), &ArticleJsonlFormat()};
+  // Detection order: the formats with unambiguous markers first, the
+  // normalised JSON Lines (looser markers) last.
+  static const std::vector<const Format*> kFormats = {
+      &ScopusAbstractFormat(), &ScopusSearchFormat(),   &OpenAlexFormat(),
+      &OpenAlexMergedFormat(), &PatentscopeFormat(),    &VcDealsFormat(),
+      &PctJsonlFormat(),       &ArticleJsonlFormat()};
   return kFormats;
 }
 

@@ -19,7 +19,7 @@ const Format* FindFormat(std::string_view name);
 // The first format whose Detect accepts `head`, or nullptr.
 const Format* DetectFormat(std::string_view head);
 
-// "pct-jsonl, article-jsonl" (for --help and error messages).
+// "scopus-abstract, scopus, ..." (for --help and error messages).
 std::string FormatNames();
 
 }  // namespace stc

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "io/byte_source.h"
+#include "parsers/input_plan.h"
 #include "parsers/registry.h"
 #include "pipeline/read_stage.h"
 #include "pipeline/rejects_log.h"
@@ -77,15 +78,38 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                                      "'; known: " + FormatNames() + ", auto");
     }
   }
-  STC_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandInputs(inputs));
+  STC_ASSIGN_OR_RETURN(std::vector<std::string> inputs_expanded, ExpandInputs(inputs));
+  // Reader selection and snapshot preparation (OpenAlex): parsers/input_plan.h.
+  STC_ASSIGN_OR_RETURN(InputPlan plan, PlanInputs(inputs_expanded, forced));
+  const std::vector<std::string>& files = plan.files;
   IngestStats stats;
   stats.files.resize(files.size());
   for (size_t i = 0; i < files.size(); ++i) stats.files[i].path = files[i];
+  for (const auto& [what, n] : plan.notes) stats.warnings[what] += n;
 
   RejectsLog log;
   std::string log_path =
       options.rejects_path.empty() ? store->dir() + "/rejects.jsonl" : options.rejects_path;
   STC_RETURN_IF_ERROR(log.Open(log_path, RunId()));
+  auto file_error = [&](const std::string& path, const std::string& reason,
+                        const std::string& detail) {
+    FileSummary* fsum = nullptr;
+    for (FileSummary& f : stats.files) {
+      if (f.path == path) fsum = &f;
+    }
+    if (fsum == nullptr) {
+      stats.files.emplace_back().path = path;
+      fsum = &stats.files.back();
+    }
+    ++stats.files_failed;
+    ++stats.rejected_by_reason[reason];
+    if (fsum->error.empty()) fsum->error = reason + ": " + detail;
+    log.Add(path, 0, reason, detail, "");
+  };
+  for (const PlanProblem& p : plan.problems) file_error(p.path, p.reason, p.detail);
+  ReaderContext reader_context;
+  reader_context.options = options.reader;
+  reader_context.orgs = plan.orgs.get();
 
   int threads = options.threads > 0
                     ? options.threads
@@ -97,7 +121,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     pool.push_back(std::make_unique<Work>());
     free_works.push(pool.back().get());
   }
-  Reader reader(&files, &options, forced);
+  Reader reader(&files, &options, forced, &plan.formats);
   Writer writer(store, &stats, &log, &files);
   tbb::enumerable_thread_specific<ThreadState> thread_states;
   Status failure;
@@ -133,7 +157,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                                                    [&](Work* w) -> Work* {
                                                      if (!failed.load())
                                                        ParseWork(w, &thread_states.local(),
-                                                                 options.resolver);
+                                                                 options.resolver, reader_context);
                                                      return w;
                                                    }) &
                     tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {
@@ -150,6 +174,17 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                       free_works.push(w);
                     }));
   });
+  if (failure.ok()) {
+    // Files whose record count differs from their snapshot manifest.
+    for (size_t i = 0; i < files.size(); ++i) {
+      uint64_t want = plan.expected_records[i];
+      if (want == kNoExpectedRecords || stats.files[i].records == want) continue;
+      if (!stats.files[i].error.empty()) continue;  // Already failed (e.g. truncated).
+      file_error(files[i], "short_file",
+                 std::to_string(stats.files[i].records) + " records read, manifest says " +
+                     std::to_string(want));
+    }
+  }
   Status closed = log.Close();
   if (!failure.ok()) return failure;
   STC_RETURN_IF_ERROR(closed);

@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "core/units.h"
 #include "io/line_chunker.h"
+#include "parsers/record_parser.h"
 #include "core/location_resolver.h"
 #include "stores/store.h"
 
@@ -27,6 +28,9 @@ namespace stc {
 struct IngestOptions {
   int threads = 0;              // 0 = all cores.
   std::string format = "auto";  // A reader name (parsers/registry.h) or "auto".
+  // Which records are in scope (document types, SSH subject filter): see
+  // ReaderOptions and docs/formats.md, "Scope".
+  ReaderOptions reader;
   LineChunkerOptions chunker;
   // Rejects log (JSON Lines, appended). Empty = "<store dir>/rejects.jsonl".
   std::string rejects_path;

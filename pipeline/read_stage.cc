@@ -2,7 +2,10 @@
 
 #include "core/record_codec.h"
 #include "io/byte_source.h"
+#include "io/peeking_source.h"
+#include "io/unit_chunker.h"
 #include "parsers/registry.h"
+#include "parsers/source_util.h"
 #include "pipeline/counting.h"
 
 namespace stc {
@@ -13,6 +16,7 @@ void ItemSink::Begin(Work* work, uint64_t offset, std::string_view unit) {
   unit_ = unit;
   pending_ = false;
   emitted_ = 0;
+  ignored_ = false;
 }
 
 Record* ItemSink::NewRecord() {
@@ -44,9 +48,14 @@ void ItemSink::Delete(std::string_view key) {
   it.counted.key.assign(key);
 }
 
+void ItemSink::Ignore(std::string_view what) {
+  ignored_ = true;
+  Warn(what);
+}
+
 void ItemSink::End() {
   FlushPending();
-  if (emitted_ == 0) Reject("malformed_json", "no record in this unit");
+  if (emitted_ == 0 && !ignored_) Reject("malformed_json", "no record in this unit");
 }
 
 Item& ItemSink::Emit(Item::Kind kind) {
@@ -72,31 +81,52 @@ void ItemSink::FlushPending() {
   it.fingerprint = FingerprintEncoded(it.encoded);
 }
 
-void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver) {
+void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
+               const ReaderContext& reader) {
   w->n_items = 0;
   w->warnings.clear();
   w->geocoding.clear();
   if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();
   ts->sink.set_resolver(ts->resolver.get());
+  const bool lines = w->framing == Framing::Kind::kLines;
   for (const OversizedLine& o : w->chunk.oversized) {
     ts->sink.Begin(w, o.offset, o.prefix);
-    ts->sink.Reject("line_too_long", "line of " + std::to_string(o.length) + " bytes");
+    if (lines) {
+      ts->sink.Reject("line_too_long", "line of " + std::to_string(o.length) + " bytes");
+    } else {
+      ts->sink.Reject("record_too_long", "record of " + std::to_string(o.length) + " bytes");
+    }
   }
   if (w->format == nullptr) return;
   std::unique_ptr<RecordParser>& parser = ts->parsers[w->format];
-  if (!parser) parser = w->format->NewParser();
+  if (!parser) parser = w->format->NewParser(reader);
+  if (w->file) parser->BeginFile(*w->file);
   std::string_view data(w->chunk.data.data(), w->data_size);
-  size_t pos = 0;
-  while (pos < data.size()) {
-    size_t nl = data.find('\n', pos);
-    size_t end = nl == std::string_view::npos ? data.size() : nl;
-    std::string_view line = data.substr(pos, end - pos);
-    uint64_t offset = w->chunk.offset + pos;
-    pos = end + 1;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    ts->sink.Begin(w, offset, line);
-    parser->Parse(line, &ts->sink);
+  auto parse_unit = [&](std::string_view unit, uint64_t offset) {
+    ts->sink.Begin(w, offset, unit);
+    parser->Parse(unit, &ts->sink);
     ts->sink.End();
+  };
+  if (lines) {
+    size_t pos = 0;
+    while (pos < data.size()) {
+      size_t nl = data.find('\n', pos);
+      size_t end = nl == std::string_view::npos ? data.size() : nl;
+      std::string_view line = data.substr(pos, end - pos);
+      uint64_t offset = w->chunk.offset + pos;
+      pos = end + 1;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      parse_unit(line, offset);
+    }
+  } else {
+    size_t start = 0;
+    for (size_t end : w->chunk.unit_ends) {
+      std::string_view unit = data.substr(start, end - start);
+      uint64_t offset = w->chunk.offset + start;
+      start = end;
+      if (unit.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
+      parse_unit(unit, offset);
+    }
   }
   if (w->chunk.has_partial_line) {
     ts->sink.Begin(w, w->chunk.partial_line_offset, w->chunk.partial_line_prefix);
@@ -117,6 +147,7 @@ bool Reader::Next(Work* w) {
       auto src = OpenByteSource((*files_)[file_]);
       if (!src.ok()) {
         w->format = nullptr;
+        w->file = nullptr;
         w->chunk.error_offset = 0;
         w->file_error_reason =
             src.status().code() == StatusCode::kDataError ? "bad_compression" : "unreadable_file";
@@ -126,9 +157,7 @@ bool Reader::Next(Work* w) {
       }
       compression_ = CompressionName((*src)->compression());
       w->compression = compression_;
-      chunker_ = std::make_unique<LineChunker>(std::move(src).value(), options_->chunker);
-      first_ = true;
-      format_ = nullptr;
+      OpenChunker(std::move(src).value());
     }
     w->file_index = file_;
     w->compression = compression_;
@@ -150,6 +179,7 @@ bool Reader::Next(Work* w) {
         format_ = DetectFormat(std::string_view(w->chunk.data).substr(0, 65536));
         if (format_ == nullptr) {
           w->format = nullptr;
+          w->file = nullptr;
           w->file_error_reason = "unknown_format";
           w->file_error_detail = "content matches none of: " + FormatNames() + " (use --format)";
           w->chunk.error_offset = w->chunk.offset;
@@ -160,9 +190,38 @@ bool Reader::Next(Work* w) {
       }
     }
     w->format = format_;
+    w->framing = framing_;
+    w->file = file_context_;
     w->data_size = w->chunk.data.size();
     w->chunk.data.append(kUnitPadding, ' ');
     return true;
+  }
+}
+
+}  // namespace stc
+
+namespace stc {
+
+void Reader::OpenChunker(std::unique_ptr<ByteSource> src) {
+  auto peeking = std::make_unique<PeekingSource>(std::move(src));
+  std::string_view head = peeking->Peek(kHeadBytes);
+  const bool blank = head.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  auto context = std::make_shared<FileContext>();
+  context->path = (*files_)[file_];
+  context->first_line = std::string(FirstLine(head));
+  file_context_ = std::move(context);
+  format_ = file_formats_ != nullptr ? (*file_formats_)[file_] : nullptr;
+  if (format_ == nullptr) format_ = forced_;
+  if (format_ == nullptr && !blank) format_ = DetectFormat(head);
+  // Undetected formats are reported by Next on the first chunk.
+  Framing framing = format_ != nullptr ? format_->FramingFor(head) : Framing::Lines();
+  framing_ = framing.kind;
+  first_ = true;
+  if (framing.kind == Framing::Kind::kLines) {
+    chunker_ = std::make_unique<LineChunker>(std::move(peeking), options_->chunker);
+  } else {
+    chunker_ = std::make_unique<UnitChunker>(std::move(peeking), options_->chunker,
+                                             UnitRule{framing.line_prefix});
   }
 }
 

@@ -9,8 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "pipeline/ingest.h"
 #include "core/location_resolver.h"
+#include "io/byte_source.h"
+#include "pipeline/ingest.h"
 #include "pipeline/work.h"
 
 namespace stc {
@@ -24,6 +25,7 @@ class ItemSink : public ParseSink {
   void Skip(std::string_view reason) override;
   void Warn(std::string_view what) override;
   void Delete(std::string_view key) override;
+  void Ignore(std::string_view what) override;
   // Resolver applied to each record before counting (may be null).
   void set_resolver(ThreadResolver* r) { resolver_ = r; }
   // Called after Parse returns: commits a pending record; a unit that produced
@@ -40,6 +42,7 @@ class ItemSink : public ParseSink {
   Record record_;
   bool pending_ = false;
   size_t emitted_ = 0;
+  bool ignored_ = false;
   ThreadResolver* resolver_ = nullptr;
 };
 
@@ -52,28 +55,40 @@ struct ThreadState {
 
 // Parses and counts every unit of `w` into w->items. Thread-safe for distinct
 // (w, ts) pairs.
-// `resolver` (may be null) geocodes locations without coordinates.
-void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver);
+// `resolver` (may be null) geocodes locations without coordinates; `reader`
+// is handed to every parser the thread creates.
+void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
+               const ReaderContext& reader);
 
 // The serial input stage: walks the files and cuts them into chunks.
 class Reader {
  public:
   // All pointers must outlive the Reader; `forced_format` may be null (auto).
+  // `file_formats` (may be null) gives a format per file that overrides both
+  // (null entries: forced or detected), e.g. OpenAlex merged-id lists.
   Reader(const std::vector<std::string>* files, const IngestOptions* options,
-         const Format* forced_format)
-      : files_(files), options_(options), forced_(forced_format) {}
+         const Format* forced_format, const std::vector<const Format*>* file_formats = nullptr)
+      : files_(files), options_(options), forced_(forced_format), file_formats_(file_formats) {}
 
   // Fills `w` with the next chunk or file error. Returns false at the end.
   bool Next(Work* w);
 
  private:
+  static constexpr size_t kHeadBytes = 64 << 10;  // Bytes peeked to detect a format.
+  // Detects the current file's format and framing from its first bytes and
+  // creates the matching chunker.
+  void OpenChunker(std::unique_ptr<ByteSource> src);
+
   const std::vector<std::string>* files_;
   const IngestOptions* options_;
   const Format* forced_;
+  const std::vector<const Format*>* file_formats_;
   size_t next_file_ = 0;
   size_t file_ = 0;
-  std::unique_ptr<LineChunker> chunker_;
+  std::unique_ptr<ChunkReader> chunker_;
   const Format* format_ = nullptr;
+  Framing::Kind framing_ = Framing::Kind::kLines;
+  std::shared_ptr<const FileContext> file_context_;
   bool first_ = false;
   const char* compression_ = "";
 };

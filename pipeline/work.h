@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct Item {
 struct Work {
   size_t file_index = 0;
   const Format* format = nullptr;
+  Framing::Kind framing = Framing::Kind::kLines;  // How chunk.data is cut into units.
+  std::shared_ptr<const FileContext> file;        // Of the file; handed to BeginFile.
   Chunk chunk;
   size_t data_size = 0;           // chunk.data minus the padding appended.
   uint64_t compressed_done = 0;   // File's compressed bytes consumed so far.

@@ -1,0 +1,218 @@
+#include "parsers/patentscope_xml.h"
+
+#include <pugixml.hpp>
+#include <simdjson.h>
+
+#include <strings.h>
+
+#include <cstring>
+#include <unordered_map>
+
+#include "parsers/country_names.h"
+#include "parsers/json_util.h"
+#include "parsers/pct_number.h"
+#include "parsers/source_util.h"
+
+namespace stc {
+namespace {
+
+// Element text, entities already decoded by pugixml; spaces collapsed.
+std::string TextOf(pugi::xml_node n) {
+  std::string out;
+  bool space = false;
+  for (const char* p = n.child_value(); *p != '\0'; ++p) {
+    char c = *p;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// The English addressbook of a party, else its first one.
+pugi::xml_node Addressbook(pugi::xml_node party) {
+  pugi::xml_node first;
+  for (pugi::xml_node book : party.children("addressbook")) {
+    if (!first) first = book;
+    if (strcasecmp(book.attribute("lang").value(), "en") == 0) return book;
+  }
+  return first;
+}
+
+std::string PartyName(pugi::xml_node book) {
+  std::string name = TextOf(book.child("name"));
+  if (name.empty()) name = TextOf(book.child("orgname"));
+  if (name.empty()) {
+    name = TextOf(book.child("last-name"));
+    std::string first = TextOf(book.child("first-name"));
+    if (!first.empty()) name += name.empty() ? first : ", " + first;
+  }
+  return name;
+}
+
+// The party's address, or false when it has none (missing address).
+bool PartyLocation(pugi::xml_node book, Location* loc) {
+  pugi::xml_node address = book.child("address");
+  if (!address) return false;
+  for (pugi::xml_node part : address.children()) {
+    const char* tag = part.name();
+    if (std::strncmp(tag, "address-", 8) == 0 || std::strcmp(tag, "street") == 0) {
+      std::string line = TextOf(part);
+      if (line.empty()) continue;
+      if (!loc->address.empty()) loc->address += ", ";
+      loc->address += line;
+    }
+  }
+  loc->city = TextOf(address.child("city"));
+  loc->country = CountryToIso2(TextOf(address.child("country")));
+  return !loc->address.empty() || !loc->city.empty() || !loc->country.empty();
+}
+
+// "H04W 72/04" from a classification-ipcr (its text, or its parts).
+std::string IpcCode(pugi::xml_node c) {
+  std::string text = TextOf(c.child("text"));
+  if (!text.empty()) {
+    // "H04W 72/04 2009.01" -> the first two tokens.
+    size_t sp = text.find(' ');
+    size_t sp2 = sp == std::string::npos ? std::string::npos : text.find(' ', sp + 1);
+    return text.substr(0, sp2);
+  }
+  std::string code = TextOf(c.child("section")) + TextOf(c.child("class")) +
+                     TextOf(c.child("subclass"));
+  std::string group = TextOf(c.child("main-group"));
+  if (!group.empty()) code += " " + group + "/" + TextOf(c.child("subgroup"));
+  return code;
+}
+
+class PatentscopeParser : public RecordParser {
+ public:
+  void Parse(std::string_view unit, ParseSink* sink) override {
+    if (!simdjson::validate_utf8(unit.data(), unit.size())) {
+      sink->Reject("malformed_xml", "invalid UTF-8");
+      return;
+    }
+    pugi::xml_parse_result res = doc_.load_buffer(unit.data(), unit.size(),
+                                                  pugi::parse_default, pugi::encoding_utf8);
+    if (!res) {
+      sink->Reject("malformed_xml", std::string(res.description()) + " at byte " +
+                                        std::to_string(res.offset));
+      return;
+    }
+    size_t found = 0;
+    for (pugi::xpath_node x : doc_.select_nodes(biblio_query_)) {
+      ++found;
+      ParseBiblio(x.node(), sink);
+    }
+    if (found == 0) sink->Reject("malformed_xml", "no wo-bibliographic-data element");
+  }
+
+ private:
+  void ParseBiblio(pugi::xml_node b, ParseSink* sink) {
+    Record* r = sink->NewRecord();
+    r->source = Source::kPct;
+    pugi::xml_node app = b.child("application-reference").child("document-id");
+    std::string number = TextOf(app.child("doc-number"));
+    if (number.empty()) {
+      sink->Reject("missing_key", "no application-reference doc-number");
+      return;
+    }
+    r->key = NormalisePctApplication(TextOf(app.child("country")), number);
+    // The earliest publication carried gives the year and the version (an
+    // A3 document listing its A1 publication counts as of the A1 year).
+    int32_t earliest = 0;
+    for (pugi::xml_node pub : b.children("publication-reference")) {
+      pugi::xml_node id = pub.child("document-id");
+      int32_t y, d;
+      if (!ParseDate(TextOf(id.child("date")), &y, &d)) continue;
+      if (earliest == 0 || d < earliest) {
+        earliest = d;
+        r->year = y;
+        r->doc_type = TextOf(id.child("kind"));
+      }
+    }
+    if (earliest == 0) {
+      sink->Reject("bad_date", "no readable publication-reference date");
+      return;
+    }
+    r->version = RankedVersion(VersionRank::kDated, earliest);
+    for (pugi::xml_node c : b.child("classifications-ipcr").children("classification-ipcr")) {
+      std::string code = IpcCode(c);
+      if (!code.empty()) r->codes.push_back(code);
+    }
+    if (r->codes.empty()) {
+      // Pre-2006 documents: classification-ipc/main-classification "7 H04Q 7/38".
+      pugi::xml_node ipc = b.child("classification-ipc");
+      std::string main = TextOf(ipc.child("main-classification"));
+      if (main.size() > 2 && main[0] >= '0' && main[0] <= '9' && main[1] == ' ') main = main.substr(2);
+      if (!main.empty()) r->codes.push_back(main);
+    }
+    if (!r->codes.empty() && !r->codes[0].empty()) {
+      char sec = r->codes[0][0];
+      if (sec >= 'a' && sec <= 'h') sec = static_cast<char>(sec - 'a' + 'A');
+      if (sec >= 'A' && sec <= 'H') r->field.assign(1, sec);
+    }
+    names_.clear();
+    pugi::xml_node parties = b.child("parties");
+    for (pugi::xml_node inv : parties.child("inventors").children("inventor")) AddInventor(inv, r);
+    for (pugi::xml_node a : parties.child("applicants").children("applicant")) {
+      pugi::xml_node book = Addressbook(a);
+      AddOrg(PartyName(book), &r->orgs);
+      if (strcasecmp(a.attribute("app-type").value(), "applicant-inventor") == 0) AddInventor(a, r);
+    }
+    if (r->persons.empty()) sink->Reject("no_persons", "no inventors");
+  }
+
+  // One person per name (case, spaces, punctuation and word order ignored):
+  // an inventor listed both under inventors and as applicant-inventor counts
+  // once, with the first listing's address (or the second's when the first
+  // has none).
+  void AddInventor(pugi::xml_node party, Record* r) {
+    pugi::xml_node book = Addressbook(party);
+    std::string name = PartyName(book);
+    Location loc;
+    bool has_loc = PartyLocation(book, &loc);
+    std::string key = NameKey(name);
+    if (!key.empty()) {
+      auto [it, fresh] = names_.emplace(key, r->persons.size());
+      if (!fresh) {
+        Person& p = r->persons[it->second];
+        if (p.locations.empty() && has_loc) p.locations.push_back(std::move(loc));
+        return;
+      }
+    }
+    Person& p = r->persons.emplace_back();
+    p.name = std::move(name);
+    if (has_loc) p.locations.push_back(std::move(loc));
+  }
+
+  pugi::xml_document doc_;
+  pugi::xpath_query biblio_query_{"//wo-bibliographic-data"};
+  std::unordered_map<std::string, size_t> names_;
+};
+
+class Patentscope : public Format {
+ public:
+  std::string_view name() const override { return "patentscope"; }
+  Source source() const override { return Source::kPct; }
+  Framing FramingFor(std::string_view) const override { return Framing::Documents("<?xml"); }
+  bool Detect(std::string_view head) const override {
+    return head.find("<wo-international-application-status") != std::string_view::npos ||
+           head.find("<wo-bibliographic-data") != std::string_view::npos;
+  }
+  std::unique_ptr<RecordParser> NewParser(const ReaderContext&) const override {
+    return std::make_unique<PatentscopeParser>();
+  }
+};
+
+}  // namespace
+
+const Format& PatentscopeFormat() {
+  static const Patentscope kFormat;
+  return kFormat;
+}
+
+}  // namespace stc

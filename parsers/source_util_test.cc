@@ -1,0 +1,80 @@
+#include "parsers/source_util.h"
+
+#include <gtest/gtest.h>
+
+#include "parsers/country_names.h"
+#include "parsers/csv_util.h"
+#include "parsers/pct_number.h"
+
+namespace stc {
+namespace {
+
+TEST(SourceUtil, DecodesCommonEntities) {
+  EXPECT_EQ(DecodeEntities("US Fish &amp; Wildlife Service"), "US Fish & Wildlife Service");
+  EXPECT_EQ(DecodeEntities("Universit&eacute; &#233;&#xE9; &lt;x&gt; &quot;q&quot;"),
+            "Universit\xC3\xA9 \xC3\xA9\xC3\xA9 <x> \"q\"");
+  EXPECT_EQ(DecodeEntities("AT&T &bogus; &#0; &"), "AT&T &bogus; &#0; &");
+  EXPECT_EQ(DecodeEntities("M&uuml;nchen"), "M\xC3\xBCnchen");
+}
+
+TEST(SourceUtil, ScopeFilter) {
+  ReaderOptions o;
+  EXPECT_TRUE(AllSubjectsExcluded({"3300", "1200"}, o));
+  EXPECT_FALSE(AllSubjectsExcluded({"3300", "1710"}, o));
+  EXPECT_FALSE(AllSubjectsExcluded({}, o));
+  o.excluded_subject_areas.clear();
+  EXPECT_FALSE(AllSubjectsExcluded({"3300"}, o));
+  EXPECT_TRUE(OneOf(" AR ", {"ar"}));
+  EXPECT_FALSE(OneOf("re", {"ar"}));
+}
+
+TEST(SourceUtil, VersionRanksOrderSourcesBeforeDates) {
+  EXPECT_GT(RankedVersion(VersionRank::kScopusAbstract, 19000101),
+            RankedVersion(VersionRank::kScopusSearch, 21001231));
+  EXPECT_GT(RankedVersion(VersionRank::kScopusSearch, 19000101), 21001231);
+}
+
+TEST(SourceUtil, NameKeyIgnoresCaseOrderAndPunctuation) {
+  EXPECT_EQ(NameKey("TANAKA, Taro"), NameKey("Taro  Tanaka"));
+  EXPECT_NE(NameKey("Tanaka Taro"), NameKey("Tanaka Jiro"));
+}
+
+TEST(SourceUtil, Framing) {
+  EXPECT_EQ(JsonFramingFor("{\n  \"a\": 1\n}\n").kind, Framing::Kind::kDocuments);
+  EXPECT_EQ(JsonFramingFor("\n{\"a\": 1}\n{\"a\": 2}\n").kind, Framing::Kind::kLines);
+  EXPECT_TRUE(HeadHasKey("{\"search-results\" : {", "search-results"));
+  EXPECT_FALSE(HeadHasKey("{\"x\": \"search-results\"}", "search-results"));
+}
+
+TEST(CountryNames, MapsNamesAndCodes) {
+  EXPECT_EQ(CountryToIso2("United States"), "US");
+  EXPECT_EQ(CountryToIso2("usa"), "US");
+  EXPECT_EQ(CountryToIso2("Russian Federation"), "RU");
+  EXPECT_EQ(CountryToIso2("Viet Nam"), "VN");
+  EXPECT_EQ(CountryToIso2("Korea, Republic of"), "KR");
+  EXPECT_EQ(CountryToIso2("jp"), "JP");
+  EXPECT_EQ(CountryToIso2("Atlantis"), "");
+}
+
+TEST(CsvUtil, SplitsQuotedFields) {
+  std::vector<std::string> f;
+  ASSERT_TRUE(SplitCsvLine("a,\"b, c\",\"d \"\"e\"\"\",\r", ',', &f));
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[1], "b, c");
+  EXPECT_EQ(f[2], "d \"e\"");
+  EXPECT_EQ(f[3], "");
+  EXPECT_FALSE(SplitCsvLine("a,\"b", ',', &f));
+  EXPECT_FALSE(SplitCsvLine("a,\"b\"x", ',', &f));
+}
+
+TEST(PctNumber, ApplicationNumberSpellings) {
+  EXPECT_EQ(NormalisePctApplication("", "PCT/US99/12345"), "PCT/US1999/012345");
+  EXPECT_EQ(NormalisePctApplication("", "PCTUS9912345"), "PCT/US1999/012345");
+  EXPECT_EQ(NormalisePctApplication("", "CN2021123456"), "PCT/CN2021/123456");
+  EXPECT_EQ(NormalisePctApplication("", "cn2021/123456"), "PCT/CN2021/123456");
+  EXPECT_EQ(NormalisePctApplication("JP", "2021/012345"), "PCT/JP2021/012345");
+  EXPECT_EQ(NormalisePctApplication("", "  PCT/CN2021/123456 "), "PCT/CN2021/123456");
+}
+
+}  // namespace
+}  // namespace stc

@@ -134,6 +134,17 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
   return Status::Ok();
 }
 
+bool PeekYearVersion(std::string_view in, int32_t* year, int32_t* version) {
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kFormatVersion) return false;
+  in.remove_prefix(1);
+  uint64_t v;
+  if (!GetVarint64(&in, &v)) return false;
+  *year = static_cast<int32_t>(UnZigZag(v));
+  if (!GetVarint64(&in, &v)) return false;
+  *version = static_cast<int32_t>(UnZigZag(v));
+  return true;
+}
+
 uint64_t FingerprintEncoded(std::string_view encoded) { return Hash64(encoded); }
 
 }  // namespace stc

@@ -33,6 +33,10 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out);
 // Returns Corruption when the bytes are truncated or malformed.
 Status DecodeCountedRecord(std::string_view data, CountedRecord* out);
 
+// Reads only the year and version of an encoded record (cheap). False when
+// the bytes are not a record of this format.
+bool PeekYearVersion(std::string_view encoded, int32_t* year, int32_t* version);
+
 // Content fingerprint of an encoded record.
 uint64_t FingerprintEncoded(std::string_view encoded);
 

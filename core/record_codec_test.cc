@@ -41,6 +41,10 @@ TEST(RecordCodec, RoundTripsRandomRecords) {
     CountedRecord back;
     ASSERT_TRUE(DecodeCountedRecord(enc, &back).ok());
     ASSERT_EQ(back, r);
+    int32_t year = 0, version = 0;
+    ASSERT_TRUE(PeekYearVersion(enc, &year, &version));
+    ASSERT_EQ(year, r.year);
+    ASSERT_EQ(version, r.version);
   }
 }
 

@@ -1,20 +1,46 @@
 #include "pipeline/contributions.h"
 
-#include "core/hash.h"
+#include <algorithm>
+#include <cstring>
 
 namespace stc {
+namespace {
 
-size_t AggregateKeyHash::operator()(const AggregateKey& k) const {
-  uint64_t h = static_cast<uint64_t>(k.source) * 0x9E3779B97F4A7C15ULL;
-  h ^= static_cast<uint64_t>(static_cast<uint32_t>(k.year)) * 0xC2B2AE3D27D4EB4FULL;
-  h ^= (static_cast<uint64_t>(static_cast<uint32_t>(k.cell.lat_idx)) << 32 |
-        static_cast<uint32_t>(k.cell.lon_idx)) *
-       0x165667B19E3779F9ULL;
-  h ^= (static_cast<uint64_t>(static_cast<uint8_t>(k.country[0])) << 8 |
-        static_cast<uint8_t>(k.country[1])) *
-       0x27D4EB2F165667C5ULL;
-  if (!k.field.empty()) h ^= Hash64(k.field);
-  return static_cast<size_t>(h ^ (h >> 29));
+uint64_t Bias(int32_t v) { return static_cast<uint32_t>(v) ^ 0x80000000u; }
+int32_t Unbias(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v) ^ 0x80000000u); }
+
+}  // namespace
+
+bool DeltaMap::Pack(const AggregateKey& k, Packed* p) {
+  if (k.field.size() > 11 || k.field.find('\0') != std::string::npos) return false;
+  unsigned char f[11] = {0};
+  std::memcpy(f, k.field.data(), k.field.size());
+  p->w0 = static_cast<uint64_t>(k.source) << 56 |
+          static_cast<uint64_t>(static_cast<uint16_t>(k.year)) << 40 | Bias(k.cell.lat_idx) << 8 |
+          static_cast<uint8_t>(k.country[0]);
+  p->w1 = Bias(k.cell.lon_idx) << 32 |
+          static_cast<uint64_t>(static_cast<uint8_t>(k.country[1])) << 24 |
+          static_cast<uint64_t>(f[0]) << 16 | static_cast<uint64_t>(f[1]) << 8 | f[2];
+  p->w2 = 0;
+  for (int i = 3; i < 11; ++i) p->w2 = p->w2 << 8 | f[i];
+  return true;
+}
+
+void DeltaMap::Unpack(const Packed& p, AggregateKey* k) {
+  k->source = static_cast<Source>(p.w0 >> 56);
+  k->year = static_cast<int32_t>((p.w0 >> 40) & 0xffff);
+  k->cell.lat_idx = Unbias((p.w0 >> 8) & 0xffffffffu);
+  k->country[0] = static_cast<char>(p.w0 & 0xff);
+  k->cell.lon_idx = Unbias(p.w1 >> 32);
+  k->country[1] = static_cast<char>((p.w1 >> 24) & 0xff);
+  char f[11];
+  f[0] = static_cast<char>((p.w1 >> 16) & 0xff);
+  f[1] = static_cast<char>((p.w1 >> 8) & 0xff);
+  f[2] = static_cast<char>(p.w1 & 0xff);
+  for (int i = 0; i < 8; ++i) f[3 + i] = static_cast<char>((p.w2 >> (56 - 8 * i)) & 0xff);
+  size_t n = 0;
+  while (n < 11 && f[n] != 0) ++n;
+  k->field.assign(f, n);
 }
 
 void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
@@ -22,30 +48,71 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
   key.source = record.source;
   key.year = record.year;
   key.field = record.field;
-  for (const WeightedPoint& p : record.points) {
-    key.cell = grid.CellOf(p.lat_e5, p.lon_e5);
-    key.country[0] = p.country[0];
-    key.country[1] = p.country[1];
-    cells_[key] += sign * p.units;
+  Packed p;
+  for (const WeightedPoint& wp : record.points) {
+    key.cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
+    key.country[0] = wp.country[0];
+    key.country[1] = wp.country[1];
+    if (Pack(key, &p)) {
+      p.units = sign * wp.units;
+      cells_.push_back(p);
+    } else {
+      long_cells_[{{static_cast<int>(key.source), key.year},
+                   {{key.cell.lat_idx, key.cell.lon_idx},
+                    std::string(key.country, 2) + key.field}}] += sign * wp.units;
+    }
   }
-  TotalsDelta& t =
-      totals_[static_cast<uint32_t>(record.source) << 16 | static_cast<uint16_t>(record.year)];
+  TotalsDelta& t = totals_[{static_cast<int>(record.source), record.year}];
   t.world += sign * kUnit;
   t.unlocated += sign * record.unlocated;
   t.records += sign;
+  if (cells_.size() >= 2 * combined_size_ + (1 << 20)) Combine();
+}
+
+void DeltaMap::Combine() {
+  std::sort(cells_.begin(), cells_.end(), [](const Packed& a, const Packed& b) {
+    if (a.w0 != b.w0) return a.w0 < b.w0;
+    if (a.w1 != b.w1) return a.w1 < b.w1;
+    return a.w2 < b.w2;
+  });
+  size_t out = 0;
+  for (size_t i = 0; i < cells_.size();) {
+    Packed acc = cells_[i++];
+    while (i < cells_.size() && cells_[i].w0 == acc.w0 && cells_[i].w1 == acc.w1 &&
+           cells_[i].w2 == acc.w2) {
+      acc.units += cells_[i++].units;
+    }
+    if (acc.units != 0) cells_[out++] = acc;
+  }
+  cells_.resize(out);
+  combined_size_ = out;
 }
 
 void DeltaMap::Flush(StoreBatch* batch) {
-  for (const auto& [key, units] : cells_) {
-    if (units != 0) batch->AddAggregate(key, units);
+  Combine();
+  AggregateKey key;
+  for (const Packed& p : cells_) {
+    Unpack(p, &key);
+    batch->AddAggregate(key, p.units);
+  }
+  for (const auto& [k, units] : long_cells_) {
+    if (units == 0) continue;
+    key.source = static_cast<Source>(k.first.first);
+    key.year = k.first.second;
+    key.cell = Cell{k.second.first.first, k.second.first.second};
+    key.country[0] = k.second.second[0];
+    key.country[1] = k.second.second[1];
+    key.field = k.second.second.substr(2);
+    batch->AddAggregate(key, units);
   }
   for (const auto& [sy, t] : totals_) {
     if (t.world != 0 || t.unlocated != 0 || t.records != 0) {
-      batch->AddTotals(static_cast<Source>(sy >> 16), static_cast<int32_t>(sy & 0xffff), t.world,
-                       t.unlocated, t.records);
+      batch->AddTotals(static_cast<Source>(sy.first), sy.second, t.world, t.unlocated, t.records);
     }
   }
   cells_.clear();
+  combined_size_ = 0;
+  long_cells_.clear();
   totals_.clear();
 }
 

@@ -1,14 +1,17 @@
-// Turning counted records into aggregate deltas, combined per chunk.
+// Turning counted records into aggregate deltas, combined before writing.
 //
-// The pipeline adds a new record's contributions with sign +1 and a replaced
-// record's with sign -1; the same function rebuilds aggregates from scratch
-// (verify). Not thread-safe: one DeltaMap per thread or per chunk.
+// The writer adds a new record's contributions with sign +1 and a replaced
+// record's with sign -1. Deltas are appended to a flat vector of packed keys
+// (no hashing per point) and combined by sorting, both periodically (so memory
+// follows the number of distinct cells, not of contributions) and when
+// flushed into a StoreBatch. Not thread-safe.
 #ifndef STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 #define STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "core/grid.h"
 #include "core/record.h"
@@ -16,32 +19,44 @@
 
 namespace stc {
 
-struct AggregateKeyHash {
-  size_t operator()(const AggregateKey& k) const;
-};
-
-struct TotalsDelta {
-  Units world = 0;
-  Units unlocated = 0;
-  int64_t records = 0;
-};
-
-// Sums of deltas keyed by aggregate cell and by (source, year).
 class DeltaMap {
  public:
   // Adds sign * (record's contributions): every point to its cell, and the
   // record's unit, unlocated units and a record count to the totals.
   void Add(const CountedRecord& record, int sign, const Grid& grid);
 
-  // Appends every non-zero delta to `batch` and clears the map.
+  // Appends every non-zero combined delta to `batch` and clears the map.
   void Flush(StoreBatch* batch);
 
-  bool empty() const { return cells_.empty() && totals_.empty(); }
-  const std::unordered_map<AggregateKey, Units, AggregateKeyHash>& cells() const { return cells_; }
+  // Buffered entries (an upper bound of the distinct cells).
+  size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }
+  // Approximate bytes held.
+  size_t bytes() const { return cells_.capacity() * sizeof(Packed) + long_cells_.size() * 96; }
 
  private:
-  std::unordered_map<AggregateKey, Units, AggregateKeyHash> cells_;
-  std::unordered_map<uint32_t, TotalsDelta> totals_;  // (source << 16 | year).
+  // An aggregate key packed into three words whose integer order is the
+  // store's key order: source, year, lat index, country[0] | lon index,
+  // country[1], field[0..2] | field[3..10] (fields of up to 11 bytes without
+  // NUL; longer ones go to long_cells_).
+  struct Packed {
+    uint64_t w0, w1, w2;
+    Units units;
+  };
+  static bool Pack(const AggregateKey& k, Packed* p);
+  static void Unpack(const Packed& p, AggregateKey* k);
+  void Combine();  // Sorts and merges cells_ in place, dropping zeros.
+
+  std::vector<Packed> cells_;
+  size_t combined_size_ = 0;  // cells_ size after the last Combine.
+  std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
+           Units>
+      long_cells_;  // Keyed by ((source, year), ((lat, lon), country + field)).
+  struct TotalsDelta {
+    Units world = 0;
+    Units unlocated = 0;
+    int64_t records = 0;
+  };
+  std::map<std::pair<int, int32_t>, TotalsDelta> totals_;  // (source, year).
 };
 
 }  // namespace stc

@@ -122,7 +122,8 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     free_works.push(pool.back().get());
   }
   Reader reader(&files, &options, forced, &plan.formats);
-  Writer writer(store, &stats, &log, &files);
+  Writer writer(store, &stats, &log, &files, options.flush_bytes);
+  STC_RETURN_IF_ERROR(writer.Start());
   tbb::enumerable_thread_specific<ThreadState> thread_states;
   Status failure;
   std::atomic<bool> failed{false};
@@ -174,6 +175,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                       free_works.push(w);
                     }));
   });
+  if (failure.ok()) failure = writer.Finish();
   if (failure.ok()) {
     // Files whose record count differs from their snapshot manifest.
     for (size_t i = 0; i < files.size(); ++i) {

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "core/location_resolver.h"
 #include "core/status.h"
 #include "core/units.h"
 #include "io/line_chunker.h"
 #include "parsers/record_parser.h"
-#include "core/location_resolver.h"
 #include "stores/store.h"
 
 namespace stc {
@@ -32,6 +32,9 @@ struct IngestOptions {
   // ReaderOptions and docs/formats.md, "Scope".
   ReaderOptions reader;
   LineChunkerOptions chunker;
+  // Memory budget of the writes buffered between atomic store writes
+  // (records and aggregate deltas); larger = fewer, bigger writes.
+  size_t flush_bytes = 128 << 20;
   // Rejects log (JSON Lines, appended). Empty = "<store dir>/rejects.jsonl".
   std::string rejects_path;
   // Geocodes locations without coordinates (geo/); null = leave them unlocated.

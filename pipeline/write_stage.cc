@@ -1,8 +1,30 @@
 #include "pipeline/write_stage.h"
 
+#include <algorithm>
+
+#include "core/hash.h"
 #include "core/record_codec.h"
 
 namespace stc {
+namespace {
+
+// The store's record key: source byte + key.
+void SetFullKey(Source source, std::string_view key, std::string* full) {
+  full->clear();
+  full->push_back(static_cast<char>(source));
+  full->append(key);
+}
+
+}  // namespace
+
+Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
+               const std::vector<std::string>* files, size_t flush_bytes)
+    : store_(store), stats_(stats), log_(log), files_(files), flush_bytes_(flush_bytes) {}
+
+Status Writer::Start() {
+  STC_ASSIGN_OR_RETURN(store_was_empty_, store_->HasNoRecords());
+  return Status::Ok();
+}
 
 Status Writer::Write(Work* w) {
   FileSummary& fsum = stats_->files[w->file_index];
@@ -21,29 +43,39 @@ Status Writer::Write(Work* w) {
   fsum.compressed_bytes = w->compressed_done;
   for (const auto& [what, n] : w->warnings) stats_->warnings[what] += n;
   for (const auto& [what, n] : w->geocoding) stats_->geocoding[what] += n;
+  Source source = w->format != nullptr ? w->format->source() : Source::kPct;
 
-  // Look up every distinct key of the chunk once.
-  keys_.clear();
-  index_.clear();
+  // Fetch the stored state of keys that are neither buffered nor certainly
+  // absent, with one MultiGet for the chunk.
+  fetch_keys_.clear();
+  fetch_full_keys_.clear();
+  fetched_.clear();
+  std::string full;
   for (size_t i = 0; i < w->n_items; ++i) {
     const Item& it = w->items[i];
     if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
-    if (index_.emplace(it.counted.key, keys_.size()).second) keys_.push_back(it.counted.key);
+    SetFullKey(source, it.counted.key, &full);
+    if (pending_.Find(full, Hash64(full)) != nullptr) continue;
+    if (store_was_empty_ && !written_.MayContain(full)) continue;
+    fetch_full_keys_.push_back(full);
   }
-  Source source = w->format != nullptr ? w->format->source() : Source::kPct;
-  if (!keys_.empty()) {
-    STC_RETURN_IF_ERROR(store_->GetRecords(source, keys_, &stored_));
-  }
-  states_.assign(keys_.size(), KeyState());
-  for (size_t k = 0; k < keys_.size(); ++k) {
-    if (stored_[k].has_value()) {
-      KeyState& s = states_[k];
-      s.exists = true;
-      s.value = &*stored_[k];
-      s.fingerprint = FingerprintEncoded(*s.value);
-      CountedRecord& old = scratch_;
-      STC_RETURN_IF_ERROR(DecodeStored(*s.value, path, &old));
-      s.version = old.version;
+  if (!fetch_full_keys_.empty()) {
+    std::sort(fetch_full_keys_.begin(), fetch_full_keys_.end());
+    fetch_full_keys_.erase(std::unique(fetch_full_keys_.begin(), fetch_full_keys_.end()),
+                           fetch_full_keys_.end());
+    for (const std::string& k : fetch_full_keys_)
+      fetch_keys_.push_back(std::string_view(k).substr(1));
+    STC_RETURN_IF_ERROR(store_->GetRecords(source, fetch_keys_, &fetched_values_));
+    for (size_t k = 0; k < fetch_full_keys_.size(); ++k) {
+      if (!fetched_values_[k].has_value()) continue;
+      Fetched f;
+      f.value = std::move(*fetched_values_[k]);
+      f.fingerprint = FingerprintEncoded(f.value);
+      int32_t year;
+      if (!PeekYearVersion(f.value, &year, &f.version)) {
+        return Status::Corruption("store " + store_->dir() + ": malformed stored record");
+      }
+      fetched_.emplace(fetch_full_keys_[k], std::move(f));
     }
   }
 
@@ -57,35 +89,49 @@ Status Writer::Write(Work* w) {
       log_->Add(path, it.offset, it.reason, it.detail, it.prefix);
       continue;
     }
-    if (it.kind == Item::Kind::kDelete) {
-      ++stats_->records_deleted;
-      KeyState& s = states_[index_[it.counted.key]];
-      if (!s.exists) continue;
-      CountedRecord& old = scratch_;
-      old.source = source;
-      STC_RETURN_IF_ERROR(DecodeStored(*s.value, path, &old));
-      deltas_.Add(old, -1, store_->grid());
-      s = KeyState();
-      s.dirty = true;  // exists == false: written as a delete.
-      continue;
-    }
     if (it.kind == Item::Kind::kSkip) {
       ++stats_->records_skipped;
       ++stats_->skipped_by_reason[it.reason];
       continue;
     }
-    KeyState& s = states_[index_[it.counted.key]];
-    if (!s.exists) {
+    SetFullKey(source, it.counted.key, &full);
+    uint64_t hash = Hash64(full);
+    // The current state: buffered, else fetched from the store, else absent.
+    PendingTable::Entry* p = pending_.Find(full, hash);
+    const Fetched* f = nullptr;
+    if (p == nullptr) {
+      auto found = fetched_.find(full);
+      if (found != fetched_.end()) f = &found->second;
+    }
+    bool exists = p != nullptr ? p->exists : f != nullptr;
+    int32_t version = p != nullptr ? p->version : f != nullptr ? f->version : 0;
+    uint64_t fingerprint = p != nullptr ? p->fingerprint : f != nullptr ? f->fingerprint : 0;
+    auto current_value = [&]() -> std::string_view {
+      return p != nullptr ? pending_.Value(*p) : std::string_view(f->value);
+    };
+    if (it.kind == Item::Kind::kDelete) {
+      ++stats_->records_deleted;
+      if (!exists) continue;
+      CountedRecord& old = scratch_;
+      old.source = source;
+      STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
+      deltas_.Add(old, -1, store_->grid());
+      if (p == nullptr) p = pending_.Insert(full, hash);
+      p->exists = false;
+      pending_.SetValue(p, {});
+      continue;
+    }
+    if (!exists) {
       ++stats_->records_new;
-    } else if (s.fingerprint == it.fingerprint) {
+    } else if (fingerprint == it.fingerprint) {
       ++stats_->records_unchanged;
       continue;
     } else if (std::make_pair(it.counted.version, it.fingerprint) >
-               std::make_pair(s.version, s.fingerprint)) {
+               std::make_pair(version, fingerprint)) {
       ++stats_->records_updated;
       CountedRecord& old = scratch_;
       old.source = source;
-      STC_RETURN_IF_ERROR(DecodeStored(*s.value, path, &old));
+      STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
       deltas_.Add(old, -1, store_->grid());
       stats_->units_written -= kUnit;
       stats_->units_unlocated -= old.unlocated;
@@ -97,35 +143,57 @@ Status Writer::Write(Work* w) {
     deltas_.Add(it.counted, +1, store_->grid());
     stats_->units_written += kUnit;
     stats_->units_unlocated += it.counted.unlocated;
-    s.exists = true;
-    s.version = it.counted.version;
-    s.fingerprint = it.fingerprint;
-    s.value = &it.encoded;
-    s.dirty = true;
+    if (p == nullptr) p = pending_.Insert(full, hash);
+    p->exists = true;
+    p->version = it.counted.version;
+    p->fingerprint = it.fingerprint;
+    pending_.SetValue(p, it.encoded);
   }
-
-  batch_.Clear();
-  for (size_t k = 0; k < keys_.size(); ++k) {
-    if (!states_[k].dirty) continue;
-    if (states_[k].exists) {
-      batch_.PutRecord(source, keys_[k], *states_[k].value);
-    } else {
-      batch_.DeleteRecord(source, keys_[k]);
-    }
-  }
-  deltas_.Flush(&batch_);
-  if (!batch_.empty()) STC_RETURN_IF_ERROR(store_->Apply(batch_));
   if (w->chunk.last && !w->chunk.stream_error.ok()) {
     const Status& err = w->chunk.stream_error;
     std::string reason = err.code() != StatusCode::kDataError                   ? "read_error"
                          : err.message().find("truncated") != std::string::npos ? "truncated_stream"
                                                                                 : "bad_compression";
-    FileError(fsum, path, w->chunk.error_offset, reason, w->chunk.stream_error.message());
+    FileError(fsum, path, w->chunk.error_offset, reason, err.message());
+  }
+  if (pending_.bytes() + deltas_.bytes() >= flush_bytes_) {
+    STC_RETURN_IF_ERROR(Flush());
   }
   return Status::Ok();
 }
 
-Status Writer::DecodeStored(const std::string& value, const std::string& path, CountedRecord* out) {
+Status Writer::Finish() { return Flush(); }
+
+Status Writer::Flush() {
+  // Records in store key order straight from the buffer (no copies).
+  const std::vector<PendingTable::Entry>& entries = pending_.entries();
+  order_.resize(entries.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
+  std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+    return pending_.Key(entries[a]) < pending_.Key(entries[b]);
+  });
+  writes_.clear();
+  for (uint32_t i : order_) {
+    const PendingTable::Entry& e = entries[i];
+    writes_.push_back({pending_.Key(e), pending_.Value(e), !e.exists});
+  }
+  batch_.Clear();
+  deltas_.Flush(&batch_);
+  if (!writes_.empty() || !batch_.empty()) {
+    STC_RETURN_IF_ERROR(store_->ApplyWithSortedRecords(writes_, batch_));
+  }
+  if (store_was_empty_) {
+    for (const PendingTable::Entry& e : entries) {
+      if (e.exists) written_.Add(pending_.Key(e));
+    }
+  }
+  pending_.Clear();
+  batch_.Clear();
+  writes_.clear();
+  return Status::Ok();
+}
+
+Status Writer::DecodeStored(std::string_view value, CountedRecord* out) {
   Status st = DecodeCountedRecord(value, out);
   if (!st.ok()) return Status::Corruption("store " + store_->dir() + ": " + st.message());
   return Status::Ok();

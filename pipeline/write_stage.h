@@ -1,6 +1,13 @@
-// The pipeline's last stage: dedup of a chunk's records against the store and
-// one atomic write per chunk. Runs serially, in stream order. Internal to
-// pipeline/.
+// The pipeline's last stage: dedup of each chunk's records against the store
+// and the records pending in memory, and atomic writes.
+//
+// Runs serially, in stream order. Decisions (new / updated / unchanged /
+// older version / deleted) are made per record as it arrives, so the counts
+// are exact; the writes themselves are buffered across chunks (records and
+// the combined aggregate deltas) and applied in one atomic batch whenever the
+// buffer exceeds its budget and at the end (Finish). A crash therefore loses
+// at most the unflushed buffer, never half of it: a re-run re-does that part.
+// Internal to pipeline/.
 #ifndef STCLUSTER_PIPELINE_WRITE_STAGE_H_
 #define STCLUSTER_PIPELINE_WRITE_STAGE_H_
 
@@ -12,35 +19,39 @@
 
 #include "pipeline/contributions.h"
 #include "pipeline/ingest.h"
+#include "pipeline/key_filter.h"
+#include "pipeline/pending_table.h"
 #include "pipeline/rejects_log.h"
 #include "pipeline/work.h"
 #include "stores/store.h"
 
 namespace stc {
 
-// State of one stored or pending key during a chunk's dedup.
-struct KeyState {
-  bool exists = false;
-  int32_t version = 0;
-  uint64_t fingerprint = 0;
-  const std::string* value = nullptr;  // Current encoded value.
-  bool dirty = false;                  // Must be written.
-};
-
-// The serial stage: dedups a chunk against the store and writes it atomically.
 class Writer {
  public:
-  // All pointers must outlive the Writer.
-  Writer(Store* store, IngestStats* stats, RejectsLog* log, const std::vector<std::string>* files)
-      : store_(store), stats_(stats), log_(log), files_(files) {}
+  // All pointers must outlive the Writer. `flush_bytes`: buffer budget
+  // (encoded record bytes) that triggers a write.
+  Writer(Store* store, IngestStats* stats, RejectsLog* log, const std::vector<std::string>* files,
+         size_t flush_bytes);
 
-  // Dedups and writes one chunk (or records its file-level error). Fails
-  // only when the store fails.
+  // Reads the store state the Writer needs (whether it is empty).
+  Status Start();
+  // Dedups one chunk (or records its file-level error); may flush. Fails only
+  // when the store fails.
   Status Write(Work* w);
+  // Writes whatever is still buffered.
+  Status Finish();
 
  private:
-  Status DecodeStored(const std::string& value, const std::string& path, CountedRecord* out);
+  // State of a key fetched from the store for one chunk's decisions.
+  struct Fetched {
+    int32_t version = 0;
+    uint64_t fingerprint = 0;
+    std::string value;
+  };
 
+  Status Flush();
+  Status DecodeStored(std::string_view value, CountedRecord* out);
   void FileError(FileSummary& fsum, const std::string& path, uint64_t offset,
                  const std::string& reason, const std::string& detail);
 
@@ -48,16 +59,25 @@ class Writer {
   IngestStats* stats_;
   RejectsLog* log_;
   const std::vector<std::string>* files_;
-  std::vector<std::string_view> keys_;
-  std::unordered_map<std::string_view, size_t> index_;
-  std::vector<std::optional<std::string>> stored_;
-  std::vector<KeyState> states_;
-  CountedRecord scratch_;
+  size_t flush_bytes_;
+  bool store_was_empty_ = false;
+  KeyFilter written_;  // Keys flushed during this run (store_was_empty_ only).
+
+  // Buffered record states by store record key (source byte + key).
+  PendingTable pending_;
   DeltaMap deltas_;
+
+  // Per-chunk scratch.
+  std::vector<std::string_view> fetch_keys_;
+  std::vector<std::string> fetch_full_keys_;
+  std::vector<std::optional<std::string>> fetched_values_;
+  std::unordered_map<std::string, Fetched> fetched_;  // This chunk's clean stored states.
+  CountedRecord scratch_;
   StoreBatch batch_;
+  std::vector<uint32_t> order_;
+  std::vector<Store::RecordWrite> writes_;
 };
 
-// The serial input stage: walks the files and cuts them into chunks.
 }  // namespace stc
 
 #endif  // STCLUSTER_PIPELINE_WRITE_STAGE_H_

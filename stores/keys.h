@@ -26,11 +26,14 @@ inline constexpr char kMetaCf[] = "default";  // Meta settings (name -> string).
 inline constexpr char kRecordsCf[] = "records";
 inline constexpr char kAggregatesCf[] = "aggregates";
 inline constexpr char kTotalsCf[] = "totals";
+inline constexpr char kClustersCf[] = "clusters";  // Optional: created on first use.
 
 // Meta names written at creation.
 inline constexpr char kMetaFormatVersion[] = "format_version";
 inline constexpr char kMetaGridStep[] = "grid_step_e5";
 inline constexpr char kFormatVersion[] = "1";
+// Meta name of the current cluster map version (decimal).
+inline constexpr char kMetaClusterMapCurrent[] = "cluster_map_current";
 
 // Limits of the aggregate key (AggregateKey's documented ranges).
 inline constexpr int32_t kMaxYear = 65535;

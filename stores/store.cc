@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
 
+#include "stores/bulk_ingest.h"
 #include "stores/keys.h"
 #include "stores/merge_operator.h"
 
@@ -24,6 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace sk = store_keys;
+
+// Batches with at least this many distinct keys are written as table files.
+constexpr size_t kBulkIngestThreshold = 50000;
 
 constexpr size_t kMiB = size_t{1} << 20;
 
@@ -211,6 +216,8 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* records = nullptr;
   rocksdb::ColumnFamilyHandle* aggregates = nullptr;
   rocksdb::ColumnFamilyHandle* totals = nullptr;
+  rocksdb::ColumnFamilyHandle* clusters = nullptr;  // Null until the first cluster map.
+  std::mutex clusters_mu;                           // Serialises AddClusterMap.
 
   ~Impl() {
     if (db == nullptr) return;
@@ -325,6 +332,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
     if (h->GetName() == sk::kRecordsCf) impl->records = h;
     if (h->GetName() == sk::kAggregatesCf) impl->aggregates = h;
     if (h->GetName() == sk::kTotalsCf) impl->totals = h;
+    if (h->GetName() == sk::kClustersCf) impl->clusters = h;
   }
   if (!impl->meta || !impl->records || !impl->aggregates || !impl->totals) {
     return Status::Internal("store " + dir + ": a column family handle is missing after open");
@@ -398,7 +406,45 @@ Status Store::GetRecords(Source source, const std::vector<std::string_view>& key
 Status Store::Apply(const StoreBatch& batch) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   if (batch.empty()) return Status::Ok();
-  // Validate everything before writing anything.
+  STC_RETURN_IF_ERROR(ValidateDeltas(batch));  // Before writing anything.
+
+  // The record writes sorted by key, one per key (the last write wins).
+  using store_internal::SortedEntry;
+  std::vector<const StoreBatch::RecordOp*> ops;
+  ops.reserve(batch.records_.size());
+  for (const auto& op : batch.records_) ops.push_back(&op);
+  std::stable_sort(ops.begin(), ops.end(), [](const auto* a, const auto* b) {
+    if (a->source != b->source) return a->source < b->source;
+    return a->key < b->key;
+  });
+  std::vector<std::string> keys;
+  keys.reserve(ops.size());
+  std::vector<RecordWrite> records;
+  records.reserve(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto* op = ops[i];
+    if (i + 1 < ops.size() && ops[i + 1]->source == op->source && ops[i + 1]->key == op->key) {
+      continue;  // A later write to the same key wins.
+    }
+    sk::EncodeRecordKey(op->source, op->key, &keys.emplace_back());
+    records.push_back({keys.back(), op->value, op->is_delete});
+  }
+  return ApplyPrepared(records, batch);
+}
+
+Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                     const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (!(records[i - 1].store_key < records[i].store_key)) {
+      return Status::InvalidArgument("store " + dir_ + ": record writes not sorted and unique");
+    }
+  }
+  STC_RETURN_IF_ERROR(ValidateDeltas(deltas));
+  return ApplyPrepared(records, deltas);
+}
+
+Status Store::ValidateDeltas(const StoreBatch& batch) const {
   for (const auto& [key, delta] : batch.aggregates_) {
     if (!sk::IsEncodableAggregateKey(key)) {
       return Status::InvalidArgument("store " + dir_ + ": aggregate key out of range (year " +
@@ -412,67 +458,104 @@ Status Store::Apply(const StoreBatch& batch) {
                                      ": totals year out of range: " + std::to_string(t.year));
     }
   }
+  return Status::Ok();
+}
 
-  rocksdb::WriteBatch wb;
-  std::string key;
-  // Writes go in key order (stable: several writes to one key keep their
-  // order, the last wins): memtable inserts of neighbouring keys are cheaper.
-  std::vector<const StoreBatch::RecordOp*> ops;
-  ops.reserve(batch.records_.size());
-  for (const auto& op : batch.records_) ops.push_back(&op);
-  std::stable_sort(ops.begin(), ops.end(), [](const auto* a, const auto* b) {
-    if (a->source != b->source) return a->source < b->source;
-    return a->key < b->key;
-  });
-  for (const auto* op : ops) {
-    sk::EncodeRecordKey(op->source, op->key, &key);
-    rocksdb::Status s = op->is_delete ? wb.Delete(impl_->records, key)
-                                      : wb.Put(impl_->records, key, ToSlice(op->value));
-    STC_RETURN_IF_ERROR(impl_->Rocks(s, "preparing batch"));
+Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
+                            const StoreBatch& batch) {
+  using store_internal::SortedEntry;
+  std::vector<SortedEntry> records, aggregates, totals;
+  records.reserve(record_writes.size());
+  for (const RecordWrite& w : record_writes) {
+    records.push_back({w.store_key, w.is_delete ? std::string_view() : w.value,
+                       w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut});
   }
-
-  // Deltas to one key are summed first (same result as separate merge
-  // operands, fewer operands); keys whose deltas cancel out are not written.
-  auto merge_summed = [&](rocksdb::ColumnFamilyHandle* cf, auto&& for_each_delta) -> Status {
+  // Deltas to one key are summed (same result as separate merge operands,
+  // fewer of them); keys whose deltas cancel out are not written.
+  std::vector<std::pair<std::string, std::string>> agg_sums, totals_sums;  // Owners.
+  auto sum_deltas = [](auto&& for_each_delta,
+                       std::vector<std::pair<std::string, std::string>>* sums,
+                       std::vector<SortedEntry>* out) {
     std::unordered_map<std::string, size_t> index;
-    std::vector<std::pair<std::string, std::string>> sums;  // key -> int64 vector.
     for_each_delta([&](std::string&& k, const std::string& vec) {
-      auto [it, inserted] = index.try_emplace(std::move(k), sums.size());
+      auto [it, inserted] = index.try_emplace(std::move(k), sums->size());
       if (inserted) {
-        sums.emplace_back(it->first, vec);
+        sums->emplace_back(it->first, vec);
       } else {
-        AddInt64Vector(vec, &sums[it->second].second);  // Same width by construction.
+        AddInt64Vector(vec, &(*sums)[it->second].second);  // Same width by construction.
       }
     });
-    std::sort(sums.begin(), sums.end());
-    for (const auto& [k, vec] : sums) {
+    std::sort(sums->begin(), sums->end());
+    for (const auto& [k, vec] : *sums) {
       if (sk::IsAllZero(vec)) continue;
-      STC_RETURN_IF_ERROR(impl_->Rocks(wb.Merge(cf, k, vec), "preparing batch"));
+      out->push_back({k, vec, SortedEntry::Op::kMerge});
+    }
+  };
+  sum_deltas(
+      [&](auto&& add) {
+        std::string k, v;
+        for (const auto& [agg, delta] : batch.aggregates_) {
+          sk::EncodeAggregateKey(agg, &k);
+          v.clear();
+          sk::AppendInt64Le(&v, delta);
+          add(std::move(k), v);
+        }
+      },
+      &agg_sums, &aggregates);
+  sum_deltas(
+      [&](auto&& add) {
+        std::string k, v;
+        for (const auto& t : batch.totals_) {
+          sk::EncodeTotalsKey(t.source, t.year, &k);
+          v.clear();
+          sk::AppendInt64Le(&v, t.world);
+          sk::AppendInt64Le(&v, t.unlocated);
+          sk::AppendInt64Le(&v, t.records);
+          add(std::move(k), v);
+        }
+      },
+      &totals_sums, &totals);
+  size_t n = records.size() + aggregates.size() + totals.size();
+  if (n == 0) return Status::Ok();
+
+  if (n >= kBulkIngestThreshold) {
+    // Large batches: table files ingested atomically (no memtable, no WAL).
+    return store_internal::IngestSorted(
+        impl_->db, dir_, dir_ + "/bulk.tmp",
+        {{impl_->records, &records}, {impl_->aggregates, &aggregates}, {impl_->totals, &totals}});
+  }
+  rocksdb::WriteBatch wb;
+  auto add = [&](rocksdb::ColumnFamilyHandle* cf, const std::vector<SortedEntry>& entries) {
+    for (const SortedEntry& e : entries) {
+      rocksdb::Status st;
+      switch (e.op) {
+        case SortedEntry::Op::kPut:
+          st = wb.Put(cf, ToSlice(e.key), ToSlice(e.value));
+          break;
+        case SortedEntry::Op::kDelete:
+          st = wb.Delete(cf, ToSlice(e.key));
+          break;
+        case SortedEntry::Op::kMerge:
+          st = wb.Merge(cf, ToSlice(e.key), ToSlice(e.value));
+          break;
+      }
+      STC_RETURN_IF_ERROR(impl_->Rocks(st, "preparing batch"));
     }
     return Status::Ok();
   };
-  STC_RETURN_IF_ERROR(merge_summed(impl_->aggregates, [&](auto&& add) {
-    std::string k, v;
-    for (const auto& [agg, delta] : batch.aggregates_) {
-      sk::EncodeAggregateKey(agg, &k);
-      v.clear();
-      sk::AppendInt64Le(&v, delta);
-      add(std::move(k), v);
-    }
-  }));
-  STC_RETURN_IF_ERROR(merge_summed(impl_->totals, [&](auto&& add) {
-    std::string k, v;
-    for (const auto& t : batch.totals_) {
-      sk::EncodeTotalsKey(t.source, t.year, &k);
-      v.clear();
-      sk::AppendInt64Le(&v, t.world);
-      sk::AppendInt64Le(&v, t.unlocated);
-      sk::AppendInt64Le(&v, t.records);
-      add(std::move(k), v);
-    }
-  }));
-  if (wb.Count() == 0) return Status::Ok();
+  STC_RETURN_IF_ERROR(add(impl_->records, records));
+  STC_RETURN_IF_ERROR(add(impl_->aggregates, aggregates));
+  STC_RETURN_IF_ERROR(add(impl_->totals, totals));
   return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "writing batch");
+}
+
+Result<bool> Store::HasNoRecords() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
+  it->SeekToFirst();
+  if (it->Valid()) return false;
+  STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning records"));
+  return true;
 }
 
 Status Store::ForEachRecord(
@@ -546,6 +629,94 @@ Status Store::PutMeta(std::string_view name, std::string_view value) {
   return impl_->Rocks(
       impl_->db->Put(impl_->write_options, impl_->meta, ToSlice(name), ToSlice(value)),
       "writing meta " + std::string(name));
+}
+
+namespace {
+
+std::string EncodeVersion(uint64_t v) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) k[i] = static_cast<char>(v & 0xff);
+  return k;
+}
+
+uint64_t DecodeVersion(std::string_view k) {
+  uint64_t v = 0;
+  for (unsigned char c : k) v = (v << 8) | c;
+  return v;
+}
+
+}  // namespace
+
+Result<uint64_t> Store::AddClusterMap(std::string_view encoded) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  std::lock_guard<std::mutex> lock(impl_->clusters_mu);
+  if (impl_->clusters == nullptr) {
+    rocksdb::ColumnFamilyHandle* h = nullptr;
+    STC_RETURN_IF_ERROR(
+        impl_->Rocks(impl_->db->CreateColumnFamily(MakeCfOptions(sk::kClustersCf, impl_->cache),
+                                                   sk::kClustersCf, &h),
+                     "creating the clusters column family"));
+    impl_->handles.push_back(h);
+    impl_->clusters = h;
+  }
+  STC_ASSIGN_OR_RETURN(std::vector<uint64_t> versions, ClusterMapVersions());
+  const uint64_t version = versions.empty() ? 1 : versions.back() + 1;
+  rocksdb::WriteBatch wb;
+  STC_RETURN_IF_ERROR(impl_->Rocks(
+      wb.Put(impl_->clusters, EncodeVersion(version), ToSlice(encoded)), "preparing cluster map"));
+  STC_RETURN_IF_ERROR(
+      impl_->Rocks(wb.Put(impl_->meta, sk::kMetaClusterMapCurrent, std::to_string(version)),
+                   "preparing cluster map"));
+  rocksdb::WriteOptions sync_write;
+  sync_write.sync = true;
+  STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->Write(sync_write, &wb), "writing cluster map"));
+  return version;
+}
+
+Status Store::SetCurrentClusterMap(uint64_t version) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> value, GetClusterMap(version));
+  if (!value.has_value()) {
+    return Status::NotFound("store " + dir_ + " has no cluster map version " +
+                            std::to_string(version));
+  }
+  rocksdb::WriteOptions sync_write;
+  sync_write.sync = true;
+  return impl_->Rocks(
+      impl_->db->Put(sync_write, impl_->meta, sk::kMetaClusterMapCurrent, std::to_string(version)),
+      "writing meta cluster_map_current");
+}
+
+Result<std::optional<uint64_t>> Store::CurrentClusterMap() const {
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                       impl_->Get(impl_->meta, sk::kMetaClusterMapCurrent));
+  if (!text.has_value()) return std::optional<uint64_t>();
+  int64_t v = 0;
+  if (!ParseInt64(*text, &v) || v <= 0) {
+    return Status::Corruption("store " + dir_ + ": bad cluster_map_current '" + *text + "'");
+  }
+  return std::optional<uint64_t>(static_cast<uint64_t>(v));
+}
+
+Result<std::optional<std::string>> Store::GetClusterMap(uint64_t version) const {
+  if (impl_->clusters == nullptr) return std::optional<std::string>();
+  return impl_->Get(impl_->clusters, EncodeVersion(version));
+}
+
+Result<std::vector<uint64_t>> Store::ClusterMapVersions() const {
+  std::vector<uint64_t> out;
+  if (impl_->clusters == nullptr) return out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->clusters));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) {
+      return Status::Corruption("store " + dir_ + ": malformed cluster map key " +
+                                Hex(ToView(it->key())));
+    }
+    out.push_back(DecodeVersion(ToView(it->key())));
+  }
+  STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning cluster maps"));
+  return out;
 }
 
 Status Store::Compact() {

@@ -85,6 +85,14 @@ class StoreBatch {
   void AddTotals(Source source, int32_t year, Units world, Units unlocated, int64_t records);
   bool empty() const;
   void Clear();
+  // Visit the buffered deltas (tests of batch producers).
+  void ForEachAggregateForTest(const std::function<void(const AggregateKey&, Units)>& fn) const {
+    for (const auto& [k, u] : aggregates_) fn(k, u);
+  }
+  void ForEachTotalsForTest(
+      const std::function<void(Source, int32_t, Units, Units, int64_t)>& fn) const {
+    for (const auto& t : totals_) fn(t.source, t.year, t.world, t.unlocated, t.records);
+  }
 
  private:
   friend class Store;
@@ -121,13 +129,36 @@ class Store {
   const Grid& grid() const { return grid_; }
   const std::string& dir() const { return dir_; }
 
+  // A record write for ApplyWithSortedRecords. `store_key` is the store's
+  // record key: the source byte followed by the record key.
+  struct RecordWrite {
+    std::string_view store_key;
+    std::string_view value;  // Encoded record; ignored when is_delete.
+    bool is_delete = false;
+  };
+
+  // Like Apply(deltas) plus the record writes `records`, which must be sorted
+  // by store_key with no duplicates (InvalidArgument otherwise, nothing
+  // written). Saves the copies and the sort of a StoreBatch for producers
+  // that already hold their writes in order. The views need only live during
+  // the call.
+  Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records, const StoreBatch& deltas);
+
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
   // is resized to keys.size(); its content is unspecified on error.
   Status GetRecords(Source source, const std::vector<std::string_view>& keys,
                     std::vector<std::optional<std::string>>* values) const;
 
-  // Applies every write of `batch` atomically. Fails with IoError (e.g. disk
+  // True when the store holds no record at all (a fresh load: the pipeline
+  // then needs no lookups for keys it has not written itself).
+  Result<bool> HasNoRecords() const;
+
+  // Applies every write of `batch` atomically. Large batches (50,000 keys or
+  // more) are written as table files ingested in one atomic step instead of
+  // through the WAL and memtables; either way the batch is all-or-nothing and
+  // survives a process crash once Apply returns (power loss too with
+  // sync_writes, and always for table-file batches). Fails with IoError (e.g. disk
   // full) without applying anything. InvalidArgument (nothing applied) on a
   // read-only store or an out-of-range aggregate/totals key. Deltas to one
   // aggregate or totals key within a batch are summed before writing.
@@ -151,12 +182,33 @@ class Store {
   // "grid_step_e5", which are fixed when the store is created.
   Status PutMeta(std::string_view name, std::string_view value);
 
+  // ---- Cluster maps (cluster/map_store.h): numbered versions of an opaque
+  // encoded value (the encoding belongs to cluster/), kept in the `clusters`
+  // column family (created on first use), and the number of the current one
+  // in meta "cluster_map_current".
+  //
+  // Stores `encoded` as version 1 + the highest stored version and makes it
+  // current, both in one synced atomic write. Returns the version.
+  // InvalidArgument on a read-only store; IoError.
+  Result<uint64_t> AddClusterMap(std::string_view encoded);
+  // Makes stored version `version` current. NotFound when it is not stored;
+  // InvalidArgument on a read-only store.
+  Status SetCurrentClusterMap(uint64_t version);
+  // The current version, or nullopt when no map was ever added.
+  Result<std::optional<uint64_t>> CurrentClusterMap() const;
+  // The encoded value of `version`, or nullopt when it is not stored.
+  Result<std::optional<std::string>> GetClusterMap(uint64_t version) const;
+  // Every stored version, ascending.
+  Result<std::vector<uint64_t>> ClusterMapVersions() const;
+
   // Forces memtables to disk and compacts (used by tests and after bulk loads).
   // Afterwards no zero aggregate or totals entry remains on disk.
   // InvalidArgument on a read-only store.
   Status Compact();
 
  private:
+  Status ValidateDeltas(const StoreBatch& batch) const;
+  Status ApplyPrepared(const std::vector<RecordWrite>& records, const StoreBatch& deltas);
   // Defined in store.cc: Impl is incomplete here (an inline constructor would
   // need its destructor in every file that includes this header).
   Store();

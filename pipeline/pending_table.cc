@@ -1,0 +1,55 @@
+#include "pipeline/pending_table.h"
+
+namespace stc {
+
+PendingTable::PendingTable() { slots_.assign(1 << 12, 0); }
+
+PendingTable::Entry* PendingTable::Find(std::string_view key, uint64_t hash) {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint32_t s = slots_[i];
+    if (s == 0) return nullptr;
+    Entry& e = entries_[s - 1];
+    if (e.hash == hash && Key(e) == key) return &e;
+  }
+}
+
+PendingTable::Entry* PendingTable::Insert(std::string_view key, uint64_t hash) {
+  if ((entries_.size() + 1) * 4 > slots_.size() * 3) Grow();
+  Entry e;
+  e.hash = hash;
+  e.key_off = arena_.size();
+  e.key_len = static_cast<uint32_t>(key.size());
+  arena_.append(key);
+  entries_.push_back(e);
+  size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = static_cast<uint32_t>(entries_.size());
+  return &entries_.back();
+}
+
+void PendingTable::SetValue(Entry* e, std::string_view value) {
+  e->val_off = arena_.size();
+  e->val_len = static_cast<uint32_t>(value.size());
+  arena_.append(value);
+}
+
+void PendingTable::Grow() {
+  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+  size_t mask = bigger.size() - 1;
+  for (size_t k = 0; k < entries_.size(); ++k) {
+    size_t i = entries_[k].hash & mask;
+    while (bigger[i] != 0) i = (i + 1) & mask;
+    bigger[i] = static_cast<uint32_t>(k + 1);
+  }
+  slots_.swap(bigger);
+}
+
+void PendingTable::Clear() {
+  arena_.clear();
+  entries_.clear();
+  slots_.assign(1 << 12, 0);
+}
+
+}  // namespace stc

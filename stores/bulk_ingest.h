@@ -1,0 +1,42 @@
+// Bulk writes through table files: sorted entries are written with
+// rocksdb::SstFileWriter (one file per column family) and added to the
+// database with one IngestExternalFiles call, atomic across the column
+// families. Much faster than a WriteBatch for large batches (no memtable
+// inserts, no WAL), and as durable: the ingestion is recorded in the MANIFEST
+// before the call returns. Internal to stores/.
+#ifndef STCLUSTER_STORES_BULK_INGEST_H_
+#define STCLUSTER_STORES_BULK_INGEST_H_
+
+#include <rocksdb/db.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace stc::store_internal {
+
+// One write of a prepared batch.
+struct SortedEntry {
+  enum class Op { kPut, kDelete, kMerge };
+  std::string_view key;
+  std::string_view value;  // Unused for kDelete.
+  Op op = Op::kPut;
+};
+
+// Entries for one column family, sorted by key, keys unique.
+struct CfEntries {
+  rocksdb::ColumnFamilyHandle* cf = nullptr;
+  const std::vector<SortedEntry>* entries = nullptr;
+};
+
+// Writes each non-empty CfEntries to a table file under `tmp_dir` and ingests
+// them all atomically into `db`. The files are moved into the database (or
+// removed on failure). Errors name `store_dir`.
+Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
+                    const std::vector<CfEntries>& cfs);
+
+}  // namespace stc::store_internal
+
+#endif  // STCLUSTER_STORES_BULK_INGEST_H_

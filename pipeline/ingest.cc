@@ -104,7 +104,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     ++stats.files_failed;
     ++stats.rejected_by_reason[reason];
     if (fsum->error.empty()) fsum->error = reason + ": " + detail;
-    log.Add(path, 0, reason, detail, "");
+    log.Add(path, 0, 0, reason, detail, "");
   };
   for (const PlanProblem& p : plan.problems) file_error(p.path, p.reason, p.detail);
   ReaderContext reader_context;

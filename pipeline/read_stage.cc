@@ -10,7 +10,8 @@
 
 namespace stc {
 
-void ItemSink::Begin(Work* work, uint64_t offset, std::string_view unit) {
+void ItemSink::Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit) {
+  line_ = line;
   work_ = work;
   offset_ = offset;
   unit_ = unit;
@@ -63,6 +64,7 @@ Item& ItemSink::Emit(Item::Kind kind) {
   Item& it = work_->items[work_->n_items++];
   it.kind = kind;
   it.offset = offset_;
+  it.line = line_;
   it.reason.clear();
   it.detail.clear();
   it.prefix.clear();
@@ -89,8 +91,12 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();
   ts->sink.set_resolver(ts->resolver.get());
   const bool lines = w->framing == Framing::Kind::kLines;
+  std::string_view all(w->chunk.data.data(), w->data_size);
+  const uint64_t data_newlines = static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n'));
+  w->newlines = data_newlines + w->chunk.oversized.size();
+  uint64_t oversized_line = data_newlines;
   for (const OversizedLine& o : w->chunk.oversized) {
-    ts->sink.Begin(w, o.offset, o.prefix);
+    ts->sink.Begin(w, o.offset, oversized_line++, o.prefix);
     if (lines) {
       ts->sink.Reject("line_too_long", "line of " + std::to_string(o.length) + " bytes");
     } else {
@@ -102,34 +108,40 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   if (!parser) parser = w->format->NewParser(reader);
   if (w->file) parser->BeginFile(*w->file);
   std::string_view data(w->chunk.data.data(), w->data_size);
-  auto parse_unit = [&](std::string_view unit, uint64_t offset) {
-    ts->sink.Begin(w, offset, unit);
+  auto parse_unit = [&](std::string_view unit, uint64_t offset, uint64_t line) {
+    ts->sink.Begin(w, offset, line, unit);
     parser->Parse(unit, &ts->sink);
     ts->sink.End();
   };
   if (lines) {
     size_t pos = 0;
+    uint64_t line_no = 0;
     while (pos < data.size()) {
       size_t nl = data.find('\n', pos);
       size_t end = nl == std::string_view::npos ? data.size() : nl;
       std::string_view line = data.substr(pos, end - pos);
       uint64_t offset = w->chunk.offset + pos;
       pos = end + 1;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      parse_unit(line, offset);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+        parse_unit(line, offset, line_no);
+      }
+      ++line_no;
     }
   } else {
     size_t start = 0;
+    uint64_t line_no = 0;
     for (size_t end : w->chunk.unit_ends) {
       std::string_view unit = data.substr(start, end - start);
       uint64_t offset = w->chunk.offset + start;
       start = end;
-      if (unit.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
-      parse_unit(unit, offset);
+      if (unit.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        parse_unit(unit, offset, line_no);
+      }
+      line_no += static_cast<uint64_t>(std::count(unit.begin(), unit.end(), '\n'));
     }
   }
   if (w->chunk.has_partial_line) {
-    ts->sink.Begin(w, w->chunk.partial_line_offset, w->chunk.partial_line_prefix);
+    ts->sink.Begin(w, w->chunk.partial_line_offset, data_newlines, w->chunk.partial_line_prefix);
     ts->sink.Reject("truncated_record", "the stream ended inside this record");
   }
 }

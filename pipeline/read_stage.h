@@ -19,7 +19,8 @@ namespace stc {
 // Collects a parser's output for one unit into Work::items.
 class ItemSink : public ParseSink {
  public:
-  void Begin(Work* work, uint64_t offset, std::string_view unit);
+  // Starts a unit at `offset` (decompressed) on 0-based chunk line `line`.
+  void Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit);
   Record* NewRecord() override;
   void Reject(std::string_view reason, std::string_view detail) override;
   void Skip(std::string_view reason) override;
@@ -38,6 +39,7 @@ class ItemSink : public ParseSink {
 
   Work* work_ = nullptr;
   uint64_t offset_ = 0;
+  uint64_t line_ = 0;
   std::string_view unit_;
   Record record_;
   bool pending_ = false;

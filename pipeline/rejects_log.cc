@@ -67,7 +67,7 @@ Status RejectsLog::Open(const std::string& path, std::string run_id) {
   return Status::Ok();
 }
 
-void RejectsLog::Add(std::string_view file, uint64_t offset, std::string_view reason,
+void RejectsLog::Add(std::string_view file, uint64_t offset, uint64_t line, std::string_view reason,
                      std::string_view detail, std::string_view prefix) {
   if (f_ == nullptr) return;
   if (prefix.size() > 200) prefix = prefix.substr(0, 200);
@@ -77,6 +77,8 @@ void RejectsLog::Add(std::string_view file, uint64_t offset, std::string_view re
   AppendJsonEscaped(file, &line_);
   line_.append("\",\"offset\":");
   line_.append(std::to_string(offset));
+  line_.append(",\"line\":");
+  line_.append(std::to_string(line));
   line_.append(",\"reason\":\"");
   AppendJsonEscaped(reason, &line_);
   line_.append("\",\"detail\":\"");

@@ -1,7 +1,7 @@
 // The rejects log: one JSON object per rejected record or file, appended to a
 // file so that nothing read ever disappears silently.
 //
-//   {"run":"2026-11-30T14:02:11Z","file":"a.jsonl.zst","offset":1234,
+//   {"run":"2026-11-30T14:02:11Z","file":"a.jsonl.zst","offset":1234,"line":17,
 //    "reason":"bad_date","detail":"unreadable date: 2021-13-01",
 //    "prefix":"{\"key\": ..."}
 //
@@ -33,8 +33,9 @@ class RejectsLog {
 
   // Opens `path` for appending. IoError when it cannot.
   Status Open(const std::string& path, std::string run_id);
-  void Add(std::string_view file, uint64_t offset, std::string_view reason, std::string_view detail,
-           std::string_view prefix);
+  // `line`: 1-based line of the record's start, 0 when not known (file level).
+  void Add(std::string_view file, uint64_t offset, uint64_t line, std::string_view reason,
+           std::string_view detail, std::string_view prefix);
   // Flushes; IoError when any write failed.
   Status Close();
 

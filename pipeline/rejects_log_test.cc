@@ -22,13 +22,13 @@ TEST(RejectsLog, AppendsOneJsonLinePerReject) {
   {
     RejectsLog log;
     ASSERT_TRUE(log.Open(path.string(), "run1").ok());
-    log.Add("a.zst", 17, "bad_date", "unreadable", std::string(300, 'x'));
+    log.Add("a.zst", 17, 3, "bad_date", "unreadable", std::string(300, 'x'));
     ASSERT_TRUE(log.Close().ok());
   }
   {
     RejectsLog log;
     ASSERT_TRUE(log.Open(path.string(), "run2").ok());
-    log.Add("b", 0, "malformed_json", "", "{");
+    log.Add("b", 0, 0, "malformed_json", "", "{");
     ASSERT_TRUE(log.Close().ok());
   }
   std::ifstream in(path);
@@ -37,12 +37,13 @@ TEST(RejectsLog, AppendsOneJsonLinePerReject) {
   ASSERT_TRUE(std::getline(in, l2));
   EXPECT_FALSE(std::getline(in, l3));
   EXPECT_EQ(l1,
-            "{\"run\":\"run1\",\"file\":\"a.zst\",\"offset\":17,\"reason\":\"bad_date\","
+            "{\"run\":\"run1\",\"file\":\"a.zst\",\"offset\":17,\"line\":3,\"reason\":\"bad_date\","
             "\"detail\":\"unreadable\",\"prefix\":\"" +
                 std::string(200, 'x') + "\"}");
-  EXPECT_EQ(l2,
-            "{\"run\":\"run2\",\"file\":\"b\",\"offset\":0,\"reason\":\"malformed_json\","
-            "\"detail\":\"\",\"prefix\":\"{\"}");
+  EXPECT_EQ(
+      l2,
+      "{\"run\":\"run2\",\"file\":\"b\",\"offset\":0,\"line\":0,\"reason\":\"malformed_json\","
+      "\"detail\":\"\",\"prefix\":\"{\"}");
   std::filesystem::remove(path);
 }
 

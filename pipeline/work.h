@@ -20,6 +20,7 @@ struct Item {
   enum class Kind { kRecord, kReject, kSkip, kDelete };
   Kind kind = Kind::kRecord;
   uint64_t offset = 0;
+  uint64_t line = 0;  // 0-based line of the unit's start within the chunk.
   std::string reason;
   std::string detail;
   std::string prefix;     // Rejects: first 200 bytes of the unit.
@@ -42,7 +43,9 @@ struct Work {
   std::string file_error_reason;  // File-level failure (no chunk data).
   std::string file_error_detail;
   std::vector<Item> items;
-  size_t n_items = 0;  // items[0..n_items) valid (items reused).
+  size_t n_items = 0;
+  uint64_t newlines = 0;  // Lines the chunk spans ('\n' in data + oversized lines).  //
+                          // items[0..n_items) valid (items reused).
   std::map<std::string, uint64_t> warnings;
   std::map<std::string, uint64_t> geocoding;  // ThreadResolver counts.
 };

@@ -28,6 +28,7 @@ Status Writer::Start() {
 
 Status Writer::Write(Work* w) {
   FileSummary& fsum = stats_->files[w->file_index];
+  if (file_lines_.size() < files_->size()) file_lines_.resize(files_->size(), 0);
   const std::string& path = (*files_)[w->file_index];
   if (!w->file_error_reason.empty()) {
     FileError(fsum, path, w->chunk.error_offset, w->file_error_reason, w->file_error_detail);
@@ -86,7 +87,8 @@ Status Writer::Write(Work* w) {
     if (it.kind == Item::Kind::kReject) {
       ++stats_->records_rejected;
       ++stats_->rejected_by_reason[it.reason];
-      log_->Add(path, it.offset, it.reason, it.detail, it.prefix);
+      log_->Add(path, it.offset, file_lines_[w->file_index] + it.line + 1, it.reason, it.detail,
+                it.prefix);
       continue;
     }
     if (it.kind == Item::Kind::kSkip) {
@@ -149,6 +151,7 @@ Status Writer::Write(Work* w) {
     p->fingerprint = it.fingerprint;
     pending_.SetValue(p, it.encoded);
   }
+  file_lines_[w->file_index] += w->newlines;
   if (w->chunk.last && !w->chunk.stream_error.ok()) {
     const Status& err = w->chunk.stream_error;
     std::string reason = err.code() != StatusCode::kDataError                   ? "read_error"
@@ -204,7 +207,7 @@ void Writer::FileError(FileSummary& fsum, const std::string& path, uint64_t offs
   ++stats_->files_failed;
   ++stats_->rejected_by_reason[reason];
   fsum.error = reason + ": " + detail;
-  log_->Add(path, offset, reason, detail, "");
+  log_->Add(path, offset, 0, reason, detail, "");
 }
 
 }  // namespace stc

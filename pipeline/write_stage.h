@@ -60,6 +60,7 @@ class Writer {
   RejectsLog* log_;
   const std::vector<std::string>* files_;
   size_t flush_bytes_;
+  std::vector<uint64_t> file_lines_;  // Lines before the current chunk, per file.
   bool store_was_empty_ = false;
   KeyFilter written_;  // Keys flushed during this run (store_was_empty_ only).
 

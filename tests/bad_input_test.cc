@@ -52,6 +52,7 @@ TEST(BadInput, EachBadRecordIsRejectedWithReasonAndOffsetAndGoodOnesLand) {
     EXPECT_NE(log.find("\"offset\":" + std::to_string(bad_offset) + ","), std::string::npos)
         << c.name << ": " << log;
     EXPECT_NE(log.find("\"reason\":\"" + c.reason + "\""), std::string::npos) << c.name;
+    EXPECT_NE(log.find("\"line\":2,"), std::string::npos) << c.name << ": " << log;
     EXPECT_NE(log.find(dir.Path("in.jsonl.zst")), std::string::npos) << c.name;
     EXPECT_NE(ExportCsv(*store).find("world,pct,2021,,,,,2\n"), std::string::npos) << c.name;
   }

@@ -1,0 +1,166 @@
+// A read-only GeoNames gazetteer: places with names, coordinates, population
+// and admin1 codes, a name index, country names and footprints, and a
+// spatial grid, all in one memory-mapped binary index (docs/geocoding.md).
+//
+// Build the index with GazetteerBuilder (geo/gazetteer_builder.h) or
+// `stcluster gazetteer build`; open it with Gazetteer::Open.
+//
+// Thread-safety: a Gazetteer is immutable after Open; every const method may
+// be called from any number of threads at once. Every pointer and
+// string_view it returns lives as long as the Gazetteer.
+#ifndef STCLUSTER_GEO_GAZETTEER_H_
+#define STCLUSTER_GEO_GAZETTEER_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "geo/gazetteer_format.h"
+
+namespace stc::geo {
+
+// The GeoNames feature code of a place, reduced to what ranking needs.
+enum class Feature : uint8_t {
+  kCapital = 0,     // PPLC, PPLG: seat of a government.
+  kAdmin1Seat = 1,  // PPLA.
+  kAdmin2Seat = 2,  // PPLA2.
+  kAdmin3Seat = 3,  // PPLA3..PPLA5.
+  kPopulated = 4,   // PPL, PPLL, PPLS, PPLF, PPLR, STLMT.
+  kSection = 5,     // PPLX: a section of a populated place (a district, a ward).
+  kHistorical = 6,  // PPLH, PPLQ, PPLW, PPLCH: not in the name index.
+};
+
+// One place, a view into the mapped index: always handled through `const
+// Place*` or `const Place&` obtained from a Gazetteer (not copyable).
+class Place {
+ public:
+  Place(const Place&) = delete;
+  Place& operator=(const Place&) = delete;
+
+  uint32_t geoname_id() const { return geoname_id_; }
+  std::string_view name() const { return Str(name_rel_, name_len_); }          // "Zürich".
+  std::string_view ascii_name() const { return Str(ascii_rel_, ascii_len_); }  // "Zurich".
+  std::string_view country() const { return {country_, 2}; }  // ISO 3166-1 alpha-2.
+  // GeoNames admin1 code: the state for US ("CA"), "ENG" for England, "08" for
+  // Ontario... ("" when unknown).
+  std::string_view admin1() const;
+  int32_t lat_e5() const { return lat_e5_; }  // 1e-5 degrees.
+  int32_t lon_e5() const { return lon_e5_; }
+  double lat() const { return lat_e5_ / 1e5; }
+  double lon() const { return lon_e5_ / 1e5; }
+  uint32_t population() const { return population_; }  // 0 when unknown.
+  Feature feature() const { return static_cast<Feature>(feature_); }
+
+ private:
+  Place() = default;
+  std::string_view Str(uint32_t rel, uint8_t len) const {
+    return {reinterpret_cast<const char*>(this) + rel, len};
+  }
+
+  uint32_t geoname_id_;
+  int32_t lat_e5_;
+  int32_t lon_e5_;
+  uint32_t population_;
+  uint32_t name_rel_;   // Offset of the name from this record's first byte.
+  uint32_t ascii_rel_;  // Same for the ASCII name.
+  uint8_t name_len_;
+  uint8_t ascii_len_;
+  char country_[2];
+  char admin1_[8];  // NUL-padded.
+  uint8_t feature_;
+  uint8_t reserved_[3];
+};
+static_assert(sizeof(Place) == sizeof(format::PlaceRecord));
+
+// A country of the index.
+struct CountryInfo {
+  std::string_view iso2;           // "DE".
+  std::string_view iso3;           // "DEU".
+  std::string_view name;           // English name ("Germany").
+  const Place* capital = nullptr;  // Capital, else most populous place; may be null.
+};
+
+class Gazetteer {
+ public:
+  // Memory-maps the index at `path`. NotFound when missing; Corruption when
+  // the file is not a valid index of this version (the message says how to
+  // rebuild it).
+  static Result<std::unique_ptr<Gazetteer>> Open(const std::string& path);
+  // Uses an index held in memory (tests); the same checks as Open.
+  static Result<std::unique_ptr<Gazetteer>> FromBytes(std::string bytes);
+  ~Gazetteer();
+  Gazetteer(const Gazetteer&) = delete;
+  Gazetteer& operator=(const Gazetteer&) = delete;
+
+  uint32_t size() const { return header_->place_count; }
+  const Place& place(uint32_t index) const { return places_[index]; }
+  uint32_t IndexOf(const Place* p) const { return static_cast<uint32_t>(p - places_); }
+  uint64_t source_hash() const { return header_->source_hash; }
+
+  // ---- Names. `key` is in lookup form (normalize.h).
+  // The key's record, or nullptr when no place name starts with or equals it.
+  const format::KeyRecord* FindKey(std::string_view key) const;
+  // True when `key` followed by a space starts a longer name.
+  static bool IsPrefix(const format::KeyRecord* k) { return k->flags & format::kKeyIsPrefix; }
+  // The places named `key` (all countries, or only `country` when it is two
+  // letters), best first: most populous, then capitals and admin seats.
+  std::span<const format::Posting> Postings(const format::KeyRecord* k) const;
+  std::span<const format::Posting> Postings(const format::KeyRecord* k,
+                                            std::string_view country) const;
+  static uint32_t PlaceOf(const format::Posting& p) { return p.place_kind >> 2; }
+  static uint32_t KindOf(const format::Posting& p) { return p.place_kind & 3; }
+
+  // ---- Countries.
+  // Country by ISO-2 code (any case); nullopt-like {} (empty iso2) if unknown.
+  CountryInfo Country(std::string_view iso2) const;
+  // "DE", "deu", "Germany", "Korea, Republic of", "Viet Nam"... to ISO-2;
+  // "" when unknown. Two-letter input is read as a code ("CA" = Canada).
+  std::string_view CountryCode(std::string_view text) const;
+  // The same for a name already in lookup form (normalize.h): no allocation.
+  std::string_view CountryCodeOfKey(std::string_view key) const;
+  // Whether (lat, lon) lies within the footprint of `iso2` (1-degree cells
+  // within 2 degrees of one of its places). True when the country is unknown
+  // or has no places (nothing to check against).
+  bool InCountryFootprint(std::string_view iso2, int32_t lat_e5, int32_t lon_e5) const;
+
+  // ---- Space. Distances are great-circle kilometres.
+  // Places within `radius_km` of (lat, lon) with population >= min_population,
+  // most populous first (ties: feature rank, then nearest). Cost grows with
+  // the area: meant for radii up to a few hundred km.
+  std::vector<const Place*> PlacesWithin(double lat, double lon, double radius_km,
+                                         uint32_t min_population = 0) const;
+  // The nearest place within `max_km` (ties: larger population), or nullptr.
+  const Place* Nearest(double lat, double lon, double max_km) const;
+
+ private:
+  Gazetteer() = default;
+  Status Init();
+  const format::CountryRecord* FindCountry(std::string_view iso2) const;
+
+  std::string owned_;    // FromBytes.
+  void* map_ = nullptr;  // Open.
+  size_t map_size_ = 0;
+  const char* base_ = nullptr;
+  const format::Header* header_ = nullptr;
+  const Place* places_ = nullptr;
+  const char* strings_ = nullptr;
+  const format::KeyRecord* keys_ = nullptr;
+  const uint64_t* buckets_ = nullptr;
+  const format::Posting* postings_ = nullptr;
+  const uint32_t* cell_start_ = nullptr;
+  const uint32_t* cell_places_ = nullptr;
+  const format::CountryRecord* countries_ = nullptr;
+  const uint16_t* footprint_ = nullptr;
+  const format::CountryNameRecord* country_names_ = nullptr;
+};
+
+// Great-circle distance in km between two points in degrees.
+double DistanceKm(double lat1, double lon1, double lat2, double lon2);
+
+}  // namespace stc::geo
+
+#endif  // STCLUSTER_GEO_GAZETTEER_H_

@@ -1,0 +1,167 @@
+#include "geo/gazetteer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "geo/gazetteer_builder.h"
+#include "geo/normalize.h"
+#include "geo/test_gazetteer.h"
+
+namespace stc::geo {
+namespace {
+
+using testing::MiniGazetteer;
+using testing::MiniIndexBytes;
+
+const Place* First(const Gazetteer& g, std::string_view name, std::string_view cc = "") {
+  const format::KeyRecord* k = g.FindKey(NormalizeKey(name));
+  if (k == nullptr) return nullptr;
+  auto ps = g.Postings(k, cc);
+  return ps.empty() ? nullptr : &g.place(Gazetteer::PlaceOf(ps[0]));
+}
+
+TEST(GazetteerBuilder, CountsAndSkipsBadLines) {
+  GazetteerBuildStats st;
+  std::string bytes = MiniIndexBytes(&st);
+  EXPECT_EQ(st.places, 34u);
+  EXPECT_EQ(st.lines_skipped, 1u);
+  EXPECT_EQ(st.bytes, bytes.size());
+  EXPECT_EQ(bytes, MiniIndexBytes()) << "the build is deterministic";
+}
+
+TEST(GazetteerBuilder, RejectsBadCountryTables) {
+  auto r = BuildGazetteerIndex({"", "{}", "[]"});
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataError);
+}
+
+TEST(Gazetteer, PlaceFields) {
+  const Gazetteer& g = MiniGazetteer();
+  const Place* z = First(g, "zurich");
+  ASSERT_NE(z, nullptr);
+  EXPECT_EQ(z->geoname_id(), 2657896u);
+  EXPECT_EQ(z->name(), "Zürich");
+  EXPECT_EQ(z->ascii_name(), "Zurich");
+  EXPECT_EQ(z->country(), "CH");
+  EXPECT_EQ(z->admin1(), "ZH");
+  EXPECT_EQ(z->lat_e5(), 4736667);
+  EXPECT_EQ(z->lon_e5(), 855000);
+  EXPECT_EQ(z->population(), 341730u);
+  EXPECT_EQ(z->feature(), Feature::kAdmin1Seat);
+}
+
+TEST(Gazetteer, NameLookupByCountryAndPopulation) {
+  const Gazetteer& g = MiniGazetteer();
+  EXPECT_EQ(First(g, "Cambridge")->country(), "GB");  // Most populous overall.
+  EXPECT_EQ(First(g, "Cambridge", "US")->admin1(), "MA");
+  EXPECT_EQ(First(g, "Waterloo", "CA")->admin1(), "08");
+  EXPECT_EQ(First(g, "Waterloo", "BE")->admin1(), "WAL");
+  EXPECT_EQ(First(g, "Waterloo", "FR"), nullptr);
+  EXPECT_EQ(First(g, "München")->name(), "Munich");  // Alternate name.
+  EXPECT_EQ(First(g, "Nowhere"), nullptr);
+}
+
+TEST(Gazetteer, PrefixesOfMultiWordNames) {
+  const Gazetteer& g = MiniGazetteer();
+  const format::KeyRecord* k = g.FindKey("sant julia");
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(Gazetteer::IsPrefix(k));
+  EXPECT_EQ(k->postings_count, 0u);
+  EXPECT_NE(First(g, "Sant Julia de Loria"), nullptr);
+}
+
+TEST(Gazetteer, CodesAndHistoricalPlacesAreNotNames) {
+  const Gazetteer& g = MiniGazetteer();
+  EXPECT_EQ(g.FindKey("la"), nullptr);  // "LA" is a code of Los Angeles.
+  EXPECT_EQ(g.FindKey("lax"), nullptr);
+  EXPECT_EQ(g.FindKey("l a"), nullptr);  // "L.A." too.
+  EXPECT_NE(g.FindKey("los angeles"), nullptr);
+  EXPECT_EQ(First(g, "Oldtown"), nullptr);
+}
+
+TEST(Gazetteer, DerivedVariants) {
+  const Gazetteer& g = MiniGazetteer();
+  EXPECT_EQ(First(g, "St Etienne")->geoname_id(), 2980291u);
+  EXPECT_EQ(First(g, "Kawasaki")->country(), "JP");
+}
+
+TEST(Gazetteer, Countries) {
+  const Gazetteer& g = MiniGazetteer();
+  EXPECT_EQ(g.CountryCode("CA"), "CA");
+  EXPECT_EQ(g.CountryCode("ca"), "CA");
+  EXPECT_EQ(g.CountryCode("CAN"), "CA");
+  EXPECT_EQ(g.CountryCode("Korea, Republic of"), "KR");
+  EXPECT_EQ(g.CountryCode("korea"), "KR");  // Our alias.
+  EXPECT_EQ(g.CountryCode("Viet Nam"), "VN");
+  EXPECT_EQ(g.CountryCode(" United Kingdom "), "GB");
+  EXPECT_EQ(g.CountryCode("England"), "GB");
+  EXPECT_EQ(g.CountryCode("P.R. China"), "CN");
+  EXPECT_EQ(g.CountryCode("Atlantis"), "");
+  EXPECT_EQ(g.CountryCode("XX"), "");
+  CountryInfo ca = g.Country("CA");
+  EXPECT_EQ(ca.iso3, "CAN");
+  EXPECT_EQ(ca.name, "Canada");
+  ASSERT_NE(ca.capital, nullptr);
+  EXPECT_EQ(ca.capital->name(), "Ottawa");
+  EXPECT_EQ(g.Country("ZZ").capital, nullptr);
+}
+
+TEST(Gazetteer, CountryFootprint) {
+  const Gazetteer& g = MiniGazetteer();
+  EXPECT_TRUE(g.InCountryFootprint("BE", 5071469, 439910));   // Waterloo, BE.
+  EXPECT_FALSE(g.InCountryFootprint("CA", 5071469, 439910));  // ... is not in Canada.
+  EXPECT_TRUE(g.InCountryFootprint("CA", 4346680, -8051639));
+  EXPECT_TRUE(g.InCountryFootprint("CA", 4500000, -7700000));  // Within the margin.
+  EXPECT_TRUE(g.InCountryFootprint("ZZ", 0, 0));               // Unknown: not checked.
+}
+
+TEST(Gazetteer, PlacesWithinAndNearest) {
+  const Gazetteer& g = MiniGazetteer();
+  // Around San Francisco Bay: San Jose and Mountain View, most populous first.
+  auto near = g.PlacesWithin(37.5, -122.2, 60);
+  ASSERT_EQ(near.size(), 2u);
+  EXPECT_EQ(near[0]->name(), "San Jose");
+  EXPECT_EQ(near[1]->name(), "Mountain View");
+  EXPECT_EQ(g.PlacesWithin(37.5, -122.2, 60, 100000).size(), 1u);
+  EXPECT_TRUE(g.PlacesWithin(0, -150, 500).empty());
+  const Place* p = g.Nearest(37.39, -122.08, 50);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name(), "Mountain View");
+  EXPECT_EQ(p->admin1(), "CA");
+  EXPECT_EQ(g.Nearest(0, -150, 1000), nullptr);
+  // Across the antimeridian and near a pole nothing breaks.
+  EXPECT_TRUE(g.PlacesWithin(0, 179.9, 300).empty());
+  EXPECT_TRUE(g.PlacesWithin(89.9, 0, 300).empty());
+  EXPECT_NEAR(DistanceKm(48.85341, 2.3488, 51.50853, -0.12574), 343.5, 1.0);
+}
+
+TEST(Gazetteer, OpenMapsAFileAndRejectsCorruption) {
+  std::string dir = ::testing::TempDir() + "gaz_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::string cities = dir + "/c.txt", en = dir + "/en.json", codes = dir + "/codes.json";
+  std::ofstream(cities) << testing::ReadTestData("mini_cities500.txt");
+  std::ofstream(en) << testing::ReadTestData("mini_en.json");
+  std::ofstream(codes) << testing::ReadTestData("mini_codes.json");
+  std::string idx = dir + "/g.stcgaz";
+  ASSERT_TRUE(BuildGazetteerFile(cities, en, codes, idx).ok());
+  auto g = Gazetteer::Open(idx);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ((*g)->size(), 34u);
+  EXPECT_EQ(First(**g, "Tokyo")->country(), "JP");
+
+  auto missing = Gazetteer::Open(dir + "/none.stcgaz");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("scripts/setup"), std::string::npos);
+  std::filesystem::resize_file(idx, 1000);
+  EXPECT_EQ(Gazetteer::Open(idx).status().code(), StatusCode::kCorruption);
+  std::ofstream(idx) << std::string(500, 'x');
+  EXPECT_EQ(Gazetteer::Open(idx).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(BuildGazetteerFile(dir + "/nope.txt", en, codes, idx).code(), StatusCode::kNotFound);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace stc::geo

@@ -1,0 +1,133 @@
+#include "geo/geocoder.h"
+
+#include <bit>
+#include <cstring>
+
+#include "geo/address_matcher.h"
+#include "geo/geo_words.h"
+
+namespace stc::geo {
+
+std::string_view MatchQualityName(MatchQuality q) {
+  switch (q) {
+    case MatchQuality::kExact:
+      return "exact";
+    case MatchQuality::kAlternate:
+      return "alternate";
+    case MatchQuality::kFuzzy:
+      return "fuzzy";
+    case MatchQuality::kAddressToken:
+      return "address_token";
+    case MatchQuality::kCountryCentroid:
+      return "country_centroid";
+    case MatchQuality::kUnresolved:
+      return "unresolved";
+  }
+  return "unresolved";
+}
+
+Geocoder::Geocoder(const Gazetteer& gazetteer, GeocoderOptions options)
+    : gaz_(gazetteer), options_(options) {}
+
+GeoResult Geocoder::Geocode(const GeoQuery& q) {
+  if (options_.cache_entries == 0) return GeocodeUncached(q);
+  cache_key_.clear();
+  for (std::string_view part : {q.country, q.city, q.address, q.postcode, q.state}) {
+    cache_key_.append(part);
+    cache_key_.push_back('\x1f');
+  }
+  auto it = cache_.find(cache_key_);
+  if (it != cache_.end()) {
+    ++hits_;
+    return it->second;
+  }
+  ++misses_;
+  GeoResult r = GeocodeUncached(q);
+  if (cache_.size() >= options_.cache_entries) cache_.clear();
+  cache_.emplace(cache_key_, r);
+  return r;
+}
+
+GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
+  GeoResult out;
+  std::string_view cc;
+  if (!q.country.empty()) cc = gaz_.CountryCode(q.country);
+  Tokenize(q.city, &city_);
+  if (q.postcode.empty()) {
+    Tokenize(q.address, &address_);
+  } else {
+    key_.assign(q.address);
+    key_.append(" ").append(q.postcode);
+    Tokenize(key_, &address_);
+  }
+  // A trailing country name is context, not a place: remember where it starts.
+  AddressContext city_ctx, addr_ctx;
+  std::string_view found = DetectTrailingCountry(gaz_, city_, cc.empty(), &city_ctx);
+  if (cc.empty()) cc = found;
+  found = DetectTrailingCountry(gaz_, address_, cc.empty(), &addr_ctx);
+  if (cc.empty()) cc = found;
+  if (cc.size() == 2) std::memcpy(out.country, cc.data(), 2);
+
+  std::string admin1;
+  if (!q.state.empty()) {
+    Region r = RegionOf(cc, NormalizeKey(q.state));
+    admin1 = r.found ? r.admin1 : q.state.size() <= 8 ? q.state : std::string_view();
+  }
+  if (cc.size() == 2) {
+    std::string_view a = FindRegion(cc, city_, &city_ctx);
+    std::string_view b = FindRegion(cc, address_, &addr_ctx);
+    if (admin1.empty()) admin1 = !a.empty() ? a : b;
+  }
+
+  AddressMatcher matcher(gaz_, cc, admin1);
+  Match m;
+  if (matcher.MatchWhole(city_, city_ctx, &m) || matcher.MatchText(city_, city_ctx, &m) ||
+      matcher.MatchText(address_, addr_ctx, &m)) {
+    Finish(m.place, m.quality, &out);
+    if (m.quality == MatchQuality::kExact) {
+      // Exact only when the spelling is the place's own up to case and
+      // punctuation; ASCII folding makes it fuzzy.
+      Tokenize(q.city, &light_, /*fold=*/false);
+      std::string_view light = light_.tokens.size() == city_.tokens.size()
+                                   ? light_.Span(m.begin, m.end)
+                                   : std::string_view(light_.text);
+      if (!LightEquals(light, m.place->name()) && !LightEquals(light, m.place->ascii_name())) {
+        out.quality = MatchQuality::kFuzzy;
+      }
+    }
+    return out;
+  }
+  // Retry with a trailing country name read as a place (Singapore, Luxembourg).
+  if ((city_ctx.country_from < city_.tokens.size() ||
+       addr_ctx.country_from < address_.tokens.size())) {
+    city_ctx.country_from = static_cast<uint32_t>(city_.tokens.size());
+    addr_ctx.country_from = static_cast<uint32_t>(address_.tokens.size());
+    if (matcher.MatchText(city_, city_ctx, &m) || matcher.MatchText(address_, addr_ctx, &m)) {
+      Finish(m.place, MatchQuality::kAddressToken, &out);
+      return out;
+    }
+  }
+  if (cc.size() == 2) {
+    CountryInfo info = gaz_.Country(cc);
+    if (info.capital != nullptr) {
+      Finish(info.capital, MatchQuality::kCountryCentroid, &out);
+      return out;
+    }
+  }
+  return out;
+}
+
+bool Geocoder::LightEquals(std::string_view light, std::string_view name) {
+  Tokenize(name, &name_light_, /*fold=*/false);
+  return light == name_light_.text;
+}
+
+void Geocoder::Finish(const Place* p, MatchQuality q, GeoResult* out) const {
+  out->quality = q;
+  out->place = p;
+  out->lat_e5 = p->lat_e5();
+  out->lon_e5 = p->lon_e5();
+  if (out->country[0] == 0) std::memcpy(out->country, p->country().data(), 2);
+}
+
+}  // namespace stc::geo

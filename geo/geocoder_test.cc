@@ -1,0 +1,133 @@
+#include "geo/geocoder.h"
+
+#include <gtest/gtest.h>
+
+#include "geo/test_gazetteer.h"
+
+namespace stc::geo {
+namespace {
+
+using testing::MiniGazetteer;
+
+struct Got {
+  std::string name, country, admin1;
+  MatchQuality quality;
+};
+
+Got Geo(GeoQuery q) {
+  Geocoder g(MiniGazetteer());
+  GeoResult r = g.Geocode(q);
+  Got got{"", std::string(r.country_code()), "", r.quality};
+  if (r.place != nullptr) {
+    got.name = r.place->ascii_name();
+    got.admin1 = r.place->admin1();
+    EXPECT_EQ(r.lat_e5, r.place->lat_e5());
+  }
+  return got;
+}
+Got City(std::string_view country, std::string_view city) {
+  return Geo({country, city, "", "", ""});
+}
+Got Addr(std::string_view country, std::string_view address) {
+  return Geo({country, "", address, "", ""});
+}
+
+TEST(Geocoder, QualityNames) {
+  EXPECT_EQ(MatchQualityName(MatchQuality::kExact), "exact");
+  EXPECT_EQ(MatchQualityName(MatchQuality::kAddressToken), "address_token");
+  EXPECT_EQ(MatchQualityName(MatchQuality::kCountryCentroid), "country_centroid");
+  EXPECT_EQ(MatchQualityName(MatchQuality::kUnresolved), "unresolved");
+}
+
+TEST(Geocoder, CityAndCountryExactAlternateFuzzy) {
+  Got g = City("CH", "Zürich");
+  EXPECT_EQ(g.name, "Zurich");
+  EXPECT_EQ(g.quality, MatchQuality::kExact);
+  EXPECT_EQ(City("CH", "ZURICH").quality, MatchQuality::kExact);  // The ASCII name.
+  EXPECT_EQ(City("CH", "Zurigo").quality, MatchQuality::kAlternate);
+  EXPECT_EQ(City("DE", "München").name, "Munich");
+  EXPECT_EQ(City("DE", "München").quality, MatchQuality::kAlternate);
+  EXPECT_EQ(City("JP", "Kawasaki-shi").name, "Kawasaki");
+  EXPECT_EQ(City("FR", "Paris Cedex 16").quality, MatchQuality::kFuzzy);
+  EXPECT_EQ(City("FR", "Paris Cedex 16").name, "Paris");
+  EXPECT_EQ(City("FR", "ST-ETIENNE").name, "Saint-Etienne");
+}
+
+TEST(Geocoder, CountryNamesAndCodes) {
+  EXPECT_EQ(City("Korea, Republic of", "Suwon").name, "Suwon");
+  EXPECT_EQ(City("Korea, Republic of", "Suwon").country, "KR");
+  EXPECT_EQ(City("United Kingdom", "Cambridge").country, "GB");
+  EXPECT_EQ(City("USA", "Cambridge").admin1, "MA");
+  EXPECT_EQ(City("Viet Nam", "Ha Noi").name, "Hanoi");
+}
+
+TEST(Geocoder, AmbiguousNamesFollowTheCountry) {
+  EXPECT_EQ(City("GB", "Cambridge").country, "GB");
+  EXPECT_EQ(City("US", "Cambridge").admin1, "MA");
+  EXPECT_EQ(City("CA", "Waterloo").country, "CA");  // "CA" as a country is Canada.
+  EXPECT_EQ(City("BE", "Waterloo").country, "BE");
+  EXPECT_EQ(City("US", "Waterloo").admin1, "IA");
+  EXPECT_EQ(City("", "Paris").country, "FR");  // No country: most populous.
+}
+
+TEST(Geocoder, UsStateInTheText) {
+  Got g = Addr("US", "1600 Amphitheatre Parkway, Mountain View, CA 94043");
+  EXPECT_EQ(g.name, "Mountain View");
+  EXPECT_EQ(g.admin1, "CA");
+  EXPECT_EQ(g.quality, MatchQuality::kAddressToken);
+  EXPECT_EQ(Addr("US", "Mountain View, Arkansas").admin1, "AR");
+  EXPECT_EQ(City("US", "Cambridge, MD").admin1, "MD");
+  EXPECT_EQ(Geo({"US", "Cambridge", "", "", "Maryland"}).admin1, "MD");
+  EXPECT_EQ(Addr("US", "Washington, DC 20001").name, "Washington");
+}
+
+TEST(Geocoder, FreeTextAddresses) {
+  EXPECT_EQ(Addr("CN", "Nanshan District, Shenzhen, Guangdong 518057").name, "Shenzhen");
+  EXPECT_EQ(Addr("DE", "Carl-Zeiss-Str. 22, 73447 Oberkochen").name, "Oberkochen");
+  EXPECT_EQ(Addr("DE", "Werner-von-Siemens-Str. 1, 80333 München").name, "Munich");
+  EXPECT_EQ(Addr("FR", "12 rue de Paris, 42000 Saint-Etienne").name, "Saint-Etienne");
+  EXPECT_EQ(Addr("KR", "Yeongtong-gu, Suwon-si, Gyeonggi-do 16677").name, "Suwon");
+  EXPECT_EQ(Addr("AD", "Carrer Major 3, AD600 Sant Julià de Lòria").name, "Sant Julia de Loria");
+  EXPECT_EQ(Addr("GB", "Trinity Lane, Cambridge CB2 1TN").name, "Cambridge");
+  EXPECT_EQ(Addr("JP", "Kawasaki-shi, Kanagawa 210-0001").name, "Kawasaki");
+  EXPECT_EQ(Addr("CN", "深圳市").name, "Shenzhen");
+}
+
+TEST(Geocoder, CountryFromTheTextAndCentroid) {
+  Got g = Addr("", "Department of Physics, University of Tokyo, Tokyo, Japan");
+  EXPECT_EQ(g.name, "Tokyo");
+  EXPECT_EQ(g.country, "JP");
+  g = Addr("", "Somewhere 5, 3000 Unknownville, Belgium");
+  EXPECT_EQ(g.quality, MatchQuality::kCountryCentroid);
+  EXPECT_EQ(g.name, "Brussels");
+  EXPECT_EQ(City("FR", "Atlantis").quality, MatchQuality::kCountryCentroid);
+  g = City("", "Atlantis");
+  EXPECT_EQ(g.quality, MatchQuality::kUnresolved);
+  EXPECT_EQ(g.country, "");
+  EXPECT_EQ(Geo({}).quality, MatchQuality::kUnresolved);
+}
+
+TEST(Geocoder, StreetAndInstitutionWordsDoNotWin) {
+  // "Paris" names a street here; the city is Oberkochen.
+  EXPECT_EQ(Addr("DE", "Paris Strasse 5, 73447 Oberkochen").name, "Oberkochen");
+  EXPECT_EQ(Addr("US", "Cambridge Street, Waterloo").name, "Waterloo");
+}
+
+TEST(Geocoder, CacheReturnsTheSameAnswer) {
+  Geocoder g(MiniGazetteer());
+  GeoQuery q{"US", "", "Mountain View, CA 94043", "", ""};
+  GeoResult a = g.Geocode(q), b = g.Geocode(q);
+  EXPECT_EQ(a.place, b.place);
+  EXPECT_EQ(g.cache_hits(), 1u);
+  EXPECT_EQ(g.cache_misses(), 1u);
+  GeocoderOptions small;
+  small.cache_entries = 1;
+  Geocoder tiny(MiniGazetteer(), small);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(tiny.Geocode({"GB", "Cambridge", "", "", ""}).place->country(), "GB");
+    EXPECT_EQ(tiny.Geocode({"US", "Cambridge", "", "", ""}).place->country(), "US");
+  }
+}
+
+}  // namespace
+}  // namespace stc::geo

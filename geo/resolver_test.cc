@@ -1,0 +1,100 @@
+#include "geo/resolver.h"
+
+#include <gtest/gtest.h>
+
+#include "geo/test_gazetteer.h"
+
+namespace stc::geo {
+namespace {
+
+using testing::MiniGazetteer;
+
+Location Loc(std::string country, std::string city, std::string address = "") {
+  Location l;
+  l.country = std::move(country);
+  l.city = std::move(city);
+  l.address = std::move(address);
+  return l;
+}
+Location At(Location l, double lat, double lon) {
+  l.has_coords = true;
+  l.lat_e5 = static_cast<int32_t>(lat * 1e5);
+  l.lon_e5 = static_cast<int32_t>(lon * 1e5);
+  return l;
+}
+
+struct Resolved {
+  Record record;
+  std::map<std::string, uint64_t> counts;
+};
+
+Resolved Resolve(std::vector<Location> locs, ResolverOptions o = {}) {
+  GeoResolver resolver(MiniGazetteer(), o);
+  auto tr = resolver.NewThreadResolver();
+  Resolved r;
+  r.record.persons.resize(1);
+  r.record.persons[0].locations = std::move(locs);
+  tr->Resolve(&r.record, &r.counts);
+  return r;
+}
+
+TEST(GeoResolver, FillsCoordinatesAndCountsQualities) {
+  Resolved r = Resolve({Loc("CH", "Zürich"), Loc("United Kingdom", "Cambridge"),
+                        Loc("US", "", "1 Main St, Mountain View, CA 94043"), Loc("FR", "Atlantis"),
+                        Loc("", "Atlantis")});
+  const auto& l = r.record.persons[0].locations;
+  EXPECT_TRUE(l[0].has_coords);
+  EXPECT_EQ(l[0].lat_e5, 4736667);
+  EXPECT_EQ(l[1].country, "GB");  // The name became its code.
+  EXPECT_EQ(l[1].lat_e5, 5220000);
+  EXPECT_TRUE(l[2].has_coords);
+  EXPECT_FALSE(l[3].has_coords);  // Country only: stays unlocated by default.
+  EXPECT_EQ(l[3].country, "FR");
+  EXPECT_FALSE(l[4].has_coords);
+  EXPECT_EQ(r.counts["exact"], 2u);
+  EXPECT_EQ(r.counts["address_token"], 1u);
+  EXPECT_EQ(r.counts["country_centroid"], 1u);
+  EXPECT_EQ(r.counts["unresolved"], 1u);
+}
+
+TEST(GeoResolver, CountryCentroidsOnRequest) {
+  ResolverOptions o;
+  o.locate_country_centroids = true;
+  Resolved r = Resolve({Loc("FR", "Atlantis")}, o);
+  EXPECT_TRUE(r.record.persons[0].locations[0].has_coords);
+  EXPECT_EQ(r.record.persons[0].locations[0].lat_e5, 4885341);  // Paris.
+}
+
+TEST(GeoResolver, GivenCoordinatesAreValidated) {
+  Resolved r = Resolve({
+      At(Loc("CA", "Waterloo"), 50.71469, 4.3991),  // Placed in Belgium: corrected.
+      At(Loc("CA", "Nowhere"), 50.71469, 4.3991),   // Cannot be corrected: kept.
+      At(Loc("BE", "Waterloo"), 50.71469, 4.3991),  // Fine.
+      At(Loc("JP", "Tokyo"), 0, 0),                 // Placeholder: re-geocoded.
+      At(Loc("JP", "Nowhere"), 0.0001, -0.0002),    // Placeholder without text: cleared.
+  });
+  const auto& l = r.record.persons[0].locations;
+  EXPECT_EQ(l[0].lat_e5, 4346680);
+  EXPECT_EQ(l[1].lat_e5, 5071469);
+  EXPECT_EQ(l[2].lat_e5, 5071469);
+  EXPECT_EQ(l[3].lat_e5, 3568950);
+  EXPECT_FALSE(l[4].has_coords);
+  EXPECT_EQ(r.counts["corrected_out_of_country"], 1u);
+  EXPECT_EQ(r.counts["corrected_out_of_country_kept"], 1u);
+  EXPECT_EQ(r.counts["corrected_null_island"], 2u);
+  EXPECT_EQ(r.counts["given"], 2u);
+  EXPECT_EQ(r.counts["exact"], 2u);
+  EXPECT_EQ(r.counts["country_centroid"], 1u);
+}
+
+TEST(GeoResolver, ValidationCanBeTurnedOff) {
+  ResolverOptions o;
+  o.validate_coordinates = false;
+  Resolved r = Resolve({At(Loc("JP", "Tokyo"), 0, 0)}, o);
+  EXPECT_TRUE(r.record.persons[0].locations[0].has_coords);
+  EXPECT_EQ(r.record.persons[0].locations[0].lat_e5, 0);
+  EXPECT_EQ(r.counts["given"], 1u);
+}
+
+}  // namespace
+}  // namespace stc::geo

@@ -20,6 +20,7 @@
 #include "stores/bulk_ingest.h"
 #include "stores/keys.h"
 #include "stores/merge_operator.h"
+#include "stores/writer_lock.h"
 
 namespace stc {
 namespace {
@@ -216,6 +217,7 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* records = nullptr;
   rocksdb::ColumnFamilyHandle* aggregates = nullptr;
   rocksdb::ColumnFamilyHandle* totals = nullptr;
+  std::unique_ptr<WriterLock> writer_lock;          // Writers only; released after the DB closes.
   rocksdb::ColumnFamilyHandle* clusters = nullptr;  // Null until the first cluster map.
   std::mutex clusters_mu;                           // Serialises AddClusterMap.
 
@@ -282,6 +284,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   std::unique_ptr<Store> store(new Store());
   store->dir_ = dir;
   auto impl = std::make_unique<Impl>();
+  if (!options.read_only) {
+    // Our own lock first: its message names the holder (RocksDB's LOCK does not).
+    STC_ASSIGN_OR_RETURN(impl->writer_lock, WriterLock::Acquire(dir));
+  }
   impl->dir = dir;
   impl->read_only = options.read_only;
   impl->write_options.sync = options.sync_writes;

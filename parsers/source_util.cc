@@ -210,9 +210,47 @@ bool HeadHasKey(std::string_view head, std::string_view key, size_t within) {
   return false;
 }
 
+namespace {
+
+// True when `line` holds one complete JSON object or array (brackets
+// balanced outside strings).
+bool CompleteJsonLine(std::string_view line) {
+  int depth = 0;
+  bool in_string = false, escaped = false, opened = false;
+  for (char c : line) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      opened = true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return opened && depth <= 0;
+}
+
+}  // namespace
+
 Framing JsonFramingFor(std::string_view head) {
-  if (TrimAscii(FirstLine(head)) == "{") return Framing::Documents("{");
-  return Framing::Lines();
+  std::string_view line = FirstLine(head);
+  const bool cut = line.data() + line.size() == head.data() + head.size() &&
+                   (head.empty() || head.back() != '\n');
+  if (line.empty() || cut || CompleteJsonLine(line)) return Framing::Lines();
+  // Pretty-printed documents (json.dump with indent, jq): only a document's
+  // first line starts with '{'; nested lines are indented.
+  if (TrimAscii(line) == "{") return Framing::Documents("{");
+  return Framing::Documents("");  // One multi-line document per file.
 }
 
 }  // namespace stc

@@ -63,9 +63,11 @@ std::string_view FirstLine(std::string_view head);
 // True when `"key"` followed by optional spaces and ':' occurs in the first
 // `within` bytes of head.
 bool HeadHasKey(std::string_view head, std::string_view key, size_t within = 4096);
-// A JSON file is framed as documents starting at lines beginning with '{'
-// when its first non-blank line is a bare "{" (pretty-printed, as json.dump
-// with indent or jq write it); otherwise as JSON Lines.
+// How a JSON file is framed, from its first non-blank line: JSON Lines when
+// that line is one complete object (or is longer than `head`); documents
+// starting at lines beginning with '{' when it is a bare "{" (pretty-printed,
+// as json.dump with indent or jq write them, possibly concatenated);
+// otherwise the whole file is one document.
 Framing JsonFramingFor(std::string_view head);
 
 }  // namespace stc

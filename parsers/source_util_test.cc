@@ -42,6 +42,10 @@ TEST(SourceUtil, NameKeyIgnoresCaseOrderAndPunctuation) {
 TEST(SourceUtil, Framing) {
   EXPECT_EQ(JsonFramingFor("{\n  \"a\": 1\n}\n").kind, Framing::Kind::kDocuments);
   EXPECT_EQ(JsonFramingFor("\n{\"a\": 1}\n{\"a\": 2}\n").kind, Framing::Kind::kLines);
+  EXPECT_EQ(JsonFramingFor("{\"a\": \"}{\", \"b\": [\n{\"c\": 1}]}\n").line_prefix, "");
+  EXPECT_EQ(JsonFramingFor("{\"a\": \"}{\", \"b\": [\n{\"c\": 1}]}\n").kind,
+            Framing::Kind::kDocuments);
+  EXPECT_EQ(JsonFramingFor("{\"a\": \"x\\\"{\"}\n").kind, Framing::Kind::kLines);
   EXPECT_TRUE(HeadHasKey("{\"search-results\" : {", "search-results"));
   EXPECT_FALSE(HeadHasKey("{\"x\": \"search-results\"}", "search-results"));
 }

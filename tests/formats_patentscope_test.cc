@@ -1,0 +1,100 @@
+// The PATENTSCOPE XML reader on hand-written documents
+// (tests/fixtures/patentscope/): number forms, A1 then A3 of one
+// application, inventors listed twice, missing addresses, concatenated files.
+#include <gtest/gtest.h>
+
+#include "tests/formats_test_util.h"
+
+namespace stc {
+namespace {
+
+using namespace stc::testing;  // NOLINT
+
+const std::string kA1 = Fixture("patentscope/WO2021187654-A1.xml");
+const std::string kWeekly = Fixture("patentscope/weekly-concatenated.xml");
+
+TEST(Patentscope, ReadsOneDocument) {
+  CollectingSink s = ParseUnit("patentscope", ReadFile(kA1));
+  ASSERT_EQ(s.records.size(), 1u) << (s.details.empty() ? "" : s.details[0]);
+  const Record& r = s.records[0];
+  EXPECT_EQ(r.source, Source::kPct);
+  EXPECT_EQ(r.key, "PCT/CN2021/123456");
+  EXPECT_EQ(r.year, 2021);
+  EXPECT_EQ(r.version, 20210923);
+  EXPECT_EQ(r.doc_type, "A1");
+  EXPECT_EQ(r.codes, (std::vector<std::string>{"H04W 72/04", "G06F 3/01"}));
+  EXPECT_EQ(r.field, "H");
+  EXPECT_EQ(r.orgs, (std::vector<std::string>{"HUAWEI TECHNOLOGIES CO., LTD.", "ZHANG, San"}));
+  // ZHANG San is an inventor and an applicant-inventor: one person.
+  ASSERT_EQ(r.persons.size(), 3u);
+  EXPECT_EQ(r.persons[0].name, "ZHANG, San");
+  ASSERT_EQ(r.persons[0].locations.size(), 1u);
+  EXPECT_EQ(r.persons[0].locations[0].city, "Shenzhen");
+  EXPECT_EQ(r.persons[0].locations[0].country, "CN");
+  EXPECT_EQ(r.persons[0].locations[0].address,
+            "Huawei Administration Building, Bantian, Longgang District");
+  EXPECT_EQ(r.persons[1].name, "Li, Si");  // last-name/first-name form.
+  EXPECT_TRUE(r.persons[2].locations.empty());  // WANG Wu: no address.
+  CountedRecord c = Count(r);
+  EXPECT_EQ(c.persons, 3u);
+  EXPECT_EQ(c.unlocated, kUnit);  // No coordinates until geocoded.
+}
+
+TEST(Patentscope, A1ThenA3IsOneRecordAndConcatenatedDocumentsAreUnits) {
+  for (int threads : {1, 2}) {
+    TempDir dir;
+    auto store = OpenStore(dir.Path("db"));
+    IngestStats a1 = IngestOk(store.get(), {kA1}, threads);
+    EXPECT_EQ(a1.files[0].format, "patentscope");
+    EXPECT_EQ(a1.records_new, 1u);
+    IngestStats w = IngestOk(store.get(), {kWeekly}, threads);
+    EXPECT_EQ(w.records_read, 4u);
+    EXPECT_EQ(w.records_unchanged, 1u);  // The A3, carrying the A1 date: same record.
+    EXPECT_EQ(w.records_new, 1u);        // PCT/US99/12345.
+    EXPECT_EQ(Get(w.rejected_by_reason, "no_persons"), 1u);
+    EXPECT_EQ(Get(w.rejected_by_reason, "malformed_xml"), 1u);
+    std::string log = ReadFile(dir.Path("db") + "/rejects.jsonl");
+    EXPECT_NE(log.find("\"reason\":\"malformed_xml\""), std::string::npos) << log;
+  }
+}
+
+TEST(Patentscope, OldNumberFormAndOldClassification) {
+  std::string weekly = ReadFile(kWeekly);
+  size_t second = weekly.find("<?xml", 1);
+  size_t third = weekly.find("<?xml", second + 1);
+  CollectingSink s = ParseUnit("patentscope", weekly.substr(second, third - second));
+  ASSERT_EQ(s.records.size(), 1u);
+  EXPECT_EQ(s.records[0].key, "PCT/US1999/012345");
+  EXPECT_EQ(s.records[0].year, 2000);
+  EXPECT_EQ(s.records[0].codes, std::vector<std::string>{"A61K 31/00"});
+  EXPECT_EQ(s.records[0].field, "A");
+  ASSERT_EQ(s.records[0].persons.size(), 1u);
+  EXPECT_EQ(s.records[0].persons[0].name, "DOE, Jane");
+  EXPECT_EQ(s.records[0].persons[0].locations[0].address, "12 Elm Street, Boston, MA 02110");
+}
+
+TEST(Patentscope, CompressedInvalidUtf8AndOversizedDocuments) {
+  TempDir dir;
+  std::string a1 = ReadFile(kA1);
+  std::string bad = a1;
+  bad.replace(bad.find("WANG"), 4, "W\xff\xfeG");
+  std::string huge = a1;
+  huge.insert(huge.find("</wo-bibliographic-data>"),
+              "<abstract>" + std::string(5000, 'x') + "</abstract>\n");
+  WriteFile(dir.Path("a.xml.zst"), Zstd(bad + huge + ReadFile(kWeekly)));
+  WriteFile(dir.Path("b.xml.gz"), Gzip(a1));
+  auto store = OpenStore(dir.Path("db"));
+  IngestOptions o;
+  o.threads = 2;
+  o.chunker.max_line_bytes = 4096;
+  IngestStats s = IngestWith(store.get(), {dir.Path("a.xml.zst"), dir.Path("b.xml.gz")}, o);
+  EXPECT_EQ(s.files[0].format, "patentscope");
+  EXPECT_EQ(s.files[1].compression, "gzip");
+  EXPECT_EQ(Get(s.rejected_by_reason, "malformed_xml"), 2u);  // Invalid UTF-8 + the cut document.
+  EXPECT_EQ(Get(s.rejected_by_reason, "record_too_long"), 1u);
+  EXPECT_EQ(s.records_new, 2u);  // The A3 (first seen here) and PCT/US1999/012345.
+  EXPECT_EQ(s.records_unchanged, 1u);  // b.xml.gz: the A1 after its A3.
+}
+
+}  // namespace
+}  // namespace stc

@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "app/command.h"
+#include "geo/gazetteer.h"
+#include "geo/resolver.h"
 #include "parsers/registry.h"
 #include "pipeline/ingest.h"
 
@@ -25,6 +27,8 @@ struct IngestArgs {
   double grid_deg = 0.01;
   bool quiet = false;
   bool sync = false;
+  std::string gazetteer;  // Empty: DefaultGazetteerPath(), optional.
+  bool no_geocode = false;
 };
 
 // Progress on a terminal: compressed bytes done of total, records/s, ETA.
@@ -79,8 +83,27 @@ int RunIngest(const IngestArgs& args) {
   auto store = Store::Open(args.db, so);
   if (!store.ok()) return StoreFail(store.status());
 
+  // Geocoding: on when the index is there (an explicit --gazetteer must be).
+  std::unique_ptr<geo::Gazetteer> gazetteer;
+  std::unique_ptr<geo::GeoResolver> resolver;
+  std::string geocoding = "off (--no-geocode)";
+  if (!args.no_geocode) {
+    std::string path = args.gazetteer.empty() ? DefaultGazetteerPath() : args.gazetteer;
+    auto g = geo::Gazetteer::Open(path);
+    if (g.ok()) {
+      gazetteer = std::move(g).value();
+      resolver = std::make_unique<geo::GeoResolver>(*gazetteer);
+      geocoding = "on (" + path + ", " + std::to_string(gazetteer->size()) + " places)";
+    } else if (!args.gazetteer.empty()) {
+      return Fail(g.status(), kExitInput);
+    } else {
+      geocoding = "off (no gazetteer index at " + path + "; run scripts/setup)";
+    }
+  }
+
   Progress progress(!args.quiet, total);
   IngestOptions io;
+  io.resolver = resolver.get();
   io.threads = args.threads;
   io.format = args.format;
   io.rejects_path = args.rejects;
@@ -93,7 +116,7 @@ int RunIngest(const IngestArgs& args) {
     if (st.code() == StatusCode::kNotFound) return Fail(st, kExitInput);
     return Fail(st, kExitStore);
   }
-  std::cerr << stats->ToText();
+  std::cerr << "geocoding: " << geocoding << "\n" << stats->ToText();
   if (!args.stats_json.empty()) {
     std::ofstream out(args.stats_json);
     out << stats->ToJson() << "\n";
@@ -134,6 +157,12 @@ Command AddIngestCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--quiet,-q", a->quiet, "No progress display");
   sub->add_flag("--sync", a->sync, "fsync every write batch (survives power loss)");
+  sub->add_option("--gazetteer", a->gazetteer,
+                  "GeoNames index for geocoding addresses without coordinates (default: "
+                  "$STC_GAZETTEER or the one scripts/setup builds; geocoding is skipped when "
+                  "the default is missing)");
+  sub->add_flag("--no-geocode", a->no_geocode,
+                "Do not geocode: locations without coordinates stay unlocated");
 
   return {sub, [a] { return RunIngest(*a); }};
 }

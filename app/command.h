@@ -34,8 +34,12 @@ Command AddIngestCommand(CLI::App& app);
 Command AddExportCommand(CLI::App& app);
 Command AddStatsCommand(CLI::App& app);
 Command AddGenerateCommand(CLI::App& app);
+Command AddGeocodeCommand(CLI::App& app);
+Command AddGazetteerCommand(CLI::App& app);
 
 // Shared helpers for commands.
+// The gazetteer index to use: $STC_GAZETTEER, else the one scripts/setup builds.
+std::string DefaultGazetteerPath();
 // Prints "stcluster: <status>" to stderr and returns `code`.
 int Fail(const Status& st, int code);
 // Maps a store-opening failure to its exit code (usage or store).

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
       stc::AddExportCommand(app),
       stc::AddStatsCommand(app),
       stc::AddGenerateCommand(app),
+      stc::AddGeocodeCommand(app),
+      stc::AddGazetteerCommand(app),
   };
   try {
     app.parse(argc, argv);

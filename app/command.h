@@ -36,6 +36,8 @@ Command AddStatsCommand(CLI::App& app);
 Command AddGenerateCommand(CLI::App& app);
 Command AddGeocodeCommand(CLI::App& app);
 Command AddGazetteerCommand(CLI::App& app);
+Command AddDelineateCommand(CLI::App& app);
+Command AddRankCommand(CLI::App& app);
 
 // Shared helpers for commands.
 // The gazetteer index to use: $STC_GAZETTEER, else the one scripts/setup builds.

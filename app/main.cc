@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
       stc::AddGenerateCommand(app),
       stc::AddGeocodeCommand(app),
       stc::AddGazetteerCommand(app),
+      stc::AddDelineateCommand(app),
+      stc::AddRankCommand(app),
   };
   try {
     app.parse(argc, argv);

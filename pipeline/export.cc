@@ -1,6 +1,8 @@
 #include "pipeline/export.h"
 
+#include <map>
 #include <string>
+#include <tuple>
 
 #include "core/grid.h"
 #include "core/units.h"
@@ -38,9 +40,73 @@ std::string JsonString(const std::string& v) {
   return out;
 }
 
+void WriteTotals(const std::vector<YearTotals>& totals, const ExportOptions& options, bool csv,
+                 std::ostream& out) {
+  bool first = true;
+  for (const YearTotals& t : totals) {
+    if (!InRange(options, t.source, t.year)) continue;
+    std::string src(SourceName(t.source));
+    if (csv) {
+      out << "world," << src << "," << t.year << ",,,,," << FormatUnits(t.world) << "\n";
+      out << "unlocated," << src << "," << t.year << ",,,,," << FormatUnits(t.unlocated) << "\n";
+    } else {
+      out << (first ? "\n" : ",\n") << "{\"source\":\"" << src << "\",\"year\":" << t.year
+          << ",\"records\":" << t.records << ",\"world\":\"" << FormatUnits(t.world)
+          << "\",\"unlocated\":\"" << FormatUnits(t.unlocated) << "\"}";
+    }
+    first = false;
+  }
+}
+
+// Export by cluster (see export.h): sums per (source, year, cluster, country,
+// field), noise (cluster 0) after the clusters.
+Status ExportByCluster(const Store& store, const ExportOptions& options, std::ostream& out) {
+  const bool csv = options.format == ExportOptions::Format::kCsv;
+  using Key = std::tuple<uint8_t, int32_t, uint32_t, std::string, std::string>;
+  std::map<Key, Units> sums;
+  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
+    if (units == 0 || !InRange(options, k.source, k.year)) return Status::Ok();
+    int32_t id = options.cluster_of(k.cell);
+    uint32_t order = id > 0 ? static_cast<uint32_t>(id) : UINT32_MAX;
+    sums[Key(static_cast<uint8_t>(k.source), k.year, order, Country(k.country), k.field)] += units;
+    return Status::Ok();
+  }));
+  out << (csv ? "kind,source,year,cluster,name,country,field,units\n"
+              : "{\"by\":\"cluster\",\"clusters\":[");
+  bool first = true;
+  for (const auto& [key, units] : sums) {
+    if (units == 0) continue;
+    const auto& [src_byte, year, order, country, field] = key;
+    const bool noise = order == UINT32_MAX;
+    std::string id = noise ? "" : std::to_string(order);
+    std::string name =
+        noise || !options.cluster_name ? "" : options.cluster_name(static_cast<int32_t>(order));
+    std::string src(SourceName(static_cast<Source>(src_byte)));
+    if (csv) {
+      out << (noise ? "noise," : "cluster,") << src << "," << year << "," << id << ","
+          << CsvCell(name) << "," << country << "," << CsvCell(field) << "," << FormatUnits(units)
+          << "\n";
+    } else {
+      out << (first ? "\n" : ",\n") << "{\"source\":\"" << src << "\",\"year\":" << year
+          << ",\"cluster\":" << (noise ? "null" : id) << ",\"name\":" << JsonString(name)
+          << ",\"country\":" << JsonString(country) << ",\"field\":" << JsonString(field)
+          << ",\"units\":\"" << FormatUnits(units) << "\"}";
+    }
+    first = false;
+  }
+  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
+  if (!csv) out << "],\"totals\":[";
+  WriteTotals(totals, options, csv, out);
+  if (!csv) out << "]}\n";
+  out.flush();
+  if (!out) return Status::IoError("writing the export failed");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ExportAggregates(const Store& store, const ExportOptions& options, std::ostream& out) {
+  if (options.cluster_of) return ExportByCluster(store, options, out);
   const Grid& grid = store.grid();
   const bool csv = options.format == ExportOptions::Format::kCsv;
   std::string line;
@@ -72,20 +138,7 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
   }));
   STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
   if (!csv) out << "],\"totals\":[";
-  first = true;
-  for (const YearTotals& t : totals) {
-    if (!InRange(options, t.source, t.year)) continue;
-    std::string src(SourceName(t.source));
-    if (csv) {
-      out << "world," << src << "," << t.year << ",,,,," << FormatUnits(t.world) << "\n";
-      out << "unlocated," << src << "," << t.year << ",,,,," << FormatUnits(t.unlocated) << "\n";
-    } else {
-      out << (first ? "\n" : ",\n") << "{\"source\":\"" << src << "\",\"year\":" << t.year
-          << ",\"records\":" << t.records << ",\"world\":\"" << FormatUnits(t.world)
-          << "\",\"unlocated\":\"" << FormatUnits(t.unlocated) << "\"}";
-    }
-    first = false;
-  }
+  WriteTotals(totals, options, csv, out);
   if (!csv) out << "]}\n";
   out.flush();
   if (!out) return Status::IoError("writing the export failed");

@@ -17,12 +17,30 @@
 // "units":"12.5"}...], "totals": [{"source":..., "year":..., "records": N,
 // "world":"1234", "unlocated":"12.25"}...]}. Units are strings so that no
 // JSON reader rounds them.
+//
+// By cluster (ExportOptions::cluster_of set): cells are resolved to clusters
+// and summed per (source, year, cluster, country, field); cells in no
+// cluster are summed as kind "noise" (cluster and name empty), after the
+// clusters of their (source, year):
+//
+//   kind,source,year,cluster,name,country,field,units
+//   cluster,pct,2021,1,Tokyo–Yokohama,JP,H,1234.5
+//   noise,pct,2021,,,FR,H,3
+//   world,pct,2021,,,,,1234
+//   unlocated,pct,2021,,,,,12.25
+//
+// JSON: {"by":"cluster", "clusters": [{"source":..., "year":..., "cluster":
+// 1 or null, "name":..., "country":..., "field":..., "units":"..."}...],
+// "totals": [...as above]}.
 #ifndef STCLUSTER_PIPELINE_EXPORT_H_
 #define STCLUSTER_PIPELINE_EXPORT_H_
 
+#include <functional>
 #include <optional>
 #include <ostream>
+#include <string>
 
+#include "core/grid.h"
 #include "core/record.h"
 #include "core/status.h"
 #include "stores/store.h"
@@ -35,6 +53,10 @@ struct ExportOptions {
   std::optional<Source> source;  // Only this source; all when empty.
   int32_t year_from = 0;         // Inclusive year range.
   int32_t year_to = 9999;
+  // Export by cluster when set: the cluster id of a store cell, 0 when the
+  // cell is in no cluster. `cluster_name` gives a cluster's display name.
+  std::function<int32_t(const Cell&)> cluster_of;
+  std::function<std::string(int32_t)> cluster_name;
 };
 
 // Writes the aggregates of `store` to `out`. IoError when `out` fails.

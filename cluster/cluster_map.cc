@@ -1,0 +1,291 @@
+#include "cluster/cluster_map.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "cluster/geo_math.h"
+
+namespace stc::cluster {
+namespace {
+
+constexpr char kHeader[] = "stcluster-clusters";
+constexpr char kFormatVersion[] = "1";
+
+std::string Hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+bool ParseHex64(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 16) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    v = v * 16 + static_cast<uint64_t>(d);
+  }
+  *out = v;
+  return true;
+}
+
+bool ParseInt(std::string_view s, int64_t lo, int64_t hi, int64_t* out) {
+  if (s.empty() || s.size() > 18) return false;
+  int64_t v = 0;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (s[0] == '-') v = -v;
+  if (v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool SplitCsvLine(std::string_view line, std::vector<std::string>* fields) {
+  fields->clear();
+  std::string cur;
+  size_t i = 0;
+  while (true) {
+    cur.clear();
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      while (true) {
+        if (i >= line.size()) return false;
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            cur.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        cur.push_back(line[i++]);
+      }
+      while (i < line.size() && line[i] != ',') cur.push_back(line[i++]);  // Lenient tail.
+    } else {
+      while (i < line.size() && line[i] != ',') cur.push_back(line[i++]);
+    }
+    fields->push_back(cur);
+    if (i >= line.size()) return true;
+    ++i;  // Skip the comma.
+  }
+}
+
+std::string CsvField(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+bool ParseDegreesE5(std::string_view t, int32_t limit_deg, int32_t* out) {
+  bool neg = false;
+  size_t i = 0;
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) neg = t[i++] == '-';
+  int64_t whole = 0;
+  size_t digits = 0;
+  for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, ++digits) {
+    whole = whole * 10 + (t[i] - '0');
+    if (whole > 1000) return false;
+  }
+  int64_t frac = 0;
+  int frac_digits = 0;
+  bool round_up = false;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i, ++digits) {
+      if (frac_digits < 5) {
+        frac = frac * 10 + (t[i] - '0');
+        ++frac_digits;
+      } else if (frac_digits == 5) {
+        round_up = t[i] >= '5';
+        ++frac_digits;
+      }
+    }
+  }
+  if (digits == 0 || i != t.size()) return false;
+  for (int k = std::min(frac_digits, 5); k < 5; ++k) frac *= 10;
+  int64_t v = whole * 100000 + frac + (round_up ? 1 : 0);
+  if (v > static_cast<int64_t>(limit_deg) * 100000) return false;
+  *out = static_cast<int32_t>(neg ? -v : v);
+  return true;
+}
+
+int32_t ClusterMap::ClusterOfCell(const Cell& cell) const {
+  auto it = std::lower_bound(cells.begin(), cells.end(), cell,
+                             [](const auto& e, const Cell& c) { return e.first < c; });
+  return it != cells.end() && it->first == cell ? it->second : 0;
+}
+
+int32_t ClusterMap::ClusterAt(int32_t lat_e5, int32_t lon_e5) const {
+  return ClusterOfCell(Grid(grid_step_e5).CellOf(lat_e5, lon_e5));
+}
+
+const ClusterInfo* ClusterMap::Find(int32_t id) const {
+  auto it = std::lower_bound(clusters.begin(), clusters.end(), id,
+                             [](const ClusterInfo& c, int32_t v) { return c.id < v; });
+  return it != clusters.end() && it->id == id ? &*it : nullptr;
+}
+
+ClusterInfo* ClusterMap::Find(int32_t id) {
+  return const_cast<ClusterInfo*>(static_cast<const ClusterMap*>(this)->Find(id));
+}
+
+void ClusterMap::ComputeFootprints() {
+  const Grid grid(grid_step_e5);
+  std::map<int32_t, UnitVec> sums;
+  for (ClusterInfo& c : clusters) {
+    c.cells = 0;
+    c.radius_km = 0;
+    sums[c.id] = {};
+  }
+  for (const auto& [cell, id] : cells) {
+    ClusterInfo* c = Find(id);
+    if (c == nullptr) continue;
+    UnitVec v = ToUnitVec(grid.CentreLatE5(cell), grid.CentreLonE5(cell));
+    UnitVec& s = sums[id];
+    s.x += v.x;
+    s.y += v.y;
+    s.z += v.z;
+    ++c->cells;
+  }
+  for (ClusterInfo& c : clusters) {
+    const UnitVec& s = sums[c.id];
+    double norm = std::sqrt(s.x * s.x + s.y * s.y + s.z * s.z);
+    if (c.cells == 0 || norm == 0) continue;
+    double lat = std::asin(std::clamp(s.z / norm, -1.0, 1.0)) * 180 / M_PI;
+    double lon = std::atan2(s.y, s.x) * 180 / M_PI;
+    c.centre_lat_e5 = static_cast<int32_t>(std::lround(lat * 1e5));
+    c.centre_lon_e5 = static_cast<int32_t>(std::lround(lon * 1e5));
+  }
+  for (const auto& [cell, id] : cells) {
+    ClusterInfo* c = Find(id);
+    if (c == nullptr) continue;
+    double d = HaversineKm(c->centre_lat_e5, c->centre_lon_e5, grid.CentreLatE5(cell),
+                           grid.CentreLonE5(cell));
+    c->radius_km = std::max(c->radius_km, d);
+  }
+}
+
+std::string EncodeClusterMap(const ClusterMap& map) {
+  const Grid grid(map.grid_step_e5);
+  std::string out = std::string(kHeader) + "," + kFormatVersion + "\n";
+  out += "grid_deg," + FormatE5(map.grid_step_e5) + "\n";
+  out += "edition," + CsvField(map.edition) + "\n";
+  out += "settings," + CsvField(map.settings) + "\n";
+  out += "fingerprint," + Hex64(map.fingerprint) + "\n";
+  out += "origin," + CsvField(map.origin) + "\n";
+  for (const ClusterInfo& c : map.clusters) {
+    out += "cluster," + std::to_string(c.id) + "," + CsvField(c.name) + "," + CsvField(c.economy) +
+           "," + (c.name_pinned ? "1" : "0") + "\n";
+  }
+  for (const auto& [cell, id] : map.cells) {
+    out += "cell," + FormatE5(grid.CentreLatE5(cell)) + "," + FormatE5(grid.CentreLonE5(cell)) +
+           "," + std::to_string(id) + "\n";
+  }
+  return out;
+}
+
+Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e5,
+                                   std::string_view what) {
+  ClusterMap map;
+  map.grid_step_e5 = default_grid_e5;
+  std::vector<std::string> f;
+  std::map<int32_t, ClusterInfo> clusters;
+  std::vector<std::pair<Cell, int32_t>> cells;
+  bool header = false, cells_started = false;
+  size_t line_no = 0, pos = 0;
+  auto fail = [&](const std::string& why) {
+    return Status::DataError(std::string(what) + ", line " + std::to_string(line_no) + ": " + why);
+  };
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    if (!SplitCsvLine(line, &f)) return fail("unterminated quote");
+    const std::string& kind = f[0];
+    if (!header) {
+      if (kind != kHeader) return fail("expected the header 'stcluster-clusters,1'");
+      if (f.size() < 2 || f[1] != kFormatVersion) return fail("unsupported format version");
+      header = true;
+      continue;
+    }
+    if (kind == "grid_deg") {
+      int32_t step = 0;
+      if (cells_started) return fail("grid_deg must come before the cells");
+      if (f.size() != 2 || !ParseDegreesE5(f[1], 180, &step) || !Grid::IsValidStep(step)) {
+        return fail("bad grid_deg (a step in degrees dividing 180, e.g. 0.01)");
+      }
+      map.grid_step_e5 = step;
+    } else if (kind == "edition" || kind == "settings" || kind == "origin") {
+      if (f.size() != 2) return fail("expected 2 fields");
+      (kind == "edition" ? map.edition : kind == "settings" ? map.settings : map.origin) = f[1];
+    } else if (kind == "fingerprint") {
+      if (f.size() != 2 || !ParseHex64(f[1], &map.fingerprint)) return fail("bad fingerprint");
+    } else if (kind == "cluster") {
+      int64_t id = 0;
+      if (f.size() < 2 || f.size() > 5 || !ParseInt(f[1], 1, INT32_MAX, &id)) {
+        return fail("expected cluster,ID[,NAME[,ECONOMY[,PINNED]]] with ID >= 1");
+      }
+      ClusterInfo c;
+      c.id = static_cast<int32_t>(id);
+      if (f.size() > 2) c.name = f[2];
+      if (f.size() > 3) c.economy = f[3];
+      // An imported name is a user's choice: pinned unless the file says otherwise.
+      c.name_pinned = f.size() > 4 ? f[4] == "1" : !c.name.empty();
+      if (!clusters.emplace(c.id, c).second) return fail("cluster " + f[1] + " given twice");
+    } else if (kind == "cell") {
+      int32_t lat = 0, lon = 0;
+      int64_t id = 0;
+      if (f.size() != 4 || !ParseDegreesE5(f[1], 90, &lat) || !ParseDegreesE5(f[2], 180, &lon) ||
+          !ParseInt(f[3], 1, INT32_MAX, &id)) {
+        return fail("expected cell,LAT,LON,ID (degrees, |lat| <= 90, |lon| <= 180, ID >= 1)");
+      }
+      cells_started = true;
+      cells.emplace_back(Grid(map.grid_step_e5).CellOf(lat, lon), static_cast<int32_t>(id));
+      if (!clusters.count(static_cast<int32_t>(id))) {
+        ClusterInfo c;
+        c.id = static_cast<int32_t>(id);
+        clusters.emplace(c.id, c);
+      }
+    } else {
+      return fail("unknown row type '" + kind + "'");
+    }
+  }
+  if (!header)
+    return Status::DataError(std::string(what) + ": empty (no stcluster-clusters header)");
+  std::sort(cells.begin(), cells.end());
+  for (size_t i = 1; i < cells.size(); ++i) {
+    if (cells[i].first != cells[i - 1].first) continue;
+    if (cells[i].second != cells[i - 1].second) {
+      const Grid g(map.grid_step_e5);
+      return Status::DataError(
+          std::string(what) + ": cell " + FormatE5(g.CentreLatE5(cells[i].first)) + "," +
+          FormatE5(g.CentreLonE5(cells[i].first)) + " is given to clusters " +
+          std::to_string(cells[i - 1].second) + " and " + std::to_string(cells[i].second));
+    }
+  }
+  cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+  map.cells = std::move(cells);
+  for (auto& [id, c] : clusters) map.clusters.push_back(std::move(c));
+  map.ComputeFootprints();
+  return map;
+}
+
+}  // namespace stc::cluster

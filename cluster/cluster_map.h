@@ -1,0 +1,94 @@
+// The cluster map: which rounded-location cell belongs to which cluster, the
+// clusters' names and economies, and how the map was made.
+//
+// A map is made by delineation (delineate.h) or read from a file made
+// elsewhere; it is kept versioned in the store (map_store.h) and every
+// cluster-level output resolves cells through it. Its text encoding (the
+// file format, also the value stored in the store) is documented in
+// docs/clusters.md:
+//
+//   stcluster-clusters,1
+//   grid_deg,0.01
+//   edition,gii2024
+//   settings,"grid_deg=0.01 merge_km=12 ..."
+//   fingerprint,9f86d081884c7d65
+//   origin,delineate
+//   cluster,1,Tokyo–Yokohama,JP,0
+//   cluster,2,"San Jose–San Francisco, CA",US,1
+//   cell,35.68,139.77,1
+//
+// Plain values; thread-compatible (const methods are safe concurrently).
+#ifndef STCLUSTER_CLUSTER_CLUSTER_MAP_H_
+#define STCLUSTER_CLUSTER_CLUSTER_MAP_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/grid.h"
+#include "core/status.h"
+
+namespace stc::cluster {
+
+struct ClusterInfo {
+  int32_t id = 0;            // >= 1.
+  std::string name;          // "Osaka–Kobe–Kyoto"; may be empty in an imported file.
+  std::string economy;       // "CN/HK"; may be empty in an imported file.
+  bool name_pinned = false;  // Set by an overrides file or an imported name: never recomputed.
+  // Footprint summary, derived from the cells (ComputeFootprints).
+  int64_t cells = 0;
+  int32_t centre_lat_e5 = 0;  // Spherical mean of the cell centres.
+  int32_t centre_lon_e5 = 0;
+  double radius_km = 0;  // Largest distance from the centre to a cell centre.
+};
+
+struct ClusterMap {
+  uint64_t version = 0;  // Store version; 0 = not stored.
+  int32_t grid_step_e5 = 1000;
+  std::string edition;                          // Edition it was delineated for ("" when unknown).
+  std::string settings;                         // Edition::Settings() of the delineation.
+  uint64_t fingerprint = 0;                     // Hash of the aggregates used (0 = unknown).
+  std::string origin;                           // "delineate" or "file:PATH".
+  std::vector<ClusterInfo> clusters;            // Sorted by id, ids unique.
+  std::vector<std::pair<Cell, int32_t>> cells;  // Sorted by cell, unique; cluster ids.
+
+  // The cluster of `cell` (on this map's grid), 0 when none. O(log n).
+  int32_t ClusterOfCell(const Cell& cell) const;
+  // The cluster of the cell holding the point (snapped to this map's grid).
+  int32_t ClusterAt(int32_t lat_e5, int32_t lon_e5) const;
+  // The cluster with this id, or nullptr.
+  const ClusterInfo* Find(int32_t id) const;
+  ClusterInfo* Find(int32_t id);
+  // Recomputes every cluster's footprint summary from `cells`.
+  void ComputeFootprints();
+};
+
+// The text encoding (deterministic: same map, same bytes).
+std::string EncodeClusterMap(const ClusterMap& map);
+
+// Parses the text encoding. `default_grid_e5` applies when the text has no
+// grid_deg row; `what` names the source in errors ("file clusters.csv").
+// Cell coordinates are snapped to the grid. DataError, naming the line, for:
+// a missing or unknown header, a malformed row, a bad coordinate, a cluster
+// id < 1 or repeated, one cell given two different clusters, an unknown row
+// type. A cell of a cluster without a cluster row creates that cluster with
+// an empty name. Footprints are computed.
+Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e5,
+                                   std::string_view what);
+
+// Parses a decimal number of degrees ("35.68", "-0.5", "139") into 1e-5
+// degrees, rounding half away from zero beyond five decimals. False on
+// malformed text or |value| > limit_deg.
+bool ParseDegreesE5(std::string_view text, int32_t limit_deg, int32_t* out);
+
+// Splits one CSV line (RFC 4180 quoting; no embedded newlines) into fields.
+// False on an unterminated quote.
+bool SplitCsvLine(std::string_view line, std::vector<std::string>* fields);
+// Quotes a CSV field when it holds a comma, quote, CR or LF.
+std::string CsvField(std::string_view v);
+
+}  // namespace stc::cluster
+
+#endif  // STCLUSTER_CLUSTER_CLUSTER_MAP_H_

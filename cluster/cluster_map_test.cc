@@ -1,0 +1,87 @@
+#include "cluster/cluster_map.h"
+
+#include <gtest/gtest.h>
+
+#include "cluster/naming.h"
+
+namespace stc::cluster {
+namespace {
+
+TEST(ClusterMap, ParseDegrees) {
+  int32_t v = 0;
+  EXPECT_TRUE(ParseDegreesE5("35.68", 90, &v));
+  EXPECT_EQ(v, 3568000);
+  EXPECT_TRUE(ParseDegreesE5("-0.000015", 90, &v));
+  EXPECT_EQ(v, -2);
+  EXPECT_TRUE(ParseDegreesE5("180", 180, &v));
+  EXPECT_EQ(v, 18000000);
+  EXPECT_FALSE(ParseDegreesE5("90.00001", 90, &v));
+  EXPECT_FALSE(ParseDegreesE5("1e5", 90, &v));
+  EXPECT_FALSE(ParseDegreesE5("", 90, &v));
+  EXPECT_FALSE(ParseDegreesE5(".", 90, &v));
+}
+
+TEST(ClusterMap, EncodeParseRoundTrip) {
+  ClusterMap m;
+  m.grid_step_e5 = 1000;
+  m.edition = "gii2024";
+  m.settings = "grid_deg=0.01 merge_km=12";
+  m.fingerprint = 0x0123456789abcdefULL;
+  m.origin = "delineate";
+  m.clusters = {{1, "San Jose\xE2\x80\x93San Francisco, CA", "US", false},
+                {2, "Say \"hi\"", "CN/HK", true}};
+  m.cells = {{{-100, 200}, 2}, {{3568, 13977}, 1}, {{3570, 13980}, 1}};
+  m.ComputeFootprints();
+  std::string text = EncodeClusterMap(m);
+  auto back = ParseClusterMap(text, 5000, "t");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(EncodeClusterMap(*back), text);
+  EXPECT_EQ(back->grid_step_e5, 1000);
+  EXPECT_EQ(back->ClusterOfCell({3570, 13980}), 1);
+  EXPECT_EQ(back->ClusterAt(3568400, 13977400), 1);  // Snapped to 35.68, 139.77.
+  EXPECT_EQ(back->ClusterOfCell({0, 0}), 0);
+  EXPECT_EQ(back->Find(1)->cells, 2);
+  EXPECT_GT(back->Find(1)->radius_km, 1.0);
+  EXPECT_FALSE(back->Find(1)->name_pinned);
+  EXPECT_TRUE(back->Find(2)->name_pinned);
+  EXPECT_EQ(back->Find(2)->name, "Say \"hi\"");
+}
+
+TEST(ClusterMap, ParseErrorsNameTheLine) {
+  auto err = [](const std::string& text) {
+    auto r = ParseClusterMap(text, 1000, "file m.csv");
+    return r.ok() ? std::string("ok") : r.status().message();
+  };
+  EXPECT_EQ(err(""), "file m.csv: empty (no stcluster-clusters header)");
+  EXPECT_NE(err("cell,1,2,3\n").find("line 1: expected the header"), std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,2\n").find("unsupported format version"), std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\ncell,91,0,1\n").find("line 2"), std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\ncell,1,0,0\n").find("ID >= 1"), std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\ncluster,1\ncluster,1\n").find("given twice"),
+            std::string::npos);
+  EXPECT_NE(
+      err("stcluster-clusters,1\ncell,1,1,1\ncell,1.001,1,2\n").find("given to clusters 1 and 2"),
+      std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\nblob,1\n").find("unknown row type 'blob'"),
+            std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\ngrid_deg,0.007\n").find("bad grid_deg"), std::string::npos);
+  EXPECT_NE(err("stcluster-clusters,1\ncluster,1,\"x\n").find("unterminated quote"),
+            std::string::npos);
+  // Minimal valid file: cells only, CRLF, comments; the same cell twice with one id is fine.
+  auto ok =
+      ParseClusterMap("stcluster-clusters,1\r\n# c\r\ncell,1,1,4\r\ncell,1,1,4\r\n", 1000, "f");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->cells.size(), 1u);
+  EXPECT_EQ(ok->clusters.size(), 1u);
+  EXPECT_EQ(ok->clusters[0].id, 4);
+  EXPECT_EQ(ok->clusters[0].name, "");
+}
+
+TEST(ClusterMap, CoordinateNames) {
+  EXPECT_EQ(CoordinateName(3568000, 13977000), "35.68N 139.77E");
+  EXPECT_EQ(CoordinateName(-3386500, -15120900), "33.87S 151.21W");
+  EXPECT_EQ(CoordinateName(0, 0), "0.00N 0.00E");
+}
+
+}  // namespace
+}  // namespace stc::cluster

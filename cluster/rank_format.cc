@@ -1,0 +1,240 @@
+// FormatRanking (ranking.h): table, CSV, JSON and Markdown.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cluster/ranking.h"
+
+namespace stc::cluster {
+namespace {
+
+// Whole records, rounded half up, with thousands separators: "127,418".
+std::string RoundedCount(Units u) {
+  Units whole = (u + kUnit / 2) / kUnit;
+  std::string digits = std::to_string(whole), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string Change(const RankedCluster& row) {
+  if (!row.previous_rank.has_value()) return "new";
+  int d = *row.previous_rank - row.rank;
+  return d > 0 ? "+" + std::to_string(d) : std::to_string(d);
+}
+
+size_t DisplayWidth(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string JsonString(const std::string& v) {
+  std::string out = "\"";
+  for (unsigned char c : v) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out + "\"";
+}
+
+// CSV field; a leading = + - @ is neutralised with a quote mark so that
+// spreadsheets do not evaluate it.
+std::string SafeCsv(const std::string& v) {
+  std::string s = v;
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
+  return CsvField(s);
+}
+
+bool HasPrevious(const Ranking& r) {
+  for (const RankedCluster& row : r.rows)
+    if (row.previous_rank.has_value()) return true;
+  return false;
+}
+
+std::string Preamble(const Ranking& r, const std::string& prefix) {
+  std::string out = prefix + "Edition " + r.edition.name + ": " + r.edition.description + "\n";
+  out += prefix + "Settings: " + r.edition.Settings() + "\n";
+  char fp[24];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(r.map_fingerprint));
+  out += prefix + "Cluster map: version " + std::to_string(r.map_version) + ", delineated for " +
+         (r.map_edition.empty() ? "?" : r.map_edition) + ", input fingerprint " + fp + "\n";
+  out += prefix + "World totals:";
+  for (size_t m = 0; m < r.world.size(); ++m) {
+    out += (m ? "; " : " ") + std::string(r.edition.metrics[m].Title()) + " " +
+           r.edition.metrics[m].Years() + " " + RoundedCount(r.world[m]);
+  }
+  return out + "\n";
+}
+
+std::string Footer(const Ranking& r, int top) {
+  std::string out;
+  for (const auto& [code, n] : EconomyCounts(r, top)) {
+    out += (out.empty() ? "" : ", ") + code + " " + std::to_string(n);
+  }
+  return "Clusters per economy: " + (out.empty() ? std::string("none") : out) + "\n";
+}
+
+std::vector<std::vector<std::string>> TextRows(const Ranking& r, int top, bool previous) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head = {"Rank", "Cluster", "Economy"};
+  for (const MetricSpec& m : r.edition.metrics) {
+    head.emplace_back(m.Title());
+    head.emplace_back("Share (%)");
+  }
+  head.emplace_back("Total (%)");
+  if (previous) head.emplace_back("Change");
+  rows.push_back(head);
+  for (const RankedCluster& row : r.rows) {
+    if (row.rank > top) break;
+    std::vector<std::string> cells = {std::to_string(row.rank), row.name, row.economy};
+    for (size_t m = 0; m < row.units.size(); ++m) {
+      cells.push_back(RoundedCount(row.units[m]));
+      cells.push_back(Fixed(row.share_pct[m], 1));
+    }
+    cells.push_back(Fixed(row.score, 1));
+    if (previous) cells.push_back(Change(row));
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::string Table(const Ranking& r, int top) {
+  auto rows = TextRows(r, top, HasPrevious(r));
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]));
+  std::string out = Preamble(r, "");
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::string pad(width[i] - DisplayWidth(row[i]), ' ');
+      bool left = i == 1 || i == 2;  // Cluster and economy.
+      line += (i ? "  " : "") + (left ? row[i] + pad : pad + row[i]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out + Footer(r, top);
+}
+
+std::string Markdown(const Ranking& r, int top) {
+  auto rows = TextRows(r, top, HasPrevious(r));
+  std::string out = Preamble(r, "") + "\n";
+  for (size_t k = 0; k < rows.size(); ++k) {
+    std::string line = "|";
+    for (std::string cell : rows[k]) {
+      std::string esc;
+      for (char c : cell) {
+        if (c == '|') esc.push_back('\\');
+        esc.push_back(c);
+      }
+      line += " " + esc + " |";
+    }
+    out += line + "\n";
+    if (k == 0) {
+      line = "|";
+      for (size_t i = 0; i < rows[0].size(); ++i) line += (i == 1 || i == 2) ? "---|" : "---:|";
+      out += line + "\n";
+    }
+  }
+  return out + "\n" + Footer(r, top);
+}
+
+std::string Csv(const Ranking& r, int top) {
+  std::string out = "rank,cluster_id,cluster,economy";
+  for (const MetricSpec& m : r.edition.metrics) {
+    std::string s(SourceName(m.source));
+    out += "," + s + "_units," + s + "_share_pct";
+  }
+  out += ",total,previous_rank,rank_change\n";
+  for (const RankedCluster& row : r.rows) {
+    if (row.rank > top) break;
+    out += std::to_string(row.rank) + "," + std::to_string(row.id) + "," + SafeCsv(row.name) + "," +
+           SafeCsv(row.economy);
+    for (size_t m = 0; m < row.units.size(); ++m) {
+      out += "," + FormatUnits(row.units[m]) + "," + Fixed(row.share_pct[m], 6);
+    }
+    out += "," + Fixed(row.score, 6) + ",";
+    if (row.previous_rank.has_value()) out += std::to_string(*row.previous_rank);
+    out += "," + (row.previous_rank.has_value() ? Change(row) : std::string()) + "\n";
+  }
+  return out;
+}
+
+std::string Json(const Ranking& r, int top) {
+  char fp[24];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(r.map_fingerprint));
+  std::string out = "{\"edition\":{\"name\":" + JsonString(r.edition.name) +
+                    ",\"description\":" + JsonString(r.edition.description) +
+                    ",\"settings\":" + JsonString(r.edition.Settings()) + "},";
+  out += "\"cluster_map\":{\"version\":" + std::to_string(r.map_version) +
+         ",\"edition\":" + JsonString(r.map_edition) + ",\"fingerprint\":\"" + fp + "\"},";
+  out += "\"metrics\":[";
+  for (size_t m = 0; m < r.world.size(); ++m) {
+    const MetricSpec& s = r.edition.metrics[m];
+    out += std::string(m ? "," : "") + "{\"source\":\"" + std::string(SourceName(s.source)) +
+           "\",\"title\":" + JsonString(std::string(s.Title())) + ",\"years\":\"" + s.Years() +
+           "\",\"world\":\"" + FormatUnits(r.world[m]) + "\",\"clustered\":\"" +
+           FormatUnits(r.clustered[m]) + "\"}";
+  }
+  out += "],\"clusters\":[";
+  bool first = true;
+  for (const RankedCluster& row : r.rows) {
+    if (row.rank > top) break;
+    out += std::string(first ? "\n" : ",\n") + "{\"rank\":" + std::to_string(row.rank) +
+           ",\"id\":" + std::to_string(row.id) + ",\"cluster\":" + JsonString(row.name) +
+           ",\"economy\":" + JsonString(row.economy) + ",\"metrics\":[";
+    for (size_t m = 0; m < row.units.size(); ++m) {
+      out += std::string(m ? "," : "") + "{\"source\":\"" +
+             std::string(SourceName(r.edition.metrics[m].source)) + "\",\"units\":\"" +
+             FormatUnits(row.units[m]) + "\",\"share_pct\":" + Fixed(row.share_pct[m], 6) + "}";
+    }
+    out += "],\"total\":" + Fixed(row.score, 6) + ",\"previous_rank\":" +
+           (row.previous_rank ? std::to_string(*row.previous_rank) : "null") + ",\"rank_change\":" +
+           (row.previous_rank ? std::to_string(*row.previous_rank - row.rank) : "null") + "}";
+    first = false;
+  }
+  out += "],\"economies\":[";
+  first = true;
+  for (const auto& [code, n] : EconomyCounts(r, top)) {
+    out += std::string(first ? "" : ",") + "{\"economy\":" + JsonString(code) +
+           ",\"clusters\":" + std::to_string(n) + "}";
+    first = false;
+  }
+  return out + "]}\n";
+}
+
+}  // namespace
+
+std::string FormatRanking(const Ranking& ranking, RankFormat format, int top) {
+  switch (format) {
+    case RankFormat::kTable:
+      return Table(ranking, top);
+    case RankFormat::kCsv:
+      return Csv(ranking, top);
+    case RankFormat::kJson:
+      return Json(ranking, top);
+    case RankFormat::kMarkdown:
+      return Markdown(ranking, top);
+  }
+  return "";
+}
+
+}  // namespace stc::cluster

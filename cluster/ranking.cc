@@ -1,0 +1,135 @@
+#include "cluster/ranking.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace stc::cluster {
+
+Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition) {
+  Ranking r;
+  r.edition = edition;
+  r.map_version = map.version;
+  r.map_edition = map.edition;
+  r.map_fingerprint = map.fingerprint;
+  const size_t metrics = edition.metrics.size();
+  r.world.assign(metrics, 0);
+  r.clustered.assign(metrics, 0);
+  const Grid store_grid = store.grid(), map_grid(map.grid_step_e5);
+  const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
+
+  std::unordered_map<int32_t, std::vector<Units>> sums;
+  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units u) -> Status {
+    for (size_t m = 0; m < metrics; ++m) {
+      const MetricSpec& spec = edition.metrics[m];
+      if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to) continue;
+      int32_t id =
+          same_grid ? map.ClusterOfCell(k.cell)
+                    : map.ClusterAt(store_grid.CentreLatE5(k.cell), store_grid.CentreLonE5(k.cell));
+      if (id == 0) continue;
+      auto& v = sums[id];
+      if (v.empty()) v.assign(metrics, 0);
+      v[m] += u;
+      r.clustered[m] += u;
+    }
+    return Status::Ok();
+  }));
+  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
+  for (const YearTotals& t : totals) {
+    for (size_t m = 0; m < metrics; ++m) {
+      const MetricSpec& spec = edition.metrics[m];
+      if (t.source == spec.source && t.year >= spec.year_from && t.year <= spec.year_to) {
+        r.world[m] += t.world;
+      }
+    }
+  }
+  for (const ClusterInfo& c : map.clusters) {
+    auto it = sums.find(c.id);
+    if (it == sums.end()) continue;
+    RankedCluster row;
+    row.id = c.id;
+    row.name = c.name;
+    row.economy = c.economy;
+    row.units = it->second;
+    row.share_pct.assign(metrics, 0);
+    for (size_t m = 0; m < metrics; ++m) {
+      if (r.world[m] > 0) {
+        row.share_pct[m] =
+            100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r.world[m]);
+      }
+      row.score += row.share_pct[m];
+    }
+    if (row.score > 0) r.rows.push_back(std::move(row));
+  }
+  std::sort(r.rows.begin(), r.rows.end(), [](const RankedCluster& a, const RankedCluster& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.units != b.units) return a.units > b.units;  // Lexicographic, metric order.
+    return a.id < b.id;
+  });
+  for (size_t i = 0; i < r.rows.size(); ++i) r.rows[i].rank = static_cast<int>(i + 1);
+  return r;
+}
+
+Result<std::map<std::string, int>> ParsePreviousRanking(std::string_view text,
+                                                        std::string_view what) {
+  std::map<std::string, int> out;
+  std::vector<std::string> f;
+  int rank_col = -1, name_col = -1;
+  size_t pos = 0, line_no = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](const std::string& why) {
+      return Status::DataError(std::string(what) + ", line " + std::to_string(line_no) + ": " +
+                               why);
+    };
+    if (!SplitCsvLine(line, &f)) return fail("unterminated quote");
+    if (rank_col < 0) {
+      for (size_t i = 0; i < f.size(); ++i) {
+        if (f[i] == "rank") rank_col = static_cast<int>(i);
+        if (f[i] == "cluster") name_col = static_cast<int>(i);
+      }
+      if (rank_col < 0 || name_col < 0)
+        return fail("the header needs columns 'rank' and 'cluster'");
+      continue;
+    }
+    if (static_cast<int>(f.size()) <= std::max(rank_col, name_col)) return fail("too few fields");
+    int rank = 0;
+    try {
+      size_t used = 0;
+      rank = std::stoi(f[rank_col], &used);
+      if (used != f[rank_col].size() || rank < 1) throw 1;
+    } catch (...) {
+      return fail("bad rank '" + f[rank_col] + "'");
+    }
+    out.emplace(f[name_col], rank);  // The first (best) rank of a repeated name wins.
+  }
+  if (rank_col < 0) return Status::DataError(std::string(what) + ": empty (no header)");
+  return out;
+}
+
+void ApplyPreviousRanking(const std::map<std::string, int>& previous, Ranking* ranking) {
+  for (RankedCluster& row : ranking->rows) {
+    auto it = previous.find(row.name);
+    row.previous_rank = it == previous.end() ? std::nullopt : std::optional<int>(it->second);
+  }
+}
+
+std::vector<std::pair<std::string, int>> EconomyCounts(const Ranking& ranking, int top) {
+  std::map<std::string, int> counts;
+  for (const RankedCluster& row : ranking.rows) {
+    if (row.rank > top) break;
+    std::string lead = row.economy.substr(0, row.economy.find('/'));
+    ++counts[lead.empty() ? "??" : lead];
+  }
+  std::vector<std::pair<std::string, int>> out(counts.begin(), counts.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+}  // namespace stc::cluster

@@ -1,0 +1,77 @@
+// The size ranking of an edition's clusters, and its outputs.
+//
+// A cluster's count for a metric is the sum of the aggregates of the metric's
+// year window over every store cell the cluster map assigns to it; the world
+// total is the sum of the window's world totals (all records, located or
+// not). Score = sum over the edition's metrics of 100 * count / world (a
+// metric with no record in its window contributes 0).
+//
+// Order: descending score; equal scores (as doubles computed in metric
+// order) by descending count of the first metric, then of the next ones,
+// then by ascending cluster id (the delineation order). Clusters with a zero
+// score are left out.
+//
+// Thread-safety: functions of their arguments.
+#ifndef STCLUSTER_CLUSTER_RANKING_H_
+#define STCLUSTER_CLUSTER_RANKING_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/cluster_map.h"
+#include "cluster/edition.h"
+#include "core/status.h"
+#include "core/units.h"
+#include "stores/store.h"
+
+namespace stc::cluster {
+
+struct RankedCluster {
+  int rank = 0;  // 1-based.
+  int32_t id = 0;
+  std::string name, economy;
+  std::vector<Units> units;          // Per edition metric, exact.
+  std::vector<double> share_pct;     // Per edition metric: 100 * units / world.
+  double score = 0;                  // Sum of share_pct.
+  std::optional<int> previous_rank;  // From ApplyPreviousRanking.
+};
+
+struct Ranking {
+  Edition edition;
+  uint64_t map_version = 0;
+  std::string map_edition;
+  uint64_t map_fingerprint = 0;
+  std::vector<Units> world;         // Per metric.
+  std::vector<Units> clustered;     // Per metric: units inside any cluster.
+  std::vector<RankedCluster> rows;  // Every cluster with a positive score, ranked.
+};
+
+// Ranks `map`'s clusters on `store`'s aggregates for `edition`.
+Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition);
+
+// Reads a previous ranking: a CSV with a header naming the columns `rank` and
+// `cluster` (this tool's --format csv, or the published GII tables). Returns
+// cluster name -> rank. DataError naming the line when malformed.
+Result<std::map<std::string, int>> ParsePreviousRanking(std::string_view text,
+                                                        std::string_view what);
+// Sets previous_rank of the rows whose name is in `previous`.
+void ApplyPreviousRanking(const std::map<std::string, int>& previous, Ranking* ranking);
+
+// Counts of the first `top` rows per leading economy (the first code of
+// "CN/HK"), most clusters first, ties by code.
+std::vector<std::pair<std::string, int>> EconomyCounts(const Ranking& ranking, int top);
+
+enum class RankFormat { kTable, kCsv, kJson, kMarkdown };
+// Writes the first `top` rows (docs/clusters.md describes each format):
+// table and markdown round counts to whole records and shares to one
+// decimal as WIPO prints them; csv and json keep exact units and shares with
+// six decimals.
+std::string FormatRanking(const Ranking& ranking, RankFormat format, int top);
+
+}  // namespace stc::cluster
+
+#endif  // STCLUSTER_CLUSTER_RANKING_H_

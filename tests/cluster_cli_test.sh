@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end test of delineate / rank / export --by cluster through the executable.
+# Usage: cluster_cli_test.sh PATH/TO/stcluster
+set -u
+BIN="$1"
+T="$(mktemp -d)"
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected $2, got $3"; fail=1; else echo "ok: $1"; fi
+}
+
+"$BIN" generate --records 4000 --seed 11 --out "$T/dump" >/dev/null 2>&1
+"$BIN" ingest --db "$T/db" --quiet "$T/dump" 2>/dev/null
+check "ingest" 0 $?
+"$BIN" rank --db "$T/db" >/dev/null 2>"$T/err"
+check "rank without a map -> exit 4" 4 $?
+grep -q "run \`stcluster delineate" "$T/err"; check "rank says how to fix it" 0 $?
+"$BIN" delineate --db "$T/db" --gazetteer none --out "$T/map.csv" 2>"$T/err"
+check "delineate" 0 $?
+grep -q "cluster map version 1 is now current" "$T/err"; check "version 1 current" 0 $?
+head -1 "$T/map.csv" | grep -q '^stcluster-clusters,1$'; check "map file header" 0 $?
+"$BIN" rank --db "$T/db" --format csv > "$T/r1.csv"; check "rank csv" 0 $?
+head -1 "$T/r1.csv" | grep -q '^rank,cluster_id,cluster,economy,pct_units,pct_share_pct,article_units,article_share_pct,total,previous_rank,rank_change$'
+check "rank csv header" 0 $?
+"$BIN" rank --db "$T/db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["clusters"] and d["economies"]'
+check "rank json parses" 0 $?
+"$BIN" rank --db "$T/db" --format md --top 5 | grep -q '^| 1 |'; check "rank md" 0 $?
+"$BIN" rank --db "$T/db" --top 3 --previous "$T/r1.csv" | grep -q "Change"; check "rank --previous" 0 $?
+# The same map stored again from its file ranks identically.
+"$BIN" delineate --db "$T/db" --gazetteer none --clusters "$T/map.csv" 2>/dev/null; check "import map" 0 $?
+"$BIN" rank --db "$T/db" --format csv > "$T/r2.csv"
+cmp -s "$T/r1.csv" "$T/r2.csv"; check "imported map ranks the same" 0 $?
+"$BIN" rank --db "$T/db" --format csv --clusters "$T/map.csv" > "$T/r3.csv"
+cmp -s "$T/r1.csv" "$T/r3.csv"; check "rank --clusters FILE" 0 $?
+"$BIN" delineate --db "$T/db" --list | grep -c '^[0-9]' > "$T/n"; check "two versions" 2 "$(cat "$T/n")"
+"$BIN" export --db "$T/db" --by cluster > "$T/e.csv"; check "export by cluster" 0 $?
+head -1 "$T/e.csv" | grep -q '^kind,source,year,cluster,name,country,field,units$'; check "export header" 0 $?
+grep -q '^cluster,pct,' "$T/e.csv"; check "export cluster rows" 0 $?
+printf 'stcluster-clusters,1\ncell,91,0,1\n' > "$T/bad.csv"
+"$BIN" rank --db "$T/db" --clusters "$T/bad.csv" >/dev/null 2>"$T/err"
+check "bad map file -> exit 3" 3 $?
+grep -q "line 2" "$T/err"; check "bad map names the line" 0 $?
+"$BIN" delineate --db "$T/db" --edition gii1999 2>/dev/null; check "unknown edition -> exit 2" 2 $?
+"$BIN" delineate --db "$T/db" --min-weight abc 2>/dev/null; check "bad min weight -> exit 2" 2 $?
+"$BIN" delineate --db "$T/db" --gazetteer none --eps-km 20 --min-weight 0.05% --dry-run 2>"$T/err"
+check "dry run" 0 $?
+grep -q "eps_km=20" "$T/err"; check "settings echoed" 0 $?
+exit $fail

@@ -19,6 +19,7 @@
 #include "io/byte_source.h"
 #include "parsers/input_plan.h"
 #include "parsers/registry.h"
+#include "pipeline/file_registry.h"
 #include "pipeline/read_stage.h"
 #include "pipeline/rejects_log.h"
 #include "pipeline/write_stage.h"
@@ -121,7 +122,20 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     pool.push_back(std::make_unique<Work>());
     free_works.push(pool.back().get());
   }
-  Reader reader(&files, &options, forced, &plan.formats);
+  // Files registered as ingested and unchanged are not read again.
+  std::vector<bool> skip(files.size(), false);
+  std::vector<FileIdentity> identities(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    STC_ASSIGN_OR_RETURN(identities[i], IdentifyFile(files[i]));
+    if (options.reread_unchanged) continue;
+    STC_ASSIGN_OR_RETURN(std::optional<FileEntry> known, LookupFile(*store, identities[i].path));
+    if (known.has_value() && known->id == identities[i] && known->outcome == "ok") {
+      skip[i] = true;
+      stats.files[i].skipped = true;
+      ++stats.files_skipped;
+    }
+  }
+  Reader reader(&files, &options, forced, &plan.formats, &skip);
   Writer writer(store, &stats, &log, &files, options.flush_bytes);
   STC_RETURN_IF_ERROR(writer.Start());
   tbb::enumerable_thread_specific<ThreadState> thread_states;
@@ -179,12 +193,27 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   if (failure.ok()) {
     // Files whose record count differs from their snapshot manifest.
     for (size_t i = 0; i < files.size(); ++i) {
+      if (skip[i]) continue;
       uint64_t want = plan.expected_records[i];
       if (want == kNoExpectedRecords || stats.files[i].records == want) continue;
       if (!stats.files[i].error.empty()) continue;  // Already failed (e.g. truncated).
       file_error(files[i], "short_file",
                  std::to_string(stats.files[i].records) + " records read, manifest says " +
                      std::to_string(want));
+    }
+  }
+  if (failure.ok()) {
+    // Register what was read, after its records are in the store (a crash
+    // before this point only means the files are read again next time).
+    std::string now = RunId();
+    for (size_t i = 0; i < files.size() && failure.ok(); ++i) {
+      if (skip[i]) continue;
+      FileEntry e;
+      e.id = identities[i];
+      e.records = stats.files[i].records;
+      e.time = now;
+      e.outcome = stats.files[i].error.empty() ? "ok" : "failed: " + stats.files[i].error;
+      failure = RegisterFile(store, e);
     }
   }
   Status closed = log.Close();

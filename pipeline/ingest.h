@@ -32,6 +32,9 @@ struct IngestOptions {
   // ReaderOptions and docs/formats.md, "Scope".
   ReaderOptions reader;
   LineChunkerOptions chunker;
+  // Re-read files the store's file registry says were already ingested and
+  // are unchanged (default: skip them; records are deduplicated either way).
+  bool reread_unchanged = false;
   // Memory budget of the writes buffered between atomic store writes
   // (records and aggregate deltas); larger = fewer, bigger writes.
   size_t flush_bytes = 128 << 20;
@@ -51,11 +54,13 @@ struct FileSummary {
   uint64_t bytes = 0;    // Decompressed bytes read.
   uint64_t records = 0;  // Records read from this file.
   std::string error;     // File-level failure (reason: message), empty if none.
+  bool skipped = false;  // Registered as ingested and unchanged: not read.
 };
 
 struct IngestStats {
   std::vector<FileSummary> files;
-  uint64_t files_failed = 0;  // Files with a file-level error (bad compression...).
+  uint64_t files_failed = 0;   // Files with a file-level error (bad compression...).
+  uint64_t files_skipped = 0;  // Unchanged since they were ingested (file registry).
   uint64_t compressed_bytes = 0;
   uint64_t bytes = 0;
   // Every record read is exactly one of new, updated, unchanged, skipped,

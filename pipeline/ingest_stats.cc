@@ -35,12 +35,14 @@ std::string IngestStats::ToText() const {
   double mb = static_cast<double>(bytes) / 1e6;
   double secs = seconds > 0 ? seconds : 1e-9;
   s += "files:     " + std::to_string(files.size()) + " (" + std::to_string(files_failed) +
-       " failed)\n";
+       " failed, " + std::to_string(files_skipped) +
+       " skipped: unchanged since their last ingest)\n";
   for (const FileSummary& f : files) {
     s += "  " + f.path + ": " + (f.format.empty() ? "-" : f.format) + ", " +
          (f.compression.empty() ? "-" : f.compression) + ", " + std::to_string(f.records) +
          " records";
     if (!f.error.empty()) s += ", FAILED: " + f.error;
+    if (f.skipped) s += ", skipped (unchanged)";
     s += "\n";
   }
   s += "bytes:     " + Fixed(static_cast<double>(compressed_bytes) / 1e6, 1) + " MB read, " +
@@ -94,11 +96,12 @@ std::string IngestStats::ToJson() const {
     s += "\",\"compression\":\"" + f.compression +
          "\",\"compressed_bytes\":" + std::to_string(f.compressed_bytes) +
          ",\"bytes\":" + std::to_string(f.bytes) + ",\"records\":" + std::to_string(f.records) +
-         ",\"error\":\"";
+         ",\"skipped\":" + (f.skipped ? "true" : "false") + ",\"error\":\"";
     AppendJsonEscaped(f.error, &s);
     s += "\"}";
   }
   s += "],\"files_failed\":" + std::to_string(files_failed);
+  s += ",\"files_skipped\":" + std::to_string(files_skipped);
   s += ",\"compressed_bytes\":" + std::to_string(compressed_bytes);
   s += ",\"bytes\":" + std::to_string(bytes);
   s += ",\"records_read\":" + std::to_string(records_read);

@@ -153,6 +153,7 @@ bool Reader::Next(Work* w) {
   w->file_start = false;
   while (true) {
     if (!chunker_) {
+      while (skip_ != nullptr && next_file_ < files_->size() && (*skip_)[next_file_]) ++next_file_;
       if (next_file_ == files_->size()) return false;
       file_ = next_file_++;
       w->file_index = file_;

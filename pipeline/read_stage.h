@@ -68,9 +68,15 @@ class Reader {
   // All pointers must outlive the Reader; `forced_format` may be null (auto).
   // `file_formats` (may be null) gives a format per file that overrides both
   // (null entries: forced or detected), e.g. OpenAlex merged-id lists.
+  // `skip` (may be null): files not to read (unchanged since registered).
   Reader(const std::vector<std::string>* files, const IngestOptions* options,
-         const Format* forced_format, const std::vector<const Format*>* file_formats = nullptr)
-      : files_(files), options_(options), forced_(forced_format), file_formats_(file_formats) {}
+         const Format* forced_format, const std::vector<const Format*>* file_formats = nullptr,
+         const std::vector<bool>* skip = nullptr)
+      : files_(files),
+        options_(options),
+        forced_(forced_format),
+        file_formats_(file_formats),
+        skip_(skip) {}
 
   // Fills `w` with the next chunk or file error. Returns false at the end.
   bool Next(Work* w);
@@ -85,6 +91,7 @@ class Reader {
   const IngestOptions* options_;
   const Format* forced_;
   const std::vector<const Format*>* file_formats_;
+  const std::vector<bool>* skip_;
   size_t next_file_ = 0;
   size_t file_ = 0;
   std::unique_ptr<ChunkReader> chunker_;

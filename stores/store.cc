@@ -626,6 +626,24 @@ Result<std::optional<std::string>> Store::GetMeta(std::string_view name) const {
   return impl_->Get(impl_->meta, name);
 }
 
+Status Store::ForEachMeta(
+    std::string_view prefix,
+    const std::function<Status(std::string_view name, std::string_view value)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->meta));
+  for (it->Seek(ToSlice(prefix));
+       it->Valid() && ToView(it->key()).substr(0, prefix.size()) == prefix; it->Next()) {
+    STC_RETURN_IF_ERROR(fn(ToView(it->key()), ToView(it->value())));
+  }
+  return impl_->Rocks(it->status(), "scanning meta");
+}
+
+Status Store::DeleteMeta(std::string_view name) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  return impl_->Rocks(impl_->db->Delete(impl_->write_options, impl_->meta, ToSlice(name)),
+                      "deleting meta " + std::string(name));
+}
+
 Status Store::PutMeta(std::string_view name, std::string_view value) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   if (name == sk::kMetaFormatVersion || name == sk::kMetaGridStep) {

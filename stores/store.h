@@ -181,6 +181,11 @@ class Store {
   // InvalidArgument on a read-only store, and for "format_version" and
   // "grid_step_e5", which are fixed when the store is created.
   Status PutMeta(std::string_view name, std::string_view value);
+  Status DeleteMeta(std::string_view name);
+  // Visits the meta entries whose name starts with `prefix`, in name order.
+  Status ForEachMeta(
+      std::string_view prefix,
+      const std::function<Status(std::string_view name, std::string_view value)>& fn) const;
 
   // ---- Cluster maps (cluster/map_store.h): numbered versions of an opaque
   // encoded value (the encoding belongs to cluster/), kept in the `clusters`

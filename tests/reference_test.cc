@@ -68,6 +68,7 @@ std::unique_ptr<Store> OpenFreshStore(const fs::path& dir) {
 IngestStats IngestOk(Store* store, const std::vector<std::string>& inputs, int threads) {
   IngestOptions options;
   options.threads = threads;
+  options.reread_unchanged = true;  // Record-level dedup, not the file registry, is under test.
   Result<IngestStats> stats = Ingest(store, inputs, options);
   EXPECT_TRUE(stats.ok()) << stats.status().ToString();
   if (!stats.ok()) return IngestStats{};

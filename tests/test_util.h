@@ -71,6 +71,9 @@ inline IngestStats IngestOk(Store* store, const std::vector<std::string>& inputs
   IngestOptions o;
   o.threads = threads;
   o.format = format;
+  // These tests check record-level dedup: read every file every time (the
+  // file registry's skipping is tested in operations_test.cc).
+  o.reread_unchanged = true;
   auto r = Ingest(store, inputs, o);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   if (!r.ok()) return {};

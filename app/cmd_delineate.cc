@@ -86,6 +86,7 @@ int RunDelineate(const DelineateArgs& a) {
   if (!opened.ok()) return StoreFail(opened.status());
   Store& store = **opened;
   if (a.list) return List(store);
+  if (Status st = CheckNoReplaceInProgress(store); !st.ok()) return Fail(st, kExitStore);
   if (a.use > 0) {
     Status st = store.SetCurrentClusterMap(static_cast<uint64_t>(a.use));
     if (!st.ok()) return Fail(st, st.code() == StatusCode::kNotFound ? kExitUsage : kExitStore);

@@ -36,6 +36,7 @@ int RunExport(const ExportArgs& args) {
   }
   auto store = OpenForReading(args.db);
   if (!store.ok()) return StoreFail(store.status());
+  if (Status st = CheckNoReplaceInProgress(**store); !st.ok()) return Fail(st, kExitStore);
   cluster::ClusterMap map;
   if (args.by == "cluster") {
     if (!args.clusters.empty()) {

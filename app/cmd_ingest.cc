@@ -29,6 +29,9 @@ struct IngestArgs {
   bool sync = false;
   std::string gazetteer;  // Empty: DefaultGazetteerPath(), optional.
   bool no_geocode = false;
+  bool force = false;
+  std::string replace;
+  double max_reject_rate = 0;
 };
 
 // Progress on a terminal: compressed bytes done of total, records/s, ETA.
@@ -108,6 +111,16 @@ int RunIngest(const IngestArgs& args) {
   io.format = args.format;
   io.rejects_path = args.rejects;
   io.progress = [&](uint64_t done, uint64_t records) { progress.Update(done, records); };
+  io.reread_unchanged = args.force;
+  if (!args.replace.empty()) {
+    ReplaceSpec spec;
+    if (!ParseReplaceSpec(args.replace, &spec)) {
+      std::cerr << "stcluster: --replace must be SOURCE:YEAR (e.g. pct:2021, article:2019), got '"
+                << args.replace << "'\n";
+      return kExitUsage;
+    }
+    io.replace = spec;
+  }
   auto stats = Ingest(store->get(), args.inputs, io);
   progress.Done();
   if (!stats.ok()) {
@@ -125,8 +138,15 @@ int RunIngest(const IngestArgs& args) {
       return kExitInput;
     }
   }
-  if (stats->AnyRejected()) {
-    std::cerr << "some input was rejected: see "
+  // Rejected records above the accepted share, or any failed file, make the
+  // run fail for the scheduler (exit 1); the data that was good has landed.
+  double rate = stats->records_read == 0 ? 0.0
+                                         : static_cast<double>(stats->records_rejected) /
+                                               static_cast<double>(stats->records_read);
+  if (stats->files_failed > 0 || rate > args.max_reject_rate) {
+    std::cerr << "input was rejected (" << stats->records_rejected << " records, "
+              << stats->files_failed << " files; accepted share --max-reject-rate "
+              << args.max_reject_rate << "): see "
               << (args.rejects.empty() ? args.db + "/rejects.jsonl" : args.rejects) << "\n";
     return kExitRejected;
   }
@@ -163,6 +183,18 @@ Command AddIngestCommand(CLI::App& app) {
                   "the default is missing)");
   sub->add_flag("--no-geocode", a->no_geocode,
                 "Do not geocode: locations without coordinates stay unlocated");
+  sub->add_flag("--force", a->force,
+                "Read every file, even those the store registered as ingested and unchanged "
+                "(records are deduplicated either way)");
+  sub->add_option(
+      "--replace", a->replace,
+      "SOURCE:YEAR (e.g. pct:2021): the files replace that year of that source. Their "
+      "records of other years or sources are skipped; stored records of that year "
+      "absent from the files are removed. Re-run an interrupted replace to complete it");
+  sub->add_option("--max-reject-rate", a->max_reject_rate,
+                  "Share of records (0..1) that may be rejected without failing the run (exit 1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
 
   return {sub, [a] { return RunIngest(*a); }};
 }

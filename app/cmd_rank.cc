@@ -36,6 +36,7 @@ int RunRank(const RankArgs& a) {
   auto opened = OpenForReading(a.db);
   if (!opened.ok()) return StoreFail(opened.status());
   const Store& store = **opened;
+  if (Status st = CheckNoReplaceInProgress(store); !st.ok()) return Fail(st, kExitStore);
 
   cl::ClusterMap map;
   if (!a.clusters.empty()) {

@@ -48,6 +48,9 @@ int Fail(const Status& st, int code);
 int StoreFail(const Status& st);
 // Opens an existing store read-only (works while an ingest runs).
 Result<std::unique_ptr<Store>> OpenForReading(const std::string& db);
+// An error naming the replace when one started and did not complete (its
+// year is half replaced: rankings and exports would be wrong), else OK.
+Status CheckNoReplaceInProgress(const Store& store);
 // "2019-2023" or "2021" into an inclusive range; "" keeps the defaults.
 bool ParseYears(const std::string& s, int32_t* from, int32_t* to);
 

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "app/command.h"
+#include "pipeline/ingest.h"
 
 namespace stc {
 
@@ -17,6 +18,17 @@ Result<std::unique_ptr<Store>> OpenForReading(const std::string& db) {
   StoreOptions o;
   o.read_only = true;
   return Store::Open(db, o);
+}
+
+Status CheckNoReplaceInProgress(const Store& store) {
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> pending, store.GetMeta(kReplaceInProgressMeta));
+  if (!pending.has_value()) return Status::Ok();
+  std::string name = pending->substr(0, pending->find('\t'));
+  std::string since =
+      pending->find('\t') == std::string::npos ? "" : pending->substr(pending->find('\t') + 1);
+  return Status::Busy("store " + store.dir() + ": the replace of " + name + " started " + since +
+                      " has not completed; run the same `stcluster ingest --replace " + name +
+                      " FILES...` again to complete it");
 }
 
 bool ParseYears(const std::string& s, int32_t* from, int32_t* to) {

@@ -55,6 +55,25 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& in
   return files;
 }
 
+bool ParseReplaceSpec(std::string_view text, ReplaceSpec* out) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  if (!ParseSource(text.substr(0, colon), &out->source)) return false;
+  std::string_view year = text.substr(colon + 1);
+  if (year.size() != 4) return false;
+  int32_t y = 0;
+  for (char c : year) {
+    if (c < '0' || c > '9') return false;
+    y = y * 10 + (c - '0');
+  }
+  out->year = y;
+  return true;
+}
+
+std::string ReplaceSpecName(const ReplaceSpec& spec) {
+  return std::string(SourceName(spec.source)) + ":" + std::to_string(spec.year);
+}
+
 namespace {
 
 std::string RunId() {
@@ -77,6 +96,18 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     if (forced == nullptr) {
       return Status::InvalidArgument("unknown format '" + options.format +
                                      "'; known: " + FormatNames() + ", auto");
+    }
+  }
+  // An interrupted replace must be completed (by running it again) before
+  // anything else writes to the store.
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> pending_replace,
+                       store->GetMeta(kReplaceInProgressMeta));
+  if (pending_replace.has_value()) {
+    std::string name = pending_replace->substr(0, pending_replace->find('\t'));
+    if (!options.replace.has_value() || ReplaceSpecName(*options.replace) != name) {
+      return Status::InvalidArgument("store " + store->dir() + ": the replace of " + name +
+                                     " did not complete; run the same `ingest --replace " + name +
+                                     " FILES...` again to complete it before other ingests");
     }
   }
   STC_ASSIGN_OR_RETURN(std::vector<std::string> inputs_expanded, ExpandInputs(inputs));
@@ -127,7 +158,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   std::vector<FileIdentity> identities(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     STC_ASSIGN_OR_RETURN(identities[i], IdentifyFile(files[i]));
-    if (options.reread_unchanged) continue;
+    if (options.reread_unchanged || options.replace.has_value()) continue;
     STC_ASSIGN_OR_RETURN(std::optional<FileEntry> known, LookupFile(*store, identities[i].path));
     if (known.has_value() && known->id == identities[i] && known->outcome == "ok") {
       skip[i] = true;
@@ -138,6 +169,11 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   Reader reader(&files, &options, forced, &plan.formats, &skip);
   Writer writer(store, &stats, &log, &files, options.flush_bytes);
   STC_RETURN_IF_ERROR(writer.Start());
+  if (options.replace.has_value()) {
+    writer.SetReplace(options.replace->source, options.replace->year);
+    STC_RETURN_IF_ERROR(
+        store->PutMeta(kReplaceInProgressMeta, ReplaceSpecName(*options.replace) + "\t" + RunId()));
+  }
   tbb::enumerable_thread_specific<ThreadState> thread_states;
   Status failure;
   std::atomic<bool> failed{false};
@@ -215,6 +251,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
       e.outcome = stats.files[i].error.empty() ? "ok" : "failed: " + stats.files[i].error;
       failure = RegisterFile(store, e);
     }
+  }
+  if (failure.ok() && options.replace.has_value()) {
+    failure = store->DeleteMeta(kReplaceInProgressMeta);  // The year is complete.
   }
   Status closed = log.Close();
   if (!failure.ok()) return failure;

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/location_resolver.h"
@@ -25,6 +27,19 @@
 
 namespace stc {
 
+// ingest --replace SOURCE:YEAR: the (source, year) the files replace.
+struct ReplaceSpec {
+  Source source = Source::kPct;
+  int32_t year = 0;
+};
+
+// "pct:2021" -> spec; false when malformed.
+bool ParseReplaceSpec(std::string_view text, ReplaceSpec* out);
+std::string ReplaceSpecName(const ReplaceSpec& spec);
+
+// The store meta entry naming a replace that started and did not complete.
+inline constexpr char kReplaceInProgressMeta[] = "replace_in_progress";
+
 struct IngestOptions {
   int threads = 0;              // 0 = all cores.
   std::string format = "auto";  // A reader name (parsers/registry.h) or "auto".
@@ -35,6 +50,11 @@ struct IngestOptions {
   // Re-read files the store's file registry says were already ingested and
   // are unchanged (default: skip them; records are deduplicated either way).
   bool reread_unchanged = false;
+  // Replace one year of one source (every file is read; see Writer::SetReplace
+  // and docs/operations.md). While it runs, the store records it as in
+  // progress; readers that need a complete year (rank) refuse until a run of
+  // the same replace completes.
+  std::optional<ReplaceSpec> replace;
   // Memory budget of the writes buffered between atomic store writes
   // (records and aggregate deltas); larger = fewer, bigger writes.
   size_t flush_bytes = 128 << 20;
@@ -72,7 +92,9 @@ struct IngestStats {
   uint64_t records_older_ignored = 0;  // Of which: older versions than the stored one.
   uint64_t records_skipped = 0;        // Out of scope for the metrics (counted, not stored).
   uint64_t records_rejected = 0;
-  uint64_t records_deleted = 0;                        // Deletions read (e.g. OpenAlex merged ids).
+  uint64_t records_deleted = 0;
+  // Not records read: stored records of the replaced year absent from the files.
+  uint64_t records_removed_by_replace = 0;             // Deletions read (e.g. OpenAlex merged ids).
   std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
   std::map<std::string, uint64_t> skipped_by_reason;
   std::map<std::string, uint64_t> warnings;   // Non-fatal remarks by kind.

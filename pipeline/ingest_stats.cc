@@ -53,6 +53,10 @@ std::string IngestStats::ToText() const {
        " older versions ignored) + " + std::to_string(records_skipped) + " skipped + " +
        std::to_string(records_rejected) + " rejected + " + std::to_string(records_deleted) +
        " deleted\n";
+  if (records_removed_by_replace > 0) {
+    s += "replace:   " + std::to_string(records_removed_by_replace) +
+         " stored records of the replaced year were not in the files: removed\n";
+  }
   for (const auto& [reason, n] : rejected_by_reason) {
     s += "  rejected " + reason + ": " + std::to_string(n) + "\n";
   }
@@ -112,6 +116,7 @@ std::string IngestStats::ToJson() const {
   s += ",\"records_skipped\":" + std::to_string(records_skipped);
   s += ",\"records_rejected\":" + std::to_string(records_rejected);
   s += ",\"records_deleted\":" + std::to_string(records_deleted);
+  s += ",\"records_removed_by_replace\":" + std::to_string(records_removed_by_replace);
   s += ",\"rejected_by_reason\":";
   JsonMap(rejected_by_reason, &s);
   s += ",\"skipped_by_reason\":";

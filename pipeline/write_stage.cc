@@ -97,6 +97,19 @@ Status Writer::Write(Work* w) {
       continue;
     }
     SetFullKey(source, it.counted.key, &full);
+    // Replace mode: only the replaced (source, year) is read from the files;
+    // there, the files are the truth: they win over what the store held
+    // (but among copies within the files the usual version rule applies).
+    bool authoritative = false;
+    if (replace_.has_value() && it.kind == Item::Kind::kRecord) {
+      if (source != replace_->source || it.counted.year != replace_->year) {
+        ++stats_->records_skipped;
+        ++stats_->skipped_by_reason[source != replace_->source ? "outside_replace_source"
+                                                               : "outside_replace_year"];
+        continue;
+      }
+      authoritative = replace_seen_.insert(full).second;  // First copy seen in this run.
+    }
     uint64_t hash = Hash64(full);
     // The current state: buffered, else fetched from the store, else absent.
     PendingTable::Entry* p = pending_.Find(full, hash);
@@ -128,8 +141,8 @@ Status Writer::Write(Work* w) {
     } else if (fingerprint == it.fingerprint) {
       ++stats_->records_unchanged;
       continue;
-    } else if (std::make_pair(it.counted.version, it.fingerprint) >
-               std::make_pair(version, fingerprint)) {
+    } else if (authoritative || std::make_pair(it.counted.version, it.fingerprint) >
+                                    std::make_pair(version, fingerprint)) {
       ++stats_->records_updated;
       CountedRecord& old = scratch_;
       old.source = source;
@@ -165,7 +178,38 @@ Status Writer::Write(Work* w) {
   return Status::Ok();
 }
 
-Status Writer::Finish() { return Flush(); }
+Status Writer::Finish() {
+  STC_RETURN_IF_ERROR(Flush());
+  if (!replace_.has_value()) return Status::Ok();
+  // Remove the replaced year's records that the files no longer hold.
+  const Source source = replace_->source;
+  CountedRecord old;
+  std::vector<std::string> doomed;
+  STC_RETURN_IF_ERROR(
+      store_->ForEachRecord([&](Source s, std::string_view key, std::string_view value) -> Status {
+        if (s != source) return Status::Ok();
+        int32_t year = 0, version = 0;
+        if (!PeekYearVersion(value, &year, &version)) {
+          return Status::Corruption("store " + store_->dir() + ": malformed stored record");
+        }
+        if (year != replace_->year) return Status::Ok();
+        std::string full;
+        SetFullKey(s, key, &full);
+        if (replace_seen_.count(full) != 0) return Status::Ok();
+        old.source = s;
+        old.key.assign(key);
+        STC_RETURN_IF_ERROR(DecodeStored(value, &old));
+        deltas_.Add(old, -1, store_->grid());
+        doomed.push_back(std::move(full));
+        return Status::Ok();
+      }));
+  for (const std::string& full : doomed) {
+    PendingTable::Entry* p = pending_.Insert(full, Hash64(full));
+    p->exists = false;
+  }
+  stats_->records_removed_by_replace += doomed.size();
+  return Flush();
+}
 
 Status Writer::Flush() {
   // Records in store key order straight from the buffer (no copies).

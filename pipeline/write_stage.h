@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "pipeline/contributions.h"
@@ -39,7 +40,13 @@ class Writer {
   // Dedups one chunk (or records its file-level error); may flush. Fails only
   // when the store fails.
   Status Write(Work* w);
-  // Writes whatever is still buffered.
+  // Replace mode (ingest --replace): records of other sources or years are
+  // skipped, the files' records of (source, year) win over the stored ones,
+  // and Finish removes the stored records of (source, year) the files did not
+  // hold. Call before the first Write.
+  void SetReplace(Source source, int32_t year) { replace_ = ReplaceSpec{source, year}; }
+  // Writes whatever is still buffered (and, in replace mode, removes what the
+  // files no longer hold).
   Status Finish();
 
  private:
@@ -62,6 +69,8 @@ class Writer {
   size_t flush_bytes_;
   std::vector<uint64_t> file_lines_;  // Lines before the current chunk, per file.
   bool store_was_empty_ = false;
+  std::optional<ReplaceSpec> replace_;
+  std::unordered_set<std::string> replace_seen_;  // Store keys of the replaced year seen.
   KeyFilter written_;  // Keys flushed during this run (store_was_empty_ only).
 
   // Buffered record states by store record key (source byte + key).

@@ -44,4 +44,19 @@ grep -q "= 0 new + 0 updated" "$T/err2"; check "re-ingest changes nothing" 0 $?
 "$BIN" export --db "$T/db" --format csv > "$T/b.csv"
 cmp -s "$T/a.csv" "$T/b.csv"; check "export unchanged after re-ingest" 0 $?
 "$BIN" --help | grep -q ingest; check "help lists commands" 0 $?
+
+# Rejects under --max-reject-rate do not fail the run; above it they do.
+printf '%s\n%s\n' '{"application_number":"PCT/JP2021/9","publication_date":"2021-01-01","inventors":[{"name":"A"}]}' \
+  '{"application_number":"PCT/JP2021/8","publication_date":"bad","inventors":[{"name":"A"}]}' > "$T/half.jsonl"
+"$BIN" ingest --db "$T/db3" --quiet --max-reject-rate 0.5 "$T/half.jsonl" 2>/dev/null
+check "rejects within --max-reject-rate -> exit 0" 0 $?
+"$BIN" ingest --db "$T/db4" --quiet --max-reject-rate 0.4 "$T/half.jsonl" 2>/dev/null
+check "rejects above --max-reject-rate -> exit 1" 1 $?
+# Unchanged files are skipped; --force reads them again.
+"$BIN" ingest --db "$T/db3" --quiet "$T/half.jsonl" 2>"$T/err3"
+grep -q "1 skipped: unchanged" "$T/err3"; check "unchanged file skipped" 0 $?
+"$BIN" ingest --db "$T/db3" --quiet --force --max-reject-rate 1 "$T/half.jsonl" 2>"$T/err4"
+grep -q "^records:   2 read" "$T/err4"; check "--force re-reads" 0 $?
+"$BIN" ingest --db "$T/db3" --quiet --replace pct:21 "$T/half.jsonl" 2>/dev/null
+check "bad --replace -> exit 2" 2 $?
 exit $fail

@@ -112,5 +112,120 @@ TEST(FileRegistry, IdentityDependsOnSizeHeadAndTail) {
   EXPECT_EQ(IdentifyFile(dir.Path("missing")).status().code(), StatusCode::kNotFound);
 }
 
+std::string PctAt(int i, int year, double lat, const char* updated = nullptr) {
+  std::string s = R"({"application_number":"PCT/JP)" + std::to_string(year) + "/" +
+                  std::to_string(100000 + i) + R"(","publication_date":")" + std::to_string(year) +
+                  "-03-01\"";
+  if (updated != nullptr) s += std::string(R"(,"updated":")") + updated + "\"";
+  s += R"(,"ipc":["H04"],"inventors":[{"name":"A","addresses":[{"country":"JP","lat":)" +
+       std::to_string(lat) + R"(,"lon":139.5}]}]})" + "\n";
+  return s;
+}
+
+std::string Article(int i, int year) {
+  return R"({"key":"2-s2.0-)" + std::to_string(i) + R"(","cover_date":")" + std::to_string(year) +
+         R"(-01-01","authors":[{"name":"B","affiliations":[{"country":"KR","lat":37.5,"lon":127.0}]}]})" +
+         "\n";
+}
+
+IngestStats Replace(Store* store, const std::vector<std::string>& inputs, const char* spec) {
+  IngestOptions o;
+  o.threads = 2;
+  ReplaceSpec r;
+  EXPECT_TRUE(ParseReplaceSpec(spec, &r));
+  o.replace = r;
+  auto res = Ingest(store, inputs, o);
+  EXPECT_TRUE(res.ok()) << res.status().ToString();
+  return res.ok() ? *res : IngestStats{};
+}
+
+// Old dump: pct 2020 (0..49), pct 2021 (50..99), articles 2021. The
+// correction: pct 2021 keys 50..79 (55..59 moved), new keys 100..109, plus a
+// 2020 record and an article that a replace of pct:2021 must ignore.
+struct ReplaceCase {
+  std::string old_pct_2020, old_pct_2021, old_articles, new_2021, new_noise;
+  ReplaceCase() {
+    for (int i = 0; i < 50; ++i) old_pct_2020 += PctAt(i, 2020, 35.0 + i * 0.01);
+    for (int i = 50; i < 100; ++i) old_pct_2021 += PctAt(i, 2021, 35.0 + i * 0.01);
+    for (int i = 0; i < 5; ++i) old_articles += Article(i, 2021);
+    for (int i = 50; i < 80; ++i) {
+      new_2021 += (i >= 55 && i < 60) ? PctAt(i, 2021, 34.0) : PctAt(i, 2021, 35.0 + i * 0.01);
+    }
+    for (int i = 100; i < 110; ++i) new_2021 += PctAt(i, 2021, 36.0);
+    new_noise = PctAt(0, 2020, 10.0) + Article(1, 2021);
+  }
+};
+
+TEST(Replace, EqualsAFreshIngestOfTheFinalFiles) {
+  ReplaceCase c;
+  TempDir dir;
+  std::filesystem::create_directories(dir.Path("old"));
+  WriteFile(dir.Path("old/pct.jsonl"), c.old_pct_2020 + c.old_pct_2021);
+  WriteFile(dir.Path("old/articles.jsonl"), c.old_articles);
+  WriteFile(dir.Path("fix.jsonl.zst"), Zstd(c.new_2021 + c.new_noise));
+
+  auto store = OpenStore(dir.Path("db"));
+  IngestRun(store.get(), {dir.Path("old")});
+  IngestStats r = Replace(store.get(), {dir.Path("fix.jsonl.zst")}, "pct:2021");
+  EXPECT_EQ(r.records_read, 42u);
+  EXPECT_EQ(r.records_skipped, 1u);  // The 2020 record (the article file is another source...
+  EXPECT_EQ(r.skipped_by_reason["outside_replace_year"], 1u);
+  EXPECT_EQ(r.records_rejected, 1u);  // ...and the article line is not a PCT record at all.
+  EXPECT_EQ(r.records_new, 10u);
+  EXPECT_EQ(r.records_updated, 5u);
+  EXPECT_EQ(r.records_unchanged, 25u);
+  EXPECT_EQ(r.records_removed_by_replace, 20u);
+  EXPECT_FALSE(store->GetMeta(kReplaceInProgressMeta)->has_value());
+
+  // The same final set of files, ingested fresh.
+  TempDir fresh;
+  std::filesystem::create_directories(fresh.Path("in"));
+  WriteFile(fresh.Path("in/pct-2020.jsonl"), c.old_pct_2020);
+  WriteFile(fresh.Path("in/articles.jsonl"), c.old_articles);
+  WriteFile(fresh.Path("in/pct-2021.jsonl"), c.new_2021);
+  auto expected = OpenStore(fresh.Path("db"));
+  IngestRun(expected.get(), {fresh.Path("in")});
+  EXPECT_EQ(ExportCsv(*store), ExportCsv(*expected));
+}
+
+TEST(Replace, AnInterruptedReplaceBlocksOtherIngestsUntilReRun) {
+  ReplaceCase c;
+  TempDir dir;
+  WriteFile(dir.Path("old.jsonl"), c.old_pct_2020 + c.old_pct_2021);
+  WriteFile(dir.Path("fix.jsonl"), c.new_2021);
+  auto store = OpenStore(dir.Path("db"));
+  IngestRun(store.get(), {dir.Path("old.jsonl")});
+  // As a killed replace leaves it: marked in progress, partly applied.
+  ASSERT_TRUE(store->PutMeta(kReplaceInProgressMeta, "pct:2021\t2026-11-30T00:00:00Z").ok());
+  IngestOptions o;
+  auto blocked = Ingest(store.get(), {dir.Path("old.jsonl")}, o);
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_NE(blocked.status().message().find("replace of pct:2021 did not complete"),
+            std::string::npos)
+      << blocked.status().message();
+  ReplaceSpec other{Source::kPct, 2020};
+  o.replace = other;
+  EXPECT_FALSE(Ingest(store.get(), {dir.Path("fix.jsonl")}, o).ok());
+  IngestStats done = Replace(store.get(), {dir.Path("fix.jsonl")}, "pct:2021");
+  EXPECT_EQ(done.records_removed_by_replace, 20u);
+  EXPECT_FALSE(store->GetMeta(kReplaceInProgressMeta)->has_value());
+  // A second run of the completed replace changes nothing.
+  std::string after = ExportCsv(*store);
+  IngestStats again = Replace(store.get(), {dir.Path("fix.jsonl")}, "pct:2021");
+  EXPECT_EQ(again.records_new + again.records_updated + again.records_removed_by_replace, 0u);
+  EXPECT_EQ(ExportCsv(*store), after);
+}
+
+TEST(Replace, SpecParsing) {
+  ReplaceSpec s;
+  EXPECT_TRUE(ParseReplaceSpec("article:2019", &s));
+  EXPECT_EQ(s.source, Source::kArticle);
+  EXPECT_EQ(s.year, 2019);
+  EXPECT_EQ(ReplaceSpecName(s), "article:2019");
+  EXPECT_FALSE(ParseReplaceSpec("pct", &s));
+  EXPECT_FALSE(ParseReplaceSpec("patents:2019", &s));
+  EXPECT_FALSE(ParseReplaceSpec("pct:19", &s));
+}
+
 }  // namespace
 }  // namespace stc

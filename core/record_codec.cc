@@ -108,7 +108,7 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
   uint64_t n;
   if (!GetVarint64(&in, &n) || n > in.size()) return bad();
   r->points.resize(n);
-  int64_t lat = 0, lon = 0;
+  uint64_t lat = 0, lon = 0;  // Unsigned: hostile deltas wrap instead of overflowing (UB).
   for (auto& p : r->points) {
     if (!GetVarint64(&in, &v)) return bad();
     lat += UnZigZag(v);

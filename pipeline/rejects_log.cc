@@ -23,6 +23,12 @@ size_t Utf8SeqLen(std::string_view s, size_t i) {
   for (size_t k = 1; k < n; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
   }
+  // No overlong forms, surrogates (U+D800..U+DFFF) or code points past U+10FFFF.
+  const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+      (c == 0xF4 && c1 > 0x8F)) {
+    return 0;
+  }
   return n;
 }
 

@@ -32,6 +32,7 @@ struct IngestArgs {
   bool force = false;
   std::string replace;
   double max_reject_rate = 0;
+  int flush_mb = 128;
 };
 
 // Progress on a terminal: compressed bytes done of total, records/s, ETA.
@@ -112,6 +113,7 @@ int RunIngest(const IngestArgs& args) {
   io.rejects_path = args.rejects;
   io.progress = [&](uint64_t done, uint64_t records) { progress.Update(done, records); };
   io.reread_unchanged = args.force;
+  io.flush_bytes = static_cast<size_t>(args.flush_mb) << 20;
   if (!args.replace.empty()) {
     ReplaceSpec spec;
     if (!ParseReplaceSpec(args.replace, &spec)) {
@@ -191,6 +193,11 @@ Command AddIngestCommand(CLI::App& app) {
       "SOURCE:YEAR (e.g. pct:2021): the files replace that year of that source. Their "
       "records of other years or sources are skipped; stored records of that year "
       "absent from the files are removed. Re-run an interrupted replace to complete it");
+  sub->add_option("--flush-mb", a->flush_mb,
+                  "Memory for writes buffered between atomic store writes, MiB (advanced: a crash "
+                  "loses at most this much work, which a re-run redoes)")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
   sub->add_option("--max-reject-rate", a->max_reject_rate,
                   "Share of records (0..1) that may be rejected without failing the run (exit 1)")
       ->check(CLI::Range(0.0, 1.0))

@@ -7,6 +7,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -333,6 +334,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
           ? rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &impl->handles, &impl->db)
           : rocksdb::DB::Open(db_options, dir, descriptors, &impl->handles, &impl->db);
   STC_RETURN_IF_ERROR(impl->Rocks(s, "opening"));
+  if (!options.read_only) {
+    // Table files of a bulk write that a killed process did not ingest.
+    fs::remove_all(fs::path(dir) / "bulk.tmp", ec);
+  }
   for (rocksdb::ColumnFamilyHandle* h : impl->handles) {
     if (h->GetName() == sk::kMetaCf) impl->meta = h;
     if (h->GetName() == sk::kRecordsCf) impl->records = h;
@@ -741,6 +746,47 @@ Result<std::vector<uint64_t>> Store::ClusterMapVersions() const {
   }
   STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning cluster maps"));
   return out;
+}
+
+Status Store::Checkpoint(const std::string& to_dir) const {
+  if (to_dir.empty()) return Status::InvalidArgument("backup directory is empty");
+  // RocksDB 7.8 checkpoints a read-only instance too, but not safely while a
+  // writer in another process flushes, compacts or ingests (the copy would
+  // mix the reader's old MANIFEST with the writer's newer WAL): a checkpoint
+  // needs the writer lock.
+  if (impl_->read_only) {
+    return Status::InvalidArgument("store " + dir_ +
+                                   " opened read-only: a checkpoint needs the writer lock");
+  }
+  std::error_code ec;
+  const fs::path to(to_dir);
+  if (fs::exists(to, ec) || fs::is_symlink(to, ec)) {
+    return Status::InvalidArgument("backup directory " + to_dir + " already exists");
+  }
+  const fs::path parent = to.parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  STC_RETURN_IF_ERROR(
+      impl_->Rocks(rocksdb::Checkpoint::Create(impl_->db, &raw), "preparing a checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: always flush, so the copy needs no WAL replay.
+  STC_RETURN_IF_ERROR(impl_->Rocks(checkpoint->CreateCheckpoint(to_dir, /*log_size_for_flush=*/0),
+                                   "creating a checkpoint in " + to_dir));
+  // The store's files that are not RocksDB's (the writer lock is not copied).
+  for (const char* name : {"rejects.jsonl"}) {
+    const fs::path from = fs::path(dir_) / name;
+    if (!fs::exists(from, ec)) continue;
+    fs::copy_file(from, to / name, ec);
+    if (ec) {
+      std::string why = ec.message();
+      fs::remove_all(to, ec);
+      return Status::IoError("cannot copy " + from.string() + " to " + to_dir + ": " + why);
+    }
+  }
+  return Status::Ok();
 }
 
 Status Store::Compact() {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Crash safety: `stcluster ingest` is killed with SIGKILL at random moments
+# (at least 20 kill points across a multi-file ingest, and during a replace),
+# restarted, and the final export must be byte-identical to an uninterrupted
+# run. Usage: crash_test.sh PATH/TO/stcluster [KILLS]
+set -u
+BIN="$1"
+KILLS="${2:-24}"
+T="$(mktemp -d)"
+trap 'rm -rf "$T"' EXIT
+fail=0
+# Small flush budget: many atomic writes per run, so kills land between and
+# inside them.
+ING=(ingest --quiet --no-geocode --threads 2 --flush-mb 1)
+
+"$BIN" generate --records 40000 --seed 11 --files 4 --out "$T/dump" >/dev/null 2>&1 || exit 1
+# A correction of pct:2019: the 2019 records of the first PCT file, some moved.
+zstd -dcq "$T"/dump/pct-000.jsonl.zst | grep '"publication_date":"2019' |
+  sed -n '1~2p' | sed 's/"lat":3/"lat":4/' > "$T/fix-2019.jsonl"
+
+"$BIN" "${ING[@]}" --db "$T/ref" "$T/dump" 2>/dev/null
+"$BIN" export --db "$T/ref" > "$T/ref.csv" || exit 1
+"$BIN" "${ING[@]}" --db "$T/ref" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
+"$BIN" export --db "$T/ref" > "$T/ref-replaced.csv" || exit 1
+cmp -s "$T/ref.csv" "$T/ref-replaced.csv" && { echo "FAIL: the replace changed nothing"; exit 1; }
+
+# Runs `stcluster ARGS` in the background and kills it after a random delay
+# (0-700 ms); returns whether it was killed before finishing.
+kill_run() {
+  "$BIN" "$@" 2>/dev/null &
+  local pid=$!
+  sleep "0.$(printf '%03d' $((RANDOM % 700)))"
+  if kill -9 "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null; return 0; fi
+  wait "$pid" 2>/dev/null
+  return 1
+}
+
+killed=0
+for i in $(seq 1 "$KILLS"); do
+  rm -rf "$T/db"
+  if [ $((i % 3)) -eq 0 ]; then
+    # Kill during a replace: ingest, then an interrupted replace, then re-run it.
+    "$BIN" "${ING[@]}" --db "$T/db" "$T/dump" 2>/dev/null
+    kill_run "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" && killed=$((killed + 1))
+    "$BIN" "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
+    want="$T/ref-replaced.csv"
+  else
+    # Kill a fresh multi-file ingest (twice), then let it finish.
+    kill_run "${ING[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
+    kill_run "${ING[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
+    "$BIN" "${ING[@]}" --db "$T/db" "$T/dump" 2>/dev/null
+    want="$T/ref.csv"
+  fi
+  "$BIN" export --db "$T/db" > "$T/got.csv"
+  if ! cmp -s "$want" "$T/got.csv"; then
+    echo "FAIL: run $i: export differs from the uninterrupted run"
+    diff "$want" "$T/got.csv" | head -5
+    fail=1
+  fi
+done
+echo "kill points that hit a running ingest: $killed"
+if [ "$killed" -lt 20 ]; then
+  echo "FAIL: only $killed kills hit a running process (need 20)"
+  fail=1
+fi
+[ $fail -eq 0 ] && echo "crash test: $KILLS rounds passed"
+exit $fail

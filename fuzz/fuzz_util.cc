@@ -1,0 +1,225 @@
+#include "fuzz/fuzz_util.h"
+
+#include <simdjson.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/record_codec.h"
+#include "core/units.h"
+#include "pipeline/ingest.h"
+#include "pipeline/read_stage.h"
+#include "pipeline/rejects_log.h"
+
+namespace stc::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 300)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (s.size() > 300) out += "...";
+  return out;
+}
+
+void RemoveScratch() {
+  std::error_code ec;
+  fs::remove_all(ScratchDir(), ec);
+}
+
+bool InLatitude(int32_t v) { return v >= -90 * kE5PerDegree && v <= 90 * kE5PerDegree; }
+bool InLongitude(int32_t v) { return v >= -180 * kE5PerDegree && v <= 180 * kE5PerDegree; }
+
+// The invariants of one counted record (core/record.h, pipeline/counting.h,
+// core/record_codec.h).
+void CheckRecord(const Item& it, const Format* format) {
+  const CountedRecord& c = it.counted;
+  STC_FUZZ_CHECK(!c.key.empty(), "a record has an empty key");
+  STC_FUZZ_CHECK(c.source == format->source(), std::string(format->name()));
+  STC_FUZZ_CHECK(c.persons >= 1, c.key);
+  STC_FUZZ_CHECK(c.unlocated >= 0 && c.unlocated <= kUnit, c.key);
+  Units sum = c.unlocated;
+  for (size_t i = 0; i < c.points.size(); ++i) {
+    const WeightedPoint& p = c.points[i];
+    STC_FUZZ_CHECK(p.units > 0 && p.units <= kUnit, c.key);
+    STC_FUZZ_CHECK(InLatitude(p.lat_e5) && InLongitude(p.lon_e5), c.key);
+    if (i > 0) {
+      // Sorted by (lat, lon, country) and merged (pipeline/counting.cc's order).
+      const WeightedPoint& q = c.points[i - 1];
+      bool ascending = q.lat_e5 != p.lat_e5         ? q.lat_e5 < p.lat_e5
+                       : q.lon_e5 != p.lon_e5       ? q.lon_e5 < p.lon_e5
+                       : q.country[0] != p.country[0] ? q.country[0] < p.country[0]
+                                                      : q.country[1] < p.country[1];
+      STC_FUZZ_CHECK(ascending, c.key + ": points not sorted and merged");
+    }
+    sum += p.units;
+  }
+  // The counting invariant: every record is worth exactly one unit.
+  STC_FUZZ_CHECK(sum == kUnit, c.key + ": units sum to " + std::to_string(sum));
+  Units unresolved = 0;
+  for (const auto& [label, units] : c.unresolved) {
+    STC_FUZZ_CHECK(!label.empty() && units > 0, c.key);
+    unresolved += units;
+  }
+  STC_FUZZ_CHECK(c.truncated ? unresolved <= c.unlocated : unresolved == c.unlocated, c.key);
+
+  // The store's value codec round trip.
+  std::string again;
+  EncodeCountedRecord(c, &again);
+  STC_FUZZ_CHECK(again == it.encoded, c.key + ": encoding is not deterministic");
+  STC_FUZZ_CHECK(it.fingerprint == FingerprintEncoded(it.encoded), c.key);
+  CountedRecord decoded;
+  decoded.source = c.source;
+  decoded.key = c.key;
+  Status st = DecodeCountedRecord(it.encoded, &decoded);
+  STC_FUZZ_CHECK(st.ok(), c.key + ": " + st.message());
+  STC_FUZZ_CHECK(decoded == c, c.key + ": decode(encode(record)) differs");
+  int32_t year = 0, version = 0;
+  STC_FUZZ_CHECK(PeekYearVersion(it.encoded, &year, &version), c.key);
+  STC_FUZZ_CHECK(year == c.year && version == c.version, c.key);
+}
+
+void CheckItem(const Item& it, const Work& w, uint64_t max_offset) {
+  STC_FUZZ_CHECK(it.offset <= max_offset, std::to_string(it.offset));
+  switch (it.kind) {
+    case Item::Kind::kRecord:
+      CheckRecord(it, w.format);
+      break;
+    case Item::Kind::kReject:
+      CheckReasonCode(it.reason);
+      STC_FUZZ_CHECK(it.prefix.size() <= 200, it.reason);
+      // What the rejects log writes must stay valid JSON Lines.
+      CheckJsonEscaping(it.detail);
+      CheckJsonEscaping(it.prefix);
+      break;
+    case Item::Kind::kSkip:
+      CheckReasonCode(it.reason);
+      break;
+    case Item::Kind::kDelete:
+      STC_FUZZ_CHECK(!it.counted.key.empty(), "a deletion has an empty key");
+      break;
+  }
+}
+
+}  // namespace
+
+void Fail(std::string_view what, std::string_view detail) {
+  std::fprintf(stderr, "fuzz invariant violated: %.*s (%s)\n", static_cast<int>(what.size()),
+               what.data(), Printable(detail).c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+const std::string& ScratchDir() {
+  static const std::string dir = [] {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string base = tmp != nullptr && *tmp != '\0' ? tmp : "/dev/shm";
+    if (::access(base.c_str(), W_OK) != 0) base = "/tmp";
+    std::string templ = base + "/stc-fuzz-XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) Fail("mkdtemp", templ);
+    return templ;
+  }();
+  static const bool registered = (std::atexit(RemoveScratch), true);
+  (void)registered;
+  return dir;
+}
+
+std::string WriteScratchFile(const std::string& name, std::string_view bytes) {
+  std::string path = ScratchDir() + "/" + name;
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) Fail("cannot write scratch file", path);
+  return path;
+}
+
+LineChunkerOptions ChunkOptionsFor(size_t input_size) {
+  LineChunkerOptions o;
+  o.target_chunk_bytes = 1 + (input_size * 7919) % 2048;
+  o.max_line_bytes = input_size % 5 == 0 ? 64 + input_size % 509 : size_t{1} << 20;
+  return o;
+}
+
+uint64_t MaxOffsetFor(std::string_view b) {
+  auto at = [&](size_t i) { return i < b.size() ? static_cast<unsigned char>(b[i]) : 0u; };
+  bool zstd = at(1) == 0xb5 && at(2) == 0x2f && at(3) == 0xfd;
+  bool skippable = (at(0) & 0xf0) == 0x50 && at(1) == 0x2a && at(2) == 0x4d && at(3) == 0x18;
+  bool gzip = at(0) == 0x1f && at(1) == 0x8b;
+  return zstd || skippable || gzip ? UINT64_MAX : b.size();
+}
+
+ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format* forced,
+                             const std::vector<const Format*>* file_formats,
+                             const ReaderContext& context, const LineChunkerOptions& chunking,
+                             uint64_t max_offset) {
+  IngestOptions options;
+  options.chunker = chunking;
+  options.reader = context.options;
+  Reader reader(&files, &options, forced, file_formats);
+  Work w;
+  ThreadState ts;
+  ReadStageCounts counts;
+  while (reader.Next(&w)) {
+    if (!w.file_error_reason.empty()) {
+      CheckReasonCode(w.file_error_reason);
+      CheckJsonEscaping(w.file_error_detail);
+      ++counts.file_errors;
+      continue;
+    }
+    STC_FUZZ_CHECK(w.format != nullptr || w.chunk.data.find_first_not_of(" \t\r\n") ==
+                                               std::string::npos ||
+                       w.data_size == 0,
+                   "a chunk with data but no format");
+    STC_FUZZ_CHECK(w.chunk.data.size() >= w.data_size + kUnitPadding, "unit padding missing");
+    ParseWork(&w, &ts, nullptr, context);
+    for (size_t i = 0; i < w.n_items; ++i) {
+      const Item& it = w.items[i];
+      CheckItem(it, w, max_offset);
+      switch (it.kind) {
+        case Item::Kind::kRecord: ++counts.records; break;
+        case Item::Kind::kReject: ++counts.rejects; break;
+        case Item::Kind::kSkip: ++counts.skips; break;
+        case Item::Kind::kDelete: ++counts.deletes; break;
+      }
+    }
+  }
+  return counts;
+}
+
+void CheckJsonEscaping(std::string_view s) {
+  static simdjson::dom::parser parser;
+  std::string json = "\"";
+  AppendJsonEscaped(s, &json);
+  json.push_back('"');
+  simdjson::padded_string padded(json);
+  std::string_view decoded;
+  simdjson::error_code err = parser.parse(padded).get_string().get(decoded);
+  STC_FUZZ_CHECK(err == simdjson::SUCCESS,
+                 std::string(simdjson::error_message(err)) + " for " + json);
+  if (simdjson::validate_utf8(s.data(), s.size())) {
+    STC_FUZZ_CHECK(decoded == s, "escaping changed valid UTF-8: " + json);
+  }
+}
+
+void CheckReasonCode(std::string_view reason) {
+  STC_FUZZ_CHECK(!reason.empty() && reason.size() <= 64, reason);
+  for (char c : reason) {
+    STC_FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_', reason);
+  }
+}
+
+}  // namespace stc::fuzz

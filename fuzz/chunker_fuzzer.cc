@@ -79,10 +79,21 @@ Mode ModeOf(uint8_t b0, uint8_t b1) {
   Mode m;
   m.suffix = kSuffixes[b0 & 3];
   switch ((b0 >> 2) & 3) {
-    case 0: m.lines = true; break;
-    case 1: m.lines = false; m.prefix = "<?xml"; break;
-    case 2: m.lines = false; m.prefix = "{"; break;
-    case 3: m.lines = false; m.prefix = ""; break;
+    case 0:
+      m.lines = true;
+      break;
+    case 1:
+      m.lines = false;
+      m.prefix = "<?xml";
+      break;
+    case 2:
+      m.lines = false;
+      m.prefix = "{";
+      break;
+    case 3:
+      m.lines = false;
+      m.prefix = "";
+      break;
   }
   const int k = (b0 >> 4) & 7;
   m.peek = k == 0 ? 0 : size_t{1} << (2 * k);
@@ -186,14 +197,17 @@ void CheckChunks(const Mode& m, stc::ChunkReader* chunker, const RecordingSource
       // unit is shorter, or when max_line_bytes < 200 and the chunker knew only
       // the max_line_bytes + 1 bytes that made the unit oversized.
       const size_t want = std::min<uint64_t>({o.length, uint64_t{200}, uint64_t{max_line} + 1});
-      STC_FUZZ_CHECK(o.prefix.size() >= want && o.prefix.size() <= std::min<uint64_t>(o.length, 200) &&
+      STC_FUZZ_CHECK(o.prefix.size() >= want &&
+                         o.prefix.size() <= std::min<uint64_t>(o.length, 200) &&
                          o.prefix == std::string_view(stream).substr(o.offset, o.prefix.size()),
                      "oversized prefix differs" + at);
       std::string_view body = std::string_view(stream).substr(o.offset, o.length);
       if (m.lines) {
-        STC_FUZZ_CHECK(body.find('\n') == std::string_view::npos, "oversized line holds a newline" + at);
+        STC_FUZZ_CHECK(body.find('\n') == std::string_view::npos,
+                       "oversized line holds a newline" + at);
         const bool terminated = o.offset + o.length < stream.size();
-        if (terminated) STC_FUZZ_CHECK(stream[o.offset + o.length] == '\n', "oversized line end" + at);
+        if (terminated)
+          STC_FUZZ_CHECK(stream[o.offset + o.length] == '\n', "oversized line end" + at);
         expected = o.offset + o.length + (terminated ? 1 : 0);
       } else {
         STC_FUZZ_CHECK(IsUnitStart(m, stream, o.offset), "oversized unit starts off rule" + at);
@@ -206,11 +220,13 @@ void CheckChunks(const Mode& m, stc::ChunkReader* chunker, const RecordingSource
       STC_FUZZ_CHECK(!chunk.stream_error.ok(), "a partial unit without a stream error" + at);
       STC_FUZZ_CHECK(chunk.partial_line_offset == expected, "partial unit off place" + at);
       STC_FUZZ_CHECK(chunk.partial_line_prefix ==
-                         std::string_view(stream).substr(expected, std::min<size_t>(200, stream.size() - expected)),
+                         std::string_view(stream).substr(
+                             expected, std::min<size_t>(200, stream.size() - expected)),
                      "partial unit prefix differs" + at);
       if (m.lines) {
-        STC_FUZZ_CHECK(std::string_view(stream).substr(expected).find('\n') == std::string_view::npos,
-                       "a partial line holds a newline" + at);
+        STC_FUZZ_CHECK(
+            std::string_view(stream).substr(expected).find('\n') == std::string_view::npos,
+            "a partial line holds a newline" + at);
       }
       expected = stream.size();
     }
@@ -268,8 +284,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (m.lines) {
     chunker = std::make_unique<stc::LineChunker>(std::move(top), m.options);
   } else {
-    chunker = std::make_unique<stc::UnitChunker>(std::move(top), m.options,
-                                                 stc::UnitRule{m.prefix});
+    chunker =
+        std::make_unique<stc::UnitChunker>(std::move(top), m.options, stc::UnitRule{m.prefix});
   }
   CheckChunks(m, chunker.get(), *rec, stream);
 

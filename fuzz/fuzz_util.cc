@@ -59,8 +59,8 @@ void CheckRecord(const Item& it, const Format* format) {
     if (i > 0) {
       // Sorted by (lat, lon, country) and merged (pipeline/counting.cc's order).
       const WeightedPoint& q = c.points[i - 1];
-      bool ascending = q.lat_e5 != p.lat_e5         ? q.lat_e5 < p.lat_e5
-                       : q.lon_e5 != p.lon_e5       ? q.lon_e5 < p.lon_e5
+      bool ascending = q.lat_e5 != p.lat_e5           ? q.lat_e5 < p.lat_e5
+                       : q.lon_e5 != p.lon_e5         ? q.lon_e5 < p.lon_e5
                        : q.country[0] != p.country[0] ? q.country[0] < p.country[0]
                                                       : q.country[1] < p.country[1];
       STC_FUZZ_CHECK(ascending, c.key + ": points not sorted and merged");
@@ -180,8 +180,8 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
       ++counts.file_errors;
       continue;
     }
-    STC_FUZZ_CHECK(w.format != nullptr || w.chunk.data.find_first_not_of(" \t\r\n") ==
-                                               std::string::npos ||
+    STC_FUZZ_CHECK(w.format != nullptr ||
+                       w.chunk.data.find_first_not_of(" \t\r\n") == std::string::npos ||
                        w.data_size == 0,
                    "a chunk with data but no format");
     STC_FUZZ_CHECK(w.chunk.data.size() >= w.data_size + kUnitPadding, "unit padding missing");
@@ -190,10 +190,18 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
       const Item& it = w.items[i];
       CheckItem(it, w, max_offset);
       switch (it.kind) {
-        case Item::Kind::kRecord: ++counts.records; break;
-        case Item::Kind::kReject: ++counts.rejects; break;
-        case Item::Kind::kSkip: ++counts.skips; break;
-        case Item::Kind::kDelete: ++counts.deletes; break;
+        case Item::Kind::kRecord:
+          ++counts.records;
+          break;
+        case Item::Kind::kReject:
+          ++counts.rejects;
+          break;
+        case Item::Kind::kSkip:
+          ++counts.skips;
+          break;
+        case Item::Kind::kDelete:
+          ++counts.deletes;
+          break;
       }
     }
   }

@@ -22,9 +22,9 @@ namespace stc::fuzz {
 // Prints "fuzz invariant violated: what (detail)" to stderr and aborts.
 [[noreturn]] void Fail(std::string_view what, std::string_view detail = {});
 
-#define STC_FUZZ_CHECK(cond, detail)                               \
-  do {                                                             \
-    if (!(cond)) ::stc::fuzz::Fail(#cond, (detail));               \
+#define STC_FUZZ_CHECK(cond, detail)                 \
+  do {                                               \
+    if (!(cond)) ::stc::fuzz::Fail(#cond, (detail)); \
   } while (0)
 
 // A private scratch directory of this process (under $TMPDIR, else /dev/shm

@@ -17,8 +17,8 @@
 #include "parsers/record_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const char* const kSuffixes[] = {"", ".zst", ".gz", ".json", ".xml", ".csv", ".jsonl",
-                                          ".txt"};
+  static const char* const kSuffixes[] = {"",     ".zst", ".gz",    ".json",
+                                          ".xml", ".csv", ".jsonl", ".txt"};
   if (size < 1) return 0;
   const std::string suffix = kSuffixes[data[0] & 7];
   std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);

@@ -58,9 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     stc::fuzz::CheckJsonEscaping(p.detail);
     STC_FUZZ_CHECK(Inside(p.path, root), "the plan looked outside the snapshot: " + p.path);
   }
-  STC_FUZZ_CHECK(plan->files.size() == 2 && plan->formats.size() == 2 &&
-                     plan->expected_records.size() == 2,
-                 "the plan must read the works and merged-ids files only");
+  STC_FUZZ_CHECK(
+      plan->files.size() == 2 && plan->formats.size() == 2 && plan->expected_records.size() == 2,
+      "the plan must read the works and merged-ids files only");
   for (const std::string& f : plan->files) STC_FUZZ_CHECK(Inside(f, root), f);
 
   stc::ReaderContext context;

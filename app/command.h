@@ -23,6 +23,7 @@ enum ExitCode : int {
   kExitInput = 3,     // An input path is missing or unreadable.
   kExitStore = 4,     // The store cannot be opened, is locked, or a write failed.
   kExitInternal = 5,  // A bug.
+  kExitVerifyFailed = 6,  // `verify`: the store is inconsistent (details printed).
 };
 
 struct Command {
@@ -38,6 +39,9 @@ Command AddGeocodeCommand(CLI::App& app);
 Command AddGazetteerCommand(CLI::App& app);
 Command AddDelineateCommand(CLI::App& app);
 Command AddRankCommand(CLI::App& app);
+Command AddVerifyCommand(CLI::App& app);
+Command AddBackupCommand(CLI::App& app);
+Command AddRejectsCommand(CLI::App& app);
 
 // Shared helpers for commands.
 // The gazetteer index to use: $STC_GAZETTEER, else the one scripts/setup builds.

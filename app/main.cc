@@ -13,14 +13,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "stcluster 0.1.0");
   app.require_subcommand(1);
   std::vector<stc::Command> commands = {
-      stc::AddIngestCommand(app),
-      stc::AddExportCommand(app),
-      stc::AddStatsCommand(app),
-      stc::AddGenerateCommand(app),
-      stc::AddGeocodeCommand(app),
-      stc::AddGazetteerCommand(app),
-      stc::AddDelineateCommand(app),
-      stc::AddRankCommand(app),
+      stc::AddIngestCommand(app),    stc::AddExportCommand(app),  stc::AddStatsCommand(app),
+      stc::AddGenerateCommand(app),  stc::AddGeocodeCommand(app), stc::AddGazetteerCommand(app),
+      stc::AddDelineateCommand(app), stc::AddRankCommand(app),
+      stc::AddVerifyCommand(app),    stc::AddBackupCommand(app),  stc::AddRejectsCommand(app),
   };
   try {
     app.parse(argc, argv);

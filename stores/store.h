@@ -206,6 +206,16 @@ class Store {
   // Every stored version, ascending.
   Result<std::vector<uint64_t>> ClusterMapVersions() const;
 
+  // Writes a consistent copy of the store to `to_dir`, which must not exist
+  // (missing parents are created): a RocksDB checkpoint (memtables flushed
+  // first, table files hard-linked when on the same file system, else
+  // copied), plus the store's rejects log `rejects.jsonl` when present. The
+  // copy opens as a store with the same content. The source store is not
+  // changed (apart from the flush). InvalidArgument when `to_dir` exists or
+  // the store was opened read-only (a checkpoint needs the writer lock: see
+  // stores/README.md, "Checkpoints"); IoError (nothing left at `to_dir`).
+  Status Checkpoint(const std::string& to_dir) const;
+
   // Forces memtables to disk and compacts (used by tests and after bulk loads).
   // Afterwards no zero aggregate or totals entry remains on disk.
   // InvalidArgument on a read-only store.

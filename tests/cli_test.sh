@@ -59,4 +59,37 @@ grep -q "1 skipped: unchanged" "$T/err3"; check "unchanged file skipped" 0 $?
 grep -q "^records:   2 read" "$T/err4"; check "--force re-reads" 0 $?
 "$BIN" ingest --db "$T/db3" --quiet --replace pct:21 "$T/half.jsonl" 2>/dev/null
 check "bad --replace -> exit 2" 2 $?
+
+# verify: consistent store -> 0; a stored cluster map off the store's grid -> 6.
+"$BIN" verify --db "$T/db" > "$T/v.txt"; check "verify exit" 0 $?
+grep -q "^result: *consistent" "$T/v.txt"; check "verify says consistent" 0 $?
+"$BIN" verify --db "$T/db" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["records"]>0 and d["aggregates_stored"]==d["aggregates_recomputed"]'
+check "verify json" 0 $?
+
+# backup: an equal store; an existing destination refused; a held writer lock refused.
+"$BIN" backup --db "$T/db" --to "$T/bk/one" 2>/dev/null; check "backup exit" 0 $?
+"$BIN" export --db "$T/bk/one" --format csv > "$T/bk.csv"
+cmp -s "$T/b.csv" "$T/bk.csv"; check "backup exports the same" 0 $?
+cmp -s "$T/db/rejects.jsonl" "$T/bk/one/rejects.jsonl"; check "backup copies the rejects log" 0 $?
+"$BIN" backup --db "$T/db" --to "$T/bk/one" 2>/dev/null; check "backup to an existing dir -> 3" 3 $?
+flock "$T/db/WRITER.lock" "$BIN" backup --db "$T/db" --to "$T/bk/two" 2>"$T/err3"
+check "backup during a write -> 4" 4 $?
+grep -q "being written by another process (pid" "$T/err3"; check "backup names the writer" 0 $?
+"$BIN" verify --db "$T/bk/one" >/dev/null; check "backup verifies" 0 $?
+printf 'stcluster-clusters,1\ngrid_deg,0.005\ncell,35.005,139.005,1\n' > "$T/fine.csv"
+"$BIN" delineate --db "$T/bk/one" --clusters "$T/fine.csv" --gazetteer none 2>/dev/null
+"$BIN" verify --db "$T/bk/one" > "$T/v2.txt" 2>/dev/null; check "inconsistent -> exit 6" 6 $?
+grep -q "not a multiple of the store's grid" "$T/v2.txt"; check "verify names the problem" 0 $?
+
+# rejects: per reason, per run, JSON; a malformed log line is reported, not fatal.
+"$BIN" rejects --db "$T/db" > "$T/r.txt"; check "rejects exit" 0 $?
+grep -q "bad_date" "$T/r.txt"; check "rejects by reason" 0 $?
+"$BIN" rejects --db "$T/db" --last --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["reasons"]["bad_date"]==1 and d["entries"]==1 and len(d["runs"])==1 and d["examples"][0]["line"]==1, d'
+check "rejects --last json" 0 $?
+printf '{"run":"R9","file":"x.jsonl","offset":7,"line":3,"reason":"bad_year","detail":"d","prefix":"p"}\n{"run":\n' >> "$T/bk/one/rejects.jsonl"
+"$BIN" rejects --db "$T/bk/one" --json > "$T/r.json"; check "malformed log line not fatal" 0 $?
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["malformed"]==1 and d["malformed_lines"][0]["line"]==3 and len(d["runs"])==2 and d["entries"]==2, d' "$T/r.json"
+check "rejects counts runs and malformed lines" 0 $?
+"$BIN" rejects --db "$T/bk/one" --run R9 | grep -q "x.jsonl:3 offset 7 bad_year: d"; check "rejects --run example" 0 $?
+"$BIN" rejects --db "$T/nostore" 2>/dev/null; check "rejects without store -> 4" 4 $?
 exit $fail

@@ -1,0 +1,79 @@
+// Verification of a store: every aggregate and every (source, year) total is
+// recomputed from the stored records and compared with what the store holds;
+// every record must decode and carry exactly one unit; the stored cluster maps
+// must parse and fit the store's grid.
+//
+// The recomputation is the writer's own code (DeltaMap::Add with sign +1 and
+// the store's grid), so a difference means the stored aggregates drifted from
+// the records (a lost or doubled batch, a bug, tampering), not that two
+// implementations disagree.
+//
+// Memory: records are streamed; the recomputed aggregates are held in memory,
+// bounded by the number of distinct (source, year, cell, country, field) keys.
+// Reads one store snapshot per scan: run it on a store no one writes to (or a
+// read-only open, which sees the state at the moment it was opened).
+// Library code: prints nothing.
+#ifndef STCLUSTER_PIPELINE_VERIFY_H_
+#define STCLUSTER_PIPELINE_VERIFY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/grid.h"
+#include "core/status.h"
+#include "stores/store.h"
+
+namespace stc {
+
+struct VerifyOptions {
+  // How many differences and problems are listed (all are counted).
+  size_t max_differences = 20;
+  // Check the stored cluster maps too.
+  bool check_cluster_maps = true;
+};
+
+// One value that differs between the store and the recomputation.
+struct VerifyDifference {
+  bool is_totals = false;  // A (source, year) total, else an aggregate cell.
+  // The aggregate key; for totals only source and year are set.
+  AggregateKey key;
+  // "units" for an aggregate; "world", "unlocated" or "records" for totals.
+  std::string column;
+  int64_t stored = 0;      // 0 when the store has no entry.
+  int64_t recomputed = 0;  // 0 when no record contributes.
+};
+
+// "pct 2021 35.68,139.77 JP H" (cell centre on `grid`, "--" for no country,
+// "-" for no field) or "pct 2021 totals".
+std::string DescribeDifferenceKey(const VerifyDifference& d, const Grid& grid);
+
+struct VerifyReport {
+  int64_t records = 0;                // Records read.
+  int64_t aggregates_stored = 0;      // Non-zero aggregate entries in the store.
+  int64_t aggregates_recomputed = 0;  // Non-zero aggregates recomputed from the records.
+  int64_t totals_stored = 0;          // (source, year) totals in the store.
+  int64_t cluster_maps = 0;           // Cluster map versions checked.
+  std::optional<uint64_t> current_cluster_map;
+
+  int64_t difference_count = 0;               // Every difference (aggregates and totals columns).
+  std::vector<VerifyDifference> differences;  // The first max_differences, in key order.
+  int64_t problem_count = 0;  // Records that do not decode or do not sum to one unit; bad maps.
+  std::vector<std::string> problems;  // The first max_differences.
+  // Facts worth knowing that are not inconsistencies (a cluster without
+  // cells, mapped cells holding no units: a map older than the data).
+  std::vector<std::string> notes;
+
+  bool ok() const { return difference_count == 0 && problem_count == 0; }
+};
+
+// Recomputes and compares as described above. The returned Status is an
+// error only when the store cannot be read (IoError, Corruption of a key or
+// value the store itself rejects); inconsistencies are in the report.
+Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& options);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_VERIFY_H_

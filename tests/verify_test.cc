@@ -1,0 +1,290 @@
+// stcluster verify (pipeline/verify.h) and backup (Store::Checkpoint) on
+// stores built by ingesting small dumps, then tampered with.
+#include "pipeline/verify.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "cluster/cluster_map.h"
+#include "core/record_codec.h"
+#include "tests/test_util.h"
+
+namespace stc {
+namespace {
+
+using testing::ExportCsv;
+using testing::IngestOk;
+using testing::OpenStore;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+using testing::Zstd;
+
+// A PCT record with three inventors: two located in Japan, one unlocated.
+std::string Pct(int i, int year = 2021) {
+  const std::string lat = std::to_string(35 + i % 3), lon = std::to_string(139 + i % 2);
+  return R"({"application_number":"PCT/JP)" + std::to_string(year) + "/" +
+         std::to_string(100000 + i) + R"(","publication_date":")" + std::to_string(year) +
+         R"(-03-04","ipc":["H04L 9/00"],"inventors":[)" +
+         R"({"name":"A","addresses":[{"country":"JP","lat":)" + lat + ",\"lon\":" + lon + "}]}," +
+         R"({"name":"B","addresses":[{"country":"JP","lat":34.7,"lon":135.5}]},)" +
+         R"({"name":"C"}]})" + "\n";
+}
+
+// A store with 60 records over two years, ingested from a zstd dump.
+std::unique_ptr<Store> MakeStore(const TempDir& dir) {
+  std::string data;
+  for (int i = 0; i < 40; ++i) data += Pct(i);
+  for (int i = 0; i < 20; ++i) data += Pct(i, 2022);
+  WriteFile(dir.Path("dump.jsonl.zst"), Zstd(data));
+  auto store = OpenStore(dir.Path("db"));
+  if (store == nullptr) return nullptr;
+  IngestStats s = IngestOk(store.get(), {dir.Path("dump.jsonl.zst")});
+  EXPECT_EQ(s.records_new, 60u);
+  return store;
+}
+
+VerifyReport Verify(const Store& store, size_t max = 20) {
+  VerifyOptions o;
+  o.max_differences = max;
+  auto r = VerifyStore(store, o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : VerifyReport{};
+}
+
+// The first stored aggregate.
+std::pair<AggregateKey, Units> FirstAggregate(const Store& store) {
+  std::pair<AggregateKey, Units> first;
+  bool found = false;
+  EXPECT_TRUE(store
+                  .ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    if (!found) first = {k, u};
+                    found = true;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(found);
+  return first;
+}
+
+TEST(Verify, IngestedStoreIsConsistent) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  VerifyReport r = Verify(*store);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.records, 60);
+  EXPECT_GT(r.aggregates_stored, 0);
+  EXPECT_EQ(r.aggregates_stored, r.aggregates_recomputed);
+  EXPECT_EQ(r.totals_stored, 2);
+  EXPECT_EQ(r.difference_count, 0);
+  EXPECT_EQ(r.problem_count, 0);
+  EXPECT_EQ(r.cluster_maps, 0);
+
+  // Still consistent after a compaction (zero entries dropped, merges folded).
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_TRUE(Verify(*store).ok());
+}
+
+TEST(Verify, TamperedAggregatesAndTotalsAreReportedExactly) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  auto [key, units] = FirstAggregate(*store);
+  AggregateKey ghost = key;
+  ghost.cell.lat_idx = -4000;  // A cell no record touches.
+  StoreBatch b;
+  b.AddAggregate(key, 7);
+  b.AddAggregate(ghost, 5);
+  b.AddTotals(Source::kPct, 2022, 0, 0, 1);
+  ASSERT_TRUE(store->Apply(b).ok());
+
+  VerifyReport r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.problem_count, 0);
+  ASSERT_EQ(r.difference_count, 3);
+  ASSERT_EQ(r.differences.size(), 3u);
+  // Aggregates in key order (the ghost cell sorts first), then totals.
+  const VerifyDifference& g = r.differences[0];
+  EXPECT_FALSE(g.is_totals);
+  EXPECT_EQ(g.key, ghost);
+  EXPECT_EQ(g.column, "units");
+  EXPECT_EQ(g.stored, 5);
+  EXPECT_EQ(g.recomputed, 0);
+  const VerifyDifference& d = r.differences[1];
+  EXPECT_EQ(d.key, key);
+  EXPECT_EQ(d.stored, units + 7);
+  EXPECT_EQ(d.recomputed, units);
+  const VerifyDifference& t = r.differences[2];
+  EXPECT_TRUE(t.is_totals);
+  EXPECT_EQ(t.key.source, Source::kPct);
+  EXPECT_EQ(t.key.year, 2022);
+  EXPECT_EQ(t.column, "records");
+  EXPECT_EQ(t.stored, 21);
+  EXPECT_EQ(t.recomputed, 20);
+  EXPECT_EQ(DescribeDifferenceKey(t, store->grid()), "pct 2022 totals");
+  EXPECT_EQ(DescribeDifferenceKey(g, store->grid()), "pct 2021 -40,135.5 JP H");
+
+  // Listing is capped, counting is not.
+  VerifyReport capped = Verify(*store, 1);
+  EXPECT_EQ(capped.difference_count, 3);
+  EXPECT_EQ(capped.differences.size(), 1u);
+
+  // Undo the tampering: consistent again.
+  StoreBatch undo;
+  undo.AddAggregate(key, -7);
+  undo.AddAggregate(ghost, -5);
+  undo.AddTotals(Source::kPct, 2022, 0, 0, -1);
+  ASSERT_TRUE(store->Apply(undo).ok());
+  EXPECT_TRUE(Verify(*store).ok());
+}
+
+TEST(Verify, RecordWithWrongUnitsIsReported) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  // Rewrite the first record with one unit too many on its first point,
+  // without touching the aggregates.
+  CountedRecord r;
+  std::string key;
+  ASSERT_TRUE(store
+                  ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
+                    if (!key.empty()) return Status::Ok();
+                    key.assign(k);
+                    r.source = s;
+                    return DecodeCountedRecord(v, &r);
+                  })
+                  .ok());
+  ASSERT_FALSE(r.points.empty());
+  r.points[0].units += 1;
+  std::string encoded;
+  EncodeCountedRecord(r, &encoded);
+  StoreBatch b;
+  b.PutRecord(r.source, key, encoded);
+  ASSERT_TRUE(store->Apply(b).ok());
+
+  VerifyReport rep = Verify(*store);
+  EXPECT_FALSE(rep.ok());
+  ASSERT_EQ(rep.problem_count, 1);
+  EXPECT_EQ(rep.problems[0],
+            "record pct " + key + ": units sum to 1.000000001 (points + unlocated), not exactly 1");
+  // The extra unit shows up in the recomputed cell of that point.
+  ASSERT_EQ(rep.difference_count, 1);
+  const VerifyDifference& d = rep.differences[0];
+  EXPECT_EQ(d.key.cell, store->grid().CellOf(r.points[0].lat_e5, r.points[0].lon_e5));
+  EXPECT_EQ(d.key.year, r.year);
+  EXPECT_EQ(d.recomputed, d.stored + 1);
+}
+
+TEST(Verify, UndecodableRecordIsAProblemAndItsContributionsDiffer) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreBatch b;
+  b.PutRecord(Source::kPct, "PCT/JP2021/100000", "\x02garbage");
+  ASSERT_TRUE(store->Apply(b).ok());
+  VerifyReport r = Verify(*store);
+  EXPECT_EQ(r.problem_count, 1);
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_NE(r.problems[0].find("record pct PCT/JP2021/100000 does not decode"), std::string::npos)
+      << r.problems[0];
+  // Its stored contributions have no record any more: world, unlocated and
+  // records of pct 2021 differ, and every cell it touched.
+  EXPECT_GE(r.difference_count, 3 + 2);
+}
+
+// Two clusters: Osaka (a cell holding units, one holding none) and Nowhere
+// (no cells), on a grid of `step_e5`.
+cluster::ClusterMap TwoClusters(int32_t step_e5) {
+  cluster::ClusterMap map;
+  map.grid_step_e5 = step_e5;
+  for (int32_t id : {1, 2}) {
+    cluster::ClusterInfo c;
+    c.id = id;
+    c.name = id == 1 ? "Osaka" : "Nowhere";
+    map.clusters.push_back(c);
+  }
+  const Grid grid(step_e5);
+  map.cells.push_back({grid.CellOf(-4000000, 1000000), 1});  // Holds none.
+  map.cells.push_back({grid.CellOf(3470000, 13550000), 1});  // Holds units.
+  map.ComputeFootprints();
+  return map;
+}
+
+TEST(Verify, ClusterMaps) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  cluster::ClusterMap map = TwoClusters(1000);
+  ASSERT_TRUE(store->AddClusterMap(cluster::EncodeClusterMap(map)).ok());
+  VerifyReport r = Verify(*store);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.cluster_maps, 1);
+  EXPECT_EQ(r.current_cluster_map, std::optional<uint64_t>(1));
+  ASSERT_EQ(r.notes.size(), 2u);
+  EXPECT_NE(r.notes[0].find("1 clusters have no cells"), std::string::npos) << r.notes[0];
+  EXPECT_NE(r.notes[1].find("1 of 2 mapped cells hold no units"), std::string::npos) << r.notes[1];
+
+  // A coarser grid (a multiple of the store's) is fine: store cells are
+  // re-snapped onto it.
+  map = TwoClusters(2000);
+  ASSERT_TRUE(store->AddClusterMap(cluster::EncodeClusterMap(map)).ok());
+  r = Verify(*store);
+  EXPECT_TRUE(r.ok());
+  ASSERT_EQ(r.notes.size(), 2u);
+  EXPECT_NE(r.notes[1].find("1 of 2 mapped cells hold no units"), std::string::npos) << r.notes[1];
+
+  // A finer grid, and a map that does not parse.
+  map = TwoClusters(500);
+  ASSERT_TRUE(store->AddClusterMap(cluster::EncodeClusterMap(map)).ok());
+  ASSERT_TRUE(store->AddClusterMap("not a cluster map\n").ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.difference_count, 0);
+  EXPECT_EQ(r.cluster_maps, 4);
+  ASSERT_EQ(r.problem_count, 2);
+  EXPECT_EQ(r.problems[0],
+            "cluster map version 3: grid 0.005 degree is not a multiple of the store's grid 0.01 "
+            "degree");
+  EXPECT_NE(r.problems[1].find("cluster map version 4 does not parse"), std::string::npos)
+      << r.problems[1];
+}
+
+TEST(Backup, CheckpointIsAnEqualStore) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  WriteFile(dir.Path("db/rejects.jsonl"), "{\"run\":\"r\",\"reason\":\"bad_date\"}\n");
+  ASSERT_TRUE(store->Checkpoint(dir.Path("backups/one")).ok());
+  EXPECT_EQ(ReadFile(dir.Path("backups/one/rejects.jsonl")),
+            ReadFile(dir.Path("db/rejects.jsonl")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("backups/one/WRITER.lock")));
+  {
+    StoreOptions ro;
+    ro.read_only = true;
+    auto copy = Store::Open(dir.Path("backups/one"), ro);
+    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+    EXPECT_EQ(ExportCsv(**copy), ExportCsv(*store));
+    EXPECT_TRUE(Verify(**copy).ok());
+    // A read-only store cannot checkpoint (no writer lock).
+    Status st = (*copy)->Checkpoint(dir.Path("backups/two"));
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  }
+  // The copy is a writable store of its own, independent of the original.
+  auto copy = Store::Open(dir.Path("backups/one"), {});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  IngestOk(copy->get(), {dir.Path("dump.jsonl.zst")});
+  EXPECT_EQ(ExportCsv(**copy), ExportCsv(*store));
+
+  // An existing destination is refused and left alone.
+  std::filesystem::create_directories(dir.Path("exists"));
+  WriteFile(dir.Path("exists/keep"), "x");
+  Status st = store->Checkpoint(dir.Path("exists"));
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_EQ(ReadFile(dir.Path("exists/keep")), "x");
+}
+
+}  // namespace
+}  // namespace stc

@@ -33,6 +33,10 @@ struct IngestArgs {
   std::string replace;
   double max_reject_rate = 0;
   int flush_mb = 128;
+  std::vector<std::string> scopus_subtypes = ReaderOptions().scopus_subtypes;
+  std::vector<std::string> openalex_types = ReaderOptions().openalex_types;
+  std::vector<std::string> excluded_subject_areas = ReaderOptions().excluded_subject_areas;
+  bool keep_ssh = false;
 };
 
 // Progress on a terminal: compressed bytes done of total, records/s, ETA.
@@ -113,6 +117,10 @@ int RunIngest(const IngestArgs& args) {
   io.rejects_path = args.rejects;
   io.progress = [&](uint64_t done, uint64_t records) { progress.Update(done, records); };
   io.reread_unchanged = args.force;
+  io.reader.scopus_subtypes = args.scopus_subtypes;
+  io.reader.openalex_types = args.openalex_types;
+  io.reader.excluded_subject_areas =
+      args.keep_ssh ? std::vector<std::string>() : args.excluded_subject_areas;
   io.flush_bytes = static_cast<size_t>(args.flush_mb) << 20;
   if (!args.replace.empty()) {
     ReplaceSpec spec;
@@ -193,6 +201,19 @@ Command AddIngestCommand(CLI::App& app) {
       "SOURCE:YEAR (e.g. pct:2021): the files replace that year of that source. Their "
       "records of other years or sources are skipped; stored records of that year "
       "absent from the files are removed. Re-run an interrupted replace to complete it");
+  sub->add_option("--scopus-subtypes", a->scopus_subtypes,
+                  "Scopus subtype codes in scope (others are skipped, counted as doc_type)")
+      ->delimiter(',')
+      ->capture_default_str();
+  sub->add_option("--openalex-types", a->openalex_types, "OpenAlex work types in scope")
+      ->delimiter(',')
+      ->capture_default_str();
+  sub->add_option("--exclude-subject-areas", a->excluded_subject_areas,
+                  "ASJC subject areas treated as social sciences and humanities: a record whose "
+                  "subjects are all in them is skipped (ssh_subject); see docs/formats.md")
+      ->delimiter(',')
+      ->capture_default_str();
+  sub->add_flag("--keep-ssh", a->keep_ssh, "Do not skip social-science and humanities records");
   sub->add_option("--flush-mb", a->flush_mb,
                   "Memory for writes buffered between atomic store writes, MiB (advanced: a crash "
                   "loses at most this much work, which a re-run redoes)")

@@ -157,6 +157,10 @@ TEST(Registry, DetectsFormatsFromFirstLine) {
   EXPECT_EQ(DetectFormat(std::string(kPct) + "\n"), &PctJsonlFormat());
   EXPECT_EQ(DetectFormat(R"({"key":"a","cover_date":"2020","authors":[]})"), &ArticleJsonlFormat());
   EXPECT_EQ(DetectFormat("hello"), nullptr);
+  // Keyed by an OpenAlex id, a normalised article is still article-jsonl.
+  EXPECT_EQ(DetectFormat(R"({"key":"https://openalex.org/W4000018000","cover_date":"2022",)"
+                         R"("authors":[{"name":"A","affiliations":[]}]})"),
+            &ArticleJsonlFormat());
   EXPECT_EQ(FindFormat("article-jsonl"), &ArticleJsonlFormat());
   EXPECT_EQ(FindFormat("nope"), nullptr);
 }

@@ -169,8 +169,10 @@ class OpenAlex : public Format {
   Source source() const override { return Source::kArticle; }
   bool Detect(std::string_view head) const override {
     std::string_view line = FirstLine(head);
-    return line.find("\"https://openalex.org/W") != std::string_view::npos ||
-           (line.find("\"authorships\"") != std::string_view::npos &&
+    // A work always has "authorships"; an OpenAlex id alone is not enough
+    // (normalised article-jsonl files may key their records by it).
+    return line.find("\"authorships\"") != std::string_view::npos &&
+           (line.find("openalex.org/W") != std::string_view::npos ||
             line.find("\"publication_year\"") != std::string_view::npos);
   }
   std::unique_ptr<RecordParser> NewParser(const ReaderContext& context) const override {

@@ -226,7 +226,10 @@ struct Store::Impl {
     if (db == nullptr) return;
     // Best effort: make every applied batch durable on a clean close (no one
     // to report a failure to; the WAL is replayed on the next open anyway).
-    if (!read_only) db->SyncWAL().PermitUncheckedError();
+    // Not after a failed write: RocksDB's WAL writer is then in an error state
+    // (syncing it trips an assertion in some builds); what was acknowledged
+    // is in the WAL already.
+    if (!read_only && !write_failed) db->SyncWAL().PermitUncheckedError();
     for (rocksdb::ColumnFamilyHandle* h : handles)
       db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     db->Close().PermitUncheckedError();
@@ -234,8 +237,11 @@ struct Store::Impl {
   }
 
   Status Rocks(const rocksdb::Status& s, std::string_view what) const {
+    if (!s.ok() && (s.IsIOError() || s.IsNoSpace())) write_failed = true;
     return FromRocks(s, dir, what);
   }
+
+  mutable bool write_failed = false;  // An I/O error happened (e.g. disk full).
 
   Status CheckWritable() const {
     if (read_only) return Status::InvalidArgument("store " + dir + " opened read-only");
@@ -531,9 +537,11 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
 
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).
-    return store_internal::IngestSorted(
+    Status st = store_internal::IngestSorted(
         impl_->db, dir_, dir_ + "/bulk.tmp",
         {{impl_->records, &records}, {impl_->aggregates, &aggregates}, {impl_->totals, &totals}});
+    if (!st.ok()) impl_->write_failed = true;
+    return st;
   }
   rocksdb::WriteBatch wb;
   auto add = [&](rocksdb::ColumnFamilyHandle* cf, const std::vector<SortedEntry>& entries) {

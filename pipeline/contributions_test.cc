@@ -54,14 +54,14 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   map.Flush(&batch);
   Ref got;
   std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> got_totals;
-  batch.ForEachAggregateForTest([&](const AggregateKey& k, Units u) {
+  batch.ForEachAggregateDelta([&](const AggregateKey& k, Units u) {
     std::string cc = k.country[0] ? std::string(k.country, 2) : std::string();
     auto key = std::make_tuple(static_cast<int>(k.source), k.year, k.cell.lat_idx, k.cell.lon_idx,
                                cc, k.field);
     EXPECT_EQ(got.count(key), 0u) << "each cell once";
     got[key] += u;
   });
-  batch.ForEachTotalsForTest([&](Source s, int32_t y, Units w, Units ul, int64_t n) {
+  batch.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units ul, int64_t n) {
     got_totals[{static_cast<int>(s), y}] = {w, ul, n};
   });
   for (auto it = ref.begin(); it != ref.end();)

@@ -300,9 +300,9 @@ Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& option
           }));
       deltas.Flush(&batch);
     }
-    batch.ForEachAggregateForTest(
+    batch.ForEachAggregateDelta(
         [&](const AggregateKey& k, Units u) { aggregates.emplace_back(k, u); });
-    batch.ForEachTotalsForTest([&](Source s, int32_t y, Units w, Units u, int64_t n) {
+    batch.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units u, int64_t n) {
       totals.push_back({{s, y}, {w, u, n}});
     });
   }

@@ -85,11 +85,12 @@ class StoreBatch {
   void AddTotals(Source source, int32_t year, Units world, Units unlocated, int64_t records);
   bool empty() const;
   void Clear();
-  // Visit the buffered deltas (tests of batch producers).
-  void ForEachAggregateForTest(const std::function<void(const AggregateKey&, Units)>& fn) const {
+  // Visit the buffered deltas, in the order they were added (batch producers
+  // and their checks: verify, tests).
+  void ForEachAggregateDelta(const std::function<void(const AggregateKey&, Units)>& fn) const {
     for (const auto& [k, u] : aggregates_) fn(k, u);
   }
-  void ForEachTotalsForTest(
+  void ForEachTotalsDelta(
       const std::function<void(Source, int32_t, Units, Units, int64_t)>& fn) const {
     for (const auto& t : totals_) fn(t.source, t.year, t.world, t.unlocated, t.records);
   }

@@ -17,12 +17,12 @@ namespace stc {
 
 // Exit codes, stable for schedulers.
 enum ExitCode : int {
-  kExitOk = 0,        // Success, nothing rejected.
-  kExitRejected = 1,  // Finished; some records or files were rejected (see the rejects log).
-  kExitUsage = 2,     // Bad command line.
-  kExitInput = 3,     // An input path is missing or unreadable.
-  kExitStore = 4,     // The store cannot be opened, is locked, or a write failed.
-  kExitInternal = 5,  // A bug.
+  kExitOk = 0,            // Success, nothing rejected.
+  kExitRejected = 1,      // Finished; some records or files were rejected (see the rejects log).
+  kExitUsage = 2,         // Bad command line.
+  kExitInput = 3,         // An input path is missing or unreadable.
+  kExitStore = 4,         // The store cannot be opened, is locked, or a write failed.
+  kExitInternal = 5,      // A bug.
   kExitVerifyFailed = 6,  // `verify`: the store is inconsistent (details printed).
 };
 

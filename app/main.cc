@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   std::vector<stc::Command> commands = {
       stc::AddIngestCommand(app),    stc::AddExportCommand(app),  stc::AddStatsCommand(app),
       stc::AddGenerateCommand(app),  stc::AddGeocodeCommand(app), stc::AddGazetteerCommand(app),
-      stc::AddDelineateCommand(app), stc::AddRankCommand(app),
-      stc::AddVerifyCommand(app),    stc::AddBackupCommand(app),  stc::AddRejectsCommand(app),
+      stc::AddDelineateCommand(app), stc::AddRankCommand(app),    stc::AddVerifyCommand(app),
+      stc::AddBackupCommand(app),    stc::AddRejectsCommand(app),
   };
   try {
     app.parse(argc, argv);

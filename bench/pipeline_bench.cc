@@ -72,7 +72,10 @@ class NullSink : public ParseSink {
     pending_ = true;
     return &record_;
   }
-  void Reject(std::string_view, std::string_view) override { pending_ = false; ++rejects; }
+  void Reject(std::string_view, std::string_view) override {
+    pending_ = false;
+    ++rejects;
+  }
   void Skip(std::string_view) override { pending_ = false; }
   void Warn(std::string_view) override {}
   void Delete(std::string_view) override {}
@@ -113,7 +116,9 @@ void ParseAndCount(benchmark::State& state, const std::string& data, const char*
   state.SetItemsProcessed(sink.records);
 }
 
-void BM_ParseCountPct(benchmark::State& state) { ParseAndCount(state, GetWorkload().pct, "pct-jsonl"); }
+void BM_ParseCountPct(benchmark::State& state) {
+  ParseAndCount(state, GetWorkload().pct, "pct-jsonl");
+}
 void BM_ParseCountArticle(benchmark::State& state) {
   ParseAndCount(state, GetWorkload().article, "article-jsonl");
 }

@@ -21,8 +21,8 @@ namespace {
 constexpr int kRecords = 20000;
 
 const char* const kCities[] = {"Boston", "Paris", "Beijing", "Tokyo", "Munich", "London"};
-const char* const kCountries[] = {"United States", "France", "China", "Japan", "Germany",
-                                  "United Kingdom"};
+const char* const kCountries[] = {"United States", "France",  "China",
+                                  "Japan",         "Germany", "United Kingdom"};
 const char* const kIso[] = {"US", "FR", "CN", "JP", "DE", "GB"};
 
 std::string Q(const std::string& s) { return "\"" + s + "\""; }
@@ -39,7 +39,8 @@ const Corpus& GetCorpus() {
     std::mt19937 rng(7);
     for (int i = 0; i < kRecords; ++i) {
       int n = 1 + static_cast<int>(rng() % 8);
-      std::string date = "20" + std::to_string(15 + i % 9) + "-0" + std::to_string(1 + i % 9) + "-01";
+      std::string date =
+          "20" + std::to_string(15 + i % 9) + "-0" + std::to_string(1 + i % 9) + "-01";
       std::string key = std::to_string(85000000000ll + i);
       std::string norm_authors, sc_aff, sc_auth, ab_groups, oa_auth, pct_inv, xml_inv;
       for (int j = 0; j < n; ++j) {
@@ -47,8 +48,8 @@ const Corpus& GetCorpus() {
         std::string name = "Author" + std::to_string(i) + "x" + std::to_string(j);
         std::string sep = j ? ", " : "";
         norm_authors += sep + "{\"name\": " + Q(name) + ", \"affiliations\": [{\"name\": \"Inst" +
-                        std::to_string(p) + "\", \"city\": " + Q(kCities[p]) + ", \"country\": " +
-                        Q(kIso[p]) + "}]}";
+                        std::to_string(p) + "\", \"city\": " + Q(kCities[p]) +
+                        ", \"country\": " + Q(kIso[p]) + "}]}";
         sc_aff += sep + "{\"afid\": \"" + std::to_string(600 + j) + "\", \"affilname\": \"Inst" +
                   std::to_string(p) + "\", \"affiliation-city\": " + Q(kCities[p]) +
                   ", \"affiliation-country\": " + Q(kCountries[p]) + "}";
@@ -60,45 +61,60 @@ const Corpus& GetCorpus() {
                      "\"}], \"city\": " + Q(kCities[p]) + ", \"country\": " + Q(kCountries[p]) +
                      "}, \"author\": [{\"@auid\": \"" + std::to_string(7000 + j) +
                      "\", \"ce:indexed-name\": " + Q(name) + "}]}";
-        oa_auth += sep + "{\"author\": {\"id\": \"https://openalex.org/A" + std::to_string(7000 + j) +
-                   "\", \"display_name\": " + Q(name) + "}, \"institutions\": [{\"id\": "
-                   "\"https://openalex.org/I" + std::to_string(p) + "\", \"display_name\": \"Inst" +
-                   std::to_string(p) + "\", \"country_code\": " + Q(kIso[p]) + "}]}";
-        pct_inv += sep + "{\"name\": " + Q(name) + ", \"addresses\": [{\"text\": \"1 Main St\", "
-                   "\"city\": " + Q(kCities[p]) + ", \"country\": " + Q(kIso[p]) + "}]}";
+        oa_auth += sep + "{\"author\": {\"id\": \"https://openalex.org/A" +
+                   std::to_string(7000 + j) + "\", \"display_name\": " + Q(name) +
+                   "}, \"institutions\": [{\"id\": "
+                   "\"https://openalex.org/I" +
+                   std::to_string(p) + "\", \"display_name\": \"Inst" + std::to_string(p) +
+                   "\", \"country_code\": " + Q(kIso[p]) + "}]}";
+        pct_inv += sep + "{\"name\": " + Q(name) +
+                   ", \"addresses\": [{\"text\": \"1 Main St\", "
+                   "\"city\": " +
+                   Q(kCities[p]) + ", \"country\": " + Q(kIso[p]) + "}]}";
         xml_inv += "<inventor><addressbook lang=\"en\"><name>" + name +
                    "</name><address><address-1>1 Main St</address-1><city>" + kCities[p] +
                    "</city><country>" + kIso[p] + "</country></address></addressbook></inventor>\n";
       }
       c->article_jsonl += "{\"key\": \"2-s2.0-" + key + "\", \"cover_date\": " + Q(date) +
                           ", \"subjects\": [\"1710\"], \"authors\": [" + norm_authors + "]}\n";
-      c->scopus += "{\"@_fa\": \"true\", \"eid\": \"2-s2.0-" + key + "\", \"prism:coverDate\": " +
-                   Q(date) + ", \"subtype\": \"ar\", \"affiliation\": [" + sc_aff +
-                   "], \"author-count\": {\"@limit\": \"100\", \"@total\": \"" +
-                   std::to_string(n) + "\"}, \"author\": [" + sc_auth + "]}\n";
+      c->scopus += "{\"@_fa\": \"true\", \"eid\": \"2-s2.0-" + key +
+                   "\", \"prism:coverDate\": " + Q(date) +
+                   ", \"subtype\": \"ar\", \"affiliation\": [" + sc_aff +
+                   "], \"author-count\": {\"@limit\": \"100\", \"@total\": \"" + std::to_string(n) +
+                   "\"}, \"author\": [" + sc_auth + "]}\n";
       c->abstract += "{\"abstracts-retrieval-response\": {\"coredata\": {\"eid\": \"2-s2.0-" + key +
-                     "\", \"prism:coverDate\": " + Q(date) + ", \"subtype\": \"ar\"}, "
+                     "\", \"prism:coverDate\": " + Q(date) +
+                     ", \"subtype\": \"ar\"}, "
                      "\"subject-areas\": {\"subject-area\": [{\"@code\": \"1710\"}]}, \"item\": "
-                     "{\"bibrecord\": {\"head\": {\"author-group\": [" + ab_groups + "]}}}}}\n";
-      c->openalex += "{\"id\": \"https://openalex.org/W" + key + "\", \"publication_year\": " +
-                     date.substr(0, 4) + ", \"type\": \"article\", \"topics\": [{\"subfield\": "
+                     "{\"bibrecord\": {\"head\": {\"author-group\": [" +
+                     ab_groups + "]}}}}}\n";
+      c->openalex += "{\"id\": \"https://openalex.org/W" + key +
+                     "\", \"publication_year\": " + date.substr(0, 4) +
+                     ", \"type\": \"article\", \"topics\": [{\"subfield\": "
                      "{\"id\": \"https://openalex.org/subfields/1710\"}}], \"authorships\": [" +
                      oa_auth + "]}\n";
       std::string app = "PCT/CN2021/" + std::to_string(100000 + i);
       c->pct_jsonl += "{\"application_number\": " + Q(app) + ", \"publication_date\": " + Q(date) +
                       ", \"ipc\": [\"H04W 72/04\"], \"applicants\": [{\"name\": \"Org\"}], "
-                      "\"inventors\": [" + pct_inv + "]}\n";
-      c->patentscope += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wo-international-application-status>"
-                        "<wo-bibliographic-data>\n<publication-reference><document-id><country>WO"
-                        "</country><kind>A1</kind><date>" + date.substr(0, 4) + date.substr(5, 2) +
-                        "01</date></document-id></publication-reference>\n<classifications-ipcr>"
-                        "<classification-ipcr><text>H04W 72/04 2009.01</text></classification-ipcr>"
-                        "</classifications-ipcr>\n<application-reference><document-id><doc-number>" +
-                        app + "</doc-number></document-id></application-reference>\n<parties>"
-                        "<applicants><applicant app-type=\"applicant\"><addressbook lang=\"en\"><name>"
-                        "Org</name></addressbook></applicant></applicants>\n<inventors>\n" + xml_inv +
-                        "</inventors></parties></wo-bibliographic-data>\n</wo-international-application-status>\n";
-      c->vc += "{\"deal_id\": \"D" + key + "\", \"date\": " + Q(date) + ", \"company\": \"Co\", "
+                      "\"inventors\": [" +
+                      pct_inv + "]}\n";
+      c->patentscope +=
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wo-international-application-status>"
+          "<wo-bibliographic-data>\n<publication-reference><document-id><country>WO"
+          "</country><kind>A1</kind><date>" +
+          date.substr(0, 4) + date.substr(5, 2) +
+          "01</date></document-id></publication-reference>\n<classifications-ipcr>"
+          "<classification-ipcr><text>H04W 72/04 2009.01</text></classification-ipcr>"
+          "</classifications-ipcr>\n<application-reference><document-id><doc-number>" +
+          app +
+          "</doc-number></document-id></application-reference>\n<parties>"
+          "<applicants><applicant app-type=\"applicant\"><addressbook lang=\"en\"><name>"
+          "Org</name></addressbook></applicant></applicants>\n<inventors>\n" +
+          xml_inv +
+          "</inventors></parties></wo-bibliographic-data>\n</"
+          "wo-international-application-status>\n";
+      c->vc += "{\"deal_id\": \"D" + key + "\", \"date\": " + Q(date) +
+               ", \"company\": \"Co\", "
                "\"city\": \"Boston\", \"country\": \"US\", \"lat\": 42.36, \"lon\": -71.06, "
                "\"round\": \"Seed\"}\n";
     }
@@ -190,7 +206,7 @@ void ParseAndCount(benchmark::State& state, const std::string& data, const char*
   state.counters["bytes_per_record"] = static_cast<double>(data.size()) / kRecords;
 }
 
-#define READER_BENCH(fn, member, format)                                      \
+#define READER_BENCH(fn, member, format)                                                 \
   void fn(benchmark::State& state) { ParseAndCount(state, GetCorpus().member, format); } \
   BENCHMARK(fn)->Unit(benchmark::kMillisecond)
 

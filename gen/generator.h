@@ -18,15 +18,15 @@
 namespace stc {
 
 struct GeneratorOptions {
-  uint64_t records = 10000;     // Distinct records (keys) to write, both sources together.
+  uint64_t records = 10000;  // Distinct records (keys) to write, both sources together.
   uint64_t seed = 1;
-  int files_per_source = 2;     // Files per source: pct-NNN.jsonl.zst, article-NNN.jsonl.zst.
-  double pct_share = 0.4;       // Share of records that are PCT applications.
-  double duplicate_rate = 0.03; // Extra identical copies of earlier records, in later files.
-  double correction_rate = 0.01;// Extra corrected versions (newer `updated`, moved inventors).
+  int files_per_source = 2;       // Files per source: pct-NNN.jsonl.zst, article-NNN.jsonl.zst.
+  double pct_share = 0.4;         // Share of records that are PCT applications.
+  double duplicate_rate = 0.03;   // Extra identical copies of earlier records, in later files.
+  double correction_rate = 0.01;  // Extra corrected versions (newer `updated`, moved inventors).
   int zstd_level = 3;
-  bool compress = true;         // false writes plain .jsonl (for debugging).
-  std::string out_dir;          // Created if missing.
+  bool compress = true;  // false writes plain .jsonl (for debugging).
+  std::string out_dir;   // Created if missing.
 };
 
 struct GeneratorSummary {

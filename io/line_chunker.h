@@ -54,7 +54,7 @@ struct OversizedLine {
 // line. The last chunk may be empty (e.g. when the stream ends right at a
 // chunk boundary).
 struct Chunk {
-  std::string data;     // Whole lines (or whole units); may be empty.
+  std::string data;  // Whole lines (or whole units); may be empty.
   // Empty for line framing (every line is a unit). Set by UnitChunker: the
   // end offset in `data` of each unit, ascending; the last one is data.size().
   std::vector<size_t> unit_ends;

@@ -34,7 +34,7 @@ class PeekingSource : public ByteSource {
 
  private:
   std::unique_ptr<ByteSource> inner_;
-  std::string head_;    // Peeked, not yet returned.
+  std::string head_;     // Peeked, not yet returned.
   size_t head_pos_ = 0;  // head_[0, head_pos_) already returned by Read.
   bool ended_ = false;   // The inner source returned 0 or an error during Peek.
   Status error_;         // That error, returned once head_ is drained.

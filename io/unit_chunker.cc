@@ -54,8 +54,8 @@ size_t UnitChunker::FindNextStart() {
   }
   size_t from = std::max(scanned_, pos_);
   if (from < pending_.size()) {
-    const void* hit = memmem(pending_.data() + from, pending_.size() - from, marker_.data(),
-                             marker_.size());
+    const void* hit =
+        memmem(pending_.data() + from, pending_.size() - from, marker_.data(), marker_.size());
     if (hit != nullptr) {
       size_t at = static_cast<size_t>(static_cast<const char*>(hit) - pending_.data());
       scanned_ = at + 1;

@@ -34,8 +34,7 @@ struct UnitRule {
 
 class UnitChunker : public ChunkReader {
  public:
-  UnitChunker(std::unique_ptr<ByteSource> source, const LineChunkerOptions& options,
-              UnitRule rule);
+  UnitChunker(std::unique_ptr<ByteSource> source, const LineChunkerOptions& options, UnitRule rule);
 
   bool Next(Chunk* chunk) override;
   uint64_t compressed_bytes_read() const override { return source_->compressed_bytes_read(); }
@@ -54,10 +53,10 @@ class UnitChunker : public ChunkReader {
 
   std::unique_ptr<ByteSource> source_;
   LineChunkerOptions options_;
-  std::string marker_;     // "\n" + line_prefix; empty for whole-stream units.
-  std::string pending_;    // Bytes read, not yet delivered, from pending_[pos_].
-  size_t pos_ = 0;         // Start of the current unit in pending_.
-  size_t scanned_ = 0;     // pending_[pos_ + 1, scanned_) holds no marker start.
+  std::string marker_;       // "\n" + line_prefix; empty for whole-stream units.
+  std::string pending_;      // Bytes read, not yet delivered, from pending_[pos_].
+  size_t pos_ = 0;           // Start of the current unit in pending_.
+  size_t scanned_ = 0;       // pending_[pos_ + 1, scanned_) holds no marker start.
   uint64_t pos_offset_ = 0;  // Stream offset of pending_[pos_].
   bool ended_ = false;
   Status error_;

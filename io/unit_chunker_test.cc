@@ -46,8 +46,8 @@ Cuts Flatten(const std::vector<Chunk>& chunks) {
 
 const char kXml[] =
     "<?xml version=\"1.0\"?>\n<a>\n  <b/>\n</a>\n"  // 0..38
-    "<?xml version=\"1.0\"?>\n<a>x</a>\n"            // 38..69
-    "<?xml version=\"1.0\"?><a/>";                   // 69..94, no final newline
+    "<?xml version=\"1.0\"?>\n<a>x</a>\n"           // 38..69
+    "<?xml version=\"1.0\"?><a/>";                  // 69..94, no final newline
 
 TEST(UnitChunkerTest, CutsAtPrefixLines) {
   for (size_t read : {size_t{1}, size_t{5}, size_t{1000}}) {
@@ -81,8 +81,8 @@ TEST(UnitChunkerTest, EmptyPrefixMeansWholeStream) {
 }
 
 TEST(UnitChunkerTest, PrettyJsonDocumentsCutAtBraceLines) {
-  Cuts c = Flatten(Cut("{\n  \"a\": {\n    \"b\": 1\n  }\n}\n{\n  \"c\": 2\n}\n", "{", 1 << 20,
-                       1 << 20, 4));
+  Cuts c = Flatten(
+      Cut("{\n  \"a\": {\n    \"b\": 1\n  }\n}\n{\n  \"c\": 2\n}\n", "{", 1 << 20, 1 << 20, 4));
   ASSERT_EQ(c.units.size(), 2u);
   EXPECT_EQ(c.units[1].first, "{\n  \"c\": 2\n}\n");
   EXPECT_EQ(c.units[1].second, 28u);

@@ -142,7 +142,8 @@ uint64_t LoadInstitutions(const std::string& path, OrgIndex* index, InputPlan* p
         place.has_coords = true;
       }
       place.country = NormaliseCountry2(Text(Member(geo, "country_code")));
-      if (place.country.empty()) place.country = NormaliseCountry2(Field(Node(doc), "country_code"));
+      if (place.country.empty())
+        place.country = NormaliseCountry2(Field(Node(doc), "country_code"));
       place.city = Field(geo, "city");
       int64_t gid = 0;
       if (ReadCount(Member(geo, "geonames_city_id"), &gid)) place.geonames_city_id = gid;
@@ -209,21 +210,24 @@ Result<InputPlan> PlanInputs(const std::vector<std::string>& files, const Format
       std::error_code ec;
       uint64_t size = fs::file_size(e.local, ec);
       if (ec) {
-        plan.problems.push_back({e.local, "missing_file", "listed in " + manifests[i] + ", not found"});
+        plan.problems.push_back(
+            {e.local, "missing_file", "listed in " + manifests[i] + ", not found"});
         continue;
       }
       if (e.bytes >= 0 && size != static_cast<uint64_t>(e.bytes)) {
-        plan.problems.push_back({e.local, size < static_cast<uint64_t>(e.bytes) ? "short_file" : "manifest_mismatch",
-                                 std::to_string(size) + " bytes, " + manifests[i] + " says " +
-                                     std::to_string(e.bytes)});
+        plan.problems.push_back(
+            {e.local, size < static_cast<uint64_t>(e.bytes) ? "short_file" : "manifest_mismatch",
+             std::to_string(size) + " bytes, " + manifests[i] + " says " +
+                 std::to_string(e.bytes)});
       }
       declared[fs::path(e.local).lexically_normal().string()] = e;
     }
   }
   auto expected = [&](const std::string& path) -> uint64_t {
     auto it = declared.find(fs::path(path).lexically_normal().string());
-    return it == declared.end() || it->second.records < 0 ? kNoExpectedRecords
-                                                          : static_cast<uint64_t>(it->second.records);
+    return it == declared.end() || it->second.records < 0
+               ? kNoExpectedRecords
+               : static_cast<uint64_t>(it->second.records);
   };
   if (!institutions.empty()) {
     std::stable_sort(institutions.begin(), institutions.end(),
@@ -235,8 +239,9 @@ Result<InputPlan> PlanInputs(const std::vector<std::string>& files, const Format
       uint64_t n = LoadInstitutions(f, plan.orgs.get(), &plan);
       uint64_t want = expected(f);
       if (want != kNoExpectedRecords && n != want) {
-        plan.problems.push_back({f, "short_file", std::to_string(n) + " records, manifest says " +
-                                                      std::to_string(want)});
+        plan.problems.push_back(
+            {f, "short_file",
+             std::to_string(n) + " records, manifest says " + std::to_string(want)});
       }
     }
     plan.notes["openalex_institutions_loaded"] = plan.orgs->size();

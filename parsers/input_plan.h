@@ -37,12 +37,12 @@ struct PlanProblem {
 };
 
 struct InputPlan {
-  std::vector<std::string> files;            // To read, in this order.
-  std::vector<const Format*> formats;        // Per file: its reader, or null (forced/detected).
-  std::vector<uint64_t> expected_records;    // Per file: declared record count or kNoExpectedRecords.
-  std::vector<PlanProblem> problems;         // File-level errors found before reading.
-  std::map<std::string, uint64_t> notes;     // Counted remarks for the run summary.
-  std::unique_ptr<OrgIndex> orgs;            // OpenAlex institutions, or null.
+  std::vector<std::string> files;          // To read, in this order.
+  std::vector<const Format*> formats;      // Per file: its reader, or null (forced/detected).
+  std::vector<uint64_t> expected_records;  // Per file: declared record count or kNoExpectedRecords.
+  std::vector<PlanProblem> problems;       // File-level errors found before reading.
+  std::map<std::string, uint64_t> notes;   // Counted remarks for the run summary.
+  std::unique_ptr<OrgIndex> orgs;          // OpenAlex institutions, or null.
 };
 
 // Plans a run over `files` (sorted, as ExpandInputs gives them). `forced` is

@@ -81,7 +81,8 @@ class JsonLineParser : public RecordParser {
     }
     int32_t version = 0;
     if (!s.have_date || !ParseDate(s.date, &r->year, &version)) {
-      sink->Reject("bad_date", s.have_date ? "unreadable date: " + s.date.substr(0, 40) : "no date");
+      sink->Reject("bad_date",
+                   s.have_date ? "unreadable date: " + s.date.substr(0, 40) : "no date");
       return false;
     }
     if (s.have_updated && !s.updated.empty()) {
@@ -208,7 +209,8 @@ bool FirstLineHas(std::string_view head, std::string_view needle) {
   size_t start = head.find_first_not_of(" \t\r\n");
   if (start == std::string_view::npos || head[start] != '{') return false;
   size_t end = head.find('\n', start);
-  std::string_view line = head.substr(start, end == std::string_view::npos ? head.size() : end - start);
+  std::string_view line =
+      head.substr(start, end == std::string_view::npos ? head.size() : end - start);
   return line.find(needle) != std::string_view::npos;
 }
 

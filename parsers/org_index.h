@@ -17,8 +17,8 @@ struct OrgPlace {
   bool has_coords = false;
   int32_t lat_e5 = 0;
   int32_t lon_e5 = 0;
-  std::string country;  // ISO-2 or "".
-  std::string city;     // geo.city, e.g. "Ann Arbor".
+  std::string country;           // ISO-2 or "".
+  std::string city;              // geo.city, e.g. "Ann Arbor".
   int64_t geonames_city_id = 0;  // 0 when unknown.
 };
 

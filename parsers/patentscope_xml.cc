@@ -1,11 +1,10 @@
 #include "parsers/patentscope_xml.h"
 
-#include <pugixml.hpp>
 #include <simdjson.h>
-
 #include <strings.h>
 
 #include <cstring>
+#include <pugixml.hpp>
 #include <unordered_map>
 
 #include "parsers/country_names.h"
@@ -81,8 +80,8 @@ std::string IpcCode(pugi::xml_node c) {
     size_t sp2 = sp == std::string::npos ? std::string::npos : text.find(' ', sp + 1);
     return text.substr(0, sp2);
   }
-  std::string code = TextOf(c.child("section")) + TextOf(c.child("class")) +
-                     TextOf(c.child("subclass"));
+  std::string code =
+      TextOf(c.child("section")) + TextOf(c.child("class")) + TextOf(c.child("subclass"));
   std::string group = TextOf(c.child("main-group"));
   if (!group.empty()) code += " " + group + "/" + TextOf(c.child("subgroup"));
   return code;
@@ -95,11 +94,11 @@ class PatentscopeParser : public RecordParser {
       sink->Reject("malformed_xml", "invalid UTF-8");
       return;
     }
-    pugi::xml_parse_result res = doc_.load_buffer(unit.data(), unit.size(),
-                                                  pugi::parse_default, pugi::encoding_utf8);
+    pugi::xml_parse_result res =
+        doc_.load_buffer(unit.data(), unit.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!res) {
-      sink->Reject("malformed_xml", std::string(res.description()) + " at byte " +
-                                        std::to_string(res.offset));
+      sink->Reject("malformed_xml",
+                   std::string(res.description()) + " at byte " + std::to_string(res.offset));
       return;
     }
     size_t found = 0;
@@ -147,7 +146,8 @@ class PatentscopeParser : public RecordParser {
       // Pre-2006 documents: classification-ipc/main-classification "7 H04Q 7/38".
       pugi::xml_node ipc = b.child("classification-ipc");
       std::string main = TextOf(ipc.child("main-classification"));
-      if (main.size() > 2 && main[0] >= '0' && main[0] <= '9' && main[1] == ' ') main = main.substr(2);
+      if (main.size() > 2 && main[0] >= '0' && main[0] <= '9' && main[1] == ' ')
+        main = main.substr(2);
       if (!main.empty()) r->codes.push_back(main);
     }
     if (!r->codes.empty() && !r->codes[0].empty()) {

@@ -14,8 +14,8 @@ bool IsNull(simdjson::ondemand::value& v) {
   return !v.type().get(t) && t == json_type::null;
 }
 
-JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc, std::vector<std::string>* orgs,
-                       std::string* detail) {
+JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
+                       std::vector<std::string>* orgs, std::string* detail) {
   simdjson::ondemand::object obj;
   if (value.get_object().get(obj)) {
     *detail = "an address is not an object";
@@ -68,10 +68,14 @@ JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc, std::vect
 
 std::string_view JsonIssueReason(JsonIssue issue) {
   switch (issue) {
-    case JsonIssue::kNone: return "";
-    case JsonIssue::kMalformed: return "malformed_json";
-    case JsonIssue::kBadCoordinates: return "bad_coordinates";
-    case JsonIssue::kBadField: return "bad_field";
+    case JsonIssue::kNone:
+      return "";
+    case JsonIssue::kMalformed:
+      return "malformed_json";
+    case JsonIssue::kBadCoordinates:
+      return "bad_coordinates";
+    case JsonIssue::kBadField:
+      return "bad_field";
   }
   return "malformed_json";
 }

@@ -15,9 +15,8 @@ const std::vector<const Format*>& AllFormats() {
   // Detection order: the formats with unambiguous markers first, the
   // normalised JSON Lines (looser markers) last.
   static const std::vector<const Format*> kFormats = {
-      &ScopusAbstractFormat(), &ScopusSearchFormat(),   &OpenAlexFormat(),
-      &OpenAlexMergedFormat(), &PatentscopeFormat(),    &VcDealsFormat(),
-      &PctJsonlFormat(),       &ArticleJsonlFormat()};
+      &ScopusAbstractFormat(), &ScopusSearchFormat(), &OpenAlexFormat(), &OpenAlexMergedFormat(),
+      &PatentscopeFormat(),    &VcDealsFormat(),      &PctJsonlFormat(), &ArticleJsonlFormat()};
   return kFormats;
 }
 

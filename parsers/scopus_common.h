@@ -16,8 +16,8 @@ namespace stc {
 // A Scopus affiliation (Search `affiliation` item or Abstract Retrieval
 // top-level `affiliation`): the institution's profile address.
 struct ScopusAffiliation {
-  std::string id;    // afid / @id.
-  std::string name;  // affilname.
+  std::string id;     // afid / @id.
+  std::string name;   // affilname.
   Location location;  // city and country (ISO-2) only; never coordinates.
 };
 

@@ -14,7 +14,19 @@ namespace stc {
 namespace {
 
 // The documented fields, in this order; each with its accepted names.
-enum Col { kId, kDate, kCompany, kCity, kCountry, kLat, kLon, kRound, kUpdated, kAddress, kNumCols };
+enum Col {
+  kId,
+  kDate,
+  kCompany,
+  kCity,
+  kCountry,
+  kLat,
+  kLon,
+  kRound,
+  kUpdated,
+  kAddress,
+  kNumCols
+};
 const std::array<std::vector<std::string_view>, kNumCols> kNames = {{
     {"deal_id", "id"},
     {"date", "deal_date", "announced_date"},
@@ -138,8 +150,8 @@ class VcParser : public RecordParser {
     }
     int32_t date = 0;
     if (!d.has[kDate] || !ParseDate(d.v[kDate], &r->year, &date)) {
-      sink->Reject("bad_date", d.has[kDate] ? "unreadable date: " + d.v[kDate].substr(0, 40)
-                                            : "no date");
+      sink->Reject("bad_date",
+                   d.has[kDate] ? "unreadable date: " + d.v[kDate].substr(0, 40) : "no date");
       return;
     }
     r->version = date;

@@ -28,13 +28,24 @@ struct Case {
 
 TEST(BadInput, EachBadRecordIsRejectedWithReasonAndOffsetAndGoodOnesLand) {
   const std::vector<Case> cases = {
-      {"malformed", R"({"application_number": "PCT/JP2021/1", "publication_date": )", "malformed_json"},
-      {"missing key", R"({"publication_date":"2021-01-01","inventors":[{"name":"A"}]})", "missing_key"},
-      {"bad date", R"({"application_number":"PCT/JP2021/2","publication_date":"2021-02-30x","inventors":[{"name":"A"}]})", "bad_date"},
-      {"lat out of range", R"({"application_number":"PCT/JP2021/3","publication_date":"2021-01-01","inventors":[{"name":"A","addresses":[{"lat":95,"lon":1}]}]})", "bad_coordinates"},
-      {"lat NaN", R"({"application_number":"PCT/JP2021/4","publication_date":"2021-01-01","inventors":[{"name":"A","addresses":[{"lat":"nan","lon":1}]}]})", "bad_coordinates"},
-      {"empty persons", R"({"application_number":"PCT/JP2021/5","publication_date":"2021-01-01","inventors":[]})", "no_persons"},
-      {"nul bytes", std::string("{\"application_number\":\"PCT/JP2021/6\0\",", 38), "malformed_json"},
+      {"malformed", R"({"application_number": "PCT/JP2021/1", "publication_date": )",
+       "malformed_json"},
+      {"missing key", R"({"publication_date":"2021-01-01","inventors":[{"name":"A"}]})",
+       "missing_key"},
+      {"bad date",
+       R"({"application_number":"PCT/JP2021/2","publication_date":"2021-02-30x","inventors":[{"name":"A"}]})",
+       "bad_date"},
+      {"lat out of range",
+       R"({"application_number":"PCT/JP2021/3","publication_date":"2021-01-01","inventors":[{"name":"A","addresses":[{"lat":95,"lon":1}]}]})",
+       "bad_coordinates"},
+      {"lat NaN",
+       R"({"application_number":"PCT/JP2021/4","publication_date":"2021-01-01","inventors":[{"name":"A","addresses":[{"lat":"nan","lon":1}]}]})",
+       "bad_coordinates"},
+      {"empty persons",
+       R"({"application_number":"PCT/JP2021/5","publication_date":"2021-01-01","inventors":[]})",
+       "no_persons"},
+      {"nul bytes", std::string("{\"application_number\":\"PCT/JP2021/6\0\",", 38),
+       "malformed_json"},
   };
   for (const Case& c : cases) {
     TempDir dir;
@@ -105,7 +116,8 @@ TEST(BadInput, UnknownFormatIsRejectedAsAFile) {
 
 TEST(BadInput, OverlongLineIsRejectedWithoutBufferingIt) {
   TempDir dir;
-  std::string big = R"({"application_number":"PCT/JP2021/7","junk":")" + std::string(3 << 20, 'x') + "\"}";
+  std::string big =
+      R"({"application_number":"PCT/JP2021/7","junk":")" + std::string(3 << 20, 'x') + "\"}";
   WriteFile(dir.Path("in.jsonl"), Good(1) + "\n" + big + "\n" + Good(2) + "\n");
   auto store = OpenStore(dir.Path("db"));
   IngestOptions o;
@@ -121,7 +133,8 @@ TEST(BadInput, OverlongLineIsRejectedWithoutBufferingIt) {
 
 TEST(BadInput, FileStartingWithAnOverlongLineIsStillDetected) {
   TempDir dir;
-  std::string big = R"({"application_number":"PCT/JP2021/7","junk":")" + std::string(2 << 20, 'x') + "\"}";
+  std::string big =
+      R"({"application_number":"PCT/JP2021/7","junk":")" + std::string(2 << 20, 'x') + "\"}";
   WriteFile(dir.Path("in.jsonl"), big + "\n" + Good(1) + "\n" + Good(2) + "\n");
   auto store = OpenStore(dir.Path("db"));
   IngestOptions o;

@@ -73,8 +73,8 @@ TEST(OpenAlex, SnapshotEndToEnd) {
     EXPECT_EQ(s.files[2].format, "openalex-merged");
     EXPECT_EQ(s.files_failed, 0u);
     EXPECT_EQ(s.records_read, 12u);
-    EXPECT_EQ(s.records_new, 6u);      // W1 W2 W5 W6 W7, W9.
-    EXPECT_EQ(s.records_updated, 1u);  // W2 in the newer partition.
+    EXPECT_EQ(s.records_new, 6u);                            // W1 W2 W5 W6 W7, W9.
+    EXPECT_EQ(s.records_updated, 1u);                        // W2 in the newer partition.
     EXPECT_EQ(Get(s.skipped_by_reason, "doc_type"), 1u);     // W3 review.
     EXPECT_EQ(Get(s.skipped_by_reason, "ssh_subject"), 1u);  // W4 3312 + 1207.
     EXPECT_EQ(Get(s.rejected_by_reason, "missing_key"), 1u);
@@ -131,9 +131,9 @@ TEST(OpenAlex, ManifestProblems) {
   TempDir db;
   auto store = OpenStore(db.Path("db"));
   IngestStats s = IngestOk(store.get(), {root});
-  EXPECT_EQ(Get(s.rejected_by_reason, "bad_manifest"), 1u);   // The ".." path is refused.
-  EXPECT_EQ(Get(s.rejected_by_reason, "missing_file"), 1u);   // Listed, not there.
-  EXPECT_EQ(s.records_new, 6u);                                // The rest still lands.
+  EXPECT_EQ(Get(s.rejected_by_reason, "bad_manifest"), 1u);  // The ".." path is refused.
+  EXPECT_EQ(Get(s.rejected_by_reason, "missing_file"), 1u);  // Listed, not there.
+  EXPECT_EQ(s.records_new, 6u);                              // The rest still lands.
 }
 
 TEST(OpenAlex, WorkFieldsAndVersion) {

@@ -33,7 +33,7 @@ TEST(Patentscope, ReadsOneDocument) {
   EXPECT_EQ(r.persons[0].locations[0].country, "CN");
   EXPECT_EQ(r.persons[0].locations[0].address,
             "Huawei Administration Building, Bantian, Longgang District");
-  EXPECT_EQ(r.persons[1].name, "Li, Si");  // last-name/first-name form.
+  EXPECT_EQ(r.persons[1].name, "Li, Si");       // last-name/first-name form.
   EXPECT_TRUE(r.persons[2].locations.empty());  // WANG Wu: no address.
   CountedRecord c = Count(r);
   EXPECT_EQ(c.persons, 3u);
@@ -92,7 +92,7 @@ TEST(Patentscope, CompressedInvalidUtf8AndOversizedDocuments) {
   EXPECT_EQ(s.files[1].compression, "gzip");
   EXPECT_EQ(Get(s.rejected_by_reason, "malformed_xml"), 2u);  // Invalid UTF-8 + the cut document.
   EXPECT_EQ(Get(s.rejected_by_reason, "record_too_long"), 1u);
-  EXPECT_EQ(s.records_new, 2u);  // The A3 (first seen here) and PCT/US1999/012345.
+  EXPECT_EQ(s.records_new, 2u);        // The A3 (first seen here) and PCT/US1999/012345.
   EXPECT_EQ(s.records_unchanged, 1u);  // b.xml.gz: the A1 after its A3.
 }
 

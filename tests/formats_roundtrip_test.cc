@@ -28,7 +28,8 @@ class FixedPointResolver : public LocationResolver {
         for (Location& l : p.locations) {
           if (l.has_coords || l.city.empty()) continue;
           uint64_t h = 1469598103934665603ull;
-          for (char c : l.city + "|" + l.country) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+          for (char c : l.city + "|" + l.country)
+            h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
           l.lat_e5 = static_cast<int32_t>(h % 12000001) - 6000000;
           l.lon_e5 = static_cast<int32_t>((h >> 24) % 36000001) - 18000000;
           l.has_coords = true;
@@ -142,8 +143,9 @@ std::string NormalisedArticles(const std::vector<GenArticle>& v, bool with_coord
 std::string ScopusEntries(const std::vector<GenArticle>& v) {
   std::string out;
   for (const GenArticle& a : v) {
-    out += "{\"@_fa\": \"true\", \"eid\": " + Q(a.key) + ", \"prism:coverDate\": [{\"$\": " +
-           Q(a.date) + "}], \"subtype\": \"ar\", \"subject-area\": [";
+    out += "{\"@_fa\": \"true\", \"eid\": " + Q(a.key) +
+           ", \"prism:coverDate\": [{\"$\": " + Q(a.date) +
+           "}], \"subtype\": \"ar\", \"subject-area\": [";
     for (size_t i = 0; i < a.codes.size(); ++i) {
       out += std::string(i ? ", " : "") + "{\"@code\": " + Q(a.codes[i]) + "}";
     }
@@ -151,8 +153,9 @@ std::string ScopusEntries(const std::vector<GenArticle>& v) {
     bool first = true;
     for (int p = 0; p < 8; ++p) {
       out += std::string(first ? "" : ", ") + "{\"afid\": " + Q(kPlaces[p].id) +
-             ", \"affilname\": " + Q(kPlaces[p].org) + ", \"affiliation-city\": " +
-             Q(kPlaces[p].city) + ", \"affiliation-country\": " + Q(kPlaces[p].country) + "}";
+             ", \"affilname\": " + Q(kPlaces[p].org) +
+             ", \"affiliation-city\": " + Q(kPlaces[p].city) +
+             ", \"affiliation-country\": " + Q(kPlaces[p].country) + "}";
       first = false;
     }
     int total = a.total > 0 ? a.total : static_cast<int>(a.authors.size());
@@ -160,8 +163,8 @@ std::string ScopusEntries(const std::vector<GenArticle>& v) {
            "}, \"author\": [";
     for (size_t j = 0; j < a.authors.size(); ++j) {
       const GenAuthor& g = a.authors[j];
-      out += std::string(j ? ", " : "") + "{\"authid\": " + Q(g.id) + ", \"authname\": " +
-             Q(g.name) + ", \"afid\": [";
+      out += std::string(j ? ", " : "") + "{\"authid\": " + Q(g.id) +
+             ", \"authname\": " + Q(g.name) + ", \"afid\": [";
       for (size_t m = 0; m < g.places.size(); ++m) {
         out += std::string(m ? ", " : "") + "{\"$\": " + Q(kPlaces[g.places[m]].id) + "}";
       }
@@ -176,7 +179,8 @@ std::string AbstractDocs(const std::vector<GenArticle>& v) {
   std::string out;
   for (const GenArticle& a : v) {
     out += "{\"abstracts-retrieval-response\": {\"coredata\": {\"eid\": " + Q(a.key) +
-           ", \"prism:coverDate\": " + Q(a.date) + ", \"subtype\": \"ar\"}, "
+           ", \"prism:coverDate\": " + Q(a.date) +
+           ", \"subtype\": \"ar\"}, "
            "\"subject-areas\": {\"subject-area\": [";
     for (size_t i = 0; i < a.codes.size(); ++i) {
       out += std::string(i ? ", " : "") + "{\"@code\": " + Q(a.codes[i]) + "}";
@@ -209,27 +213,31 @@ void OpenAlexSnapshot(const std::vector<GenArticle>& v, const std::string& root)
   for (const Place& p : kPlaces) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "\"latitude\": %.5f, \"longitude\": %.5f", p.lat, p.lon);
-    inst += "{\"id\": \"https://openalex.org/I" + std::string(p.id) + "\", \"geo\": {\"city\": " +
-            Q(p.city) + ", \"country_code\": " + Q(p.iso2) + ", " + buf + "}}\n";
+    inst += "{\"id\": \"https://openalex.org/I" + std::string(p.id) +
+            "\", \"geo\": {\"city\": " + Q(p.city) + ", \"country_code\": " + Q(p.iso2) + ", " +
+            buf + "}}\n";
   }
   std::string works;
   for (const GenArticle& a : v) {
-    works += "{\"id\": \"https://openalex.org/W" + a.key.substr(7) + "\", \"publication_date\": " +
-             Q(a.date) + ", \"publication_year\": " + a.date.substr(0, 4) +
+    works += "{\"id\": \"https://openalex.org/W" + a.key.substr(7) +
+             "\", \"publication_date\": " + Q(a.date) +
+             ", \"publication_year\": " + a.date.substr(0, 4) +
              ", \"type\": \"article\", \"primary_topic\": {\"subfield\": {\"id\": "
-             "\"https://openalex.org/subfields/" + a.codes[0] + "\"}}, \"topics\": [";
+             "\"https://openalex.org/subfields/" +
+             a.codes[0] + "\"}}, \"topics\": [";
     for (size_t i = 0; i < a.codes.size(); ++i) {
-      works += std::string(i ? ", " : "") + "{\"subfield\": {\"id\": \"https://openalex.org/subfields/" +
-               a.codes[i] + "\"}}";
+      works += std::string(i ? ", " : "") +
+               "{\"subfield\": {\"id\": \"https://openalex.org/subfields/" + a.codes[i] + "\"}}";
     }
     works += "], \"authorships\": [";
     for (size_t j = 0; j < a.authors.size(); ++j) {
       const GenAuthor& g = a.authors[j];
-      works += std::string(j ? ", " : "") + "{\"author\": {\"id\": \"https://openalex.org/A" + g.id +
-               "\", \"display_name\": " + Q(g.name) + "}, \"institutions\": [";
+      works += std::string(j ? ", " : "") + "{\"author\": {\"id\": \"https://openalex.org/A" +
+               g.id + "\", \"display_name\": " + Q(g.name) + "}, \"institutions\": [";
       for (size_t m = 0; m < g.places.size(); ++m) {
         works += std::string(m ? ", " : "") + "{\"id\": \"https://openalex.org/I" +
-                 kPlaces[g.places[m]].id + "\", \"country_code\": " + Q(kPlaces[g.places[m]].iso2) + "}";
+                 kPlaces[g.places[m]].id + "\", \"country_code\": " + Q(kPlaces[g.places[m]].iso2) +
+                 "}";
       }
       works += "]}";
     }
@@ -306,33 +314,43 @@ TEST(FormatsRoundTrip, PatentscopeEqualsNormalisedAndVcCsvEqualsJsonl) {
       std::string name = "Inventor" + std::to_string(i) + "x" + std::to_string(j);
       bool has_address = rng() % 5 != 0;
       int role = static_cast<int>(rng() % 3);  // 0 inventor, 1 applicant-inventor, 2 both.
-      std::string addr = has_address ? "<address><address-1>" + std::to_string(j) + " Main Street</address-1><city>" +
-                                           std::string(p.city) + "</city><country>" + p.iso2 + "</country></address>"
+      std::string addr = has_address ? "<address><address-1>" + std::to_string(j) +
+                                           " Main Street</address-1><city>" + std::string(p.city) +
+                                           "</city><country>" + p.iso2 + "</country></address>"
                                      : "";
-      std::string party = "<addressbook lang=\"en\"><name>" + name + "</name>" + addr + "</addressbook>";
-      std::string person = "{\"name\": " + Q(name) + ", \"addresses\": [" +
-                           (has_address ? "{\"text\": " + Q(std::to_string(j) + " Main Street") +
-                                              ", \"city\": " + Q(p.city) + ", \"country\": " + Q(p.iso2) + "}"
-                                        : "") +
-                           "]}";
+      std::string party =
+          "<addressbook lang=\"en\"><name>" + name + "</name>" + addr + "</addressbook>";
+      std::string person =
+          "{\"name\": " + Q(name) + ", \"addresses\": [" +
+          (has_address ? "{\"text\": " + Q(std::to_string(j) + " Main Street") +
+                             ", \"city\": " + Q(p.city) + ", \"country\": " + Q(p.iso2) + "}"
+                       : "") +
+          "]}";
       if (role != 1) {
         inventors_xml += "<inventor>" + party + "</inventor>";
         inv_norm += std::string(inv_norm.empty() ? "" : ", ") + person;
       } else {
         tail_norm += ", " + person;
       }
-      if (role != 0) applicants_xml += "<applicant app-type=\"applicant-inventor\">" + party + "</applicant>";
+      if (role != 0)
+        applicants_xml += "<applicant app-type=\"applicant-inventor\">" + party + "</applicant>";
     }
     if (inv_norm.empty()) tail_norm = tail_norm.substr(2);
-    xml += "<?xml version=\"1.0\"?>\n<wo-international-application-status><wo-bibliographic-data>"
-           "<publication-reference><document-id><country>WO</country><kind>A1</kind><date>" + d +
-           "</date></document-id></publication-reference><classifications-ipcr><classification-ipcr><text>" +
-           ipc + " 2006.01</text></classification-ipcr></classifications-ipcr>"
-           "<application-reference><document-id><doc-number>" + app +
-           "</doc-number></document-id></application-reference><parties><applicants>"
-           "<applicant app-type=\"applicant\"><addressbook><orgname>Org" + std::to_string(i % 7) +
-           "</orgname></addressbook></applicant>" + applicants_xml + "</applicants><inventors>" +
-           inventors_xml + "</inventors></parties></wo-bibliographic-data></wo-international-application-status>\n";
+    xml +=
+        "<?xml version=\"1.0\"?>\n<wo-international-application-status><wo-bibliographic-data>"
+        "<publication-reference><document-id><country>WO</country><kind>A1</kind><date>" +
+        d +
+        "</date></document-id></"
+        "publication-reference><classifications-ipcr><classification-ipcr><text>" +
+        ipc +
+        " 2006.01</text></classification-ipcr></classifications-ipcr>"
+        "<application-reference><document-id><doc-number>" +
+        app +
+        "</doc-number></document-id></application-reference><parties><applicants>"
+        "<applicant app-type=\"applicant\"><addressbook><orgname>Org" +
+        std::to_string(i % 7) + "</orgname></addressbook></applicant>" + applicants_xml +
+        "</applicants><inventors>" + inventors_xml +
+        "</inventors></parties></wo-bibliographic-data></wo-international-application-status>\n";
     norm += "{\"application_number\": " + Q(app) + ", \"publication_date\": " + Q(iso) +
             ", \"ipc\": [" + Q(ipc) + "], \"inventors\": [" + inv_norm + tail_norm + "]}\n";
     // A deal.

@@ -172,8 +172,9 @@ TEST(ScopusSearch, CompressedInvalidUtf8AndOverlongLines) {
   TempDir dir;
   auto store = OpenStore(dir.Path("db"));
   std::string entries = ReadFile(kEntries);
-  std::string bad = "{\"eid\": \"2-s2.0-1\", \"prism:coverDate\": \"2020-01-01\", \"author\": "
-                    "[{\"authname\": \"Bad \xff\xfe\"}]}\n";
+  std::string bad =
+      "{\"eid\": \"2-s2.0-1\", \"prism:coverDate\": \"2020-01-01\", \"author\": "
+      "[{\"authname\": \"Bad \xff\xfe\"}]}\n";
   std::string huge = "{\"eid\": \"2-s2.0-2\", \"prism:coverDate\": \"2020-01-01\", \"x\": \"" +
                      std::string(3000, 'x') + "\"}\n";
   WriteFile(dir.Path("a.jsonl.zst"), Zstd(entries + bad + huge));
@@ -244,11 +245,13 @@ TEST(ScopusAbstract, OnePerLineWithScopeAndServiceError) {
   EXPECT_EQ(Get(s.skipped_by_reason, "ssh_subject"), 1u);  // 2002 + 1403.
   EXPECT_EQ(Get(s.skipped_by_reason, "doc_type"), 1u);     // ed.
   EXPECT_EQ(Get(s.rejected_by_reason, "service_error"), 1u);
-  CollectingSink one = ParseUnit("scopus-abstract", ReadFile(kAbstracts).substr(0, ReadFile(kAbstracts).find('\n')));
+  CollectingSink one =
+      ParseUnit("scopus-abstract", ReadFile(kAbstracts).substr(0, ReadFile(kAbstracts).find('\n')));
   ASSERT_EQ(one.records.size(), 1u);
   // Li from the single author-group object, Zhou only in authors: profile address.
   ASSERT_EQ(one.records[0].persons.size(), 2u);
-  EXPECT_EQ(one.records[0].persons[0].locations[0].address, "Fudan University, 200433 Shanghai, China");
+  EXPECT_EQ(one.records[0].persons[0].locations[0].address,
+            "Fudan University, 200433 Shanghai, China");
   EXPECT_EQ(one.records[0].persons[1].locations[0].city, "Shanghai");
   EXPECT_EQ(one.records[0].field, "17");
 }

@@ -21,21 +21,12 @@
 #include "stores/bulk_ingest.h"
 #include "stores/keys.h"
 #include "stores/merge_operator.h"
+#include "stores/store_impl.h"
 #include "stores/writer_lock.h"
 
 namespace stc {
-namespace {
 
-namespace fs = std::filesystem;
-namespace sk = store_keys;
-
-// Batches with at least this many distinct keys are written as table files.
-constexpr size_t kBulkIngestThreshold = 50000;
-
-constexpr size_t kMiB = size_t{1} << 20;
-
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+namespace store_internal {
 
 // RocksDB reports a held LOCK file as an IOError naming "<dir>/LOCK": from
 // another process "While lock file: <dir>/LOCK: Resource temporarily
@@ -75,15 +66,24 @@ Status FromRocks(const rocksdb::Status& s, const std::string& dir, std::string_v
   }
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
+}  // namespace store_internal
+
+namespace {
+
+using store_internal::FromRocks;
+using store_internal::Hex;
+using store_internal::MakeCfOptions;
+using store_internal::ParseInt64;
+using store_internal::ToSlice;
+using store_internal::ToView;
+
+namespace fs = std::filesystem;
+namespace sk = store_keys;
+
+// Batches with at least this many distinct keys are written as table files.
+constexpr size_t kBulkIngestThreshold = 50000;
+
+constexpr size_t kMiB = size_t{1} << 20;
 
 rocksdb::CompressionType PickCompression(rocksdb::CompressionType preferred) {
   std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
@@ -108,6 +108,75 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
   // it opened even after the writer's compactions delete them.
   o.max_open_files = -1;
   return o;
+}
+
+// True when the RocksDB database in `dir` holds no key in any of `cf_names`
+// (its existing CFs). Opens it read-only: changes nothing.
+Result<bool> IsEmptyDatabase(const std::string& dir, const std::vector<std::string>& cf_names) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : cf_names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  STC_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &db),
+                dir, "opening to inspect"));
+  bool empty = true;
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToFirst();
+    // Unreadable content (e.g. merge operands of an unknown operator) is not empty.
+    if (it->Valid() || !it->status().ok()) empty = false;
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  delete db;
+  return empty;
+}
+
+}  // namespace
+
+// ---- StoreBatch
+
+void StoreBatch::PutRecord(Source source, std::string_view key, std::string_view encoded_value) {
+  records_.push_back({source, std::string(key), false, std::string(encoded_value)});
+}
+
+void StoreBatch::DeleteRecord(Source source, std::string_view key) {
+  records_.push_back({source, std::string(key), true, std::string()});
+}
+
+void StoreBatch::AddAggregate(const AggregateKey& key, Units delta) {
+  aggregates_.emplace_back(key, delta);
+}
+
+void StoreBatch::AddTotals(Source source, int32_t year, Units world, Units unlocated,
+                           int64_t records) {
+  totals_.push_back({source, year, world, unlocated, records});
+}
+
+bool StoreBatch::empty() const {
+  return records_.empty() && aggregates_.empty() && totals_.empty();
+}
+
+void StoreBatch::Clear() {
+  records_.clear();
+  aggregates_.clear();
+  totals_.clear();
+}
+
+namespace store_internal {
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
 }
 
 // Column family options; `cache` is the block cache shared by all CFs.
@@ -142,132 +211,15 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
   return o;
 }
 
-// True when the RocksDB database in `dir` holds no key in any of `cf_names`
-// (its existing CFs). Opens it read-only: changes nothing.
-Result<bool> IsEmptyDatabase(const std::string& dir, const std::vector<std::string>& cf_names) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : cf_names) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  STC_RETURN_IF_ERROR(
-      FromRocks(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &db),
-                dir, "opening to inspect"));
-  bool empty = true;
-  for (rocksdb::ColumnFamilyHandle* h : handles) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
-    it->SeekToFirst();
-    // Unreadable content (e.g. merge operands of an unknown operator) is not empty.
-    if (it->Valid() || !it->status().ok()) empty = false;
-  }
-  for (rocksdb::ColumnFamilyHandle* h : handles) {
-    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  }
-  delete db;
-  return empty;
-}
-
 bool ParseInt64(std::string_view text, int64_t* out) {
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, *out);
   return !text.empty() && ec == std::errc() && p == end;
 }
 
-}  // namespace
-
-// ---- StoreBatch
-
-void StoreBatch::PutRecord(Source source, std::string_view key, std::string_view encoded_value) {
-  records_.push_back({source, std::string(key), false, std::string(encoded_value)});
-}
-
-void StoreBatch::DeleteRecord(Source source, std::string_view key) {
-  records_.push_back({source, std::string(key), true, std::string()});
-}
-
-void StoreBatch::AddAggregate(const AggregateKey& key, Units delta) {
-  aggregates_.emplace_back(key, delta);
-}
-
-void StoreBatch::AddTotals(Source source, int32_t year, Units world, Units unlocated,
-                           int64_t records) {
-  totals_.push_back({source, year, world, unlocated, records});
-}
-
-bool StoreBatch::empty() const {
-  return records_.empty() && aggregates_.empty() && totals_.empty();
-}
-
-void StoreBatch::Clear() {
-  records_.clear();
-  aggregates_.clear();
-  totals_.clear();
-}
+}  // namespace store_internal
 
 // ---- Store
-
-struct Store::Impl {
-  std::string dir;
-  bool read_only = false;
-  rocksdb::WriteOptions write_options;
-  std::shared_ptr<rocksdb::Cache> cache;
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Every opened CF (owned).
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
-  rocksdb::ColumnFamilyHandle* records = nullptr;
-  rocksdb::ColumnFamilyHandle* aggregates = nullptr;
-  rocksdb::ColumnFamilyHandle* totals = nullptr;
-  std::unique_ptr<WriterLock> writer_lock;          // Writers only; released after the DB closes.
-  rocksdb::ColumnFamilyHandle* clusters = nullptr;  // Null until the first cluster map.
-  std::mutex clusters_mu;                           // Serialises AddClusterMap.
-
-  ~Impl() {
-    if (db == nullptr) return;
-    // Best effort: make every applied batch durable on a clean close (no one
-    // to report a failure to; the WAL is replayed on the next open anyway).
-    // Not after a failed write: RocksDB's WAL writer is then in an error state
-    // (syncing it trips an assertion in some builds); what was acknowledged
-    // is in the WAL already.
-    if (!read_only && !write_failed) db->SyncWAL().PermitUncheckedError();
-    for (rocksdb::ColumnFamilyHandle* h : handles)
-      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db->Close().PermitUncheckedError();
-    delete db;
-  }
-
-  Status Rocks(const rocksdb::Status& s, std::string_view what) const {
-    if (!s.ok() && (s.IsIOError() || s.IsNoSpace())) write_failed = true;
-    return FromRocks(s, dir, what);
-  }
-
-  mutable bool write_failed = false;  // An I/O error happened (e.g. disk full).
-
-  Status CheckWritable() const {
-    if (read_only) return Status::InvalidArgument("store " + dir + " opened read-only");
-    return Status::Ok();
-  }
-
-  // True when no CF of the store holds any key.
-  Result<bool> IsEmpty() const {
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
-      it->SeekToFirst();
-      if (it->Valid()) return false;
-      STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + h->GetName()));
-    }
-    return true;
-  }
-
-  Result<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
-                                         std::string_view key) const {
-    std::string value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    STC_RETURN_IF_ERROR(Rocks(s, "reading " + std::string(key)));
-    return std::optional<std::string>(std::move(value));
-  }
-};
 
 Store::Store() : grid_(1000) {}
 Store::~Store() = default;
@@ -666,135 +618,6 @@ Status Store::PutMeta(std::string_view name, std::string_view value) {
   return impl_->Rocks(
       impl_->db->Put(impl_->write_options, impl_->meta, ToSlice(name), ToSlice(value)),
       "writing meta " + std::string(name));
-}
-
-namespace {
-
-std::string EncodeVersion(uint64_t v) {
-  std::string k(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) k[i] = static_cast<char>(v & 0xff);
-  return k;
-}
-
-uint64_t DecodeVersion(std::string_view k) {
-  uint64_t v = 0;
-  for (unsigned char c : k) v = (v << 8) | c;
-  return v;
-}
-
-}  // namespace
-
-Result<uint64_t> Store::AddClusterMap(std::string_view encoded) {
-  STC_RETURN_IF_ERROR(impl_->CheckWritable());
-  std::lock_guard<std::mutex> lock(impl_->clusters_mu);
-  if (impl_->clusters == nullptr) {
-    rocksdb::ColumnFamilyHandle* h = nullptr;
-    STC_RETURN_IF_ERROR(
-        impl_->Rocks(impl_->db->CreateColumnFamily(MakeCfOptions(sk::kClustersCf, impl_->cache),
-                                                   sk::kClustersCf, &h),
-                     "creating the clusters column family"));
-    impl_->handles.push_back(h);
-    impl_->clusters = h;
-  }
-  STC_ASSIGN_OR_RETURN(std::vector<uint64_t> versions, ClusterMapVersions());
-  const uint64_t version = versions.empty() ? 1 : versions.back() + 1;
-  rocksdb::WriteBatch wb;
-  STC_RETURN_IF_ERROR(impl_->Rocks(
-      wb.Put(impl_->clusters, EncodeVersion(version), ToSlice(encoded)), "preparing cluster map"));
-  STC_RETURN_IF_ERROR(
-      impl_->Rocks(wb.Put(impl_->meta, sk::kMetaClusterMapCurrent, std::to_string(version)),
-                   "preparing cluster map"));
-  rocksdb::WriteOptions sync_write;
-  sync_write.sync = true;
-  STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->Write(sync_write, &wb), "writing cluster map"));
-  return version;
-}
-
-Status Store::SetCurrentClusterMap(uint64_t version) {
-  STC_RETURN_IF_ERROR(impl_->CheckWritable());
-  STC_ASSIGN_OR_RETURN(std::optional<std::string> value, GetClusterMap(version));
-  if (!value.has_value()) {
-    return Status::NotFound("store " + dir_ + " has no cluster map version " +
-                            std::to_string(version));
-  }
-  rocksdb::WriteOptions sync_write;
-  sync_write.sync = true;
-  return impl_->Rocks(
-      impl_->db->Put(sync_write, impl_->meta, sk::kMetaClusterMapCurrent, std::to_string(version)),
-      "writing meta cluster_map_current");
-}
-
-Result<std::optional<uint64_t>> Store::CurrentClusterMap() const {
-  STC_ASSIGN_OR_RETURN(std::optional<std::string> text,
-                       impl_->Get(impl_->meta, sk::kMetaClusterMapCurrent));
-  if (!text.has_value()) return std::optional<uint64_t>();
-  int64_t v = 0;
-  if (!ParseInt64(*text, &v) || v <= 0) {
-    return Status::Corruption("store " + dir_ + ": bad cluster_map_current '" + *text + "'");
-  }
-  return std::optional<uint64_t>(static_cast<uint64_t>(v));
-}
-
-Result<std::optional<std::string>> Store::GetClusterMap(uint64_t version) const {
-  if (impl_->clusters == nullptr) return std::optional<std::string>();
-  return impl_->Get(impl_->clusters, EncodeVersion(version));
-}
-
-Result<std::vector<uint64_t>> Store::ClusterMapVersions() const {
-  std::vector<uint64_t> out;
-  if (impl_->clusters == nullptr) return out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->clusters));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key().size() != 8) {
-      return Status::Corruption("store " + dir_ + ": malformed cluster map key " +
-                                Hex(ToView(it->key())));
-    }
-    out.push_back(DecodeVersion(ToView(it->key())));
-  }
-  STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning cluster maps"));
-  return out;
-}
-
-Status Store::Checkpoint(const std::string& to_dir) const {
-  if (to_dir.empty()) return Status::InvalidArgument("backup directory is empty");
-  // RocksDB 7.8 checkpoints a read-only instance too, but not safely while a
-  // writer in another process flushes, compacts or ingests (the copy would
-  // mix the reader's old MANIFEST with the writer's newer WAL): a checkpoint
-  // needs the writer lock.
-  if (impl_->read_only) {
-    return Status::InvalidArgument("store " + dir_ +
-                                   " opened read-only: a checkpoint needs the writer lock");
-  }
-  std::error_code ec;
-  const fs::path to(to_dir);
-  if (fs::exists(to, ec) || fs::is_symlink(to, ec)) {
-    return Status::InvalidArgument("backup directory " + to_dir + " already exists");
-  }
-  const fs::path parent = to.parent_path();
-  if (!parent.empty()) {
-    fs::create_directories(parent, ec);
-    if (ec) return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
-  }
-  rocksdb::Checkpoint* raw = nullptr;
-  STC_RETURN_IF_ERROR(
-      impl_->Rocks(rocksdb::Checkpoint::Create(impl_->db, &raw), "preparing a checkpoint"));
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  // log_size_for_flush 0: always flush, so the copy needs no WAL replay.
-  STC_RETURN_IF_ERROR(impl_->Rocks(checkpoint->CreateCheckpoint(to_dir, /*log_size_for_flush=*/0),
-                                   "creating a checkpoint in " + to_dir));
-  // The store's files that are not RocksDB's (the writer lock is not copied).
-  for (const char* name : {"rejects.jsonl"}) {
-    const fs::path from = fs::path(dir_) / name;
-    if (!fs::exists(from, ec)) continue;
-    fs::copy_file(from, to / name, ec);
-    if (ec) {
-      std::string why = ec.message();
-      fs::remove_all(to, ec);
-      return Status::IoError("cannot copy " + from.string() + " to " + to_dir + ": " + why);
-    }
-  }
-  return Status::Ok();
 }
 
 Status Store::Compact() {

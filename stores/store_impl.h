@@ -1,0 +1,111 @@
+// Internals shared by the store's implementation files (store.cc, the
+// store's core; store_maps.cc, cluster maps and checkpoints). Not a public
+// header: only stores/*.cc include it.
+#ifndef STCLUSTER_STORES_STORE_IMPL_H_
+#define STCLUSTER_STORES_STORE_IMPL_H_
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "stores/store.h"
+#include "stores/writer_lock.h"
+
+namespace stc {
+namespace store_internal {
+
+inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// Maps a non-OK RocksDB status to stc::Status; `what` names the operation.
+Status FromRocks(const rocksdb::Status& s, const std::string& dir, std::string_view what);
+
+// Lower-case hex of `bytes` (error messages).
+std::string Hex(std::string_view bytes);
+// Column family options of the store's CF `name` sharing the block `cache`.
+rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
+                                           const std::shared_ptr<rocksdb::Cache>& cache);
+// Parses a decimal int64; false on anything else.
+bool ParseInt64(std::string_view text, int64_t* out);
+
+}  // namespace store_internal
+
+using store_internal::FromRocks;
+using store_internal::Hex;
+using store_internal::MakeCfOptions;
+using store_internal::ParseInt64;
+using store_internal::ToSlice;
+
+struct Store::Impl {
+  std::string dir;
+  bool read_only = false;
+  rocksdb::WriteOptions write_options;
+  std::shared_ptr<rocksdb::Cache> cache;
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Every opened CF (owned).
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* records = nullptr;
+  rocksdb::ColumnFamilyHandle* aggregates = nullptr;
+  rocksdb::ColumnFamilyHandle* totals = nullptr;
+  std::unique_ptr<WriterLock> writer_lock;          // Writers only; released after the DB closes.
+  rocksdb::ColumnFamilyHandle* clusters = nullptr;  // Null until the first cluster map.
+  std::mutex clusters_mu;                           // Serialises AddClusterMap.
+
+  ~Impl() {
+    if (db == nullptr) return;
+    // Best effort: make every applied batch durable on a clean close (no one
+    // to report a failure to; the WAL is replayed on the next open anyway).
+    // Not after a failed write: RocksDB's WAL writer is then in an error state
+    // (syncing it trips an assertion in some builds); what was acknowledged
+    // is in the WAL already.
+    if (!read_only && !write_failed) db->SyncWAL().PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* h : handles)
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    db->Close().PermitUncheckedError();
+    delete db;
+  }
+
+  Status Rocks(const rocksdb::Status& s, std::string_view what) const {
+    if (!s.ok() && (s.IsIOError() || s.IsNoSpace())) write_failed = true;
+    return FromRocks(s, dir, what);
+  }
+
+  mutable bool write_failed = false;  // An I/O error happened (e.g. disk full).
+
+  Status CheckWritable() const {
+    if (read_only) return Status::InvalidArgument("store " + dir + " opened read-only");
+    return Status::Ok();
+  }
+
+  // True when no CF of the store holds any key.
+  Result<bool> IsEmpty() const {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+      it->SeekToFirst();
+      if (it->Valid()) return false;
+      STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + h->GetName()));
+    }
+    return true;
+  }
+
+  Result<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
+                                         std::string_view key) const {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    STC_RETURN_IF_ERROR(Rocks(s, "reading " + std::string(key)));
+    return std::optional<std::string>(std::move(value));
+  }
+};
+
+}  // namespace stc
+
+#endif  // STCLUSTER_STORES_STORE_IMPL_H_

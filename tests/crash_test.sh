@@ -2,10 +2,16 @@
 # Crash safety: `stcluster ingest` is killed with SIGKILL at random moments
 # (at least 20 kill points across a multi-file ingest, and during a replace),
 # restarted, and the final export must be byte-identical to an uninterrupted
-# run. Usage: crash_test.sh PATH/TO/stcluster [KILLS]
+# run. Kill delays are drawn from the measured length of uninterrupted runs,
+# so kills land inside running processes on fast and slow machines alike;
+# rounds continue until KILLS kills have landed (capped at 4x KILLS rounds).
+# Usage: crash_test.sh PATH/TO/stcluster [KILLS]
 set -u
 BIN="$1"
 KILLS="${2:-24}"
+NEED=20
+[ "$KILLS" -lt "$NEED" ] && NEED="$KILLS"
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 fail=0
@@ -18,33 +24,47 @@ ING=(ingest --quiet --no-geocode --threads 2 --flush-mb 1)
 zstd -dcq "$T"/dump/pct-000.jsonl.zst | grep '"publication_date":"2019' |
   sed -n '1~2p' | sed 's/"lat":3/"lat":4/' > "$T/fix-2019.jsonl"
 
+t0=$(now_ms)
 "$BIN" "${ING[@]}" --db "$T/ref" "$T/dump" 2>/dev/null
+INGEST_MS=$(($(now_ms) - t0))
 "$BIN" export --db "$T/ref" > "$T/ref.csv" || exit 1
+t0=$(now_ms)
 "$BIN" "${ING[@]}" --db "$T/ref" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
+REPLACE_MS=$(($(now_ms) - t0))
+echo "uninterrupted: ingest ${INGEST_MS} ms, replace ${REPLACE_MS} ms"
 "$BIN" export --db "$T/ref" > "$T/ref-replaced.csv" || exit 1
 cmp -s "$T/ref.csv" "$T/ref-replaced.csv" && { echo "FAIL: the replace changed nothing"; exit 1; }
 
 # Runs `stcluster ARGS` in the background and kills it after a random delay
-# (0-700 ms); returns whether it was killed before finishing.
+# between 5% and 95% of SPAN_MS (the uninterrupted run's length); returns
+# whether it was killed before finishing.
+SPAN_MS=1000
 kill_run() {
   "$BIN" "$@" 2>/dev/null &
   local pid=$!
-  sleep "0.$(printf '%03d' $((RANDOM % 700)))"
+  local ms=$((SPAN_MS / 20 + RANDOM % (SPAN_MS * 9 / 10 + 1)))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null; return 0; fi
   wait "$pid" 2>/dev/null
   return 1
 }
 
 killed=0
-for i in $(seq 1 "$KILLS"); do
+rounds=0
+i=0
+while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
+  i=$((i + 1))
+  rounds=$i
   rm -rf "$T/db"
   if [ $((i % 3)) -eq 0 ]; then
+    SPAN_MS=$REPLACE_MS
     # Kill during a replace: ingest, then an interrupted replace, then re-run it.
     "$BIN" "${ING[@]}" --db "$T/db" "$T/dump" 2>/dev/null
     kill_run "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" && killed=$((killed + 1))
     "$BIN" "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
     want="$T/ref-replaced.csv"
   else
+    SPAN_MS=$INGEST_MS
     # Kill a fresh multi-file ingest (twice), then let it finish.
     kill_run "${ING[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
     kill_run "${ING[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
@@ -58,10 +78,10 @@ for i in $(seq 1 "$KILLS"); do
     fail=1
   fi
 done
-echo "kill points that hit a running ingest: $killed"
-if [ "$killed" -lt 20 ]; then
-  echo "FAIL: only $killed kills hit a running process (need 20)"
+echo "kill points that hit a running ingest: $killed in $rounds rounds"
+if [ "$killed" -lt "$NEED" ]; then
+  echo "FAIL: only $killed kills hit a running process (need $NEED)"
   fail=1
 fi
-[ $fail -eq 0 ] && echo "crash test: $KILLS rounds passed"
+[ $fail -eq 0 ] && echo "crash test: $rounds rounds passed"
 exit $fail

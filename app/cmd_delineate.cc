@@ -136,6 +136,17 @@ int RunDelineate(const DelineateArgs& a) {
     auto imported = cl::ReadClusterMapFile(a.clusters, data->grid_step_e5);
     if (!imported.ok()) return Fail(imported.status(), kExitInput);
     map = std::move(*imported);
+    // A map cell must hold whole store cells: a finer or misaligned grid
+    // would split a store cell between clusters (verify reports it).
+    const int32_t store_step = store.grid().step_e5();
+    if (map.grid_step_e5 < store_step || map.grid_step_e5 % store_step != 0) {
+      return Fail(Status::InvalidArgument(
+                      a.clusters + ": the map's grid (" + FormatE5(map.grid_step_e5) +
+                      " degrees) is not a multiple of the store's grid (" +
+                      FormatE5(store_step) + " degrees); re-make the map on a grid of " +
+                      FormatE5(store_step) + " degrees or a multiple of it"),
+                  kExitInput);
+    }
     if (map.edition.empty()) map.edition = edition->name;
     map.fingerprint = data->fingerprint;
     cl::NameClusters(*data, places, &map);

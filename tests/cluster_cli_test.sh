@@ -41,6 +41,13 @@ printf 'stcluster-clusters,1\ncell,91,0,1\n' > "$T/bad.csv"
 "$BIN" rank --db "$T/db" --clusters "$T/bad.csv" >/dev/null 2>"$T/err"
 check "bad map file -> exit 3" 3 $?
 grep -q "line 2" "$T/err"; check "bad map names the line" 0 $?
+# A map on a grid finer than the store's would split store cells: refused.
+sed 's/^grid_deg,.*/grid_deg,0.005/' "$T/map.csv" > "$T/fine.csv"
+grep -q '^grid_deg,0.005$' "$T/fine.csv"; check "finer map made" 0 $?
+"$BIN" delineate --db "$T/db" --gazetteer none --clusters "$T/fine.csv" 2>"$T/err"
+check "finer-grid map -> exit 3" 3 $?
+grep -q "not a multiple of the store's grid" "$T/err"; check "finer-grid map message" 0 $?
+"$BIN" delineate --db "$T/db" --list | grep -c '^[0-9]' > "$T/n"; check "refused map not stored" 2 "$(cat "$T/n")"
 "$BIN" delineate --db "$T/db" --edition gii1999 2>/dev/null; check "unknown edition -> exit 2" 2 $?
 "$BIN" delineate --db "$T/db" --min-weight abc 2>/dev/null; check "bad min weight -> exit 2" 2 $?
 "$BIN" delineate --db "$T/db" --gazetteer none --eps-km 20 --min-weight 0.05% --dry-run 2>"$T/err"

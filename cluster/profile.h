@@ -1,0 +1,122 @@
+// Cluster profiles: who and what is behind each ranked cluster, year by year,
+// and how intense its activity is per inhabitant (docs/clusters.md,
+// "Profiles").
+//
+// ComputeProfiles scans the stored records once (Store::ForEachRecord). A
+// record counts towards an edition metric when its source and year fall in
+// the metric's window. Its weight in a cluster is the sum of the units of its
+// weighted points whose cell the cluster map assigns to that cluster (the same
+// units the size ranking sums from the aggregates, so the year counts of a
+// profile add up exactly to the ranking's units). That weight is attributed:
+//   - to its organisations (PCT applicants; article affiliations): split
+//     equally over the record's distinct organisation names (trimmed, compared
+//     case-insensitively; the first spelling seen names the group);
+//   - to its technology fields (PCT): the record's IPC codes mapped to WIPO's
+//     35 technology fields (tech_fields.h), split equally over the distinct
+//     fields of all its codes;
+//   - to its scientific fields (articles): the distinct ASJC subject areas
+//     (two leading digits of its subject codes; OpenAlex fields are the same
+//     codes), split equally; without codes, the record's aggregation field.
+// An equal split of w units over k items gives each w / k units, the
+// remainder (< k units) going one unit each to the first items in name
+// order, so attributed units are integers and sum exactly to w. Records
+// without any organisation (or field) leave their weight unattributed:
+// shares are of the cluster's whole metric count, so they may sum to less
+// than 100%.
+//
+// Shares are fractions in [0, 1]. Ties in "top" lists: more units first,
+// then name order.
+//
+// Thread-safety: functions of their arguments; the store must stay open and
+// `options.population` must outlive the call.
+#ifndef STCLUSTER_CLUSTER_PROFILE_H_
+#define STCLUSTER_CLUSTER_PROFILE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/cluster_map.h"
+#include "cluster/edition.h"
+#include "cluster/population.h"
+#include "cluster/ranking.h"
+#include "core/record.h"
+#include "core/status.h"
+#include "core/units.h"
+#include "stores/store.h"
+
+namespace stc::cluster {
+
+// One organisation or field with the cluster weight attributed to it.
+struct ProfileItem {
+  std::string code;  // Field code ("13" = WIPO field 13, "17" = ASJC 17); "" for organisations.
+  std::string name;  // "Medical technology", "Computer Science", "Huawei Technologies Co Ltd".
+  Units units = 0;   // Attributed units (kUnit = one whole record).
+  double share = 0;  // units / the cluster's units of the metric, in [0, 1].
+};
+
+// One edition metric of one cluster.
+struct MetricProfile {
+  Source source = Source::kPct;
+  int32_t year_from = 0, year_to = 0;  // The metric's window.
+  std::vector<Units> year_units;       // year_to - year_from + 1 entries, year_from first.
+  Units units = 0;                     // Sum of year_units (= RankedCluster::units[m]).
+  double share_pct = 0;                // Of the world total, as in the ranking.
+  // Compound annual growth from the first to the last year of the window:
+  // (last / first)^(1 / (years - 1)) - 1, as a fraction; nullopt when the
+  // first year has no units or the window is a single year.
+  std::optional<double> growth;
+  // Records per million inhabitants over the window: units / kUnit / population
+  // * 1e6; nullopt when the population is 0 (unknown).
+  std::optional<double> per_million;
+  // Top organisations (applicants for PCT, affiliations for articles, funded
+  // companies for VC) and top fields (technology fields for PCT, ASJC subject
+  // areas for articles; none for VC), at most ProfileOptions::top_items each,
+  // largest first.
+  std::vector<ProfileItem> top_orgs;
+  std::vector<ProfileItem> top_fields;
+};
+
+struct ClusterProfile {
+  int rank = 0;  // Size rank (RankedCluster::rank).
+  int32_t id = 0;
+  std::string name, economy;
+  double score = 0;  // Size score, as in the ranking.
+  // Footprint: cells, centre, radius (from the cluster map).
+  int64_t cells = 0;
+  int32_t centre_lat_e5 = 0, centre_lon_e5 = 0;
+  double radius_km = 0;
+  // Summed population of the gazetteer places inside the footprint
+  // (population.h); 0 when unknown or no population source was given.
+  int64_t population = 0;
+  int32_t places = 0;                  // Number of those places.
+  std::vector<MetricProfile> metrics;  // Per edition metric, edition order.
+
+  // The published profile columns; nullptr when the edition has no metric of
+  // that source or nothing was attributed.
+  const ProfileItem* TopApplicant() const;        // Top PCT applicant.
+  const ProfileItem* TopTechnologyField() const;  // Top WIPO technology field.
+  const ProfileItem* TopScientificOrg() const;    // Top article organisation.
+  const ProfileItem* TopScientificField() const;  // Top ASJC subject area.
+  // The metric of `source`, or nullptr.
+  const MetricProfile* Metric(Source source) const;
+};
+
+struct ProfileOptions {
+  // Entries kept in each top list.
+  int top_items = 5;
+  // Populations of the clusters (population.h); nullptr = unknown (0).
+  const ClusterPopulations* population = nullptr;
+};
+
+// Profiles of every row of `ranking` (rank order), computed from `store`'s
+// records through `map` (the map the ranking was computed on). Store errors
+// and record decoding errors (Corruption naming the key) as they come.
+Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const ClusterMap& map,
+                                                    const Ranking& ranking,
+                                                    const ProfileOptions& options);
+
+}  // namespace stc::cluster
+
+#endif  // STCLUSTER_CLUSTER_PROFILE_H_

@@ -56,6 +56,14 @@ struct ProfileItem {
   double share = 0;  // units / the cluster's units of the metric, in [0, 1].
 };
 
+// Every field of one (cluster, metric) with its units per window year (the
+// rows of the profile export).
+struct FieldSeries {
+  std::string code, name;         // As in ProfileItem.
+  Units units = 0;                // Sum of year_units.
+  std::vector<Units> year_units;  // As MetricProfile::year_units.
+};
+
 // One edition metric of one cluster.
 struct MetricProfile {
   Source source = Source::kPct;
@@ -76,6 +84,8 @@ struct MetricProfile {
   // largest first.
   std::vector<ProfileItem> top_orgs;
   std::vector<ProfileItem> top_fields;
+  // Every field with units, in code order (technology fields numerically).
+  std::vector<FieldSeries> fields;
 };
 
 struct ClusterProfile {

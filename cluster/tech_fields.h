@@ -40,9 +40,11 @@ std::string AsjcArea(std::string_view code);
 // "Computer Science" for "17"; "" for an unknown area.
 std::string_view AsjcAreaName(std::string_view area);
 
-// Parses concordance text (the data file's format: '#' comments, a header
-// line "ipc,field", rows "H04W,38" where the prefix is a normalised IPC
-// prefix). DataError naming the line. Exposed for tests of the data file.
+// Parses concordance text (the data file's format, described in its header:
+// '#' comments, a header line "kind,...", rows "field,N,NAME,SECTOR" numbered
+// 1, 2, ... and rows "ipc,PREFIX,N" where PREFIX is a normalised subclass or
+// main group). Returns the ipc rows sorted by prefix. DataError naming the
+// line. Exposed for tests of the data file.
 struct ConcordanceRow {
   std::string prefix;
   int field = 0;

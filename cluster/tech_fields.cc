@@ -1,0 +1,197 @@
+#include "cluster/tech_fields.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <unordered_map>
+
+#include "cluster/cluster_map.h"
+#include "cluster/embedded_data.h"
+
+namespace stc::cluster {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+struct Tables {
+  std::vector<TechField> fields;
+  std::unordered_map<std::string, int> prefixes;
+};
+
+Result<int> ParseInt(const std::string& s) {
+  if (s.empty() || s.size() > 6) return Status::DataError("bad number '" + s + "'");
+  int v = 0;
+  for (char c : s) {
+    if (!IsDigit(c)) return Status::DataError("bad number '" + s + "'");
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// Parses both kinds of rows; the embedded file is checked by the tests, so a
+// failure here is a build defect: the tables are then empty.
+Result<Tables> ParseTables(std::string_view text) {
+  Tables t;
+  std::vector<std::string> f;
+  size_t pos = 0, line_no = 0;
+  bool header = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](const std::string& why) {
+      return Status::DataError("IPC concordance, line " + std::to_string(line_no) + ": " + why);
+    };
+    if (!SplitCsvLine(line, &f)) return fail("unterminated quote");
+    if (!header) {
+      if (f.empty() || f[0] != "kind") return fail("expected the header line 'kind,...'");
+      header = true;
+      continue;
+    }
+    if (f[0] == "field") {
+      if (f.size() != 4) return fail("a field row has 4 columns");
+      auto n = ParseInt(f[1]);
+      if (!n.ok()) return fail(n.status().message());
+      if (*n != static_cast<int>(t.fields.size()) + 1)
+        return fail("fields must be numbered 1, 2, ...");
+      t.fields.push_back({*n, f[2], f[3]});
+    } else if (f[0] == "ipc") {
+      if (f.size() != 3) return fail("an ipc row has 3 columns");
+      if (NormaliseIpc(f[1]) != f[1] || f[1].find('/') != std::string::npos) {
+        return fail("'" + f[1] + "' is not a normalised subclass or main group");
+      }
+      auto n = ParseInt(f[2]);
+      if (!n.ok()) return fail(n.status().message());
+      if (*n < 1 || *n > static_cast<int>(t.fields.size())) {
+        return fail("unknown field " + f[2]);
+      }
+      if (!t.prefixes.emplace(f[1], *n).second) return fail("'" + f[1] + "' repeated");
+    } else {
+      return fail("unknown row kind '" + f[0] + "'");
+    }
+  }
+  if (!header) return Status::DataError("IPC concordance: empty");
+  return t;
+}
+
+const Tables& Builtin() {
+  static const Tables* tables = [] {
+    auto t = ParseTables(EmbeddedIpcTechnology());
+    return new Tables(t.ok() ? std::move(*t) : Tables{});
+  }();
+  return *tables;
+}
+
+constexpr std::array<std::string_view, 27> kAsjc = {
+    "Multidisciplinary",
+    "Agricultural and Biological Sciences",
+    "Arts and Humanities",
+    "Biochemistry, Genetics and Molecular Biology",
+    "Business, Management and Accounting",
+    "Chemical Engineering",
+    "Chemistry",
+    "Computer Science",
+    "Decision Sciences",
+    "Earth and Planetary Sciences",
+    "Economics, Econometrics and Finance",
+    "Energy",
+    "Engineering",
+    "Environmental Science",
+    "Immunology and Microbiology",
+    "Materials Science",
+    "Mathematics",
+    "Medicine",
+    "Neuroscience",
+    "Nursing",
+    "Pharmacology, Toxicology and Pharmaceutics",
+    "Physics and Astronomy",
+    "Psychology",
+    "Social Sciences",
+    "Veterinary",
+    "Dentistry",
+    "Health Professions",
+};
+
+}  // namespace
+
+const std::vector<TechField>& TechFields() { return Builtin().fields; }
+
+std::string NormaliseIpc(std::string_view code) {
+  size_t i = 0;
+  while (i < code.size() && code[i] == ' ') ++i;
+  code.remove_prefix(i);
+  if (code.size() < 4 || !IsUpper(code[0]) || code[0] > 'H' || !IsDigit(code[1]) ||
+      !IsDigit(code[2]) || !IsUpper(code[3])) {
+    return "";
+  }
+  std::string out(code.substr(0, 4));
+  size_t p = 4;
+  while (p < code.size() && code[p] == ' ') ++p;
+  std::string group, sub;
+  while (p < code.size() && IsDigit(code[p])) group.push_back(code[p++]);
+  if (p < code.size() && code[p] == '/') {
+    ++p;
+    while (p < code.size() && IsDigit(code[p])) sub.push_back(code[p++]);
+    if (sub.empty()) return "";
+  } else if (group.size() > 4) {
+    // EPO/PATSTAT style "H04W0072040000": four group digits, then the subgroup.
+    sub = group.substr(4);
+    group.resize(4);
+  }
+  while (p < code.size() && code[p] == ' ') ++p;
+  if (p != code.size()) {
+    // Trailing text such as an IPC version "(2006.01)" is ignored.
+    if (code[p] != '(') return "";
+  }
+  if (group.empty()) return sub.empty() ? out : "";
+  if (group.size() > 4) return "";
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04d", std::stoi(group));
+  out += buf;
+  if (!sub.empty()) out += "/" + sub;
+  return out;
+}
+
+int TechFieldOfIpc(std::string_view code) {
+  std::string n = NormaliseIpc(code);
+  if (n.empty()) return 0;
+  const auto& prefixes = Builtin().prefixes;
+  if (n.size() >= 8) {
+    auto it = prefixes.find(n.substr(0, 8));
+    if (it != prefixes.end()) return it->second;
+  }
+  auto it = prefixes.find(n.substr(0, 4));
+  return it == prefixes.end() ? 0 : it->second;
+}
+
+std::string AsjcArea(std::string_view code) {
+  if (code.size() < 2 || code.size() > 4) return "";
+  for (char c : code)
+    if (!IsDigit(c)) return "";
+  int area = (code[0] - '0') * 10 + (code[1] - '0');
+  if (area < 10 || area > 36) return "";
+  return std::string(code.substr(0, 2));
+}
+
+std::string_view AsjcAreaName(std::string_view area) {
+  if (area.size() != 2 || !IsDigit(area[0]) || !IsDigit(area[1])) return "";
+  int a = (area[0] - '0') * 10 + (area[1] - '0');
+  if (a < 10 || a > 36) return "";
+  return kAsjc[a - 10];
+}
+
+Result<std::vector<ConcordanceRow>> ParseConcordance(std::string_view text) {
+  STC_ASSIGN_OR_RETURN(Tables t, ParseTables(text));
+  std::vector<ConcordanceRow> rows;
+  for (const auto& [prefix, field] : t.prefixes) rows.push_back({prefix, field});
+  std::sort(rows.begin(), rows.end(),
+            [](const ConcordanceRow& a, const ConcordanceRow& b) { return a.prefix < b.prefix; });
+  return rows;
+}
+
+}  // namespace stc::cluster

@@ -42,6 +42,7 @@ Command AddRankCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddBackupCommand(CLI::App& app);
 Command AddRejectsCommand(CLI::App& app);
+Command AddReportCommand(CLI::App& app);
 
 // Shared helpers for commands.
 // The gazetteer index to use: $STC_GAZETTEER, else the one scripts/setup builds.

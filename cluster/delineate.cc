@@ -10,6 +10,7 @@
 #include "cluster/geo_math.h"
 #include "cluster/naming.h"
 #include "core/hash.h"
+#include "core/record_codec.h"
 
 namespace stc::cluster {
 namespace {
@@ -64,9 +65,56 @@ class DisjointSets {
 double DelineationData::Activity(size_t cell) const {
   double a = 0;
   for (size_t m = 0; m < metrics(); ++m) {
-    if (world[m] > 0) a += static_cast<double>(UnitsOf(cell, m)) / static_cast<double>(world[m]);
+    if (world[m] > 0) {
+      a += edition.metrics[m].weight * static_cast<double>(UnitsOf(cell, m)) /
+           static_cast<double>(world[m]);
+    }
   }
   return a;
+}
+
+Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& edition) {
+  const size_t metrics = edition.metrics.size();
+  std::vector<Units> world(metrics, 0);
+  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
+  bool filtered = false;
+  for (const YearTotals& t : totals) {
+    for (size_t m = 0; m < metrics; ++m) {
+      const MetricSpec& spec = edition.metrics[m];
+      filtered |= !spec.exclude_fields.empty();
+      if (spec.exclude_fields.empty() && t.source == spec.source && t.year >= spec.year_from &&
+          t.year <= spec.year_to) {
+        world[m] += t.world;
+      }
+    }
+  }
+  if (!filtered) return world;
+  // Totals are not kept per field: count the filtered metrics' records.
+  CountedRecord rec;
+  STC_RETURN_IF_ERROR(store.ForEachRecord(
+      [&](Source source, std::string_view key, std::string_view value) -> Status {
+        int32_t year = 0, version = 0;
+        if (!PeekYearVersion(value, &year, &version)) {
+          return Status::Corruption("record " + std::string(SourceName(source)) + " " +
+                                    std::string(key) + ": unreadable");
+        }
+        bool decoded = false;
+        for (size_t m = 0; m < metrics; ++m) {
+          const MetricSpec& spec = edition.metrics[m];
+          if (spec.exclude_fields.empty() || source != spec.source || year < spec.year_from ||
+              year > spec.year_to) {
+            continue;
+          }
+          if (!decoded) {
+            rec.source = source;
+            STC_RETURN_IF_ERROR(DecodeCountedRecord(value, &rec));
+            decoded = true;
+          }
+          if (spec.Counts(rec.field)) world[m] += kUnit;
+        }
+        return Status::Ok();
+      }));
+  return world;
 }
 
 Result<DelineationData> LoadDelineationData(const Store& store, const Edition& edition) {
@@ -97,6 +145,7 @@ Result<DelineationData> LoadDelineationData(const Store& store, const Edition& e
     for (size_t m = 0; m < metrics; ++m) {
       const MetricSpec& spec = edition.metrics[m];
       if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to) continue;
+      if (!spec.Counts(k.field)) continue;
       Cell c = store_step == d.grid_step_e5
                    ? k.cell
                    : grid.CellOf(store_grid.CentreLatE5(k.cell), store_grid.CentreLonE5(k.cell));
@@ -149,16 +198,7 @@ Result<DelineationData> LoadDelineationData(const Store& store, const Edition& e
     d.countries.push_back(cu);
   }
 
-  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
-  d.world.assign(metrics, 0);
-  for (const YearTotals& t : totals) {
-    for (size_t m = 0; m < metrics; ++m) {
-      const MetricSpec& spec = edition.metrics[m];
-      if (t.source == spec.source && t.year >= spec.year_from && t.year <= spec.year_to) {
-        d.world[m] += t.world;
-      }
-    }
-  }
+  STC_ASSIGN_OR_RETURN(d.world, WorldTotals(store, edition));
 
   Fingerprinter fp;
   fp.Add(d.grid_step_e5);

@@ -56,6 +56,12 @@ struct DelineationData {
   double Activity(size_t cell) const;
 };
 
+// The world total of each edition metric: every record of the window
+// (located or not) whose field the metric's subject filter keeps. From the
+// per-year totals, or, for a metric with a subject filter, by counting the
+// stored records (totals are not kept per field). Store errors as they come.
+Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& edition);
+
 // Reads the aggregates for `edition`. InvalidArgument when the edition grid
 // is not a multiple of the store grid; store errors as they come.
 Result<DelineationData> LoadDelineationData(const Store& store, const Edition& edition);

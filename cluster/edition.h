@@ -1,10 +1,11 @@
 // Editions: the settings of one ranking (which metrics, their year windows,
 // the DBSCAN and grid settings, how names and economies are made).
 //
-// Built in: gii2023, gii2024, gii2025 (docs/clusters.md says which values are
-// published by WIPO and which are ours). Issue 7 will read editions from
-// user files; everything an edition holds is in the Edition struct, so a file
-// reader only has to fill one.
+// An edition is a small JSON file (docs/clusters.md, "Edition files"; schema
+// docs/schema/edition.schema.json). The built-in gii2023, gii2024 and gii2025
+// are such files compiled into the library (edition.cc); settings a file
+// leaves out take the defaults written below. docs/clusters.md says which
+// values are published by WIPO and which are ours.
 //
 // Plain values; thread-compatible.
 #ifndef STCLUSTER_CLUSTER_EDITION_H_
@@ -33,6 +34,12 @@ struct MetricSpec {
   // max(min_weight, ceil(min_share * world total of the metric)).
   Units min_weight = 0;     // Absolute units (kUnit = one record).
   double min_share = 1e-4;  // Fraction of the world total (1e-4 = 0.01%).
+  // Weight of the metric's share in the size score (WIPO: equal weights).
+  double weight = 1.0;
+  // Subject filter: aggregation fields (IPC section for PCT, ASJC subject
+  // area for articles, docs/formats.md) left out of the metric: their
+  // records count neither in clusters nor in the world total. Sorted, unique.
+  std::vector<std::string> exclude_fields;
 
   // "PCT applications", "Scientific publications", "VC deals".
   std::string_view Title() const;
@@ -40,6 +47,10 @@ struct MetricSpec {
   std::string Years() const;
   // The threshold in units for a world total of `world` units.
   Units Threshold(Units world) const;
+  // Whether records of `field` count (not excluded by the subject filter).
+  bool Counts(std::string_view field) const;
+
+  friend bool operator==(const MetricSpec&, const MetricSpec&) = default;
 };
 
 struct Edition {
@@ -66,6 +77,10 @@ struct Edition {
   // "eps_km=12 merge_km=12 grid_deg=0.01 pct:2019-2023:min_share=0.0001 ..."
   // (stored with every cluster map and printed with every ranking).
   std::string Settings() const;
+  // The metric of `source`, or -1.
+  int MetricIndex(Source source) const;
+
+  friend bool operator==(const Edition&, const Edition&) = default;
 };
 
 // Names of the built-in editions, oldest first.
@@ -74,6 +89,24 @@ std::vector<std::string> BuiltinEditionNames();
 Result<Edition> BuiltinEdition(std::string_view name);
 // The edition every command uses without --edition.
 inline constexpr char kDefaultEdition[] = "gii2024";
+
+// Parses an edition file (JSON). `what` names the source in errors. Keys left
+// out take the defaults of the structs above; unknown keys are errors (a typo
+// must not silently fall back to a default). DataError naming the source and
+// the field, e.g. "edition file my.json: metrics[1].eps_km: must be > 0".
+Result<Edition> ParseEdition(std::string_view json, std::string_view what);
+
+// The complete edition file of `e`: every setting written, so that
+// ParseEdition(EditionToJson(e)) == e. Deterministic.
+std::string EditionToJson(const Edition& e);
+
+// Checks every setting's range; DataError naming the field.
+Status ValidateEdition(const Edition& e);
+
+// `name_or_path`: a built-in name, else the path of an edition file.
+// NotFound (listing the built-in names) when it is neither; IoError/DataError
+// naming the file when unreadable or malformed.
+Result<Edition> LoadEdition(const std::string& name_or_path);
 
 }  // namespace stc::cluster
 

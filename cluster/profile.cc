@@ -222,7 +222,8 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         const auto fields = Fields(rec);
         for (size_t m = 0; m < metrics; ++m) {
           const MetricSpec& spec = ed.metrics[m];
-          if (spec.source != rec.source || rec.year < spec.year_from || rec.year > spec.year_to) {
+          if (spec.source != rec.source || rec.year < spec.year_from || rec.year > spec.year_to ||
+              !spec.Counts(rec.field)) {
             continue;
           }
           for (const auto& [row, w] : weights) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "cluster/delineate.h"
+
 namespace stc::cluster {
 
 Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition) {
@@ -22,6 +24,7 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
     for (size_t m = 0; m < metrics; ++m) {
       const MetricSpec& spec = edition.metrics[m];
       if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to) continue;
+      if (!spec.Counts(k.field)) continue;
       int32_t id =
           same_grid ? map.ClusterOfCell(k.cell)
                     : map.ClusterAt(store_grid.CentreLatE5(k.cell), store_grid.CentreLonE5(k.cell));
@@ -33,15 +36,7 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
     }
     return Status::Ok();
   }));
-  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
-  for (const YearTotals& t : totals) {
-    for (size_t m = 0; m < metrics; ++m) {
-      const MetricSpec& spec = edition.metrics[m];
-      if (t.source == spec.source && t.year >= spec.year_from && t.year <= spec.year_to) {
-        r.world[m] += t.world;
-      }
-    }
-  }
+  STC_ASSIGN_OR_RETURN(r.world, WorldTotals(store, edition));
   for (const ClusterInfo& c : map.clusters) {
     auto it = sums.find(c.id);
     if (it == sums.end()) continue;
@@ -56,7 +51,7 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
         row.share_pct[m] =
             100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r.world[m]);
       }
-      row.score += row.share_pct[m];
+      row.score += edition.metrics[m].weight * row.share_pct[m];
     }
     if (row.score > 0) r.rows.push_back(std::move(row));
   }

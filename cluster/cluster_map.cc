@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cluster/geo_math.h"
+#include "core/csv.h"
 
 namespace stc::cluster {
 namespace {
@@ -183,12 +184,12 @@ std::string EncodeClusterMap(const ClusterMap& map) {
   const Grid grid(map.grid_step_e5);
   std::string out = std::string(kHeader) + "," + kFormatVersion + "\n";
   out += "grid_deg," + FormatE5(map.grid_step_e5) + "\n";
-  out += "edition," + CsvField(map.edition) + "\n";
+  out += "edition," + CsvText(map.edition) + "\n";
   out += "settings," + CsvField(map.settings) + "\n";
   out += "fingerprint," + Hex64(map.fingerprint) + "\n";
-  out += "origin," + CsvField(map.origin) + "\n";
+  out += "origin," + CsvText(map.origin) + "\n";
   for (const ClusterInfo& c : map.clusters) {
-    out += "cluster," + std::to_string(c.id) + "," + CsvField(c.name) + "," + CsvField(c.economy) +
+    out += "cluster," + std::to_string(c.id) + "," + CsvText(c.name) + "," + CsvText(c.economy) +
            "," + (c.name_pinned ? "1" : "0") + "\n";
   }
   for (const auto& [cell, id] : map.cells) {
@@ -235,7 +236,8 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
       map.grid_step_e5 = step;
     } else if (kind == "edition" || kind == "settings" || kind == "origin") {
       if (f.size() != 2) return fail("expected 2 fields");
-      (kind == "edition" ? map.edition : kind == "settings" ? map.settings : map.origin) = f[1];
+      (kind == "edition" ? map.edition : kind == "settings" ? map.settings : map.origin) =
+          CsvUnneutralise(f[1]);
     } else if (kind == "fingerprint") {
       if (f.size() != 2 || !ParseHex64(f[1], &map.fingerprint)) return fail("bad fingerprint");
     } else if (kind == "cluster") {
@@ -245,8 +247,8 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
       }
       ClusterInfo c;
       c.id = static_cast<int32_t>(id);
-      if (f.size() > 2) c.name = f[2];
-      if (f.size() > 3) c.economy = f[3];
+      if (f.size() > 2) c.name = CsvUnneutralise(f[2]);
+      if (f.size() > 3) c.economy = CsvUnneutralise(f[3]);
       // An imported name is a user's choice: pinned unless the file says otherwise.
       c.name_pinned = f.size() > 4 ? f[4] == "1" : !c.name.empty();
       if (!clusters.emplace(c.id, c).second) return fail("cluster " + f[1] + " given twice");

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cluster/ranking.h"
+#include "core/csv.h"
 
 namespace stc::cluster {
 namespace {
@@ -54,13 +55,8 @@ std::string JsonString(const std::string& v) {
   return out + "\"";
 }
 
-// CSV field; a leading = + - @ is neutralised with a quote mark so that
-// spreadsheets do not evaluate it.
-std::string SafeCsv(const std::string& v) {
-  std::string s = v;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s = "'" + s;
-  return CsvField(s);
-}
+// CSV text cell, neutralised (core/csv.h).
+std::string SafeCsv(const std::string& v) { return CsvText(v); }
 
 bool HasPrevious(const Ranking& r) {
   for (const RankedCluster& row : r.rows)

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "cluster/delineate.h"
+#include "core/csv.h"
 
 namespace stc::cluster {
 
@@ -101,7 +102,7 @@ Result<std::map<std::string, int>> ParsePreviousRanking(std::string_view text,
     } catch (...) {
       return fail("bad rank '" + f[rank_col] + "'");
     }
-    out.emplace(f[name_col], rank);  // The first (best) rank of a repeated name wins.
+    out.emplace(CsvUnneutralise(f[name_col]), rank);  // The first (best) rank of a repeated name wins.
   }
   if (rank_col < 0) return Status::DataError(std::string(what) + ": empty (no header)");
   return out;

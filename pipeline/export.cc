@@ -4,6 +4,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/csv.h"
 #include "core/grid.h"
 #include "core/units.h"
 #include "pipeline/rejects_log.h"
@@ -21,17 +22,8 @@ bool InRange(const ExportOptions& o, Source s, int32_t year) {
   return year >= o.year_from && year <= o.year_to;
 }
 
-// CSV cell: quoted when it holds a separator, quote or newline.
-std::string CsvCell(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+// CSV text cell: quoted, formulas neutralised (core/csv.h).
+std::string CsvCell(const std::string& v) { return CsvText(v); }
 
 std::string JsonString(const std::string& v) {
   std::string out = "\"";

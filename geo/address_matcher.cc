@@ -97,6 +97,7 @@ std::string_view FindRegion(std::string_view cc, const TokenizedText& t, Address
   auto mark = [&](size_t i, size_t j) {
     for (size_t k = i; k <= j; ++k) ctx->state_mask |= uint64_t{1} << k;
   };
+  const bool has_regions = HasRegions(cc);
   for (size_t i = 0; i < n; ++i) {
     // "Co. Kildare": a county, whatever its name.
     std::string_view tok = t.Tok(i);
@@ -108,6 +109,7 @@ std::string_view FindRegion(std::string_view cc, const TokenizedText& t, Address
       i = j;
       continue;
     }
+    if (!has_regions || HasDigit(t.tokens[i]) || !StartsRegionName(tok)) continue;
     for (size_t len = 3; len >= 1; --len) {
       size_t j = i + len - 1;
       if (j >= n || !same_segment(t, i, j)) continue;

@@ -110,6 +110,25 @@ Status Gazetteer::Init() {
   countries_ = reinterpret_cast<const format::CountryRecord*>(at(format::kCountries));
   footprint_ = reinterpret_cast<const uint16_t*>(at(format::kFootprint));
   country_names_ = reinterpret_cast<const format::CountryNameRecord*>(at(format::kCountryNames));
+  const uint64_t strings_size = header_->sections[format::kStrings].size;
+  size_t cap = 16;
+  while (cap < 4 * size_t{header_->country_name_count}) cap <<= 1;
+  country_slots_.assign(cap, 0);
+  for (uint32_t i = 0; i < header_->country_name_count; ++i) {
+    const format::CountryNameRecord& r = country_names_[i];
+    if (r.country >= header_->country_count || r.str_offset > strings_size ||
+        r.length > strings_size - r.str_offset) {
+      return Status::Corruption("country name out of bounds: rebuild it");
+    }
+    max_country_name_ = std::max<size_t>(max_country_name_, r.length);
+    uint64_t h = Hash64(std::string_view(strings_ + r.str_offset, r.length));
+    for (size_t b = h & (cap - 1);; b = (b + 1) & (cap - 1)) {
+      if (country_slots_[b] == 0) {
+        country_slots_[b] = (h >> 32) << 32 | (uint64_t{i} + 1);
+        break;
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -188,13 +207,19 @@ std::string_view Gazetteer::CountryCodeOfKey(std::string_view key) const {
     const format::CountryRecord* r = FindCountry(key);
     return r != nullptr ? std::string_view(r->iso2, 2) : std::string_view();
   }
-  const format::CountryNameRecord* end = country_names_ + header_->country_name_count;
-  const format::CountryNameRecord* it = std::lower_bound(
-      country_names_, end, key, [this](const format::CountryNameRecord& r, std::string_view v) {
-        return std::string_view(strings_ + r.str_offset, r.length) < v;
-      });
-  if (it == end || std::string_view(strings_ + it->str_offset, it->length) != key) return {};
-  return std::string_view(countries_[it->country].iso2, 2);
+  if (key.size() > max_country_name_ || key.empty()) return {};
+  uint64_t h = Hash64(key);
+  uint64_t tag = (h >> 32) << 32;
+  size_t mask = country_slots_.size() - 1;
+  for (size_t b = h & mask;; b = (b + 1) & mask) {
+    uint64_t v = country_slots_[b];
+    if (v == 0) return {};
+    if ((v & 0xFFFFFFFF00000000ull) != tag) continue;
+    const format::CountryNameRecord& r = country_names_[(v & 0xFFFFFFFFu) - 1];
+    if (std::string_view(strings_ + r.str_offset, r.length) == key) {
+      return std::string_view(countries_[r.country].iso2, 2);
+    }
+  }
 }
 
 bool Gazetteer::InCountryFootprint(std::string_view iso2, int32_t lat_e5, int32_t lon_e5) const {

@@ -156,6 +156,9 @@ class Gazetteer {
   const format::CountryRecord* countries_ = nullptr;
   const uint16_t* footprint_ = nullptr;
   const format::CountryNameRecord* country_names_ = nullptr;
+  // Country names hashed at Init: (Hash64 high 32 bits) << 32 | (index + 1).
+  std::vector<uint64_t> country_slots_;
+  size_t max_country_name_ = 0;
 };
 
 // Great-circle distance in km between two points in degrees.

@@ -2,12 +2,71 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <unordered_map>
+#include <vector>
+
+#include "core/hash.h"
 
 namespace stc::geo {
 namespace {
 
-const std::unordered_map<std::string_view, WordRole>& Roles() {
+// A read-only open-addressing hash table over short string keys, built once
+// (the per-token look-ups of every query go through these: std::hash and
+// node-based maps cost too much there).
+template <typename V>
+class FlatTable {
+ public:
+  explicit FlatTable(size_t expected) {
+    size_t cap = 16;
+    while (cap < expected * 3) cap <<= 1;
+    slots_.resize(cap);
+    mask_ = cap - 1;
+  }
+  // Inserts or overwrites.
+  void Put(std::string_view key, V value, uint64_t seed = 0) {
+    uint64_t h = Hash64(key, kSeed ^ seed) | 1;
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.hash == 0) {
+        s = {h, seed, key, value};
+        return;
+      }
+      if (s.hash == h && s.seed == seed && s.key == key) {
+        s.value = value;
+        return;
+      }
+    }
+  }
+  const V* Find(std::string_view key, uint64_t seed = 0) const {
+    uint64_t h = Hash64(key, kSeed ^ seed) | 1;
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return nullptr;
+      if (s.hash == h && s.seed == seed && s.key == key) return &s.value;
+    }
+  }
+
+ private:
+  static constexpr uint64_t kSeed = 0x9E3779B97F4A7C15ULL;
+  struct Slot {
+    uint64_t hash = 0;  // 0 = empty.
+    uint64_t seed = 0;
+    std::string_view key;
+    V value{};
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
+// The seed of a country's region table.
+uint64_t CountrySeed(std::string_view cc) {
+  if (cc.size() != 2) return 0;
+  return (uint64_t{static_cast<uint8_t>(cc[0])} << 8 | static_cast<uint8_t>(cc[1])) *
+         0xff51afd7ed558ccdULL;
+}
+
+const std::unordered_map<std::string_view, WordRole>& RoleMap() {
   static const auto* roles = [] {
     auto* m = new std::unordered_map<std::string_view, WordRole>();
     for (const char* w : {"shi", "si", "city", "shiku", "town", "cho", "machi", "mura", "son",
@@ -366,61 +425,87 @@ constexpr RegionName kRegions[] = {
     {"BR", "df", "", true},
 };
 
+const FlatTable<WordRole>& Roles() {
+  static const auto* roles = [] {
+    const auto& m = RoleMap();
+    auto* t = new FlatTable<WordRole>(m.size());
+    for (const auto& [w, r] : m) t->Put(w, r);
+    return t;
+  }();
+  return *roles;
+}
+
+struct RegionEntry {
+  std::string_view admin1;
+  bool abbreviation = false;
+};
+
+// Every region of every country, keyed by (country seed, name), and the
+// first words of all region names (a filter before the look-ups).
+struct RegionTables {
+  FlatTable<RegionEntry> regions{std::size(kRegions) + 2 * std::size(kStates) + 2};
+  FlatTable<bool> first_words{std::size(kRegions) + 2 * std::size(kStates) + 2};
+  FlatTable<bool> countries{16};
+};
+
+const RegionTables& Regions() {
+  static const auto* tables = [] {
+    auto* t = new RegionTables();
+    auto add = [&](std::string_view cc, std::string_view key, RegionEntry e) {
+      t->regions.Put(key, e, CountrySeed(cc));
+      t->first_words.Put(key.substr(0, key.find(' ')), true);
+      t->countries.Put(cc, true);
+    };
+    for (const RegionName& n : kRegions) add(n.cc, n.key, {n.admin1, n.abbreviation});
+    for (const State& st : kStates) add("US", st.name, {st.code, false});
+    // US postal codes ("ca"): keys in lookup form are lowercase.
+    static const std::vector<std::string>* lower = [] {
+      auto* v = new std::vector<std::string>();
+      for (const State& st : kStates) {
+        v->emplace_back(st.code);
+        for (char& c : v->back()) c = static_cast<char>(c - 'A' + 'a');
+      }
+      return v;
+    }();
+    for (size_t i = 0; i < std::size(kStates); ++i) {
+      add("US", (*lower)[i], {kStates[i].code, true});
+    }
+    add("US", "calif", {"CA", false});
+    add("US", "mass", {"MA", false});
+    return t;
+  }();
+  return *tables;
+}
+
 }  // namespace
 
 Region RegionOf(std::string_view cc, std::string_view key) {
-  // Per country: name -> entry, built once (static, read-only afterwards).
-  using Table = std::unordered_map<std::string_view, const RegionName*>;
-  static const auto* tables = [] {
-    auto* m = new std::unordered_map<std::string_view, Table>();
-    for (const RegionName& n : kRegions) (*m)[n.cc][n.key] = &n;
-    return m;
-  }();
   Region r;
-  if (cc == "US") {
-    std::string_view code = UsStateCode(key);
-    if (!code.empty()) {
-      r.found = true;
-      r.abbreviation = key.size() == 2;
-      r.admin1 = code;
-    }
-    return r;
-  }
-  auto t = tables->find(cc);
-  if (t == tables->end()) return r;
-  auto it = t->second.find(key);
-  if (it == t->second.end()) return r;
+  if (cc.size() != 2) return r;
+  const RegionEntry* e = Regions().regions.Find(key, CountrySeed(cc));
+  if (e == nullptr) return r;
   r.found = true;
-  r.abbreviation = it->second->abbreviation;
-  r.admin1 = it->second->admin1;
+  r.abbreviation = e->abbreviation;
+  r.admin1 = e->admin1;
   return r;
 }
 
+bool HasRegions(std::string_view cc) { return Regions().countries.Find(cc) != nullptr; }
+
+bool StartsRegionName(std::string_view word) { return Regions().first_words.Find(word) != nullptr; }
+
 WordRole RoleOf(std::string_view word) {
-  const auto& roles = Roles();
-  auto it = roles.find(word);
-  return it == roles.end() ? WordRole::kNone : it->second;
+  const WordRole* r = Roles().Find(word);
+  return r == nullptr ? WordRole::kNone : *r;
 }
 
 std::string_view UsStateCode(std::string_view key) {
-  static const auto* states = [] {
-    auto* m = new std::unordered_map<std::string_view, std::string_view>();
-    for (const State& st : kStates) {
-      (*m)[st.name] = st.code;
-    }
-    (*m)["calif"] = "CA";
-    (*m)["mass"] = "MA";
-    return m;
-  }();
   if (key.size() == 2) {
-    char up[2] = {static_cast<char>(key[0] & ~0x20), static_cast<char>(key[1] & ~0x20)};
-    for (const State& st : kStates) {
-      if (st.code[0] == up[0] && st.code[1] == up[1]) return st.code;
-    }
-    return {};
+    char low[2] = {static_cast<char>(key[0] | 0x20), static_cast<char>(key[1] | 0x20)};
+    Region r = RegionOf("US", std::string_view(low, 2));
+    return r.found ? r.admin1 : std::string_view();
   }
-  auto it = states->find(key);
-  return it == states->end() ? std::string_view() : it->second;
+  return RegionOf("US", key).admin1;
 }
 
 }  // namespace stc::geo

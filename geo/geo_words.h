@@ -1,5 +1,6 @@
 // Word lists the geocoder uses to read addresses (internal to geo/).
-// All words are in lookup form (normalize.h).
+// All words are in lookup form (normalize.h). Look-ups go through flat hash
+// tables built on first use; all functions are thread-safe.
 #ifndef STCLUSTER_GEO_GEO_WORDS_H_
 #define STCLUSTER_GEO_GEO_WORDS_H_
 
@@ -35,6 +36,11 @@ struct Region {
   std::string_view admin1;    // GeoNames admin1 code, "" when not mapped.
 };
 Region RegionOf(std::string_view cc, std::string_view key);
+// Whether RegionOf knows any region of `cc`.
+bool HasRegions(std::string_view cc);
+// Whether `word` (one token in lookup form) is the first word of a region
+// name or abbreviation of some country: a cheap filter before RegionOf.
+bool StartsRegionName(std::string_view word);
 
 }  // namespace stc::geo
 

@@ -1,6 +1,7 @@
 // The `report` subcommand: one self-contained HTML page with the map, the
 // bar chart, the tables and the cluster profiles (docs/report.md).
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -151,7 +152,8 @@ int RunReport(const ReportArgs& a) {
       auto g = geo::Gazetteer::Open(path);
       if (g.ok()) {
         gazetteer = std::move(g).value();
-        cl::GazetteerPopulation source(gazetteer.get(), path);
+        cl::GazetteerPopulation source(gazetteer.get(),
+                                       std::filesystem::path(path).filename().string());
         auto pops = cl::ComputeClusterPopulations(*map, source);
         if (!pops.ok()) return Fail(pops.status(), kExitInput);
         populations = std::move(*pops);

@@ -121,7 +121,7 @@ void AppendMapSvg(const ReportInput& in, const ReportOptions& opt, const Economy
   out->append("<g class=\"noise\">\n");
   for (const NoisePoint& p : in.noise) {
     XY c = frame.ToCanvas(p.lon_e5 / 1e5, p.lat_e5 / 1e5);
-    out->append("<circle cx=\"" + Fixed(c.x, 1) + "\" cy=\"" + Fixed(c.y, 1) + "\" r=\"1.2\"/>");
+    out->append("<circle cx=\"" + Fixed(c.x, 1) + "\" cy=\"" + Fixed(c.y, 1) + "\" r=\"1.6\"/>");
   }
   out->append("\n</g>\n");
 

@@ -51,6 +51,9 @@ constexpr char kPageScript[] = R"(<script>
     var all = document.querySelectorAll('[data-c="' + id + '"]');
     for (var j = 0; j < all.length; j++) all[j].classList.add('selected');
   }
+  // A link to report.html#c-ID opens that cluster's profile.
+  var m = /^#c-(\d+)$/.exec(window.location.hash);
+  if (m) show(m[1]);
   document.addEventListener('click', function (e) {
     var t = e.target.closest ? e.target.closest('[data-c]') : null;
     if (t) show(t.getAttribute('data-c'));
@@ -77,7 +80,7 @@ code { font-size: 12px; background: #eee; padding: 1px 3px; word-break: break-al
 #map { flex: 1 1 auto; width: 100%; max-width: 1000px; background: #fff; border: 1px solid #ddd; }
 #map .ocean { fill: #eef4f8; }
 #map .countries path { fill: #e4e4e0; stroke: #fff; stroke-width: 0.5; }
-#map .noise circle { fill: #555; fill-opacity: 0.3; }
+#map .noise circle { fill: #444; fill-opacity: 0.45; }
 #map circle.cluster { fill-opacity: 0.72; stroke: #333; stroke-width: 0.6; cursor: pointer; }
 #map circle.cluster:hover, #map circle.selected { stroke: #000; stroke-width: 2; fill-opacity: 0.9; }
 #map .legend text { font-size: 11px; fill: #333; }

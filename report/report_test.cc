@@ -101,7 +101,7 @@ TEST(Report, ElementsAndCounts) {
   EXPECT_EQ(Count(html, "<g class=\"bar\""), 3u);
   EXPECT_EQ(Count(html, "<tr data-c="), 3u);
   EXPECT_EQ(Count(html, "<div class=\"profile\""), 3u);
-  EXPECT_EQ(Count(html, "r=\"1.2\"/>"), 2u);  // Noise dots.
+  EXPECT_EQ(Count(html, "r=\"1.6\"/>"), 2u);  // Noise dots.
   // Country outlines: Japan once; Fiji crosses the antimeridian, so it is
   // drawn twice (at 179..181 E and at -181..-179) and clipped to the globe.
   EXPECT_EQ(Count(html, "<title>Japan</title>"), 1u);

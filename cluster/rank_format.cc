@@ -3,56 +3,17 @@
 #include <string>
 #include <vector>
 
+#include "cluster/format_util.h"
 #include "cluster/ranking.h"
 #include "core/csv.h"
 
 namespace stc::cluster {
 namespace {
 
-// Whole records, rounded half up, with thousands separators: "127,418".
-std::string RoundedCount(Units u) {
-  Units whole = (u + kUnit / 2) / kUnit;
-  std::string digits = std::to_string(whole), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string Change(const RankedCluster& row) {
   if (!row.previous_rank.has_value()) return "new";
   int d = *row.previous_rank - row.rank;
   return d > 0 ? "+" + std::to_string(d) : std::to_string(d);
-}
-
-size_t DisplayWidth(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string JsonString(const std::string& v) {
-  std::string out = "\"";
-  for (unsigned char c : v) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out + "\"";
 }
 
 // CSV text cell, neutralised (core/csv.h).
@@ -113,21 +74,9 @@ std::vector<std::vector<std::string>> TextRows(const Ranking& r, int top, bool p
 
 std::string Table(const Ranking& r, int top) {
   auto rows = TextRows(r, top, HasPrevious(r));
-  std::vector<size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]));
-  std::string out = Preamble(r, "");
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      std::string pad(width[i] - DisplayWidth(row[i]), ' ');
-      bool left = i == 1 || i == 2;  // Cluster and economy.
-      line += (i ? "  " : "") + (left ? row[i] + pad : pad + row[i]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out + Footer(r, top);
+  std::vector<bool> left(rows[0].size(), false);
+  left[1] = left[2] = true;  // Cluster and economy.
+  return Preamble(r, "") + AlignColumns(rows, left) + Footer(r, top);
 }
 
 std::string Markdown(const Ranking& r, int top) {
@@ -154,7 +103,7 @@ std::string Markdown(const Ranking& r, int top) {
 }
 
 std::string Csv(const Ranking& r, int top) {
-  std::string out = "rank,cluster_id,cluster,economy";
+  std::string out = Preamble(r, "# ") + "rank,cluster_id,cluster,economy";
   for (const MetricSpec& m : r.edition.metrics) {
     std::string s(SourceName(m.source));
     out += "," + s + "_units," + s + "_share_pct";
@@ -218,6 +167,27 @@ std::string Json(const Ranking& r, int top) {
 }
 
 }  // namespace
+
+std::string AlignColumns(const std::vector<std::vector<std::string>>& rows,
+                         const std::vector<bool>& left) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], DisplayWidth(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::string pad(width[i] - DisplayWidth(row[i]), ' ');
+      bool l = i < left.size() && left[i];
+      line += (i ? "  " : "") + (l ? row[i] + pad : pad + row[i]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
 
 std::string FormatRanking(const Ranking& ranking, RankFormat format, int top) {
   switch (format) {

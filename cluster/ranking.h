@@ -6,6 +6,8 @@
 // not). Score = sum over the edition's metrics of 100 * count / world (a
 // metric with no record in its window contributes 0).
 //
+// With metric weights (MetricSpec::weight) the score is the weighted sum.
+//
 // Order: descending score; equal scores (as doubles computed in metric
 // order) by descending count of the first metric, then of the next ones,
 // then by ascending cluster id (the delineation order). Clusters with a zero
@@ -36,7 +38,7 @@ struct RankedCluster {
   std::string name, economy;
   std::vector<Units> units;          // Per edition metric, exact.
   std::vector<double> share_pct;     // Per edition metric: 100 * units / world.
-  double score = 0;                  // Sum of share_pct.
+  double score = 0;                  // Sum of weight * share_pct.
   std::optional<int> previous_rank;  // From ApplyPreviousRanking.
 };
 
@@ -66,7 +68,9 @@ void ApplyPreviousRanking(const std::map<std::string, int>& previous, Ranking* r
 std::vector<std::pair<std::string, int>> EconomyCounts(const Ranking& ranking, int top);
 
 enum class RankFormat { kTable, kCsv, kJson, kMarkdown };
-// Writes the first `top` rows (docs/clusters.md describes each format):
+// Writes the first `top` rows (docs/clusters.md describes each format; every
+// format states the edition, its settings and the map; csv in '#' comment
+// lines before the header, text cells neutralised, core/csv.h):
 // table and markdown round counts to whole records and shares to one
 // decimal as WIPO prints them; csv and json keep exact units and shares with
 // six decimals.

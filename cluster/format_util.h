@@ -1,0 +1,72 @@
+// Text helpers shared by the cluster module's output formats (rankings,
+// profiles, exports). Internal to cluster/; pure functions.
+#ifndef STCLUSTER_CLUSTER_FORMAT_UTIL_H_
+#define STCLUSTER_CLUSTER_FORMAT_UTIL_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/units.h"
+
+namespace stc::cluster {
+
+// Whole records, rounded half up, with thousands separators: "127,418".
+inline std::string RoundedCount(Units u) {
+  Units whole = (u + kUnit / 2) / kUnit;
+  std::string digits = std::to_string(whole), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+// "%.*f".
+inline std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Code points of UTF-8 text (for column alignment).
+inline size_t DisplayWidth(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A JSON string literal (quotes, backslashes and control characters escaped).
+inline std::string JsonString(const std::string& v) {
+  std::string out = "\"";
+  for (unsigned char c : v) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out + "\"";
+}
+
+// "%016llx" of a fingerprint.
+inline std::string Hex16(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Left/right-aligned text columns separated by two spaces; `left[i]` says
+// whether column i is left-aligned. Trailing spaces trimmed.
+std::string AlignColumns(const std::vector<std::vector<std::string>>& rows,
+                         const std::vector<bool>& left);
+
+}  // namespace stc::cluster
+
+#endif  // STCLUSTER_CLUSTER_FORMAT_UTIL_H_

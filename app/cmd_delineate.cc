@@ -94,8 +94,11 @@ int RunDelineate(const DelineateArgs& a) {
     return kExitOk;
   }
 
-  auto edition = cl::BuiltinEdition(a.edition);
-  if (!edition.ok()) return Fail(edition.status(), kExitUsage);
+  auto edition = cl::LoadEdition(a.edition);
+  if (!edition.ok()) {
+    return Fail(edition.status(),
+                edition.status().code() == StatusCode::kNotFound ? kExitUsage : kExitInput);
+  }
   if (!ApplyOverrides(a, &*edition)) {
     std::cerr << "stcluster: --min-weight must be records (\"120\", \"0.5\") or a percentage of "
                  "the world total (\"0.01%\"), got '"
@@ -142,9 +145,9 @@ int RunDelineate(const DelineateArgs& a) {
     if (map.grid_step_e5 < store_step || map.grid_step_e5 % store_step != 0) {
       return Fail(Status::InvalidArgument(
                       a.clusters + ": the map's grid (" + FormatE5(map.grid_step_e5) +
-                      " degrees) is not a multiple of the store's grid (" +
-                      FormatE5(store_step) + " degrees); re-make the map on a grid of " +
-                      FormatE5(store_step) + " degrees or a multiple of it"),
+                      " degrees) is not a multiple of the store's grid (" + FormatE5(store_step) +
+                      " degrees); re-make the map on a grid of " + FormatE5(store_step) +
+                      " degrees or a multiple of it"),
                   kExitInput);
     }
     if (map.edition.empty()) map.edition = edition->name;
@@ -198,7 +201,8 @@ Command AddDelineateCommand(CLI::App& app) {
       "Find the clusters (weighted DBSCAN per metric, merged) and store them as the current "
       "cluster map.");
   sub->add_option("--db", a->db, "Store directory")->required();
-  sub->add_option("--edition", a->edition, "Edition: gii2023, gii2024, gii2025")
+  sub->add_option("--edition", a->edition,
+                  "Edition: gii2023, gii2024, gii2025, or an edition file (docs/clusters.md)")
       ->capture_default_str();
   sub->add_option("--eps-km", a->eps_km, "DBSCAN radius for every metric (default: the edition's)")
       ->check(CLI::Range(0.0, 20000.0));

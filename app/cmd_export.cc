@@ -3,7 +3,10 @@
 #include <iostream>
 
 #include "app/command.h"
+#include "app/ranking_input.h"
 #include "cluster/map_store.h"
+#include "cluster/profile.h"
+#include "cluster/profile_format.h"
 #include "pipeline/export.h"
 
 namespace stc {
@@ -15,11 +18,54 @@ struct ExportArgs {
   std::string source;
   std::string years;
   std::string format = "csv";
-  std::string output;    // Empty = stdout.
-  std::string clusters;  // --by cluster: this map file instead of the store's current map.
+  std::string output;     // Empty = stdout.
+  std::string clusters;   // --by cluster: this map file instead of the store's current map.
+  std::string edition;    // --by profile.
+  std::string gazetteer;  // --by profile: populations.
+  int top = 0;            // --by profile: 0 = every ranked cluster.
 };
 
+// --by profile: every ranked cluster's profile, one row per cluster x metric
+// x year x field (cluster/profile_format.h).
+int RunProfileExport(const ExportArgs& args) {
+  namespace cl = stc::cluster;
+  RankingInput in;
+  if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in); rc != kExitOk) {
+    return rc;
+  }
+  cl::ProfileSet set;
+  set.ranking = in.ranking;
+  if (args.top > 0 && set.ranking.rows.size() > static_cast<size_t>(args.top)) {
+    set.ranking.rows.resize(args.top);
+  }
+  cl::ClusterPopulations populations;
+  if (int rc = LoadPopulations(args.gazetteer, in.map, /*required=*/false, &populations);
+      rc != kExitOk) {
+    return rc;
+  }
+  set.population_source = populations.source;
+  cl::ProfileOptions options;
+  options.population = populations.source.empty() ? nullptr : &populations;
+  auto profiles = cl::ComputeProfiles(*in.store, in.map, set.ranking, options);
+  if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
+  set.profiles = std::move(*profiles);
+  std::string text = cl::FormatProfileExport(
+      set, args.format == "json" ? cl::ProfileFormat::kJson : cl::ProfileFormat::kCsv);
+  if (args.output.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    if (!std::cout) return Fail(Status::IoError("writing the export failed"), kExitInput);
+    return kExitOk;
+  }
+  std::ofstream out(args.output, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) return Fail(Status::IoError("cannot write " + args.output), kExitInput);
+  return kExitOk;
+}
+
 int RunExport(const ExportArgs& args) {
+  if (args.by == "profile") return RunProfileExport(args);
   ExportOptions eo;
   eo.format = args.format == "json" ? ExportOptions::Format::kJson : ExportOptions::Format::kCsv;
   if (!args.source.empty()) {
@@ -83,8 +129,10 @@ Command AddExportCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "export", "Write the aggregates (units as exact decimals) and per-year world totals.");
   sub->add_option("--db", a->db, "Store directory")->required();
-  sub->add_option("--by", a->by, "Aggregation level: cell, or cluster (through the current map)")
-      ->check(CLI::IsMember({"cell", "cluster"}))
+  sub->add_option("--by", a->by,
+                  "cell; cluster (through the current map); or profile (every ranked cluster x "
+                  "metric x year x field, docs/clusters.md)")
+      ->check(CLI::IsMember({"cell", "cluster", "profile"}))
       ->capture_default_str();
   sub->add_option("--source", a->source, "Only this source (pct, article)");
   sub->add_option("--years", a->years, "Year range A-B or a single year");
@@ -92,7 +140,14 @@ Command AddExportCommand(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
   sub->add_option("-o,--output", a->output, "Output file (default: stdout)");
-  sub->add_option("--clusters", a->clusters, "With --by cluster: use this cluster map file");
+  sub->add_option("--clusters", a->clusters,
+                  "With --by cluster or profile: use this cluster map file");
+  sub->add_option("--edition", a->edition,
+                  "With --by profile: gii2023, gii2024, gii2025 or an edition file (default: the "
+                  "map's, else gii2024)");
+  sub->add_option("--gazetteer", a->gazetteer,
+                  "With --by profile: gazetteer index for populations (none = no populations)");
+  sub->add_option("--top", a->top, "With --by profile: only the first N clusters by size");
 
   return {sub, [a] { return RunExport(*a); }};
 }

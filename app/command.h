@@ -39,6 +39,7 @@ Command AddGeocodeCommand(CLI::App& app);
 Command AddGazetteerCommand(CLI::App& app);
 Command AddDelineateCommand(CLI::App& app);
 Command AddRankCommand(CLI::App& app);
+Command AddShowCommand(CLI::App& app);
 Command AddVerifyCommand(CLI::App& app);
 Command AddBackupCommand(CLI::App& app);
 Command AddRejectsCommand(CLI::App& app);

@@ -1,0 +1,127 @@
+#include "app/ranking_input.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/command.h"
+#include "cluster/delineate.h"
+#include "cluster/map_store.h"
+#include "cluster/naming.h"
+#ifdef STC_CLUSTER_GAZETTEER
+#include "cluster/gazetteer_places.h"
+#include "geo/gazetteer.h"
+#endif
+
+namespace stc {
+
+namespace cl = stc::cluster;
+
+int ResolveEdition(const std::string& name_or_file, cl::Edition* out) {
+  auto e = cl::LoadEdition(name_or_file);
+  if (!e.ok()) {
+    return Fail(e.status(), e.status().code() == StatusCode::kNotFound ? kExitUsage : kExitInput);
+  }
+  *out = std::move(*e);
+  return kExitOk;
+}
+
+int LoadRankingInput(const std::string& db, const std::string& clusters_file,
+                     const std::string& edition, RankingInput* out) {
+  auto opened = OpenForReading(db);
+  if (!opened.ok()) return StoreFail(opened.status());
+  out->store = std::move(*opened);
+  const Store& store = *out->store;
+  if (Status st = CheckNoReplaceInProgress(store); !st.ok()) return Fail(st, kExitStore);
+
+  if (!clusters_file.empty()) {
+    auto m = cl::ReadClusterMapFile(clusters_file, store.grid().step_e5());
+    if (!m.ok()) return Fail(m.status(), kExitInput);
+    out->map = std::move(*m);
+  } else {
+    auto m = cl::LoadCurrentClusterMap(store);
+    if (!m.ok()) return Fail(m.status(), kExitStore);
+    if (!m->has_value()) {
+      std::cerr << "stcluster: store " << db << " has no cluster map: run `stcluster delineate "
+                << "--db " << db << "` first, or pass --clusters FILE\n";
+      return kExitStore;
+    }
+    out->map = std::move(**m);
+  }
+  cl::ClusterMap& map = out->map;
+
+  std::string edition_name = edition;
+  if (edition_name.empty()) {
+    edition_name = cl::kDefaultEdition;
+    bool builtin = false;
+    for (const std::string& n : cl::BuiltinEditionNames()) {
+      if (n == map.edition) edition_name = n, builtin = true;
+    }
+    if (!builtin && !map.edition.empty()) {
+      std::cerr << "note: the cluster map was delineated for edition '" << map.edition
+                << "', which is not built in: ranking with " << edition_name
+                << " (pass --edition FILE to use its file)\n";
+    }
+  }
+  if (int rc = ResolveEdition(edition_name, &out->edition); rc != kExitOk) return rc;
+  const cl::Edition& ed = out->edition;
+
+  // Names missing from an imported map, and a check that the map was made
+  // from the data now in the store.
+  bool unnamed = false;
+  for (const cl::ClusterInfo& c : map.clusters) unnamed |= c.name.empty();
+  if (unnamed || map.edition == ed.name) {
+    auto data = cl::LoadDelineationData(store, ed);
+    if (!data.ok()) return StoreFail(data.status());
+    if (unnamed) cl::NameClusters(*data, nullptr, &map);
+    if (map.edition == ed.name && map.fingerprint != 0 && map.fingerprint != data->fingerprint) {
+      std::cerr << "note: the store's " << ed.name << " aggregates changed since cluster map "
+                << (map.version ? "version " + std::to_string(map.version) : clusters_file)
+                << " was made; its clusters are kept as they are (run delineate to redo them)\n";
+    }
+  }
+  auto ranking = cl::ComputeRanking(store, map, ed);
+  if (!ranking.ok()) return Fail(ranking.status(), kExitStore);
+  for (size_t m = 0; m < ranking->world.size(); ++m) {
+    if (ranking->world[m] == 0) {
+      std::cerr << "warning: no " << SourceName(ed.metrics[m].source) << " records in "
+                << ed.metrics[m].Years() << ": its shares are 0\n";
+    }
+  }
+  out->ranking = std::move(*ranking);
+  return kExitOk;
+}
+
+int LoadPopulations(const std::string& path, const cl::ClusterMap& map, bool required,
+                    cl::ClusterPopulations* out) {
+  *out = cl::ClusterPopulations{};
+  if (path == "none") return kExitOk;
+#ifdef STC_CLUSTER_GAZETTEER
+  const std::string p = path.empty() ? DefaultGazetteerPath() : path;
+  auto g = geo::Gazetteer::Open(p);
+  if (!g.ok()) {
+    if (required || !path.empty()) {
+      std::cerr << "stcluster: " << g.status().ToString()
+                << "\n  (populations come from the gazetteer index: run scripts/setup, or pass "
+                   "--gazetteer FILE)\n";
+      return kExitInput;
+    }
+    std::cerr << "warning: no gazetteer (" << g.status().ToString()
+              << "): populations are unknown\n";
+    return kExitOk;
+  }
+  cl::GazetteerPopulation source(g->get(), std::filesystem::path(p).filename().string());
+  auto pops = cl::ComputeClusterPopulations(map, source);
+  if (!pops.ok()) return Fail(pops.status(), kExitInput);
+  *out = std::move(*pops);
+  return kExitOk;
+#else
+  (void)map;
+  if (required || !path.empty()) {
+    std::cerr << "stcluster: this build has no gazetteer support (geo/): populations unknown\n";
+    return kExitInput;
+  }
+  return kExitOk;
+#endif
+}
+
+}  // namespace stc

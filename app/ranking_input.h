@@ -1,0 +1,44 @@
+// Shared by the cluster-level commands (rank, show, export --by profile):
+// the store, the cluster map, the edition and the size ranking, and the
+// cluster populations from the gazetteer. Each function prints its
+// diagnostics to stderr and returns an exit code (kExitOk on success).
+#ifndef STCLUSTER_APP_RANKING_INPUT_H_
+#define STCLUSTER_APP_RANKING_INPUT_H_
+
+#include <memory>
+#include <string>
+
+#include "cluster/cluster_map.h"
+#include "cluster/edition.h"
+#include "cluster/population.h"
+#include "cluster/ranking.h"
+#include "stores/store.h"
+
+namespace stc {
+
+// A built-in edition name or an edition file: exit 2 when it is neither, 3
+// when the file is unreadable or malformed (the message names the field).
+int ResolveEdition(const std::string& name_or_file, cluster::Edition* out);
+
+struct RankingInput {
+  std::unique_ptr<Store> store;
+  cluster::ClusterMap map;
+  cluster::Edition edition;
+  cluster::Ranking ranking;
+};
+
+// Opens `db` read-only, takes the current map (or `clusters_file`), resolves
+// `edition` ("" = the map's edition when built in, else the default), names
+// unnamed clusters by coordinates, notes a stale map, ranks by size.
+int LoadRankingInput(const std::string& db, const std::string& clusters_file,
+                     const std::string& edition, RankingInput* out);
+
+// Populations of `map`'s clusters from the gazetteer `path` ("" = the
+// default index, "none" = no populations). With `required`, a missing
+// default index is an error (exit 3), else a warning and empty populations.
+int LoadPopulations(const std::string& path, const cluster::ClusterMap& map, bool required,
+                    cluster::ClusterPopulations* out);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_APP_RANKING_INPUT_H_

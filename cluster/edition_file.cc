@@ -93,6 +93,9 @@ Status ParseYears(const Reader& r, simdjson::dom::element v, const std::string& 
     if (arr.size() != 2) return r.Error(path, "expected [FIRST, LAST]");
     STC_RETURN_IF_ERROR(r.Int(arr.at(0), path + "[0]", 1900, 2200, &from));
     STC_RETURN_IF_ERROR(r.Int(arr.at(1), path + "[1]", 1900, 2200, &to));
+  } else if (v.is_int64()) {
+    STC_RETURN_IF_ERROR(r.Int(v, path, 1900, 2200, &from));
+    to = from;
   } else if (v.get_string().get(text) == simdjson::SUCCESS) {
     auto dash = text.find('-');
     auto num = [](std::string_view s, int64_t* out) {
@@ -107,7 +110,7 @@ Status ParseYears(const Reader& r, simdjson::dom::element v, const std::string& 
     }
     if (from < 1900 || to > 2200) return r.Error(path, "years must be in 1900..2200");
   } else {
-    return r.Error(path, "expected [FIRST, LAST] or \"FIRST-LAST\"");
+    return r.Error(path, "expected [FIRST, LAST], \"FIRST-LAST\" or a year");
   }
   if (from > to) return r.Error(path, "the first year is after the last");
   m->year_from = static_cast<int32_t>(from);

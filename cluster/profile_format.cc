@@ -196,10 +196,10 @@ std::string ProfileText(const ProfileSet& set, const ClusterProfile& p) {
                            : std::string("unknown")) +
          "\n";
   out += "Size score: " + Fixed(p.score, 3) + "\n\n";
-  out += "Top PCT applicant:          " + ItemText(p.TopApplicant()) + "\n";
-  out += "Top technology field:       " + ItemText(p.TopTechnologyField()) + "\n";
+  out += "Top PCT applicant:           " + ItemText(p.TopApplicant()) + "\n";
+  out += "Top technology field:        " + ItemText(p.TopTechnologyField()) + "\n";
   out += "Top scientific organisation: " + ItemText(p.TopScientificOrg()) + "\n";
-  out += "Top scientific field:       " + ItemText(p.TopScientificField()) + "\n";
+  out += "Top scientific field:        " + ItemText(p.TopScientificField()) + "\n";
   for (const MetricProfile& mp : p.metrics) {
     MetricSpec spec;
     spec.source = mp.source;
@@ -217,7 +217,7 @@ std::string ProfileText(const ProfileSet& set, const ClusterProfile& p) {
         change = (c >= 0 ? "+" : "") + Fixed(100 * c, 1) + "%";
       }
       rows.push_back({std::to_string(mp.year_from + static_cast<int32_t>(y)),
-                      FormatUnits(mp.year_units[y]), change});
+                      Fixed(static_cast<double>(mp.year_units[y]) / kUnit, 1), change});
     }
     out += AlignColumns(rows, {false, false, false});
     out += "Growth (compound, per year): " +

@@ -1,0 +1,445 @@
+// Profiles, populations and the intensity ranking on a small hand-computed
+// world written into a store (records, aggregates and totals built from the
+// same counted records), with a hand-made cluster map. Every top item, share,
+// year count, growth, population and intensity below is computed by hand in
+// the comments. Also: subject filter and weights, CSV neutralisation of the
+// exports, and the JSON export checked against docs/schema/profiles.schema.json.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cluster/intensity.h"
+#include "cluster/profile.h"
+#include "cluster/profile_format.h"
+#include "cluster/ranking.h"
+#include "core/record_codec.h"
+#include "tests/cluster_json_schema.h"
+#include "tests/test_util.h"
+
+namespace stc::cluster {
+namespace {
+
+using stc::testing::TempDir;
+
+Units U(double records) { return static_cast<Units>(std::llround(records * kUnit)); }
+int32_t E5(double deg) { return static_cast<int32_t>(std::lround(deg * 1e5)); }
+
+struct Pt {
+  double lat, lon;
+  const char* cc;
+  double units;
+};
+
+const Pt kTokyoA{35.68, 139.77, "JP", 0}, kTokyoB{35.70, 139.80, "JP", 0},
+    kParis{48.85, 2.35, "FR", 0}, kCambridge{52.20, 0.12, "GB", 0},
+    kSydney{-33.87, 151.21, "AU", 0};
+
+Pt At(const Pt& p, double units) { return {p.lat, p.lon, p.cc, units}; }
+
+// Adds one counted record to the batch: the record itself, its aggregates
+// and its totals, as the ingest pipeline would.
+void Put(StoreBatch* b, const Grid& g, Source s, const std::string& key, int year,
+         const std::string& field, std::vector<std::string> codes, std::vector<std::string> orgs,
+         std::vector<Pt> points) {
+  CountedRecord r;
+  r.source = s;
+  r.key = key;
+  r.year = year;
+  r.version = 20240101;
+  r.field = field;
+  r.codes = std::move(codes);
+  r.orgs = std::move(orgs);
+  Units located = 0;
+  for (const Pt& p : points) {
+    WeightedPoint w;
+    w.lat_e5 = E5(p.lat);
+    w.lon_e5 = E5(p.lon);
+    w.country[0] = p.cc[0];
+    w.country[1] = p.cc[1];
+    w.units = U(p.units);
+    located += w.units;
+    r.points.push_back(w);
+    AggregateKey k;
+    k.source = s;
+    k.year = year;
+    k.cell = g.CellOf(w.lat_e5, w.lon_e5);
+    k.country[0] = p.cc[0];
+    k.country[1] = p.cc[1];
+    k.field = field;
+    b->AddAggregate(k, w.units);
+  }
+  std::sort(r.points.begin(), r.points.end(), [](const WeightedPoint& a, const WeightedPoint& c) {
+    return std::tie(a.lat_e5, a.lon_e5) < std::tie(c.lat_e5, c.lon_e5);
+  });
+  r.unlocated = kUnit - located;
+  r.persons = static_cast<uint32_t>(std::max<size_t>(points.size(), 1));
+  std::string encoded;
+  EncodeCountedRecord(r, &encoded);
+  b->PutRecord(s, key, encoded);
+  b->AddTotals(s, year, kUnit, r.unlocated, 1);
+}
+
+// PCT window 2019-2023: 7 records; articles 2018-2022: 3 records.
+void WriteWorld(Store* store) {
+  const Grid& g = store->grid();
+  StoreBatch b;
+  const Source P = Source::kPct, A = Source::kArticle;
+  Put(&b, g, P, "PCT/JP2019/000001", 2019, "H", {"H04W 72/04"}, {"Sony Corp", "sony  corp "},
+      {At(kTokyoA, 1)});
+  Put(&b, g, P, "PCT/JP2020/000002", 2020, "G", {"G06F 3/01", "H04N 21/00"},
+      {"Toyota", "Sony Corp"}, {At(kTokyoB, 0.5), At(kParis, 0.5)});
+  Put(&b, g, P, "PCT/JP2023/000003", 2023, "A", {"A61K 8/02"}, {"Toyota", "Denso"},
+      {At(kTokyoA, 1)});
+  Put(&b, g, P, "PCT/GB2021/000004", 2021, "G", {"G01N 33/48", "G01N 21/00"}, {"ARM Ltd"},
+      {At(kCambridge, 1)});
+  Put(&b, g, P, "PCT/JP2018/000005", 2018, "H", {"H04W 4/00"}, {"Sony Corp"},
+      {At(kTokyoA, 1)});  // Outside the window.
+  Put(&b, g, P, "PCT/JP2023/000007", 2023, "", {}, {}, {At(kTokyoB, 1)});
+  Put(&b, g, P, "PCT/US2020/000008", 2020, "B", {"B60L 50/00"}, {"Nobody"}, {});  // Unlocated.
+  Put(&b, g, P, "PCT/AU2022/000009", 2022, "C", {"C12N 15/10"}, {"CSIRO"}, {At(kSydney, 1)});
+  Put(&b, g, A, "2-s2.0-1", 2018, "17", {"1702", "1705", "2204"},
+      {"University of Tokyo", "University of Cambridge"}, {At(kCambridge, 0.5), At(kTokyoA, 0.5)});
+  Put(&b, g, A, "2-s2.0-2", 2022, "27", {}, {"University of Tokyo"}, {At(kTokyoB, 1)});
+  Put(&b, g, A, "2-s2.0-3", 2020, "27", {"2701"}, {"University of Cambridge"}, {At(kCambridge, 1)});
+  ASSERT_TRUE(store->Apply(b).ok());
+}
+
+// Alpha = the two Tokyo cells, Beta = Cambridge, Gamma = Sydney; Paris is noise.
+ClusterMap WorldMap(const Grid& g) {
+  ClusterMap map;
+  map.grid_step_e5 = g.step_e5();
+  map.edition = "gii2024";
+  map.clusters = {{1, "Alpha", "JP"}, {2, "Beta", "GB"}, {3, "Gamma", "AU"}};
+  auto cell = [&](const Pt& p) { return g.CellOf(E5(p.lat), E5(p.lon)); };
+  map.cells = {{cell(kTokyoA), 1}, {cell(kTokyoB), 1}, {cell(kCambridge), 2}, {cell(kSydney), 3}};
+  std::sort(map.cells.begin(), map.cells.end());
+  map.ComputeFootprints();
+  return map;
+}
+
+class FakePopulation : public PopulationSource {
+ public:
+  Status ForEachPlace(const std::function<Status(const PopulatedPlace&)>& fn) const override {
+    const std::vector<PopulatedPlace> places = {
+        {E5(35.68), E5(139.77), 2'000'000},  // In Alpha.
+        {E5(35.70), E5(139.80), 500'000},    // In Alpha.
+        {E5(35.68), E5(139.77), 0},          // No population: not counted.
+        {E5(35.75), E5(139.90), 1'000'000},  // Near Alpha but in no cluster cell.
+        {E5(52.20), E5(0.12), 150'000},      // Beta.
+        {E5(48.85), E5(2.35), 2'100'000},    // Paris: noise, no cluster.
+    };
+    for (const PopulatedPlace& p : places) STC_RETURN_IF_ERROR(fn(p));
+    return Status::Ok();
+  }
+  std::string Describe() const override { return "fake gazetteer, 6 places"; }
+};
+
+struct World {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  ClusterMap map;
+  Ranking ranking;
+  ClusterPopulations populations;
+  std::vector<ClusterProfile> profiles;
+};
+
+void Build(World* w, const Edition& edition) {
+  w->store = stc::testing::OpenStore(w->dir.Path("db"));
+  WriteWorld(w->store.get());
+  w->map = WorldMap(w->store->grid());
+  auto r = ComputeRanking(*w->store, w->map, edition);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  w->ranking = std::move(*r);
+  FakePopulation pop;
+  auto p = ComputeClusterPopulations(w->map, pop);
+  ASSERT_TRUE(p.ok());
+  w->populations = std::move(*p);
+  ProfileOptions o;
+  o.population = &w->populations;
+  auto profiles = ComputeProfiles(*w->store, w->map, w->ranking, o);
+  ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
+  w->profiles = std::move(*profiles);
+}
+
+TEST(ClusterProfile, HandComputedRankingAndPopulations) {
+  World w;
+  Build(&w, BuiltinEdition("gii2024").value());
+  EXPECT_EQ(w.ranking.world, (std::vector<Units>{U(7), U(3)}));
+  ASSERT_EQ(w.ranking.rows.size(), 3u);
+  EXPECT_EQ(w.ranking.rows[0].name, "Alpha");
+  EXPECT_EQ(w.ranking.rows[0].units, (std::vector<Units>{U(3.5), U(1.5)}));
+  EXPECT_DOUBLE_EQ(w.ranking.rows[0].score, 100.0);
+  EXPECT_EQ(w.ranking.rows[1].name, "Beta");
+  EXPECT_EQ(w.ranking.rows[1].units, (std::vector<Units>{U(1), U(1.5)}));
+  EXPECT_EQ(w.ranking.rows[2].name, "Gamma");
+
+  EXPECT_EQ(w.populations.source, "fake gazetteer, 6 places");
+  EXPECT_EQ(w.populations.Of(1).population, 2'500'000);
+  EXPECT_EQ(w.populations.Of(1).places, 2);
+  EXPECT_EQ(w.populations.Of(2).population, 150'000);
+  EXPECT_EQ(w.populations.Of(2).places, 1);
+  EXPECT_EQ(w.populations.Of(3).population, 0);
+  EXPECT_EQ(w.populations.Of(3).places, 0);
+}
+
+TEST(ClusterProfile, HandComputedProfiles) {
+  World w;
+  Build(&w, BuiltinEdition("gii2024").value());
+  ASSERT_EQ(w.profiles.size(), 3u);
+  const ClusterProfile& a = w.profiles[0];
+  EXPECT_EQ(a.rank, 1);
+  EXPECT_EQ(a.name, "Alpha");
+  EXPECT_EQ(a.population, 2'500'000);
+  EXPECT_EQ(a.cells, 2);
+  ASSERT_EQ(a.metrics.size(), 2u);
+
+  // Alpha, PCT: P1 1 (2019), P2 0.5 (2020), P3 1 + P7 1 (2023); P5 is 2018.
+  const MetricProfile& ap = a.metrics[0];
+  EXPECT_EQ(ap.year_units, (std::vector<Units>{U(1), U(0.5), 0, 0, U(2)}));
+  EXPECT_EQ(ap.units, U(3.5));
+  EXPECT_DOUBLE_EQ(ap.share_pct, 50.0);
+  ASSERT_TRUE(ap.growth.has_value());
+  EXPECT_DOUBLE_EQ(*ap.growth, std::pow(2.0, 0.25) - 1);
+  ASSERT_TRUE(ap.per_million.has_value());
+  EXPECT_DOUBLE_EQ(*ap.per_million, 3.5 / 2.5);
+  // Applicants: Sony 1 (P1, two spellings of one name) + 0.25 (P2) = 1.25;
+  // Toyota 0.25 (P2) + 0.5 (P3) = 0.75; Denso 0.5. P7 has none.
+  ASSERT_EQ(ap.top_orgs.size(), 3u);
+  EXPECT_EQ(ap.top_orgs[0].name, "Sony Corp");
+  EXPECT_EQ(ap.top_orgs[0].units, U(1.25));
+  EXPECT_DOUBLE_EQ(ap.top_orgs[0].share, 1.25 / 3.5);
+  EXPECT_EQ(ap.top_orgs[1].name, "Toyota");
+  EXPECT_EQ(ap.top_orgs[1].units, U(0.75));
+  EXPECT_EQ(ap.top_orgs[2].name, "Denso");
+  EXPECT_EQ(ap.top_orgs[2].units, U(0.5));
+  // Technology fields: 4 = 1 (P1) + 0.25 (P2, H04N 21), 14 = 1 (P3, A61K 8),
+  // 6 = 0.25 (P2, G06F).
+  ASSERT_EQ(ap.top_fields.size(), 3u);
+  EXPECT_EQ(ap.top_fields[0].code, "4");
+  EXPECT_EQ(ap.top_fields[0].name, "Digital communication");
+  EXPECT_EQ(ap.top_fields[0].units, U(1.25));
+  EXPECT_DOUBLE_EQ(ap.top_fields[0].share, 1.25 / 3.5);
+  EXPECT_EQ(ap.top_fields[1].code, "14");
+  EXPECT_EQ(ap.top_fields[1].units, U(1));
+  EXPECT_EQ(ap.top_fields[2].code, "6");
+  EXPECT_EQ(ap.top_fields[2].units, U(0.25));
+  ASSERT_EQ(ap.fields.size(), 3u);  // Numeric code order: 4, 6, 14.
+  EXPECT_EQ(ap.fields[0].code, "4");
+  EXPECT_EQ(ap.fields[0].year_units, (std::vector<Units>{U(1), U(0.25), 0, 0, 0}));
+  EXPECT_EQ(ap.fields[1].code, "6");
+  EXPECT_EQ(ap.fields[2].code, "14");
+  EXPECT_EQ(ap.fields[2].year_units, (std::vector<Units>{0, 0, 0, 0, U(1)}));
+
+  // Alpha, articles: A1 0.5 (2018), A2 1 (2022).
+  const MetricProfile& aa = a.metrics[1];
+  EXPECT_EQ(aa.year_units, (std::vector<Units>{U(0.5), 0, 0, 0, U(1)}));
+  EXPECT_DOUBLE_EQ(*aa.growth, std::pow(2.0, 0.25) - 1);
+  EXPECT_DOUBLE_EQ(*aa.per_million, 1.5 / 2.5);
+  // Organisations: A1's 0.5 split over both of its organisations.
+  ASSERT_EQ(aa.top_orgs.size(), 2u);
+  EXPECT_EQ(aa.top_orgs[0].name, "University of Tokyo");
+  EXPECT_EQ(aa.top_orgs[0].units, U(1.25));
+  EXPECT_DOUBLE_EQ(aa.top_orgs[0].share, 1.25 / 1.5);
+  EXPECT_EQ(aa.top_orgs[1].name, "University of Cambridge");
+  EXPECT_EQ(aa.top_orgs[1].units, U(0.25));
+  // Subject areas: 27 = 1 (A2 has no codes: its field), 17 and 22 = 0.25.
+  ASSERT_EQ(aa.top_fields.size(), 3u);
+  EXPECT_EQ(aa.top_fields[0].code, "27");
+  EXPECT_EQ(aa.top_fields[0].name, "Medicine");
+  EXPECT_DOUBLE_EQ(aa.top_fields[0].share, 1.0 / 1.5);
+  EXPECT_EQ(aa.top_fields[1].name, "Computer Science");  // Tie at 0.25: name order.
+  EXPECT_EQ(aa.top_fields[2].name, "Engineering");
+
+  // The published columns.
+  ASSERT_NE(a.TopApplicant(), nullptr);
+  EXPECT_EQ(a.TopApplicant()->name, "Sony Corp");
+  EXPECT_EQ(a.TopTechnologyField()->name, "Digital communication");
+  EXPECT_EQ(a.TopScientificOrg()->name, "University of Tokyo");
+  EXPECT_EQ(a.TopScientificField()->name, "Medicine");
+
+  // Beta: PCT only P4 (2021): growth undefined (nothing in 2019); fields 10
+  // and 11 tie at 0.5: name order puts "Analysis of biological materials" first.
+  const ClusterProfile& b = w.profiles[1];
+  EXPECT_EQ(b.name, "Beta");
+  const MetricProfile& bp = b.metrics[0];
+  EXPECT_EQ(bp.year_units, (std::vector<Units>{0, 0, U(1), 0, 0}));
+  EXPECT_FALSE(bp.growth.has_value());
+  EXPECT_DOUBLE_EQ(*bp.per_million, 1.0 / 0.15);
+  EXPECT_EQ(b.TopApplicant()->name, "ARM Ltd");
+  EXPECT_DOUBLE_EQ(b.TopApplicant()->share, 1.0);
+  EXPECT_EQ(b.TopTechnologyField()->code, "11");
+  EXPECT_DOUBLE_EQ(b.TopTechnologyField()->share, 0.5);
+  // Beta, articles: A1 0.5 (2018), A3 1 (2020); nothing in 2022: growth -100%.
+  const MetricProfile& ba = b.metrics[1];
+  EXPECT_EQ(ba.year_units, (std::vector<Units>{U(0.5), 0, U(1), 0, 0}));
+  EXPECT_DOUBLE_EQ(*ba.growth, -1.0);
+  EXPECT_DOUBLE_EQ(*ba.per_million, 10.0);
+  EXPECT_EQ(b.TopScientificOrg()->name, "University of Cambridge");
+  EXPECT_EQ(b.TopScientificOrg()->units, U(1.25));
+  EXPECT_EQ(b.TopScientificField()->code, "27");
+
+  // Gamma: no population, no articles.
+  const ClusterProfile& c = w.profiles[2];
+  EXPECT_EQ(c.population, 0);
+  EXPECT_FALSE(c.metrics[0].per_million.has_value());
+  EXPECT_EQ(c.TopApplicant()->name, "CSIRO");
+  EXPECT_EQ(c.TopTechnologyField()->name, "Biotechnology");
+  EXPECT_EQ(c.TopScientificOrg(), nullptr);
+  EXPECT_EQ(c.TopScientificField(), nullptr);
+
+  // Property: a profile's year counts add up exactly to the ranking's units
+  // (records scan vs aggregates), and attributed field units never exceed them.
+  for (size_t i = 0; i < w.profiles.size(); ++i) {
+    for (size_t m = 0; m < 2; ++m) {
+      const MetricProfile& mp = w.profiles[i].metrics[m];
+      Units sum = 0;
+      for (Units u : mp.year_units) sum += u;
+      EXPECT_EQ(sum, w.ranking.rows[i].units[m]) << i << " " << m;
+      Units fields = 0;
+      for (const FieldSeries& f : mp.fields) fields += f.units;
+      EXPECT_LE(fields, sum);
+    }
+  }
+}
+
+TEST(ClusterProfile, IntensityRanking) {
+  World w;
+  Build(&w, BuiltinEdition("gii2024").value());
+  // Alpha: score 100 over 2.5 M = 40; Beta: (100/7 + 50) over 0.15 M; Gamma
+  // has no population.
+  IntensityRanking ir = ComputeIntensityRanking(w.ranking, w.populations, 100);
+  ASSERT_EQ(ir.rows.size(), 2u);
+  EXPECT_EQ(ir.rows[0].name, "Beta");
+  EXPECT_EQ(ir.rows[0].rank, 1);
+  EXPECT_EQ(ir.rows[0].size_rank, 2);
+  EXPECT_DOUBLE_EQ(ir.rows[0].intensity, (100.0 / 7 + 50) / 0.15);
+  EXPECT_DOUBLE_EQ(ir.rows[0].per_million[0], 1.0 / 0.15);
+  EXPECT_DOUBLE_EQ(ir.rows[0].per_million[1], 10.0);
+  EXPECT_EQ(ir.rows[1].name, "Alpha");
+  EXPECT_DOUBLE_EQ(ir.rows[1].intensity, 40.0);
+  EXPECT_DOUBLE_EQ(ir.rows[1].per_million[0], 1.4);
+  ASSERT_EQ(ir.unpopulated.size(), 1u);
+  EXPECT_EQ(ir.unpopulated[0].name, "Gamma");
+  // The pool: only the size top 1.
+  IntensityRanking top1 = ComputeIntensityRanking(w.ranking, w.populations, 1);
+  ASSERT_EQ(top1.rows.size(), 1u);
+  EXPECT_EQ(top1.rows[0].name, "Alpha");
+
+  std::string csv = FormatIntensityRanking(ir, RankFormat::kCsv, 100);
+  EXPECT_NE(csv.find("# Edition gii2024"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("# Population: summed gazetteer population"), std::string::npos);
+  EXPECT_NE(csv.find("\n1,2,2,Beta,GB,150000,1,1,6.666667,1.5,10.000000,"), std::string::npos)
+      << csv;
+  std::string table = FormatIntensityRanking(ir, RankFormat::kTable, 100);
+  EXPECT_NE(table.find("Not ranked (no populated place in the footprint): Gamma (size rank 3)"),
+            std::string::npos)
+      << table;
+}
+
+TEST(ClusterProfile, SubjectFilterAndWeights) {
+  Edition e = BuiltinEdition("gii2024").value();
+  e.metrics[1].exclude_fields = {"27"};  // Medicine out: only A1 (field 17) counts.
+  e.metrics[0].weight = 2;
+  World w;
+  Build(&w, e);
+  EXPECT_EQ(w.ranking.world, (std::vector<Units>{U(7), U(1)}));
+  ASSERT_EQ(w.ranking.rows.size(), 3u);
+  EXPECT_EQ(w.ranking.rows[0].name, "Alpha");
+  EXPECT_EQ(w.ranking.rows[0].units, (std::vector<Units>{U(3.5), U(0.5)}));
+  EXPECT_DOUBLE_EQ(w.ranking.rows[0].score, 2 * 50.0 + 50.0);
+  EXPECT_EQ(w.profiles[0].metrics[1].year_units, (std::vector<Units>{U(0.5), 0, 0, 0, 0}));
+  EXPECT_EQ(w.profiles[1].metrics[1].units, U(0.5));
+  EXPECT_EQ(w.profiles[1].TopScientificField()->name, "Computer Science");
+}
+
+TEST(ClusterProfile, ExportsNeutraliseAndMatchTheSchema) {
+  World w;
+  Edition e = BuiltinEdition("gii2024").value();
+  w.store = stc::testing::OpenStore(w.dir.Path("db"));
+  WriteWorld(w.store.get());
+  w.map = WorldMap(w.store->grid());
+  w.map.Find(2)->name = "=HYPERLINK(\"http://x\")";
+  w.map.Find(3)->name = "-Gamma";
+  auto r = ComputeRanking(*w.store, w.map, e);
+  ASSERT_TRUE(r.ok());
+  ProfileSet set;
+  set.ranking = *r;
+  auto profiles = ComputeProfiles(*w.store, w.map, set.ranking, ProfileOptions{});
+  ASSERT_TRUE(profiles.ok());
+  set.profiles = *profiles;
+
+  std::string csv = FormatProfileExport(set, ProfileFormat::kCsv);
+  EXPECT_EQ(csv.find("\n=HYP"), std::string::npos);
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://x\"\")\",GB,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'-Gamma,AU,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("# Edition gii2024: "), std::string::npos);
+  EXPECT_NE(csv.find("\nedition,rank,cluster_id,cluster,economy,population,metric,year,"
+                     "field_kind,field_code,field_name,units,share\n"),
+            std::string::npos);
+  EXPECT_NE(csv.find("\ngii2024,1,1,Alpha,JP,0,pct,2019,all,,,1,1.000000\n"), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("\ngii2024,1,1,Alpha,JP,0,pct,2020,technology,4,Digital communication,"
+                     "0.25,0.500000\n"),
+            std::string::npos)
+      << csv;
+  // Rows: 3 clusters x (5 PCT + 5 article years) "all" rows, plus one per
+  // field and year with units (Alpha: PCT 4 + articles 3; Beta: 2 + 3;
+  // Gamma: 1).
+  size_t rows = 0;
+  for (size_t pos = csv.find("\ngii2024,"); pos != std::string::npos;
+       pos = csv.find("\ngii2024,", pos + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 30u + 7u + 5u + 1u);
+
+  std::string size_csv = FormatRanking(set.ranking, RankFormat::kCsv, 100);
+  EXPECT_NE(size_csv.find(",\"'=HYPERLINK(\"\"http://x\"\")\",GB,"), std::string::npos) << size_csv;
+  // Our own reader of previous rankings gets the exact names back.
+  auto prev = ParsePreviousRanking(size_csv, "own");
+  ASSERT_TRUE(prev.ok()) << prev.status().ToString();
+  EXPECT_EQ(prev->count("=HYPERLINK(\"http://x\")"), 1u);
+  EXPECT_EQ(prev->count("-Gamma"), 1u);
+  // And a map file keeps them too.
+  auto map_back = ParseClusterMap(EncodeClusterMap(w.map), 1000, "map");
+  ASSERT_TRUE(map_back.ok()) << map_back.status().ToString();
+  EXPECT_EQ(map_back->Find(2)->name, "=HYPERLINK(\"http://x\")");
+  EXPECT_EQ(map_back->Find(3)->name, "-Gamma");
+  EXPECT_NE(EncodeClusterMap(w.map).find(",'-Gamma,"), std::string::npos);
+
+  std::string json = FormatProfileExport(set, ProfileFormat::kJson);
+  auto errors = stc::testing::CheckJsonSchema(
+      json, std::string(STC_SOURCE_DIR) + "/docs/schema/profiles.schema.json");
+  ASSERT_TRUE(errors.ok()) << errors.status().ToString();
+  EXPECT_TRUE(errors->empty()) << (*errors)[0];
+  // The checker can fail: a missing required key and a wrong type are caught.
+  std::string broken = json;
+  broken.replace(broken.find("\"population_source\""), 19, "\"populationsource\"");
+  auto e1 = stc::testing::CheckJsonSchema(
+      broken, std::string(STC_SOURCE_DIR) + "/docs/schema/profiles.schema.json");
+  ASSERT_TRUE(e1.ok());
+  EXPECT_FALSE(e1->empty());
+  std::string wrong_type = json;
+  wrong_type.replace(wrong_type.find("\"units\":\""), 9, "\"units\":1,\"x\":\"");
+  auto e2 = stc::testing::CheckJsonSchema(
+      wrong_type, std::string(STC_SOURCE_DIR) + "/docs/schema/profiles.schema.json");
+  ASSERT_TRUE(e2.ok());
+  EXPECT_FALSE(e2->empty());
+}
+
+TEST(ClusterProfile, FindCluster) {
+  World w;
+  Build(&w, BuiltinEdition("gii2024").value());
+  EXPECT_EQ(FindCluster(w.ranking, "2").value()->name, "Beta");
+  EXPECT_EQ(FindCluster(w.ranking, "#3").value()->name, "Gamma");
+  EXPECT_EQ(FindCluster(w.ranking, "id:1").value()->name, "Alpha");
+  EXPECT_EQ(FindCluster(w.ranking, "Beta").value()->name, "Beta");
+  EXPECT_EQ(FindCluster(w.ranking, "gamma").value()->name, "Gamma");
+  EXPECT_EQ(FindCluster(w.ranking, "lph").value()->name, "Alpha");
+  EXPECT_EQ(FindCluster(w.ranking, "9").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(FindCluster(w.ranking, "Delta").status().code(), StatusCode::kNotFound);
+  auto ambiguous = FindCluster(w.ranking, "a");  // Alpha, Beta, Gamma.
+  EXPECT_EQ(ambiguous.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace stc::cluster

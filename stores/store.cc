@@ -440,21 +440,30 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
                        w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut});
   }
   // Deltas to one key are summed (same result as separate merge operands,
-  // fewer of them); keys whose deltas cancel out are not written.
+  // fewer of them); keys whose deltas cancel out are not written. Sorting
+  // brings equal keys together (integer sums: the order does not matter);
+  // cheaper than a hash map of strings, and the writes need the order anyway.
   std::vector<std::pair<std::string, std::string>> agg_sums, totals_sums;  // Owners.
+  agg_sums.reserve(batch.aggregates_.size());
   auto sum_deltas = [](auto&& for_each_delta,
                        std::vector<std::pair<std::string, std::string>>* sums,
                        std::vector<SortedEntry>* out) {
-    std::unordered_map<std::string, size_t> index;
-    for_each_delta([&](std::string&& k, const std::string& vec) {
-      auto [it, inserted] = index.try_emplace(std::move(k), sums->size());
-      if (inserted) {
-        sums->emplace_back(it->first, vec);
+    for_each_delta(
+        [&](std::string&& k, const std::string& vec) { sums->emplace_back(std::move(k), vec); });
+    std::sort(sums->begin(), sums->end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t kept = 0;
+    for (size_t i = 0; i < sums->size(); ++i) {
+      auto& cur = (*sums)[i];
+      if (kept > 0 && (*sums)[kept - 1].first == cur.first) {
+        AddInt64Vector(cur.second, &(*sums)[kept - 1].second);  // Same width by construction.
       } else {
-        AddInt64Vector(vec, &(*sums)[it->second].second);  // Same width by construction.
+        if (kept != i) (*sums)[kept] = std::move(cur);
+        ++kept;
       }
-    });
-    std::sort(sums->begin(), sums->end());
+    }
+    sums->resize(kept);
+    out->reserve(out->size() + kept);
     for (const auto& [k, vec] : *sums) {
       if (sk::IsAllZero(vec)) continue;
       out->push_back({k, vec, SortedEntry::Op::kMerge});

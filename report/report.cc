@@ -1,6 +1,7 @@
 // RenderReport (report.h): the page around the map, the chart and the tables.
 #include "report/report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "report/html_escape.h"
@@ -63,6 +64,8 @@ constexpr char kPageScript[] = R"(<script>
   root.setAttribute('data-noise', String(document.querySelectorAll('#map .noise circle').length));
   root.setAttribute('data-bars', String(document.querySelectorAll('#bars g.bar').length));
   root.setAttribute('data-rows', String(document.querySelectorAll('#ranking tbody tr').length));
+  root.setAttribute('data-intensity-rows',
+                    String(document.querySelectorAll('#intensity tbody tr').length));
   root.setAttribute('data-ready', '1');
 })();
 </script>
@@ -164,6 +167,45 @@ void AppendHeader(const ReportInput& in, const ReportOptions& opt, std::string* 
   out->append("</ul>\n<ul id=\"errors\"></ul>\n</header>\n");
 }
 
+void AppendIntensityTable(const cluster::IntensityRanking& ir, const ReportOptions& opt,
+                          const EconomyColours& colours, std::string* out) {
+  const cluster::Edition& e = ir.size.edition;
+  const size_t shown = std::min(ir.rows.size(), static_cast<size_t>(std::max(opt.top, 0)));
+  out->append("<h2>Intensity ranking</h2>\n<p class=\"meta\">The first " + std::to_string(ir.pool) +
+              " clusters of the size ranking ordered by score per million inhabitants; " +
+              std::to_string(ir.unpopulated.size()) +
+              " of them have no populated gazetteer place in their footprint and are left "
+              "out. Population: ");
+  AppendEscaped(ir.population_source, out);
+  out->append(
+      ".</p>\n<table class=\"rank\" id=\"intensity\">\n<thead><tr><th>Rank</th>"
+      "<th class=\"name\">Cluster</th><th class=\"name\">Economy</th><th>Size rank</th>"
+      "<th>Population</th>");
+  for (const cluster::MetricSpec& spec : e.metrics) {
+    out->append("<th>");
+    AppendEscaped(std::string(spec.Title()) + " per million", out);
+    out->append("</th>");
+  }
+  out->append("<th>Score per million</th></tr></thead>\n<tbody>\n");
+  for (size_t i = 0; i < shown; ++i) {
+    const cluster::IntensityRow& row = ir.rows[i];
+    out->append("<tr data-c=\"" + std::to_string(row.id) + "\"><td>" + std::to_string(row.rank) +
+                "</td><td class=\"name\">");
+    AppendEscaped(row.name, out);
+    out->append("</td><td class=\"eco\"><span class=\"swatch\" style=\"background:" +
+                std::string(colours.Of(row.economy)) + "\"></span>");
+    AppendEscaped(row.economy, out);
+    out->append("</td><td>" + std::to_string(row.size_rank) + "</td><td>" +
+                RoundedCount(row.population * kUnit) + "</td>");
+    for (size_t m = 0; m < e.metrics.size(); ++m) {
+      double v = m < row.per_million.size() ? row.per_million[m] : 0;
+      out->append("<td>" + Fixed(v, 1) + "</td>");
+    }
+    out->append("<td>" + Fixed(row.intensity, 3) + "</td></tr>\n");
+  }
+  out->append("</tbody>\n</table>\n");
+}
+
 void AppendRankingTable(const ReportInput& in, const ReportOptions& opt,
                         const EconomyColours& colours, std::string* out) {
   const cluster::Ranking& r = *in.ranking;
@@ -171,7 +213,7 @@ void AppendRankingTable(const ReportInput& in, const ReportOptions& opt,
   bool previous = false;
   for (size_t i = 0; i < shown; ++i) previous |= r.rows[i].previous_rank.has_value();
   out->append(
-      "<section>\n<h2>Ranking</h2>\n<table class=\"rank\" id=\"ranking\">\n<thead><tr>"
+      "<section>\n<h2>Size ranking</h2>\n<table class=\"rank\" id=\"ranking\">\n<thead><tr>"
       "<th>Rank</th><th class=\"name\">Cluster</th><th class=\"name\">Economy</th>");
   for (const cluster::MetricSpec& spec : r.edition.metrics) {
     out->append("<th>");
@@ -204,6 +246,8 @@ void AppendRankingTable(const ReportInput& in, const ReportOptions& opt,
     out->append("</tr>\n");
   }
   out->append("</tbody>\n</table>\n");
+
+  if (in.intensity != nullptr) AppendIntensityTable(*in.intensity, opt, colours, out);
 
   out->append("<h2>Clusters per economy (top " + std::to_string(shown) +
               ")</h2>\n<table class=\"rank\" id=\"economies\">\n<thead><tr>"

@@ -6,7 +6,8 @@
 //     score, coloured by leading economy, and the noise locations as faint
 //     dots;
 //   - a bar chart of the top clusters with the score stacked by metric share;
-//   - the ranking table and the clusters per economy;
+//   - the size ranking table, the intensity ranking table (when populations
+//     are known) and the clusters per economy;
 //   - a profile per ranked cluster, shown on click (circle, bar or table
 //     row) and summarised in the hover title of each circle.
 // Layout and definitions: docs/report.md.
@@ -24,6 +25,7 @@
 
 #include "cluster/cluster_map.h"
 #include "cluster/delineate.h"
+#include "cluster/intensity.h"
 #include "cluster/profile.h"
 #include "cluster/ranking.h"
 #include "core/units.h"
@@ -65,6 +67,8 @@ struct ReportInput {
   // clusters, matched by cluster id.
   const std::vector<cluster::ClusterProfile>* profiles = nullptr;
   std::string population_source;  // Stated when profiles carry populations.
+  // The intensity ranking (per million inhabitants); null = no such table.
+  const cluster::IntensityRanking* intensity = nullptr;
   std::string title = "Science and technology clusters";
   std::string generator = "stcluster report";  // Stated in the footer.
 };

@@ -179,6 +179,41 @@ TEST(Report, ProfileContents) {
   EXPECT_NE(html.find("No profile computed", q), std::string::npos);
 }
 
+TEST(Report, IntensityTable) {
+  World w;
+  cluster::IntensityRanking ir;
+  ir.size = w.ranking;
+  ir.population_source = "GeoNames test, 3 places";
+  cluster::IntensityRow a;
+  a.rank = 1, a.size_rank = 2, a.id = 2, a.name = kXss, a.economy = "KR";
+  a.population = 500000;
+  a.per_million = {5, 20};  // 2.5 and 10 records for half a million inhabitants.
+  a.intensity = 10;         // Score 5 / 0.5 million.
+  cluster::IntensityRow b;
+  b.rank = 2, b.size_rank = 1, b.id = 1, b.name = "Tokyo", b.economy = "JP";
+  b.population = 40000000;
+  b.per_million = {0.25, 1};
+  b.intensity = 0.5;
+  ir.rows = {a, b};
+  ir.unpopulated = {};
+  ReportInput in = w.Input();
+  in.intensity = &ir;
+  std::string html = RenderReport(in, ReportOptions());
+  size_t t = html.find("<table class=\"rank\" id=\"intensity\">");
+  ASSERT_NE(t, std::string::npos);
+  std::string table = html.substr(t, html.find("</table>", t) - t);
+  EXPECT_EQ(Count(table, "<tr data-c="), 2u);
+  EXPECT_NE(table.find("<tr data-c=\"2\"><td>1</td><td class=\"name\">&lt;script&gt;alert(1)"),
+            std::string::npos);
+  EXPECT_NE(table.find("<td>2</td><td>500,000</td><td>5.0</td><td>20.0</td><td>10.000</td>"),
+            std::string::npos);
+  EXPECT_NE(table.find("<td>40,000,000</td><td>0.2</td><td>1.0</td><td>0.500</td>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  // Without populations there is no intensity table.
+  EXPECT_EQ(RenderReport(w.Input(), ReportOptions()).find("id=\"intensity\""), std::string::npos);
+}
+
 TEST(Report, Deterministic) {
   World w;
   EXPECT_EQ(RenderReport(w.Input(), ReportOptions()), RenderReport(w.Input(), ReportOptions()));

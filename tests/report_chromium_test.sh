@@ -73,9 +73,13 @@ check "report" 0 $?
 cat "$T/err"
 # Expected counts, independently of the report code: ranked clusters from
 # `rank`, noise cells from the exported aggregates and the map file.
-ranked=$("$BIN" rank --db "$T/db" --clusters "$T/map_xss.csv" --format csv | tail -n +2 | wc -l)
+ranked=$("$BIN" rank --db "$T/db" --clusters "$T/map_xss.csv" --format csv | grep -v '^#' |
+  tail -n +2 | wc -l)
+populated=$("$BIN" rank --db "$T/db" --clusters "$T/map_xss.csv" --by intensity --format csv |
+  grep -v '^#' | tail -n +2 | wc -l)
 shown=$((ranked < TOP ? ranked : TOP))
 bars=$((shown < 25 ? shown : 25))
+intensity_rows=$((populated < TOP ? populated : TOP))
 "$BIN" export --db "$T/db" --format csv > "$T/cells.csv"
 noise=$(python3 - "$T/cells.csv" "$T/map_xss.csv" <<'EOF'
 import csv, sys
@@ -93,7 +97,8 @@ clustered = {(round(float(r[1]), 2), round(float(r[2]), 2))
 print(sum(1 for c, w in weight.items() if c not in clustered and w >= 5 - 1e-9))
 EOF
 )
-echo "expected: $shown circles and rows of $ranked ranked, $bars bars, $noise noise dots"
+echo "expected: $shown circles and rows of $ranked ranked, $bars bars, $noise noise dots," \
+  "$intensity_rows intensity rows"
 [ "$noise" -gt 0 ] || { echo "FAIL: the test store has no noise location"; fail=1; }
 [ "$shown" -gt 10 ] || { echo "FAIL: too few clusters ($shown)"; fail=1; }
 
@@ -114,6 +119,7 @@ check "circles" "$shown" "$(attr data-circles "$T/page.dom")"
 check "table rows" "$shown" "$(attr data-rows "$T/page.dom")"
 check "bars" "$bars" "$(attr data-bars "$T/page.dom")"
 check "noise dots" "$noise" "$(attr data-noise "$T/page.dom")"
+check "intensity rows" "$intensity_rows" "$(attr data-intensity-rows "$T/page.dom")"
 # The hostile names are text: no script element from them, the text shown.
 check "no injected script element" 0 "$(grep -c '<script>alert' "$T/page.dom")"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt;</td>' "$T/page.dom"

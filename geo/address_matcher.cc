@@ -91,7 +91,7 @@ std::string_view FindRegion(std::string_view cc, const TokenizedText& t, Address
         IsPostcodeLike(t, j + 1)) {
       return true;
     }
-    WordRole r = RoleOf(t.Tok(j + 1));
+    WordRole r = RoleOf(t.Tok(j + 1), t.hashes[j + 1]);
     return r == WordRole::kProvinceMarker;
   };
   auto mark = [&](size_t i, size_t j) {
@@ -109,7 +109,7 @@ std::string_view FindRegion(std::string_view cc, const TokenizedText& t, Address
       i = j;
       continue;
     }
-    if (!has_regions || HasDigit(t.tokens[i]) || !StartsRegionName(tok)) continue;
+    if (!has_regions || HasDigit(t.tokens[i]) || !StartsRegionName(tok, t.hashes[i])) continue;
     for (size_t len = 3; len >= 1; --len) {
       size_t j = i + len - 1;
       if (j >= n || !same_segment(t, i, j)) continue;
@@ -137,6 +137,9 @@ const Place* AddressMatcher::BestPlace(const format::KeyRecord* k, uint32_t* kin
                                        double* score) const {
   std::span<const format::Posting> ps = g_.Postings(k, cc_);
   size_t limit = cc_.empty() ? 400 : 24;
+  for (size_t i = 0; i < ps.size() && i < 8; ++i) {
+    Gazetteer::Prefetch(&g_.place(Gazetteer::PlaceOf(ps[i])));
+  }
   const Place* best = nullptr;
   double best_score = 0;
   for (size_t i = 0; i < ps.size() && i < limit; ++i) {
@@ -196,7 +199,7 @@ bool AddressMatcher::MatchWhole(const TokenizedText& t, const AddressContext& ct
   for (int variant = 0; variant < 3; ++variant) {
     uint32_t vb = b, ve = e;
     if (variant >= 1) {
-      while (ve > vb && (IsMarker(RoleOf(t.Tok(ve))) || skip(ve))) --ve;
+      while (ve > vb && (IsMarker(RoleOf(t.Tok(ve), t.hashes[ve])) || skip(ve))) --ve;
       if (variant == 1 && ve == e) continue;
     }
     if (variant == 2) {
@@ -230,7 +233,7 @@ bool AddressMatcher::MatchText(const TokenizedText& t, const AddressContext& ctx
   std::array<uint16_t, kMaxTokens + 1> later_segments;  // Content parts after token i's part.
   for (uint32_t i = s0; i < n; ++i) {
     const Token& tk = t.tokens[i];
-    roles[i - s0] = RoleOf(t.Tok(i));
+    roles[i - s0] = RoleOf(t.Tok(i), t.hashes[i]);
     content[i - s0] =
         !HasDigit(tk) && !IsMarker(roles[i - s0]) && !InState(ctx, i) && tk.end - tk.begin >= 2;
   }
@@ -253,16 +256,34 @@ bool AddressMatcher::MatchText(const TokenizedText& t, const AddressContext& ctx
     return t.tokens[a].segment == t.tokens[b].segment;
   };
 
+  // The one-token names first, in one batch (their memory accesses overlap).
+  auto can_start = [&](uint32_t i) {
+    WordRole r = role(i);
+    return !IsMarker(r) && r != WordRole::kNoStart && !HasDigit(t.tokens[i]);
+  };
+  std::array<std::string_view, kMaxTokens> words;
+  std::array<uint64_t, kMaxTokens> word_hashes;
+  std::array<uint8_t, kMaxTokens> word_of;
+  std::array<const format::KeyRecord*, kMaxTokens> single;
+  size_t n_words = 0;
+  for (uint32_t i = s0; i < n; ++i) {
+    if (!can_start(i)) continue;
+    word_of[i - s0] = static_cast<uint8_t>(n_words);
+    word_hashes[n_words] = t.hashes[i];
+    words[n_words++] = t.Tok(i);
+  }
+  g_.FindKeys({words.data(), n_words}, {word_hashes.data(), n_words}, single.data());
+
   bool found = false;
   double best = -1e9;
   for (uint32_t i = s0; i < n; ++i) {
+    if (!can_start(i)) continue;
     WordRole r = role(i);
-    if (IsMarker(r) || r == WordRole::kNoStart || HasDigit(t.tokens[i])) continue;
     bool multi_only = r == WordRole::kWeakStart || r == WordRole::kStreetAfter ||
                       r == WordRole::kStreetBefore || t.Tok(i).size() < 3;
     if ((t.tokens[i].flags & kTokenNonAscii) && t.Tok(i).size() >= 3) multi_only = false;
     for (uint32_t j = i; j < n && same_seg(i, j); ++j) {
-      const format::KeyRecord* k = g_.FindKey(t.Span(i, j));
+      const format::KeyRecord* k = j == i ? single[word_of[i - s0]] : g_.FindKey(t.Span(i, j));
       if (k == nullptr) break;
       bool usable = k->postings_count > 0 && !(multi_only && j == i);
       if (usable) {

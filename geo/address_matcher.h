@@ -1,5 +1,7 @@
 // Reading place names out of a tokenized city field or address (internal to
 // geo/, used by Geocoder). See docs/geocoding.md, "Free-text addresses".
+// Every TokenizedText passed here must have its token hashes
+// (TokenizedText::HashTokens).
 //
 // Only the last kMaxTokens tokens of a text are read (place names sit near
 // the end of addresses). Candidates come from hash look-ups of tokens and of

@@ -133,7 +133,10 @@ Status Gazetteer::Init() {
 }
 
 const format::KeyRecord* Gazetteer::FindKey(std::string_view key) const {
-  uint64_t h = Hash64(key);
+  return FindKey(key, Hash64(key));
+}
+
+const format::KeyRecord* Gazetteer::FindKey(std::string_view key, uint64_t h) const {
   uint64_t tag = (h >> 32) << 32;
   uint32_t mask = header_->bucket_count - 1;
   for (uint32_t b = h & mask;; b = (b + 1) & mask) {
@@ -141,10 +144,44 @@ const format::KeyRecord* Gazetteer::FindKey(std::string_view key) const {
     if (v == 0) return nullptr;
     if ((v & 0xFFFFFFFF00000000ull) != tag) continue;
     const format::KeyRecord* k = &keys_[(v & 0xFFFFFFFFu) - 1];
+    // The postings come next: fetch them while the key bytes are compared.
+    __builtin_prefetch(postings_ + k->postings_begin);
     if (k->length == key.size() &&
         std::memcmp(strings_ + k->str_offset, key.data(), key.size()) == 0) {
       return k;
     }
+  }
+}
+
+void Gazetteer::FindKeys(std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                         const format::KeyRecord** out) const {
+  // Three passes so that the memory accesses of different keys overlap:
+  // buckets, then key records, then key bytes and postings.
+  constexpr size_t kBatch = 16;
+  const uint32_t mask = header_->bucket_count - 1;
+  for (size_t base = 0; base < keys.size(); base += kBatch) {
+    const size_t n = std::min(kBatch, keys.size() - base);
+    uint64_t h[kBatch];
+    for (size_t i = 0; i < n; ++i) {
+      h[i] = hashes.empty() ? Hash64(keys[base + i]) : hashes[base + i];
+      __builtin_prefetch(&buckets_[h[i] & mask]);
+    }
+    const format::KeyRecord* first[kBatch];
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t v = buckets_[h[i] & mask];
+      first[i] = nullptr;
+      if (v != 0 && (v & 0xFFFFFFFF00000000ull) == ((h[i] >> 32) << 32)) {
+        first[i] = &keys_[(v & 0xFFFFFFFFu) - 1];
+        __builtin_prefetch(first[i]);
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (first[i] != nullptr) {
+        __builtin_prefetch(strings_ + first[i]->str_offset);
+        __builtin_prefetch(postings_ + first[i]->postings_begin);
+      }
+    }
+    for (size_t i = 0; i < n; ++i) out[base + i] = FindKey(keys[base + i], h[i]);
   }
 }
 

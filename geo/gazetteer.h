@@ -104,6 +104,15 @@ class Gazetteer {
   // ---- Names. `key` is in lookup form (normalize.h).
   // The key's record, or nullptr when no place name starts with or equals it.
   const format::KeyRecord* FindKey(std::string_view key) const;
+  // The same with `hash` = Hash64(key) (core/hash.h) already computed.
+  const format::KeyRecord* FindKey(std::string_view key, uint64_t hash) const;
+  // out[i] = FindKey(keys[i]) for every i, faster than one by one: the
+  // memory accesses of the keys overlap. `out` holds keys.size() pointers.
+  // `hashes`, when not empty, holds Hash64(keys[i]) (core/hash.h).
+  void FindKeys(std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                const format::KeyRecord** out) const;
+  // Hints that `p` will be read soon (no effect on results).
+  static void Prefetch(const void* p) { __builtin_prefetch(p); }
   // True when `key` followed by a space starts a longer name.
   static bool IsPrefix(const format::KeyRecord* k) { return k->flags & format::kKeyIsPrefix; }
   // The places named `key` (all countries, or only `country` when it is two

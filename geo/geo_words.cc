@@ -39,7 +39,11 @@ class FlatTable {
     }
   }
   const V* Find(std::string_view key, uint64_t seed = 0) const {
-    uint64_t h = Hash64(key, kSeed ^ seed) | 1;
+    return FindHashed(key, Hash64(key, kSeed ^ seed), seed);
+  }
+  // `hash` = Hash64(key, kSeed ^ seed); with seed 0 that is Hash64(key).
+  const V* FindHashed(std::string_view key, uint64_t hash, uint64_t seed = 0) const {
+    uint64_t h = hash | 1;
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
@@ -492,10 +496,14 @@ Region RegionOf(std::string_view cc, std::string_view key) {
 
 bool HasRegions(std::string_view cc) { return Regions().countries.Find(cc) != nullptr; }
 
-bool StartsRegionName(std::string_view word) { return Regions().first_words.Find(word) != nullptr; }
+bool StartsRegionName(std::string_view word, uint64_t hash) {
+  return Regions().first_words.FindHashed(word, hash) != nullptr;
+}
 
-WordRole RoleOf(std::string_view word) {
-  const WordRole* r = Roles().Find(word);
+WordRole RoleOf(std::string_view word) { return RoleOf(word, Hash64(word)); }
+
+WordRole RoleOf(std::string_view word, uint64_t hash) {
+  const WordRole* r = Roles().FindHashed(word, hash);
   return r == nullptr ? WordRole::kNone : *r;
 }
 

@@ -4,6 +4,7 @@
 #ifndef STCLUSTER_GEO_GEO_WORDS_H_
 #define STCLUSTER_GEO_GEO_WORDS_H_
 
+#include <cstdint>
 #include <string_view>
 
 namespace stc::geo {
@@ -22,6 +23,8 @@ enum class WordRole : uint8_t {
 
 // The role of `word` (one token in lookup form).
 WordRole RoleOf(std::string_view word);
+// The same with `hash` = Hash64(word) (core/hash.h) already computed.
+WordRole RoleOf(std::string_view word, uint64_t hash);
 
 // The US state (or DC, PR...) postal code for a state code or name in lookup
 // form ("ca", "california", "new york" -> "CA", "CA", "NY"); "" otherwise.
@@ -40,7 +43,8 @@ Region RegionOf(std::string_view cc, std::string_view key);
 bool HasRegions(std::string_view cc);
 // Whether `word` (one token in lookup form) is the first word of a region
 // name or abbreviation of some country: a cheap filter before RegionOf.
-bool StartsRegionName(std::string_view word);
+// `hash` = Hash64(word).
+bool StartsRegionName(std::string_view word, uint64_t hash);
 
 }  // namespace stc::geo
 

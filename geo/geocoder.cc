@@ -53,6 +53,7 @@ GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
   std::string_view cc;
   if (!q.country.empty()) cc = gaz_.CountryCode(q.country);
   Tokenize(q.city, &city_);
+  city_.HashTokens();
   if (q.postcode.empty()) {
     Tokenize(q.address, &address_);
   } else {
@@ -60,6 +61,7 @@ GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
     key_.append(" ").append(q.postcode);
     Tokenize(key_, &address_);
   }
+  address_.HashTokens();
   // A trailing country name is context, not a place: remember where it starts.
   AddressContext city_ctx, addr_ctx;
   std::string_view found = DetectTrailingCountry(gaz_, city_, cc.empty(), &city_ctx);

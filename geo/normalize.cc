@@ -1,5 +1,6 @@
 #include "geo/normalize.h"
 
+#include "core/hash.h"
 #include "geo/fold_table.h"
 
 namespace stc::geo {
@@ -33,7 +34,7 @@ int32_t DecodeUtf8(std::string_view s, size_t* i) {
 
 enum class CharClass { kLetter, kApostrophe, kHyphen, kSpace, kSegment, kSkip };
 
-CharClass Classify(int32_t cp) {
+constexpr CharClass Classify(int32_t cp) {
   if (cp < 0) return CharClass::kSpace;
   if (cp < 0x80) {
     if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9')) {
@@ -58,6 +59,15 @@ CharClass Classify(int32_t cp) {
   return CharClass::kLetter;
 }
 
+// Classify() of every ASCII byte, computed once.
+struct AsciiClasses {
+  CharClass cls[128];
+  constexpr AsciiClasses() : cls() {
+    for (int c = 0; c < 128; ++c) cls[c] = Classify(c);
+  }
+};
+constexpr AsciiClasses kAscii;
+
 void AppendUtf8(std::string_view s, size_t from, size_t to, std::string* out) {
   out->append(s.data() + from, to - from);
 }
@@ -81,11 +91,19 @@ void Tokenize(std::string_view source, TokenizedText* out, bool fold) {
     out->tokens.push_back(cur);
     in_token = false;
   };
+  t.reserve(source.size() + 8);
   size_t i = 0;
   while (i < source.size()) {
     size_t start = i;
-    int32_t cp = DecodeUtf8(source, &i);
-    CharClass cls = Classify(cp);
+    int32_t cp;
+    CharClass cls;
+    if (static_cast<uint8_t>(source[i]) < 0x80) {
+      cp = static_cast<uint8_t>(source[i++]);
+      cls = kAscii.cls[cp];
+    } else {
+      cp = DecodeUtf8(source, &i);
+      cls = Classify(cp);
+    }
     if (cls == CharClass::kSkip || cls == CharClass::kApostrophe) continue;
     if (cls != CharClass::kLetter) {
       finish();
@@ -145,6 +163,11 @@ void Tokenize(std::string_view source, TokenizedText* out, bool fold) {
   finish();
   // Drop a trailing separator left by a token that folded to nothing.
   out->segments = out->tokens.empty() ? 0 : static_cast<uint16_t>(out->tokens.back().segment + 1);
+}
+
+void TokenizedText::HashTokens() {
+  hashes.resize(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) hashes[i] = Hash64(Tok(i));
 }
 
 std::string NormalizeKey(std::string_view source) {

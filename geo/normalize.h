@@ -37,6 +37,9 @@ struct TokenizedText {
   std::string text;
   std::vector<Token> tokens;
   uint16_t segments = 0;  // Number of comma-separated parts.
+  // Hash64 (core/hash.h) of each token, filled by HashTokens (not by
+  // Tokenize): word-table and name look-ups share it.
+  std::vector<uint64_t> hashes;
 
   std::string_view Span(size_t i, size_t j) const {  // Tokens i..j inclusive.
     return std::string_view(text).substr(tokens[i].begin, tokens[j].end - tokens[i].begin);
@@ -45,8 +48,11 @@ struct TokenizedText {
   void Clear() {
     text.clear();
     tokens.clear();
+    hashes.clear();
     segments = 0;
   }
+  // Fills `hashes`.
+  void HashTokens();
 };
 
 // Tokenizes `source` (UTF-8; invalid bytes act as separators) into *out,

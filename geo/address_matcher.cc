@@ -18,6 +18,13 @@ bool IsMarker(WordRole r) {
   return r == WordRole::kCityMarker || r == WordRole::kWardMarker ||
          r == WordRole::kProvinceMarker || r == WordRole::kNoise;
 }
+// Country names hold no digits: spans with a digit need no look-up.
+bool AnyDigit(const TokenizedText& t, size_t a, size_t b) {
+  for (size_t i = a; i <= b; ++i) {
+    if (HasDigit(t.tokens[i])) return true;
+  }
+  return false;
+}
 bool InState(const AddressContext& ctx, size_t i) { return i < 64 && (ctx.state_mask >> i) & 1; }
 bool same_segment(const TokenizedText& t, size_t a, size_t b) {
   return t.tokens[a].segment == t.tokens[b].segment;
@@ -43,7 +50,7 @@ std::string_view DetectTrailingCountry(const Gazetteer& g, const TokenizedText& 
   uint32_t first = last;
   while (first > 0 && t.tokens[first - 1].segment == t.tokens[last].segment) --first;
   std::string_view whole = t.Span(first, last);
-  if (whole.size() >= 3) {
+  if (whole.size() >= 3 && !AnyDigit(t, first, last)) {
     std::string_view cc = g.CountryCodeOfKey(whole);
     if (!cc.empty()) {
       if (first > 0) ctx->country_from = first;
@@ -54,7 +61,7 @@ std::string_view DetectTrailingCountry(const Gazetteer& g, const TokenizedText& 
   if (first > 0) {
     uint32_t prev = first - 1;
     while (prev > 0 && t.tokens[prev - 1].segment == t.tokens[first - 1].segment) --prev;
-    if (last - prev < 6) {
+    if (last - prev < 6 && !AnyDigit(t, prev, last)) {
       std::string_view cc = g.CountryCodeOfKey(t.Span(prev, last));
       if (!cc.empty()) {
         if (prev > 0) ctx->country_from = prev;
@@ -66,7 +73,7 @@ std::string_view DetectTrailingCountry(const Gazetteer& g, const TokenizedText& 
   for (uint32_t k = std::min<uint32_t>(3, last - first); k >= 1; --k) {
     uint32_t b = last + 1 - k;
     std::string_view span = t.Span(b, last);
-    if (span.size() < 3) continue;
+    if (span.size() < 3 || AnyDigit(t, b, last)) continue;
     std::string_view cc = g.CountryCodeOfKey(span);
     if (!cc.empty()) {
       ctx->country_from = b;
@@ -261,7 +268,7 @@ bool AddressMatcher::MatchText(const TokenizedText& t, const AddressContext& ctx
     WordRole r = role(i);
     return !IsMarker(r) && r != WordRole::kNoStart && !HasDigit(t.tokens[i]);
   };
-  std::array<std::string_view, kMaxTokens> words;
+  std::array<Gazetteer::KeySlice, kMaxTokens> words;  // Not zeroed: trivial.
   std::array<uint64_t, kMaxTokens> word_hashes;
   std::array<uint8_t, kMaxTokens> word_of;
   std::array<const format::KeyRecord*, kMaxTokens> single;
@@ -270,9 +277,9 @@ bool AddressMatcher::MatchText(const TokenizedText& t, const AddressContext& ctx
     if (!can_start(i)) continue;
     word_of[i - s0] = static_cast<uint8_t>(n_words);
     word_hashes[n_words] = t.hashes[i];
-    words[n_words++] = t.Tok(i);
+    words[n_words++] = {t.tokens[i].begin, t.tokens[i].end - t.tokens[i].begin};
   }
-  g_.FindKeys({words.data(), n_words}, {word_hashes.data(), n_words}, single.data());
+  g_.FindKeys(t.text, {words.data(), n_words}, {word_hashes.data(), n_words}, single.data());
 
   bool found = false;
   double best = -1e9;

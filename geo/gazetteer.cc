@@ -153,8 +153,9 @@ const format::KeyRecord* Gazetteer::FindKey(std::string_view key, uint64_t h) co
   }
 }
 
-void Gazetteer::FindKeys(std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                         const format::KeyRecord** out) const {
+void Gazetteer::FindKeys(std::string_view text, std::span<const KeySlice> keys,
+                         std::span<const uint64_t> hashes, const format::KeyRecord** out) const {
+  auto key = [&](size_t i) { return text.substr(keys[i].begin, keys[i].size); };
   // Three passes so that the memory accesses of different keys overlap:
   // buckets, then key records, then key bytes and postings.
   constexpr size_t kBatch = 16;
@@ -163,7 +164,7 @@ void Gazetteer::FindKeys(std::span<const std::string_view> keys, std::span<const
     const size_t n = std::min(kBatch, keys.size() - base);
     uint64_t h[kBatch];
     for (size_t i = 0; i < n; ++i) {
-      h[i] = hashes.empty() ? Hash64(keys[base + i]) : hashes[base + i];
+      h[i] = hashes[base + i];
       __builtin_prefetch(&buckets_[h[i] & mask]);
     }
     const format::KeyRecord* first[kBatch];
@@ -181,7 +182,7 @@ void Gazetteer::FindKeys(std::span<const std::string_view> keys, std::span<const
         __builtin_prefetch(postings_ + first[i]->postings_begin);
       }
     }
-    for (size_t i = 0; i < n; ++i) out[base + i] = FindKey(keys[base + i], h[i]);
+    for (size_t i = 0; i < n; ++i) out[base + i] = FindKey(key(base + i), h[i]);
   }
 }
 

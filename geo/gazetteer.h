@@ -106,11 +106,16 @@ class Gazetteer {
   const format::KeyRecord* FindKey(std::string_view key) const;
   // The same with `hash` = Hash64(key) (core/hash.h) already computed.
   const format::KeyRecord* FindKey(std::string_view key, uint64_t hash) const;
-  // out[i] = FindKey(keys[i]) for every i, faster than one by one: the
+  // Several keys, all substrings of `text`: key i is
+  // text.substr(keys[i].begin, keys[i].size) and hashes[i] its Hash64
+  // (core/hash.h). Sets out[i] = FindKey(key i), faster than one by one: the
   // memory accesses of the keys overlap. `out` holds keys.size() pointers.
-  // `hashes`, when not empty, holds Hash64(keys[i]) (core/hash.h).
-  void FindKeys(std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                const format::KeyRecord** out) const;
+  struct KeySlice {
+    uint32_t begin;
+    uint32_t size;
+  };
+  void FindKeys(std::string_view text, std::span<const KeySlice> keys,
+                std::span<const uint64_t> hashes, const format::KeyRecord** out) const;
   // Hints that `p` will be read soon (no effect on results).
   static void Prefetch(const void* p) { __builtin_prefetch(p); }
   // True when `key` followed by a space starts a longer name.

@@ -236,8 +236,9 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
       map.grid_step_e5 = step;
     } else if (kind == "edition" || kind == "settings" || kind == "origin") {
       if (f.size() != 2) return fail("expected 2 fields");
-      (kind == "edition" ? map.edition : kind == "settings" ? map.settings : map.origin) =
-          CsvUnneutralise(f[1]);
+      (kind == "edition"    ? map.edition
+       : kind == "settings" ? map.settings
+                            : map.origin) = CsvUnneutralise(f[1]);
     } else if (kind == "fingerprint") {
       if (f.size() != 2 || !ParseHex64(f[1], &map.fingerprint)) return fail("bad fingerprint");
     } else if (kind == "cluster") {

@@ -51,13 +51,15 @@ std::string Unpopulated(const IntensityRanking& r) {
 }
 
 std::string Csv(const IntensityRanking& r, int top) {
-  std::string out = Preamble(r, "# ");
-  out += "rank,size_rank,cluster_id,cluster,economy,population,places";
+  std::string out = "rank,size_rank,cluster_id,cluster,economy,population,places";
   for (const MetricSpec& m : r.size.edition.metrics) {
     std::string s(SourceName(m.source));
     out += "," + s + "_units," + s + "_per_million";
   }
-  out += ",score,intensity\n";
+  out += ",score,intensity,edition,settings,population_source\n";
+  const std::string tail = "," + CsvText(r.size.edition.name) + "," +
+                           CsvText(r.size.edition.Settings()) + "," + CsvText(r.population_source) +
+                           "\n";
   for (const IntensityRow& row : r.rows) {
     if (row.rank > top) break;
     out += std::to_string(row.rank) + "," + std::to_string(row.size_rank) + "," +
@@ -66,7 +68,7 @@ std::string Csv(const IntensityRanking& r, int top) {
     for (size_t m = 0; m < row.units.size(); ++m) {
       out += "," + FormatUnits(row.units[m]) + "," + Fixed(row.per_million[m], 6);
     }
-    out += "," + Fixed(row.score, 6) + "," + Fixed(row.intensity, 6) + "\n";
+    out += "," + Fixed(row.score, 6) + "," + Fixed(row.intensity, 6) + tail;
   }
   return out;
 }

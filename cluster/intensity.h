@@ -51,7 +51,7 @@ IntensityRanking ComputeIntensityRanking(const Ranking& size, const ClusterPopul
 // Writes the first `top` rows in `format` (table and markdown: counts per
 // million with one decimal as WIPO prints them; csv and json: six decimals;
 // CSV text cells neutralised, core/csv.h). Every format states the edition,
-// its settings and the population source.
+// its settings and the population source (csv: its last three columns).
 std::string FormatIntensityRanking(const IntensityRanking& ranking, RankFormat format, int top);
 
 }  // namespace stc::cluster

@@ -103,12 +103,13 @@ std::string Markdown(const Ranking& r, int top) {
 }
 
 std::string Csv(const Ranking& r, int top) {
-  std::string out = Preamble(r, "# ") + "rank,cluster_id,cluster,economy";
+  std::string out = "rank,cluster_id,cluster,economy";
   for (const MetricSpec& m : r.edition.metrics) {
     std::string s(SourceName(m.source));
     out += "," + s + "_units," + s + "_share_pct";
   }
-  out += ",total,previous_rank,rank_change\n";
+  out += ",total,previous_rank,rank_change,edition,settings\n";
+  const std::string edition = "," + CsvText(r.edition.name) + "," + CsvText(r.edition.Settings());
   for (const RankedCluster& row : r.rows) {
     if (row.rank > top) break;
     out += std::to_string(row.rank) + "," + std::to_string(row.id) + "," + SafeCsv(row.name) + "," +
@@ -118,7 +119,7 @@ std::string Csv(const Ranking& r, int top) {
     }
     out += "," + Fixed(row.score, 6) + ",";
     if (row.previous_rank.has_value()) out += std::to_string(*row.previous_rank);
-    out += "," + (row.previous_rank.has_value() ? Change(row) : std::string()) + "\n";
+    out += "," + (row.previous_rank.has_value() ? Change(row) : std::string()) + edition + "\n";
   }
   return out;
 }

@@ -69,8 +69,8 @@ std::vector<std::pair<std::string, int>> EconomyCounts(const Ranking& ranking, i
 
 enum class RankFormat { kTable, kCsv, kJson, kMarkdown };
 // Writes the first `top` rows (docs/clusters.md describes each format; every
-// format states the edition, its settings and the map; csv in '#' comment
-// lines before the header, text cells neutralised, core/csv.h):
+// format states the edition and its settings; csv in its last two columns,
+// `edition` and `settings`; csv text cells neutralised, core/csv.h):
 // table and markdown round counts to whole records and shares to one
 // decimal as WIPO prints them; csv and json keep exact units and shares with
 // six decimals.

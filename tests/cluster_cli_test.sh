@@ -21,8 +21,9 @@ check "delineate" 0 $?
 grep -q "cluster map version 1 is now current" "$T/err"; check "version 1 current" 0 $?
 head -1 "$T/map.csv" | grep -q '^stcluster-clusters,1$'; check "map file header" 0 $?
 "$BIN" rank --db "$T/db" --format csv > "$T/r1.csv"; check "rank csv" 0 $?
-head -1 "$T/r1.csv" | grep -q '^rank,cluster_id,cluster,economy,pct_units,pct_share_pct,article_units,article_share_pct,total,previous_rank,rank_change$'
+head -1 "$T/r1.csv" | grep -q '^rank,cluster_id,cluster,economy,pct_units,pct_share_pct,article_units,article_share_pct,total,previous_rank,rank_change,edition,settings$'
 check "rank csv header" 0 $?
+sed -n 2p "$T/r1.csv" | grep -q ',gii2024,grid_deg=0.01 merge_km='; check "rank csv states the settings" 0 $?
 "$BIN" rank --db "$T/db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["clusters"] and d["economies"]'
 check "rank json parses" 0 $?
 "$BIN" rank --db "$T/db" --format md --top 5 | grep -q '^| 1 |'; check "rank md" 0 $?
@@ -53,4 +54,47 @@ grep -q "not a multiple of the store's grid" "$T/err"; check "finer-grid map mes
 "$BIN" delineate --db "$T/db" --gazetteer none --eps-km 20 --min-weight 0.05% --dry-run 2>"$T/err"
 check "dry run" 0 $?
 grep -q "eps_km=20" "$T/err"; check "settings echoed" 0 $?
+# Editions as files (issue 7): a built-in printed as a file, edited, used.
+"$BIN" show --edition gii2024 > "$T/ed.json"; check "show --edition" 0 $?
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="gii2024"' "$T/ed.json"
+check "edition file is JSON" 0 $?
+sed 's/"name": "gii2024"/"name": "mine"/; s/"eps_km": 12,/"eps_km": 15,/g' "$T/ed.json" > "$T/mine.json"
+"$BIN" delineate --db "$T/db" --gazetteer none --edition "$T/mine.json" 2>"$T/err"
+check "delineate --edition FILE" 0 $?
+grep -q "edition mine: .*eps_km=15" "$T/err"; check "delineate states the file's settings" 0 $?
+"$BIN" rank --db "$T/db" --edition "$T/mine.json" | grep -q '^Edition mine: '
+check "rank --edition FILE" 0 $?
+sed 's/"eps_km": 15,/"eps_km": -1,/' "$T/mine.json" > "$T/bad.json"
+"$BIN" rank --db "$T/db" --edition "$T/bad.json" >/dev/null 2>"$T/err"
+check "bad edition file -> exit 3" 3 $?
+grep -q "bad.json: metrics\[0\].eps_km: must be in (0, 1000\]" "$T/err"
+check "bad edition file names the field" 0 $?
+"$BIN" rank --db "$T/db" --edition nosuch >/dev/null 2>&1; check "unknown edition name -> exit 2" 2 $?
+# Intensity, profiles, show, profile export.
+"$BIN" rank --db "$T/db" --edition "$T/mine.json" --by intensity --gazetteer none > "$T/int.txt"
+check "rank --by intensity" 0 $?
+grep -q '^Not ranked (no populated place' "$T/int.txt"; check "intensity without populations" 0 $?
+"$BIN" rank --db "$T/db" --edition "$T/mine.json" --by intensity --gazetteer "$T/nope" >/dev/null 2>&1
+check "intensity with a missing gazetteer -> exit 3" 3 $?
+"$BIN" show --db "$T/db" --edition "$T/mine.json" --gazetteer none 1 > "$T/show.txt"
+check "show 1" 0 $?
+grep -q '^Top PCT applicant: ' "$T/show.txt"; check "show prints the top applicant" 0 $?
+grep -q '^Edition mine: ' "$T/show.txt"; check "show states the edition" 0 $?
+"$BIN" show --db "$T/db" --gazetteer none --format json 1 | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["cluster"]["rank"]==1'
+check "show --format json" 0 $?
+"$BIN" show --db "$T/db" --gazetteer none "no such cluster" >/dev/null 2>&1
+check "show unknown cluster -> exit 2" 2 $?
+"$BIN" export --db "$T/db" --by profile --gazetteer none --top 3 > "$T/p.csv"; check "export --by profile" 0 $?
+grep -v '^#' "$T/p.csv" | head -1 | grep -q '^edition,rank,cluster_id,cluster,economy,population,metric,year,field_kind,field_code,field_name,units,share$'
+check "profile export header" 0 $?
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["format"]=="stcluster-profiles/1" and d["rows"]'
+check "profile export json" 0 $?
+# CSV neutralisation through a names file.
+"$BIN" rank --db "$T/db" --format json --top 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusters"][0]["id"])' > "$T/id"
+grep '^cell,' "$T/map.csv" | head -1 | cut -d, -f2,3 > "$T/ll"
+printf '%s,=HYPERLINK("x")\n' "$(cat "$T/ll")" > "$T/names.csv"
+"$BIN" delineate --db "$T/db" --gazetteer none --names "$T/names.csv" 2>/dev/null; check "delineate --names" 0 $?
+"$BIN" rank --db "$T/db" --format csv | grep -q ",\"'=HYPERLINK(\"\"x\"\")\","
+check "rank csv neutralises =" 0 $?
+"$BIN" export --db "$T/db" --by cluster | grep -q "'=HYPERLINK"; check "export csv neutralises =" 0 $?
 exit $fail

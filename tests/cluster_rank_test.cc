@@ -145,12 +145,18 @@ TEST(ClusterRank, HandComputedWorld) {
   EXPECT_EQ(r.rows[2].units, (std::vector<Units>{U(12), U(8)}));
   EXPECT_DOUBLE_EQ(r.rows[2].score, 16.0);
 
+  const std::string settings =
+      ",gii2024,grid_deg=0.01 merge_km=12 pct:2019-2023:eps_km=12:min_weight=5 "
+      "article:2018-2022:eps_km=12:min_weight=5 place_radius_km=15 max_name_places=3 "
+      "name_min_ratio=0.2 economy_min_share=0.02\n";
   EXPECT_EQ(FormatRanking(r, RankFormat::kCsv, 100),
             "rank,cluster_id,cluster,economy,pct_units,pct_share_pct,article_units,"
-            "article_share_pct,total,previous_rank,rank_change\n"
-            "1,1,Tokyo,JP,40.5,40.500000,20,10.000000,50.500000,,\n"
-            "2,2,\"San Francisco, CA\",US,20,20.000000,40,20.000000,40.000000,,\n"
-            "3,3,Shenzhen\xE2\x80\x93Hong Kong,CN/HK,12,12.000000,8,4.000000,16.000000,,\n");
+            "article_share_pct,total,previous_rank,rank_change,edition,settings\n"
+            "1,1,Tokyo,JP,40.5,40.500000,20,10.000000,50.500000,," +
+                settings + "2,2,\"San Francisco, CA\",US,20,20.000000,40,20.000000,40.000000,," +
+                settings +
+                "3,3,Shenzhen\xE2\x80\x93Hong Kong,CN/HK,12,12.000000,8,4.000000,16.000000,," +
+                settings);
   EXPECT_EQ(EconomyCounts(r, 100),
             (std::vector<std::pair<std::string, int>>{{"CN", 1}, {"JP", 1}, {"US", 1}}));
   EXPECT_EQ(EconomyCounts(r, 1), (std::vector<std::pair<std::string, int>>{{"JP", 1}}));
@@ -179,9 +185,9 @@ TEST(ClusterRank, PreviousRankingGivesRankChanges) {
   ASSERT_TRUE(prev.ok()) << prev.status().ToString();
   ApplyPreviousRanking(*prev, &*r);
   std::string csv = FormatRanking(*r, RankFormat::kCsv, 100);
-  EXPECT_NE(csv.find("50.500000,2,+1\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("40.000000,1,-1\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("16.000000,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("50.500000,2,+1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("40.000000,1,-1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("16.000000,,,gii2024,"), std::string::npos) << csv;
   EXPECT_NE(FormatRanking(*r, RankFormat::kTable, 100).find("new"), std::string::npos);
   // Our own CSV reads back as a previous ranking.
   auto again = ParsePreviousRanking(csv, "own.csv");

@@ -313,7 +313,9 @@ void AppendScopusAbstract(const World& w, const WRecord& r, std::string* out) {
         if (!first) out->push_back(',');
         first = false;
         out->append("{\"@auid\":\"" + std::to_string(r.persons[i].id) + "\",\"@seq\":\"" +
-                    std::to_string(i + 1) + "\"}");
+                    std::to_string(i + 1) + "\",\"ce:indexed-name\":");
+        Json(r.persons[i].name, out);
+        out->push_back('}');
       }
     }
     out->append("]}");

@@ -156,8 +156,7 @@ class Writer {
     double stay = metric == kMetricPct ? 0.85 : 0.7;
     for (int i = 0; i < listed; ++i) {
       WPerson p;
-      p.id =
-          (rec->index << 12) + static_cast<uint64_t>(i) + (metric == kMetricPct ? 0 : 1ULL << 60);
+      p.id = 10000000000ULL + (rec->index << 12) + static_cast<uint64_t>(i);  // Scopus-like.
       int k = metric == kMetricPub && r.Chance(0.1) ? 2 : 1;
       for (int j = 0; j < k; ++j) {
         int e = (i == 0 && j == 0) || r.Chance(stay) ? lead

@@ -15,10 +15,13 @@ bool DeltaMap::Pack(const AggregateKey& k, Packed* p) {
   if (k.field.size() > 11 || k.field.find('\0') != std::string::npos) return false;
   unsigned char f[11] = {0};
   std::memcpy(f, k.field.data(), k.field.size());
+  // The store's aggregate key bytes (stores/README.md), big-endian, the field
+  // zero-padded: without NUL in the field, padding sorts like "shorter first".
+  const uint64_t lon = Bias(k.cell.lon_idx);
   p->w0 = static_cast<uint64_t>(k.source) << 56 |
           static_cast<uint64_t>(static_cast<uint16_t>(k.year)) << 40 | Bias(k.cell.lat_idx) << 8 |
-          static_cast<uint8_t>(k.country[0]);
-  p->w1 = Bias(k.cell.lon_idx) << 32 |
+          lon >> 24;
+  p->w1 = (lon & 0xffffff) << 40 | static_cast<uint64_t>(static_cast<uint8_t>(k.country[0])) << 32 |
           static_cast<uint64_t>(static_cast<uint8_t>(k.country[1])) << 24 |
           static_cast<uint64_t>(f[0]) << 16 | static_cast<uint64_t>(f[1]) << 8 | f[2];
   p->w2 = 0;
@@ -30,8 +33,8 @@ void DeltaMap::Unpack(const Packed& p, AggregateKey* k) {
   k->source = static_cast<Source>(p.w0 >> 56);
   k->year = static_cast<int32_t>((p.w0 >> 40) & 0xffff);
   k->cell.lat_idx = Unbias((p.w0 >> 8) & 0xffffffffu);
-  k->country[0] = static_cast<char>(p.w0 & 0xff);
-  k->cell.lon_idx = Unbias(p.w1 >> 32);
+  k->cell.lon_idx = Unbias((p.w0 & 0xff) << 24 | p.w1 >> 40);
+  k->country[0] = static_cast<char>((p.w1 >> 32) & 0xff);
   k->country[1] = static_cast<char>((p.w1 >> 24) & 0xff);
   char f[11];
   f[0] = static_cast<char>((p.w1 >> 16) & 0xff);

@@ -34,11 +34,12 @@ class DeltaMap {
   size_t bytes() const { return cells_.capacity() * sizeof(Packed) + long_cells_.size() * 96; }
 
  private:
-  // An aggregate key packed into three words (source, year, lat index,
-  // country[0] | lon index, country[1], field[0..2] | field[3..10]) so that
-  // equal keys compare equal as integers and sorting groups them (the order is
-  // not the store's key order, which the store sorts into itself). Fields of
-  // up to 11 bytes without NUL; longer ones go to long_cells_.
+  // An aggregate key packed into three words: the store's key bytes
+  // (source, year, lat index, lon index, country, field zero-padded to 11
+  // bytes) big-endian, so that equal keys compare equal as integers and
+  // sorting the words gives the store's key order (Flush hands the store
+  // sorted cells). Fields of up to 11 bytes without NUL; longer ones go to
+  // long_cells_.
   struct Packed {
     uint64_t w0, w1, w2;
     Units units;

@@ -1,6 +1,7 @@
 #include "pipeline/write_stage.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/hash.h"
 #include "core/record_codec.h"
@@ -213,15 +214,28 @@ Status Writer::Finish() {
 
 Status Writer::Flush() {
   // Records in store key order straight from the buffer (no copies).
+  // Sorted on the keys' first 16 bytes as two big-endian words (contiguous,
+  // no pointer chasing), the full keys only when those tie.
   const std::vector<PendingTable::Entry>& entries = pending_.entries();
   order_.resize(entries.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<uint32_t>(i);
-  std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
-    return pending_.Key(entries[a]) < pending_.Key(entries[b]);
+  for (size_t i = 0; i < order_.size(); ++i) {
+    std::string_view k = pending_.Key(entries[i]);
+    unsigned char b[16] = {0};
+    std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));
+    uint64_t hi = 0, lo = 0;
+    for (int j = 0; j < 8; ++j) hi = hi << 8 | b[j];
+    for (int j = 8; j < 16; ++j) lo = lo << 8 | b[j];
+    order_[i] = {hi, lo, static_cast<uint32_t>(i)};
+  }
+  std::sort(order_.begin(), order_.end(), [&](const SortKey& a, const SortKey& b) {
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.lo != b.lo) return a.lo < b.lo;
+    return pending_.Key(entries[a.index]) < pending_.Key(entries[b.index]);
   });
   writes_.clear();
-  for (uint32_t i : order_) {
-    const PendingTable::Entry& e = entries[i];
+  writes_.reserve(order_.size());
+  for (const SortKey& o : order_) {
+    const PendingTable::Entry& e = entries[o.index];
     writes_.push_back({pending_.Key(e), pending_.Value(e), !e.exists});
   }
   batch_.Clear();

@@ -84,7 +84,11 @@ class Writer {
   std::unordered_map<std::string, Fetched> fetched_;  // This chunk's clean stored states.
   CountedRecord scratch_;
   StoreBatch batch_;
-  std::vector<uint32_t> order_;
+  struct SortKey {
+    uint64_t hi, lo;  // Key bytes 0-7 and 8-15, big-endian, zero-padded.
+    uint32_t index;   // Into pending_.entries().
+  };
+  std::vector<SortKey> order_;
   std::vector<Store::RecordWrite> writes_;
 };
 

@@ -450,8 +450,10 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
                        std::vector<SortedEntry>* out) {
     for_each_delta(
         [&](std::string&& k, const std::string& vec) { sums->emplace_back(std::move(k), vec); });
-    std::sort(sums->begin(), sums->end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto key_less = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(sums->begin(), sums->end(), key_less)) {  // Producers often sort.
+      std::sort(sums->begin(), sums->end(), key_less);
+    }
     size_t kept = 0;
     for (size_t i = 0; i < sums->size(); ++i) {
       auto& cur = (*sums)[i];

@@ -33,6 +33,10 @@ done
 # Exit 1: the truncated files are failed files (their records before the cut land).
 check "ingest reports the truncated files" 1 $?
 grep -q "truncated_stream" "$T/ingest.log"; check "summary names truncated_stream" 0 $?
+# Unknown places are kept, unlocated: one unresolved address each.
+unknown=$(grep -c '"kind":"unknown_place"' "$T/w/world/faults.jsonl")
+unresolved=$(awk '/geocoding unresolved:/{print $3}' "$T/ingest.log")
+check "every unknown place unresolved" "$unknown" "${unresolved:-0}"
 pct=$("$BIN" stats --db "$T/db" | awk '/^pct: /{print $2}')
 art=$("$BIN" stats --db "$T/db" | awk '/^article: /{print $2}')
 "$CHECK" --world "$T/w/world" --rejects "$T/db/rejects.jsonl" --stored-pct "$pct" \

@@ -426,6 +426,22 @@ TEST(ClusterProfile, ExportsNeutraliseAndMatchTheSchema) {
   EXPECT_FALSE(e2->empty());
 }
 
+TEST(ClusterProfile, EditionFilesMatchTheSchema) {
+  const std::string schema = std::string(STC_SOURCE_DIR) + "/docs/schema/edition.schema.json";
+  for (const std::string& name : BuiltinEditionNames()) {
+    auto errors =
+        stc::testing::CheckJsonSchema(EditionToJson(BuiltinEdition(name).value()), schema);
+    ASSERT_TRUE(errors.ok()) << errors.status().ToString();
+    EXPECT_TRUE(errors->empty()) << name << ": " << (*errors)[0];
+  }
+  auto bad = stc::testing::CheckJsonSchema(
+      R"({"format": "stcluster-edition/1", "name": "x",
+          "metrics": [{"source": "pct", "years": [2019, 2023], "eps_km": "12"}]})",
+      schema);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(bad->empty());
+}
+
 TEST(ClusterProfile, FindCluster) {
   World w;
   Build(&w, BuiltinEdition("gii2024").value());

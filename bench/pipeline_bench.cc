@@ -125,6 +125,84 @@ void BM_ParseCountArticle(benchmark::State& state) {
 BENCHMARK(BM_ParseCountPct)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseCountArticle)->Unit(benchmark::kMillisecond);
 
+// Collects parsed Records (for benchmarks of the steps after parsing).
+class CollectSink : public ParseSink {
+ public:
+  Record* NewRecord() override {
+    pending_ = true;
+    return &records.emplace_back();
+  }
+  void Reject(std::string_view, std::string_view) override { Drop(); }
+  void Skip(std::string_view) override { Drop(); }
+  void Warn(std::string_view) override {}
+  void Delete(std::string_view) override {}
+  void EndUnit() { pending_ = false; }
+  std::vector<Record> records;
+
+ private:
+  void Drop() {
+    if (pending_) records.pop_back();
+    pending_ = false;
+  }
+  bool pending_ = false;
+};
+
+const std::vector<Record>& PctRecords() {
+  static const std::vector<Record>* records = [] {
+    const std::string& data = GetWorkload().pct;
+    std::string padded = data + std::string(kUnitPadding, ' ');
+    auto parser = FindFormat("pct-jsonl")->NewParser();
+    CollectSink sink;
+    for (size_t pos = 0; pos < data.size();) {
+      size_t nl = data.find('\n', pos);
+      if (nl == std::string::npos) nl = data.size();
+      parser->Parse(std::string_view(padded.data() + pos, nl - pos), &sink);
+      sink.EndUnit();
+      pos = nl + 1;
+    }
+    return new std::vector<Record>(std::move(sink.records));
+  }();
+  return *records;
+}
+
+// Fixed-point splitting alone (CountRecord): records/s and persons/s.
+void BM_CountRecord(benchmark::State& state) {
+  const std::vector<Record>& records = PctRecords();
+  CountedRecord out;
+  int64_t persons = 0;
+  for (const Record& r : records) persons += static_cast<int64_t>(r.persons.size());
+  for (auto _ : state) {
+    for (const Record& r : records) {
+      CountRecord(r, &out);
+      benchmark::DoNotOptimize(out.points.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
+  state.counters["persons/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * persons), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CountRecord)->Unit(benchmark::kMillisecond);
+
+// Record encoding + fingerprint (what the parse stage does after counting):
+// records/s and encoded bytes/s.
+void BM_EncodeRecord(benchmark::State& state) {
+  std::vector<CountedRecord> counted(PctRecords().size());
+  for (size_t i = 0; i < counted.size(); ++i) CountRecord(PctRecords()[i], &counted[i]);
+  std::string encoded;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    for (const CountedRecord& c : counted) {
+      encoded.clear();
+      EncodeCountedRecord(c, &encoded);
+      benchmark::DoNotOptimize(FingerprintEncoded(encoded));
+      bytes += static_cast<int64_t>(encoded.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(counted.size()));
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_EncodeRecord)->Unit(benchmark::kMillisecond);
+
 // Whole ingest of the generated dump into a fresh store, `threads` workers.
 void BM_IngestFresh(benchmark::State& state) {
   const Workload& w = GetWorkload();

@@ -102,8 +102,8 @@ Result<std::map<std::string, int>> ParsePreviousRanking(std::string_view text,
     } catch (...) {
       return fail("bad rank '" + f[rank_col] + "'");
     }
-    out.emplace(CsvUnneutralise(f[name_col]),
-                rank);  // The first (best) rank of a repeated name wins.
+    // The first (best) rank of a repeated name wins.
+    out.emplace(CsvUnneutralise(f[name_col]), rank);
   }
   if (rank_col < 0) return Status::DataError(std::string(what) + ": empty (no header)");
   return out;

@@ -43,7 +43,8 @@ struct Location {
   bool has_coords = false;
   int32_t lat_e5 = 0;   // Valid only when has_coords; in [-90e5, 90e5].
   int32_t lon_e5 = 0;   // Valid only when has_coords; in [-180e5, 180e5].
-  std::string country;  // ISO 3166-1 alpha-2 when known ("JP"), else "".
+  std::string country;  // ISO 3166-1 alpha-2 when known ("JP"), else as the source wrote it
+                        // (a name the readers could not map: geo/ maps it or reports it), or "".
   std::string city;
   std::string address;  // Free text as given.
 };

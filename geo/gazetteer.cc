@@ -235,7 +235,7 @@ std::string_view Gazetteer::CountryCode(std::string_view text) const {
   text = text.substr(b, e - b);
   if (text.size() == 2) {
     const format::CountryRecord* r = FindCountry(text);
-    return r != nullptr ? std::string_view(r->iso2, 2) : std::string_view();
+    if (r != nullptr) return std::string_view(r->iso2, 2);
   }
   return CountryCodeOfKey(NormalizeKey(text));
 }
@@ -243,7 +243,7 @@ std::string_view Gazetteer::CountryCode(std::string_view text) const {
 std::string_view Gazetteer::CountryCodeOfKey(std::string_view key) const {
   if (key.size() == 2) {
     const format::CountryRecord* r = FindCountry(key);
-    return r != nullptr ? std::string_view(r->iso2, 2) : std::string_view();
+    if (r != nullptr) return std::string_view(r->iso2, 2);  // Else an alias ("UK").
   }
   if (key.size() > max_country_name_ || key.empty()) return {};
   uint64_t h = Hash64(key);

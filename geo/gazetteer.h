@@ -132,7 +132,8 @@ class Gazetteer {
   // Country by ISO-2 code (any case); nullopt-like {} (empty iso2) if unknown.
   CountryInfo Country(std::string_view iso2) const;
   // "DE", "deu", "Germany", "Korea, Republic of", "Viet Nam"... to ISO-2;
-  // "" when unknown. Two-letter input is read as a code ("CA" = Canada).
+  // "" when unknown. Two-letter input is read as a code ("CA" = Canada),
+  // else as an alias ("UK").
   std::string_view CountryCode(std::string_view text) const;
   // The same for a name already in lookup form (normalize.h): no allocation.
   std::string_view CountryCodeOfKey(std::string_view key) const;

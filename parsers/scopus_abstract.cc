@@ -28,8 +28,14 @@ Location PrintedLocation(Node aff, std::vector<std::string>* organizations) {
   if (loc.city.empty()) loc.city = Field(Member(aff, "city-group"), "$");
   if (loc.city.empty()) loc.city = Field(aff, "city-group");
   std::string country_text = Field(aff, "country");
-  loc.country = CountryToIso2(Field(aff, "@country"));
+  // "@country" is ISO-3 ("usa"), "country" a name; when neither is in the
+  // readers' table, the name (else the code) is kept for the geocoder.
+  std::string country_code = Field(aff, "@country");
+  loc.country = CountryToIso2(country_code);
   if (loc.country.empty()) loc.country = CountryToIso2(country_text);
+  if (loc.country.empty()) {
+    loc.country = CountryCodeOrName(country_text.empty() ? country_code : country_text);
+  }
   loc.address = Field(aff, "ce:source-text");
   if (loc.address.empty()) {
     for (const std::string& o : *organizations) Join(o, &loc.address);

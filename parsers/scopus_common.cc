@@ -37,7 +37,7 @@ ScopusAffiliation ReadScopusAffiliation(Node affiliation) {
   if (a.id.empty()) a.id = Field(affiliation, "@id");
   a.name = Field(affiliation, "affilname");
   a.location.city = Field(affiliation, "affiliation-city");
-  a.location.country = CountryToIso2(Field(affiliation, "affiliation-country"));
+  a.location.country = CountryCodeOrName(Field(affiliation, "affiliation-country"));
   return a;
 }
 

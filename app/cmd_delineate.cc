@@ -188,6 +188,14 @@ int RunDelineate(const DelineateArgs& a) {
   }
   Status st = cl::SaveClusterMap(&store, &map);
   if (!st.ok()) return Fail(st, kExitStore);
+  // An edition from a file is kept in the store under its name, so that
+  // rank/show/export use it for this map without --edition.
+  bool builtin = false;
+  for (const std::string& n : cl::BuiltinEditionNames()) builtin |= n == edition->name;
+  if (!builtin && map.edition == edition->name) {
+    st = store.PutMeta(cl::kEditionMetaPrefix + edition->name, cl::EditionToJson(*edition));
+    if (!st.ok()) return Fail(st, kExitStore);
+  }
   std::cerr << "cluster map version " << map.version << " is now current\n";
   return kExitOk;
 }

@@ -50,6 +50,7 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
   cl::ClusterMap& map = out->map;
 
   std::string edition_name = edition;
+  bool resolved = false;
   if (edition_name.empty()) {
     edition_name = cl::kDefaultEdition;
     bool builtin = false;
@@ -57,12 +58,24 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
       if (n == map.edition) edition_name = n, builtin = true;
     }
     if (!builtin && !map.edition.empty()) {
-      std::cerr << "note: the cluster map was delineated for edition '" << map.edition
-                << "', which is not built in: ranking with " << edition_name
-                << " (pass --edition FILE to use its file)\n";
+      // An edition file delineate kept in the store with the map.
+      auto kept = store.GetMeta(cl::kEditionMetaPrefix + map.edition);
+      if (!kept.ok()) return Fail(kept.status(), kExitStore);
+      if (kept->has_value()) {
+        auto e = cl::ParseEdition(**kept, "edition '" + map.edition + "' kept in the store");
+        if (!e.ok()) return Fail(e.status(), kExitStore);
+        out->edition = std::move(*e);
+        resolved = true;
+      } else {
+        std::cerr << "note: the cluster map was delineated for edition '" << map.edition
+                  << "', which is not built in: ranking with " << edition_name
+                  << " (pass --edition FILE to use its file)\n";
+      }
     }
   }
-  if (int rc = ResolveEdition(edition_name, &out->edition); rc != kExitOk) return rc;
+  if (!resolved) {
+    if (int rc = ResolveEdition(edition_name, &out->edition); rc != kExitOk) return rc;
+  }
   const cl::Edition& ed = out->edition;
 
   // Names missing from an imported map, and a check that the map was made

@@ -90,6 +90,10 @@ Result<Edition> BuiltinEdition(std::string_view name);
 // The edition every command uses without --edition.
 inline constexpr char kDefaultEdition[] = "gii2024";
 
+// Store meta entry (Store::PutMeta) "edition_file/NAME" holding the file of
+// a non-built-in edition a stored cluster map was delineated with.
+inline constexpr char kEditionMetaPrefix[] = "edition_file/";
+
 // Parses an edition file (JSON). `what` names the source in errors. Keys left
 // out take the defaults of the structs above; unknown keys are errors (a typo
 // must not silently fall back to a default). DataError naming the source and

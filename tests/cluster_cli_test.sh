@@ -64,6 +64,9 @@ check "delineate --edition FILE" 0 $?
 grep -q "edition mine: .*eps_km=15" "$T/err"; check "delineate states the file's settings" 0 $?
 "$BIN" rank --db "$T/db" --edition "$T/mine.json" | grep -q '^Edition mine: '
 check "rank --edition FILE" 0 $?
+"$BIN" rank --db "$T/db" 2>"$T/err" | grep -q '^Settings: .*eps_km=15'
+check "rank uses the edition file kept with the map" 0 $?
+grep -q "not built in" "$T/err"; check "no note when the edition is kept" 1 $?
 sed 's/"eps_km": 15,/"eps_km": -1,/' "$T/mine.json" > "$T/bad.json"
 "$BIN" rank --db "$T/db" --edition "$T/bad.json" >/dev/null 2>"$T/err"
 check "bad edition file -> exit 3" 3 $?

@@ -1,8 +1,10 @@
 #include "geo/geocoder.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
+#include "core/hash.h"
 #include "geo/address_matcher.h"
 #include "geo/geo_words.h"
 
@@ -36,15 +38,39 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
     cache_key_.append(part);
     cache_key_.push_back('\x1f');
   }
-  auto it = cache_.find(cache_key_);
-  if (it != cache_.end()) {
-    ++hits_;
-    return it->second;
+  if (cache_.empty()) {
+    size_t cap = 16;
+    while (cap < options_.cache_entries * 2) cap <<= 1;
+    cache_.resize(cap);
+  }
+  const size_t mask = cache_.size() - 1;
+  const uint64_t h = Hash64(cache_key_) | 1;
+  size_t b = h & mask;
+  for (;; b = (b + 1) & mask) {
+    const CacheSlot& s = cache_[b];
+    if (s.hash == 0) break;
+    if (s.hash == h && s.key_length == cache_key_.size() &&
+        std::memcmp(cache_arena_.data() + s.key_offset, cache_key_.data(), s.key_length) == 0) {
+      ++hits_;
+      return s.result;
+    }
   }
   ++misses_;
   GeoResult r = GeocodeUncached(q);
-  if (cache_.size() >= options_.cache_entries) cache_.clear();
-  cache_.emplace(cache_key_, r);
+  if (cache_size_ >= options_.cache_entries || cache_arena_.size() + cache_key_.size() > ~0u) {
+    std::fill(cache_.begin(), cache_.end(), CacheSlot());
+    cache_arena_.clear();
+    cache_size_ = 0;
+    for (b = h & mask; cache_[b].hash != 0; b = (b + 1) & mask) {
+    }
+  }
+  CacheSlot& s = cache_[b];
+  s.hash = h;
+  s.key_offset = static_cast<uint32_t>(cache_arena_.size());
+  s.key_length = static_cast<uint32_t>(cache_key_.size());
+  s.result = r;
+  cache_arena_.append(cache_key_);
+  ++cache_size_;
   return r;
 }
 

@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "geo/gazetteer.h"
 #include "geo/normalize.h"
@@ -94,7 +94,17 @@ class Geocoder {
 
   const Gazetteer& gaz_;
   GeocoderOptions options_;
-  std::unordered_map<std::string, GeoResult> cache_;
+  // The cache: open addressing over Hash64 of the query strings, the
+  // strings themselves in an arena (both emptied together when full).
+  struct CacheSlot {
+    uint64_t hash = 0;  // 0 = empty.
+    uint32_t key_offset = 0;
+    uint32_t key_length = 0;
+    GeoResult result;
+  };
+  std::vector<CacheSlot> cache_;
+  std::string cache_arena_;
+  size_t cache_size_ = 0;
   std::string cache_key_;
   TokenizedText city_, address_, light_, name_light_;
   std::string key_;

@@ -131,3 +131,36 @@ TEST(Geocoder, CacheReturnsTheSameAnswer) {
 
 }  // namespace
 }  // namespace stc::geo
+
+namespace stc::geo {
+namespace {
+
+// The cache returns what the uncached path does, also across evictions
+// (a cache of 2 entries emptied every third distinct query).
+TEST(Geocoder, CacheAgreesWithUncachedAcrossEvictions) {
+  GeocoderOptions o;
+  o.cache_entries = 2;
+  Geocoder cached(testing::MiniGazetteer(), o);
+  Geocoder plain(testing::MiniGazetteer(), GeocoderOptions{0});
+  const GeoQuery qs[] = {{"CH", "Zürich", "", "", ""},
+                         {"DE", "München", "", "", ""},
+                         {"", "", "1 Main St, Mountain View, CA 94043, USA", "", ""},
+                         {"FR", "Atlantis", "", "", ""}};
+  uint64_t calls = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (const GeoQuery& q : qs) {
+      for (int rep = 0; rep < 2; ++rep) {
+        GeoResult a = cached.Geocode(q), b = plain.Geocode(q);
+        ++calls;
+        EXPECT_EQ(a.place, b.place);
+        EXPECT_EQ(a.quality, b.quality);
+        EXPECT_EQ(a.country_code(), b.country_code());
+      }
+    }
+  }
+  EXPECT_EQ(cached.cache_hits() + cached.cache_misses(), calls);
+  EXPECT_EQ(cached.cache_hits(), calls / 2);  // Each query's second ask.
+}
+
+}  // namespace
+}  // namespace stc::geo

@@ -130,16 +130,33 @@ void Tokenize(std::string_view source, TokenizedText* out, bool fold) {
       any_alpha = false;
     }
     if (cp < 0x80) {
-      char c = static_cast<char>(cp);
-      if (c >= '0' && c <= '9') {
-        cur.flags |= kTokenHasDigit;
-      } else {
+      // This ASCII letter or digit and the ones that follow it, without
+      // branches per byte: the common case of every address.
+      size_t e = i;
+      while (e < source.size() && static_cast<uint8_t>(source[e]) < 0x80 &&
+             kAscii.cls[static_cast<uint8_t>(source[e])] == CharClass::kLetter) {
+        ++e;
+      }
+      bool digit = false, alpha = false, lower = false;
+      const size_t at = t.size();
+      t.resize(at + (e - start));
+      char* out = t.data() + at;
+      for (size_t k = start; k < e; ++k) {
+        auto c = static_cast<uint8_t>(source[k]);
+        bool is_digit = c <= '9';  // Letters and digits only here.
+        bool is_upper = c >= 'A' && c <= 'Z';
+        digit |= is_digit;
+        alpha |= !is_digit;
+        lower |= c >= 'a';
+        *out++ = static_cast<char>(c | (is_upper ? 0x20 : 0));
+      }
+      i = e;
+      if (digit) cur.flags |= kTokenHasDigit;
+      if (alpha) {
         cur.flags &= static_cast<uint8_t>(~kTokenAllDigits);
         any_alpha = true;
-        if (c >= 'a' && c <= 'z') all_upper = false;
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
-      t.push_back(c);
+      if (lower) all_upper = false;
       continue;
     }
     cur.flags &= static_cast<uint8_t>(~kTokenAllDigits);

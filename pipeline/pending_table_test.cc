@@ -39,5 +39,34 @@ TEST(PendingTable, BehavesLikeAMapAcrossGrowthAndClear) {
   }
 }
 
+// Hashes chosen to collide: equal hashes for different keys, equal tags (high
+// 32 bits) with different slots, and equal slots with different tags.
+TEST(PendingTable, CollidingHashesAndTagsStayDistinct) {
+  PendingTable t;
+  const uint64_t hashes[] = {0x1234567800000001ULL, 0x1234567800000001ULL, 0x1234567800000002ULL,
+                             0x8765432100000001ULL, 0};
+  std::vector<std::string> keys;
+  for (int round = 0; round < 3000; ++round) {  // Enough to grow several times.
+    for (uint64_t h : hashes) {
+      std::string k = std::to_string(round) + "/" + std::to_string(keys.size());
+      ASSERT_EQ(t.Find(k, h + static_cast<uint64_t>(round) * 4096), nullptr);
+      PendingTable::Entry* e = t.Insert(k, h + static_cast<uint64_t>(round) * 4096);
+      t.SetValue(e, k);
+      keys.push_back(k);
+    }
+  }
+  size_t i = 0;
+  for (int round = 0; round < 3000; ++round) {
+    for (uint64_t h : hashes) {
+      PendingTable::Entry* e = t.Find(keys[i], h + static_cast<uint64_t>(round) * 4096);
+      ASSERT_NE(e, nullptr) << keys[i];
+      EXPECT_EQ(t.Key(*e), keys[i]);
+      EXPECT_EQ(t.Value(*e), keys[i]);
+      EXPECT_EQ(t.Find(keys[i] + "x", h + static_cast<uint64_t>(round) * 4096), nullptr);
+      ++i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stc

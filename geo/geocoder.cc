@@ -77,7 +77,11 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
 GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
   GeoResult out;
   std::string_view cc;
-  if (!q.country.empty()) cc = gaz_.CountryCode(q.country);
+  if (!q.country.empty()) {
+    cc = gaz_.CountryCode(q.country);
+    // An unknown country: a place found elsewhere would be a guess.
+    if (cc.empty()) return out;
+  }
   Tokenize(q.city, &city_);
   city_.HashTokens();
   if (q.postcode.empty()) {

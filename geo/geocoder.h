@@ -12,7 +12,8 @@
 //   4. unresolved.
 // The country may be an ISO-2 code ("CA" is Canada), an ISO-3 code or a name
 // ("Korea, Republic of"); when empty, a country name ending the address is
-// used. For the US, a state code or name in the text or in `state`
+// used. A country that is given but unknown ("Atlantis") makes the query
+// unresolved. For the US, a state code or name in the text or in `state`
 // (", CA 94043") restricts the match to that state.
 //
 // Thread-safety: a Geocoder is NOT thread-safe (it owns a cache and scratch

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the stcluster executable: exit codes, summary, export.
-# Usage: cli_test.sh PATH/TO/stcluster
+# Usage: cli_test.sh PATH/TO/stcluster PATH/TO/stc_tamper_store
 set -u
 BIN="$1"
+TAMPER="$2"
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 fail=0
@@ -76,10 +77,11 @@ flock "$T/db/WRITER.lock" "$BIN" backup --db "$T/db" --to "$T/bk/two" 2>"$T/err3
 check "backup during a write -> 4" 4 $?
 grep -q "being written by another process (pid" "$T/err3"; check "backup names the writer" 0 $?
 "$BIN" verify --db "$T/bk/one" >/dev/null; check "backup verifies" 0 $?
-printf 'stcluster-clusters,1\ngrid_deg,0.005\ncell,35.005,139.005,1\n' > "$T/fine.csv"
-"$BIN" delineate --db "$T/bk/one" --clusters "$T/fine.csv" --gazetteer none 2>/dev/null
+# One aggregate off by 7 units (stc_tamper_store writes it through the store
+# library): verify must report the difference and exit 6.
+"$TAMPER" "$T/bk/one"; check "tamper" 0 $?
 "$BIN" verify --db "$T/bk/one" > "$T/v2.txt" 2>/dev/null; check "inconsistent -> exit 6" 6 $?
-grep -q "not a multiple of the store's grid" "$T/v2.txt"; check "verify names the problem" 0 $?
+grep -q "units: stored" "$T/v2.txt"; check "verify names the difference" 0 $?
 
 # rejects: per reason, per run, JSON; a malformed log line is reported, not fatal.
 "$BIN" rejects --db "$T/db" > "$T/r.txt"; check "rejects exit" 0 $?

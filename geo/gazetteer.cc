@@ -81,7 +81,7 @@ Status Gazetteer::Init() {
   const uint64_t expect[format::kSectionCount] = {
       uint64_t{header_->place_count} * sizeof(format::PlaceRecord),
       0,
-      uint64_t{header_->key_count} * sizeof(format::KeyRecord),
+      0,
       uint64_t{header_->bucket_count} * sizeof(uint64_t),
       0,
       (format::kCellCount + 1ull) * sizeof(uint32_t),
@@ -102,9 +102,9 @@ Status Gazetteer::Init() {
   auto at = [&](int s) { return base_ + header_->sections[s].offset; };
   places_ = reinterpret_cast<const Place*>(at(format::kPlaces));
   strings_ = at(format::kStrings);
-  keys_ = reinterpret_cast<const format::KeyRecord*>(at(format::kKeys));
+  key_blocks_ = at(format::kKeys);
+  key_blocks_size_ = header_->sections[format::kKeys].size;
   buckets_ = reinterpret_cast<const uint64_t*>(at(format::kBuckets));
-  postings_ = reinterpret_cast<const format::Posting*>(at(format::kPostings));
   cell_start_ = reinterpret_cast<const uint32_t*>(at(format::kCellStart));
   cell_places_ = reinterpret_cast<const uint32_t*>(at(format::kCellPlaces));
   countries_ = reinterpret_cast<const format::CountryRecord*>(at(format::kCountries));
@@ -143,11 +143,14 @@ const format::KeyRecord* Gazetteer::FindKey(std::string_view key, uint64_t h) co
     uint64_t v = buckets_[b];
     if (v == 0) return nullptr;
     if ((v & 0xFFFFFFFF00000000ull) != tag) continue;
-    const format::KeyRecord* k = &keys_[(v & 0xFFFFFFFFu) - 1];
-    // The postings come next: fetch them while the key bytes are compared.
-    __builtin_prefetch(postings_ + k->postings_begin);
+    const uint64_t off = ((v & 0xFFFFFFFFu) - 1) * 8;
+    if (off + sizeof(format::KeyRecord) > key_blocks_size_) return nullptr;  // Corrupt index.
+    const auto* k = reinterpret_cast<const format::KeyRecord*>(key_blocks_ + off);
     if (k->length == key.size() &&
-        std::memcmp(strings_ + k->str_offset, key.data(), key.size()) == 0) {
+        std::memcmp(key_blocks_ + off + format::KeyBytesOffset(), key.data(), key.size()) == 0) {
+      if (format::KeyBlockSize(k->length, k->postings_count) > key_blocks_size_ - off) {
+        return nullptr;  // Corrupt index.
+      }
       return k;
     }
   }
@@ -156,8 +159,8 @@ const format::KeyRecord* Gazetteer::FindKey(std::string_view key, uint64_t h) co
 void Gazetteer::FindKeys(std::string_view text, std::span<const KeySlice> keys,
                          std::span<const uint64_t> hashes, const format::KeyRecord** out) const {
   auto key = [&](size_t i) { return text.substr(keys[i].begin, keys[i].size); };
-  // Three passes so that the memory accesses of different keys overlap:
-  // buckets, then key records, then key bytes and postings.
+  // Two passes so that the memory accesses of different keys overlap:
+  // buckets, then key blocks (record, key bytes and the first postings).
   constexpr size_t kBatch = 16;
   const uint32_t mask = header_->bucket_count - 1;
   for (size_t base = 0; base < keys.size(); base += kBatch) {
@@ -167,19 +170,12 @@ void Gazetteer::FindKeys(std::string_view text, std::span<const KeySlice> keys,
       h[i] = hashes[base + i];
       __builtin_prefetch(&buckets_[h[i] & mask]);
     }
-    const format::KeyRecord* first[kBatch];
     for (size_t i = 0; i < n; ++i) {
       uint64_t v = buckets_[h[i] & mask];
-      first[i] = nullptr;
       if (v != 0 && (v & 0xFFFFFFFF00000000ull) == ((h[i] >> 32) << 32)) {
-        first[i] = &keys_[(v & 0xFFFFFFFFu) - 1];
-        __builtin_prefetch(first[i]);
-      }
-    }
-    for (size_t i = 0; i < n; ++i) {
-      if (first[i] != nullptr) {
-        __builtin_prefetch(strings_ + first[i]->str_offset);
-        __builtin_prefetch(postings_ + first[i]->postings_begin);
+        const char* block = key_blocks_ + ((v & 0xFFFFFFFFu) - 1) * 8;
+        __builtin_prefetch(block);
+        __builtin_prefetch(block + 64);
       }
     }
     for (size_t i = 0; i < n; ++i) out[base + i] = FindKey(key(base + i), h[i]);
@@ -187,7 +183,9 @@ void Gazetteer::FindKeys(std::string_view text, std::span<const KeySlice> keys,
 }
 
 std::span<const format::Posting> Gazetteer::Postings(const format::KeyRecord* k) const {
-  return {postings_ + k->postings_begin, k->postings_count};
+  return {reinterpret_cast<const format::Posting*>(reinterpret_cast<const char*>(k) +
+                                                   format::PostingsOffset(k->length)),
+          k->postings_count};
 }
 
 std::span<const format::Posting> Gazetteer::Postings(const format::KeyRecord* k,

@@ -102,7 +102,8 @@ class Gazetteer {
   uint64_t source_hash() const { return header_->source_hash; }
 
   // ---- Names. `key` is in lookup form (normalize.h).
-  // The key's record, or nullptr when no place name starts with or equals it.
+  // The key's record (in the index: valid as long as the Gazetteer), or
+  // nullptr when no place name starts with or equals it.
   const format::KeyRecord* FindKey(std::string_view key) const;
   // The same with `hash` = Hash64(key) (core/hash.h) already computed.
   const format::KeyRecord* FindKey(std::string_view key, uint64_t hash) const;
@@ -163,9 +164,9 @@ class Gazetteer {
   const format::Header* header_ = nullptr;
   const Place* places_ = nullptr;
   const char* strings_ = nullptr;
-  const format::KeyRecord* keys_ = nullptr;
+  const char* key_blocks_ = nullptr;  // format::kKeys.
+  uint64_t key_blocks_size_ = 0;
   const uint64_t* buckets_ = nullptr;
-  const format::Posting* postings_ = nullptr;
   const uint32_t* cell_start_ = nullptr;
   const uint32_t* cell_places_ = nullptr;
   const format::CountryRecord* countries_ = nullptr;

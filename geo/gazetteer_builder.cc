@@ -242,16 +242,16 @@ Result<std::string> BuildGazetteerIndex(const GazetteerInputs& in, GazetteerBuil
       strings.append(Cut255(places[i].ascii));
     }
   }
-  std::vector<KeyRecord> key_records;
+  // Key blocks (gazetteer_format.h): record, key bytes, postings.
+  std::string key_blocks;
+  std::vector<uint32_t> key_block_offsets;
   std::vector<Posting> postings;
   for (size_t i = 0; i < keys.entries.size();) {
     size_t j = i;
     std::string_view k = key_of(keys.entries[i]);
     KeyRecord kr{};
-    kr.str_offset = static_cast<uint32_t>(strings.size());
     kr.length = static_cast<uint16_t>(k.size());
-    kr.postings_begin = static_cast<uint32_t>(postings.size());
-    strings.append(k);
+    postings.clear();
     uint32_t last_place = kNoPlace;
     for (; j < keys.entries.size() && key_of(keys.entries[j]) == k; ++j) {
       const Entry& e = keys.entries[j];
@@ -265,21 +265,35 @@ Result<std::string> BuildGazetteerIndex(const GazetteerInputs& in, GazetteerBuil
         last_place = e.place;
       }
     }
-    kr.postings_count = static_cast<uint32_t>(postings.size()) - kr.postings_begin;
-    std::sort(postings.begin() + kr.postings_begin, postings.end(), posting_less);
-    key_records.push_back(kr);
+    kr.postings_count = static_cast<uint32_t>(postings.size());
+    std::sort(postings.begin(), postings.end(), posting_less);
+    const size_t at = key_blocks.size();
+    key_block_offsets.push_back(static_cast<uint32_t>(at / 8));
+    key_blocks.resize(at + format::KeyBlockSize(kr.length, kr.postings_count), '\0');
+    std::memcpy(key_blocks.data() + at, &kr, sizeof(kr));
+    std::memcpy(key_blocks.data() + at + format::KeyBytesOffset(), k.data(), k.size());
+    if (!postings.empty()) {
+      std::memcpy(key_blocks.data() + at + format::PostingsOffset(kr.length), postings.data(),
+                  postings.size() * sizeof(Posting));
+    }
+    st.postings += postings.size();
     i = j;
   }
-  const auto n_keys = static_cast<uint32_t>(key_records.size());
+  if (key_blocks.size() / 8 >= 0xFFFFFFFFull) {
+    return Status::InvalidArgument("gazetteer keys exceed the index format's 32 GB limit");
+  }
+  const auto n_keys = static_cast<uint32_t>(key_block_offsets.size());
   uint32_t n_buckets = 16;
   while (n_buckets < 2ull * n_keys) n_buckets *= 2;
   std::vector<uint64_t> buckets(n_buckets, 0);
   for (uint32_t k = 0; k < n_keys; ++k) {
-    const KeyRecord& kr = key_records[k];
-    uint64_t h = Hash64(std::string_view(strings).substr(kr.str_offset, kr.length));
+    const char* block = key_blocks.data() + uint64_t{key_block_offsets[k]} * 8;
+    KeyRecord kr;
+    std::memcpy(&kr, block, sizeof(kr));
+    uint64_t h = Hash64(std::string_view(block + format::KeyBytesOffset(), kr.length));
     for (uint32_t b = h & (n_buckets - 1);; b = (b + 1) & (n_buckets - 1)) {
       if (buckets[b] == 0) {
-        buckets[b] = (h >> 32) << 32 | (k + 1ull);
+        buckets[b] = (h >> 32) << 32 | (key_block_offsets[k] + 1ull);
         break;
       }
     }
@@ -374,9 +388,9 @@ Result<std::string> BuildGazetteerIndex(const GazetteerInputs& in, GazetteerBuil
   h.country_name_count = static_cast<uint32_t>(country_names.size());
   size_t sizes[format::kSectionCount] = {n_places * sizeof(PlaceRecord),
                                          strings.size(),
-                                         key_records.size() * sizeof(KeyRecord),
+                                         key_blocks.size(),
                                          buckets.size() * sizeof(uint64_t),
-                                         postings.size() * sizeof(Posting),
+                                         0,
                                          cell_start.size() * sizeof(uint32_t),
                                          cell_places.size() * sizeof(uint32_t),
                                          countries.size() * sizeof(format::CountryRecord),
@@ -415,9 +429,8 @@ Result<std::string> BuildGazetteerIndex(const GazetteerInputs& in, GazetteerBuil
     if (sizes[s] > 0) std::memcpy(out.data() + h.sections[s].offset, data, sizes[s]);
   };
   put(format::kStrings, strings.data());
-  put(format::kKeys, key_records.data());
+  put(format::kKeys, key_blocks.data());
   put(format::kBuckets, buckets.data());
-  put(format::kPostings, postings.data());
   put(format::kCellStart, cell_start.data());
   put(format::kCellPlaces, cell_places.data());
   put(format::kCountries, countries.data());
@@ -426,7 +439,6 @@ Result<std::string> BuildGazetteerIndex(const GazetteerInputs& in, GazetteerBuil
 
   st.places = n_places;
   st.keys = n_keys;
-  st.postings = postings.size();
   st.countries = countries.size();
   st.bytes = out.size();
   if (stats != nullptr) *stats = st;

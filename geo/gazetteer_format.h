@@ -11,14 +11,15 @@
 namespace stc::geo::format {
 
 inline constexpr char kMagic[8] = {'S', 'T', 'C', 'G', 'A', 'Z', '\0', '\1'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;  // 2: key bytes and postings inline.
 
 enum Section : uint32_t {
   kPlaces = 0,        // PlaceRecord[place_count], in input order.
-  kStrings = 1,       // Bytes: place names, keys, country names.
-  kKeys = 2,          // KeyRecord[key_count].
-  kBuckets = 3,       // uint64_t[bucket_count]: (hash >> 32) << 32 | (key index + 1); 0 = empty.
-  kPostings = 4,      // Posting[], grouped by key.
+  kStrings = 1,       // Bytes: place names, country names.
+  kKeys = 2,          // Key blocks (KeyRecord, see there), 8-byte aligned, sorted by key.
+  kBuckets = 3,       // uint64_t[bucket_count]: (hash >> 32) << 32 | (block offset / 8 + 1);
+                      // 0 = empty. The offset is into kKeys.
+  kUnused4 = 4,       // Empty (version 1 kept the postings here).
   kCellStart = 5,     // uint32_t[kCellCount + 1]: first entry of each grid cell in kCellPlaces.
   kCellPlaces = 6,    // uint32_t[place_count]: place indices ordered by cell.
   kCountries = 7,     // CountryRecord[country_count], sorted by iso2.
@@ -68,15 +69,25 @@ struct PlaceRecord {
 };
 static_assert(sizeof(PlaceRecord) == 40);
 
+// The head of a key block in kKeys. A block is the KeyRecord, the key bytes
+// (`length`, zero-padded to a multiple of 8), then Posting[postings_count]:
+// one look-up touches one contiguous run of memory (usually one or two cache
+// lines) after its hash bucket.
 struct KeyRecord {
-  uint32_t str_offset;  // Into kStrings.
   uint16_t length;
   uint8_t flags;  // kKeyIsPrefix.
   uint8_t reserved;
-  uint32_t postings_begin;  // Index into kPostings.
   uint32_t postings_count;  // May be 0 for a pure prefix.
 };
-static_assert(sizeof(KeyRecord) == 16);
+static_assert(sizeof(KeyRecord) == 8);
+// Byte offsets, from the KeyRecord's first byte, of its key bytes and postings.
+inline constexpr uint64_t KeyBytesOffset() { return sizeof(KeyRecord); }
+inline constexpr uint64_t PostingsOffset(uint16_t length) {
+  return sizeof(KeyRecord) + ((uint64_t{length} + 7) & ~uint64_t{7});
+}
+inline constexpr uint64_t KeyBlockSize(uint16_t length, uint32_t postings_count) {
+  return PostingsOffset(length) + uint64_t{postings_count} * 8;  // sizeof(Posting).
+}
 // The key followed by " " starts a longer key (multi-word names).
 inline constexpr uint8_t kKeyIsPrefix = 1;
 

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "geo/gazetteer_builder.h"
+#include "geo/gazetteer_format.h"
 #include "geo/normalize.h"
 #include "geo/test_gazetteer.h"
 
@@ -136,6 +138,51 @@ TEST(Gazetteer, PlacesWithinAndNearest) {
   EXPECT_TRUE(g.PlacesWithin(0, 179.9, 300).empty());
   EXPECT_TRUE(g.PlacesWithin(89.9, 0, 300).empty());
   EXPECT_NEAR(DistanceKm(48.85341, 2.3488, 51.50853, -0.12574), 343.5, 1.0);
+}
+
+TEST(Gazetteer, RejectsAnOldIndexVersion) {
+  std::string bytes = MiniIndexBytes();
+  format::Header h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  ASSERT_EQ(h.version, 2u);
+  h.version = 1;  // Version 1 kept keys and postings in separate sections.
+  std::memcpy(bytes.data(), &h, sizeof(h));
+  auto r = Gazetteer::FromBytes(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+  EXPECT_NE(r.status().message().find("scripts/setup"), std::string::npos);
+}
+
+TEST(Gazetteer, KeyBlocksHoldKeyAndPostingsInline) {
+  const Gazetteer& g = MiniGazetteer();
+  const format::KeyRecord* k = g.FindKey("tokyo");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->length, 5u);
+  const char* block = reinterpret_cast<const char*>(k);
+  EXPECT_EQ(std::string_view(block + format::KeyBytesOffset(), k->length), "tokyo");
+  auto ps = g.Postings(k);
+  ASSERT_FALSE(ps.empty());
+  EXPECT_EQ(reinterpret_cast<const char*>(ps.data()), block + 16);  // 8 + "tokyo" padded to 8.
+  EXPECT_EQ(g.place(Gazetteer::PlaceOf(ps[0])).name(), "Tokyo");
+}
+
+TEST(Gazetteer, BucketPointingPastTheKeysIsNotFound) {
+  std::string bytes = MiniIndexBytes();
+  format::Header h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  // Point every used bucket past the end of the key blocks.
+  const uint64_t far = h.sections[format::kKeys].size / 8 + 1;
+  for (uint32_t b = 0; b < h.bucket_count; ++b) {
+    char* at = bytes.data() + h.sections[format::kBuckets].offset + b * 8ull;
+    uint64_t v;
+    std::memcpy(&v, at, 8);
+    if (v != 0) v = (v & 0xFFFFFFFF00000000ull) | (far + 1);
+    std::memcpy(at, &v, 8);
+  }
+  auto g = Gazetteer::FromBytes(bytes);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ((*g)->FindKey("tokyo"), nullptr);
 }
 
 TEST(Gazetteer, OpenMapsAFileAndRejectsCorruption) {

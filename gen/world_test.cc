@@ -126,10 +126,11 @@ TEST(World, PlacesRoundTripThroughTheGeocoder) {
   int checked = 0;
   for (const WorldPlace& p : w.places()) {
     if (!p.text_ok) continue;
+    const std::string address = PlaceAddress(p, 4242);  // GeoQuery holds views.
     geo::GeoQuery q;
     q.country = p.country;
     q.city = p.name;
-    q.address = PlaceAddress(p, 4242);
+    q.address = address;
     geo::GeoResult r = geocoder.Geocode(q);
     ASSERT_TRUE(r.has_place()) << p.name;
     EXPECT_EQ(r.place->geoname_id(), p.geoname_id) << p.name << " / " << q.address;

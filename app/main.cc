@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
       stc::AddIngestCommand(app),    stc::AddExportCommand(app),  stc::AddStatsCommand(app),
       stc::AddGenerateCommand(app),  stc::AddGeocodeCommand(app), stc::AddGazetteerCommand(app),
       stc::AddDelineateCommand(app), stc::AddRankCommand(app),    stc::AddVerifyCommand(app),
-      stc::AddBackupCommand(app),    stc::AddRejectsCommand(app), stc::AddReportCommand(app), stc::AddShowCommand(app),
+      stc::AddBackupCommand(app),    stc::AddRejectsCommand(app), stc::AddReportCommand(app),
+      stc::AddShowCommand(app),
   };
   try {
     app.parse(argc, argv);

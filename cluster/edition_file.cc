@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cluster/edition.h"
+#include "cluster/format_util.h"
 #include "core/grid.h"
 
 namespace stc::cluster {
@@ -22,22 +23,7 @@ std::string Num(double v) {
   return std::string(buf, r.ptr);
 }
 
-std::string Quote(std::string_view v) {
-  std::string out = "\"";
-  for (unsigned char c : v) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view v) { return JsonString(v); }
 
 // Reads values of one JSON object, naming the path in errors.
 class Reader {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/units.h"
@@ -37,8 +38,33 @@ inline size_t DisplayWidth(const std::string& s) {
   return n;
 }
 
+// Markdown table rows: rows[0] is the header, followed by the separator row
+// (columns 1 and 2 left-aligned, the others right-aligned); '|' in cells is
+// escaped. Each row ends with a newline.
+inline std::string MarkdownRows(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    std::string line = "|";
+    for (const std::string& cell : rows[k]) {
+      std::string esc;
+      for (char c : cell) {
+        if (c == '|') esc.push_back('\\');
+        esc.push_back(c);
+      }
+      line += " " + esc + " |";
+    }
+    out += line + "\n";
+    if (k == 0) {
+      line = "|";
+      for (size_t i = 0; i < rows[0].size(); ++i) line += (i == 1 || i == 2) ? "---|" : "---:|";
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
 // A JSON string literal (quotes, backslashes and control characters escaped).
-inline std::string JsonString(const std::string& v) {
+inline std::string JsonString(std::string_view v) {
   std::string out = "\"";
   for (unsigned char c : v) {
     if (c == '"' || c == '\\') {

@@ -118,23 +118,7 @@ std::string Json(const IntensityRanking& r, int top) {
 std::string Markdown(const IntensityRanking& r, int top) {
   auto rows = TextRows(r, top);
   std::string out = Preamble(r, "") + "\n";
-  for (size_t k = 0; k < rows.size(); ++k) {
-    std::string line = "|";
-    for (const std::string& cell : rows[k]) {
-      std::string esc;
-      for (char c : cell) {
-        if (c == '|') esc.push_back('\\');
-        esc.push_back(c);
-      }
-      line += " " + esc + " |";
-    }
-    out += line + "\n";
-    if (k == 0) {
-      line = "|";
-      for (size_t i = 0; i < rows[0].size(); ++i) line += (i == 1 || i == 2) ? "---|" : "---:|";
-      out += line + "\n";
-    }
-  }
+  out += MarkdownRows(rows);
   return out + "\n" + Unpopulated(r);
 }
 

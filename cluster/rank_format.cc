@@ -82,23 +82,7 @@ std::string Table(const Ranking& r, int top) {
 std::string Markdown(const Ranking& r, int top) {
   auto rows = TextRows(r, top, HasPrevious(r));
   std::string out = Preamble(r, "") + "\n";
-  for (size_t k = 0; k < rows.size(); ++k) {
-    std::string line = "|";
-    for (std::string cell : rows[k]) {
-      std::string esc;
-      for (char c : cell) {
-        if (c == '|') esc.push_back('\\');
-        esc.push_back(c);
-      }
-      line += " " + esc + " |";
-    }
-    out += line + "\n";
-    if (k == 0) {
-      line = "|";
-      for (size_t i = 0; i < rows[0].size(); ++i) line += (i == 1 || i == 2) ? "---|" : "---:|";
-      out += line + "\n";
-    }
-  }
+  out += MarkdownRows(rows);
   return out + "\n" + Footer(r, top);
 }
 

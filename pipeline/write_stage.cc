@@ -22,6 +22,10 @@ Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
                const std::vector<std::string>* files, size_t flush_bytes)
     : store_(store), stats_(stats), log_(log), files_(files), flush_bytes_(flush_bytes) {}
 
+Writer::~Writer() {
+  if (flush_thread_.joinable()) flush_thread_.join();
+}
+
 Status Writer::Start() {
   STC_ASSIGN_OR_RETURN(store_was_empty_, store_->HasNoRecords());
   return Status::Ok();
@@ -57,7 +61,9 @@ Status Writer::Write(Work* w) {
     const Item& it = w->items[i];
     if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
     SetFullKey(source, it.counted.key, &full);
-    if (pending_.Find(full, Hash64(full)) != nullptr) continue;
+    const uint64_t hash = Hash64(full);
+    if (active_->pending.Find(full, hash) != nullptr) continue;
+    if (flushing_ != nullptr && flushing_->pending.Find(full, hash) != nullptr) continue;
     if (store_was_empty_ && !written_.MayContain(full)) continue;
     fetch_full_keys_.push_back(full);
   }
@@ -112,29 +118,38 @@ Status Writer::Write(Work* w) {
       authoritative = replace_seen_.insert(full).second;  // First copy seen in this run.
     }
     uint64_t hash = Hash64(full);
-    // The current state: buffered, else fetched from the store, else absent.
-    PendingTable::Entry* p = pending_.Find(full, hash);
+    // The current state: in the active buffer, else in the buffer being
+    // written (read-only), else fetched from the store, else absent.
+    PendingTable& pending = active_->pending;
+    PendingTable::Entry* p = pending.Find(full, hash);
+    const PendingTable::Entry* q = p;  // The buffered state, in either buffer.
+    const PendingTable* q_table = &pending;
+    if (q == nullptr && flushing_ != nullptr) {
+      q = flushing_->pending.Find(full, hash);
+      q_table = &flushing_->pending;
+    }
     const Fetched* f = nullptr;
-    if (p == nullptr) {
+    if (q == nullptr) {
       auto found = fetched_.find(full);
       if (found != fetched_.end()) f = &found->second;
     }
-    bool exists = p != nullptr ? p->exists : f != nullptr;
-    int32_t version = p != nullptr ? p->version : f != nullptr ? f->version : 0;
-    uint64_t fingerprint = p != nullptr ? p->fingerprint : f != nullptr ? f->fingerprint : 0;
+    bool exists = q != nullptr ? q->exists : f != nullptr;
+    int32_t version = q != nullptr ? q->version : f != nullptr ? f->version : 0;
+    uint64_t fingerprint = q != nullptr ? q->fingerprint : f != nullptr ? f->fingerprint : 0;
     auto current_value = [&]() -> std::string_view {
-      return p != nullptr ? pending_.Value(*p) : std::string_view(f->value);
+      return q != nullptr ? q_table->Value(*q) : std::string_view(f->value);
     };
+    DeltaMap& deltas = active_->deltas;
     if (it.kind == Item::Kind::kDelete) {
       ++stats_->records_deleted;
       if (!exists) continue;
       CountedRecord& old = scratch_;
       old.source = source;
       STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
-      deltas_.Add(old, -1, store_->grid());
-      if (p == nullptr) p = pending_.Insert(full, hash);
+      deltas.Add(old, -1, store_->grid());
+      if (p == nullptr) p = pending.Insert(full, hash);
       p->exists = false;
-      pending_.SetValue(p, {});
+      pending.SetValue(p, {});
       continue;
     }
     if (!exists) {
@@ -148,7 +163,7 @@ Status Writer::Write(Work* w) {
       CountedRecord& old = scratch_;
       old.source = source;
       STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
-      deltas_.Add(old, -1, store_->grid());
+      deltas.Add(old, -1, store_->grid());
       stats_->units_written -= kUnit;
       stats_->units_unlocated -= old.unlocated;
     } else {
@@ -156,14 +171,14 @@ Status Writer::Write(Work* w) {
       ++stats_->records_older_ignored;
       continue;
     }
-    deltas_.Add(it.counted, +1, store_->grid());
+    deltas.Add(it.counted, +1, store_->grid());
     stats_->units_written += kUnit;
     stats_->units_unlocated += it.counted.unlocated;
-    if (p == nullptr) p = pending_.Insert(full, hash);
+    if (p == nullptr) p = pending.Insert(full, hash);
     p->exists = true;
     p->version = it.counted.version;
     p->fingerprint = it.fingerprint;
-    pending_.SetValue(p, it.encoded);
+    pending.SetValue(p, it.encoded);
   }
   file_lines_[w->file_index] += w->newlines;
   if (w->chunk.last && !w->chunk.stream_error.ok()) {
@@ -173,14 +188,16 @@ Status Writer::Write(Work* w) {
                                                                                 : "bad_compression";
     FileError(fsum, path, w->chunk.error_offset, reason, err.message());
   }
-  if (pending_.bytes() + deltas_.bytes() >= flush_bytes_) {
-    STC_RETURN_IF_ERROR(Flush());
+  // Each of the two buffers gets half the budget.
+  if (active_->pending.bytes() + active_->deltas.bytes() >= flush_bytes_ / 2) {
+    STC_RETURN_IF_ERROR(StartFlush());
   }
   return Status::Ok();
 }
 
 Status Writer::Finish() {
-  STC_RETURN_IF_ERROR(Flush());
+  STC_RETURN_IF_ERROR(StartFlush());
+  STC_RETURN_IF_ERROR(WaitForFlush());
   if (!replace_.has_value()) return Status::Ok();
   // Remove the replaced year's records that the files no longer hold.
   const Source source = replace_->source;
@@ -200,58 +217,87 @@ Status Writer::Finish() {
         old.source = s;
         old.key.assign(key);
         STC_RETURN_IF_ERROR(DecodeStored(value, &old));
-        deltas_.Add(old, -1, store_->grid());
+        active_->deltas.Add(old, -1, store_->grid());
         doomed.push_back(std::move(full));
         return Status::Ok();
       }));
   for (const std::string& full : doomed) {
-    PendingTable::Entry* p = pending_.Insert(full, Hash64(full));
+    PendingTable::Entry* p = active_->pending.Insert(full, Hash64(full));
     p->exists = false;
   }
   stats_->records_removed_by_replace += doomed.size();
-  return Flush();
+  STC_RETURN_IF_ERROR(StartFlush());
+  return WaitForFlush();
 }
 
-Status Writer::Flush() {
+Status Writer::WaitForFlush() {
+  if (flushing_ == nullptr) return first_failure_;
+  flush_thread_.join();
+  flushing_->pending.Clear();
+  flushing_ = nullptr;
+  if (first_failure_.ok()) first_failure_ = flush_status_;
+  return first_failure_;
+}
+
+Status Writer::StartFlush() {
+  STC_RETURN_IF_ERROR(WaitForFlush());
+  Buffer* b = active_;
+  if (b->pending.size() == 0 && b->deltas.size() == 0) return Status::Ok();
+  if (store_was_empty_) {
+    // From now on these keys may be in the store: lookups of keys the filter
+    // has not seen can skip the store (it was empty when the run started).
+    for (const PendingTable::Entry& e : b->pending.entries()) {
+      if (e.exists) written_.Add(b->pending.Key(e));
+    }
+  }
+  flushing_ = b;
+  active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];
+  flush_thread_ = std::thread([this, b] {
+    if (flush_hook_) flush_hook_();
+    flush_status_ = WriteBuffer(store_, b);
+  });
+  return Status::Ok();
+}
+
+Status Writer::WriteBuffer(Store* store, Buffer* b) {
   // Records in store key order straight from the buffer (no copies).
   // Sorted on the keys' first 16 bytes as two big-endian words (contiguous,
   // no pointer chasing), the full keys only when those tie.
-  const std::vector<PendingTable::Entry>& entries = pending_.entries();
-  order_.resize(entries.size());
-  for (size_t i = 0; i < order_.size(); ++i) {
-    std::string_view k = pending_.Key(entries[i]);
-    unsigned char b[16] = {0};
-    std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));
+  PendingTable& pending = b->pending;
+  const std::vector<PendingTable::Entry>& entries = pending.entries();
+  std::vector<Buffer::SortKey>& order = b->order;
+  order.resize(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    std::string_view k = pending.Key(entries[i]);
+    unsigned char bytes[16] = {0};
+    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), 16));
     uint64_t hi = 0, lo = 0;
-    for (int j = 0; j < 8; ++j) hi = hi << 8 | b[j];
-    for (int j = 8; j < 16; ++j) lo = lo << 8 | b[j];
-    order_[i] = {hi, lo, static_cast<uint32_t>(i)};
+    for (int j = 0; j < 8; ++j) hi = hi << 8 | bytes[j];
+    for (int j = 8; j < 16; ++j) lo = lo << 8 | bytes[j];
+    order[i] = {hi, lo, static_cast<uint32_t>(i)};
   }
-  std::sort(order_.begin(), order_.end(), [&](const SortKey& a, const SortKey& b) {
-    if (a.hi != b.hi) return a.hi < b.hi;
-    if (a.lo != b.lo) return a.lo < b.lo;
-    return pending_.Key(entries[a.index]) < pending_.Key(entries[b.index]);
+  std::sort(order.begin(), order.end(), [&](const Buffer::SortKey& x, const Buffer::SortKey& y) {
+    if (x.hi != y.hi) return x.hi < y.hi;
+    if (x.lo != y.lo) return x.lo < y.lo;
+    return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
   });
-  writes_.clear();
-  writes_.reserve(order_.size());
-  for (const SortKey& o : order_) {
+  b->writes.clear();
+  b->writes.reserve(order.size());
+  for (const Buffer::SortKey& o : order) {
     const PendingTable::Entry& e = entries[o.index];
-    writes_.push_back({pending_.Key(e), pending_.Value(e), !e.exists});
+    b->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
   }
-  batch_.Clear();
-  deltas_.Flush(&batch_);
-  if (!writes_.empty() || !batch_.empty()) {
-    STC_RETURN_IF_ERROR(store_->ApplyWithSortedRecords(writes_, batch_));
+  b->batch.Clear();
+  b->deltas.Flush(&b->batch);
+  Status st;
+  if (!b->writes.empty() || !b->batch.empty()) {
+    st = store->ApplyWithSortedRecords(b->writes, b->batch);
   }
-  if (store_was_empty_) {
-    for (const PendingTable::Entry& e : entries) {
-      if (e.exists) written_.Add(pending_.Key(e));
-    }
-  }
-  pending_.Clear();
-  batch_.Clear();
-  writes_.clear();
-  return Status::Ok();
+  // The pending table is still read by the writer's lookups: it is emptied
+  // after the join (WaitForFlush).
+  b->batch.Clear();
+  b->writes.clear();
+  return st;
 }
 
 Status Writer::DecodeStored(std::string_view value, CountedRecord* out) {

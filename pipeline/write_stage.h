@@ -6,14 +6,24 @@
 // are exact; the writes themselves are buffered across chunks (records and
 // the combined aggregate deltas) and applied in one atomic batch whenever the
 // buffer exceeds its budget and at the end (Finish). A crash therefore loses
-// at most the unflushed buffer, never half of it: a re-run re-does that part.
+// at most the unflushed buffers, never half of one: a re-run re-does that part.
+//
+// Writes overlap with reading: a full buffer is handed to a background
+// thread that sorts and writes it while the pipeline goes on filling the
+// other buffer. At most one flush is in flight; until it is done the dedup
+// decisions look a key up in the active buffer, then in the one being
+// written (read-only on both threads), then in the store. Flushes reach the
+// store in order, so the store only ever holds complete, ordered batches.
 // Internal to pipeline/.
 #ifndef STCLUSTER_PIPELINE_WRITE_STAGE_H_
 #define STCLUSTER_PIPELINE_WRITE_STAGE_H_
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -34,6 +44,9 @@ class Writer {
   // (encoded record bytes) that triggers a write.
   Writer(Store* store, IngestStats* stats, RejectsLog* log, const std::vector<std::string>* files,
          size_t flush_bytes);
+  // Waits for a flush still in flight (its result is lost: call Finish to
+  // see it).
+  ~Writer();
 
   // Reads the store state the Writer needs (whether it is empty).
   Status Start();
@@ -46,8 +59,13 @@ class Writer {
   // hold. Call before the first Write.
   void SetReplace(Source source, int32_t year) { replace_ = ReplaceSpec{source, year}; }
   // Writes whatever is still buffered (and, in replace mode, removes what the
-  // files no longer hold).
+  // files no longer hold), and waits until it is in the store. Returns the
+  // first failure of any flush of this run.
   Status Finish();
+
+  // Tests: runs `hook` on the flush thread before each buffer is written
+  // (e.g. to hold a flush in flight while later chunks are decided).
+  void SetFlushHookForTesting(std::function<void()> hook) { flush_hook_ = std::move(hook); }
 
  private:
   // State of a key fetched from the store for one chunk's decisions.
@@ -57,7 +75,32 @@ class Writer {
     std::string value;
   };
 
-  Status Flush();
+  // Buffered record states (by store record key: source byte + key) and the
+  // combined aggregate deltas of the records they hold.
+  struct Buffer {
+    PendingTable pending;
+    DeltaMap deltas;
+    // Flush scratch, used only by the thread writing the buffer.
+    struct SortKey {
+      uint64_t hi, lo;  // Key bytes 0-7 and 8-15, big-endian, zero-padded.
+      uint32_t index;   // Into pending.entries().
+    };
+    std::vector<SortKey> order;
+    std::vector<Store::RecordWrite> writes;
+    StoreBatch batch;
+  };
+
+  // Hands the active buffer to the background thread (after waiting for the
+  // previous flush) and makes the other one active.
+  Status StartFlush();
+  // Waits for the flush in flight, if any; returns its status.
+  Status WaitForFlush();
+  // Sorts and writes `b` in one atomic store write, then empties it. Runs on
+  // the flush thread; touches nothing else of the Writer.
+  static Status WriteBuffer(Store* store, Buffer* b);
+  // The buffered state of `full` (active buffer first), or null.
+  const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,
+                                          const PendingTable** table);
   Status DecodeStored(std::string_view value, CountedRecord* out);
   void FileError(FileSummary& fsum, const std::string& path, uint64_t offset,
                  const std::string& reason, const std::string& detail);
@@ -73,9 +116,13 @@ class Writer {
   std::unordered_set<std::string> replace_seen_;  // Store keys of the replaced year seen.
   KeyFilter written_;  // Keys flushed during this run (store_was_empty_ only).
 
-  // Buffered record states by store record key (source byte + key).
-  PendingTable pending_;
-  DeltaMap deltas_;
+  Buffer buffers_[2];
+  Buffer* active_ = &buffers_[0];
+  Buffer* flushing_ = nullptr;  // Being written by flush_thread_ (read-only here).
+  std::thread flush_thread_;
+  Status flush_status_;  // Of the flush in flight; read after joining.
+  Status first_failure_;
+  std::function<void()> flush_hook_;
 
   // Per-chunk scratch.
   std::vector<std::string_view> fetch_keys_;
@@ -83,13 +130,6 @@ class Writer {
   std::vector<std::optional<std::string>> fetched_values_;
   std::unordered_map<std::string, Fetched> fetched_;  // This chunk's clean stored states.
   CountedRecord scratch_;
-  StoreBatch batch_;
-  struct SortKey {
-    uint64_t hi, lo;  // Key bytes 0-7 and 8-15, big-endian, zero-padded.
-    uint32_t index;   // Into pending_.entries().
-  };
-  std::vector<SortKey> order_;
-  std::vector<Store::RecordWrite> writes_;
 };
 
 }  // namespace stc

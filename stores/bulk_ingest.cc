@@ -34,6 +34,11 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   for (const CfEntries& c : cfs) {
     if (c.entries == nullptr || c.entries->empty()) continue;
     rocksdb::Options options = db->GetOptions(c.cf);
+    // SstFileWriter compresses with the bottommost compression (the records
+    // CF's is ZSTD, several times slower to write than LZ4). Bulk files are
+    // written on the ingest's critical path: use the CF's fast compression;
+    // compactions recompress into the bottommost level later.
+    options.bottommost_compression = options.compression;
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, c.cf);
     std::string path =
         tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";

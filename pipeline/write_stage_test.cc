@@ -1,0 +1,158 @@
+#include "pipeline/write_stage.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "core/record_codec.h"
+
+namespace stc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A record with `points` located persons in distinct 0.01-degree cells and
+// `org_bytes` bytes of organisation names (a big encoded value, few deltas).
+CountedRecord MakeRecord(const std::string& key, int32_t version, int points,
+                         size_t org_bytes = 0) {
+  CountedRecord r;
+  r.source = Source::kPct;
+  r.key = key;
+  r.year = 2021;
+  r.version = version;
+  r.field = "H04";
+  r.persons = static_cast<uint32_t>(points);
+  for (size_t n = 0; n < org_bytes; n += 1000) r.orgs.push_back(std::string(1000, 'o'));
+  for (int i = 0; i < points; ++i) {
+    WeightedPoint p;
+    p.lat_e5 = 4000000 + 1000 * version;
+    p.lon_e5 = 100000 + 1000 * i;
+    p.country[0] = 'F';
+    p.country[1] = 'R';
+    p.units = kUnit / points + (i < kUnit % points ? 1 : 0);
+    r.points.push_back(p);
+  }
+  return r;
+}
+
+void AddItem(Work* w, const CountedRecord& r) {
+  if (w->items.size() <= w->n_items) w->items.resize(w->n_items + 1);
+  Item& it = w->items[w->n_items++];
+  it = Item();
+  it.kind = Item::Kind::kRecord;
+  it.line = w->n_items - 1;
+  it.counted = r;
+  EncodeCountedRecord(r, &it.encoded);
+  it.fingerprint = FingerprintEncoded(it.encoded);
+}
+
+// The store's aggregates by (lat index, lon index) of 0.01-degree cells.
+std::map<std::pair<int32_t, int32_t>, Units> Cells(const Store& store) {
+  std::map<std::pair<int32_t, int32_t>, Units> out;
+  Status st = store.ForEachAggregate([&](const AggregateKey& k, Units u) {
+    out[{k.cell.lat_idx, k.cell.lon_idx}] += u;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("stc_writer_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    StoreOptions options;
+    options.create_if_missing = true;
+    options.grid_step_e5 = 1000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir_.string(), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store.value());
+    stats_.files.resize(1);
+    ASSERT_TRUE(log_.Open((dir_ / "rejects.jsonl").string(), "test").ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+  IngestStats stats_;
+  RejectsLog log_;
+  std::vector<std::string> files_ = {"test.jsonl"};
+};
+
+// The decisions about a record whose earlier copy is in the buffer being
+// written (held in flight by the hook) see that copy: the store does not
+// have it yet. Without the lookup in the flushing buffer, the repeat would be
+// counted as new and its units twice.
+TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
+  // Budget: the first chunk (one big record) fills its half, the second
+  // (small records) does not.
+  Writer writer(store_.get(), &stats_, &log_, &files_, /*flush_bytes=*/200 << 10);
+  ASSERT_TRUE(writer.Start().ok());
+  std::atomic<int> flushes{0};
+  std::atomic<bool> release{false};
+  writer.SetFlushHookForTesting([&] {
+    if (flushes.fetch_add(1) == 0) {
+      for (int i = 0; i < 20000 && !release.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+  });
+  const CountedRecord a1 = MakeRecord("A", 1, 5, 200 << 10);  // ~200 KiB encoded.
+  const CountedRecord a2 = MakeRecord("A", 2, 4);             // A correction.
+  const CountedRecord b = MakeRecord("B", 1, 3);
+
+  Work first;
+  AddItem(&first, a1);
+  first.newlines = 1;
+  ASSERT_TRUE(writer.Write(&first).ok());
+  ASSERT_EQ(stats_.records_new, 1u);
+  for (int i = 0; i < 20000 && flushes.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(flushes.load(), 1) << "the first chunk must start a flush";
+
+  Work second;
+  AddItem(&second, a1);  // Unchanged repeat of the copy in flight.
+  AddItem(&second, b);
+  AddItem(&second, a2);  // Replaces the copy in flight.
+  second.newlines = 3;
+  ASSERT_TRUE(writer.Write(&second).ok());
+  // The first buffer is still in flight (a flush started by the second chunk
+  // would have waited for it): the store holds nothing yet.
+  EXPECT_TRUE(Cells(*store_).empty());
+  release.store(true);
+  ASSERT_TRUE(writer.Finish().ok());
+
+  EXPECT_EQ(stats_.records_read, 4u);
+  EXPECT_EQ(stats_.records_new, 2u);
+  EXPECT_EQ(stats_.records_updated, 1u);
+  EXPECT_EQ(stats_.records_unchanged, 1u);
+  EXPECT_EQ(stats_.units_written, 2 * kUnit);
+  // The store holds a2's and b's contributions only; a1's cancelled out.
+  std::map<std::pair<int32_t, int32_t>, Units> want;
+  for (const CountedRecord* r : {&a2, &b}) {
+    for (const WeightedPoint& p : r->points) {
+      want[{store_->grid().CellOf(p.lat_e5, p.lon_e5).lat_idx,
+            store_->grid().CellOf(p.lat_e5, p.lon_e5).lon_idx}] += p.units;
+    }
+  }
+  EXPECT_EQ(Cells(*store_), want);
+  Result<std::vector<YearTotals>> totals = store_->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, 2);
+  EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
+}
+
+}  // namespace
+}  // namespace stc

@@ -1,16 +1,27 @@
 #include "pipeline/pending_table.h"
 
+#include <algorithm>
+
 namespace stc {
 
 PendingTable::PendingTable() { slots_.assign(1 << 12, 0); }
 
-PendingTable::Entry* PendingTable::Find(std::string_view key, uint64_t hash) {
-  size_t mask = slots_.size() - 1;
+namespace {
+
+uint64_t Tag(uint64_t hash) { return hash & 0xffffffff00000000ull; }
+
+}  // namespace
+
+uint32_t PendingTable::FindIndex(std::string_view key, uint64_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  const uint64_t tag = Tag(hash);
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    uint32_t s = slots_[i];
-    if (s == 0) return nullptr;
-    Entry& e = entries_[s - 1];
-    if (e.hash == hash && Key(e) == key) return &e;
+    const uint64_t s = slots_[i];
+    if (s == 0) return 0;
+    if ((s & 0xffffffff00000000ull) != tag) continue;
+    const uint32_t index = static_cast<uint32_t>(s);
+    const Entry& e = entries_[index - 1];
+    if (e.hash == hash && Key(e) == key) return index;
   }
 }
 
@@ -25,7 +36,7 @@ PendingTable::Entry* PendingTable::Insert(std::string_view key, uint64_t hash) {
   size_t mask = slots_.size() - 1;
   size_t i = hash & mask;
   while (slots_[i] != 0) i = (i + 1) & mask;
-  slots_[i] = static_cast<uint32_t>(entries_.size());
+  slots_[i] = Tag(hash) | entries_.size();
   return &entries_.back();
 }
 
@@ -36,12 +47,12 @@ void PendingTable::SetValue(Entry* e, std::string_view value) {
 }
 
 void PendingTable::Grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (size_t k = 0; k < entries_.size(); ++k) {
     size_t i = entries_[k].hash & mask;
     while (bigger[i] != 0) i = (i + 1) & mask;
-    bigger[i] = static_cast<uint32_t>(k + 1);
+    bigger[i] = Tag(entries_[k].hash) | (k + 1);
   }
   slots_.swap(bigger);
 }
@@ -49,7 +60,9 @@ void PendingTable::Grow() {
 void PendingTable::Clear() {
   arena_.clear();
   entries_.clear();
-  slots_.assign(1 << 12, 0);
+  // Keeps the table's size: the next buffer fills it about as far (no
+  // re-growing, no fresh pages).
+  std::fill(slots_.begin(), slots_.end(), 0);
 }
 
 }  // namespace stc

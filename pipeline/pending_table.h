@@ -27,8 +27,21 @@ class PendingTable {
 
   PendingTable();
 
+  // The index + 1 of the entry for `key` (hash = Hash64(key)), or 0 when
+  // absent. Indexes stay valid until Clear (pointers only until Insert).
+  uint32_t FindIndex(std::string_view key, uint64_t hash) const;
   // The entry for `key` (hash = Hash64(key)), or null.
-  Entry* Find(std::string_view key, uint64_t hash);
+  Entry* Find(std::string_view key, uint64_t hash) {
+    uint32_t i = FindIndex(key, hash);
+    return i == 0 ? nullptr : &entries_[i - 1];
+  }
+  Entry& at(uint32_t index) { return entries_[index]; }
+  const Entry& at(uint32_t index) const { return entries_[index]; }
+  // Hints the CPU to load the slot `hash` starts probing at (batched
+  // look-ups: the table is larger than the caches).
+  void Prefetch(uint64_t hash) const {
+    __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
+  }
   // Adds an entry for an absent `key`; its value is empty until SetValue.
   // Pointers returned earlier stay valid only until the next Insert.
   Entry* Insert(std::string_view key, uint64_t hash);
@@ -42,7 +55,7 @@ class PendingTable {
   size_t size() const { return entries_.size(); }
   // Approximate memory held, for the flush budget.
   size_t bytes() const {
-    return arena_.size() + entries_.capacity() * sizeof(Entry) + slots_.size() * sizeof(uint32_t);
+    return arena_.size() + entries_.capacity() * sizeof(Entry) + slots_.size() * sizeof(uint64_t);
   }
   void Clear();
 
@@ -51,7 +64,10 @@ class PendingTable {
 
   std::string arena_;
   std::vector<Entry> entries_;
-  std::vector<uint32_t> slots_;  // Entry index + 1; 0 = empty. Size is a power of 2.
+  // Slot: the hash's high 32 bits (a tag: most probes of other keys are
+  // rejected without touching their entry) << 32 | entry index + 1; 0 =
+  // empty. Size is a power of 2; a key starts probing at hash & (size - 1).
+  std::vector<uint64_t> slots_;
 };
 
 }  // namespace stc

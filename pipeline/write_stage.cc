@@ -1,6 +1,7 @@
 #include "pipeline/write_stage.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "core/hash.h"
@@ -51,22 +52,58 @@ Status Writer::Write(Work* w) {
   for (const auto& [what, n] : w->geocoding) stats_->geocoding[what] += n;
   Source source = w->format != nullptr ? w->format->source() : Source::kPct;
 
-  // Fetch the stored state of keys that are neither buffered nor certainly
-  // absent, with one MultiGet for the chunk.
+  // Look every key up in both buffers, in batches whose slots are
+  // prefetched first (the tables are larger than the caches), and fetch the
+  // stored state of keys that are neither buffered nor certainly absent with
+  // one MultiGet for the chunk.
   fetch_keys_.clear();
   fetch_full_keys_.clear();
   fetched_.clear();
+  lookups_.resize(w->n_items);
   std::string full;
-  for (size_t i = 0; i < w->n_items; ++i) {
-    const Item& it = w->items[i];
-    if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
-    SetFullKey(source, it.counted.key, &full);
-    const uint64_t hash = Hash64(full);
-    if (active_->pending.Find(full, hash) != nullptr) continue;
-    if (flushing_ != nullptr && flushing_->pending.Find(full, hash) != nullptr) continue;
-    if (store_was_empty_ && !written_.MayContain(full)) continue;
-    fetch_full_keys_.push_back(full);
+  const PendingTable& active = active_->pending;
+  constexpr size_t kBatch = 16;
+  for (size_t b0 = 0; b0 < w->n_items; b0 += kBatch) {
+    const size_t b1 = std::min(w->n_items, b0 + kBatch);
+    for (size_t i = b0; i < b1; ++i) {
+      const Item& it = w->items[i];
+      if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
+      SetFullKey(source, it.counted.key, &full);
+      const uint64_t hash = Hash64(full);
+      lookups_[i].hash = hash;
+      active.Prefetch(hash);
+      if (flushing_ != nullptr) flushing_->pending.Prefetch(hash);
+    }
+    for (size_t i = b0; i < b1; ++i) {
+      const Item& it = w->items[i];
+      if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
+      Lookup& l = lookups_[i];
+      SetFullKey(source, it.counted.key, &full);
+      l.active = active.FindIndex(full, l.hash);
+      l.in_flight =
+          l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(full, l.hash);
+      if (l.active != 0 || l.in_flight != 0) continue;
+      if (store_was_empty_ && !written_.MayContain(full)) continue;
+      fetch_full_keys_.push_back(full);
+    }
   }
+  // Keys inserted into the active buffer by this chunk (a later copy in the
+  // same chunk must find them; the look-ups above predate them).
+  chunk_inserted_.assign(std::bit_ceil(2 * w->n_items + 16), 0);
+  const size_t chunk_mask = chunk_inserted_.size() - 1;
+  auto inserted_in_chunk = [&](uint64_t hash) {
+    const uint64_t h = hash | 1;  // 0 marks an empty slot.
+    for (size_t j = h & chunk_mask;; j = (j + 1) & chunk_mask) {
+      if (chunk_inserted_[j] == 0) return false;
+      if (chunk_inserted_[j] == h) return true;
+    }
+  };
+  auto note_inserted = [&](uint64_t hash) {
+    const uint64_t h = hash | 1;
+    size_t j = h & chunk_mask;
+    while (chunk_inserted_[j] != 0 && chunk_inserted_[j] != h) j = (j + 1) & chunk_mask;
+    chunk_inserted_[j] = h;
+  };
   if (!fetch_full_keys_.empty()) {
     std::sort(fetch_full_keys_.begin(), fetch_full_keys_.end());
     fetch_full_keys_.erase(std::unique(fetch_full_keys_.begin(), fetch_full_keys_.end()),
@@ -117,15 +154,18 @@ Status Writer::Write(Work* w) {
       }
       authoritative = replace_seen_.insert(full).second;  // First copy seen in this run.
     }
-    uint64_t hash = Hash64(full);
+    const Lookup& l = lookups_[i];
+    const uint64_t hash = l.hash;
     // The current state: in the active buffer, else in the buffer being
     // written (read-only), else fetched from the store, else absent.
     PendingTable& pending = active_->pending;
-    PendingTable::Entry* p = pending.Find(full, hash);
+    uint32_t active_index = l.active;
+    if (active_index == 0 && inserted_in_chunk(hash)) active_index = pending.FindIndex(full, hash);
+    PendingTable::Entry* p = active_index != 0 ? &pending.at(active_index - 1) : nullptr;
     const PendingTable::Entry* q = p;  // The buffered state, in either buffer.
     const PendingTable* q_table = &pending;
-    if (q == nullptr && flushing_ != nullptr) {
-      q = flushing_->pending.Find(full, hash);
+    if (q == nullptr && l.in_flight != 0) {
+      q = &flushing_->pending.at(l.in_flight - 1);
       q_table = &flushing_->pending;
     }
     const Fetched* f = nullptr;
@@ -147,7 +187,10 @@ Status Writer::Write(Work* w) {
       old.source = source;
       STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
       deltas.Add(old, -1, store_->grid());
-      if (p == nullptr) p = pending.Insert(full, hash);
+      if (p == nullptr) {
+        p = pending.Insert(full, hash);
+        note_inserted(hash);
+      }
       p->exists = false;
       pending.SetValue(p, {});
       continue;
@@ -174,7 +217,10 @@ Status Writer::Write(Work* w) {
     deltas.Add(it.counted, +1, store_->grid());
     stats_->units_written += kUnit;
     stats_->units_unlocated += it.counted.unlocated;
-    if (p == nullptr) p = pending.Insert(full, hash);
+    if (p == nullptr) {
+      p = pending.Insert(full, hash);
+      note_inserted(hash);
+    }
     p->exists = true;
     p->version = it.counted.version;
     p->fingerprint = it.fingerprint;

@@ -125,6 +125,13 @@ class Writer {
   std::function<void()> flush_hook_;
 
   // Per-chunk scratch.
+  struct Lookup {
+    uint64_t hash = 0;       // Of the store record key.
+    uint32_t active = 0;     // Index + 1 in the active buffer when the chunk began; 0: absent.
+    uint32_t in_flight = 0;  // Index + 1 in the buffer being written; 0: absent.
+  };
+  std::vector<Lookup> lookups_;           // Per item.
+  std::vector<uint64_t> chunk_inserted_;  // Hashes (| 1) inserted by this chunk.
   std::vector<std::string_view> fetch_keys_;
   std::vector<std::string> fetch_full_keys_;
   std::vector<std::optional<std::string>> fetched_values_;

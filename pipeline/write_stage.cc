@@ -83,7 +83,7 @@ Status Writer::Write(Work* w) {
       l.in_flight =
           l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(full, l.hash);
       if (l.active != 0 || l.in_flight != 0) continue;
-      if (store_was_empty_ && !written_.MayContain(full)) continue;
+      if (store_was_empty_ && !written_.MayContainHash(l.hash)) continue;
       fetch_full_keys_.push_back(full);
     }
   }
@@ -293,7 +293,7 @@ Status Writer::StartFlush() {
     // From now on these keys may be in the store: lookups of keys the filter
     // has not seen can skip the store (it was empty when the run started).
     for (const PendingTable::Entry& e : b->pending.entries()) {
-      if (e.exists) written_.Add(b->pending.Key(e));
+      if (e.exists) written_.AddHash(e.hash);
     }
   }
   flushing_ = b;
@@ -307,24 +307,27 @@ Status Writer::StartFlush() {
 
 Status Writer::WriteBuffer(Store* store, Buffer* b) {
   // Records in store key order straight from the buffer (no copies).
-  // Sorted on the keys' first 16 bytes as two big-endian words (contiguous,
-  // no pointer chasing), the full keys only when those tie.
+  // Sorted on the keys' first 24 bytes as three big-endian words (contiguous,
+  // no pointer chasing; record keys are about 18 bytes), then the length:
+  // keys of up to 24 bytes with equal padded words differ only by trailing
+  // zeros, and the shorter sorts first. Longer keys tie-break on their bytes.
   PendingTable& pending = b->pending;
   const std::vector<PendingTable::Entry>& entries = pending.entries();
   std::vector<Buffer::SortKey>& order = b->order;
   order.resize(entries.size());
   for (size_t i = 0; i < order.size(); ++i) {
     std::string_view k = pending.Key(entries[i]);
-    unsigned char bytes[16] = {0};
-    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), 16));
-    uint64_t hi = 0, lo = 0;
-    for (int j = 0; j < 8; ++j) hi = hi << 8 | bytes[j];
-    for (int j = 8; j < 16; ++j) lo = lo << 8 | bytes[j];
-    order[i] = {hi, lo, static_cast<uint32_t>(i)};
+    unsigned char bytes[24] = {0};
+    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), 24));
+    uint64_t w[3] = {0, 0, 0};
+    for (int j = 0; j < 24; ++j) w[j / 8] = w[j / 8] << 8 | bytes[j];
+    order[i] = {w[0], w[1], w[2], static_cast<uint32_t>(k.size()), static_cast<uint32_t>(i)};
   }
   std::sort(order.begin(), order.end(), [&](const Buffer::SortKey& x, const Buffer::SortKey& y) {
-    if (x.hi != y.hi) return x.hi < y.hi;
-    if (x.lo != y.lo) return x.lo < y.lo;
+    if (x.w0 != y.w0) return x.w0 < y.w0;
+    if (x.w1 != y.w1) return x.w1 < y.w1;
+    if (x.w2 != y.w2) return x.w2 < y.w2;
+    if (x.len <= 24 && y.len <= 24) return x.len < y.len;
     return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
   });
   b->writes.clear();

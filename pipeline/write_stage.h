@@ -82,8 +82,9 @@ class Writer {
     DeltaMap deltas;
     // Flush scratch, used only by the thread writing the buffer.
     struct SortKey {
-      uint64_t hi, lo;  // Key bytes 0-7 and 8-15, big-endian, zero-padded.
-      uint32_t index;   // Into pending.entries().
+      uint64_t w0, w1, w2;  // Key bytes 0-23, big-endian, zero-padded.
+      uint32_t len;         // Key length.
+      uint32_t index;       // Into pending.entries().
     };
     std::vector<SortKey> order;
     std::vector<Store::RecordWrite> writes;

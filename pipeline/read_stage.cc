@@ -1,5 +1,7 @@
 #include "pipeline/read_stage.h"
 
+#include <cstring>
+
 #include "core/record_codec.h"
 #include "io/byte_source.h"
 #include "io/peeking_source.h"
@@ -83,6 +85,24 @@ void ItemSink::FlushPending() {
   it.fingerprint = FingerprintEncoded(it.encoded);
 }
 
+namespace {
+
+// '\n' bytes in `s` (memchr: vectorised in libc).
+uint64_t CountNewlines(std::string_view s) {
+  uint64_t n = 0;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) break;
+    ++n;
+    p = static_cast<const char*>(nl) + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader) {
   w->n_items = 0;
@@ -92,8 +112,14 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   ts->sink.set_resolver(ts->resolver.get());
   const bool lines = w->framing == Framing::Kind::kLines;
   std::string_view all(w->chunk.data.data(), w->data_size);
-  const uint64_t data_newlines = static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n'));
-  w->newlines = data_newlines + w->chunk.oversized.size();
+  // The chunk's '\n' count: counted by the line loop below, except when
+  // oversized lines (numbered after the chunk's lines) need it first.
+  uint64_t data_newlines = 0;
+  bool newlines_known = false;
+  if (!lines || !w->chunk.oversized.empty()) {
+    data_newlines = CountNewlines(all);
+    newlines_known = true;
+  }
   uint64_t oversized_line = data_newlines;
   for (const OversizedLine& o : w->chunk.oversized) {
     ts->sink.Begin(w, o.offset, oversized_line++, o.prefix);
@@ -103,7 +129,11 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       ts->sink.Reject("record_too_long", "record of " + std::to_string(o.length) + " bytes");
     }
   }
-  if (w->format == nullptr) return;
+  auto finish = [&] {
+    if (!newlines_known) data_newlines = CountNewlines(all);
+    w->newlines = data_newlines + w->chunk.oversized.size();
+  };
+  if (w->format == nullptr) return finish();
   std::unique_ptr<RecordParser>& parser = ts->parsers[w->format];
   if (!parser) parser = w->format->NewParser(reader);
   if (w->file) parser->BeginFile(*w->file);
@@ -116,9 +146,11 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   if (lines) {
     size_t pos = 0;
     uint64_t line_no = 0;
+    uint64_t newlines = 0;
     while (pos < data.size()) {
       size_t nl = data.find('\n', pos);
       size_t end = nl == std::string_view::npos ? data.size() : nl;
+      newlines += nl != std::string_view::npos;
       std::string_view line = data.substr(pos, end - pos);
       uint64_t offset = w->chunk.offset + pos;
       pos = end + 1;
@@ -126,6 +158,10 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
         parse_unit(line, offset, line_no);
       }
       ++line_no;
+    }
+    if (!newlines_known) {
+      data_newlines = newlines;
+      newlines_known = true;
     }
   } else {
     size_t start = 0;
@@ -140,6 +176,7 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       line_no += static_cast<uint64_t>(std::count(unit.begin(), unit.end(), '\n'));
     }
   }
+  finish();
   if (w->chunk.has_partial_line) {
     ts->sink.Begin(w, w->chunk.partial_line_offset, data_newlines, w->chunk.partial_line_prefix);
     ts->sink.Reject("truncated_record", "the stream ended inside this record");

@@ -57,8 +57,9 @@ Status Writer::Write(Work* w) {
   // stored state of keys that are neither buffered nor certainly absent with
   // one MultiGet for the chunk.
   fetch_keys_.clear();
-  fetch_full_keys_.clear();
+  fetch_items_.clear();
   fetched_.clear();
+  fetched_arena_.clear();
   lookups_.resize(w->n_items);
   std::string full;
   const PendingTable& active = active_->pending;
@@ -78,13 +79,14 @@ Status Writer::Write(Work* w) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
       Lookup& l = lookups_[i];
+      l.fetch = 0;
       SetFullKey(source, it.counted.key, &full);
       l.active = active.FindIndex(full, l.hash);
       l.in_flight =
           l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(full, l.hash);
       if (l.active != 0 || l.in_flight != 0) continue;
       if (store_was_empty_ && !written_.MayContainHash(l.hash)) continue;
-      fetch_full_keys_.push_back(full);
+      fetch_items_.push_back(static_cast<uint32_t>(i));
     }
   }
   // Keys inserted into the active buffer by this chunk (a later copy in the
@@ -104,24 +106,33 @@ Status Writer::Write(Work* w) {
     while (chunk_inserted_[j] != 0 && chunk_inserted_[j] != h) j = (j + 1) & chunk_mask;
     chunk_inserted_[j] = h;
   };
-  if (!fetch_full_keys_.empty()) {
-    std::sort(fetch_full_keys_.begin(), fetch_full_keys_.end());
-    fetch_full_keys_.erase(std::unique(fetch_full_keys_.begin(), fetch_full_keys_.end()),
-                           fetch_full_keys_.end());
-    for (const std::string& k : fetch_full_keys_)
-      fetch_keys_.push_back(std::string_view(k).substr(1));
-    STC_RETURN_IF_ERROR(store_->GetRecords(source, fetch_keys_, &fetched_values_));
-    for (size_t k = 0; k < fetch_full_keys_.size(); ++k) {
-      if (!fetched_values_[k].has_value()) continue;
-      Fetched f;
-      f.value = std::move(*fetched_values_[k]);
-      f.fingerprint = FingerprintEncoded(f.value);
-      int32_t year;
-      if (!PeekYearVersion(f.value, &year, &f.version)) {
-        return Status::Corruption("store " + store_->dir() + ": malformed stored record");
-      }
-      fetched_.emplace(fetch_full_keys_[k], std::move(f));
+  if (!fetch_items_.empty()) {
+    // Sorted unique keys (one source per chunk: the record keys sort like
+    // the store keys); items holding the same key share its fetched state.
+    const Item* items = w->items.data();
+    std::sort(fetch_items_.begin(), fetch_items_.end(), [items](uint32_t a, uint32_t b) {
+      return items[a].counted.key < items[b].counted.key;
+    });
+    for (uint32_t i : fetch_items_) {
+      std::string_view key = items[i].counted.key;
+      if (fetch_keys_.empty() || fetch_keys_.back() != key) fetch_keys_.push_back(key);
+      lookups_[i].fetch = static_cast<uint32_t>(fetch_keys_.size());
     }
+    fetched_.assign(fetch_keys_.size(), Fetched());
+    STC_RETURN_IF_ERROR(store_->ForEachStoredRecord(
+        source, fetch_keys_, [&](size_t k, std::string_view value) -> Status {
+          Fetched& f = fetched_[k];
+          f.found = true;
+          f.fingerprint = FingerprintEncoded(value);
+          int32_t year;
+          if (!PeekYearVersion(value, &year, &f.version)) {
+            return Status::Corruption("store " + store_->dir() + ": malformed stored record");
+          }
+          f.value_off = fetched_arena_.size();
+          f.value_len = value.size();
+          fetched_arena_.append(value);
+          return Status::Ok();
+        }));
   }
 
   for (size_t i = 0; i < w->n_items; ++i) {
@@ -169,15 +180,13 @@ Status Writer::Write(Work* w) {
       q_table = &flushing_->pending;
     }
     const Fetched* f = nullptr;
-    if (q == nullptr) {
-      auto found = fetched_.find(full);
-      if (found != fetched_.end()) f = &found->second;
-    }
+    if (q == nullptr && l.fetch != 0 && fetched_[l.fetch - 1].found) f = &fetched_[l.fetch - 1];
     bool exists = q != nullptr ? q->exists : f != nullptr;
     int32_t version = q != nullptr ? q->version : f != nullptr ? f->version : 0;
     uint64_t fingerprint = q != nullptr ? q->fingerprint : f != nullptr ? f->fingerprint : 0;
     auto current_value = [&]() -> std::string_view {
-      return q != nullptr ? q_table->Value(*q) : std::string_view(f->value);
+      return q != nullptr ? q_table->Value(*q)
+                          : std::string_view(fetched_arena_).substr(f->value_off, f->value_len);
     };
     DeltaMap& deltas = active_->deltas;
     if (it.kind == Item::Kind::kDelete) {

@@ -70,9 +70,11 @@ class Writer {
  private:
   // State of a key fetched from the store for one chunk's decisions.
   struct Fetched {
+    bool found = false;
     int32_t version = 0;
     uint64_t fingerprint = 0;
-    std::string value;
+    size_t value_off = 0;  // Of the stored value in fetched_arena_.
+    size_t value_len = 0;
   };
 
   // Buffered record states (by store record key: source byte + key) and the
@@ -130,13 +132,14 @@ class Writer {
     uint64_t hash = 0;       // Of the store record key.
     uint32_t active = 0;     // Index + 1 in the active buffer when the chunk began; 0: absent.
     uint32_t in_flight = 0;  // Index + 1 in the buffer being written; 0: absent.
+    uint32_t fetch = 0;      // Index + 1 in fetch_keys_; 0: not looked up in the store.
   };
-  std::vector<Lookup> lookups_;           // Per item.
-  std::vector<uint64_t> chunk_inserted_;  // Hashes (| 1) inserted by this chunk.
-  std::vector<std::string_view> fetch_keys_;
-  std::vector<std::string> fetch_full_keys_;
-  std::vector<std::optional<std::string>> fetched_values_;
-  std::unordered_map<std::string, Fetched> fetched_;  // This chunk's clean stored states.
+  std::vector<Lookup> lookups_;               // Per item.
+  std::vector<uint64_t> chunk_inserted_;      // Hashes (| 1) inserted by this chunk.
+  std::vector<uint32_t> fetch_items_;         // Items whose key is looked up in the store.
+  std::vector<std::string_view> fetch_keys_;  // Their keys, sorted, unique.
+  std::vector<Fetched> fetched_;              // Per fetch key.
+  std::string fetched_arena_;                 // Stored values of this chunk's fetched keys.
   CountedRecord scratch_;
 };
 

@@ -383,6 +383,35 @@ Status Store::GetRecords(Source source, const std::vector<std::string_view>& key
   return Status::Ok();
 }
 
+Status Store::ForEachStoredRecord(
+    Source source, const std::vector<std::string_view>& sorted_keys,
+    const std::function<Status(size_t i, std::string_view value)>& found) const {
+  const size_t n = sorted_keys.size();
+  if (n == 0) return Status::Ok();
+  // The encoded keys back to back in one buffer (no string per key).
+  std::string encoded, one;
+  std::vector<size_t> ends(n);
+  for (size_t i = 0; i < n; ++i) {
+    sk::EncodeRecordKey(source, sorted_keys[i], &one);
+    encoded.append(one);
+    ends[i] = encoded.size();
+  }
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0, begin = 0; i < n; begin = ends[i], ++i) {
+    slices[i] = rocksdb::Slice(encoded.data() + begin, ends[i] - begin);
+  }
+  auto pinned = std::make_unique<rocksdb::PinnableSlice[]>(n);
+  std::vector<rocksdb::Status> statuses(n);
+  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->records, n, slices.data(), pinned.get(),
+                      statuses.data(), /*sorted_input=*/true);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    STC_RETURN_IF_ERROR(impl_->Rocks(statuses[i], "reading records"));
+    STC_RETURN_IF_ERROR(found(i, ToView(pinned[i])));
+  }
+  return Status::Ok();
+}
+
 Status Store::Apply(const StoreBatch& batch) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   if (batch.empty()) return Status::Ok();

@@ -521,6 +521,43 @@ TEST_F(StoreTest, GetRecordsAnswersInCallerOrder) {
   EXPECT_EQ(values, (std::vector<std::optional<std::string>>{std::nullopt, "vb2"}));
 }
 
+TEST_F(StoreTest, ForEachStoredRecordVisitsTheStoredSortedKeys) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  for (const char* k : {"a", "c", "d", "e"}) {
+    batch.PutRecord(Source::kPct, k, std::string("v") + k);
+  }
+  batch.PutRecord(Source::kArticle, "b", "vb-article");
+  ASSERT_TRUE(store->Apply(batch).ok());
+  StoreBatch del;
+  del.DeleteRecord(Source::kPct, "d");
+  ASSERT_TRUE(store->Apply(del).ok());
+  for (int pass = 0; pass < 2; ++pass) {  // Memtable, then table files.
+    std::vector<std::pair<size_t, std::string>> seen;
+    auto collect = [&](size_t i, std::string_view v) {
+      seen.emplace_back(i, std::string(v));
+      return Status::Ok();
+    };
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kPct, {"a", "b", "d", "e", "f"}, collect).ok());
+    EXPECT_EQ(seen, (std::vector<std::pair<size_t, std::string>>{{0, "va"}, {3, "ve"}}));
+    seen.clear();
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kArticle, {"a", "b"}, collect).ok());
+    EXPECT_EQ(seen, (std::vector<std::pair<size_t, std::string>>{{1, "vb-article"}}));
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kPct, {}, collect).ok());
+    // The callback's error stops the visit and is returned.
+    int calls = 0;
+    Status st =
+        store->ForEachStoredRecord(Source::kPct, {"a", "c", "e"}, [&](size_t, std::string_view) {
+          ++calls;
+          return Status::Corruption("bad value");
+        });
+    EXPECT_EQ(st.code(), StatusCode::kCorruption);
+    EXPECT_EQ(calls, 1);
+    ASSERT_TRUE(store->Compact().ok());
+  }
+}
+
 TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   auto store = Create();
   ASSERT_NE(store, nullptr);

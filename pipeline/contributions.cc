@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "stores/keys.h"
+
 namespace stc {
 namespace {
 
@@ -51,18 +53,25 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
   key.source = record.source;
   key.year = record.year;
   key.field = record.field;
+  // The field's share of the packed words, once per record (see Pack).
   Packed p;
+  const bool packable = Pack(key, &p);
+  const uint64_t w0_high = p.w0 & 0xffffff0000000000ull;  // Source and year.
+  const uint64_t w1_field = p.w1 & 0xffffff;              // Field bytes 0-2.
   for (const WeightedPoint& wp : record.points) {
     key.cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
-    key.country[0] = wp.country[0];
-    key.country[1] = wp.country[1];
-    if (Pack(key, &p)) {
+    if (packable) {
+      const uint64_t lon = Bias(key.cell.lon_idx);
+      p.w0 = w0_high | Bias(key.cell.lat_idx) << 8 | lon >> 24;
+      p.w1 = (lon & 0xffffff) << 40 |
+             static_cast<uint64_t>(static_cast<uint8_t>(wp.country[0])) << 32 |
+             static_cast<uint64_t>(static_cast<uint8_t>(wp.country[1])) << 24 | w1_field;
       p.units = sign * wp.units;
       cells_.push_back(p);
     } else {
       long_cells_[{{static_cast<int>(key.source), key.year},
                    {{key.cell.lat_idx, key.cell.lon_idx},
-                    std::string(key.country, 2) + key.field}}] += sign * wp.units;
+                    std::string(wp.country, 2) + key.field}}] += sign * wp.units;
     }
   }
   TotalsDelta& t = totals_[{static_cast<int>(record.source), record.year}];
@@ -89,6 +98,58 @@ void DeltaMap::Combine() {
   }
   cells_.resize(out);
   combined_size_ = out;
+}
+
+Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
+  Combine();
+  Status st;
+  // A packed cell's big-endian bytes are its store key, the field
+  // zero-padded: the key is the 13 fixed bytes plus the field's non-zero ones.
+  auto key_of = [](const Packed& p, char* out) {
+    const uint64_t w[3] = {p.w0, p.w1, p.w2};
+    for (int i = 0; i < 24; ++i)
+      out[i] = static_cast<char>((w[i / 8] >> (56 - 8 * (i % 8))) & 0xff);
+    size_t n = store_keys::kAggregateKeyFixedBytes;
+    while (n < 24 && out[n] != 0) ++n;
+    return n;
+  };
+  char buf[24];
+  if (long_cells_.empty()) {
+    for (const Packed& p : cells_) cells->Add(std::string_view(buf, key_of(p, buf)), p.units);
+  } else {  // Rare: fields longer than 11 bytes. Merge both in key order.
+    std::vector<std::pair<std::string, Units>> all;
+    all.reserve(cells_.size() + long_cells_.size());
+    for (const Packed& p : cells_) all.emplace_back(std::string(buf, key_of(p, buf)), p.units);
+    AggregateKey key;
+    std::string encoded;
+    for (const auto& [k, units] : long_cells_) {
+      if (units == 0) continue;
+      key.source = static_cast<Source>(k.first.first);
+      key.year = k.first.second;
+      key.cell = Cell{k.second.first.first, k.second.first.second};
+      key.country[0] = k.second.second[0];
+      key.country[1] = k.second.second[1];
+      key.field = k.second.second.substr(2);
+      if (!store_keys::IsEncodableAggregateKey(key)) {
+        st = Status::InvalidArgument("aggregate key out of range");
+        continue;
+      }
+      store_keys::EncodeAggregateKey(key, &encoded);
+      all.emplace_back(encoded, units);
+    }
+    std::sort(all.begin(), all.end());
+    for (const auto& [k, units] : all) cells->Add(k, units);
+  }
+  for (const auto& [sy, t] : totals_) {
+    if (t.world != 0 || t.unlocated != 0 || t.records != 0) {
+      totals->AddTotals(static_cast<Source>(sy.first), sy.second, t.world, t.unlocated, t.records);
+    }
+  }
+  cells_.clear();
+  combined_size_ = 0;
+  long_cells_.clear();
+  totals_.clear();
+  return st;
 }
 
 void DeltaMap::Flush(StoreBatch* batch) {

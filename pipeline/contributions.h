@@ -15,6 +15,7 @@
 
 #include "core/grid.h"
 #include "core/record.h"
+#include "core/status.h"
 #include "stores/store.h"
 
 namespace stc {
@@ -27,6 +28,12 @@ class DeltaMap {
 
   // Appends every non-zero combined delta to `batch` and clears the map.
   void Flush(StoreBatch* batch);
+  // The same with the cell deltas encoded as store keys in key order into
+  // `cells` (for Store::ApplyWithSortedRecords; no AggregateKey or string
+  // per cell) and the totals into `totals`, and clears the map.
+  // InvalidArgument (the other cells still added) for a key with a field too
+  // long for the store.
+  Status FlushSorted(SortedAggregates* cells, StoreBatch* totals);
 
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }

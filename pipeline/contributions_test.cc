@@ -19,7 +19,7 @@ using Ref = std::map<std::tuple<int, int32_t, int32_t, int32_t, std::string, std
 TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   std::mt19937_64 rng(17);
   Grid grid(1000);
-  DeltaMap map;
+  DeltaMap map, sorted_map;  // Same deltas; flushed through both paths.
   Ref ref;
   std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> ref_totals;
   const std::vector<std::string> fields = {
@@ -51,6 +51,7 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
     std::get<1>(t) += sign * left;
     std::get<2>(t) += sign;
     map.Add(r, sign, grid);
+    sorted_map.Add(r, sign, grid);
   }
   StoreBatch batch;
   map.Flush(&batch);
@@ -71,6 +72,29 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   EXPECT_EQ(got, ref);
   EXPECT_EQ(got_totals, ref_totals);
   EXPECT_EQ(map.size(), 0u);
+
+  // The encoded path: the same cells, as store keys in strictly ascending
+  // order (long fields merged in), the same totals.
+  SortedAggregates cells;
+  StoreBatch totals;
+  ASSERT_TRUE(sorted_map.FlushSorted(&cells, &totals).ok());
+  Ref got_sorted;
+  AggregateKey k;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    ASSERT_TRUE(store_keys::DecodeAggregateKey(cells.key(i), &k)) << i;
+    if (i > 0) EXPECT_LT(cells.key(i - 1), cells.key(i)) << i;
+    EXPECT_NE(cells.delta(i), 0);
+    std::string cc = k.country[0] ? std::string(k.country, 2) : std::string();
+    got_sorted[std::make_tuple(static_cast<int>(k.source), k.year, k.cell.lat_idx, k.cell.lon_idx,
+                               cc, k.field)] += cells.delta(i);
+  }
+  EXPECT_EQ(got_sorted, ref);
+  std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> sorted_totals;
+  totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units ul, int64_t n) {
+    sorted_totals[{static_cast<int>(s), y}] = {w, ul, n};
+  });
+  EXPECT_EQ(sorted_totals, ref_totals);
+  EXPECT_EQ(sorted_map.size(), 0u);
 }
 
 // Cells with fields of up to 11 bytes leave Flush in the store's key order

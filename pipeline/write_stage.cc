@@ -346,14 +346,15 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
     b->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
   }
   b->batch.Clear();
-  b->deltas.Flush(&b->batch);
-  Status st;
-  if (!b->writes.empty() || !b->batch.empty()) {
-    st = store->ApplyWithSortedRecords(b->writes, b->batch);
+  b->aggregates.Clear();
+  Status st = b->deltas.FlushSorted(&b->aggregates, &b->batch);
+  if (st.ok() && (!b->writes.empty() || !b->aggregates.empty() || !b->batch.empty())) {
+    st = store->ApplyWithSortedRecords(b->writes, b->aggregates, b->batch);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).
   b->batch.Clear();
+  b->aggregates.Clear();
   b->writes.clear();
   return st;
 }

@@ -90,7 +90,8 @@ class Writer {
     };
     std::vector<SortKey> order;
     std::vector<Store::RecordWrite> writes;
-    StoreBatch batch;
+    SortedAggregates aggregates;  // The cell deltas, encoded and sorted.
+    StoreBatch batch;             // The totals.
   };
 
   // Hands the active buffer to the background thread (after waiting for the

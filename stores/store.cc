@@ -453,6 +453,31 @@ Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
   return ApplyPrepared(records, deltas);
 }
 
+Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                     const SortedAggregates& aggregates, const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (!(records[i - 1].store_key < records[i].store_key)) {
+      return Status::InvalidArgument("store " + dir_ + ": record writes not sorted and unique");
+    }
+  }
+  if (!deltas.aggregates_.empty() || !deltas.records_.empty()) {
+    return Status::InvalidArgument("store " + dir_ +
+                                   ": sorted aggregates given with a batch of aggregates/records");
+  }
+  AggregateKey decoded;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    if (!sk::DecodeAggregateKey(aggregates.key(i), &decoded) ||
+        (i > 0 && !(aggregates.key(i - 1) < aggregates.key(i)))) {
+      return Status::InvalidArgument("store " + dir_ +
+                                     ": sorted aggregates malformed or out of order at " +
+                                     Hex(aggregates.key(i)));
+    }
+  }
+  STC_RETURN_IF_ERROR(ValidateDeltas(deltas));
+  return ApplyPrepared(records, deltas, &aggregates);
+}
+
 Status Store::ValidateDeltas(const StoreBatch& batch) const {
   for (const auto& [key, delta] : batch.aggregates_) {
     if (!sk::IsEncodableAggregateKey(key)) {
@@ -470,8 +495,8 @@ Status Store::ValidateDeltas(const StoreBatch& batch) const {
   return Status::Ok();
 }
 
-Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
-                            const StoreBatch& batch) {
+Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const StoreBatch& batch,
+                            const SortedAggregates* sorted_aggregates) {
   using store_internal::SortedEntry;
   std::vector<SortedEntry> records, aggregates, totals;
   records.reserve(record_writes.size());
@@ -535,6 +560,20 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes,
         }
       },
       &totals_sums, &totals);
+  std::string sorted_values;  // Owner of the sorted aggregates' 8-byte values.
+  if (sorted_aggregates != nullptr && !sorted_aggregates->empty()) {
+    const SortedAggregates& sa = *sorted_aggregates;
+    sorted_values.reserve(sa.size() * sk::kAggregateValueBytes);
+    for (size_t i = 0; i < sa.size(); ++i) sk::AppendInt64Le(&sorted_values, sa.delta(i));
+    aggregates.reserve(aggregates.size() + sa.size());
+    for (size_t i = 0; i < sa.size(); ++i) {
+      if (sa.delta(i) == 0) continue;
+      aggregates.push_back({sa.key(i),
+                            std::string_view(sorted_values)
+                                .substr(i * sk::kAggregateValueBytes, sk::kAggregateValueBytes),
+                            SortedEntry::Op::kMerge});
+    }
+  }
   size_t n = records.size() + aggregates.size() + totals.size();
   if (n == 0) return Status::Ok();
 

@@ -114,6 +114,38 @@ class StoreBatch {
   std::vector<TotalsOp> totals_;
 };
 
+// Aggregate deltas already encoded as store aggregate keys (stores/keys.h:
+// EncodeAggregateKey), in strictly ascending key order, for
+// Store::ApplyWithSortedRecords: producers that combine and sort their
+// deltas themselves (the ingest) hand them over without per-key strings.
+// A plain value: not synchronised.
+class SortedAggregates {
+ public:
+  // Appends a key (greater than the previous one) and its delta.
+  void Add(std::string_view encoded_key, Units delta) {
+    keys_.append(encoded_key);
+    ends_.push_back(keys_.size());
+    deltas_.push_back(delta);
+  }
+  size_t size() const { return ends_.size(); }
+  bool empty() const { return ends_.empty(); }
+  std::string_view key(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(keys_).substr(begin, ends_[i] - begin);
+  }
+  Units delta(size_t i) const { return deltas_[i]; }
+  void Clear() {
+    keys_.clear();
+    ends_.clear();
+    deltas_.clear();
+  }
+
+ private:
+  std::string keys_;  // Back to back.
+  std::vector<size_t> ends_;
+  std::vector<Units> deltas_;
+};
+
 class Store {
  public:
   // Opens or creates the store in `dir`. Errors: NotFound (no store and
@@ -144,6 +176,12 @@ class Store {
   // that already hold their writes in order. The views need only live during
   // the call.
   Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records, const StoreBatch& deltas);
+  // The same with the aggregate deltas given as `aggregates` (sorted, see
+  // SortedAggregates; `deltas` then carries only totals and must hold no
+  // aggregate or record). InvalidArgument, nothing written, when the keys
+  // are out of order, repeated or malformed.
+  Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                const SortedAggregates& aggregates, const StoreBatch& deltas);
 
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
@@ -232,7 +270,8 @@ class Store {
 
  private:
   Status ValidateDeltas(const StoreBatch& batch) const;
-  Status ApplyPrepared(const std::vector<RecordWrite>& records, const StoreBatch& deltas);
+  Status ApplyPrepared(const std::vector<RecordWrite>& records, const StoreBatch& deltas,
+                       const SortedAggregates* sorted_aggregates = nullptr);
   // Defined in store.cc: Impl is incomplete here (an inline constructor would
   // need its destructor in every file that includes this header).
   Store();

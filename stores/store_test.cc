@@ -558,6 +558,63 @@ TEST_F(StoreTest, ForEachStoredRecordVisitsTheStoredSortedKeys) {
   }
 }
 
+TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  auto cell = [](int32_t lat, const char* field) {
+    AggregateKey k;
+    k.source = Source::kPct;
+    k.year = 2021;
+    k.cell = Cell{lat, 7};
+    k.country[0] = 'F';
+    k.country[1] = 'R';
+    k.field = field;
+    std::string out;
+    store_keys::EncodeAggregateKey(k, &out);
+    return out;
+  };
+  const std::string a = cell(1, "H04"), b = cell(1, "H04L"), c = cell(2, "");
+  ASSERT_LT(a, b);
+  ASSERT_LT(b, c);
+  for (int round = 0; round < 2; ++round) {
+    SortedAggregates sa;
+    sa.Add(a, 5);
+    sa.Add(b, -2);
+    sa.Add(c, 7);
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2021, 10, 0, 1);
+    ASSERT_TRUE(store->ApplyWithSortedRecords({}, sa, totals).ok());
+  }
+  std::map<std::string, Units> got;
+  ASSERT_TRUE(store
+                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    std::string key;
+                    store_keys::EncodeAggregateKey(k, &key);
+                    got[key] = u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(got, (std::map<std::string, Units>{{a, 10}, {b, -4}, {c, 14}}));
+  // Out of order, repeated, malformed: InvalidArgument, nothing written.
+  for (const std::vector<std::string>& keys :
+       std::vector<std::vector<std::string>>{{b, a}, {a, a}, {a, "short"}}) {
+    SortedAggregates bad;
+    for (const std::string& k : keys) bad.Add(k, 1);
+    EXPECT_EQ(store->ApplyWithSortedRecords({}, bad, StoreBatch()).code(),
+              StatusCode::kInvalidArgument);
+  }
+  std::map<std::string, Units> after;
+  ASSERT_TRUE(store
+                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    std::string key;
+                    store_keys::EncodeAggregateKey(k, &key);
+                    after[key] = u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(after, got);
+}
+
 TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   auto store = Create();
   ASSERT_NE(store, nullptr);

@@ -32,7 +32,7 @@ struct IngestArgs {
   bool force = false;
   std::string replace;
   double max_reject_rate = 0;
-  int flush_mb = 128;
+  int flush_mb = 256;
   std::vector<std::string> scopus_subtypes = ReaderOptions().scopus_subtypes;
   std::vector<std::string> openalex_types = ReaderOptions().openalex_types;
   std::vector<std::string> excluded_subject_areas = ReaderOptions().excluded_subject_areas;
@@ -215,8 +215,9 @@ Command AddIngestCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--keep-ssh", a->keep_ssh, "Do not skip social-science and humanities records");
   sub->add_option("--flush-mb", a->flush_mb,
-                  "Memory for writes buffered between atomic store writes, MiB (advanced: a crash "
-                  "loses at most this much work, which a re-run redoes)")
+                  "Memory for writes buffered between atomic store writes, MiB, split between the "
+                  "buffer being filled and the one being written (advanced: larger = fewer, "
+                  "bigger writes; a crash loses at most this much work, which a re-run redoes)")
       ->check(CLI::Range(1, 65536))
       ->capture_default_str();
   sub->add_option("--max-reject-rate", a->max_reject_rate,

@@ -56,8 +56,11 @@ struct IngestOptions {
   // the same replace completes.
   std::optional<ReplaceSpec> replace;
   // Memory budget of the writes buffered between atomic store writes
-  // (records and aggregate deltas); larger = fewer, bigger writes.
-  size_t flush_bytes = 128 << 20;
+  // (records and aggregate deltas), split between the buffer being filled and
+  // the one being written in the background; larger = fewer, bigger writes
+  // (each write re-adds every cell it touches to the aggregates, and each
+  // adds a table file that compactions merge).
+  size_t flush_bytes = size_t{256} << 20;
   // Rejects log (JSON Lines, appended). Empty = "<store dir>/rejects.jsonl".
   std::string rejects_path;
   // Geocodes locations without coordinates (geo/); null = leave them unlocated.

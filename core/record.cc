@@ -38,8 +38,42 @@ void Record::Clear() {
   field.clear();
   codes.clear();
   orgs.clear();
+  // Keep the storage of a bounded number of persons and locations (readers
+  // that do not take them back through AddPerson must not grow the spares).
+  constexpr size_t kMaxSparePersons = 256;
+  constexpr size_t kMaxSpareLocations = 1024;
+  for (Person& p : persons) {
+    for (Location& l : p.locations) {
+      if (spares.locations.size() == kMaxSpareLocations) break;
+      spares.locations.push_back(std::move(l));
+    }
+    p.locations.clear();
+    if (spares.persons.size() < kMaxSparePersons) spares.persons.push_back(std::move(p));
+  }
   persons.clear();
   declared_persons = 0;
+}
+
+Person& Record::AddPerson() {
+  if (spares.persons.empty()) return persons.emplace_back();
+  Person& p = persons.emplace_back(std::move(spares.persons.back()));
+  spares.persons.pop_back();
+  p.name.clear();
+  p.locations.clear();  // Already empty; keeps the capacity.
+  return p;
+}
+
+Location& Record::AddLocation(Person* person) {
+  if (spares.locations.empty()) return person->locations.emplace_back();
+  Location& l = person->locations.emplace_back(std::move(spares.locations.back()));
+  spares.locations.pop_back();
+  l.has_coords = false;
+  l.lat_e5 = 0;
+  l.lon_e5 = 0;
+  l.country.clear();
+  l.city.clear();
+  l.address.clear();
+  return l;
 }
 
 }  // namespace stc

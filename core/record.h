@@ -38,7 +38,8 @@ bool ParseSource(std::string_view name, Source* out);
 // and identical on every machine.
 inline constexpr int32_t kE5PerDegree = 100000;
 
-// One address of a person.
+// One address of a person. (Record::AddLocation resets every field: keep it
+// in step when adding one.)
 struct Location {
   bool has_coords = false;
   int32_t lat_e5 = 0;   // Valid only when has_coords; in [-90e5, 90e5].
@@ -53,6 +54,19 @@ struct Location {
 struct Person {
   std::string name;
   std::vector<Location> locations;  // May be empty: the person is unlocated.
+};
+
+// Persons and locations a Record keeps after Clear() so that the next record
+// reuses their strings' and vectors' storage. Copies start empty.
+struct RecordSpares {
+  RecordSpares() = default;
+  RecordSpares(const RecordSpares&) {}
+  RecordSpares& operator=(const RecordSpares&) { return *this; }
+  RecordSpares(RecordSpares&&) = default;
+  RecordSpares& operator=(RecordSpares&&) = default;
+
+  std::vector<Person> persons;      // Names and location vectors with capacity, no locations.
+  std::vector<Location> locations;  // Strings with capacity.
 };
 
 // One input record as a reader produced it, before counting.
@@ -70,7 +84,19 @@ struct Record {
   // @total); 0 or <= persons.size() means "the list is complete".
   uint32_t declared_persons = 0;
 
-  void Clear();  // Resets every field, keeping allocated capacity.
+  // Resets every field, keeping allocated capacity: the persons and their
+  // locations are kept aside (up to a bound) for AddPerson and AddLocation.
+  void Clear();
+
+  // persons.emplace_back() (an empty person), reusing the storage of a person
+  // removed by Clear() when there is one.
+  Person& AddPerson();
+  // person->locations.emplace_back() (an empty location), reusing the storage
+  // of a location removed by Clear() when there is one. `person` is any
+  // Person, usually one of `persons`.
+  Location& AddLocation(Person* person);
+
+  RecordSpares spares;  // Storage only: never part of the record's content.
 };
 
 // A located point of a counted record, with its exact weight.

@@ -1,5 +1,7 @@
 #include "core/record_codec.h"
 
+#include <cstring>
+
 #include "core/hash.h"
 
 namespace stc {
@@ -33,11 +35,8 @@ bool GetStrings(std::string_view* in, std::vector<std::string>* v) {
 }  // namespace
 
 void PutVarint64(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
+  char buf[kMaxVarint64];
+  out->append(buf, static_cast<size_t>(WriteVarint64(buf, v) - buf));
 }
 
 bool GetVarint64(std::string_view* in, uint64_t* v) {
@@ -55,33 +54,50 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
 }
 
 void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
-  out->push_back(static_cast<char>(kFormatVersion));
-  PutVarint64(out, ZigZag(r.year));
-  PutVarint64(out, ZigZag(r.version));
-  PutVarint64(out, r.persons);
-  out->push_back(static_cast<char>(r.truncated ? 1 : 0));
-  PutString(out, r.field);
-  PutVarint64(out, r.codes.size());
-  for (const auto& c : r.codes) PutString(out, c);
-  PutVarint64(out, r.orgs.size());
-  for (const auto& o : r.orgs) PutString(out, o);
-  PutVarint64(out, ZigZag(r.unlocated));
-  PutVarint64(out, r.points.size());
+  // One resize to an upper bound, raw writes, one shrink: no per-byte
+  // capacity checks and at most one reallocation (none with a reused buffer).
+  size_t bound = 1 + 4 * kMaxVarint64 + 1 + kMaxVarint64 + r.field.size();
+  for (const auto& c : r.codes) bound += kMaxVarint64 + c.size();
+  for (const auto& o : r.orgs) bound += kMaxVarint64 + o.size();
+  bound += 3 * kMaxVarint64 + r.points.size() * (3 * kMaxVarint64 + 2);
+  for (const auto& u : r.unresolved) bound += 2 * kMaxVarint64 + u.first.size();
+  const size_t start = out->size();
+  out->resize(start + bound);
+  char* const base = out->data();
+  char* p = base + start;
+  auto put_string = [&p](std::string_view s) {
+    p = WriteVarint64(p, s.size());
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  *p++ = static_cast<char>(kFormatVersion);
+  p = WriteVarint64(p, ZigZag(r.year));
+  p = WriteVarint64(p, ZigZag(r.version));
+  p = WriteVarint64(p, r.persons);
+  *p++ = static_cast<char>(r.truncated ? 1 : 0);
+  put_string(r.field);
+  p = WriteVarint64(p, r.codes.size());
+  for (const auto& c : r.codes) put_string(c);
+  p = WriteVarint64(p, r.orgs.size());
+  for (const auto& o : r.orgs) put_string(o);
+  p = WriteVarint64(p, ZigZag(r.unlocated));
+  p = WriteVarint64(p, r.points.size());
   int64_t prev_lat = 0, prev_lon = 0;
-  for (const auto& p : r.points) {
-    PutVarint64(out, ZigZag(p.lat_e5 - prev_lat));
-    PutVarint64(out, ZigZag(p.lon_e5 - prev_lon));
-    prev_lat = p.lat_e5;
-    prev_lon = p.lon_e5;
-    out->push_back(p.country[0]);
-    out->push_back(p.country[1]);
-    PutVarint64(out, ZigZag(p.units));
+  for (const auto& pt : r.points) {
+    p = WriteVarint64(p, ZigZag(pt.lat_e5 - prev_lat));
+    p = WriteVarint64(p, ZigZag(pt.lon_e5 - prev_lon));
+    prev_lat = pt.lat_e5;
+    prev_lon = pt.lon_e5;
+    *p++ = pt.country[0];
+    *p++ = pt.country[1];
+    p = WriteVarint64(p, ZigZag(pt.units));
   }
-  PutVarint64(out, r.unresolved.size());
+  p = WriteVarint64(p, r.unresolved.size());
   for (const auto& [label, units] : r.unresolved) {
-    PutString(out, label);
-    PutVarint64(out, ZigZag(units));
+    put_string(label);
+    p = WriteVarint64(p, ZigZag(units));
   }
+  out->resize(static_cast<size_t>(p - base));
 }
 
 Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {

@@ -17,6 +17,7 @@
 #ifndef STCLUSTER_CORE_RECORD_CODEC_H_
 #define STCLUSTER_CORE_RECORD_CODEC_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,16 @@ bool PeekYearVersion(std::string_view encoded, int32_t* year, int32_t* version);
 uint64_t FingerprintEncoded(std::string_view encoded);
 
 // Varint helpers, shared with the store's key and value codecs.
+inline constexpr size_t kMaxVarint64 = 10;  // Bytes of the longest varint.
+// Writes `v` at `p` (room for kMaxVarint64 bytes needed); returns the end.
+inline char* WriteVarint64(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
 void PutVarint64(std::string* out, uint64_t v);
 bool GetVarint64(std::string_view* in, uint64_t* v);
 inline uint64_t ZigZag(int64_t v) {

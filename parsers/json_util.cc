@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 namespace stc {
 namespace {
@@ -56,19 +57,66 @@ bool ParseDate(std::string_view text, int32_t* year, int32_t* yyyymmdd) {
   return true;
 }
 
+bool ReadStringViewOrNull(simdjson::ondemand::value value, std::string_view* out) {
+  // The raw token runs from the opening quote to the next structural
+  // character, so it holds the closing quote (stage 1 rejects unclosed
+  // strings, unescaped control characters and invalid UTF-8).
+  std::string_view token = value.raw_json_token();
+  if (token.empty()) return false;
+  if (token[0] == '"') {
+    const char* begin = token.data() + 1;
+    const void* quote = std::memchr(begin, '"', token.size() - 1);
+    if (quote != nullptr) {
+      size_t n = static_cast<size_t>(static_cast<const char*>(quote) - begin);
+      if (std::memchr(begin, '\\', n) == nullptr) {
+        simdjson::ondemand::raw_json_string raw;
+        if (value.get_raw_json_string().get(raw)) return false;  // Consumes the value.
+        *out = std::string_view(begin, n);
+        return true;
+      }
+    }
+    return value.get_string().get(*out) == simdjson::SUCCESS;  // Escapes: unescape.
+  }
+  // What type() calls null (the first byte only); anything else is no string.
+  if (token[0] != 'n') return false;
+  *out = std::string_view();
+  return true;
+}
+
 bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out) {
-  out->clear();
-  simdjson::ondemand::json_type type;
-  if (value.type().get(type)) return false;
-  if (type == simdjson::ondemand::json_type::null) return true;
-  if (type != simdjson::ondemand::json_type::string) return false;
   std::string_view sv;
-  if (value.get_string().get(sv)) return false;
+  if (!ReadStringViewOrNull(value, &sv)) {
+    out->clear();
+    return false;
+  }
   out->assign(sv);
   return true;
 }
 
+simdjson::error_code FieldKey(simdjson::simdjson_result<simdjson::ondemand::field>& result,
+                              std::string_view* out) {
+  if (result.error()) return result.error();
+  simdjson::ondemand::field& field = result.value_unsafe();
+  // Keys are short: a byte loop finds the closing quote (always there, see
+  // ReadStringViewOrNull) or the first escape.
+  const char* begin = field.key().raw();
+  for (const char* p = begin;; ++p) {
+    if (*p == '"') {
+      *out = std::string_view(begin, static_cast<size_t>(p - begin));
+      return simdjson::SUCCESS;
+    }
+    if (*p == '\\') return field.unescaped_key().get(*out);
+  }
+}
+
 CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out) {
+  // Fast path: a plain number (get_double leaves the value unread on failure).
+  double fast;
+  if (value.get_double().get(fast) == simdjson::SUCCESS) {
+    if (!std::isfinite(fast)) return CoordStatus::kBad;
+    *out = fast;
+    return CoordStatus::kOk;
+  }
   simdjson::ondemand::json_type type;
   if (value.type().get(type)) return CoordStatus::kBad;
   switch (type) {
@@ -104,15 +152,23 @@ bool ToE5(double lat, double lon, int32_t* lat_e5, int32_t* lon_e5) {
   return true;
 }
 
-std::string NormaliseCountry2(std::string_view s) {
+void NormaliseCountry2(std::string_view s, std::string* out) {
   s = TrimAscii(s);
-  if (s.size() != 2) return "";
-  std::string out;
-  for (char c : s) {
+  out->clear();
+  if (s.size() != 2) return;
+  char cc[2];
+  for (int i = 0; i < 2; ++i) {
+    char c = s[i];
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c < 'A' || c > 'Z') return "";
-    out.push_back(c);
+    if (c < 'A' || c > 'Z') return;
+    cc[i] = c;
   }
+  out->assign(cc, 2);
+}
+
+std::string NormaliseCountry2(std::string_view s) {
+  std::string out;
+  NormaliseCountry2(s, &out);
   return out;
 }
 

@@ -20,6 +20,17 @@ bool ParseDate(std::string_view text, int32_t* year, int32_t* yyyymmdd);
 // or malformed strings.
 bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out);
 
+// Same, as a view: into the input itself when the string has no escape (no
+// copy), else into the parser's string buffer. Either way the view is valid
+// until the parser starts its next document. Like ReadStringOrNull, a value
+// starting with 'n' counts as null without being checked further.
+bool ReadStringViewOrNull(simdjson::ondemand::value value, std::string_view* out);
+
+// The unescaped key of an object field; a view into the input when the key
+// has no escape, else into the parser's string buffer (valid as above).
+simdjson::error_code FieldKey(simdjson::simdjson_result<simdjson::ondemand::field>& field,
+                              std::string_view* out);
+
 // Outcome of reading one coordinate.
 enum class CoordStatus { kAbsent, kOk, kBad };
 
@@ -37,6 +48,8 @@ std::string_view TrimAscii(std::string_view s);
 // Upper-cases an ISO country code if it is exactly two ASCII letters; returns
 // "" otherwise.
 std::string NormaliseCountry2(std::string_view s);
+// Same, into *out (reusing its capacity).
+void NormaliseCountry2(std::string_view s, std::string* out);
 
 // A simdjson view of `data` that is safe to parse when at least
 // SIMDJSON_PADDING readable bytes follow it (chunk buffers guarantee this).

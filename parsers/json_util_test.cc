@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "parsers/person_json.h"
+
 namespace stc {
 namespace {
 
@@ -42,6 +47,57 @@ TEST(JsonUtil, Country2) {
   EXPECT_EQ(NormaliseCountry2(" US "), "US");
   EXPECT_EQ(NormaliseCountry2("USA"), "");
   EXPECT_EQ(NormaliseCountry2("U1"), "");
+}
+
+// Keys and string values with and without escapes, null, and non-strings:
+// views equal the unescaped text; plain strings are views into the input.
+TEST(JsonUtil, StringViewsAndFieldKeys) {
+  std::string json = R"({"plain":"Boston","esc\u0061ped":"a\"b\\c\u00e9","empty":"","null":null,)"
+                     R"("num":5,"list":["x"],"last":"tail"})";
+  const size_t size = json.size();
+  json.append(simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  ASSERT_EQ(parser.iterate(PaddedView(std::string_view(json.data(), size), 64)).get(doc),
+            simdjson::SUCCESS);
+  simdjson::ondemand::object obj;
+  ASSERT_EQ(doc.get_object().get(obj), simdjson::SUCCESS);
+  std::vector<std::string> keys, values;
+  std::vector<bool> oks;
+  std::vector<bool> in_input;
+  for (auto field : obj) {
+    std::string_view key;
+    ASSERT_EQ(FieldKey(field, &key), simdjson::SUCCESS);
+    keys.emplace_back(key);
+    simdjson::ondemand::value v;
+    ASSERT_EQ(field.value().get(v), simdjson::SUCCESS);
+    std::string_view sv = "unset";
+    oks.push_back(ReadStringViewOrNull(v, &sv));
+    values.emplace_back(sv);
+    in_input.push_back(sv.data() >= json.data() && sv.data() < json.data() + json.size());
+  }
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"plain", "escaped", "empty", "null", "num", "list", "last"}));
+  EXPECT_EQ(oks, (std::vector<bool>{true, true, true, true, false, false, true}));
+  EXPECT_EQ(values[0], "Boston");
+  EXPECT_TRUE(in_input[0]);
+  EXPECT_EQ(values[1], "a\"b\\c\xc3\xa9");
+  EXPECT_FALSE(in_input[1]);  // Unescaped into the parser's buffer.
+  EXPECT_EQ(values[2], "");
+  EXPECT_EQ(values[3], "");
+  EXPECT_EQ(values[6], "tail");
+  EXPECT_TRUE(in_input[6]);
+  EXPECT_TRUE(AtDocumentEnd(doc));
+}
+
+TEST(JsonUtil, Country2IntoBuffer) {
+  std::string out = "previous";
+  NormaliseCountry2(" jp ", &out);
+  EXPECT_EQ(out, "JP");
+  NormaliseCountry2("Japan", &out);
+  EXPECT_EQ(out, "");
+  NormaliseCountry2("J1", &out);
+  EXPECT_EQ(out, "");
 }
 
 }  // namespace

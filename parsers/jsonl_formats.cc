@@ -19,12 +19,13 @@ struct FieldResult {
   std::string detail;
 };
 
-// Dates and key collected while walking the object.
+// Dates and key collected while walking the object: views into the line or
+// the parser's string buffer, valid until the next line.
 struct Scratch {
   bool have_key = false;
-  std::string key;
-  std::string date;
-  std::string updated;
+  std::string_view key;
+  std::string_view date;
+  std::string_view updated;
   bool have_date = false;
   bool have_updated = false;
 };
@@ -34,13 +35,15 @@ template <typename Derived>
 class JsonLineParser : public RecordParser {
  public:
   void Parse(std::string_view line, ParseSink* sink) override {
-    if (!simdjson::validate_utf8(line.data(), line.size())) {
-      sink->Reject("malformed_json", "invalid UTF-8");
-      return;
-    }
+    // Stage 1 (iterate) validates the UTF-8 of the whole line: the separate
+    // check only names the reason of a failure.
     simdjson::ondemand::document doc;
     if (parser_.iterate(PaddedView(line, kUnitPadding)).get(doc)) {
-      sink->Reject("malformed_json", "not JSON");
+      if (!simdjson::validate_utf8(line.data(), line.size())) {
+        sink->Reject("malformed_json", "invalid UTF-8");
+      } else {
+        sink->Reject("malformed_json", "not JSON");
+      }
       return;
     }
     simdjson::ondemand::object obj;
@@ -54,7 +57,7 @@ class JsonLineParser : public RecordParser {
     for (auto field : obj) {
       std::string_view key;
       value v;
-      if (field.unescaped_key().get(key) || field.value().get(v)) {
+      if (FieldKey(field, &key) || field.value().get(v)) {
         fr.issue = JsonIssue::kMalformed;
         break;
       }
@@ -81,14 +84,15 @@ class JsonLineParser : public RecordParser {
     }
     int32_t version = 0;
     if (!s.have_date || !ParseDate(s.date, &r->year, &version)) {
-      sink->Reject("bad_date",
-                   s.have_date ? "unreadable date: " + s.date.substr(0, 40) : "no date");
+      sink->Reject("bad_date", s.have_date ? "unreadable date: " + std::string(s.date.substr(0, 40))
+                                           : std::string("no date"));
       return false;
     }
     if (s.have_updated && !s.updated.empty()) {
       int32_t y;
       if (!ParseDate(s.updated, &y, &version)) {
-        sink->Reject("bad_date", "unreadable updated date: " + s.updated.substr(0, 40));
+        sink->Reject("bad_date",
+                     "unreadable updated date: " + std::string(s.updated.substr(0, 40)));
         return false;
       }
     }
@@ -102,6 +106,12 @@ class JsonLineParser : public RecordParser {
 
   static void ReadString(value v, std::string* out, FieldResult* fr, const char* what) {
     if (!ReadStringOrNull(v, out)) {
+      fr->issue = JsonIssue::kBadField;
+      fr->detail = std::string(what) + " is not a string";
+    }
+  }
+  static void ReadString(value v, std::string_view* out, FieldResult* fr, const char* what) {
+    if (!ReadStringViewOrNull(v, out)) {
       fr->issue = JsonIssue::kBadField;
       fr->detail = std::string(what) + " is not a string";
     }
@@ -132,14 +142,14 @@ class PctParser : public JsonLineParser<PctParser> {
       fr->issue = ReadNamedObjects(v, &r->orgs);
       if (fr->issue != JsonIssue::kNone) fr->detail = "applicants is not a list of objects";
     } else if (key == "inventors") {
-      std::vector<std::string> ignored_orgs;
-      fr->issue = ReadPersons(v, "addresses", &r->persons, &ignored_orgs, &fr->detail);
+      ignored_orgs_.clear();
+      fr->issue = ReadPersons(v, "addresses", r, &ignored_orgs_, &fr->detail);
     }
   }
 
   void Finish(Record* r, const Scratch& s, ParseSink* sink) {
     r->source = Source::kPct;
-    r->key = NormalisePctNumber(s.key);
+    NormalisePctNumber(s.key, &r->key);
     if (!FinishCommon(r, s, sink)) return;
     r->field.clear();
     if (!r->codes.empty()) {
@@ -151,6 +161,9 @@ class PctParser : public JsonLineParser<PctParser> {
       }
     }
   }
+
+ private:
+  std::vector<std::string> ignored_orgs_;  // Address "name"s: PCT has applicants instead.
 };
 
 class ArticleParser : public JsonLineParser<ArticleParser> {
@@ -184,7 +197,7 @@ class ArticleParser : public JsonLineParser<ArticleParser> {
         r->declared_persons = static_cast<uint32_t>(n);
       }
     } else if (key == "authors") {
-      fr->issue = ReadPersons(v, "affiliations", &r->persons, &r->orgs, &fr->detail);
+      fr->issue = ReadPersons(v, "affiliations", r, &r->orgs, &fr->detail);
     }
   }
 

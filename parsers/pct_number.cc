@@ -1,38 +1,55 @@
 #include "parsers/pct_number.h"
 
+#include <cstring>
+
 namespace stc {
 
-std::string NormalisePctNumber(std::string_view text) {
-  std::string s;
+void NormalisePctNumber(std::string_view text, std::string* out) {
+  std::string& s = *out;
+  s.clear();
   s.reserve(text.size());
   for (char c : text) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     s.push_back(c);
   }
-  // PCT/CC<yy|yyyy>/<digits>
-  if (s.size() < 9 || s.compare(0, 4, "PCT/") != 0) return s;
+  // PCT/CC<yy|yyyy>/<digits>; anything else stays as cleaned above.
+  if (s.size() < 9 || s.compare(0, 4, "PCT/") != 0) return;
   auto is_alpha = [](char c) { return c >= 'A' && c <= 'Z'; };
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (!is_alpha(s[4]) || !is_alpha(s[5])) return s;
+  if (!is_alpha(s[4]) || !is_alpha(s[5])) return;
   size_t slash = s.find('/', 6);
-  if (slash == std::string::npos) return s;
-  std::string year = s.substr(6, slash - 6);
-  std::string serial = s.substr(slash + 1);
-  if ((year.size() != 2 && year.size() != 4) || serial.empty() || serial.size() > 6) return s;
+  if (slash == std::string::npos) return;
+  std::string_view year(s.data() + 6, slash - 6);
+  std::string_view serial(s.data() + slash + 1, s.size() - slash - 1);
+  if ((year.size() != 2 && year.size() != 4) || serial.empty() || serial.size() > 6) return;
   for (char c : year) {
-    if (!is_digit(c)) return s;
+    if (!is_digit(c)) return;
   }
   for (char c : serial) {
-    if (!is_digit(c)) return s;
+    if (!is_digit(c)) return;
   }
-  if (year.size() == 2) year = (year >= "78" ? "19" : "20") + year;
-  std::string out = "PCT/";
-  out += s.substr(4, 2);
-  out += year;
-  out += '/';
-  out.append(6 - serial.size(), '0');
-  out += serial;
+  char buf[17];  // "PCT/" CC yyyy "/" 6 digits.
+  char* p = buf;
+  std::memcpy(p, s.data(), 6);  // "PCT/CC"
+  p += 6;
+  if (year.size() == 2) {
+    std::memcpy(p, year >= "78" ? "19" : "20", 2);
+    p += 2;
+  }
+  std::memcpy(p, year.data(), year.size());
+  p += year.size();
+  *p++ = '/';
+  std::memset(p, '0', 6 - serial.size());
+  p += 6 - serial.size();
+  std::memcpy(p, serial.data(), serial.size());
+  p += serial.size();
+  s.assign(buf, static_cast<size_t>(p - buf));
+}
+
+std::string NormalisePctNumber(std::string_view text) {
+  std::string out;
+  NormalisePctNumber(text, &out);
   return out;
 }
 

@@ -13,6 +13,8 @@
 namespace stc {
 
 std::string NormalisePctNumber(std::string_view text);
+// Same, into *out (reusing its capacity; no other allocation).
+void NormalisePctNumber(std::string_view text, std::string* out);
 
 // The international application number of a PATENTSCOPE
 // application-reference, whose doc-number comes in several spellings:

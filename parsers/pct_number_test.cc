@@ -25,5 +25,18 @@ TEST(PctNumber, OtherTextKeptUpperCasedWithoutSpaces) {
   EXPECT_EQ(NormalisePctNumber("PCT/US2021/1234567"), "PCT/US2021/1234567");
 }
 
+// The buffer form gives the same text as the returning form, whatever the
+// buffer held before.
+TEST(PctNumber, IntoBufferMatchesReturnedForm) {
+  std::string out = "a previous key much longer than any PCT number";
+  for (const char* text : {"pct/us99/12345", "PCT/CN2021/123456", " PCT/JP2021/1 ", "wo 2021/1",
+                           "PCT/U1/2", "", "PCT/US2021/1234567", "PCT/GB78/00001"}) {
+    NormalisePctNumber(text, &out);
+    EXPECT_EQ(out, NormalisePctNumber(std::string_view(text))) << text;
+  }
+  NormalisePctNumber("pct/de77/5", &out);
+  EXPECT_EQ(out, "PCT/DE2077/000005");
+}
+
 }  // namespace
 }  // namespace stc

@@ -23,27 +23,29 @@ JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
   }
   double lat = 0, lon = 0;
   CoordStatus lat_st = CoordStatus::kAbsent, lon_st = CoordStatus::kAbsent;
-  std::string tmp;
+  std::string_view text;
   for (auto field : obj) {
     std::string_view key;
     simdjson::ondemand::value v;
-    if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
-    if (key == "text" || key == "address") {
-      if (!ReadStringOrNull(v, &loc->address)) return JsonIssue::kBadField;
-    } else if (key == "city") {
-      if (!ReadStringOrNull(v, &loc->city)) return JsonIssue::kBadField;
-    } else if (key == "country") {
-      if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
-      loc->country = NormaliseCountry2(tmp);
-    } else if (key == "name") {
-      if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
-      if (!tmp.empty() && std::find(orgs->begin(), orgs->end(), tmp) == orgs->end()) {
-        orgs->push_back(tmp);
-      }
-    } else if (key == "lat") {
+    if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
+    if (key == "lat") {
       lat_st = ReadCoordinate(v, &lat);
     } else if (key == "lon") {
       lon_st = ReadCoordinate(v, &lon);
+    } else if (key == "country") {
+      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      NormaliseCountry2(text, &loc->country);
+    } else if (key == "text" || key == "address") {
+      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      loc->address.assign(text);
+    } else if (key == "city") {
+      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      loc->city.assign(text);
+    } else if (key == "name") {
+      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      if (!text.empty() && std::find(orgs->begin(), orgs->end(), text) == orgs->end()) {
+        orgs->emplace_back(text);
+      }
     }
   }
   if (lat_st == CoordStatus::kBad || lon_st == CoordStatus::kBad) {
@@ -80,9 +82,8 @@ std::string_view JsonIssueReason(JsonIssue issue) {
   return "malformed_json";
 }
 
-JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key,
-                      std::vector<Person>* persons, std::vector<std::string>* orgs,
-                      std::string* detail) {
+JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key, Record* record,
+                      std::vector<std::string>* orgs, std::string* detail) {
   if (IsNull(value)) return JsonIssue::kNone;
   simdjson::ondemand::array arr;
   if (value.get_array().get(arr)) {
@@ -95,13 +96,15 @@ JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key
       *detail = "a person is not an object";
       return JsonIssue::kBadField;
     }
-    Person& person = persons->emplace_back();
+    Person& person = record->AddPerson();
     for (auto field : obj) {
       std::string_view key;
       simdjson::ondemand::value v;
-      if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
+      if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
       if (key == "name") {
-        if (!ReadStringOrNull(v, &person.name)) return JsonIssue::kBadField;
+        std::string_view name;
+        if (!ReadStringViewOrNull(v, &name)) return JsonIssue::kBadField;
+        person.name.assign(name);
       } else if (key == list_key) {
         if (IsNull(v)) continue;
         simdjson::ondemand::array locs;
@@ -112,7 +115,7 @@ JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key
         for (auto l : locs) {
           simdjson::ondemand::value lv;
           if (l.get(lv)) return JsonIssue::kMalformed;
-          JsonIssue issue = ReadLocation(lv, &person.locations.emplace_back(), orgs, detail);
+          JsonIssue issue = ReadLocation(lv, &record->AddLocation(&person), orgs, detail);
           if (issue != JsonIssue::kNone) return issue;
         }
       }
@@ -125,12 +128,12 @@ JsonIssue ReadStringArray(simdjson::ondemand::value value, std::vector<std::stri
   if (IsNull(value)) return JsonIssue::kNone;
   simdjson::ondemand::array arr;
   if (value.get_array().get(arr)) return JsonIssue::kBadField;
-  std::string tmp;
   for (auto element : arr) {
     simdjson::ondemand::value v;
     if (element.get(v)) return JsonIssue::kMalformed;
-    if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
-    if (!tmp.empty()) out->push_back(tmp);
+    std::string_view s;
+    if (!ReadStringViewOrNull(v, &s)) return JsonIssue::kBadField;
+    if (!s.empty()) out->emplace_back(s);
   }
   return JsonIssue::kNone;
 }
@@ -139,17 +142,17 @@ JsonIssue ReadNamedObjects(simdjson::ondemand::value value, std::vector<std::str
   if (IsNull(value)) return JsonIssue::kNone;
   simdjson::ondemand::array arr;
   if (value.get_array().get(arr)) return JsonIssue::kBadField;
-  std::string tmp;
   for (auto element : arr) {
     simdjson::ondemand::object obj;
     if (element.get_object().get(obj)) return JsonIssue::kBadField;
     for (auto field : obj) {
       std::string_view key;
       simdjson::ondemand::value v;
-      if (field.unescaped_key().get(key) || field.value().get(v)) return JsonIssue::kMalformed;
+      if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
       if (key == "name") {
-        if (!ReadStringOrNull(v, &tmp)) return JsonIssue::kBadField;
-        if (!tmp.empty()) out->push_back(tmp);
+        std::string_view s;
+        if (!ReadStringViewOrNull(v, &s)) return JsonIssue::kBadField;
+        if (!s.empty()) out->emplace_back(s);
       }
     }
   }

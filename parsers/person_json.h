@@ -18,14 +18,14 @@ enum class JsonIssue { kNone, kMalformed, kBadCoordinates, kBadField };
 // "malformed_json", "bad_coordinates", "bad_field".
 std::string_view JsonIssueReason(JsonIssue issue);
 
-// Reads a list of persons: a JSON array of objects {"name": ..., <list_key>:
-// [address objects]}. Address objects may carry "text" (or "address"),
-// "name" (an organisation, appended to *orgs when not yet there), "city",
-// "country", "lat", "lon". A null list gives no persons. Sets *detail on
-// failure.
-JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key,
-                      std::vector<Person>* persons, std::vector<std::string>* orgs,
-                      std::string* detail);
+// Reads a list of persons into record->persons (through Record::AddPerson
+// and AddLocation, which reuse the storage of the previous record): a JSON
+// array of objects {"name": ..., <list_key>: [address objects]}. Address
+// objects may carry "text" (or "address"), "name" (an organisation, appended
+// to *orgs when not yet there), "city", "country", "lat", "lon". A null list
+// gives no persons. Sets *detail on failure.
+JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key, Record* record,
+                      std::vector<std::string>* orgs, std::string* detail);
 
 // Reads an array of strings (null elements skipped; a null array is empty).
 JsonIssue ReadStringArray(simdjson::ondemand::value value, std::vector<std::string>* out);

@@ -24,24 +24,34 @@ bool SamePerson(const Person& a, const Person& b) {
   return true;
 }
 
-std::string UnresolvedLabel(const Location* l) {
-  if (l == nullptr) return "(no address)";
-  std::string label = !l->city.empty() ? l->city : l->address.substr(0, 80);
-  if (label.empty()) label = "(no address)";
-  if (!l->country.empty()) label += ", " + l->country;
-  return label;
+// Writes the label of an unresolved location into *label (reused buffer).
+void UnresolvedLabel(const Location* l, std::string* label) {
+  if (l == nullptr) {
+    label->assign("(no address)");
+    return;
+  }
+  if (!l->city.empty()) {
+    label->assign(l->city);
+  } else {
+    label->assign(l->address, 0, 80);
+  }
+  if (label->empty()) label->assign("(no address)");
+  if (!l->country.empty()) {
+    label->append(", ");
+    label->append(l->country);
+  }
 }
 
-void AddUnresolved(CountedRecord* out, const Location* l, Units units) {
+void AddUnresolved(CountedRecord* out, const Location* l, Units units, std::string* label) {
   out->unlocated += units;
-  std::string label = UnresolvedLabel(l);
+  UnresolvedLabel(l, label);
   for (auto& [k, u] : out->unresolved) {
-    if (k == label) {
+    if (k == *label) {
       u += units;
       return;
     }
   }
-  out->unresolved.emplace_back(std::move(label), units);
+  out->unresolved.emplace_back(*label, units);
 }
 
 }  // namespace
@@ -59,9 +69,12 @@ void CountRecord(const Record& record, CountedRecord* out) {
   out->unresolved.clear();
 
   // Distinct persons, in input order (quadratic, but person lists are short;
-  // records with thousands of authors are rare and still fast enough).
-  std::vector<const Person*> persons;
-  persons.reserve(record.persons.size());
+  // records with thousands of authors are rare and still fast enough). The
+  // scratch vectors are per thread so that no record allocates.
+  thread_local std::vector<const Person*> persons;
+  thread_local std::vector<const Location*> locs;
+  thread_local std::string label;
+  persons.clear();
   for (const Person& p : record.persons) {
     bool dup = false;
     for (const Person* q : persons) {
@@ -77,7 +90,6 @@ void CountRecord(const Record& record, CountedRecord* out) {
   out->persons = divisor;
   out->truncated = divisor > listed;
 
-  std::vector<const Location*> locs;
   for (uint32_t i = 0; i < divisor; ++i) {
     Units share = ShareOf(kUnit, divisor, i);
     if (i >= listed) {
@@ -96,18 +108,18 @@ void CountRecord(const Record& record, CountedRecord* out) {
       if (!dup) locs.push_back(&l);
     }
     if (locs.empty()) {
-      AddUnresolved(out, nullptr, share);
+      AddUnresolved(out, nullptr, share, &label);
       continue;
     }
     uint32_t k = static_cast<uint32_t>(locs.size());
     for (uint32_t j = 0; j < k; ++j) {
-      Units part = ShareOf(share, k, j);
+      Units part = k == 1 ? share : ShareOf(share, k, j);
       const Location& l = *locs[j];
       if (!l.has_coords) {
-        AddUnresolved(out, &l, part);
+        AddUnresolved(out, &l, part, &label);
         continue;
       }
-      WeightedPoint wp;
+      WeightedPoint& wp = out->points.emplace_back();
       wp.lat_e5 = l.lat_e5;
       wp.lon_e5 = l.lon_e5;
       if (l.country.size() == 2) {
@@ -115,7 +127,6 @@ void CountRecord(const Record& record, CountedRecord* out) {
         wp.country[1] = l.country[1];
       }
       wp.units = part;
-      out->points.push_back(wp);
     }
   }
 

@@ -1,5 +1,6 @@
 // Internals shared by the store's implementation files (store.cc, the
-// store's core; store_maps.cc, cluster maps and checkpoints). Not a public
+// store's core; store_writes.cc, batches, writes and batched look-ups;
+// store_maps.cc, cluster maps and checkpoints). Not a public
 // header: only stores/*.cc include it.
 #ifndef STCLUSTER_STORES_STORE_IMPL_H_
 #define STCLUSTER_STORES_STORE_IMPL_H_

@@ -1,0 +1,313 @@
+// The store's write path (store.h: StoreBatch, Apply*, and the batched
+// record look-ups of the ingest's dedup): sorting, summing deltas, and the
+// choice between a WriteBatch and bulk-ingested table files.
+#include <rocksdb/db.h>
+#include <rocksdb/slice.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stores/bulk_ingest.h"
+#include "stores/keys.h"
+#include "stores/merge_operator.h"
+#include "stores/store.h"
+#include "stores/store_impl.h"
+
+namespace stc {
+namespace {
+
+using store_internal::ToView;
+namespace sk = store_keys;
+
+// Batches with at least this many distinct keys are written as table files.
+constexpr size_t kBulkIngestThreshold = 50000;
+
+}  // namespace
+
+// ---- StoreBatch
+
+void StoreBatch::PutRecord(Source source, std::string_view key, std::string_view encoded_value) {
+  records_.push_back({source, std::string(key), false, std::string(encoded_value)});
+}
+
+void StoreBatch::DeleteRecord(Source source, std::string_view key) {
+  records_.push_back({source, std::string(key), true, std::string()});
+}
+
+void StoreBatch::AddAggregate(const AggregateKey& key, Units delta) {
+  aggregates_.emplace_back(key, delta);
+}
+
+void StoreBatch::AddTotals(Source source, int32_t year, Units world, Units unlocated,
+                           int64_t records) {
+  totals_.push_back({source, year, world, unlocated, records});
+}
+
+bool StoreBatch::empty() const {
+  return records_.empty() && aggregates_.empty() && totals_.empty();
+}
+
+void StoreBatch::Clear() {
+  records_.clear();
+  aggregates_.clear();
+  totals_.clear();
+}
+
+// ---- Store: writes and batched look-ups
+
+Status Store::GetRecords(Source source, const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string>>* values) const {
+  values->assign(keys.size(), std::nullopt);
+  if (keys.empty()) return Status::Ok();
+  const size_t n = keys.size();
+  std::vector<std::string> encoded(n);
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0; i < n; ++i) {
+    sk::EncodeRecordKey(source, keys[i], &encoded[i]);
+    slices[i] = encoded[i];
+  }
+  auto pinned = std::make_unique<rocksdb::PinnableSlice[]>(n);
+  std::vector<rocksdb::Status> statuses(n);
+  // Unsorted input: RocksDB sorts internally and answers in caller order.
+  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->records, n, slices.data(), pinned.get(),
+                      statuses.data(), /*sorted_input=*/false);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    STC_RETURN_IF_ERROR(impl_->Rocks(statuses[i], "reading records"));
+    (*values)[i].emplace(pinned[i].data(), pinned[i].size());
+  }
+  return Status::Ok();
+}
+
+Status Store::ForEachStoredRecord(
+    Source source, const std::vector<std::string_view>& sorted_keys,
+    const std::function<Status(size_t i, std::string_view value)>& found) const {
+  const size_t n = sorted_keys.size();
+  if (n == 0) return Status::Ok();
+  // The encoded keys back to back in one buffer (no string per key).
+  std::string encoded, one;
+  std::vector<size_t> ends(n);
+  for (size_t i = 0; i < n; ++i) {
+    sk::EncodeRecordKey(source, sorted_keys[i], &one);
+    encoded.append(one);
+    ends[i] = encoded.size();
+  }
+  std::vector<rocksdb::Slice> slices(n);
+  for (size_t i = 0, begin = 0; i < n; begin = ends[i], ++i) {
+    slices[i] = rocksdb::Slice(encoded.data() + begin, ends[i] - begin);
+  }
+  auto pinned = std::make_unique<rocksdb::PinnableSlice[]>(n);
+  std::vector<rocksdb::Status> statuses(n);
+  impl_->db->MultiGet(rocksdb::ReadOptions(), impl_->records, n, slices.data(), pinned.get(),
+                      statuses.data(), /*sorted_input=*/true);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    STC_RETURN_IF_ERROR(impl_->Rocks(statuses[i], "reading records"));
+    STC_RETURN_IF_ERROR(found(i, ToView(pinned[i])));
+  }
+  return Status::Ok();
+}
+
+Status Store::Apply(const StoreBatch& batch) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  if (batch.empty()) return Status::Ok();
+  STC_RETURN_IF_ERROR(ValidateDeltas(batch));  // Before writing anything.
+
+  // The record writes sorted by key, one per key (the last write wins).
+  using store_internal::SortedEntry;
+  std::vector<const StoreBatch::RecordOp*> ops;
+  ops.reserve(batch.records_.size());
+  for (const auto& op : batch.records_) ops.push_back(&op);
+  std::stable_sort(ops.begin(), ops.end(), [](const auto* a, const auto* b) {
+    if (a->source != b->source) return a->source < b->source;
+    return a->key < b->key;
+  });
+  std::vector<std::string> keys;
+  keys.reserve(ops.size());
+  std::vector<RecordWrite> records;
+  records.reserve(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto* op = ops[i];
+    if (i + 1 < ops.size() && ops[i + 1]->source == op->source && ops[i + 1]->key == op->key) {
+      continue;  // A later write to the same key wins.
+    }
+    sk::EncodeRecordKey(op->source, op->key, &keys.emplace_back());
+    records.push_back({keys.back(), op->value, op->is_delete});
+  }
+  return ApplyPrepared(records, batch);
+}
+
+Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                     const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (!(records[i - 1].store_key < records[i].store_key)) {
+      return Status::InvalidArgument("store " + dir_ + ": record writes not sorted and unique");
+    }
+  }
+  STC_RETURN_IF_ERROR(ValidateDeltas(deltas));
+  return ApplyPrepared(records, deltas);
+}
+
+Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                     const SortedAggregates& aggregates, const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  for (size_t i = 1; i < records.size(); ++i) {
+    if (!(records[i - 1].store_key < records[i].store_key)) {
+      return Status::InvalidArgument("store " + dir_ + ": record writes not sorted and unique");
+    }
+  }
+  if (!deltas.aggregates_.empty() || !deltas.records_.empty()) {
+    return Status::InvalidArgument("store " + dir_ +
+                                   ": sorted aggregates given with a batch of aggregates/records");
+  }
+  AggregateKey decoded;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    if (!sk::DecodeAggregateKey(aggregates.key(i), &decoded) ||
+        (i > 0 && !(aggregates.key(i - 1) < aggregates.key(i)))) {
+      return Status::InvalidArgument("store " + dir_ +
+                                     ": sorted aggregates malformed or out of order at " +
+                                     Hex(aggregates.key(i)));
+    }
+  }
+  STC_RETURN_IF_ERROR(ValidateDeltas(deltas));
+  return ApplyPrepared(records, deltas, &aggregates);
+}
+
+Status Store::ValidateDeltas(const StoreBatch& batch) const {
+  for (const auto& [key, delta] : batch.aggregates_) {
+    if (!sk::IsEncodableAggregateKey(key)) {
+      return Status::InvalidArgument("store " + dir_ + ": aggregate key out of range (year " +
+                                     std::to_string(key.year) + ", field of " +
+                                     std::to_string(key.field.size()) + " bytes)");
+    }
+  }
+  for (const auto& t : batch.totals_) {
+    if (t.year < 0 || t.year > sk::kMaxYear) {
+      return Status::InvalidArgument("store " + dir_ +
+                                     ": totals year out of range: " + std::to_string(t.year));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const StoreBatch& batch,
+                            const SortedAggregates* sorted_aggregates) {
+  using store_internal::SortedEntry;
+  std::vector<SortedEntry> records, aggregates, totals;
+  records.reserve(record_writes.size());
+  for (const RecordWrite& w : record_writes) {
+    records.push_back({w.store_key, w.is_delete ? std::string_view() : w.value,
+                       w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut});
+  }
+  // Deltas to one key are summed (same result as separate merge operands,
+  // fewer of them); keys whose deltas cancel out are not written. Sorting
+  // brings equal keys together (integer sums: the order does not matter);
+  // cheaper than a hash map of strings, and the writes need the order anyway.
+  std::vector<std::pair<std::string, std::string>> agg_sums, totals_sums;  // Owners.
+  agg_sums.reserve(batch.aggregates_.size());
+  auto sum_deltas = [](auto&& for_each_delta,
+                       std::vector<std::pair<std::string, std::string>>* sums,
+                       std::vector<SortedEntry>* out) {
+    for_each_delta(
+        [&](std::string&& k, const std::string& vec) { sums->emplace_back(std::move(k), vec); });
+    auto key_less = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(sums->begin(), sums->end(), key_less)) {  // Producers often sort.
+      std::sort(sums->begin(), sums->end(), key_less);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < sums->size(); ++i) {
+      auto& cur = (*sums)[i];
+      if (kept > 0 && (*sums)[kept - 1].first == cur.first) {
+        AddInt64Vector(cur.second, &(*sums)[kept - 1].second);  // Same width by construction.
+      } else {
+        if (kept != i) (*sums)[kept] = std::move(cur);
+        ++kept;
+      }
+    }
+    sums->resize(kept);
+    out->reserve(out->size() + kept);
+    for (const auto& [k, vec] : *sums) {
+      if (sk::IsAllZero(vec)) continue;
+      out->push_back({k, vec, SortedEntry::Op::kMerge});
+    }
+  };
+  sum_deltas(
+      [&](auto&& add) {
+        std::string k, v;
+        for (const auto& [agg, delta] : batch.aggregates_) {
+          sk::EncodeAggregateKey(agg, &k);
+          v.clear();
+          sk::AppendInt64Le(&v, delta);
+          add(std::move(k), v);
+        }
+      },
+      &agg_sums, &aggregates);
+  sum_deltas(
+      [&](auto&& add) {
+        std::string k, v;
+        for (const auto& t : batch.totals_) {
+          sk::EncodeTotalsKey(t.source, t.year, &k);
+          v.clear();
+          sk::AppendInt64Le(&v, t.world);
+          sk::AppendInt64Le(&v, t.unlocated);
+          sk::AppendInt64Le(&v, t.records);
+          add(std::move(k), v);
+        }
+      },
+      &totals_sums, &totals);
+  std::string sorted_values;  // Owner of the sorted aggregates' 8-byte values.
+  if (sorted_aggregates != nullptr && !sorted_aggregates->empty()) {
+    const SortedAggregates& sa = *sorted_aggregates;
+    sorted_values.reserve(sa.size() * sk::kAggregateValueBytes);
+    for (size_t i = 0; i < sa.size(); ++i) sk::AppendInt64Le(&sorted_values, sa.delta(i));
+    aggregates.reserve(aggregates.size() + sa.size());
+    for (size_t i = 0; i < sa.size(); ++i) {
+      if (sa.delta(i) == 0) continue;
+      aggregates.push_back({sa.key(i),
+                            std::string_view(sorted_values)
+                                .substr(i * sk::kAggregateValueBytes, sk::kAggregateValueBytes),
+                            SortedEntry::Op::kMerge});
+    }
+  }
+  size_t n = records.size() + aggregates.size() + totals.size();
+  if (n == 0) return Status::Ok();
+
+  if (n >= kBulkIngestThreshold) {
+    // Large batches: table files ingested atomically (no memtable, no WAL).
+    Status st = store_internal::IngestSorted(
+        impl_->db, dir_, dir_ + "/bulk.tmp",
+        {{impl_->records, &records}, {impl_->aggregates, &aggregates}, {impl_->totals, &totals}});
+    if (!st.ok()) impl_->write_failed = true;
+    return st;
+  }
+  rocksdb::WriteBatch wb;
+  auto add = [&](rocksdb::ColumnFamilyHandle* cf, const std::vector<SortedEntry>& entries) {
+    for (const SortedEntry& e : entries) {
+      rocksdb::Status st;
+      switch (e.op) {
+        case SortedEntry::Op::kPut:
+          st = wb.Put(cf, ToSlice(e.key), ToSlice(e.value));
+          break;
+        case SortedEntry::Op::kDelete:
+          st = wb.Delete(cf, ToSlice(e.key));
+          break;
+        case SortedEntry::Op::kMerge:
+          st = wb.Merge(cf, ToSlice(e.key), ToSlice(e.value));
+          break;
+      }
+      STC_RETURN_IF_ERROR(impl_->Rocks(st, "preparing batch"));
+    }
+    return Status::Ok();
+  };
+  STC_RETURN_IF_ERROR(add(impl_->records, records));
+  STC_RETURN_IF_ERROR(add(impl_->aggregates, aggregates));
+  STC_RETURN_IF_ERROR(add(impl_->totals, totals));
+  return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "writing batch");
+}
+
+}  // namespace stc

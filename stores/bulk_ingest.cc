@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <thread>
 
 namespace stc::store_internal {
 namespace {
@@ -26,13 +27,26 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   std::error_code ec;
   std::filesystem::create_directories(tmp_dir, ec);
   if (ec) return Status::IoError("store " + store_dir + ": cannot create " + tmp_dir);
-  std::vector<rocksdb::IngestExternalFileArg> args;
-  std::vector<std::string> written;
-  auto cleanup = [&] {
-    for (const auto& f : written) std::filesystem::remove(f, ec);
+  // One table file per non-empty column family, written concurrently (each
+  // SstFileWriter is independent; a batch's records and aggregates take
+  // about as long to write, and the last flush of an ingest runs alone).
+  struct File {
+    const CfEntries* cf = nullptr;
+    std::string path;
+    bool created = false;
+    Status status;
   };
+  std::vector<File> files;
   for (const CfEntries& c : cfs) {
     if (c.entries == nullptr || c.entries->empty()) continue;
+    File f;
+    f.cf = &c;
+    f.path = tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
+    files.push_back(std::move(f));
+  }
+  if (files.empty()) return Status::Ok();
+  auto write = [&](File* f) {
+    const CfEntries& c = *f->cf;
     rocksdb::Options options = db->GetOptions(c.cf);
     // SstFileWriter compresses with the bottommost compression (the records
     // CF's is ZSTD, several times slower to write than LZ4). Bulk files are
@@ -40,10 +54,8 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     // compactions recompress into the bottommost level later.
     options.bottommost_compression = options.compression;
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, c.cf);
-    std::string path =
-        tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
-    Status st = FromRocksStatus(writer.Open(path), store_dir, "opening a bulk table file");
-    if (st.ok()) written.push_back(path);
+    Status st = FromRocksStatus(writer.Open(f->path), store_dir, "opening a bulk table file");
+    f->created = st.ok();
     for (size_t i = 0; st.ok() && i < c.entries->size(); ++i) {
       const SortedEntry& e = (*c.entries)[i];
       rocksdb::Status s;
@@ -61,13 +73,26 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
       st = FromRocksStatus(s, store_dir, "writing a bulk table file");
     }
     if (st.ok()) st = FromRocksStatus(writer.Finish(), store_dir, "finishing a bulk table file");
-    if (!st.ok()) {
+    f->status = st;
+  };
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < files.size(); ++i) helpers.emplace_back(write, &files[i]);
+  write(&files[0]);
+  for (std::thread& t : helpers) t.join();
+  auto cleanup = [&] {
+    for (const File& f : files) {
+      if (f.created) std::filesystem::remove(f.path, ec);
+    }
+  };
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (const File& f : files) {
+    if (!f.status.ok()) {
       cleanup();
-      return st;
+      return f.status;
     }
     rocksdb::IngestExternalFileArg arg;
-    arg.column_family = c.cf;
-    arg.external_files = {path};
+    arg.column_family = f.cf->cf;
+    arg.external_files = {f.path};
     arg.options.move_files = true;
     arg.options.snapshot_consistency = true;
     arg.options.allow_global_seqno = true;
@@ -75,7 +100,6 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     arg.options.write_global_seqno = false;
     args.push_back(std::move(arg));
   }
-  if (args.empty()) return Status::Ok();
   Status st =
       FromRocksStatus(db->IngestExternalFiles(args), store_dir, "ingesting bulk table files");
   cleanup();  // Moved files are gone already; this removes leftovers after a failure.

@@ -42,10 +42,15 @@ void Record::Clear() {
   // that do not take them back through AddPerson must not grow the spares).
   constexpr size_t kMaxSparePersons = 256;
   constexpr size_t kMaxSpareLocations = 1024;
+  // A location is worth keeping only for the heap storage of its strings.
+  static const size_t kInline = std::string().capacity();
   for (Person& p : persons) {
     for (Location& l : p.locations) {
       if (spares.locations.size() == kMaxSpareLocations) break;
-      spares.locations.push_back(std::move(l));
+      if (l.address.capacity() > kInline || l.city.capacity() > kInline ||
+          l.country.capacity() > kInline) {
+        spares.locations.push_back(std::move(l));
+      }
     }
     p.locations.clear();
     if (spares.persons.size() < kMaxSparePersons) spares.persons.push_back(std::move(p));

@@ -4,7 +4,27 @@
 
 namespace stc {
 
+namespace {
+
+// "PCT/CCyyyy/nnnnnn" exactly: already normalised.
+bool IsCanonicalPct(std::string_view t) {
+  if (t.size() != 17 || t.compare(0, 4, "PCT/") != 0 || t[10] != '/') return false;
+  for (size_t i : {4, 5}) {
+    if (t[i] < 'A' || t[i] > 'Z') return false;
+  }
+  for (size_t i = 6; i < 17; ++i) {
+    if (i != 10 && (t[i] < '0' || t[i] > '9')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void NormalisePctNumber(std::string_view text, std::string* out) {
+  if (IsCanonicalPct(text)) {
+    out->assign(text);
+    return;
+  }
   std::string& s = *out;
   s.clear();
   s.reserve(text.size());

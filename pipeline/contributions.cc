@@ -78,26 +78,39 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
   t.world += sign * kUnit;
   t.unlocated += sign * record.unlocated;
   t.records += sign;
-  if (cells_.size() >= 2 * combined_size_ + (1 << 20)) Combine();
+  if (cells_.size() >= 2 * combined_size_ + combine_min_) Combine();
 }
 
 void DeltaMap::Combine() {
-  std::sort(cells_.begin(), cells_.end(), [](const Packed& a, const Packed& b) {
+  auto less = [](const Packed& a, const Packed& b) {
     if (a.w0 != b.w0) return a.w0 < b.w0;
     if (a.w1 != b.w1) return a.w1 < b.w1;
     return a.w2 < b.w2;
-  });
-  size_t out = 0;
-  for (size_t i = 0; i < cells_.size();) {
-    Packed acc = cells_[i++];
-    while (i < cells_.size() && cells_[i].w0 == acc.w0 && cells_[i].w1 == acc.w1 &&
-           cells_[i].w2 == acc.w2) {
-      acc.units += cells_[i++].units;
+  };
+  auto same = [](const Packed& a, const Packed& b) {
+    return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2;
+  };
+  // [0, combined_size_) is sorted and combined already: sort only what came
+  // since, then merge both into scratch_, summing equal cells and dropping
+  // the zeros.
+  std::sort(cells_.begin() + static_cast<std::ptrdiff_t>(combined_size_), cells_.end(), less);
+  scratch_.clear();
+  scratch_.reserve(cells_.size());
+  size_t i = 0, j = combined_size_;
+  const size_t mid = combined_size_, end = cells_.size();
+  while (i < mid || j < end) {
+    Packed acc;
+    if (j == end || (i < mid && !less(cells_[j], cells_[i]))) {
+      acc = cells_[i++];
+    } else {
+      acc = cells_[j++];
     }
-    if (acc.units != 0) cells_[out++] = acc;
+    while (i < mid && same(cells_[i], acc)) acc.units += cells_[i++].units;
+    while (j < end && same(cells_[j], acc)) acc.units += cells_[j++].units;
+    if (acc.units != 0) scratch_.push_back(acc);
   }
-  cells_.resize(out);
-  combined_size_ = out;
+  cells_.swap(scratch_);
+  combined_size_ = cells_.size();
 }
 
 Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {

@@ -22,6 +22,10 @@ namespace stc {
 
 class DeltaMap {
  public:
+  // Buffered cells are combined when they reach twice the combined ones plus
+  // `combine_min` (tests use small values to combine often).
+  explicit DeltaMap(size_t combine_min = size_t{1} << 20) : combine_min_(combine_min) {}
+
   // Adds sign * (record's contributions): every point to its cell, and the
   // record's unit, unlocated units and a record count to the totals.
   void Add(const CountedRecord& record, int sign, const Grid& grid);
@@ -38,7 +42,9 @@ class DeltaMap {
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }
   // Approximate bytes held.
-  size_t bytes() const { return cells_.capacity() * sizeof(Packed) + long_cells_.size() * 96; }
+  size_t bytes() const {
+    return (cells_.capacity() + scratch_.capacity()) * sizeof(Packed) + long_cells_.size() * 96;
+  }
 
  private:
   // An aggregate key packed into three words: the store's key bytes
@@ -53,10 +59,12 @@ class DeltaMap {
   };
   static bool Pack(const AggregateKey& k, Packed* p);
   static void Unpack(const Packed& p, AggregateKey* k);
-  void Combine();  // Sorts and merges cells_ in place, dropping zeros.
+  void Combine();  // Sorts and merges cells_, dropping zeros.
 
   std::vector<Packed> cells_;
-  size_t combined_size_ = 0;  // cells_ size after the last Combine.
+  size_t combined_size_ = 0;     // cells_[0, combined_size_) is sorted and combined.
+  std::vector<Packed> scratch_;  // Combine's output, swapped with cells_ (capacity kept).
+  size_t combine_min_;
   std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
            Units>
       long_cells_;  // Keyed by ((source, year), ((lat, lon), country + field)).

@@ -2,9 +2,11 @@
 // a whole ingest into a fresh store. Inputs come from the generator (fixed
 // seed), so runs are comparable. Reports bytes/s and items/s (records).
 #include <benchmark/benchmark.h>
+#include <simdjson.h>
 #include <unistd.h>
 #include <zstd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -123,6 +125,108 @@ void BM_ParseCountArticle(benchmark::State& state) {
   ParseAndCount(state, GetWorkload().article, "article-jsonl");
 }
 BENCHMARK(BM_ParseCountPct)->Unit(benchmark::kMillisecond);
+
+// The parse half of scripts/bench's floor (bench/floor_reader.cc) on the same
+// lines as BM_ParseCountPct: simdjson On-Demand reading the id, the year and
+// every inventor address's lat/lon/country; no validation, no Record, no
+// counting. BM_ParseCountPct / BM_FloorParsePct is the parse stage's distance
+// from the floor.
+void FloorParse(benchmark::State& state, const std::string& data) {
+  using simdjson::ondemand::object;
+  std::string padded = data + std::string(kUnitPadding, ' ');
+  simdjson::ondemand::parser parser;
+  uint64_t checksum = 0;
+  int64_t records = 0;
+  auto read_line = [&](std::string_view line) -> bool {
+    simdjson::ondemand::document doc;
+    if (parser.iterate(line.data(), line.size(), line.size() + kUnitPadding).get(doc)) {
+      return false;
+    }
+    object obj;
+    if (doc.get_object().get(obj)) return false;
+    for (auto field : obj) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return false;
+      if (key == "application_number") {
+        std::string_view id;
+        if (field.value().get_string().get(id)) return false;
+        checksum += id.size() + static_cast<unsigned char>(id.back());
+      } else if (key == "publication_date") {
+        std::string_view d;
+        if (field.value().get_string().get(d) || d.size() < 4) return false;
+        checksum += static_cast<uint64_t>((d[0] - '0') * 1000 + (d[1] - '0') * 100 +
+                                          (d[2] - '0') * 10 + (d[3] - '0'));
+      } else if (key == "inventors") {
+        simdjson::ondemand::array persons;
+        if (field.value().get_array().get(persons)) return false;
+        for (auto p : persons) {
+          object po;
+          if (p.get_object().get(po)) return false;
+          simdjson::ondemand::array addrs;
+          if (po["addresses"].get_array().get(addrs)) continue;  // No address list.
+          for (auto a : addrs) {
+            object ao;
+            if (a.get_object().get(ao)) return false;
+            for (auto af : ao) {
+              std::string_view ak;
+              if (af.unescaped_key().get(ak)) return false;
+              if (ak == "lat" || ak == "lon") {
+                double v;
+                if (af.value().get_double().get(v)) continue;
+                checksum += static_cast<uint64_t>(static_cast<int64_t>(v * 1e5));
+              } else if (ak == "country") {
+                std::string_view c;
+                if (af.value().get_string().get(c)) return false;
+                if (!c.empty()) checksum += static_cast<unsigned char>(c[0]);
+              }
+            }
+          }
+        }
+      }
+    }
+    return true;
+  };
+  for (auto _ : state) {
+    size_t pos = 0;
+    while (pos < data.size()) {
+      size_t nl = data.find('\n', pos);
+      if (nl == std::string::npos) nl = data.size();
+      if (read_line(std::string_view(padded.data() + pos, nl - pos))) ++records;
+      pos = nl + 1;
+    }
+  }
+  benchmark::DoNotOptimize(checksum);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
+  state.SetItemsProcessed(records);
+}
+
+void BM_FloorParsePct(benchmark::State& state) { FloorParse(state, GetWorkload().pct); }
+BENCHMARK(BM_FloorParsePct)->Unit(benchmark::kMillisecond);
+
+// The same pair on scripts/bench's workload (lean lines: country, lat, lon per
+// address): the first 64 MiB of the file named by STC_BENCH_WORKLOAD, e.g.
+// /tmp/stc-bench/workload-1000000-4/pct-000.jsonl.zst (skipped when unset).
+const std::string& BenchWorkload() {
+  static const std::string* data = [] {
+    auto* d = new std::string;
+    if (const char* path = std::getenv("STC_BENCH_WORKLOAD")) {
+      *d = Decompress(path);
+      if (d->size() > (64u << 20)) d->resize(d->rfind('\n', 64u << 20) + 1);
+    }
+    return d;
+  }();
+  return *data;
+}
+void BM_ParseCountPctWorkload(benchmark::State& state) {
+  if (BenchWorkload().empty()) return state.SkipWithError("STC_BENCH_WORKLOAD not set");
+  ParseAndCount(state, BenchWorkload(), "pct-jsonl");
+}
+void BM_FloorParsePctWorkload(benchmark::State& state) {
+  if (BenchWorkload().empty()) return state.SkipWithError("STC_BENCH_WORKLOAD not set");
+  FloorParse(state, BenchWorkload());
+}
+BENCHMARK(BM_ParseCountPctWorkload)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorParsePctWorkload)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseCountArticle)->Unit(benchmark::kMillisecond);
 
 // Collects parsed Records (for benchmarks of the steps after parsing).

@@ -41,10 +41,10 @@ class DeltaMap {
 
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }
-  // Approximate bytes held.
-  size_t bytes() const {
-    return (cells_.capacity() + scratch_.capacity()) * sizeof(Packed) + long_cells_.size() * 96;
-  }
+  // Approximate bytes used, for the flush budget.
+  // (Used, not capacity: see PendingTable::bytes. Combining needs as much
+  // again while it merges.)
+  size_t bytes() const { return 2 * cells_.size() * sizeof(Packed) + long_cells_.size() * 96; }
 
  private:
   // An aggregate key packed into three words: the store's key bytes

@@ -53,9 +53,11 @@ class PendingTable {
 
   const std::vector<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
-  // Approximate memory held, for the flush budget.
+  // Approximate memory used by the entries held, for the flush budget (not
+  // the capacity kept after Clear, which the next fill reuses: counting it
+  // would trigger a flush after every chunk).
   size_t bytes() const {
-    return arena_.size() + entries_.capacity() * sizeof(Entry) + slots_.size() * sizeof(uint64_t);
+    return arena_.size() + entries_.size() * (sizeof(Entry) + 2 * sizeof(uint64_t));
   }
   void Clear();
 

@@ -154,5 +154,30 @@ TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
   EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
 }
 
+// The budget counts what a buffer holds, not the capacity kept from earlier
+// fills: the second and later buffers flush as rarely as the first (counting
+// capacity once made every chunk after the first flush start a tiny write).
+TEST_F(WriterTest, LaterBuffersFlushAsRarelyAsTheFirst) {
+  Writer writer(store_.get(), &stats_, &log_, &files_, /*flush_bytes=*/1 << 20);
+  ASSERT_TRUE(writer.Start().ok());
+  std::atomic<int> flushes{0};
+  writer.SetFlushHookForTesting([&] { flushes.fetch_add(1); });
+  constexpr int kChunks = 60, kPerChunk = 200;
+  for (int c = 0; c < kChunks; ++c) {
+    Work w;
+    for (int r = 0; r < kPerChunk; ++r) {
+      AddItem(&w, MakeRecord("K" + std::to_string(c * kPerChunk + r), 1, 3));
+    }
+    w.newlines = kPerChunk;
+    ASSERT_TRUE(writer.Write(&w).ok());
+  }
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(stats_.records_new, static_cast<uint64_t>(kChunks * kPerChunk));
+  // 12,000 records of ~0.3 KB against half a 1 MiB budget: a handful of
+  // writes (one per chunk would be 60).
+  EXPECT_GE(flushes.load(), 2);
+  EXPECT_LE(flushes.load(), 15);
+}
+
 }  // namespace
 }  // namespace stc

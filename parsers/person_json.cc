@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "parsers/country_names.h"
 #include "parsers/json_util.h"
 
 namespace stc {
@@ -34,6 +35,10 @@ JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
     } else if (key == "country") {
       if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
       NormaliseCountry2(text, &loc->country);
+      // Not an ISO-2 code (the format's form): a country name is mapped or
+      // kept as written for the geocoder's full table (docs/geocoding.md),
+      // never dropped.
+      if (loc->country.empty() && !TrimAscii(text).empty()) loc->country = CountryCodeOrName(text);
     } else if (key == "text" || key == "address") {
       if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
       loc->address.assign(text);

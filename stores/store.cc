@@ -22,6 +22,7 @@
 #include "stores/keys.h"
 #include "stores/merge_operator.h"
 #include "stores/store_impl.h"
+#include "stores/store_logger.h"
 #include "stores/writer_lock.h"
 
 namespace stc {
@@ -265,6 +266,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : cf_names) {
     descriptors.emplace_back(name, MakeCfOptions(name, impl->cache));
+  }
+  if (!options.read_only) {
+    // Our info log (store_logger.h): RocksDB's own aborts on a full disk.
+    db_options.info_log = store_internal::NewStoreLogger(dir, db_options.keep_log_file_num);
   }
   rocksdb::Status s =
       options.read_only

@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -613,6 +615,29 @@ TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
                   })
                   .ok());
   EXPECT_EQ(after, got);
+}
+
+// The store's info log: a fresh LOG per writable open, the previous ones
+// kept as LOG.old.* (a bounded number: our rotation keeps 5, RocksDB's purge
+// of obsolete files may take one more), RocksDB's lines in it.
+TEST_F(StoreTest, InfoLogRotatesAndKeepsABoundedNumber) {
+  for (int i = 0; i < 8; ++i) {
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+  }
+  StoreOptions ro;
+  ro.read_only = true;
+  ASSERT_NE(OpenOrDie(ro), nullptr);
+  size_t old = 0;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    old += e.path().filename().string().rfind("LOG.old.", 0) == 0;
+  }
+  EXPECT_GE(old, 4u);
+  EXPECT_LE(old, 5u);
+  std::ifstream in(fs::path(dir_) / "LOG");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("RocksDB version"), std::string::npos) << text.substr(0, 300);
+  EXPECT_NE(text.find("Shutdown complete"), std::string::npos) << "the last writable open's log";
 }
 
 TEST_F(StoreTest, MetaRoundTripAndFixedNames) {

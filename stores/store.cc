@@ -450,4 +450,21 @@ Status Store::Compact() {
   return Status::Ok();
 }
 
+Result<bool> Store::CompactAggregatesIfLayered(uint64_t min_level0_files) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  std::string level0_text;
+  int64_t level0 = 0;
+  if (!impl_->db->GetProperty(impl_->aggregates, "rocksdb.num-files-at-level0", &level0_text) ||
+      !ParseInt64(level0_text, &level0)) {
+    return Status::IoError("store " + dir_ + ": cannot read the aggregates' level-0 file count");
+  }
+  if (level0 < static_cast<int64_t>(min_level0_files)) return false;
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter;
+  STC_RETURN_IF_ERROR(
+      impl_->Rocks(impl_->db->CompactRange(compact, impl_->aggregates, nullptr, nullptr),
+                   "compacting aggregates"));
+  return true;
+}
+
 }  // namespace stc

@@ -267,6 +267,13 @@ class Store {
   // Afterwards no zero aggregate or totals entry remains on disk.
   // InvalidArgument on a read-only store.
   Status Compact();
+  // Compacts the aggregates column family when level 0 holds at least
+  // `min_level0_files` table files (each bulk write adds one): scans of the
+  // aggregates (rank, export, show) then read one sorted run with merged
+  // values instead of merging every file's operands at read time. Returns
+  // whether it compacted. Cost: one rewrite of the aggregates (their size
+  // follows the cells, not the records). InvalidArgument on a read-only store.
+  Result<bool> CompactAggregatesIfLayered(uint64_t min_level0_files);
 
  private:
   Status ValidateDeltas(const StoreBatch& batch) const;

@@ -640,6 +640,51 @@ TEST_F(StoreTest, InfoLogRotatesAndKeepsABoundedNumber) {
   EXPECT_NE(text.find("Shutdown complete"), std::string::npos) << "the last writable open's log";
 }
 
+// A bulk write leaves a level-0 file of aggregates; compacting it keeps every
+// value, and a second call finds nothing to do. Small writes go through the
+// memtable and add no level-0 file.
+TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch small;
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = 2020;
+  k.country[0] = 'D';
+  k.country[1] = 'E';
+  small.AddAggregate(k, 3);
+  ASSERT_TRUE(store->Apply(small).ok());
+  Result<bool> none = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none.value());
+  StoreBatch big;  // Over the bulk threshold: written as table files.
+  for (int i = 0; i < 60000; ++i) {
+    k.cell = Cell{i, -i};
+    big.AddAggregate(k, i + 1);
+  }
+  ASSERT_TRUE(store->Apply(big).ok());
+  std::map<std::pair<int32_t, int32_t>, Units> before, after;
+  auto collect = [&](std::map<std::pair<int32_t, int32_t>, Units>* out) {
+    ASSERT_TRUE(store
+                    ->ForEachAggregate([&](const AggregateKey& a, Units u) {
+                      (*out)[{a.cell.lat_idx, a.cell.lon_idx}] = u;
+                      return Status::Ok();
+                    })
+                    .ok());
+  };
+  collect(&before);
+  ASSERT_EQ(before.size(), 60000u);
+  EXPECT_EQ(before[std::make_pair(0, 0)], 3 + 1);  // The small write and the bulk one.
+  Result<bool> compacted = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  collect(&after);
+  EXPECT_EQ(after, before);
+  Result<bool> again = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value());
+}
+
 TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   auto store = Create();
   ASSERT_NE(store, nullptr);

@@ -131,6 +131,9 @@ void UnitChunker::SkipOversized(Chunk* chunk) {
     size_t next = FindNextStart();
     if (next != std::string::npos) {
       unit.length = length + next;
+      // The prefix was taken from what was buffered, which may run past the
+      // unit's end (into a start marker not yet recognised).
+      if (unit.prefix.size() > unit.length) unit.prefix.resize(unit.length);
       pending_.erase(0, next);
       scanned_ = 0;
       pos_offset_ = unit.offset + unit.length;
@@ -139,6 +142,7 @@ void UnitChunker::SkipOversized(Chunk* chunk) {
     }
     if (ended_) {
       unit.length = length + pending_.size();
+      if (unit.prefix.size() > unit.length) unit.prefix.resize(unit.length);
       pending_.clear();
       scanned_ = 0;
       chunk->oversized.push_back(std::move(unit));

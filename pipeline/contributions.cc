@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "stores/keys.h"
 
@@ -133,35 +134,19 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
     std::vector<std::pair<std::string, Units>> all;
     all.reserve(cells_.size() + long_cells_.size());
     for (const Packed& p : cells_) all.emplace_back(std::string(buf, key_of(p, buf)), p.units);
-    AggregateKey key;
     std::string encoded;
-    for (const auto& [k, units] : long_cells_) {
-      if (units == 0) continue;
-      key.source = static_cast<Source>(k.first.first);
-      key.year = k.first.second;
-      key.cell = Cell{k.second.first.first, k.second.first.second};
-      key.country[0] = k.second.second[0];
-      key.country[1] = k.second.second[1];
-      key.field = k.second.second.substr(2);
+    ForEachLongCell([&](const AggregateKey& key, Units units) {
       if (!store_keys::IsEncodableAggregateKey(key)) {
         st = Status::InvalidArgument("aggregate key out of range");
-        continue;
+        return;
       }
       store_keys::EncodeAggregateKey(key, &encoded);
       all.emplace_back(encoded, units);
-    }
+    });
     std::sort(all.begin(), all.end());
     for (const auto& [k, units] : all) cells->Add(k, units);
   }
-  for (const auto& [sy, t] : totals_) {
-    if (t.world != 0 || t.unlocated != 0 || t.records != 0) {
-      totals->AddTotals(static_cast<Source>(sy.first), sy.second, t.world, t.unlocated, t.records);
-    }
-  }
-  cells_.clear();
-  combined_size_ = 0;
-  long_cells_.clear();
-  totals_.clear();
+  FlushTotals(totals);
   return st;
 }
 
@@ -172,6 +157,12 @@ void DeltaMap::Flush(StoreBatch* batch) {
     Unpack(p, &key);
     batch->AddAggregate(key, p.units);
   }
+  ForEachLongCell([&](const AggregateKey& k, Units units) { batch->AddAggregate(k, units); });
+  FlushTotals(batch);
+}
+
+void DeltaMap::ForEachLongCell(const std::function<void(const AggregateKey&, Units)>& fn) const {
+  AggregateKey key;
   for (const auto& [k, units] : long_cells_) {
     if (units == 0) continue;
     key.source = static_cast<Source>(k.first.first);
@@ -180,8 +171,11 @@ void DeltaMap::Flush(StoreBatch* batch) {
     key.country[0] = k.second.second[0];
     key.country[1] = k.second.second[1];
     key.field = k.second.second.substr(2);
-    batch->AddAggregate(key, units);
+    fn(key, units);
   }
+}
+
+void DeltaMap::FlushTotals(StoreBatch* batch) {
   for (const auto& [sy, t] : totals_) {
     if (t.world != 0 || t.unlocated != 0 || t.records != 0) {
       batch->AddTotals(static_cast<Source>(sy.first), sy.second, t.world, t.unlocated, t.records);

@@ -9,6 +9,7 @@
 #define STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,6 +61,10 @@ class DeltaMap {
   static bool Pack(const AggregateKey& k, Packed* p);
   static void Unpack(const Packed& p, AggregateKey* k);
   void Combine();  // Sorts and merges cells_, dropping zeros.
+  // Calls fn for every non-zero cell with a field too long to pack.
+  void ForEachLongCell(const std::function<void(const AggregateKey&, Units)>& fn) const;
+  // Adds the non-zero totals to `batch` and clears the map.
+  void FlushTotals(StoreBatch* batch);
 
   std::vector<Packed> cells_;
   size_t combined_size_ = 0;     // cells_[0, combined_size_) is sorted and combined.

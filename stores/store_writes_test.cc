@@ -1,0 +1,216 @@
+// Tests of the store's write path and batched look-ups (store_writes.cc),
+// its info log (store_logger.cc) and the end-of-ingest aggregates compaction.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stores/keys.h"
+#include "stores/store.h"
+#include "stores/store_test_util.h"
+
+namespace stc {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST_F(StoreTest, GetRecordsAnswersInCallerOrder) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  batch.PutRecord(Source::kPct, "b", "vb");
+  batch.PutRecord(Source::kPct, "a", "va");
+  batch.PutRecord(Source::kPct, "c", "vc");
+  batch.PutRecord(Source::kArticle, "x", "vx");
+  batch.PutRecord(Source::kPct, "d", "vd");
+  ASSERT_TRUE(store->Apply(batch).ok());
+  StoreBatch del;
+  del.DeleteRecord(Source::kPct, "d");
+  del.PutRecord(Source::kPct, "b", "vb2");  // Overwrite.
+  ASSERT_TRUE(store->Apply(del).ok());
+
+  std::vector<std::optional<std::string>> values = {std::string("stale")};
+  ASSERT_TRUE(
+      store->GetRecords(Source::kPct, {"c", "missing", "a", "b", "a", "x", "d"}, &values).ok());
+  std::vector<std::optional<std::string>> expected = {
+      "vc", std::nullopt, "va", "vb2", "va", std::nullopt /* x is an article */, std::nullopt};
+  EXPECT_EQ(values, expected);
+  ASSERT_TRUE(store->GetRecords(Source::kArticle, {"x"}, &values).ok());
+  EXPECT_EQ(values, (std::vector<std::optional<std::string>>{"vx"}));
+  ASSERT_TRUE(store->GetRecords(Source::kArticle, {}, &values).ok());
+  EXPECT_TRUE(values.empty());
+  ASSERT_TRUE(store->Compact().ok());  // Same answers from SST files.
+  ASSERT_TRUE(store->GetRecords(Source::kPct, {"d", "b"}, &values).ok());
+  EXPECT_EQ(values, (std::vector<std::optional<std::string>>{std::nullopt, "vb2"}));
+}
+
+TEST_F(StoreTest, ForEachStoredRecordVisitsTheStoredSortedKeys) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  for (const char* k : {"a", "c", "d", "e"}) {
+    batch.PutRecord(Source::kPct, k, std::string("v") + k);
+  }
+  batch.PutRecord(Source::kArticle, "b", "vb-article");
+  ASSERT_TRUE(store->Apply(batch).ok());
+  StoreBatch del;
+  del.DeleteRecord(Source::kPct, "d");
+  ASSERT_TRUE(store->Apply(del).ok());
+  for (int pass = 0; pass < 2; ++pass) {  // Memtable, then table files.
+    std::vector<std::pair<size_t, std::string>> seen;
+    auto collect = [&](size_t i, std::string_view v) {
+      seen.emplace_back(i, std::string(v));
+      return Status::Ok();
+    };
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kPct, {"a", "b", "d", "e", "f"}, collect).ok());
+    EXPECT_EQ(seen, (std::vector<std::pair<size_t, std::string>>{{0, "va"}, {3, "ve"}}));
+    seen.clear();
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kArticle, {"a", "b"}, collect).ok());
+    EXPECT_EQ(seen, (std::vector<std::pair<size_t, std::string>>{{1, "vb-article"}}));
+    ASSERT_TRUE(store->ForEachStoredRecord(Source::kPct, {}, collect).ok());
+    // The callback's error stops the visit and is returned.
+    int calls = 0;
+    Status st =
+        store->ForEachStoredRecord(Source::kPct, {"a", "c", "e"}, [&](size_t, std::string_view) {
+          ++calls;
+          return Status::Corruption("bad value");
+        });
+    EXPECT_EQ(st.code(), StatusCode::kCorruption);
+    EXPECT_EQ(calls, 1);
+    ASSERT_TRUE(store->Compact().ok());
+  }
+}
+
+TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  auto cell = [](int32_t lat, const char* field) {
+    AggregateKey k;
+    k.source = Source::kPct;
+    k.year = 2021;
+    k.cell = Cell{lat, 7};
+    k.country[0] = 'F';
+    k.country[1] = 'R';
+    k.field = field;
+    std::string out;
+    store_keys::EncodeAggregateKey(k, &out);
+    return out;
+  };
+  const std::string a = cell(1, "H04"), b = cell(1, "H04L"), c = cell(2, "");
+  ASSERT_LT(a, b);
+  ASSERT_LT(b, c);
+  for (int round = 0; round < 2; ++round) {
+    SortedAggregates sa;
+    sa.Add(a, 5);
+    sa.Add(b, -2);
+    sa.Add(c, 7);
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2021, 10, 0, 1);
+    ASSERT_TRUE(store->ApplyWithSortedRecords({}, sa, totals).ok());
+  }
+  std::map<std::string, Units> got;
+  ASSERT_TRUE(store
+                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    std::string key;
+                    store_keys::EncodeAggregateKey(k, &key);
+                    got[key] = u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(got, (std::map<std::string, Units>{{a, 10}, {b, -4}, {c, 14}}));
+  // Out of order, repeated, malformed: InvalidArgument, nothing written.
+  for (const std::vector<std::string>& keys :
+       std::vector<std::vector<std::string>>{{b, a}, {a, a}, {a, "short"}}) {
+    SortedAggregates bad;
+    for (const std::string& k : keys) bad.Add(k, 1);
+    EXPECT_EQ(store->ApplyWithSortedRecords({}, bad, StoreBatch()).code(),
+              StatusCode::kInvalidArgument);
+  }
+  std::map<std::string, Units> after;
+  ASSERT_TRUE(store
+                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    std::string key;
+                    store_keys::EncodeAggregateKey(k, &key);
+                    after[key] = u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(after, got);
+}
+
+// The store's info log: a fresh LOG per writable open, the previous ones
+// kept as LOG.old.* (a bounded number: our rotation keeps 5, RocksDB's purge
+// of obsolete files may take one more), RocksDB's lines in it.
+TEST_F(StoreTest, InfoLogRotatesAndKeepsABoundedNumber) {
+  for (int i = 0; i < 8; ++i) {
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+  }
+  StoreOptions ro;
+  ro.read_only = true;
+  ASSERT_NE(OpenOrDie(ro), nullptr);
+  size_t old = 0;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    old += e.path().filename().string().rfind("LOG.old.", 0) == 0;
+  }
+  EXPECT_GE(old, 4u);
+  EXPECT_LE(old, 5u);
+  std::ifstream in(fs::path(dir_) / "LOG");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("RocksDB version"), std::string::npos) << text.substr(0, 300);
+  EXPECT_NE(text.find("Shutdown complete"), std::string::npos) << "the last writable open's log";
+}
+
+// A bulk write leaves a level-0 file of aggregates; compacting it keeps every
+// value, and a second call finds nothing to do. Small writes go through the
+// memtable and add no level-0 file.
+TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch small;
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = 2020;
+  k.country[0] = 'D';
+  k.country[1] = 'E';
+  small.AddAggregate(k, 3);
+  ASSERT_TRUE(store->Apply(small).ok());
+  Result<bool> none = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none.value());
+  StoreBatch big;  // Over the bulk threshold: written as table files.
+  for (int i = 0; i < 60000; ++i) {
+    k.cell = Cell{i, -i};
+    big.AddAggregate(k, i + 1);
+  }
+  ASSERT_TRUE(store->Apply(big).ok());
+  std::map<std::pair<int32_t, int32_t>, Units> before, after;
+  auto collect = [&](std::map<std::pair<int32_t, int32_t>, Units>* out) {
+    ASSERT_TRUE(store
+                    ->ForEachAggregate([&](const AggregateKey& a, Units u) {
+                      (*out)[{a.cell.lat_idx, a.cell.lon_idx}] = u;
+                      return Status::Ok();
+                    })
+                    .ok());
+  };
+  collect(&before);
+  ASSERT_EQ(before.size(), 60000u);
+  EXPECT_EQ(before[std::make_pair(0, 0)], 3 + 1);  // The small write and the bulk one.
+  Result<bool> compacted = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  collect(&after);
+  EXPECT_EQ(after, before);
+  Result<bool> again = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value());
+}
+
+}  // namespace
+}  // namespace stc

@@ -20,6 +20,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The store's aggregates by encoded key.
+std::map<std::string, Units> EncodedAggregates(const Store& store) {
+  std::map<std::string, Units> out;
+  Status st = store.ForEachAggregate([&](const AggregateKey& k, Units u) {
+    std::string key;
+    store_keys::EncodeAggregateKey(k, &key);
+    out[key] = u;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return out;
+}
+
 TEST_F(StoreTest, GetRecordsAnswersInCallerOrder) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
@@ -114,15 +127,7 @@ TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
     totals.AddTotals(Source::kPct, 2021, 10, 0, 1);
     ASSERT_TRUE(store->ApplyWithSortedRecords({}, sa, totals).ok());
   }
-  std::map<std::string, Units> got;
-  ASSERT_TRUE(store
-                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
-                    std::string key;
-                    store_keys::EncodeAggregateKey(k, &key);
-                    got[key] = u;
-                    return Status::Ok();
-                  })
-                  .ok());
+  const std::map<std::string, Units> got = EncodedAggregates(*store);
   EXPECT_EQ(got, (std::map<std::string, Units>{{a, 10}, {b, -4}, {c, 14}}));
   // Out of order, repeated, malformed: InvalidArgument, nothing written.
   for (const std::vector<std::string>& keys :
@@ -132,15 +137,7 @@ TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
     EXPECT_EQ(store->ApplyWithSortedRecords({}, bad, StoreBatch()).code(),
               StatusCode::kInvalidArgument);
   }
-  std::map<std::string, Units> after;
-  ASSERT_TRUE(store
-                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
-                    std::string key;
-                    store_keys::EncodeAggregateKey(k, &key);
-                    after[key] = u;
-                    return Status::Ok();
-                  })
-                  .ok());
+  const std::map<std::string, Units> after = EncodedAggregates(*store);
   EXPECT_EQ(after, got);
 }
 

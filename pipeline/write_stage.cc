@@ -63,14 +63,13 @@ Status Writer::Write(Work* w) {
   lookups_.resize(w->n_items);
   std::string full;
   const PendingTable& active = active_->pending;
-  constexpr size_t kBatch = 16;
-  for (size_t b0 = 0; b0 < w->n_items; b0 += kBatch) {
-    const size_t b1 = std::min(w->n_items, b0 + kBatch);
+  for (size_t b0 = 0; b0 < w->n_items; b0 += kLookupBatch) {
+    const size_t b1 = std::min(w->n_items, b0 + kLookupBatch);
     for (size_t i = b0; i < b1; ++i) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
-      SetFullKey(source, it.counted.key, &full);
-      const uint64_t hash = Hash64(full);
+      SetFullKey(source, it.counted.key, &batch_keys_[i - b0]);
+      const uint64_t hash = Hash64(batch_keys_[i - b0]);
       lookups_[i].hash = hash;
       active.Prefetch(hash);
       if (flushing_ != nullptr) flushing_->pending.Prefetch(hash);
@@ -80,10 +79,10 @@ Status Writer::Write(Work* w) {
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
       Lookup& l = lookups_[i];
       l.fetch = 0;
-      SetFullKey(source, it.counted.key, &full);
-      l.active = active.FindIndex(full, l.hash);
+      const std::string& key = batch_keys_[i - b0];
+      l.active = active.FindIndex(key, l.hash);
       l.in_flight =
-          l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(full, l.hash);
+          l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(key, l.hash);
       if (l.active != 0 || l.in_flight != 0) continue;
       if (store_was_empty_ && !written_.MayContainHash(l.hash)) continue;
       fetch_items_.push_back(static_cast<uint32_t>(i));

@@ -136,6 +136,8 @@ class Writer {
     uint32_t fetch = 0;      // Index + 1 in fetch_keys_; 0: not looked up in the store.
   };
   std::vector<Lookup> lookups_;               // Per item.
+  static constexpr size_t kLookupBatch = 16;  // Keys hashed and prefetched before probing.
+  std::string batch_keys_[kLookupBatch];      // Their store keys.
   std::vector<uint64_t> chunk_inserted_;      // Hashes (| 1) inserted by this chunk.
   std::vector<uint32_t> fetch_items_;         // Items whose key is looked up in the store.
   std::vector<std::string_view> fetch_keys_;  // Their keys, sorted, unique.

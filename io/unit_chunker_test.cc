@@ -9,6 +9,8 @@
 namespace stc {
 namespace {
 
+using namespace std::string_literals;
+
 using testutil::MemorySource;
 
 // Every chunk of `data` cut by `prefix`, with the given limits.
@@ -100,6 +102,22 @@ TEST(UnitChunkerTest, OversizedUnitIsSkippedWithBoundedMemory) {
     EXPECT_EQ(c.units[1].second, 12u + big.size());
     ASSERT_EQ(c.oversized.size(), 1u);
     EXPECT_EQ(c.oversized[0], std::make_pair(uint64_t{12}, uint64_t{big.size()}));
+  }
+}
+
+// A unit no longer than the limit is never reported oversized because the
+// bytes buffered after it (a start marker not yet recognised, read in small
+// pieces) exceed the limit (found by fuzz_chunker).
+TEST(UnitChunkerTest, ShortUnitBeforeAPartlyReadMarkerIsKept) {
+  const std::string data = "\n<?xml\0\0"s;
+  for (size_t read : {size_t{1}, size_t{2}, size_t{4}, size_t{5}, size_t{100}}) {
+    for (size_t max_unit : {size_t{1}, size_t{2}, size_t{3}}) {
+      Cuts c = Flatten(Cut(data, "<?xml", 1, max_unit, read));
+      ASSERT_EQ(c.units.size(), 1u) << read << " " << max_unit;
+      EXPECT_EQ(c.units[0], std::make_pair(std::string("\n"), uint64_t{0}));
+      ASSERT_EQ(c.oversized.size(), 1u) << read << " " << max_unit;
+      EXPECT_EQ(c.oversized[0], std::make_pair(uint64_t{1}, uint64_t{7}));
+    }
   }
 }
 

@@ -84,7 +84,9 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   AggregateKey k;
   for (size_t i = 0; i < cells.size(); ++i) {
     ASSERT_TRUE(store_keys::DecodeAggregateKey(cells.key(i), &k)) << i;
-    if (i > 0) EXPECT_LT(cells.key(i - 1), cells.key(i)) << i;
+    if (i > 0) {
+      EXPECT_LT(cells.key(i - 1), cells.key(i)) << i;
+    }
     EXPECT_NE(cells.delta(i), 0);
     std::string cc = k.country[0] ? std::string(k.country, 2) : std::string();
     got_sorted[std::make_tuple(static_cast<int>(k.source), k.year, k.cell.lat_idx, k.cell.lon_idx,
@@ -127,7 +129,9 @@ TEST(DeltaMap, FlushesShortFieldCellsInStoreKeyOrder) {
   size_t n = 0;
   batch.ForEachAggregateDelta([&](const AggregateKey& k, Units) {
     store_keys::EncodeAggregateKey(k, &cur);
-    if (n++ > 0) EXPECT_LT(prev, cur) << "cell " << n;
+    if (n++ > 0) {
+      EXPECT_LT(prev, cur) << "cell " << n;
+    }
     prev = cur;
   });
   EXPECT_GT(n, 4000u);

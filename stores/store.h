@@ -272,7 +272,9 @@ class Store {
   // aggregates (rank, export, show) then read one sorted run with merged
   // values instead of merging every file's operands at read time. Returns
   // whether it compacted. Cost: one rewrite of the aggregates (their size
-  // follows the cells, not the records). InvalidArgument on a read-only store.
+  // follows the cells, not the records). Waits for a compaction RocksDB runs on
+  // them by itself (up to a minute; then returns false, changing nothing).
+  // InvalidArgument on a read-only store.
   Result<bool> CompactAggregatesIfLayered(uint64_t min_level0_files);
 
  private:

@@ -17,8 +17,6 @@ Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const c
   return Status::IoError(msg);
 }
 
-rocksdb::Slice ToSlice(std::string_view v) { return rocksdb::Slice(v.data(), v.size()); }
-
 }  // namespace
 
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,

@@ -227,10 +227,11 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   });
   if (failure.ok()) failure = writer.Finish();
   if (failure.ok()) {
-    // Large ingests leave the aggregates of their last bulk writes in level
-    // 0, where every scan (rank, export) merges them at read time (up to 2x
-    // slower on a 20M-record store): merge them now. Small runs write
-    // through the memtable and add no level-0 file.
+    // The fold of a large ingest's deltas (Writer::Finish) adds a level-0
+    // file of aggregates to a store that had some, where every scan (rank,
+    // export) would merge it at read time (up to 2x slower on a 20M-record
+    // store): merge it now. Into an empty store the file goes straight to the
+    // last level; small runs write through the memtable and add no file.
     Result<bool> compacted = store->CompactAggregatesIfLayered(1);
     if (!compacted.ok()) failure = compacted.status();
   }

@@ -250,6 +250,15 @@ Status Writer::Write(Work* w) {
 }
 
 Status Writer::Finish() {
+  Status st = FlushAll();
+  // Every flush left its aggregate deltas pending: add them in one write
+  // (also after a failure: the flushes that reached the store stay whole).
+  Result<bool> folded = store_->FoldPendingAggregates();
+  if (st.ok() && !folded.ok()) st = folded.status();
+  return st;
+}
+
+Status Writer::FlushAll() {
   STC_RETURN_IF_ERROR(StartFlush());
   STC_RETURN_IF_ERROR(WaitForFlush());
   if (!replace_.has_value()) return Status::Ok();
@@ -354,7 +363,9 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
   deltas.join();
   Status st = delta_status;
   if (st.ok() && (!b->writes.empty() || !b->aggregates.empty() || !b->batch.empty())) {
-    st = store->ApplyWithSortedRecords(b->writes, b->aggregates, b->batch);
+    // The deltas stay pending (one log entry per flush, with its records);
+    // Finish folds them all at once.
+    st = store->ApplyWithPendingAggregates(b->writes, b->aggregates, b->batch);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).

@@ -59,8 +59,9 @@ class Writer {
   // hold. Call before the first Write.
   void SetReplace(Source source, int32_t year) { replace_ = ReplaceSpec{source, year}; }
   // Writes whatever is still buffered (and, in replace mode, removes what the
-  // files no longer hold), and waits until it is in the store. Returns the
-  // first failure of any flush of this run.
+  // files no longer hold), waits until it is in the store, then folds the
+  // aggregate deltas the flushes left pending (Store::FoldPendingAggregates).
+  // Returns the first failure of any flush of this run.
   Status Finish();
 
   // Tests: runs `hook` on the flush thread before each buffer is written
@@ -68,6 +69,7 @@ class Writer {
   void SetFlushHookForTesting(std::function<void()> hook) { flush_hook_ = std::move(hook); }
 
  private:
+  Status FlushAll();  // Finish without the fold.
   // State of a key fetched from the store for one chunk's decisions.
   struct Fetched {
     bool found = false;

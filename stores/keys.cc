@@ -32,6 +32,22 @@ int32_t SignedFromOrdered(uint32_t v) { return static_cast<int32_t>(v ^ 0x800000
 
 }  // namespace
 
+std::string EncodePendingKey(uint64_t flush, uint32_t chunk) {
+  std::string out;
+  out.reserve(kPendingKeyBytes);
+  AppendU32Be(&out, static_cast<uint32_t>(flush >> 32));
+  AppendU32Be(&out, static_cast<uint32_t>(flush));
+  AppendU32Be(&out, chunk);
+  return out;
+}
+
+bool DecodePendingKey(std::string_view in, uint64_t* flush, uint32_t* chunk) {
+  if (in.size() != kPendingKeyBytes) return false;
+  *flush = static_cast<uint64_t>(LoadU32Be(in.data())) << 32 | LoadU32Be(in.data() + 4);
+  *chunk = LoadU32Be(in.data() + 8);
+  return true;
+}
+
 bool IsKnownSource(uint8_t byte) {
   return byte == static_cast<uint8_t>(Source::kPct) ||
          byte == static_cast<uint8_t>(Source::kArticle) ||

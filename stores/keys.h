@@ -27,6 +27,9 @@ inline constexpr char kRecordsCf[] = "records";
 inline constexpr char kAggregatesCf[] = "aggregates";
 inline constexpr char kTotalsCf[] = "totals";
 inline constexpr char kClustersCf[] = "clusters";  // Optional: created on first use.
+// Pending aggregate deltas (Store::ApplyWithPendingAggregates); created by the
+// first writable open of this version.
+inline constexpr char kPendingCf[] = "pending";
 
 // Meta names written at creation.
 inline constexpr char kMetaFormatVersion[] = "format_version";
@@ -45,6 +48,14 @@ inline constexpr size_t kTotalsKeyBytes = 3;
 // Widths of the int64 vectors kept as values.
 inline constexpr size_t kAggregateValueBytes = 8;   // One int64: units.
 inline constexpr size_t kTotalsValueBytes = 3 * 8;  // world, unlocated, records.
+
+// ---- Pending log key: [flush number u64 BE][chunk number u32 BE]. A chunk
+// (value) holds entries [key length u16 LE][aggregate key][delta int64 LE],
+// keys strictly ascending within a flush (across its chunks).
+inline constexpr size_t kPendingKeyBytes = 12;
+std::string EncodePendingKey(uint64_t flush, uint32_t chunk);
+// Fails unless `in` is kPendingKeyBytes long.
+bool DecodePendingKey(std::string_view in, uint64_t* flush, uint32_t* chunk);
 
 // True for the byte values of the Source enum (1..3).
 bool IsKnownSource(uint8_t byte);

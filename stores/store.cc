@@ -195,6 +195,11 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
       o.level0_slowdown_writes_trigger = 48;
       o.level0_stop_writes_trigger = 64;
     }
+  } else if (name == sk::kPendingCf) {
+    // A log written once, read once at the end of the ingest, then deleted.
+    o.compression = rocksdb::kNoCompression;
+    o.write_buffer_size = 16 * kMiB;
+    o.max_write_buffer_number = 2;
   } else {  // meta and any unknown CF.
     o.write_buffer_size = 4 * kMiB;
     o.max_write_buffer_number = 2;
@@ -298,6 +303,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
     if (h->GetName() == sk::kAggregatesCf) impl->aggregates = h;
     if (h->GetName() == sk::kTotalsCf) impl->totals = h;
     if (h->GetName() == sk::kClustersCf) impl->clusters = h;
+    if (h->GetName() == sk::kPendingCf) impl->pending = h;
   }
   if (!impl->meta || !impl->records || !impl->aggregates || !impl->totals) {
     return Status::Internal("store " + dir + ": a column family handle is missing after open");
@@ -340,7 +346,36 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
                               step_text.value_or("") + "'");
   }
   store->grid_ = Grid(static_cast<int32_t>(step));
+  if (!options.read_only) {
+    if (impl->pending == nullptr) {  // A store of an earlier version, or a new one.
+      rocksdb::ColumnFamilyHandle* h = nullptr;
+      STC_RETURN_IF_ERROR(impl->Rocks(
+          impl->db->CreateColumnFamily(MakeCfOptions(sk::kPendingCf, impl->cache), sk::kPendingCf,
+                                       &h),
+          "creating the pending column family"));
+      impl->handles.push_back(h);
+      impl->pending = h;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl->db->NewIterator(rocksdb::ReadOptions(), impl->pending));
+    it->SeekToLast();
+    if (it->Valid()) {
+      uint64_t flush = 0;
+      uint32_t chunk = 0;
+      if (!sk::DecodePendingKey(ToView(it->key()), &flush, &chunk) || flush == UINT64_MAX) {
+        return Status::Corruption("store " + dir + ": malformed pending log key " +
+                                  Hex(ToView(it->key())));
+      }
+      impl->next_pending_flush = flush + 1;
+    }
+    STC_RETURN_IF_ERROR(impl->Rocks(it->status(), "reading the pending log"));
+  }
   store->impl_ = std::move(impl);
+  if (!options.read_only) {
+    // Deltas a process left pending (it stopped before folding them): their
+    // records are stored, so they are added now.
+    STC_RETURN_IF_ERROR(store->FoldPendingAggregates().status());
+  }
   return store;
 }
 
@@ -368,25 +403,6 @@ Status Store::ForEachRecord(
     STC_RETURN_IF_ERROR(fn(source, key, ToView(it->value())));
   }
   return impl_->Rocks(it->status(), "scanning records");
-}
-
-Status Store::ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const {
-  rocksdb::ReadOptions ro;
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->aggregates));
-  AggregateKey key;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view k = ToView(it->key());
-    rocksdb::Slice v = it->value();
-    if (!sk::DecodeAggregateKey(k, &key) || v.size() != sk::kAggregateValueBytes) {
-      return Status::Corruption("store " + dir_ + ": malformed aggregate entry, key " + Hex(k) +
-                                ", value of " + std::to_string(v.size()) + " bytes");
-    }
-    Units units = sk::LoadInt64Le(v.data());
-    if (units == 0) continue;  // Added then removed; dropped at the next compaction.
-    STC_RETURN_IF_ERROR(fn(key, units));
-  }
-  return impl_->Rocks(it->status(), "scanning aggregates");
 }
 
 Result<std::vector<YearTotals>> Store::GetTotals() const {

@@ -182,6 +182,23 @@ class Store {
   // are out of order, repeated or malformed.
   Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
                                 const SortedAggregates& aggregates, const StoreBatch& deltas);
+  // The same, except that the aggregate deltas are kept *pending* instead of
+  // being added to the aggregates: written, in the same atomic write as the
+  // records and totals, as one entry of a log in the store (column family
+  // "pending", stores/README.md). FoldPendingAggregates adds every pending
+  // delta to the aggregates in one write; a writable Open does it for a log
+  // left by a process that stopped before (crash safety is unchanged: the
+  // deltas are durable with their records). Readers see no difference:
+  // ForEachAggregate adds the pending deltas. A large ingest thus merges
+  // its flushes' deltas once, itself, instead of RocksDB compacting one
+  // level-0 file of deltas per flush. Same errors as ApplyWithSortedRecords.
+  Status ApplyWithPendingAggregates(const std::vector<RecordWrite>& records,
+                                    const SortedAggregates& aggregates, const StoreBatch& deltas);
+  // Adds every pending aggregate delta to the aggregates and removes the
+  // log, in one atomic write (a table file when large). Returns whether any
+  // delta was pending. InvalidArgument on a read-only store; Corruption on a
+  // malformed log entry (nothing changed); IoError.
+  Result<bool> FoldPendingAggregates();
 
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
@@ -279,8 +296,14 @@ class Store {
 
  private:
   Status ValidateDeltas(const StoreBatch& batch) const;
+  Status ValidateSorted(const std::vector<RecordWrite>& records, const SortedAggregates& aggregates,
+                        const StoreBatch& deltas) const;
+  // `pending_chunks`: a pending log entry's values (see
+  // ApplyWithPendingAggregates), written under the next pending flush number.
   Status ApplyPrepared(const std::vector<RecordWrite>& records, const StoreBatch& deltas,
-                       const SortedAggregates* sorted_aggregates = nullptr);
+                       const SortedAggregates* sorted_aggregates = nullptr,
+                       const std::vector<std::string>* pending_chunks = nullptr,
+                       size_t pending_rows = 0);
   // Defined in store.cc: Impl is incomplete here (an inline constructor would
   // need its destructor in every file that includes this header).
   Store();

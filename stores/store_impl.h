@@ -34,6 +34,8 @@ std::string Hex(std::string_view bytes);
 // Column family options of the store's CF `name` sharing the block `cache`.
 rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
                                            const std::shared_ptr<rocksdb::Cache>& cache);
+// Batches with at least this many distinct keys are written as table files.
+inline constexpr size_t kBulkIngestThreshold = 50000;
 // Parses a decimal int64; false on anything else.
 bool ParseInt64(std::string_view text, int64_t* out);
 
@@ -58,6 +60,9 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* totals = nullptr;
   std::unique_ptr<WriterLock> writer_lock;          // Writers only; released after the DB closes.
   rocksdb::ColumnFamilyHandle* clusters = nullptr;  // Null until the first cluster map.
+  // Null in a read-only store written by an earlier version (no pending log).
+  rocksdb::ColumnFamilyHandle* pending = nullptr;
+  uint64_t next_pending_flush = 0;  // Writers: the next pending log entry's number.
   std::mutex clusters_mu;                           // Serialises AddClusterMap.
 
   ~Impl() {

@@ -23,8 +23,10 @@ namespace {
 using store_internal::ToView;
 namespace sk = store_keys;
 
-// Batches with at least this many distinct keys are written as table files.
-constexpr size_t kBulkIngestThreshold = 50000;
+using store_internal::kBulkIngestThreshold;
+
+// Bytes per pending log chunk (one value; entries never straddle chunks).
+constexpr size_t kPendingChunkBytes = 1 << 20;
 
 }  // namespace
 
@@ -153,8 +155,8 @@ Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
   return ApplyPrepared(records, deltas);
 }
 
-Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
-                                     const SortedAggregates& aggregates, const StoreBatch& deltas) {
+Status Store::ValidateSorted(const std::vector<RecordWrite>& records,
+                             const SortedAggregates& aggregates, const StoreBatch& deltas) const {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   for (size_t i = 1; i < records.size(); ++i) {
     if (!(records[i - 1].store_key < records[i].store_key)) {
@@ -174,8 +176,33 @@ Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
                                      Hex(aggregates.key(i)));
     }
   }
-  STC_RETURN_IF_ERROR(ValidateDeltas(deltas));
+  return ValidateDeltas(deltas);
+}
+
+Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+                                     const SortedAggregates& aggregates, const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
   return ApplyPrepared(records, deltas, &aggregates);
+}
+
+Status Store::ApplyWithPendingAggregates(const std::vector<RecordWrite>& records,
+                                         const SortedAggregates& aggregates,
+                                         const StoreBatch& deltas) {
+  STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
+  std::vector<std::string> chunks;
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    if (aggregates.delta(i) == 0) continue;
+    if (chunks.empty() || chunks.back().size() >= kPendingChunkBytes) {
+      chunks.emplace_back().reserve(kPendingChunkBytes + 512);
+    }
+    std::string& c = chunks.back();
+    const std::string_view k = aggregates.key(i);
+    c.push_back(static_cast<char>(k.size() & 0xff));
+    c.push_back(static_cast<char>(k.size() >> 8));
+    c.append(k);
+    sk::AppendInt64Le(&c, aggregates.delta(i));
+  }
+  return ApplyPrepared(records, deltas, nullptr, &chunks, aggregates.size());
 }
 
 Status Store::ValidateDeltas(const StoreBatch& batch) const {
@@ -196,7 +223,8 @@ Status Store::ValidateDeltas(const StoreBatch& batch) const {
 }
 
 Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const StoreBatch& batch,
-                            const SortedAggregates* sorted_aggregates) {
+                            const SortedAggregates* sorted_aggregates,
+                            const std::vector<std::string>* pending_chunks, size_t pending_rows) {
   using store_internal::SortedEntry;
   std::vector<SortedEntry> records, aggregates, totals;
   records.reserve(record_writes.size());
@@ -274,14 +302,30 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const
                             SortedEntry::Op::kMerge});
     }
   }
-  size_t n = records.size() + aggregates.size() + totals.size();
+  std::vector<std::string> pending_keys;  // Owners.
+  std::vector<SortedEntry> pending;
+  if (pending_chunks != nullptr && !pending_chunks->empty()) {
+    if (impl_->pending == nullptr) {
+      return Status::Internal("store " + dir_ + ": no pending column family");
+    }
+    pending_keys.reserve(pending_chunks->size());
+    for (size_t i = 0; i < pending_chunks->size(); ++i) {
+      pending_keys.push_back(
+          sk::EncodePendingKey(impl_->next_pending_flush, static_cast<uint32_t>(i)));
+      pending.push_back({pending_keys.back(), (*pending_chunks)[i], SortedEntry::Op::kPut});
+    }
+  }
+  size_t n = records.size() + aggregates.size() + totals.size() + pending_rows;
   if (n == 0) return Status::Ok();
+  if (!pending.empty()) ++impl_->next_pending_flush;  // Never reused, even after a failure.
 
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).
-    Status st = store_internal::IngestSorted(
-        impl_->db, dir_, dir_ + "/bulk.tmp",
-        {{impl_->records, &records}, {impl_->aggregates, &aggregates}, {impl_->totals, &totals}});
+    Status st = store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
+                                             {{impl_->records, &records},
+                                              {impl_->aggregates, &aggregates},
+                                              {impl_->totals, &totals},
+                                              {impl_->pending, &pending}});
     if (!st.ok()) impl_->write_failed = true;
     return st;
   }
@@ -307,6 +351,7 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const
   STC_RETURN_IF_ERROR(add(impl_->records, records));
   STC_RETURN_IF_ERROR(add(impl_->aggregates, aggregates));
   STC_RETURN_IF_ERROR(add(impl_->totals, totals));
+  if (!pending.empty()) STC_RETURN_IF_ERROR(add(impl_->pending, pending));
   return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "writing batch");
 }
 

@@ -1,0 +1,214 @@
+// Pending aggregate deltas: ApplyWithPendingAggregates, FoldPendingAggregates,
+// the folded view of ForEachAggregate, and the fold a writable Open does for
+// a log left behind. Every expectation is a brute-force sum of the deltas.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "stores/keys.h"
+#include "stores/store.h"
+#include "stores/store_test_util.h"
+
+namespace stc {
+namespace {
+
+using Cells = std::map<std::string, Units>;  // Encoded aggregate key -> units.
+
+AggregateKey Key(int32_t year, int32_t lat, int32_t lon, const char* country, std::string field) {
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = year;
+  k.cell = Cell{lat, lon};
+  k.country[0] = country[0];
+  k.country[1] = country[1];
+  k.field = std::move(field);
+  return k;
+}
+
+std::string Encoded(const AggregateKey& k) {
+  std::string out;
+  store_keys::EncodeAggregateKey(k, &out);
+  return out;
+}
+
+// What ForEachAggregate shows, by encoded key.
+Cells Scan(const Store& store) {
+  Cells out;
+  Status s = store.ForEachAggregate([&](const AggregateKey& k, Units u) {
+    EXPECT_NE(u, 0);
+    EXPECT_TRUE(out.emplace(Encoded(k), u).second) << "key twice";
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+// One flush: `deltas` (any order, repeats summed) as a SortedAggregates.
+SortedAggregates Sorted(const std::vector<std::pair<AggregateKey, Units>>& deltas) {
+  Cells summed;
+  for (const auto& [k, d] : deltas) summed[Encoded(k)] += d;
+  SortedAggregates out;
+  for (const auto& [k, d] : summed) out.Add(k, d);
+  return out;
+}
+
+// Adds `deltas` to the brute-force expectation (zeros removed).
+void AddTo(Cells* want, const std::vector<std::pair<AggregateKey, Units>>& deltas) {
+  for (const auto& [k, d] : deltas) {
+    Units& u = (*want)[Encoded(k)];
+    u += d;
+    if (u == 0) want->erase(Encoded(k));
+  }
+}
+
+class PendingTest : public StoreTest {
+ protected:
+  // Random deltas on a small grid (so flushes share keys), some cancelling.
+  std::vector<std::pair<AggregateKey, Units>> RandomFlush(std::mt19937* rng, size_t n) {
+    static const char* const kCountries[] = {"DE", "FR", "JP"};
+    static const char* const kFields[] = {"", "A", "B", "chemistry"};
+    std::vector<std::pair<AggregateKey, Units>> out;
+    for (size_t i = 0; i < n; ++i) {
+      AggregateKey k = Key(2015 + static_cast<int>((*rng)() % 3), static_cast<int>((*rng)() % 300),
+                           -static_cast<int>((*rng)() % 300), kCountries[(*rng)() % 3],
+                           kFields[(*rng)() % 4]);
+      out.emplace_back(k, static_cast<Units>((*rng)() % 2001) - 1000);
+    }
+    return out;
+  }
+
+  void ApplyPending(Store* store, const std::vector<std::pair<AggregateKey, Units>>& deltas) {
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2015, kUnit, 0, 1);
+    Status s = store->ApplyWithPendingAggregates({}, Sorted(deltas), totals);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+};
+
+// Small flushes (one WriteBatch each) and a large one (table files): the
+// scan adds the pending deltas before the fold and shows the same after it;
+// the fold leaves no pending entry and a second fold finds none.
+TEST_F(PendingTest, FoldEqualsTheSumOfEveryFlush) {
+  for (size_t large : {size_t{0}, size_t{120000}}) {
+    SCOPED_TRACE(large);
+    TearDown();
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    std::mt19937 rng(7 + static_cast<unsigned>(large));
+    Cells want;
+    // Already folded before this ingest: the pending deltas add to them.
+    StoreBatch base;
+    auto first = RandomFlush(&rng, 500);
+    for (const auto& [k, d] : first) base.AddAggregate(k, d);
+    ASSERT_TRUE(store->Apply(base).ok());
+    AddTo(&want, first);
+    for (size_t n : {size_t{1000}, large, size_t{3000}}) {
+      if (n == 0) continue;
+      auto flush = RandomFlush(&rng, n);
+      ApplyPending(store.get(), flush);
+      AddTo(&want, flush);
+    }
+    ASSERT_EQ(Scan(*store), want);
+    Result<bool> folded = store->FoldPendingAggregates();
+    ASSERT_TRUE(folded.ok()) << folded.status().ToString();
+    EXPECT_TRUE(folded.value());
+    EXPECT_EQ(Scan(*store), want);
+    Result<bool> again = store->FoldPendingAggregates();
+    ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(again.value());
+    ASSERT_TRUE(store->Compact().ok());
+    EXPECT_EQ(Scan(*store), want);
+    store.reset();
+    EXPECT_EQ(RawKeyCount(dir_, "pending"), 0u);
+    EXPECT_EQ(RawKeyCount(dir_, "aggregates"), want.size());
+  }
+}
+
+// A writer that stops before folding (its log stays): readers already see
+// the sums, and the next writable open folds the log.
+TEST_F(PendingTest, LogLeftBehindIsFoldedByTheNextWriter) {
+  Cells want;
+  {
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    std::mt19937 rng(11);
+    for (size_t n : {size_t{60000}, size_t{800}}) {
+      auto flush = RandomFlush(&rng, n);
+      ApplyPending(store.get(), flush);
+      AddTo(&want, flush);
+    }
+  }  // Closed without FoldPendingAggregates.
+  EXPECT_GT(RawKeyCount(dir_, "pending"), 0u);
+  {
+    StoreOptions ro;
+    ro.read_only = true;
+    auto reader = OpenOrDie(ro);
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(Scan(*reader), want);
+    Result<bool> refused = reader->FoldPendingAggregates();
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  }
+  {
+    StoreOptions w;
+    auto writer = OpenOrDie(w);
+    ASSERT_NE(writer, nullptr);
+    EXPECT_EQ(Scan(*writer), want);
+    Result<bool> nothing = writer->FoldPendingAggregates();
+    ASSERT_TRUE(nothing.ok());
+    EXPECT_FALSE(nothing.value());  // Open folded it.
+    // New pending entries after the fold are numbered anew and fold too.
+    std::vector<std::pair<AggregateKey, Units>> more = {{Key(2016, 1, 1, "DE", "A"), 5}};
+    ApplyPending(writer.get(), more);
+    AddTo(&want, more);
+    EXPECT_EQ(Scan(*writer), want);
+    ASSERT_TRUE(writer->FoldPendingAggregates().ok());
+    EXPECT_EQ(Scan(*writer), want);
+  }
+  EXPECT_EQ(RawKeyCount(dir_, "pending"), 0u);
+  auto totals = OpenOrDie(StoreOptions())->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals->size(), 1u);
+  EXPECT_EQ((*totals)[0].records, 3);  // Totals are written with each flush, never pending.
+}
+
+// Deltas that cancel across flushes leave no aggregate at all.
+TEST_F(PendingTest, CancellingFlushesLeaveNothing) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  std::vector<std::pair<AggregateKey, Units>> add, sub;
+  for (int i = 0; i < 70000; ++i) {
+    add.emplace_back(Key(2020, i, -i, "FR", "B"), i + 1);
+    sub.emplace_back(Key(2020, i, -i, "FR", "B"), -(i + 1));
+  }
+  ApplyPending(store.get(), add);
+  ApplyPending(store.get(), sub);
+  EXPECT_TRUE(Scan(*store).empty());
+  ASSERT_TRUE(store->FoldPendingAggregates().ok());
+  EXPECT_TRUE(Scan(*store).empty());
+  ASSERT_TRUE(store->Compact().ok());
+  store.reset();
+  EXPECT_EQ(RawKeyCount(dir_, "aggregates"), 0u);
+}
+
+// Unsorted or malformed sorted deltas are refused and nothing is written.
+TEST_F(PendingTest, UnsortedDeltasAreRefused) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  SortedAggregates bad;
+  bad.Add(Encoded(Key(2021, 2, 2, "DE", "")), 1);
+  bad.Add(Encoded(Key(2021, 1, 1, "DE", "")), 1);
+  Status s = store->ApplyWithPendingAggregates({}, bad, StoreBatch());
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Scan(*store).empty());
+  Result<bool> folded = store->FoldPendingAggregates();
+  ASSERT_TRUE(folded.ok());
+  EXPECT_FALSE(folded.value());
+}
+
+}  // namespace
+}  // namespace stc

@@ -64,8 +64,8 @@ class FlushCursor {
   void LoadChunk() {
     valid_ = false;
     if (!it_->Valid()) {
-      if (!it_->status().ok()) status_ = Status::IoError("reading the pending log: " +
-                                                         it_->status().ToString());
+      if (!it_->status().ok())
+        status_ = Status::IoError("reading the pending log: " + it_->status().ToString());
       return;
     }
     chunk_ = ToView(it_->value());
@@ -242,6 +242,17 @@ Result<bool> Store::FoldPendingAggregates() {
     std::filesystem::remove(agg_path, ec);
     std::filesystem::remove(del_path, ec);
   };
+  // Into empty aggregates (a fresh load) the sums are the values: written as
+  // such, scans read them without merging (a table file of merge operands in
+  // the last level is never compacted, and every scan would merge each one).
+  bool fresh = false;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), impl_->aggregates));
+    it->SeekToFirst();
+    fresh = !it->Valid();
+    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning aggregates"));
+  }
   Status st;
   {
     rocksdb::Options options = db->GetOptions(impl_->aggregates);
@@ -251,7 +262,8 @@ Result<bool> Store::FoldPendingAggregates() {
     auto put = [&](const std::string& k, Units d) {
       value.clear();
       sk::AppendInt64Le(&value, d);
-      return FromRocksStatus(writer.Merge(k, value), dir_, "writing the fold's table file");
+      return FromRocksStatus(fresh ? writer.Put(k, value) : writer.Merge(k, value), dir_,
+                             "writing the fold's table file");
     };
     for (size_t i = 0; st.ok() && i < head.size(); ++i) st = put(head[i].first, head[i].second);
     while (st.ok() && merger->Next(&key, &sum)) st = put(key, sum);
@@ -294,9 +306,8 @@ Result<bool> Store::FoldPendingAggregates() {
   // reads them once (about one key per MiB) and writes nothing.
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  STC_RETURN_IF_ERROR(
-      impl_->Rocks(db->CompactRange(compact, impl_->pending, nullptr, nullptr),
-                   "compacting the pending log"));
+  STC_RETURN_IF_ERROR(impl_->Rocks(db->CompactRange(compact, impl_->pending, nullptr, nullptr),
+                                   "compacting the pending log"));
   return true;
 }
 

@@ -73,9 +73,9 @@ class PendingTest : public StoreTest {
     static const char* const kFields[] = {"", "A", "B", "chemistry"};
     std::vector<std::pair<AggregateKey, Units>> out;
     for (size_t i = 0; i < n; ++i) {
-      AggregateKey k = Key(2015 + static_cast<int>((*rng)() % 3), static_cast<int>((*rng)() % 300),
-                           -static_cast<int>((*rng)() % 300), kCountries[(*rng)() % 3],
-                           kFields[(*rng)() % 4]);
+      AggregateKey k =
+          Key(2015 + static_cast<int>((*rng)() % 3), static_cast<int>((*rng)() % 300),
+              -static_cast<int>((*rng)() % 300), kCountries[(*rng)() % 3], kFields[(*rng)() % 4]);
       out.emplace_back(k, static_cast<Units>((*rng)() % 2001) - 1000);
     }
     return out;
@@ -89,23 +89,26 @@ class PendingTest : public StoreTest {
   }
 };
 
-// Small flushes (one WriteBatch each) and a large one (table files): the
-// scan adds the pending deltas before the fold and shows the same after it;
-// the fold leaves no pending entry and a second fold finds none.
+// Small flushes (one WriteBatch each) and a large one (table files), into
+// empty aggregates (the fold writes values) or onto earlier ones (merge
+// operands): the scan adds the pending deltas before the fold and shows the
+// same after it; the fold leaves no pending entry and a second fold finds none.
 TEST_F(PendingTest, FoldEqualsTheSumOfEveryFlush) {
-  for (size_t large : {size_t{0}, size_t{120000}}) {
-    SCOPED_TRACE(large);
+  for (auto [large, with_base] : {std::pair{size_t{0}, true}, std::pair{size_t{120000}, true},
+                                  std::pair{size_t{120000}, false}}) {
+    SCOPED_TRACE(testing::Message() << large << " " << with_base);
     TearDown();
     auto store = Create();
     ASSERT_NE(store, nullptr);
     std::mt19937 rng(7 + static_cast<unsigned>(large));
     Cells want;
-    // Already folded before this ingest: the pending deltas add to them.
-    StoreBatch base;
-    auto first = RandomFlush(&rng, 500);
-    for (const auto& [k, d] : first) base.AddAggregate(k, d);
-    ASSERT_TRUE(store->Apply(base).ok());
-    AddTo(&want, first);
+    if (with_base) {  // Already in the aggregates: the pending deltas add to them.
+      StoreBatch base;
+      auto first = RandomFlush(&rng, 500);
+      for (const auto& [k, d] : first) base.AddAggregate(k, d);
+      ASSERT_TRUE(store->Apply(base).ok());
+      AddTo(&want, first);
+    }
     for (size_t n : {size_t{1000}, large, size_t{3000}}) {
       if (n == 0) continue;
       auto flush = RandomFlush(&rng, n);
@@ -120,6 +123,12 @@ TEST_F(PendingTest, FoldEqualsTheSumOfEveryFlush) {
     Result<bool> again = store->FoldPendingAggregates();
     ASSERT_TRUE(again.ok());
     EXPECT_FALSE(again.value());
+    // A second ingest onto what the first one folded.
+    auto later = RandomFlush(&rng, large > 0 ? large : 2000);
+    ApplyPending(store.get(), later);
+    AddTo(&want, later);
+    ASSERT_TRUE(store->FoldPendingAggregates().ok());
+    EXPECT_EQ(Scan(*store), want);
     ASSERT_TRUE(store->Compact().ok());
     EXPECT_EQ(Scan(*store), want);
     store.reset();

@@ -349,10 +349,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   if (!options.read_only) {
     if (impl->pending == nullptr) {  // A store of an earlier version, or a new one.
       rocksdb::ColumnFamilyHandle* h = nullptr;
-      STC_RETURN_IF_ERROR(impl->Rocks(
-          impl->db->CreateColumnFamily(MakeCfOptions(sk::kPendingCf, impl->cache), sk::kPendingCf,
-                                       &h),
-          "creating the pending column family"));
+      STC_RETURN_IF_ERROR(
+          impl->Rocks(impl->db->CreateColumnFamily(MakeCfOptions(sk::kPendingCf, impl->cache),
+                                                   sk::kPendingCf, &h),
+                      "creating the pending column family"));
       impl->handles.push_back(h);
       impl->pending = h;
     }
@@ -465,15 +465,23 @@ Status Store::Compact() {
   rocksdb::FlushOptions flush;
   flush.wait = true;
   STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->Flush(flush, impl_->handles), "flushing"));
-  rocksdb::CompactRangeOptions compact;
-  // CFs with a compaction filter (aggregates, totals) get their bottommost
-  // level compacted once more, so the zero-dropping filter also sees the
-  // values that merges produced in this very compaction; records are not
-  // rewritten twice.
-  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kIfHaveCompactionFilter;
+  // Everything moves into the last level first (merging operands into
+  // values). The zero-dropping filter sees values only as a compaction reads
+  // them, not the ones its own merges produce: CFs with the filter
+  // (aggregates, totals) get their last level rewritten once more. (RocksDB's
+  // kIfHaveCompactionFilter skips that pass when the last level was empty
+  // before, e.g. when every file was in level 0.)
+  rocksdb::CompactRangeOptions merge;
+  merge.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
+  rocksdb::CompactRangeOptions filter;
+  filter.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (rocksdb::ColumnFamilyHandle* h : impl_->handles) {
-    STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->CompactRange(compact, h, nullptr, nullptr),
+    STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->CompactRange(merge, h, nullptr, nullptr),
                                      "compacting " + h->GetName()));
+    if (h == impl_->aggregates || h == impl_->totals) {
+      STC_RETURN_IF_ERROR(impl_->Rocks(impl_->db->CompactRange(filter, h, nullptr, nullptr),
+                                       "compacting " + h->GetName()));
+    }
   }
   return Status::Ok();
 }

@@ -63,7 +63,7 @@ struct Store::Impl {
   // Null in a read-only store written by an earlier version (no pending log).
   rocksdb::ColumnFamilyHandle* pending = nullptr;
   uint64_t next_pending_flush = 0;  // Writers: the next pending log entry's number.
-  std::mutex clusters_mu;                           // Serialises AddClusterMap.
+  std::mutex clusters_mu;           // Serialises AddClusterMap.
 
   ~Impl() {
     if (db == nullptr) return;

@@ -3,14 +3,13 @@
 #define STCLUSTER_STORES_STORE_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <rocksdb/db.h>
 
 #include "stores/keys.h"
 #include "stores/store.h"

@@ -1,6 +1,7 @@
 // The `export` subcommand.
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "app/command.h"
 #include "app/ranking_input.h"
@@ -100,10 +101,10 @@ int RunExport(const ExportArgs& args) {
       map = std::move(**m);
     }
     const Grid grid = (*store)->grid();
-    eo.cluster_of = [&map, grid](const Cell& c) {
-      return map.grid_step_e5 == grid.step_e5()
-                 ? map.ClusterOfCell(c)
-                 : map.ClusterAt(grid.CentreLatE5(c), grid.CentreLonE5(c));
+    eo.cluster_of = [index = std::make_shared<const cluster::CellIndex>(map),
+                     same_grid = map.grid_step_e5 == grid.step_e5(), grid](const Cell& c) {
+      return same_grid ? index->ClusterOfCell(c)
+                       : index->ClusterAt(grid.CentreLatE5(c), grid.CentreLonE5(c));
     };
     eo.cluster_name = [&map](int32_t id) {
       const cluster::ClusterInfo* c = map.Find(id);

@@ -130,6 +130,36 @@ int32_t ClusterMap::ClusterOfCell(const Cell& cell) const {
   return it != cells.end() && it->first == cell ? it->second : 0;
 }
 
+CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
+  size_t slots = 2;
+  int bits = 1;
+  while (slots < 2 * map.cells.size()) {  // At most half full.
+    slots *= 2;
+    ++bits;
+  }
+  shift_ = 64 - bits;
+  keys_.assign(slots, 0);
+  ids_.assign(slots, 0);
+  const size_t mask = slots - 1;
+  for (const auto& [cell, id] : map.cells) {
+    if (id == 0) continue;  // Not in a cluster: the same as absent.
+    const uint64_t key = Pack(cell);
+    size_t i = Slot(key);
+    while (ids_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
+    keys_[i] = key;
+    ids_[i] = id;
+  }
+}
+
+int32_t CellIndex::ClusterOfCell(const Cell& cell) const {
+  const uint64_t key = Pack(cell);
+  const size_t mask = keys_.size() - 1;
+  for (size_t i = Slot(key);; i = (i + 1) & mask) {
+    if (ids_[i] == 0) return 0;
+    if (keys_[i] == key) return ids_[i];
+  }
+}
+
 int32_t ClusterMap::ClusterAt(int32_t lat_e5, int32_t lon_e5) const {
   return ClusterOfCell(Grid(grid_step_e5).CellOf(lat_e5, lon_e5));
 }

@@ -65,6 +65,35 @@ struct ClusterMap {
   void ComputeFootprints();
 };
 
+// A hash index of a map's cells, for scans that look up every cell or point
+// of a store (ClusterMap::ClusterOfCell is a binary search: at 20M records,
+// a fifth of a profile's time). A copy of the map's cells: later changes to
+// the map are not seen. Thread-compatible.
+class CellIndex {
+ public:
+  explicit CellIndex(const ClusterMap& map);
+  // As map.ClusterOfCell(cell): the cluster of `cell` (on the map's grid), 0
+  // when none. O(1) expected.
+  int32_t ClusterOfCell(const Cell& cell) const;
+  // As map.ClusterAt(lat_e5, lon_e5).
+  int32_t ClusterAt(int32_t lat_e5, int32_t lon_e5) const {
+    return ClusterOfCell(grid_.CellOf(lat_e5, lon_e5));
+  }
+
+ private:
+  static uint64_t Pack(const Cell& c) {
+    return (uint64_t{static_cast<uint32_t>(c.lat_idx)} << 32) | static_cast<uint32_t>(c.lon_idx);
+  }
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  Grid grid_;
+  int shift_ = 63;              // 64 - log2(slots).
+  std::vector<uint64_t> keys_;  // Packed cells; linear probing.
+  std::vector<int32_t> ids_;    // 0 = empty slot (cluster ids are >= 1).
+};
+
 // The text encoding (deterministic: same map, same bytes).
 std::string EncodeClusterMap(const ClusterMap& map);
 

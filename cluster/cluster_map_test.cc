@@ -2,10 +2,51 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+
 #include "cluster/naming.h"
 
 namespace stc::cluster {
 namespace {
+
+// The hash index answers as the map's binary search, for cells in the map,
+// cells next to them, far ones and extreme indices, at several map sizes
+// (including empty and sizes at the index's growth steps).
+TEST(CellIndex, AgreesWithTheMap) {
+  std::mt19937 rng(5);
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{64}, size_t{1000}, size_t{40000}}) {
+    SCOPED_TRACE(n);
+    ClusterMap m;
+    m.grid_step_e5 = 1000;
+    std::map<Cell, int32_t> cells;
+    while (cells.size() < n) {
+      Cell c{static_cast<int32_t>(rng() % 400) - 200, static_cast<int32_t>(rng() % 400) - 200};
+      cells[c] = 1 + static_cast<int32_t>(rng() % 16);
+    }
+    cells[Cell{INT32_MIN, INT32_MAX}] = 7;
+    m.cells.assign(cells.begin(), cells.end());
+    const CellIndex index(m);
+    for (const auto& [c, id] : m.cells) {
+      ASSERT_EQ(index.ClusterOfCell(c), id);
+      for (int d : {-1, 1}) {
+        for (Cell probe : {Cell{c.lat_idx + d, c.lon_idx}, Cell{c.lat_idx, c.lon_idx + d}}) {
+          ASSERT_EQ(index.ClusterOfCell(probe), m.ClusterOfCell(probe));
+        }
+      }
+    }
+    for (Cell probe : {Cell{INT32_MAX, INT32_MIN}, Cell{0, 0}, Cell{-1, -1}, Cell{5000, 5000}}) {
+      EXPECT_EQ(index.ClusterOfCell(probe), m.ClusterOfCell(probe));
+    }
+    for (int i = 0; i < 2000; ++i) {
+      const int32_t lat = static_cast<int32_t>(rng() % 500000) - 250000;
+      const int32_t lon = static_cast<int32_t>(rng() % 500000) - 250000;
+      ASSERT_EQ(index.ClusterAt(lat, lon), m.ClusterAt(lat, lon));
+    }
+  }
+}
 
 TEST(ClusterMap, ParseDegrees) {
   int32_t v = 0;

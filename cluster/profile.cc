@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include "cluster/tech_fields.h"
@@ -74,6 +75,23 @@ void Attribute(Units w, const std::vector<std::pair<std::string, Tally>>& items,
   }
 }
 
+// Adds a later part's tallies to `into` (which keeps its names: seen first).
+void CombineTallies(std::map<std::string, Tally>&& from, std::map<std::string, Tally>* into) {
+  for (auto& [key, t] : from) {
+    auto [it, inserted] = into->try_emplace(key, std::move(t));
+    if (inserted) continue;
+    it->second.units += t.units;
+    if (it->second.years.empty()) it->second.years.assign(t.years.size(), 0);
+    for (size_t y = 0; y < t.years.size(); ++y) it->second.years[y] += t.years[y];
+  }
+}
+
+void Combine(MetricAccumulator&& from, MetricAccumulator* into) {
+  for (size_t y = 0; y < from.year_units.size(); ++y) into->year_units[y] += from.year_units[y];
+  CombineTallies(std::move(from.orgs), &into->orgs);
+  CombineTallies(std::move(from.fields), &into->fields);
+}
+
 std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units total, int keep) {
   std::vector<const Tally*> v;
   v.reserve(tallies.size());
@@ -115,7 +133,7 @@ std::vector<std::pair<std::string, Tally>> Fields(const CountedRecord& r) {
   std::map<std::string, Tally> m;
   if (r.source == Source::kPct) {
     for (const std::string& c : r.codes) {
-      int f = TechFieldOfIpc(c);
+      const int f = TechFieldOfIpc(c);
       if (f == 0) continue;
       m.try_emplace(TechKey(f), Tally{std::to_string(f), TechFields()[f - 1].name, 0, {}});
     }
@@ -173,8 +191,8 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
   const size_t metrics = ed.metrics.size();
   std::unordered_map<int32_t, size_t> index;  // Cluster id -> row.
   for (size_t i = 0; i < ranking.rows.size(); ++i) index.emplace(ranking.rows[i].id, i);
-  std::vector<std::vector<MetricAccumulator>> acc(ranking.rows.size());
-  for (auto& per_cluster : acc) {
+  std::vector<std::vector<MetricAccumulator>> empty(ranking.rows.size());
+  for (auto& per_cluster : empty) {
     per_cluster.resize(metrics);
     for (size_t m = 0; m < metrics; ++m) {
       per_cluster[m].year_units.assign(ed.metrics[m].year_to - ed.metrics[m].year_from + 1, 0);
@@ -182,10 +200,22 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
   }
   const Grid store_grid = store.grid();
   const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
-  CountedRecord rec;
-  std::vector<std::pair<size_t, Units>> weights;  // (row, units) of the current record.
-  STC_RETURN_IF_ERROR(
-      store.ForEachRecord([&](Source source, std::string_view key, std::string_view value) {
+  const CellIndex cells(map);
+  // One tally per part of the scan, combined in part (= key) order below.
+  struct Part {
+    std::vector<std::vector<MetricAccumulator>> acc;
+    CountedRecord rec;
+    std::vector<std::pair<size_t, Units>> weights;  // (row, units) of the current record.
+  };
+  unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                         : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<Part> parts(threads);
+  for (Part& part : parts) part.acc = empty;
+  STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
+      parts.size(),
+      [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
+        Part& part = parts[part_index];
+        CountedRecord& rec = part.rec;
         int32_t year = 0, version = 0;
         bool wanted = false;
         if (PeekYearVersion(value, &year, &version)) {
@@ -195,17 +225,18 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
           if (!wanted) return Status::Ok();
         }
         rec.source = source;
-        rec.key = std::string(key);
+        rec.key.assign(key);
         if (Status st = DecodeCountedRecord(value, &rec); !st.ok()) {
           return Status::Corruption("record " + std::string(SourceName(source)) + " " +
                                     std::string(key) + ": " + st.message());
         }
+        std::vector<std::pair<size_t, Units>>& weights = part.weights;
         weights.clear();
         for (const WeightedPoint& p : rec.points) {
           Cell cell = store_grid.CellOf(p.lat_e5, p.lon_e5);
-          int32_t id =
-              same_grid ? map.ClusterOfCell(cell)
-                        : map.ClusterAt(store_grid.CentreLatE5(cell), store_grid.CentreLonE5(cell));
+          int32_t id = same_grid ? cells.ClusterOfCell(cell)
+                                 : cells.ClusterAt(store_grid.CentreLatE5(cell),
+                                                   store_grid.CentreLonE5(cell));
           if (id == 0) continue;
           auto it = index.find(id);
           if (it == index.end()) continue;
@@ -227,7 +258,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
             continue;
           }
           for (const auto& [row, w] : weights) {
-            MetricAccumulator& a = acc[row][m];
+            MetricAccumulator& a = part.acc[row][m];
             const int y = rec.year - spec.year_from;
             a.year_units[y] += w;
             Attribute(w, orgs, -1, 0, &a.orgs);
@@ -236,6 +267,13 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         }
         return Status::Ok();
       }));
+  // Combined in key order: an organisation keeps the spelling seen first.
+  std::vector<std::vector<MetricAccumulator>>& acc = parts[0].acc;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    for (size_t row = 0; row < acc.size(); ++row) {
+      for (size_t m = 0; m < metrics; ++m) Combine(std::move(parts[i].acc[row][m]), &acc[row][m]);
+    }
+  }
 
   std::vector<ClusterProfile> out;
   out.reserve(ranking.rows.size());

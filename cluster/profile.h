@@ -2,7 +2,9 @@
 // and how intense its activity is per inhabitant (docs/clusters.md,
 // "Profiles").
 //
-// ComputeProfiles scans the stored records once (Store::ForEachRecord). A
+// ComputeProfiles scans the stored records once (Store::ForEachRecordParallel:
+// key ranges scanned by several threads, their tallies combined in key order,
+// so the result is that of a serial scan). A
 // record counts towards an edition metric when its source and year fall in
 // the metric's window. Its weight in a cluster is the sum of the units of its
 // weighted points whose cell the cluster map assigns to that cluster (the same
@@ -118,6 +120,9 @@ struct ProfileOptions {
   int top_items = 5;
   // Populations of the clusters (population.h); nullptr = unknown (0).
   const ClusterPopulations* population = nullptr;
+  // Threads scanning the records (Store::ForEachRecordParallel); 0 = one per
+  // core. The result does not depend on it.
+  int threads = 0;
 };
 
 // Profiles of every row of `ranking` (rank order), computed from `store`'s

@@ -19,6 +19,7 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
   r.clustered.assign(metrics, 0);
   const Grid store_grid = store.grid(), map_grid(map.grid_step_e5);
   const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
+  const CellIndex cells(map);
 
   std::unordered_map<int32_t, std::vector<Units>> sums;
   STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units u) -> Status {
@@ -26,9 +27,9 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
       const MetricSpec& spec = edition.metrics[m];
       if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to) continue;
       if (!spec.Counts(k.field)) continue;
-      int32_t id =
-          same_grid ? map.ClusterOfCell(k.cell)
-                    : map.ClusterAt(store_grid.CentreLatE5(k.cell), store_grid.CentreLonE5(k.cell));
+      int32_t id = same_grid ? cells.ClusterOfCell(k.cell)
+                             : cells.ClusterAt(store_grid.CentreLatE5(k.cell),
+                                               store_grid.CentreLonE5(k.cell));
       if (id == 0) continue;
       auto& v = sums[id];
       if (v.empty()) v.assign(metrics, 0);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <unordered_map>
 
 #include "cluster/cluster_map.h"
@@ -150,9 +149,8 @@ std::string NormaliseIpc(std::string_view code) {
   }
   if (group.empty()) return sub.empty() ? out : "";
   if (group.size() > 4) return "";
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04d", std::stoi(group));
-  out += buf;
+  out.append(4 - group.size(), '0');  // Main group padded to 4 digits: "H04W 72" -> "H04W0072".
+  out += group;
   if (!sub.empty()) out += "/" + sub;
   return out;
 }

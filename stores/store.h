@@ -232,6 +232,19 @@ class Store {
   // callback's error if it returns non-OK.
   Status ForEachRecord(
       const std::function<Status(Source, std::string_view key, std::string_view value)>& fn) const;
+  // The same scan split into up to `parts` key ranges of about equal size,
+  // each visited by its own thread (the calling thread takes part 0), all
+  // reading one snapshot taken at the call. `fn(part, ...)` is called
+  // concurrently for different parts, never for one part from two threads;
+  // within a part in key order, and every key of part i sorts before those
+  // of part i + 1, so a caller keeping per-part state and combining it in
+  // part order sees the records in key order, as ForEachRecord. Fewer parts
+  // (down to 1) when the store is small: the split follows its table files.
+  // After a callback error the other parts stop at their next record; the
+  // error of the lowest failing part is returned.
+  Status ForEachRecordParallel(
+      size_t parts, const std::function<Status(size_t part, Source, std::string_view key,
+                                               std::string_view value)>& fn) const;
 
   // Visits non-zero aggregates in key order (source, year, cell, country, field).
   Status ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const;

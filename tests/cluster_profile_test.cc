@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <random>
 
 #include "cluster/intensity.h"
 #include "cluster/profile.h"
@@ -424,6 +426,66 @@ TEST(ClusterProfile, ExportsNeutraliseAndMatchTheSchema) {
       wrong_type, std::string(STC_SOURCE_DIR) + "/docs/schema/profiles.schema.json");
   ASSERT_TRUE(e2.ok());
   EXPECT_FALSE(e2->empty());
+}
+
+// The record scan split over threads (key ranges, tallies combined in key
+// order) gives exactly the serial result, including which spelling of an
+// organisation names it (the first in key order), on a store large enough
+// to split.
+TEST(ClusterProfile, ParallelScanEqualsSerialScan) {
+  TempDir dir;
+  auto store = stc::testing::OpenStore(dir.Path("db"));
+  const Grid& g = store->grid();
+  const Pt places[] = {kTokyoA, kTokyoB, kParis, kCambridge, kSydney};
+  const char* const orgs[] = {"Acme Corp", "ACME CORP", "acme  corp", "Sony", "SONY", "Univ X"};
+  const char* const codes[] = {"H04W 72/04", "G06F 3/01", "A61K 8/02", "C12N 15/10", "B60L 50/00"};
+  std::mt19937 rng(3);
+  for (int batch = 0; batch < 4; ++batch) {
+    StoreBatch b;
+    for (int i = 0; i < 20000; ++i) {
+      char key[32];
+      std::snprintf(key, sizeof key, "PCT/JP%04d/%06d", 2019 + static_cast<int>(rng() % 5),
+                    batch * 20000 + i);
+      std::vector<Pt> points;
+      const int n = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < n; ++k) points.push_back(At(places[rng() % 5], 1.0 / n));
+      Put(&b, g, Source::kPct, key, 2019 + static_cast<int>(rng() % 5), "H",
+          {codes[rng() % 5], codes[rng() % 5]}, {orgs[rng() % 6], orgs[rng() % 6]}, points);
+    }
+    ASSERT_TRUE(store->Apply(b).ok());
+  }
+  ASSERT_TRUE(store->Compact().ok());  // Into table files: the scan can split.
+  size_t parts_used = 0;
+  std::vector<bool> used(4, false);
+  ASSERT_TRUE(store
+                  ->ForEachRecordParallel(4,
+                                          [&](size_t part, Source, std::string_view,
+                                              std::string_view) {
+                                            used[part] = true;
+                                            return Status::Ok();
+                                          })
+                  .ok());
+  for (bool u : used) parts_used += u;
+  ASSERT_GT(parts_used, 1u);
+
+  const ClusterMap map = WorldMap(g);
+  auto ranking = ComputeRanking(*store, map, BuiltinEdition("gii2024").value());
+  ASSERT_TRUE(ranking.ok());
+  auto text = [&](int threads) {
+    ProfileOptions o;
+    o.threads = threads;
+    o.top_items = 100;
+    ProfileSet set;
+    set.ranking = *ranking;
+    auto profiles = ComputeProfiles(*store, map, set.ranking, o);
+    EXPECT_TRUE(profiles.ok()) << profiles.status().ToString();
+    if (profiles.ok()) set.profiles = *profiles;
+    return FormatProfileExport(set, ProfileFormat::kJson);
+  };
+  const std::string serial = text(1);
+  EXPECT_NE(serial.find("Acme Corp"), std::string::npos);
+  EXPECT_EQ(text(4), serial);
+  EXPECT_EQ(text(3), serial);
 }
 
 TEST(ClusterProfile, EditionFilesMatchTheSchema) {

@@ -26,7 +26,7 @@ TEST(CellIndex, AgreesWithTheMap) {
       Cell c{static_cast<int32_t>(rng() % 400) - 200, static_cast<int32_t>(rng() % 400) - 200};
       cells[c] = 1 + static_cast<int32_t>(rng() % 16);
     }
-    cells[Cell{INT32_MIN, INT32_MAX}] = 7;
+    cells[Cell{INT32_MIN + 1, INT32_MAX - 1}] = 7;  // Its neighbours are the extremes.
     m.cells.assign(cells.begin(), cells.end());
     const CellIndex index(m);
     for (const auto& [c, id] : m.cells) {

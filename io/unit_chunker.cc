@@ -106,8 +106,8 @@ bool UnitChunker::Next(Chunk* chunk) {
     // Only the bytes known to belong to the unit count: no marker starts
     // before scanned_ (one may start at scanned_, its '\n' ending this unit),
     // but the bytes after it may be the start of a marker not yet read whole.
-    const size_t known = ended_ ? pending_.size() - pos_
-                                : std::min(scanned_ + 1, pending_.size()) - pos_;
+    const size_t known =
+        ended_ ? pending_.size() - pos_ : std::min(scanned_ + 1, pending_.size()) - pos_;
     if (known > max_unit) {
       SkipOversized(chunk);
       return true;

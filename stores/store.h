@@ -242,9 +242,9 @@ class Store {
   // (down to 1) when the store is small: the split follows its table files.
   // After a callback error the other parts stop at their next record; the
   // error of the lowest failing part is returned.
-  Status ForEachRecordParallel(
-      size_t parts, const std::function<Status(size_t part, Source, std::string_view key,
-                                               std::string_view value)>& fn) const;
+  Status ForEachRecordParallel(size_t parts,
+                               const std::function<Status(size_t part, Source, std::string_view key,
+                                                          std::string_view value)>& fn) const;
 
   // Visits non-zero aggregates in key order (source, year, cell, country, field).
   Status ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const;

@@ -457,14 +457,14 @@ TEST(ClusterProfile, ParallelScanEqualsSerialScan) {
   ASSERT_TRUE(store->Compact().ok());  // Into table files: the scan can split.
   size_t parts_used = 0;
   std::vector<bool> used(4, false);
-  ASSERT_TRUE(store
-                  ->ForEachRecordParallel(4,
-                                          [&](size_t part, Source, std::string_view,
-                                              std::string_view) {
-                                            used[part] = true;
-                                            return Status::Ok();
-                                          })
-                  .ok());
+  ASSERT_TRUE(
+      store
+          ->ForEachRecordParallel(4,
+                                  [&](size_t part, Source, std::string_view, std::string_view) {
+                                    used[part] = true;
+                                    return Status::Ok();
+                                  })
+          .ok());
   for (bool u : used) parts_used += u;
   ASSERT_GT(parts_used, 1u);
 

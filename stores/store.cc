@@ -348,13 +348,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->grid_ = Grid(static_cast<int32_t>(step));
   if (!options.read_only) {
     if (impl->pending == nullptr) {  // A store of an earlier version, or a new one.
-      rocksdb::ColumnFamilyHandle* h = nullptr;
-      STC_RETURN_IF_ERROR(
-          impl->Rocks(impl->db->CreateColumnFamily(MakeCfOptions(sk::kPendingCf, impl->cache),
-                                                   sk::kPendingCf, &h),
-                      "creating the pending column family"));
-      impl->handles.push_back(h);
-      impl->pending = h;
+      STC_ASSIGN_OR_RETURN(impl->pending, impl->CreateCf(sk::kPendingCf));
     }
     std::unique_ptr<rocksdb::Iterator> it(
         impl->db->NewIterator(rocksdb::ReadOptions(), impl->pending));

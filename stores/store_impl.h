@@ -91,6 +91,16 @@ struct Store::Impl {
     return Status::Ok();
   }
 
+  // Creates the column family `name` (a store opened for writing that lacks
+  // an optional CF) with the store's options for it, and keeps its handle.
+  Result<rocksdb::ColumnFamilyHandle*> CreateCf(const char* name) {
+    rocksdb::ColumnFamilyHandle* h = nullptr;
+    STC_RETURN_IF_ERROR(Rocks(db->CreateColumnFamily(MakeCfOptions(name, cache), name, &h),
+                              std::string("creating the ") + name + " column family"));
+    handles.push_back(h);
+    return h;
+  }
+
   // True when no CF of the store holds any key.
   Result<bool> IsEmpty() const {
     for (rocksdb::ColumnFamilyHandle* h : handles) {

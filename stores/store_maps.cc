@@ -52,13 +52,7 @@ Result<uint64_t> Store::AddClusterMap(std::string_view encoded) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   std::lock_guard<std::mutex> lock(impl_->clusters_mu);
   if (impl_->clusters == nullptr) {
-    rocksdb::ColumnFamilyHandle* h = nullptr;
-    STC_RETURN_IF_ERROR(
-        impl_->Rocks(impl_->db->CreateColumnFamily(MakeCfOptions(sk::kClustersCf, impl_->cache),
-                                                   sk::kClustersCf, &h),
-                     "creating the clusters column family"));
-    impl_->handles.push_back(h);
-    impl_->clusters = h;
+    STC_ASSIGN_OR_RETURN(impl_->clusters, impl_->CreateCf(sk::kClustersCf));
   }
   STC_ASSIGN_OR_RETURN(std::vector<uint64_t> versions, ClusterMapVersions());
   const uint64_t version = versions.empty() ? 1 : versions.back() + 1;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/grid.h"
+#include "core/large_alloc.h"
 #include "core/record.h"
 #include "core/status.h"
 #include "stores/store.h"
@@ -66,9 +67,9 @@ class DeltaMap {
   // Adds the non-zero totals to `batch` and clears the map.
   void FlushTotals(StoreBatch* batch);
 
-  std::vector<Packed> cells_;
+  LargeVector<Packed> cells_;
   size_t combined_size_ = 0;     // cells_[0, combined_size_) is sorted and combined.
-  std::vector<Packed> scratch_;  // Combine's output, swapped with cells_ (capacity kept).
+  LargeVector<Packed> scratch_;  // Combine's output, swapped with cells_ (capacity kept).
   size_t combine_min_;
   std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
            Units>

@@ -47,7 +47,7 @@ void PendingTable::SetValue(Entry* e, std::string_view value) {
 }
 
 void PendingTable::Grow() {
-  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
+  LargeVector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (size_t k = 0; k < entries_.size(); ++k) {
     size_t i = entries_[k].hash & mask;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/large_alloc.h"
+
 namespace stc {
 
 class PendingTable {
@@ -51,7 +53,7 @@ class PendingTable {
   std::string_view Key(const Entry& e) const { return {arena_.data() + e.key_off, e.key_len}; }
   std::string_view Value(const Entry& e) const { return {arena_.data() + e.val_off, e.val_len}; }
 
-  const std::vector<Entry>& entries() const { return entries_; }
+  const LargeVector<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
   // Approximate memory used by the entries held, for the flush budget (not
   // the capacity kept after Clear, which the next fill reuses: counting it
@@ -64,12 +66,13 @@ class PendingTable {
  private:
   void Grow();
 
-  std::string arena_;
-  std::vector<Entry> entries_;
+  // Large buffers (core/large_alloc.h): written once, kept across Clear.
+  LargeString arena_;
+  LargeVector<Entry> entries_;
   // Slot: the hash's high 32 bits (a tag: most probes of other keys are
   // rejected without touching their entry) << 32 | entry index + 1; 0 =
   // empty. Size is a power of 2; a key starts probing at hash & (size - 1).
-  std::vector<uint64_t> slots_;
+  LargeVector<uint64_t> slots_;
 };
 
 }  // namespace stc

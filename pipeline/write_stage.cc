@@ -336,8 +336,8 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
   std::thread deltas(
       [b, &delta_status] { delta_status = b->deltas.FlushSorted(&b->aggregates, &b->batch); });
   PendingTable& pending = b->pending;
-  const std::vector<PendingTable::Entry>& entries = pending.entries();
-  std::vector<Buffer::SortKey>& order = b->order;
+  const LargeVector<PendingTable::Entry>& entries = pending.entries();
+  LargeVector<Buffer::SortKey>& order = b->order;
   order.resize(entries.size());
   for (size_t i = 0; i < order.size(); ++i) {
     std::string_view k = pending.Key(entries[i]);

@@ -90,8 +90,8 @@ class Writer {
       uint32_t len;         // Key length.
       uint32_t index;       // Into pending.entries().
     };
-    std::vector<SortKey> order;
-    std::vector<Store::RecordWrite> writes;
+    LargeVector<SortKey> order;
+    LargeVector<Store::RecordWrite> writes;
     SortedAggregates aggregates;  // The cell deltas, encoded and sorted.
     StoreBatch batch;             // The totals.
   };

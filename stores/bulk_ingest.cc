@@ -36,7 +36,7 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   };
   std::vector<File> files;
   for (const CfEntries& c : cfs) {
-    if (c.entries == nullptr || c.entries->empty()) continue;
+    if (c.entries.empty()) continue;
     File f;
     f.cf = &c;
     f.path = tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
@@ -54,8 +54,8 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, c.cf);
     Status st = FromRocksStatus(writer.Open(f->path), store_dir, "opening a bulk table file");
     f->created = st.ok();
-    for (size_t i = 0; st.ok() && i < c.entries->size(); ++i) {
-      const SortedEntry& e = (*c.entries)[i];
+    for (size_t i = 0; st.ok() && i < c.entries.size(); ++i) {
+      const SortedEntry& e = c.entries[i];
       rocksdb::Status s;
       switch (e.op) {
         case SortedEntry::Op::kPut:

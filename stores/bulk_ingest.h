@@ -9,10 +9,12 @@
 
 #include <rocksdb/db.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/large_alloc.h"
 #include "core/status.h"
 
 namespace stc::store_internal {
@@ -28,7 +30,7 @@ struct SortedEntry {
 // Entries for one column family, sorted by key, keys unique.
 struct CfEntries {
   rocksdb::ColumnFamilyHandle* cf = nullptr;
-  const std::vector<SortedEntry>* entries = nullptr;
+  std::span<const SortedEntry> entries;
 };
 
 // Writes each non-empty CfEntries to a table file under `tmp_dir` and ingests

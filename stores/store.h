@@ -24,11 +24,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/grid.h"
+#include "core/large_alloc.h"
 #include "core/record.h"
 #include "core/status.h"
 #include "core/units.h"
@@ -141,9 +143,10 @@ class SortedAggregates {
   }
 
  private:
-  std::string keys_;  // Back to back.
-  std::vector<size_t> ends_;
-  std::vector<Units> deltas_;
+  // Large buffers (core/large_alloc.h), capacity kept across Clear.
+  LargeString keys_;  // Back to back.
+  LargeVector<size_t> ends_;
+  LargeVector<Units> deltas_;
 };
 
 class Store {
@@ -175,12 +178,12 @@ class Store {
   // written). Saves the copies and the sort of a StoreBatch for producers
   // that already hold their writes in order. The views need only live during
   // the call.
-  Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records, const StoreBatch& deltas);
+  Status ApplyWithSortedRecords(std::span<const RecordWrite> records, const StoreBatch& deltas);
   // The same with the aggregate deltas given as `aggregates` (sorted, see
   // SortedAggregates; `deltas` then carries only totals and must hold no
   // aggregate or record). InvalidArgument, nothing written, when the keys
   // are out of order, repeated or malformed.
-  Status ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+  Status ApplyWithSortedRecords(std::span<const RecordWrite> records,
                                 const SortedAggregates& aggregates, const StoreBatch& deltas);
   // The same, except that the aggregate deltas are kept *pending* instead of
   // being added to the aggregates: written, in the same atomic write as the
@@ -192,7 +195,7 @@ class Store {
   // ForEachAggregate adds the pending deltas. A large ingest thus merges
   // its flushes' deltas once, itself, instead of RocksDB compacting one
   // level-0 file of deltas per flush. Same errors as ApplyWithSortedRecords.
-  Status ApplyWithPendingAggregates(const std::vector<RecordWrite>& records,
+  Status ApplyWithPendingAggregates(std::span<const RecordWrite> records,
                                     const SortedAggregates& aggregates, const StoreBatch& deltas);
   // Adds every pending aggregate delta to the aggregates and removes the
   // log, in one atomic write (a table file when large). Returns whether any
@@ -309,11 +312,11 @@ class Store {
 
  private:
   Status ValidateDeltas(const StoreBatch& batch) const;
-  Status ValidateSorted(const std::vector<RecordWrite>& records, const SortedAggregates& aggregates,
+  Status ValidateSorted(std::span<const RecordWrite> records, const SortedAggregates& aggregates,
                         const StoreBatch& deltas) const;
   // `pending_chunks`: a pending log entry's values (see
   // ApplyWithPendingAggregates), written under the next pending flush number.
-  Status ApplyPrepared(const std::vector<RecordWrite>& records, const StoreBatch& deltas,
+  Status ApplyPrepared(std::span<const RecordWrite> records, const StoreBatch& deltas,
                        const SortedAggregates* sorted_aggregates = nullptr,
                        const std::vector<std::string>* pending_chunks = nullptr,
                        size_t pending_rows = 0);

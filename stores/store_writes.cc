@@ -143,7 +143,7 @@ Status Store::Apply(const StoreBatch& batch) {
   return ApplyPrepared(records, batch);
 }
 
-Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+Status Store::ApplyWithSortedRecords(std::span<const RecordWrite> records,
                                      const StoreBatch& deltas) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   for (size_t i = 1; i < records.size(); ++i) {
@@ -155,7 +155,7 @@ Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
   return ApplyPrepared(records, deltas);
 }
 
-Status Store::ValidateSorted(const std::vector<RecordWrite>& records,
+Status Store::ValidateSorted(std::span<const RecordWrite> records,
                              const SortedAggregates& aggregates, const StoreBatch& deltas) const {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   for (size_t i = 1; i < records.size(); ++i) {
@@ -179,13 +179,13 @@ Status Store::ValidateSorted(const std::vector<RecordWrite>& records,
   return ValidateDeltas(deltas);
 }
 
-Status Store::ApplyWithSortedRecords(const std::vector<RecordWrite>& records,
+Status Store::ApplyWithSortedRecords(std::span<const RecordWrite> records,
                                      const SortedAggregates& aggregates, const StoreBatch& deltas) {
   STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
   return ApplyPrepared(records, deltas, &aggregates);
 }
 
-Status Store::ApplyWithPendingAggregates(const std::vector<RecordWrite>& records,
+Status Store::ApplyWithPendingAggregates(std::span<const RecordWrite> records,
                                          const SortedAggregates& aggregates,
                                          const StoreBatch& deltas) {
   STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
@@ -222,11 +222,11 @@ Status Store::ValidateDeltas(const StoreBatch& batch) const {
   return Status::Ok();
 }
 
-Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const StoreBatch& batch,
+Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const StoreBatch& batch,
                             const SortedAggregates* sorted_aggregates,
                             const std::vector<std::string>* pending_chunks, size_t pending_rows) {
   using store_internal::SortedEntry;
-  std::vector<SortedEntry> records, aggregates, totals;
+  LargeVector<SortedEntry> records, aggregates, totals;
   records.reserve(record_writes.size());
   for (const RecordWrite& w : record_writes) {
     records.push_back({w.store_key, w.is_delete ? std::string_view() : w.value,
@@ -240,7 +240,7 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const
   agg_sums.reserve(batch.aggregates_.size());
   auto sum_deltas = [](auto&& for_each_delta,
                        std::vector<std::pair<std::string, std::string>>* sums,
-                       std::vector<SortedEntry>* out) {
+                       LargeVector<SortedEntry>* out) {
     for_each_delta(
         [&](std::string&& k, const std::string& vec) { sums->emplace_back(std::move(k), vec); });
     auto key_less = [](const auto& a, const auto& b) { return a.first < b.first; };
@@ -303,7 +303,7 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const
     }
   }
   std::vector<std::string> pending_keys;  // Owners.
-  std::vector<SortedEntry> pending;
+  LargeVector<SortedEntry> pending;
   if (pending_chunks != nullptr && !pending_chunks->empty()) {
     if (impl_->pending == nullptr) {
       return Status::Internal("store " + dir_ + ": no pending column family");
@@ -322,15 +322,15 @@ Status Store::ApplyPrepared(const std::vector<RecordWrite>& record_writes, const
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).
     Status st = store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
-                                             {{impl_->records, &records},
-                                              {impl_->aggregates, &aggregates},
-                                              {impl_->totals, &totals},
-                                              {impl_->pending, &pending}});
+                                             {{impl_->records, records},
+                                              {impl_->aggregates, aggregates},
+                                              {impl_->totals, totals},
+                                              {impl_->pending, pending}});
     if (!st.ok()) impl_->write_failed = true;
     return st;
   }
   rocksdb::WriteBatch wb;
-  auto add = [&](rocksdb::ColumnFamilyHandle* cf, const std::vector<SortedEntry>& entries) {
+  auto add = [&](rocksdb::ColumnFamilyHandle* cf, std::span<const SortedEntry> entries) {
     for (const SortedEntry& e : entries) {
       rocksdb::Status st;
       switch (e.op) {

@@ -32,6 +32,13 @@ class DeltaMap {
   // record's unit, unlocated units and a record count to the totals.
   void Add(const CountedRecord& record, int sign, const Grid& grid);
 
+  // Room for cells up to about `bytes` (as counted by bytes()) without
+  // reallocating (see PendingTable::Reserve).
+  void Reserve(size_t bytes) {
+    cells_.reserve(bytes / (2 * sizeof(Packed)));
+    scratch_.reserve(bytes / (2 * sizeof(Packed)));
+  }
+
   // Appends every non-zero combined delta to `batch` and clears the map.
   void Flush(StoreBatch* batch);
   // The same with the cell deltas encoded as store keys in key order into

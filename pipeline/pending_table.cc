@@ -57,6 +57,11 @@ void PendingTable::Grow() {
   slots_.swap(bigger);
 }
 
+void PendingTable::Reserve(size_t bytes) {
+  arena_.reserve(bytes);
+  entries_.reserve(bytes / (sizeof(Entry) + 2 * sizeof(uint64_t)));
+}
+
 void PendingTable::Clear() {
   arena_.clear();
   entries_.clear();

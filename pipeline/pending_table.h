@@ -62,6 +62,10 @@ class PendingTable {
     return arena_.size() + entries_.size() * (sizeof(Entry) + 2 * sizeof(uint64_t));
   }
   void Clear();
+  // Room for entries and arena up to about `bytes` (as counted by bytes()),
+  // so that filling that far never reallocates. Large reservations are
+  // mapped, not touched (core/large_alloc.h): they cost no memory until used.
+  void Reserve(size_t bytes);
 
  private:
   void Grow();

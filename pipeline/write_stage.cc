@@ -21,7 +21,16 @@ void SetFullKey(Source source, std::string_view key, std::string* full) {
 
 Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
                const std::vector<std::string>* files, size_t flush_bytes)
-    : store_(store), stats_(stats), log_(log), files_(files), flush_bytes_(flush_bytes) {}
+    : store_(store), stats_(stats), log_(log), files_(files), flush_bytes_(flush_bytes) {
+  // Room for a full buffer (half the budget, plus the chunk that crosses
+  // it), mapped but untouched until used: buffers fill without reallocating
+  // (no copy, no second first-touch of the same bytes).
+  const size_t half = std::min(flush_bytes / 2, size_t{1} << 30);
+  for (Buffer& b : buffers_) {
+    b.pending.Reserve(half + half / 8);
+    b.deltas.Reserve(half + half / 8);
+  }
+}
 
 Writer::~Writer() {
   if (flush_thread_.joinable()) flush_thread_.join();

@@ -206,9 +206,11 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                     }) &
                     tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel,
                                                    [&](Work* w) -> Work* {
-                                                     if (!failed.load())
+                                                     if (!failed.load()) {
                                                        ParseWork(w, &thread_states.local(),
                                                                  options.resolver, reader_context);
+                                                       writer.LookUp(w);
+                                                     }
                                                      return w;
                                                    }) &
                     tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {

@@ -106,6 +106,7 @@ uint64_t CountNewlines(std::string_view s) {
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader) {
   w->n_items = 0;
+  w->lookup.done = false;
   w->warnings.clear();
   w->geocoding.clear();
   if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();

@@ -12,6 +12,7 @@
 #include "core/record.h"
 #include "io/line_chunker.h"
 #include "parsers/record_parser.h"
+#include "pipeline/chunk_lookup.h"
 
 namespace stc {
 
@@ -48,6 +49,7 @@ struct Work {
                           // items[0..n_items) valid (items reused).
   std::map<std::string, uint64_t> warnings;
   std::map<std::string, uint64_t> geocoding;  // ThreadResolver counts.
+  ChunkLookup lookup;                         // Stored state of the items' keys (Writer::LookUp).
 };
 
 // Collects a parser's output for one unit into Work::items.

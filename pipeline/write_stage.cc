@@ -8,17 +8,6 @@
 #include "core/record_codec.h"
 
 namespace stc {
-namespace {
-
-// The store's record key: source byte + key.
-void SetFullKey(Source source, std::string_view key, std::string* full) {
-  full->clear();
-  full->push_back(static_cast<char>(source));
-  full->append(key);
-}
-
-}  // namespace
-
 Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
                const std::vector<std::string>* files, size_t flush_bytes)
     : store_(store), stats_(stats), log_(log), files_(files), flush_bytes_(flush_bytes) {
@@ -41,6 +30,20 @@ Status Writer::Start() {
   return Status::Ok();
 }
 
+void Writer::LookUp(Work* w) const {
+  // The epoch first: a buffer emptied after this read makes Write redo the
+  // look-up; one emptied before it was in the store, and in the filter
+  // published before it was emptied, before the reads below.
+  const uint64_t epoch = epoch_.load(std::memory_order_acquire);
+  std::shared_ptr<const KeyFilter> filter;
+  if (store_was_empty_) {
+    std::lock_guard<std::mutex> lock(published_mu_);
+    filter = published_;
+  }
+  KeyFilter none;  // Nothing written yet.
+  LookUpChunk(*store_, store_was_empty_ ? (filter ? filter.get() : &none) : nullptr, epoch, w);
+}
+
 Status Writer::Write(Work* w) {
   FileSummary& fsum = stats_->files[w->file_index];
   if (file_lines_.size() < files_->size()) file_lines_.resize(files_->size(), 0);
@@ -61,14 +64,18 @@ Status Writer::Write(Work* w) {
   for (const auto& [what, n] : w->geocoding) stats_->geocoding[what] += n;
   Source source = w->format != nullptr ? w->format->source() : Source::kPct;
 
+  // The stored state of the chunk's keys: looked up by a parse thread
+  // (LookUp), or again here when a buffer was emptied since (its keys may
+  // have reached the store after that look-up read it).
+  ChunkLookup& stored = w->lookup;
+  if (!stored.done || stored.epoch != epoch_.load(std::memory_order_acquire)) {
+    LookUpChunk(*store_, store_was_empty_ ? &written_ : nullptr, epoch_.load(), w);
+  }
+  STC_RETURN_IF_ERROR(stored.status);
+  stored.done = false;  // The Work is reused for another chunk.
+
   // Look every key up in both buffers, in batches whose slots are
-  // prefetched first (the tables are larger than the caches), and fetch the
-  // stored state of keys that are neither buffered nor certainly absent with
-  // one MultiGet for the chunk.
-  fetch_keys_.clear();
-  fetch_items_.clear();
-  fetched_.clear();
-  fetched_arena_.clear();
+  // prefetched first (the tables are larger than the caches).
   lookups_.resize(w->n_items);
   std::string full;
   const PendingTable& active = active_->pending;
@@ -77,24 +84,19 @@ Status Writer::Write(Work* w) {
     for (size_t i = b0; i < b1; ++i) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
-      SetFullKey(source, it.counted.key, &batch_keys_[i - b0]);
-      const uint64_t hash = Hash64(batch_keys_[i - b0]);
-      lookups_[i].hash = hash;
-      active.Prefetch(hash);
-      if (flushing_ != nullptr) flushing_->pending.Prefetch(hash);
+      SetStoreRecordKey(source, it.counted.key, &batch_keys_[i - b0]);
+      active.Prefetch(stored.hashes[i]);
+      if (flushing_ != nullptr) flushing_->pending.Prefetch(stored.hashes[i]);
     }
     for (size_t i = b0; i < b1; ++i) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
       Lookup& l = lookups_[i];
-      l.fetch = 0;
       const std::string& key = batch_keys_[i - b0];
-      l.active = active.FindIndex(key, l.hash);
-      l.in_flight =
-          l.active != 0 || flushing_ == nullptr ? 0 : flushing_->pending.FindIndex(key, l.hash);
-      if (l.active != 0 || l.in_flight != 0) continue;
-      if (store_was_empty_ && !written_.MayContainHash(l.hash)) continue;
-      fetch_items_.push_back(static_cast<uint32_t>(i));
+      l.active = active.FindIndex(key, stored.hashes[i]);
+      l.in_flight = l.active != 0 || flushing_ == nullptr
+                        ? 0
+                        : flushing_->pending.FindIndex(key, stored.hashes[i]);
     }
   }
   // Keys inserted into the active buffer by this chunk (a later copy in the
@@ -114,34 +116,6 @@ Status Writer::Write(Work* w) {
     while (chunk_inserted_[j] != 0 && chunk_inserted_[j] != h) j = (j + 1) & chunk_mask;
     chunk_inserted_[j] = h;
   };
-  if (!fetch_items_.empty()) {
-    // Sorted unique keys (one source per chunk: the record keys sort like
-    // the store keys); items holding the same key share its fetched state.
-    const Item* items = w->items.data();
-    std::sort(fetch_items_.begin(), fetch_items_.end(), [items](uint32_t a, uint32_t b) {
-      return items[a].counted.key < items[b].counted.key;
-    });
-    for (uint32_t i : fetch_items_) {
-      std::string_view key = items[i].counted.key;
-      if (fetch_keys_.empty() || fetch_keys_.back() != key) fetch_keys_.push_back(key);
-      lookups_[i].fetch = static_cast<uint32_t>(fetch_keys_.size());
-    }
-    fetched_.assign(fetch_keys_.size(), Fetched());
-    STC_RETURN_IF_ERROR(store_->ForEachStoredRecord(
-        source, fetch_keys_, [&](size_t k, std::string_view value) -> Status {
-          Fetched& f = fetched_[k];
-          f.found = true;
-          f.fingerprint = FingerprintEncoded(value);
-          int32_t year;
-          if (!PeekYearVersion(value, &year, &f.version)) {
-            return Status::Corruption("store " + store_->dir() + ": malformed stored record");
-          }
-          f.value_off = fetched_arena_.size();
-          f.value_len = value.size();
-          fetched_arena_.append(value);
-          return Status::Ok();
-        }));
-  }
 
   for (size_t i = 0; i < w->n_items; ++i) {
     Item& it = w->items[i];
@@ -159,7 +133,7 @@ Status Writer::Write(Work* w) {
       ++stats_->skipped_by_reason[it.reason];
       continue;
     }
-    SetFullKey(source, it.counted.key, &full);
+    SetStoreRecordKey(source, it.counted.key, &full);
     // Replace mode: only the replaced (source, year) is read from the files;
     // there, the files are the truth: they win over what the store held
     // (but among copies within the files the usual version rule applies).
@@ -174,7 +148,7 @@ Status Writer::Write(Work* w) {
       authoritative = replace_seen_.insert(full).second;  // First copy seen in this run.
     }
     const Lookup& l = lookups_[i];
-    const uint64_t hash = l.hash;
+    const uint64_t hash = stored.hashes[i];
     // The current state: in the active buffer, else in the buffer being
     // written (read-only), else fetched from the store, else absent.
     PendingTable& pending = active_->pending;
@@ -187,14 +161,14 @@ Status Writer::Write(Work* w) {
       q = &flushing_->pending.at(l.in_flight - 1);
       q_table = &flushing_->pending;
     }
-    const Fetched* f = nullptr;
-    if (q == nullptr && l.fetch != 0 && fetched_[l.fetch - 1].found) f = &fetched_[l.fetch - 1];
+    const ChunkLookup::Stored* f = nullptr;
+    const uint32_t fetch = stored.fetch[i];
+    if (q == nullptr && fetch != 0 && stored.stored[fetch - 1].found) f = &stored.stored[fetch - 1];
     bool exists = q != nullptr ? q->exists : f != nullptr;
     int32_t version = q != nullptr ? q->version : f != nullptr ? f->version : 0;
     uint64_t fingerprint = q != nullptr ? q->fingerprint : f != nullptr ? f->fingerprint : 0;
     auto current_value = [&]() -> std::string_view {
-      return q != nullptr ? q_table->Value(*q)
-                          : std::string_view(fetched_arena_).substr(f->value_off, f->value_len);
+      return q != nullptr ? q_table->Value(*q) : stored.Value(*f);
     };
     DeltaMap& deltas = active_->deltas;
     if (it.kind == Item::Kind::kDelete) {
@@ -284,7 +258,7 @@ Status Writer::FlushAll() {
         }
         if (year != replace_->year) return Status::Ok();
         std::string full;
-        SetFullKey(s, key, &full);
+        SetStoreRecordKey(s, key, &full);
         if (replace_seen_.count(full) != 0) return Status::Ok();
         old.source = s;
         old.key.assign(key);
@@ -307,6 +281,9 @@ Status Writer::WaitForFlush() {
   flush_thread_.join();
   flushing_->pending.Clear();
   flushing_ = nullptr;
+  // Its keys are now only in the store: look-ups that began before this may
+  // have missed them.
+  epoch_.fetch_add(1, std::memory_order_release);
   if (first_failure_.ok()) first_failure_ = flush_status_;
   return first_failure_;
 }
@@ -321,6 +298,11 @@ Status Writer::StartFlush() {
     for (const PendingTable::Entry& e : b->pending.entries()) {
       if (e.exists) written_.AddHash(e.hash);
     }
+    // For LookUp on the parse threads (a copy: they read it while the next
+    // flush adds to written_).
+    auto published = std::make_shared<const KeyFilter>(written_);
+    std::lock_guard<std::mutex> lock(published_mu_);
+    published_ = std::move(published);
   }
   flushing_ = b;
   active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];

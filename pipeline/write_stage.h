@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,14 @@ class Writer {
 
   // Reads the store state the Writer needs (whether it is empty).
   Status Start();
+  // Looks up the stored state of `w`'s keys (Work::lookup) for a later
+  // Write(w): the parse threads call it, concurrently with each other and
+  // with Write, so that store reads leave the serial stage. Write uses the
+  // result only if no buffer was emptied since the look-up began (the epoch):
+  // until then every key written by a flush is still in a buffer, which Write
+  // consults first; otherwise Write looks the chunk up again. Call after
+  // Start.
+  void LookUp(Work* w) const;
   // Dedups one chunk (or records its file-level error); may flush. Fails only
   // when the store fails.
   Status Write(Work* w);
@@ -70,15 +79,6 @@ class Writer {
 
  private:
   Status FlushAll();  // Finish without the fold.
-  // State of a key fetched from the store for one chunk's decisions.
-  struct Fetched {
-    bool found = false;
-    int32_t version = 0;
-    uint64_t fingerprint = 0;
-    size_t value_off = 0;  // Of the stored value in fetched_arena_.
-    size_t value_len = 0;
-  };
-
   // Buffered record states (by store record key: source byte + key) and the
   // combined aggregate deltas of the records they hold.
   struct Buffer {
@@ -121,6 +121,10 @@ class Writer {
   std::optional<ReplaceSpec> replace_;
   std::unordered_set<std::string> replace_seen_;  // Store keys of the replaced year seen.
   KeyFilter written_;  // Keys flushed during this run (store_was_empty_ only).
+  // A copy of written_ as of the last flush, for LookUp on other threads.
+  mutable std::mutex published_mu_;
+  std::shared_ptr<const KeyFilter> published_;
+  std::atomic<uint64_t> epoch_{0};  // Buffers emptied (WaitForFlush) so far.
 
   Buffer buffers_[2];
   Buffer* active_ = &buffers_[0];
@@ -132,19 +136,13 @@ class Writer {
 
   // Per-chunk scratch.
   struct Lookup {
-    uint64_t hash = 0;       // Of the store record key.
     uint32_t active = 0;     // Index + 1 in the active buffer when the chunk began; 0: absent.
     uint32_t in_flight = 0;  // Index + 1 in the buffer being written; 0: absent.
-    uint32_t fetch = 0;      // Index + 1 in fetch_keys_; 0: not looked up in the store.
   };
   std::vector<Lookup> lookups_;               // Per item.
   static constexpr size_t kLookupBatch = 16;  // Keys hashed and prefetched before probing.
   std::string batch_keys_[kLookupBatch];      // Their store keys.
   std::vector<uint64_t> chunk_inserted_;      // Hashes (| 1) inserted by this chunk.
-  std::vector<uint32_t> fetch_items_;         // Items whose key is looked up in the store.
-  std::vector<std::string_view> fetch_keys_;  // Their keys, sorted, unique.
-  std::vector<Fetched> fetched_;              // Per fetch key.
-  std::string fetched_arena_;                 // Stored values of this chunk's fetched keys.
   CountedRecord scratch_;
 };
 

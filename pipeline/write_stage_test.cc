@@ -154,6 +154,58 @@ TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
   EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
 }
 
+// A chunk looked up on a parse thread (Writer::LookUp) before a buffer holding
+// one of its keys was written and emptied is looked up again by Write: the
+// first look-up missed the key (not yet in the store), and the key is no
+// longer in memory. Trusting it would count the repeat as new, twice.
+TEST_F(WriterTest, LookUpsOlderThanAnEmptiedBufferAreRedone) {
+  Writer writer(store_.get(), &stats_, &log_, &files_, /*flush_bytes=*/200 << 10);
+  ASSERT_TRUE(writer.Start().ok());
+  std::atomic<int> flushes{0};
+  std::atomic<bool> release{false};
+  writer.SetFlushHookForTesting([&] {
+    if (flushes.fetch_add(1) == 0) {
+      for (int i = 0; i < 20000 && !release.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+  });
+  const CountedRecord a = MakeRecord("A", 1, 5, 200 << 10);  // Fills a buffer.
+  const CountedRecord c = MakeRecord("C", 1, 2, 200 << 10);  // Fills the next.
+
+  Work first;
+  AddItem(&first, a);
+  first.newlines = 1;
+  writer.LookUp(&first);
+  ASSERT_TRUE(writer.Write(&first).ok());  // Starts writing A's buffer (held).
+  Work repeat;
+  AddItem(&repeat, a);
+  repeat.newlines = 1;
+  writer.LookUp(&repeat);  // A is not in the store yet.
+  ASSERT_TRUE(repeat.lookup.done);
+  ASSERT_EQ(repeat.lookup.stored.size(), 1u);   // Looked up (the filter knows A)...
+  EXPECT_FALSE(repeat.lookup.stored[0].found);  // ...and not found.
+  release.store(true);
+  Work filler;
+  AddItem(&filler, c);
+  filler.newlines = 1;
+  writer.LookUp(&filler);
+  // Fills the other buffer: waits for A's write, empties its buffer, starts
+  // writing C's.
+  ASSERT_TRUE(writer.Write(&filler).ok());
+  ASSERT_TRUE(writer.Write(&repeat).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+
+  EXPECT_EQ(stats_.records_read, 3u);
+  EXPECT_EQ(stats_.records_new, 2u);
+  EXPECT_EQ(stats_.records_unchanged, 1u);
+  Result<std::vector<YearTotals>> totals = store_->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, 2);
+  EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
+}
+
 // The budget counts what a buffer holds, not the capacity kept from earlier
 // fills: the second and later buffers flush as rarely as the first (counting
 // capacity once made every chunk after the first flush start a tiny write).

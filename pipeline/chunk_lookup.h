@@ -1,0 +1,65 @@
+// The stored state of one chunk's record keys, looked up in one batch: what
+// the writer's dedup needs from the store (found, version, fingerprint, the
+// value for a replaced or deleted record). Internal to pipeline/.
+//
+// The parse threads fill it (Writer::LookUp) so that the store reads run in
+// parallel, off the serial writer; the writer uses it when it is still
+// valid and otherwise fills it again itself (see Writer::LookUp).
+#ifndef STCLUSTER_PIPELINE_CHUNK_LOOKUP_H_
+#define STCLUSTER_PIPELINE_CHUNK_LOOKUP_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/status.h"
+
+namespace stc {
+
+class KeyFilter;
+class Store;
+struct Work;
+
+struct ChunkLookup {
+  struct Stored {
+    bool found = false;
+    int32_t version = 0;
+    uint64_t fingerprint = 0;
+    size_t value_off = 0;  // Of the stored value in `values`.
+    size_t value_len = 0;
+  };
+  bool done = false;   // Filled for the chunk the Work now holds.
+  uint64_t epoch = 0;  // The writer's epoch when the look-up began (Writer::LookUp).
+  Status status;       // Of the look-up (a store error, a malformed stored record).
+  // Per item (records and deletions; 0 for the others): Hash64 of the store
+  // record key (source byte + key).
+  std::vector<uint64_t> hashes;
+  // Per item: index + 1 into `stored`; 0 when not looked up (certainly not
+  // stored: the filter said so).
+  std::vector<uint32_t> fetch;
+  std::vector<Stored> stored;  // Per distinct key looked up, in key order.
+  std::string values;          // The stored values found, back to back.
+
+  std::string_view Value(const Stored& s) const {
+    return std::string_view(values).substr(s.value_off, s.value_len);
+  }
+
+  // Scratch.
+  std::vector<uint32_t> items;         // Items looked up, sorted by key.
+  std::vector<std::string_view> keys;  // Their keys, unique.
+  std::string full;
+};
+
+// The store record key: source byte + key.
+void SetStoreRecordKey(Source source, std::string_view key, std::string* full);
+
+// Fills w->lookup for w's records and deletions: every key is hashed, and
+// looked up in `store` unless `absent` (may be null) says it is certainly not
+// there. Thread-safe for distinct Works (the store's reads are).
+void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Work* w);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_CHUNK_LOOKUP_H_

@@ -82,6 +82,19 @@ class WriterTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
+  // Counts flushes in `flushes` and holds the first one in flight until
+  // `release` is set (at most 20 s).
+  static void HoldFirstFlush(Writer* writer, std::atomic<int>* flushes,
+                             std::atomic<bool>* release) {
+    writer->SetFlushHookForTesting([flushes, release] {
+      if (flushes->fetch_add(1) == 0) {
+        for (int i = 0; i < 20000 && !release->load(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+      }
+    });
+  }
+
   fs::path dir_;
   std::unique_ptr<Store> store_;
   IngestStats stats_;
@@ -100,13 +113,7 @@ TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
   ASSERT_TRUE(writer.Start().ok());
   std::atomic<int> flushes{0};
   std::atomic<bool> release{false};
-  writer.SetFlushHookForTesting([&] {
-    if (flushes.fetch_add(1) == 0) {
-      for (int i = 0; i < 20000 && !release.load(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
-    }
-  });
+  HoldFirstFlush(&writer, &flushes, &release);
   const CountedRecord a1 = MakeRecord("A", 1, 5, 200 << 10);  // ~200 KiB encoded.
   const CountedRecord a2 = MakeRecord("A", 2, 4);             // A correction.
   const CountedRecord b = MakeRecord("B", 1, 3);
@@ -163,13 +170,7 @@ TEST_F(WriterTest, LookUpsOlderThanAnEmptiedBufferAreRedone) {
   ASSERT_TRUE(writer.Start().ok());
   std::atomic<int> flushes{0};
   std::atomic<bool> release{false};
-  writer.SetFlushHookForTesting([&] {
-    if (flushes.fetch_add(1) == 0) {
-      for (int i = 0; i < 20000 && !release.load(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
-    }
-  });
+  HoldFirstFlush(&writer, &flushes, &release);
   const CountedRecord a = MakeRecord("A", 1, 5, 200 << 10);  // Fills a buffer.
   const CountedRecord c = MakeRecord("C", 1, 2, 200 << 10);  // Fills the next.
 

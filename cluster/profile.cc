@@ -1,16 +1,26 @@
 #include "cluster/profile.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <climits>
 #include <cmath>
 #include <map>
 #include <thread>
 #include <unordered_map>
 
+#include "cluster/profile_items.h"
 #include "cluster/tech_fields.h"
 #include "core/record_codec.h"
 
 namespace stc::cluster {
 namespace {
+
+using profile_internal::FieldNames;
+using profile_internal::FlatIdMap;
+using profile_internal::kNoItem;
+using profile_internal::OrgNames;
+using profile_internal::StringMap;
 
 // Accumulated weight of one organisation or field in one (cluster, metric).
 struct Tally {
@@ -19,61 +29,17 @@ struct Tally {
   std::vector<Units> years;  // Fields only: per window year.
 };
 
-struct MetricAccumulator {
-  std::vector<Units> year_units;
-  std::map<std::string, Tally> orgs;    // Key: lower-cased trimmed name.
-  std::map<std::string, Tally> fields;  // Key: field code (sortable, see FieldKey).
+// An organisation's weight in one (cluster, metric), combined over the scan.
+struct OrgTally {
+  Units units = 0;
+  const std::string* name = nullptr;  // The spelling seen first (owned by a part's OrgNames).
 };
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  // Inner runs of white space collapse to one space.
-  std::string out;
-  out.reserve(e - b);
-  bool space = false;
-  for (size_t i = b; i < e; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c <= ' ') {
-      space = true;
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// Technology fields sort numerically: key "07" before "13".
-std::string TechKey(int field) {
-  return std::string(1, static_cast<char>('0' + field / 10)) + static_cast<char>('0' + field % 10);
-}
-
-// Splits `w` over the keys of `items` (already distinct and sorted) and adds
-// to `into`.
-// `year`: index into the window, or -1 to keep no per-year series.
-void Attribute(Units w, const std::vector<std::pair<std::string, Tally>>& items, int year,
-               size_t years, std::map<std::string, Tally>* into) {
-  const auto n = static_cast<uint32_t>(items.size());
-  for (uint32_t i = 0; i < n; ++i) {
-    auto [it, inserted] = into->try_emplace(items[i].first, items[i].second);
-    Units share = ShareOf(w, n, i);
-    it->second.units += share;
-    if (year >= 0) {
-      if (it->second.years.empty()) it->second.years.assign(years, 0);
-      it->second.years[year] += share;
-    }
-  }
-}
+struct MetricAccumulator {
+  std::vector<Units> year_units;
+  FlatIdMap<OrgTally> orgs;             // Key: global index of the lower-cased name.
+  std::map<std::string, Tally> fields;  // Key: field code (sortable, see FieldKey).
+};
 
 // Adds a later part's tallies to `into` (which keeps its names: seen first).
 void CombineTallies(std::map<std::string, Tally>&& from, std::map<std::string, Tally>* into) {
@@ -84,12 +50,6 @@ void CombineTallies(std::map<std::string, Tally>&& from, std::map<std::string, T
     if (it->second.years.empty()) it->second.years.assign(t.years.size(), 0);
     for (size_t y = 0; y < t.years.size(); ++y) it->second.years[y] += t.years[y];
   }
-}
-
-void Combine(MetricAccumulator&& from, MetricAccumulator* into) {
-  for (size_t y = 0; y < from.year_units.size(); ++y) into->year_units[y] += from.year_units[y];
-  CombineTallies(std::move(from.orgs), &into->orgs);
-  CombineTallies(std::move(from.fields), &into->fields);
 }
 
 std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units total, int keep) {
@@ -116,41 +76,92 @@ std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units 
   return out;
 }
 
-// The record's distinct organisations, sorted by key.
-std::vector<std::pair<std::string, Tally>> Orgs(const CountedRecord& r) {
-  std::map<std::string, Tally> m;
-  for (const std::string& o : r.orgs) {
-    std::string name = Trim(o);
-    if (name.empty()) continue;
-    std::string key = Lower(name);
-    m.try_emplace(key, Tally{"", name, 0, {}});
+// The `keep` organisations with most units (ties: name order).
+std::vector<ProfileItem> TopOrgs(const FlatIdMap<OrgTally>& tallies, Units total, int keep) {
+  std::vector<const OrgTally*> v;
+  v.reserve(tallies.size());
+  tallies.ForEach([&v](uint32_t, const OrgTally& t) {
+    if (t.units > 0) v.push_back(&t);
+  });
+  // Names are distinct: distinct keys are distinct lower-cased names.
+  auto before = [](const OrgTally* a, const OrgTally* b) {
+    if (a->units != b->units) return a->units > b->units;
+    return *a->name < *b->name;
+  };
+  const size_t n = std::min(v.size(), static_cast<size_t>(std::max(keep, 0)));
+  std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end(), before);
+  std::vector<ProfileItem> out;
+  for (size_t i = 0; i < n; ++i) {
+    ProfileItem item;
+    item.name = *v[i]->name;
+    item.units = v[i]->units;
+    item.share = total > 0 ? static_cast<double>(v[i]->units) / static_cast<double>(total) : 0;
+    out.push_back(std::move(item));
   }
-  return {m.begin(), m.end()};
+  return out;
 }
 
-// The record's distinct fields for its source, sorted by key.
-std::vector<std::pair<std::string, Tally>> Fields(const CountedRecord& r) {
-  std::map<std::string, Tally> m;
-  if (r.source == Source::kPct) {
-    for (const std::string& c : r.codes) {
-      const int f = TechFieldOfIpc(c);
-      if (f == 0) continue;
-      m.try_emplace(TechKey(f), Tally{std::to_string(f), TechFields()[f - 1].name, 0, {}});
-    }
-  } else if (r.source == Source::kArticle) {
-    for (const std::string& c : r.codes) {
-      std::string area = AsjcArea(c);
-      if (area.empty()) continue;
-      m.try_emplace(area, Tally{area, std::string(AsjcAreaName(area)), 0, {}});
-    }
-    if (m.empty() && !r.field.empty()) {
-      std::string area = AsjcArea(r.field);
-      std::string code = area.empty() ? r.field : area;
-      std::string name = area.empty() ? r.field : std::string(AsjcAreaName(area));
-      m.try_emplace(code, Tally{code, name, 0, {}});
-    }
+// What one thread of the scan adds up for one (cluster, metric), by the
+// indexes of its OrgNames and FieldNames.
+struct PartAccumulator {
+  struct Org {
+    Units units = 0;
+    uint32_t spelling = kNoItem;  // Of the first record that attributed to it.
+  };
+  struct Field {
+    Units units = 0;
+    std::vector<Units> years;  // Empty until the field has units here.
+  };
+  std::vector<Units> year_units;
+  FlatIdMap<Org> orgs;        // By key index.
+  std::vector<Field> fields;  // By field index.
+};
+
+// Splits `w` over `items` (distinct, in key order): item i gets ShareOf(w, n, i).
+void AttributeOrgs(Units w, const std::vector<std::pair<uint32_t, uint32_t>>& items,
+                   PartAccumulator* a) {
+  const auto n = static_cast<uint32_t>(items.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    bool inserted;
+    PartAccumulator::Org& org = a->orgs.Get(items[i].first, &inserted);
+    if (inserted) org.spelling = items[i].second;
+    org.units += ShareOf(w, n, i);
   }
-  return {m.begin(), m.end()};
+}
+
+void AttributeFields(Units w, const std::vector<uint32_t>& items, size_t year, size_t years,
+                     PartAccumulator* a) {
+  const auto n = static_cast<uint32_t>(items.size());
+  for (uint32_t i = 0; i < n; ++i) {
+    if (a->fields.size() <= items[i]) a->fields.resize(items[i] + 1);
+    PartAccumulator::Field& f = a->fields[items[i]];
+    const Units share = ShareOf(w, n, i);
+    f.units += share;
+    if (f.years.empty()) f.years.assign(years, 0);
+    f.years[year] += share;
+  }
+}
+
+// Adds one part's tallies to the combined ones; `global_key` maps the part's
+// organisation key indexes to global ones. Parts are added in key order, so
+// an organisation keeps the spelling seen first.
+void AddPart(PartAccumulator&& a, const OrgNames& orgs, const std::vector<uint32_t>& global_key,
+             const FieldNames& fields, MetricAccumulator* into) {
+  for (size_t y = 0; y < a.year_units.size(); ++y) into->year_units[y] += a.year_units[y];
+  a.orgs.ForEach([&](uint32_t key, const PartAccumulator::Org& org) {
+    bool inserted;
+    OrgTally& t = into->orgs.Get(global_key[key], &inserted);
+    if (inserted) t.name = &orgs.spelling(org.spelling).name;
+    t.units += org.units;
+  });
+  std::map<std::string, Tally> named;
+  for (size_t id = 0; id < a.fields.size(); ++id) {
+    PartAccumulator::Field& f = a.fields[id];
+    if (f.years.empty()) continue;
+    const FieldNames::Field& field = fields.field(id);
+    named.try_emplace(field.key, Tally{field.code, field.name, f.units, std::move(f.years)});
+  }
+  CombineTallies(std::move(named), &into->fields);
 }
 
 }  // namespace
@@ -191,8 +202,9 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
   const size_t metrics = ed.metrics.size();
   std::unordered_map<int32_t, size_t> index;  // Cluster id -> row.
   for (size_t i = 0; i < ranking.rows.size(); ++i) index.emplace(ranking.rows[i].id, i);
-  std::vector<std::vector<MetricAccumulator>> empty(ranking.rows.size());
-  for (auto& per_cluster : empty) {
+  // The combined tallies, [row][metric].
+  std::vector<std::vector<MetricAccumulator>> acc(ranking.rows.size());
+  for (auto& per_cluster : acc) {
     per_cluster.resize(metrics);
     for (size_t m = 0; m < metrics; ++m) {
       per_cluster[m].year_units.assign(ed.metrics[m].year_to - ed.metrics[m].year_from + 1, 0);
@@ -203,19 +215,29 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
   const CellIndex cells(map);
   // One tally per part of the scan, combined in part (= key) order below.
   struct Part {
-    std::vector<std::vector<MetricAccumulator>> acc;
-    CountedRecord rec;
-    std::vector<std::pair<size_t, Units>> weights;  // (row, units) of the current record.
+    std::vector<std::vector<PartAccumulator>> acc;  // [row][metric]
+    OrgNames org_names;
+    FieldNames field_names;
+    CountedRecordView rec;
+    std::vector<std::pair<size_t, Units>> weights;    // (row, units) of the current record.
+    std::vector<std::pair<uint32_t, uint32_t>> orgs;  // (key, spelling) of the current record.
+    std::vector<uint32_t> fields;                     // Of the current record.
   };
   unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                          : std::max(1u, std::thread::hardware_concurrency());
   std::vector<Part> parts(threads);
-  for (Part& part : parts) part.acc = empty;
+  for (Part& part : parts) {
+    part.acc.resize(ranking.rows.size());
+    for (size_t row = 0; row < ranking.rows.size(); ++row) {
+      part.acc[row].resize(metrics);
+      for (size_t m = 0; m < metrics; ++m) part.acc[row][m].year_units = acc[row][m].year_units;
+    }
+  }
   STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
       parts.size(),
       [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
         Part& part = parts[part_index];
-        CountedRecord& rec = part.rec;
+        CountedRecordView& rec = part.rec;
         int32_t year = 0, version = 0;
         bool wanted = false;
         if (PeekYearVersion(value, &year, &version)) {
@@ -224,9 +246,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
           }
           if (!wanted) return Status::Ok();
         }
-        rec.source = source;
-        rec.key.assign(key);
-        if (Status st = DecodeCountedRecord(value, &rec); !st.ok()) {
+        if (Status st = DecodeCountedRecordView(value, &rec); !st.ok()) {
           return Status::Corruption("record " + std::string(SourceName(source)) + " " +
                                     std::string(key) + ": " + st.message());
         }
@@ -249,29 +269,56 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
           }
         }
         if (weights.empty()) return Status::Ok();
-        const auto orgs = Orgs(rec);
-        const auto fields = Fields(rec);
+        // The record's distinct organisations in key order, each with the
+        // first of its spellings in the record.
+        auto& orgs = part.orgs;
+        orgs.clear();
+        for (std::string_view o : rec.orgs) {
+          const uint32_t spelling = part.org_names.Intern(o);
+          const uint32_t k = part.org_names.spelling(spelling).key;
+          if (k == kNoItem) continue;
+          if (std::none_of(orgs.begin(), orgs.end(), [k](const auto& x) { return x.first == k; })) {
+            orgs.emplace_back(k, spelling);
+          }
+        }
+        std::sort(orgs.begin(), orgs.end(), [&](const auto& a, const auto& b) {
+          return part.org_names.key(a.first) < part.org_names.key(b.first);
+        });
+        part.field_names.Of(source, rec, &part.fields);
+        std::sort(part.fields.begin(), part.fields.end(), [&](uint32_t a, uint32_t b) {
+          return part.field_names.field(a).key < part.field_names.field(b).key;
+        });
         for (size_t m = 0; m < metrics; ++m) {
           const MetricSpec& spec = ed.metrics[m];
-          if (spec.source != rec.source || rec.year < spec.year_from || rec.year > spec.year_to ||
+          if (spec.source != source || rec.year < spec.year_from || rec.year > spec.year_to ||
               !spec.Counts(rec.field)) {
             continue;
           }
           for (const auto& [row, w] : weights) {
-            MetricAccumulator& a = part.acc[row][m];
-            const int y = rec.year - spec.year_from;
+            PartAccumulator& a = part.acc[row][m];
+            const size_t y = static_cast<size_t>(rec.year - spec.year_from);
             a.year_units[y] += w;
-            Attribute(w, orgs, -1, 0, &a.orgs);
-            Attribute(w, fields, y, a.year_units.size(), &a.fields);
+            AttributeOrgs(w, orgs, &a);
+            AttributeFields(w, part.fields, y, a.year_units.size(), &a);
           }
         }
         return Status::Ok();
       }));
   // Combined in key order: an organisation keeps the spelling seen first.
-  std::vector<std::vector<MetricAccumulator>>& acc = parts[0].acc;
-  for (size_t i = 1; i < parts.size(); ++i) {
+  StringMap<uint32_t> global_keys;
+  for (Part& part : parts) {
+    std::vector<uint32_t> global_key(part.org_names.keys());
+    for (uint32_t k = 0; k < global_key.size(); ++k) {
+      global_key[k] =
+          global_keys.try_emplace(part.org_names.key(k), static_cast<uint32_t>(global_keys.size()))
+              .first->second;
+    }
     for (size_t row = 0; row < acc.size(); ++row) {
-      for (size_t m = 0; m < metrics; ++m) Combine(std::move(parts[i].acc[row][m]), &acc[row][m]);
+      for (size_t m = 0; m < metrics; ++m) {
+        AddPart(std::move(part.acc[row][m]), part.org_names, global_key, part.field_names,
+                &acc[row][m]);
+      }
+      std::vector<PartAccumulator>().swap(part.acc[row]);  // Freed as it goes.
     }
   }
 
@@ -315,7 +362,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         mp.per_million = static_cast<double>(mp.units) / static_cast<double>(kUnit) /
                          static_cast<double>(p.population) * 1e6;
       }
-      mp.top_orgs = Top(a.orgs, mp.units, options.top_items);
+      mp.top_orgs = TopOrgs(a.orgs, mp.units, options.top_items);
       mp.top_fields = Top(a.fields, mp.units, options.top_items);
       for (auto& [key, t] : a.fields) {
         if (t.units == 0) continue;

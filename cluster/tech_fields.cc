@@ -13,9 +13,15 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 
+// Finds std::string keys by string_view, without a temporary string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Tables {
   std::vector<TechField> fields;
-  std::unordered_map<std::string, int> prefixes;
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> prefixes;
 };
 
 Result<int> ParseInt(const std::string& s) {
@@ -156,17 +162,48 @@ std::string NormaliseIpc(std::string_view code) {
 }
 
 int TechFieldOfIpc(std::string_view code) {
-  std::string n = NormaliseIpc(code);
-  if (n.empty()) return 0;
+  // NormaliseIpc's checks, without building its string: the look-up needs
+  // only the first 8 bytes of the normalised code (the subclass, then the
+  // main group padded to 4 digits). Profiles call this for every code.
+  size_t i = 0;
+  while (i < code.size() && code[i] == ' ') ++i;
+  code.remove_prefix(i);
+  if (code.size() < 4 || !IsUpper(code[0]) || code[0] > 'H' || !IsDigit(code[1]) ||
+      !IsDigit(code[2]) || !IsUpper(code[3])) {
+    return 0;
+  }
+  size_t p = 4;
+  while (p < code.size() && code[p] == ' ') ++p;
+  const size_t group_at = p;
+  while (p < code.size() && IsDigit(code[p])) ++p;
+  size_t group_len = p - group_at;
+  bool sub = false;
+  if (p < code.size() && code[p] == '/') {
+    const size_t sub_at = ++p;
+    while (p < code.size() && IsDigit(code[p])) ++p;
+    if (p == sub_at) return 0;
+    sub = true;
+  } else if (group_len > 4) {
+    group_len = 4;  // EPO/PATSTAT style "H04W0072040000".
+    sub = true;
+  }
+  while (p < code.size() && code[p] == ' ') ++p;
+  if (p != code.size() && code[p] != '(') return 0;  // Only "(2006.01)"-like text may trail.
   const auto& prefixes = Builtin().prefixes;
-  if (n.size() >= 8) {
-    auto it = prefixes.find(n.substr(0, 8));
+  if (group_len == 0) {
+    if (sub) return 0;
+  } else {
+    if (group_len > 4) return 0;
+    char key[8];
+    std::copy_n(code.data(), 4, key);
+    std::fill_n(key + 4, 4 - group_len, '0');
+    std::copy_n(code.data() + group_at, group_len, key + 8 - group_len);
+    auto it = prefixes.find(std::string_view(key, 8));
     if (it != prefixes.end()) return it->second;
   }
-  auto it = prefixes.find(n.substr(0, 4));
+  auto it = prefixes.find(code.substr(0, 4));
   return it == prefixes.end() ? 0 : it->second;
 }
-
 std::string AsjcArea(std::string_view code) {
   if (code.size() < 2 || code.size() > 4) return "";
   for (char c : code)

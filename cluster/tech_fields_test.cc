@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
+#include "cluster/cluster_map.h"
 #include "cluster/embedded_data.h"
 #include "core/csv.h"
 
@@ -70,6 +74,61 @@ TEST(TechFields, ConcordanceLookups) {
   EXPECT_EQ(TechFieldOfIpc("A99Q"), 0);  // Not a subclass of the table.
   EXPECT_EQ(TechFieldOfIpc("garbage"), 0);
   EXPECT_EQ(TechFieldOfIpc(""), 0);
+}
+
+// TechFieldOfIpc checks codes without building NormaliseIpc's string; it must
+// give what a look-up of the normalised code gives (longest listed prefix:
+// main group, then subclass), for well-formed and malformed codes alike.
+TEST(TechFields, LookupAgreesWithTheNormalisedCode) {
+  // The concordance's ipc rows, read here from the embedded file.
+  std::map<std::string, int, std::less<>> prefixes;
+  std::vector<std::string> f;
+  std::string_view text = EmbeddedIpcTechnology();
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.rfind("ipc,", 0) != 0) continue;
+    ASSERT_TRUE(SplitCsvLine(line, &f));
+    prefixes.emplace(f[1], std::stoi(f[2]));
+  }
+  ASSERT_GT(prefixes.size(), 600u);
+  auto reference = [&](std::string_view code) {
+    const std::string n = NormaliseIpc(code);
+    if (n.empty()) return 0;
+    if (n.size() >= 8) {
+      if (auto it = prefixes.find(n.substr(0, 8)); it != prefixes.end()) return it->second;
+    }
+    auto it = prefixes.find(n.substr(0, 4));
+    return it == prefixes.end() ? 0 : it->second;
+  };
+  std::mt19937_64 rng(3);
+  const std::string alphabet = "AHGZ0123456789 /(.)x";
+  const std::vector<std::string> seeds = {"H04N 21/431",    "G01N 33/48", "A61K 8/02", "B01D 53/14",
+                                          "H04W0072040000", "E01F 8/00",  "H04N 1/00", "C12N"};
+  int agreed_nonzero = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string code = seeds[rng() % seeds.size()];
+    for (int edits = static_cast<int>(rng() % 3); edits > 0; --edits) {
+      const size_t at = rng() % (code.size() + 1);
+      switch (rng() % 3) {
+        case 0:
+          code.insert(code.begin() + at, alphabet[rng() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < code.size()) code.erase(at, 1);
+          break;
+        default:
+          if (at < code.size()) code[at] = alphabet[rng() % alphabet.size()];
+      }
+    }
+    if (rng() % 4 == 0) code = " " + code + " (2006.01)";
+    const int got = TechFieldOfIpc(code);
+    ASSERT_EQ(got, reference(code)) << "'" << code << "' normalised '" << NormaliseIpc(code) << "'";
+    agreed_nonzero += got != 0;
+  }
+  EXPECT_GT(agreed_nonzero, 5000);  // The edits leave many codes valid.
 }
 
 TEST(TechFields, ConcordanceParseErrors) {

@@ -9,20 +9,15 @@ namespace {
 
 constexpr uint8_t kFormatVersion = 2;
 
-void PutString(std::string* out, std::string_view s) {
-  PutVarint64(out, s.size());
-  out->append(s);
-}
-
-bool GetString(std::string_view* in, std::string* s) {
+bool GetString(std::string_view* in, std::string_view* s) {
   uint64_t n;
   if (!GetVarint64(in, &n) || n > in->size()) return false;
-  s->assign(in->data(), n);
+  *s = in->substr(0, n);
   in->remove_prefix(n);
   return true;
 }
 
-bool GetStrings(std::string_view* in, std::vector<std::string>* v) {
+bool GetStrings(std::string_view* in, std::vector<std::string_view>* v) {
   uint64_t n;
   if (!GetVarint64(in, &n) || n > in->size()) return false;
   v->resize(n);
@@ -30,6 +25,11 @@ bool GetStrings(std::string_view* in, std::vector<std::string>* v) {
     if (!GetString(in, &s)) return false;
   }
   return true;
+}
+
+void AssignStrings(const std::vector<std::string_view>& from, std::vector<std::string>* to) {
+  to->resize(from.size());
+  for (size_t i = 0; i < from.size(); ++i) (*to)[i].assign(from[i]);
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
   out->resize(static_cast<size_t>(p - base));
 }
 
-Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
+Status DecodeCountedRecordView(std::string_view in, CountedRecordView* r) {
   auto bad = [] { return Status::Corruption("malformed stored record"); };
   if (in.empty() || static_cast<uint8_t>(in[0]) != kFormatVersion) {
     return Status::Corruption("stored record has an unknown format version");
@@ -147,6 +147,27 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
     units = UnZigZag(v);
   }
   if (!in.empty()) return bad();
+  return Status::Ok();
+}
+
+Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
+  // One decoder: the view's, then copies. A thread's view keeps its capacity.
+  thread_local CountedRecordView view;
+  STC_RETURN_IF_ERROR(DecodeCountedRecordView(in, &view));
+  r->year = view.year;
+  r->version = view.version;
+  r->persons = view.persons;
+  r->truncated = view.truncated;
+  r->field.assign(view.field);
+  AssignStrings(view.codes, &r->codes);
+  AssignStrings(view.orgs, &r->orgs);
+  r->unlocated = view.unlocated;
+  r->points.swap(view.points);
+  r->unresolved.resize(view.unresolved.size());
+  for (size_t i = 0; i < view.unresolved.size(); ++i) {
+    r->unresolved[i].first.assign(view.unresolved[i].first);
+    r->unresolved[i].second = view.unresolved[i].second;
+  }
   return Status::Ok();
 }
 

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/record.h"
 #include "core/status.h"
@@ -33,6 +35,27 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out);
 // Decodes `data` into `*out`, keeping out->source and out->key untouched.
 // Returns Corruption when the bytes are truncated or malformed.
 Status DecodeCountedRecord(std::string_view data, CountedRecord* out);
+
+// A stored record decoded without copies: its strings point into the encoded
+// bytes, which must outlive it. Reusing one view for many records reuses its
+// vectors' capacity, so a scan decodes without allocating.
+struct CountedRecordView {
+  int32_t year = 0;
+  int32_t version = 0;
+  uint32_t persons = 0;
+  bool truncated = false;
+  std::string_view field;
+  std::vector<std::string_view> codes;
+  std::vector<std::string_view> orgs;
+  Units unlocated = 0;
+  std::vector<WeightedPoint> points;
+  std::vector<std::pair<std::string_view, Units>> unresolved;
+};
+
+// Decodes `data` into `*out` (views into `data`). Accepts and rejects exactly
+// the bytes DecodeCountedRecord does, with the same Corruption messages; on
+// failure `*out` is partly overwritten.
+Status DecodeCountedRecordView(std::string_view data, CountedRecordView* out);
 
 // Reads only the year and version of an encoded record (cheap). False when
 // the bytes are not a record of this format.

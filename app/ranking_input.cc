@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "app/command.h"
 #include "cluster/delineate.h"
@@ -82,9 +83,11 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
   // from the data now in the store.
   bool unnamed = false;
   for (const cl::ClusterInfo& c : map.clusters) unnamed |= c.name.empty();
+  std::optional<cl::DelineationData> data;
   if (unnamed || map.edition == ed.name) {
-    auto data = cl::LoadDelineationData(store, ed);
-    if (!data.ok()) return StoreFail(data.status());
+    auto loaded = cl::LoadDelineationData(store, ed);
+    if (!loaded.ok()) return StoreFail(loaded.status());
+    data = std::move(*loaded);
     if (unnamed) cl::NameClusters(*data, nullptr, &map);
     if (map.edition == ed.name && map.fingerprint != 0 && map.fingerprint != data->fingerprint) {
       std::cerr << "note: the store's " << ed.name << " aggregates changed since cluster map "
@@ -92,7 +95,11 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
                 << " was made; its clusters are kept as they are (run delineate to redo them)\n";
     }
   }
-  auto ranking = cl::ComputeRanking(store, map, ed);
+  // The aggregates read for that check rank the clusters when they are on
+  // the map's grid; otherwise the ranking reads the store.
+  auto ranking = data && data->grid_step_e5 == map.grid_step_e5
+                     ? cl::ComputeRanking(*data, map)
+                     : cl::ComputeRanking(store, map, ed);
   if (!ranking.ok()) return Fail(ranking.status(), kExitStore);
   for (size_t m = 0; m < ranking->world.size(); ++m) {
     if (ranking->world[m] == 0) {

@@ -8,15 +8,55 @@
 
 namespace stc::cluster {
 
-Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition) {
+namespace {
+
+Ranking NewRanking(const ClusterMap& map, const Edition& edition) {
   Ranking r;
   r.edition = edition;
   r.map_version = map.version;
   r.map_edition = map.edition;
   r.map_fingerprint = map.fingerprint;
+  r.world.assign(edition.metrics.size(), 0);
+  r.clustered.assign(edition.metrics.size(), 0);
+  return r;
+}
+
+// The rows of `r` from each cluster's units per metric; r->world set.
+void RankRows(const ClusterMap& map, const std::unordered_map<int32_t, std::vector<Units>>& sums,
+              Ranking* r) {
+  const Edition& edition = r->edition;
   const size_t metrics = edition.metrics.size();
-  r.world.assign(metrics, 0);
-  r.clustered.assign(metrics, 0);
+  for (const ClusterInfo& c : map.clusters) {
+    auto it = sums.find(c.id);
+    if (it == sums.end()) continue;
+    RankedCluster row;
+    row.id = c.id;
+    row.name = c.name;
+    row.economy = c.economy;
+    row.units = it->second;
+    row.share_pct.assign(metrics, 0);
+    for (size_t m = 0; m < metrics; ++m) {
+      if (r->world[m] > 0) {
+        row.share_pct[m] =
+            100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r->world[m]);
+      }
+      row.score += edition.metrics[m].weight * row.share_pct[m];
+    }
+    if (row.score > 0) r->rows.push_back(std::move(row));
+  }
+  std::sort(r->rows.begin(), r->rows.end(), [](const RankedCluster& a, const RankedCluster& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.units != b.units) return a.units > b.units;  // Lexicographic, metric order.
+    return a.id < b.id;
+  });
+  for (size_t i = 0; i < r->rows.size(); ++i) r->rows[i].rank = static_cast<int>(i + 1);
+}
+
+}  // namespace
+
+Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition) {
+  Ranking r = NewRanking(map, edition);
+  const size_t metrics = edition.metrics.size();
   const Grid store_grid = store.grid(), map_grid(map.grid_step_e5);
   const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
   const CellIndex cells(map);
@@ -39,30 +79,32 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
     return Status::Ok();
   }));
   STC_ASSIGN_OR_RETURN(r.world, WorldTotals(store, edition));
-  for (const ClusterInfo& c : map.clusters) {
-    auto it = sums.find(c.id);
-    if (it == sums.end()) continue;
-    RankedCluster row;
-    row.id = c.id;
-    row.name = c.name;
-    row.economy = c.economy;
-    row.units = it->second;
-    row.share_pct.assign(metrics, 0);
-    for (size_t m = 0; m < metrics; ++m) {
-      if (r.world[m] > 0) {
-        row.share_pct[m] =
-            100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r.world[m]);
-      }
-      row.score += edition.metrics[m].weight * row.share_pct[m];
-    }
-    if (row.score > 0) r.rows.push_back(std::move(row));
+  RankRows(map, sums, &r);
+  return r;
+}
+
+Result<Ranking> ComputeRanking(const DelineationData& data, const ClusterMap& map) {
+  if (data.grid_step_e5 != map.grid_step_e5) {
+    return Status::InvalidArgument(
+        "the delineation data's grid (" + std::to_string(data.grid_step_e5) +
+        " e-5 degrees) is not the cluster map's (" + std::to_string(map.grid_step_e5) + ")");
   }
-  std::sort(r.rows.begin(), r.rows.end(), [](const RankedCluster& a, const RankedCluster& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.units != b.units) return a.units > b.units;  // Lexicographic, metric order.
-    return a.id < b.id;
-  });
-  for (size_t i = 0; i < r.rows.size(); ++i) r.rows[i].rank = static_cast<int>(i + 1);
+  Ranking r = NewRanking(map, data.edition);
+  const size_t metrics = data.metrics();
+  const CellIndex cells(map);
+  std::unordered_map<int32_t, std::vector<Units>> sums;
+  for (size_t i = 0; i < data.cells.size(); ++i) {
+    const int32_t id = cells.ClusterOfCell(data.cells[i]);
+    if (id == 0) continue;
+    auto& v = sums[id];
+    if (v.empty()) v.assign(metrics, 0);
+    for (size_t m = 0; m < metrics; ++m) {
+      v[m] += data.UnitsOf(i, m);
+      r.clustered[m] += data.UnitsOf(i, m);
+    }
+  }
+  r.world = data.world;
+  RankRows(map, sums, &r);
   return r;
 }
 

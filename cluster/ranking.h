@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "cluster/cluster_map.h"
+#include "cluster/delineate.h"
 #include "cluster/edition.h"
 #include "core/status.h"
 #include "core/units.h"
@@ -54,6 +55,12 @@ struct Ranking {
 
 // Ranks `map`'s clusters on `store`'s aggregates for `edition`.
 Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition);
+
+// The same ranking from the aggregates already read for a delineation
+// (LoadDelineationData of the ranking's edition, which `data` keeps) instead
+// of a second scan of the store. InvalidArgument when `data` is on another
+// grid than `map` (a map from another edition or file: use the store).
+Result<Ranking> ComputeRanking(const DelineationData& data, const ClusterMap& map);
 
 // Reads a previous ranking: a CSV with a header naming the columns `rank` and
 // `cluster` (this tool's --format csv, or the published GII tables). Returns

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "cluster/delineate.h"
 #include "cluster/geo_math.h"
@@ -87,6 +88,17 @@ void WriteWorld(Store* store) {
   ASSERT_TRUE(store->Apply(b).ok());
 }
 
+// The ranking read from delineation data equals the one read from the store.
+void ExpectRankedFromDataAlike(const DelineationData& data, const ClusterMap& map,
+                               const Ranking& from_store) {
+  auto from_data = ComputeRanking(data, map);
+  ASSERT_TRUE(from_data.ok()) << from_data.status().ToString();
+  EXPECT_EQ(from_data->world, from_store.world);
+  EXPECT_EQ(from_data->clustered, from_store.clustered);
+  EXPECT_EQ(FormatRanking(*from_data, RankFormat::kJson, 1000),
+            FormatRanking(from_store, RankFormat::kJson, 1000));
+}
+
 Edition TestEdition() {
   Edition e = BuiltinEdition("gii2024").value();
   for (MetricSpec& m : e.metrics) {
@@ -144,6 +156,7 @@ TEST(ClusterRank, HandComputedWorld) {
   EXPECT_DOUBLE_EQ(r.rows[1].score, 40.0);
   EXPECT_EQ(r.rows[2].units, (std::vector<Units>{U(12), U(8)}));
   EXPECT_DOUBLE_EQ(r.rows[2].score, 16.0);
+  ExpectRankedFromDataAlike(*data, **loaded, r);
 
   const std::string settings =
       ",gii2024,grid_deg=0.01 merge_km=12 pct:2019-2023:eps_km=12:min_weight=5 "
@@ -226,6 +239,7 @@ TEST(ClusterRank, ClusterMapFileFromElsewhere) {
   EXPECT_EQ(r->rows[1].id, 9);
   EXPECT_EQ(r->rows[2].id, 8);
   EXPECT_EQ(r->rows[2].units, (std::vector<Units>{U(1), 0}));
+  ExpectRankedFromDataAlike(*data, *map, *r);
 
   // Versions: a second map becomes current; the first stays readable.
   ClusterMap second = Delineate(*data, nullptr, nullptr);
@@ -299,8 +313,59 @@ TEST(ClusterRank, CoarserEditionGridAndBadGrid) {
   auto r = ComputeRanking(*store, map, ed);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->rows[0].units, (std::vector<Units>{U(40.5), U(20)}));
+  ExpectRankedFromDataAlike(*data, map, *r);
+  // Data on the store's finer grid cannot rank the coarser map.
+  auto fine = LoadDelineationData(*store, TestEdition());
+  ASSERT_TRUE(fine.ok());
+  EXPECT_EQ(ComputeRanking(*fine, map).status().code(), StatusCode::kInvalidArgument);
   ed.grid_step_e5 = 1500;  // Not a multiple of 0.01.
   EXPECT_EQ(LoadDelineationData(*store, ed).status().code(), StatusCode::kInvalidArgument);
+}
+
+// Random aggregates (several fields, one excluded by a subject filter, years
+// in and out of the windows, countries), delineated on a coarser grid: the
+// ranking from the delineation data equals the one from the store.
+TEST(ClusterRank, RankingFromDelineationDataEqualsTheStoreScan) {
+  TempDir dir;
+  auto store = stc::testing::OpenStore(dir.Path("db"));
+  const Grid& g = store->grid();
+  std::mt19937_64 rng(17);
+  StoreBatch b;
+  const char* const countries[] = {"JP", "US", "CN", "HK"};
+  const char* const fields[] = {"H", "17", "12", "27"};
+  for (int i = 0; i < 3000; ++i) {
+    AggregateKey k;
+    k.source = rng() % 2 ? Source::kPct : Source::kArticle;
+    k.year = 2016 + static_cast<int32_t>(rng() % 9);
+    // Around four centres, so that clusters form.
+    const double lat[] = {35.68, 37.77, 22.54, 48.85}, lon[] = {139.77, -122.42, 114.06, 2.35};
+    const int c = static_cast<int>(rng() % 4);
+    k.cell = g.CellOf(static_cast<int32_t>(std::lround((lat[c] + (rng() % 200) / 1000.0) * 1e5)),
+                      static_cast<int32_t>(std::lround((lon[c] + (rng() % 200) / 1000.0) * 1e5)));
+    const char* cc = countries[rng() % 4];
+    k.country[0] = cc[0];
+    k.country[1] = cc[1];
+    k.field = fields[rng() % 4];
+    b.AddAggregate(k, static_cast<Units>(1 + rng() % (3 * kUnit)));
+  }
+  for (int year = 2016; year <= 2024; ++year) {
+    b.AddTotals(Source::kPct, year, U(5000), 0, 5000);
+    b.AddTotals(Source::kArticle, year, U(5000), 0, 5000);
+  }
+  ASSERT_TRUE(store->Apply(b).ok());
+  for (const int32_t step : {1000, 5000}) {
+    Edition ed = TestEdition();
+    ed.grid_step_e5 = step;
+    ed.metrics[1].exclude_fields = {"27"};
+    auto data = LoadDelineationData(*store, ed);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    ClusterMap map = Delineate(*data, nullptr, nullptr);
+    ASSERT_GE(map.clusters.size(), 3u) << step;
+    auto from_store = ComputeRanking(*store, map, ed);
+    ASSERT_TRUE(from_store.ok());
+    ASSERT_GE(from_store->rows.size(), 3u);
+    ExpectRankedFromDataAlike(*data, map, *from_store);
+  }
 }
 
 }  // namespace

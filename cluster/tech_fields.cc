@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <unordered_map>
 
 #include "cluster/cluster_map.h"
@@ -19,9 +20,46 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// A prefix of at most 8 bytes as a number (zero bytes past its end): rows
+// are 4 or 8 bytes, and 8-byte rows end in digits, so no two rows collide.
+uint64_t Pack(std::string_view prefix) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    v = (v << 8) | (i < prefix.size() ? static_cast<unsigned char>(prefix[i]) : 0u);
+  }
+  return v;
+}
+
 struct Tables {
   std::vector<TechField> fields;
   std::unordered_map<std::string, int, StringHash, std::equal_to<>> prefixes;
+  // The prefixes again, for TechFieldOfIpc: open addressing over Pack(prefix)
+  // at most a quarter full (0 = empty slot; no prefix packs to 0).
+  std::vector<std::pair<uint64_t, int>> packed;
+  int shift = 64;
+
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift);
+  }
+  void BuildPacked() {
+    size_t n = 8;
+    while (n < prefixes.size() * 4) n *= 2;
+    packed.assign(n, {0, 0});
+    shift = 64 - std::countr_zero(n);
+    for (const auto& [prefix, field] : prefixes) {
+      const uint64_t key = stc::cluster::Pack(prefix);
+      size_t i = Slot(key);
+      while (packed[i].first != 0) i = (i + 1) & (n - 1);
+      packed[i] = {key, field};
+    }
+  }
+  int Find(std::string_view prefix) const {
+    const uint64_t key = stc::cluster::Pack(prefix);
+    for (size_t i = Slot(key);; i = (i + 1) & (packed.size() - 1)) {
+      if (packed[i].first == key) return packed[i].second;
+      if (packed[i].first == 0) return 0;
+    }
+  }
 };
 
 Result<int> ParseInt(const std::string& s) {
@@ -87,7 +125,9 @@ Result<Tables> ParseTables(std::string_view text) {
 const Tables& Builtin() {
   static const Tables* tables = [] {
     auto t = ParseTables(EmbeddedIpcTechnology());
-    return new Tables(t.ok() ? std::move(*t) : Tables{});
+    auto* tables = new Tables(t.ok() ? std::move(*t) : Tables{});
+    tables->BuildPacked();
+    return tables;
   }();
   return *tables;
 }
@@ -189,7 +229,7 @@ int TechFieldOfIpc(std::string_view code) {
   }
   while (p < code.size() && code[p] == ' ') ++p;
   if (p != code.size() && code[p] != '(') return 0;  // Only "(2006.01)"-like text may trail.
-  const auto& prefixes = Builtin().prefixes;
+  const Tables& tables = Builtin();
   if (group_len == 0) {
     if (sub) return 0;
   } else {
@@ -198,11 +238,9 @@ int TechFieldOfIpc(std::string_view code) {
     std::copy_n(code.data(), 4, key);
     std::fill_n(key + 4, 4 - group_len, '0');
     std::copy_n(code.data() + group_at, group_len, key + 8 - group_len);
-    auto it = prefixes.find(std::string_view(key, 8));
-    if (it != prefixes.end()) return it->second;
+    if (const int f = tables.Find(std::string_view(key, 8)); f != 0) return f;
   }
-  auto it = prefixes.find(code.substr(0, 4));
-  return it == prefixes.end() ? 0 : it->second;
+  return tables.Find(code.substr(0, 4));
 }
 std::string AsjcArea(std::string_view code) {
   if (code.size() < 2 || code.size() > 4) return "";

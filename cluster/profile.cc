@@ -17,10 +17,10 @@ namespace stc::cluster {
 namespace {
 
 using profile_internal::FieldNames;
-using profile_internal::FlatIdMap;
 using profile_internal::kNoItem;
 using profile_internal::OrgNames;
 using profile_internal::StringMap;
+using profile_internal::TallyMap;
 
 // Accumulated weight of one organisation or field in one (cluster, metric).
 struct Tally {
@@ -29,15 +29,11 @@ struct Tally {
   std::vector<Units> years;  // Fields only: per window year.
 };
 
-// An organisation's weight in one (cluster, metric), combined over the scan.
-struct OrgTally {
-  Units units = 0;
-  const std::string* name = nullptr;  // The spelling seen first (owned by a part's OrgNames).
-};
-
 struct MetricAccumulator {
   std::vector<Units> year_units;
-  FlatIdMap<OrgTally> orgs;             // Key: global index of the lower-cased name.
+  // Key: global index of the lower-cased name; tag: index of the spelling
+  // seen first in the scan's list of names (its OrgNames own the strings).
+  TallyMap orgs;
   std::map<std::string, Tally> fields;  // Key: field code (sortable, see FieldKey).
 };
 
@@ -77,23 +73,26 @@ std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units 
 }
 
 // The `keep` organisations with most units (ties: name order).
-std::vector<ProfileItem> TopOrgs(const FlatIdMap<OrgTally>& tallies, Units total, int keep) {
-  std::vector<const OrgTally*> v;
+// `names`: the spellings the tags of `tallies` index.
+std::vector<ProfileItem> TopOrgs(const TallyMap& tallies,
+                                 const std::vector<const std::string*>& names, Units total,
+                                 int keep) {
+  std::vector<const TallyMap::Entry*> v;
   v.reserve(tallies.size());
-  tallies.ForEach([&v](uint32_t, const OrgTally& t) {
+  tallies.ForEach([&v](const TallyMap::Entry& t) {
     if (t.units > 0) v.push_back(&t);
   });
   // Names are distinct: distinct keys are distinct lower-cased names.
-  auto before = [](const OrgTally* a, const OrgTally* b) {
+  auto before = [&names](const TallyMap::Entry* a, const TallyMap::Entry* b) {
     if (a->units != b->units) return a->units > b->units;
-    return *a->name < *b->name;
+    return *names[a->tag] < *names[b->tag];
   };
   const size_t n = std::min(v.size(), static_cast<size_t>(std::max(keep, 0)));
   std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end(), before);
   std::vector<ProfileItem> out;
   for (size_t i = 0; i < n; ++i) {
     ProfileItem item;
-    item.name = *v[i]->name;
+    item.name = *names[v[i]->tag];
     item.units = v[i]->units;
     item.share = total > 0 ? static_cast<double>(v[i]->units) / static_cast<double>(total) : 0;
     out.push_back(std::move(item));
@@ -104,16 +103,14 @@ std::vector<ProfileItem> TopOrgs(const FlatIdMap<OrgTally>& tallies, Units total
 // What one thread of the scan adds up for one (cluster, metric), by the
 // indexes of its OrgNames and FieldNames.
 struct PartAccumulator {
-  struct Org {
-    Units units = 0;
-    uint32_t spelling = kNoItem;  // Of the first record that attributed to it.
-  };
   struct Field {
     Units units = 0;
     std::vector<Units> years;  // Empty until the field has units here.
   };
   std::vector<Units> year_units;
-  FlatIdMap<Org> orgs;        // By key index.
+  // Key: organisation key index; tag: the spelling of the first record that
+  // attributed to it.
+  TallyMap orgs;
   std::vector<Field> fields;  // By field index.
 };
 
@@ -123,8 +120,8 @@ void AttributeOrgs(Units w, const std::vector<std::pair<uint32_t, uint32_t>>& it
   const auto n = static_cast<uint32_t>(items.size());
   for (uint32_t i = 0; i < n; ++i) {
     bool inserted;
-    PartAccumulator::Org& org = a->orgs.Get(items[i].first, &inserted);
-    if (inserted) org.spelling = items[i].second;
+    TallyMap::Entry& org = a->orgs.Get(items[i].first, &inserted);
+    if (inserted) org.tag = items[i].second;
     org.units += ShareOf(w, n, i);
   }
 }
@@ -143,15 +140,25 @@ void AttributeFields(Units w, const std::vector<uint32_t>& items, size_t year, s
 }
 
 // Adds one part's tallies to the combined ones; `global_key` maps the part's
-// organisation key indexes to global ones. Parts are added in key order, so
-// an organisation keeps the spelling seen first.
+// organisation key indexes to global ones; `names` collects the spellings
+// the combined tags index, and `global_spelling` (kNoItem until then) where
+// each of the part's spellings went. Parts are added in key order, so an
+// organisation keeps the spelling seen first.
 void AddPart(PartAccumulator&& a, const OrgNames& orgs, const std::vector<uint32_t>& global_key,
-             const FieldNames& fields, MetricAccumulator* into) {
+             const FieldNames& fields, std::vector<uint32_t>* global_spelling,
+             std::vector<const std::string*>* names, MetricAccumulator* into) {
   for (size_t y = 0; y < a.year_units.size(); ++y) into->year_units[y] += a.year_units[y];
-  a.orgs.ForEach([&](uint32_t key, const PartAccumulator::Org& org) {
+  a.orgs.ForEach([&](const TallyMap::Entry& org) {
     bool inserted;
-    OrgTally& t = into->orgs.Get(global_key[key], &inserted);
-    if (inserted) t.name = &orgs.spelling(org.spelling).name;
+    TallyMap::Entry& t = into->orgs.Get(global_key[org.key], &inserted);
+    if (inserted) {
+      uint32_t& g = (*global_spelling)[org.tag];
+      if (g == kNoItem) {
+        g = static_cast<uint32_t>(names->size());
+        names->push_back(&orgs.spelling(org.tag).name);
+      }
+      t.tag = g;
+    }
     t.units += org.units;
   });
   std::map<std::string, Tally> named;
@@ -306,7 +313,9 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
       }));
   // Combined in key order: an organisation keeps the spelling seen first.
   StringMap<uint32_t> global_keys;
+  std::vector<const std::string*> names;  // Spellings the combined tallies' tags index.
   for (Part& part : parts) {
+    std::vector<uint32_t> global_spelling(part.org_names.spellings(), kNoItem);
     std::vector<uint32_t> global_key(part.org_names.keys());
     for (uint32_t k = 0; k < global_key.size(); ++k) {
       global_key[k] =
@@ -316,7 +325,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
     for (size_t row = 0; row < acc.size(); ++row) {
       for (size_t m = 0; m < metrics; ++m) {
         AddPart(std::move(part.acc[row][m]), part.org_names, global_key, part.field_names,
-                &acc[row][m]);
+                &global_spelling, &names, &acc[row][m]);
       }
       std::vector<PartAccumulator>().swap(part.acc[row]);  // Freed as it goes.
     }
@@ -362,7 +371,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         mp.per_million = static_cast<double>(mp.units) / static_cast<double>(kUnit) /
                          static_cast<double>(p.population) * 1e6;
       }
-      mp.top_orgs = TopOrgs(a.orgs, mp.units, options.top_items);
+      mp.top_orgs = TopOrgs(a.orgs, names, mp.units, options.top_items);
       mp.top_fields = Top(a.fields, mp.units, options.top_items);
       for (auto& [key, t] : a.fields) {
         if (t.units == 0) continue;

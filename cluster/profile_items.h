@@ -19,6 +19,7 @@
 #include "cluster/tech_fields.h"
 #include "core/record.h"
 #include "core/record_codec.h"
+#include "core/units.h"
 
 namespace stc::cluster::profile_internal {
 
@@ -32,43 +33,44 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 
 constexpr uint32_t kNoItem = UINT32_MAX;
 
-// Map from an item index (< kNoItem) to a V, open addressing in one array:
-// no allocation per entry. A record's weight goes to each of its
+// Map from an item index (< kNoItem) to units and a 32-bit tag of the
+// caller's, open addressing in one array of 16-byte entries, at most 3/4
+// full: no allocation per entry. A record's weight goes to each of its
 // organisations in each cluster it touches, so a scan updates these maps
 // millions of times; std::unordered_map's nodes made that a cache miss and a
 // malloc each.
-template <typename V>
-class FlatIdMap {
+class TallyMap {
  public:
   struct Entry {
     uint32_t key = kNoItem;
-    V value{};
+    uint32_t tag = 0;  // Set by the caller when the entry is inserted.
+    Units units = 0;
   };
 
-  // The value of `key`; `*inserted` tells whether it was just added
-  // (value-initialised).
-  V& Get(uint32_t key, bool* inserted) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
+  // The entry of `key`; `*inserted` tells whether it was just added (tag
+  // and units 0).
+  Entry& Get(uint32_t key, bool* inserted) {
+    if ((size_ + 1) * 4 > slots_.size() * 3) Grow();
     const size_t mask = slots_.size() - 1;
     for (size_t i = Slot(key);; i = (i + 1) & mask) {
       Entry& e = slots_[i];
       if (e.key == key) {
         *inserted = false;
-        return e.value;
+        return e;
       }
       if (e.key == kNoItem) {
         e.key = key;
         ++size_;
         *inserted = true;
-        return e.value;
+        return e;
       }
     }
   }
-  // Calls f(key, value) for every entry, in no particular order.
+  // Calls f(entry) for every entry, in no particular order.
   template <typename F>
   void ForEach(F&& f) const {
     for (const Entry& e : slots_)
-      if (e.key != kNoItem) f(e.key, e.value);
+      if (e.key != kNoItem) f(e);
   }
   size_t size() const { return size_; }
 
@@ -84,13 +86,14 @@ class FlatIdMap {
     size_ = 0;
     bool inserted;
     for (const Entry& e : old)
-      if (e.key != kNoItem) Get(e.key, &inserted) = e.value;
+      if (e.key != kNoItem) Get(e.key, &inserted) = e;
   }
 
   std::vector<Entry> slots_;
   size_t size_ = 0;
   int shift_ = 64;
 };
+static_assert(sizeof(TallyMap::Entry) == 16);
 
 // Trimmed, inner runs of white space (bytes <= ' ') collapsed to one space.
 std::string Trim(std::string_view s);
@@ -114,6 +117,7 @@ class OrgNames {
   // Keys stay valid: unordered_map nodes do not move.
   const std::string& key(uint32_t key_id) const { return *keys_[key_id]; }
   size_t keys() const { return keys_.size(); }
+  size_t spellings() const { return spellings_.size(); }
 
  private:
   StringMap<uint32_t> spelling_ids_;

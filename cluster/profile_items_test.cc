@@ -1,4 +1,4 @@
-// The per-thread tables of the profile scan: the flat index map against
+// The per-thread tables of the profile scan: the tally map against
 // std::map, organisation grouping, field resolution.
 #include "cluster/profile_items.h"
 
@@ -10,28 +10,34 @@
 namespace stc::cluster::profile_internal {
 namespace {
 
-TEST(FlatIdMap, AgreesWithStdMapThroughGrowth) {
+TEST(TallyMap, AgreesWithStdMapThroughGrowth) {
   std::mt19937_64 rng(8);
-  FlatIdMap<int64_t> flat;
-  std::map<uint32_t, int64_t> ref;
+  TallyMap flat;
+  std::map<uint32_t, std::pair<uint32_t, Units>> ref;  // key -> (tag, units)
   for (int i = 0; i < 200000; ++i) {
     // Dense small keys and sparse large ones (up to kNoItem - 1).
-    const uint32_t key = rng() % 3 ? static_cast<uint32_t>(rng() % 5000)
-                                   : static_cast<uint32_t>(rng() % kNoItem);
-    const int64_t add = static_cast<int64_t>(rng() % 1000) - 500;
+    const uint32_t key =
+        rng() % 3 ? static_cast<uint32_t>(rng() % 5000) : static_cast<uint32_t>(rng() % kNoItem);
+    const Units add = static_cast<Units>(rng() % 1000) - 500;
     bool inserted = false;
-    int64_t& v = flat.Get(key, &inserted);
+    TallyMap::Entry& e = flat.Get(key, &inserted);
+    ASSERT_EQ(e.key, key);
     const bool fresh = ref.find(key) == ref.end();
     ASSERT_EQ(inserted, fresh) << key;
     if (inserted) {
-      ASSERT_EQ(v, 0);
+      ASSERT_EQ(e.units, 0);
+      ASSERT_EQ(e.tag, 0u);
+      e.tag = static_cast<uint32_t>(i);  // The first insertion's, kept through growth.
+      ref[key].first = e.tag;
     }
-    v += add;
-    ref[key] += add;
+    e.units += add;
+    ref[key].second += add;
   }
   ASSERT_EQ(flat.size(), ref.size());
-  std::map<uint32_t, int64_t> seen;
-  flat.ForEach([&](uint32_t k, int64_t v) { ASSERT_TRUE(seen.emplace(k, v).second) << k; });
+  std::map<uint32_t, std::pair<uint32_t, Units>> seen;
+  flat.ForEach([&](const TallyMap::Entry& e) {
+    ASSERT_TRUE(seen.emplace(e.key, std::make_pair(e.tag, e.units)).second) << e.key;
+  });
   EXPECT_EQ(seen, ref);
 }
 

@@ -39,16 +39,39 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
   }
   if (l.items.empty()) return;
   // Sorted unique keys (one source per chunk: the record keys sort like the
-  // store keys); items holding the same key share its stored state.
+  // store keys); items holding the same key share its stored state. The sort
+  // compares the keys' first 16 bytes as two numbers (keys share long
+  // prefixes such as "PCT/JP2014/"), and whole keys only on a tie.
   const Item* items = w->items.data();
-  std::sort(l.items.begin(), l.items.end(), [items](uint32_t a, uint32_t b) {
-    return items[a].counted.key < items[b].counted.key;
-  });
+  l.order.clear();
   for (uint32_t i : l.items) {
+    const std::string& key = items[i].counted.key;
+    ChunkLookup::SortKey k;
+    k.item = i;
+    for (size_t b = 0; b < 16; ++b) {
+      const uint64_t byte = b < key.size() ? static_cast<unsigned char>(key[b]) : 0u;
+      (b < 8 ? k.hi : k.lo) |= byte << (8 * (7 - b % 8));
+    }
+    l.order.push_back(k);
+  }
+  std::sort(l.order.begin(), l.order.end(),
+            [items](const ChunkLookup::SortKey& a, const ChunkLookup::SortKey& b) {
+              if (a.hi != b.hi) return a.hi < b.hi;
+              if (a.lo != b.lo) return a.lo < b.lo;
+              return items[a.item].counted.key < items[b.item].counted.key;
+            });
+  l.key_start.clear();
+  for (size_t j = 0; j < l.order.size(); ++j) {
+    const uint32_t i = l.order[j].item;
+    l.items[j] = i;
     std::string_view key = items[i].counted.key;
-    if (l.keys.empty() || l.keys.back() != key) l.keys.push_back(key);
+    if (l.keys.empty() || l.keys.back() != key) {
+      l.keys.push_back(key);
+      l.key_start.push_back(static_cast<uint32_t>(j));
+    }
     l.fetch[i] = static_cast<uint32_t>(l.keys.size());
   }
+  l.key_start.push_back(static_cast<uint32_t>(l.items.size()));
   l.stored.assign(l.keys.size(), ChunkLookup::Stored());
   l.status = store.ForEachStoredRecord(source, l.keys, [&](size_t k, std::string_view value) {
     ChunkLookup::Stored& s = l.stored[k];
@@ -58,9 +81,20 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
     if (!PeekYearVersion(value, &year, &s.version)) {
       return Status::Corruption("store " + store.dir() + ": malformed stored record");
     }
-    s.value_off = l.values.size();
-    s.value_len = value.size();
-    l.values.append(value);
+    // The writer reads a stored value only to take an old version's counts
+    // back: for a deletion, or a copy whose content differs. Unchanged
+    // duplicates (all of a re-read) leave it uncopied.
+    bool needed = false;
+    for (uint32_t j = l.key_start[k]; j < l.key_start[k + 1] && !needed; ++j) {
+      const Item& it = items[l.items[j]];
+      needed = it.kind == Item::Kind::kDelete || it.fingerprint != s.fingerprint;
+    }
+    if (needed) {
+      s.value_kept = true;
+      s.value_off = l.values.size();
+      s.value_len = value.size();
+      l.values.append(value);
+    }
     return Status::Ok();
   });
 }

@@ -27,8 +27,16 @@ struct ChunkLookup {
     bool found = false;
     int32_t version = 0;
     uint64_t fingerprint = 0;
+    // The stored value is in `values` only when an item of the chunk with
+    // this key may need it: a deletion, or a copy with another fingerprint
+    // (the writer takes the old version's counts back from it).
+    bool value_kept = false;
     size_t value_off = 0;  // Of the stored value in `values`.
     size_t value_len = 0;
+  };
+  struct SortKey {
+    uint64_t hi = 0, lo = 0;  // The key's first 16 bytes, big-endian, zero-padded.
+    uint32_t item = 0;
   };
   bool done = false;   // Filled for the chunk the Work now holds.
   uint64_t epoch = 0;  // The writer's epoch when the look-up began (Writer::LookUp).
@@ -40,7 +48,7 @@ struct ChunkLookup {
   // stored: the filter said so).
   std::vector<uint32_t> fetch;
   std::vector<Stored> stored;  // Per distinct key looked up, in key order.
-  std::string values;          // The stored values found, back to back.
+  std::string values;          // The stored values kept (Stored::value_kept), back to back.
 
   std::string_view Value(const Stored& s) const {
     return std::string_view(values).substr(s.value_off, s.value_len);
@@ -48,7 +56,9 @@ struct ChunkLookup {
 
   // Scratch.
   std::vector<uint32_t> items;         // Items looked up, sorted by key.
+  std::vector<SortKey> order;          // For sorting them.
   std::vector<std::string_view> keys;  // Their keys, unique.
+  std::vector<uint32_t> key_start;     // Per key: its first position in `items`; then the end.
   std::string full;
 };
 

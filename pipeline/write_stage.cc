@@ -167,16 +167,25 @@ Status Writer::Write(Work* w) {
     bool exists = q != nullptr ? q->exists : f != nullptr;
     int32_t version = q != nullptr ? q->version : f != nullptr ? f->version : 0;
     uint64_t fingerprint = q != nullptr ? q->fingerprint : f != nullptr ? f->fingerprint : 0;
-    auto current_value = [&]() -> std::string_view {
-      return q != nullptr ? q_table->Value(*q) : stored.Value(*f);
+    // The old version's bytes (LookUpChunk keeps a stored value for exactly
+    // the deletions and changed copies that come here).
+    auto current_value = [&](std::string_view* out) -> Status {
+      if (q == nullptr && !f->value_kept) {
+        return Status::Internal("ingest: the stored value of " + std::string(SourceName(source)) +
+                                " " + it.counted.key + " was not kept");
+      }
+      *out = q != nullptr ? q_table->Value(*q) : stored.Value(*f);
+      return Status::Ok();
     };
+    std::string_view old_bytes;
     DeltaMap& deltas = active_->deltas;
     if (it.kind == Item::Kind::kDelete) {
       ++stats_->records_deleted;
       if (!exists) continue;
       CountedRecord& old = scratch_;
       old.source = source;
-      STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
+      STC_RETURN_IF_ERROR(current_value(&old_bytes));
+      STC_RETURN_IF_ERROR(DecodeStored(old_bytes, &old));
       deltas.Add(old, -1, store_->grid());
       if (p == nullptr) {
         p = pending.Insert(full, hash);
@@ -196,7 +205,8 @@ Status Writer::Write(Work* w) {
       ++stats_->records_updated;
       CountedRecord& old = scratch_;
       old.source = source;
-      STC_RETURN_IF_ERROR(DecodeStored(current_value(), &old));
+      STC_RETURN_IF_ERROR(current_value(&old_bytes));
+      STC_RETURN_IF_ERROR(DecodeStored(old_bytes, &old));
       deltas.Add(old, -1, store_->grid());
       stats_->units_written -= kUnit;
       stats_->units_unlocated -= old.unlocated;

@@ -32,6 +32,9 @@ class PendingTable {
   // The index + 1 of the entry for `key` (hash = Hash64(key)), or 0 when
   // absent. Indexes stay valid until Clear (pointers only until Insert).
   uint32_t FindIndex(std::string_view key, uint64_t hash) const;
+  // The same for the key `prefix` + `rest` (a store record key: source byte,
+  // then the record's key), without building it.
+  uint32_t FindIndex(char prefix, std::string_view rest, uint64_t hash) const;
   // The entry for `key` (hash = Hash64(key)), or null.
   Entry* Find(std::string_view key, uint64_t hash) {
     uint32_t i = FindIndex(key, hash);
@@ -47,6 +50,8 @@ class PendingTable {
   // Adds an entry for an absent `key`; its value is empty until SetValue.
   // Pointers returned earlier stay valid only until the next Insert.
   Entry* Insert(std::string_view key, uint64_t hash);
+  // The same for the key `prefix` + `rest`.
+  Entry* Insert(char prefix, std::string_view rest, uint64_t hash);
   // Replaces the value (the old bytes stay in the arena until Clear).
   void SetValue(Entry* e, std::string_view value);
 
@@ -69,6 +74,12 @@ class PendingTable {
 
  private:
   void Grow();
+  // The index + 1 of the entry with `hash` whose key `same_key` accepts, or 0.
+  template <typename SameKey>
+  uint32_t Probe(uint64_t hash, SameKey same_key) const;
+  // Adds an entry whose key `append_key` appends to the arena.
+  template <typename AppendKey>
+  Entry* Add(uint64_t hash, AppendKey append_key);
 
   // Large buffers (core/large_alloc.h): written once, kept across Clear.
   LargeString arena_;

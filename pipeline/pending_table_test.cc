@@ -68,5 +68,28 @@ TEST(PendingTable, CollidingHashesAndTagsStayDistinct) {
   }
 }
 
+// A key given as (prefix byte, rest) is the key prefix + rest: found and
+// inserted alike, and told apart from keys that differ in the prefix, the
+// rest or the length. One hash for all, so that every probe compares keys.
+TEST(PendingTable, KeysInTwoPartsEqualTheWholeKey) {
+  PendingTable t;
+  const uint64_t h = 42;
+  PendingTable::Entry* whole = t.Insert(std::string("\x01PCT/1"), h);
+  t.SetValue(whole, "a");
+  PendingTable::Entry* parts = t.Insert('\x02', "PCT/1", h);
+  t.SetValue(parts, "b");
+  t.SetValue(t.Insert('\x01', "", h), "c");
+  EXPECT_EQ(t.Key(t.at(1)), std::string("\x02PCT/1"));
+  EXPECT_EQ(t.FindIndex('\x01', "PCT/1", h), 1u);
+  EXPECT_EQ(t.FindIndex(std::string("\x02PCT/1"), h), 2u);
+  EXPECT_EQ(t.FindIndex('\x02', "PCT/1", h), 2u);
+  EXPECT_EQ(t.FindIndex(std::string("\x01"), h), 3u);
+  EXPECT_EQ(t.FindIndex('\x01', "", h), 3u);
+  EXPECT_EQ(t.FindIndex('\x03', "PCT/1", h), 0u);   // Other prefix.
+  EXPECT_EQ(t.FindIndex('\x01', "PCT/2", h), 0u);   // Other rest.
+  EXPECT_EQ(t.FindIndex('\x01', "PCT/1x", h), 0u);  // Longer.
+  EXPECT_EQ(t.FindIndex('\x01', "PCT/", h), 0u);    // Shorter.
+}
+
 }  // namespace
 }  // namespace stc

@@ -84,7 +84,6 @@ Status Writer::Write(Work* w) {
     for (size_t i = b0; i < b1; ++i) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
-      SetStoreRecordKey(source, it.counted.key, &batch_keys_[i - b0]);
       active.Prefetch(stored.hashes[i]);
       if (flushing_ != nullptr) flushing_->pending.Prefetch(stored.hashes[i]);
     }
@@ -92,11 +91,11 @@ Status Writer::Write(Work* w) {
       const Item& it = w->items[i];
       if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
       Lookup& l = lookups_[i];
-      const std::string& key = batch_keys_[i - b0];
-      l.active = active.FindIndex(key, stored.hashes[i]);
+      const char prefix = static_cast<char>(source);
+      l.active = active.FindIndex(prefix, it.counted.key, stored.hashes[i]);
       l.in_flight = l.active != 0 || flushing_ == nullptr
                         ? 0
-                        : flushing_->pending.FindIndex(key, stored.hashes[i]);
+                        : flushing_->pending.FindIndex(prefix, it.counted.key, stored.hashes[i]);
     }
   }
   // Keys inserted into the active buffer by this chunk (a later copy in the
@@ -133,7 +132,6 @@ Status Writer::Write(Work* w) {
       ++stats_->skipped_by_reason[it.reason];
       continue;
     }
-    SetStoreRecordKey(source, it.counted.key, &full);
     // Replace mode: only the replaced (source, year) is read from the files;
     // there, the files are the truth: they win over what the store held
     // (but among copies within the files the usual version rule applies).
@@ -145,6 +143,7 @@ Status Writer::Write(Work* w) {
                                                                : "outside_replace_year"];
         continue;
       }
+      SetStoreRecordKey(source, it.counted.key, &full);
       authoritative = replace_seen_.insert(full).second;  // First copy seen in this run.
     }
     const Lookup& l = lookups_[i];
@@ -153,7 +152,10 @@ Status Writer::Write(Work* w) {
     // written (read-only), else fetched from the store, else absent.
     PendingTable& pending = active_->pending;
     uint32_t active_index = l.active;
-    if (active_index == 0 && inserted_in_chunk(hash)) active_index = pending.FindIndex(full, hash);
+    const char prefix = static_cast<char>(source);
+    if (active_index == 0 && inserted_in_chunk(hash)) {
+      active_index = pending.FindIndex(prefix, it.counted.key, hash);
+    }
     PendingTable::Entry* p = active_index != 0 ? &pending.at(active_index - 1) : nullptr;
     const PendingTable::Entry* q = p;  // The buffered state, in either buffer.
     const PendingTable* q_table = &pending;
@@ -188,7 +190,7 @@ Status Writer::Write(Work* w) {
       STC_RETURN_IF_ERROR(DecodeStored(old_bytes, &old));
       deltas.Add(old, -1, store_->grid());
       if (p == nullptr) {
-        p = pending.Insert(full, hash);
+        p = pending.Insert(prefix, it.counted.key, hash);
         note_inserted(hash);
       }
       p->exists = false;
@@ -219,7 +221,7 @@ Status Writer::Write(Work* w) {
     stats_->units_written += kUnit;
     stats_->units_unlocated += it.counted.unlocated;
     if (p == nullptr) {
-      p = pending.Insert(full, hash);
+      p = pending.Insert(prefix, it.counted.key, hash);
       note_inserted(hash);
     }
     p->exists = true;

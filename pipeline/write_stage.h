@@ -140,8 +140,7 @@ class Writer {
     uint32_t in_flight = 0;  // Index + 1 in the buffer being written; 0: absent.
   };
   std::vector<Lookup> lookups_;               // Per item.
-  static constexpr size_t kLookupBatch = 16;  // Keys hashed and prefetched before probing.
-  std::string batch_keys_[kLookupBatch];      // Their store keys.
+  static constexpr size_t kLookupBatch = 16;  // Slots prefetched before probing.
   std::vector<uint64_t> chunk_inserted_;      // Hashes (| 1) inserted by this chunk.
   CountedRecord scratch_;
 };

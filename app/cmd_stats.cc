@@ -1,7 +1,6 @@
 // The `stats` subcommand.
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <string_view>
@@ -11,6 +10,7 @@
 #include "app/command.h"
 #include "core/grid.h"
 #include "core/record_codec.h"
+#include "core/string_map.h"
 #include "pipeline/rejects_log.h"
 
 namespace stc {
@@ -22,12 +22,7 @@ struct StatsArgs {
   int top_unresolved = 10;
 };
 
-// Finds std::string keys by string_view, without a copy.
-struct LabelHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using LabelSums = std::unordered_map<std::string, Units, LabelHash, std::equal_to<>>;
+using LabelSums = StringMap<Units>;
 
 // The labels of unlocated units with the largest weight, over all records:
 // the records scanned on every core (integer sums: the split does not change

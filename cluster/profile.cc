@@ -19,7 +19,6 @@ namespace {
 using profile_internal::FieldNames;
 using profile_internal::kNoItem;
 using profile_internal::OrgNames;
-using profile_internal::StringMap;
 using profile_internal::TallyMap;
 
 // Accumulated weight of one organisation or field in one (cluster, metric).

@@ -19,17 +19,10 @@
 #include "cluster/tech_fields.h"
 #include "core/record.h"
 #include "core/record_codec.h"
+#include "core/string_map.h"
 #include "core/units.h"
 
 namespace stc::cluster::profile_internal {
-
-// Hashing that finds std::string keys by string_view, without a copy.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
 constexpr uint32_t kNoItem = UINT32_MAX;
 

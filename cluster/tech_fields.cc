@@ -7,18 +7,13 @@
 
 #include "cluster/cluster_map.h"
 #include "cluster/embedded_data.h"
+#include "core/string_map.h"
 
 namespace stc::cluster {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-
-// Finds std::string keys by string_view, without a temporary string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // A prefix of at most 8 bytes as a number (zero bytes past its end): rows
 // are 4 or 8 bytes, and 8-byte rows end in digits, so no two rows collide.
@@ -32,7 +27,7 @@ uint64_t Pack(std::string_view prefix) {
 
 struct Tables {
   std::vector<TechField> fields;
-  std::unordered_map<std::string, int, StringHash, std::equal_to<>> prefixes;
+  StringMap<int> prefixes;
   // The prefixes again, for TechFieldOfIpc: open addressing over Pack(prefix)
   // at most a quarter full (0 = empty slot; no prefix packs to 0).
   std::vector<std::pair<uint64_t, int>> packed;

@@ -33,19 +33,8 @@ struct MetricAccumulator {
   // Key: global index of the lower-cased name; tag: index of the spelling
   // seen first in the scan's list of names (its OrgNames own the strings).
   TallyMap orgs;
-  std::map<std::string, Tally> fields;  // Key: field code (sortable, see FieldKey).
+  std::map<std::string, Tally> fields;  // Key: FieldNames::Field::key (sorts fields by code).
 };
-
-// Adds a later part's tallies to `into` (which keeps its names: seen first).
-void CombineTallies(std::map<std::string, Tally>&& from, std::map<std::string, Tally>* into) {
-  for (auto& [key, t] : from) {
-    auto [it, inserted] = into->try_emplace(key, std::move(t));
-    if (inserted) continue;
-    it->second.units += t.units;
-    if (it->second.years.empty()) it->second.years.assign(t.years.size(), 0);
-    for (size_t y = 0; y < t.years.size(); ++y) it->second.years[y] += t.years[y];
-  }
-}
 
 std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units total, int keep) {
   std::vector<const Tally*> v;
@@ -160,14 +149,19 @@ void AddPart(PartAccumulator&& a, const OrgNames& orgs, const std::vector<uint32
     }
     t.units += org.units;
   });
-  std::map<std::string, Tally> named;
   for (size_t id = 0; id < a.fields.size(); ++id) {
     PartAccumulator::Field& f = a.fields[id];
     if (f.years.empty()) continue;
     const FieldNames::Field& field = fields.field(id);
-    named.try_emplace(field.key, Tally{field.code, field.name, f.units, std::move(f.years)});
+    auto [it, inserted] = into->fields.try_emplace(field.key);
+    Tally& t = it->second;
+    if (inserted) {
+      t = Tally{field.code, field.name, f.units, std::move(f.years)};
+      continue;
+    }
+    t.units += f.units;
+    for (size_t y = 0; y < f.years.size(); ++y) t.years[y] += f.years[y];
   }
-  CombineTallies(std::move(named), &into->fields);
 }
 
 }  // namespace

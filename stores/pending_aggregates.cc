@@ -7,17 +7,22 @@
 // records. Folding merges the entries (k sorted runs) into one sorted run of
 // summed deltas and writes it to the aggregates with a range deletion of the
 // entries, in one atomic write: RocksDB then compacts one file of deltas
-// instead of one per flush.
+// instead of one per flush. A large fold merges on a second thread while the
+// calling thread writes the table file (MergeFeed).
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <queue>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -184,6 +189,104 @@ class PendingMerger {
   Status status_;
 };
 
+// Runs a PendingMerger on its own thread and hands its output over in
+// batches, so that merging (that thread) and writing the table file (the
+// caller's) overlap: each is about half of a large fold. The merger must
+// outlive the feed and is used only by the feed's thread until Next has
+// returned null or the feed is destroyed.
+class MergeFeed {
+ public:
+  struct Batch {
+    std::string keys;            // Concatenated.
+    std::vector<uint32_t> ends;  // End of each key in `keys`.
+    std::vector<Units> sums;
+    std::string_view key(size_t i) const {
+      const uint32_t begin = i == 0 ? 0 : ends[i - 1];
+      return std::string_view(keys).substr(begin, ends[i] - begin);
+    }
+  };
+
+  explicit MergeFeed(PendingMerger* merger) : merger_(merger) {
+    for (auto& b : batches_) free_.push_back(&b);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~MergeFeed() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // The next batch (valid until the next call), or null when the merge has
+  // ended (see the merger's status).
+  const Batch* Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (held_ != nullptr) {
+      free_.push_back(held_);
+      held_ = nullptr;
+      cv_.notify_all();
+    }
+    cv_.wait(lock, [&] { return !full_.empty() || done_; });
+    if (full_.empty()) return nullptr;
+    held_ = full_.front();
+    full_.pop_front();
+    return held_;
+  }
+
+ private:
+  static constexpr size_t kBatchEntries = 8192;
+
+  void Run() {
+    std::string key;
+    Units sum = 0;
+    for (bool more = true; more;) {
+      Batch* b = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !free_.empty() || stop_; });
+        if (stop_) break;
+        b = free_.back();
+        free_.pop_back();
+      }
+      b->keys.clear();
+      b->ends.clear();
+      b->sums.clear();
+      while (b->sums.size() < kBatchEntries && (more = merger_->Next(&key, &sum))) {
+        b->keys.append(key);
+        b->ends.push_back(static_cast<uint32_t>(b->keys.size()));
+        b->sums.push_back(sum);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!b->sums.empty()) {
+          full_.push_back(b);
+        } else {
+          free_.push_back(b);
+        }
+      }
+      cv_.notify_all();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  PendingMerger* merger_;
+  Batch batches_[3];
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Batch*> free_;
+  std::deque<Batch*> full_;  // In merge order.
+  Batch* held_ = nullptr;    // Handed out by Next.
+  bool done_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const char* what) {
   if (s.ok()) return Status::Ok();
   std::string msg = "store " + dir + ": " + what + ": " + s.ToString();
@@ -266,7 +369,20 @@ Result<bool> Store::FoldPendingAggregates() {
                              "writing the fold's table file");
     };
     for (size_t i = 0; st.ok() && i < head.size(); ++i) st = put(head[i].first, head[i].second);
-    while (st.ok() && merger->Next(&key, &sum)) st = put(key, sum);
+    {
+      MergeFeed feed(merger.get());
+      while (st.ok()) {
+        const MergeFeed::Batch* b = feed.Next();
+        if (b == nullptr) break;
+        for (size_t i = 0; st.ok() && i < b->sums.size(); ++i) {
+          value.clear();
+          sk::AppendInt64Le(&value, b->sums[i]);
+          const rocksdb::Slice k(b->key(i).data(), b->key(i).size());
+          st = FromRocksStatus(fresh ? writer.Put(k, value) : writer.Merge(k, value), dir_,
+                               "writing the fold's table file");
+        }
+      }
+    }  // Joins the merge thread.
     if (st.ok()) st = merger->status();
     if (st.ok()) st = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
   }

@@ -7,19 +7,18 @@
 // records. Folding merges the entries (k sorted runs) into one sorted run of
 // summed deltas and writes it to the aggregates with a range deletion of the
 // entries, in one atomic write: RocksDB then compacts one file of deltas
-// instead of one per flush. A large fold merges on a second thread while the
-// calling thread writes the table file (MergeFeed).
+// instead of one per flush. A large fold splits the keys in two ranges,
+// merged and written on two threads.
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
+#include <cstring>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <queue>
 #include <string>
 #include <thread>
@@ -36,22 +35,40 @@ namespace {
 namespace sk = store_keys;
 using store_internal::ToView;
 
-// One flush's entries, in key order: its chunks one after the other.
+// The first 16 bytes of a key as two big-endian words, zero-padded: keys
+// whose words differ compare like the words (a zero pad sorts first, as a
+// shorter key does); equal words leave the order to the whole keys.
+struct KeyPrefix {
+  uint64_t w0 = 0, w1 = 0;
+  explicit KeyPrefix(std::string_view k) {
+    unsigned char b[16] = {0};
+    std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));
+    for (int i = 0; i < 8; ++i) w0 = w0 << 8 | b[i];
+    for (int i = 8; i < 16; ++i) w1 = w1 << 8 | b[i];
+  }
+  KeyPrefix() = default;
+};
+
+// One flush's entries with keys in [begin, end) ("" for no bound), in key
+// order: its chunks one after the other.
 class FlushCursor {
  public:
-  FlushCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, uint64_t flush)
-      : flush_(flush), upper_(sk::EncodePendingKey(flush + 1, 0)) {
+  FlushCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, uint64_t flush,
+              std::string_view begin = {}, std::string_view end = {})
+      : flush_(flush), upper_(sk::EncodePendingKey(flush + 1, 0)), end_(end) {
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;  // Read once.
     upper_slice_ = rocksdb::Slice(upper_);
-    ro.iterate_upper_bound = &upper_slice_;
+    ro.iterate_upper_bound = flush == UINT64_MAX ? nullptr : &upper_slice_;
     it_.reset(db->NewIterator(ro, cf));
-    it_->Seek(sk::EncodePendingKey(flush, 0));
+    it_->Seek(sk::EncodePendingKey(flush, StartChunk(begin)));
     LoadChunk();
+    while (valid_ && !begin.empty() && key_ < begin) Next();
   }
 
   bool Valid() const { return valid_; }
   std::string_view key() const { return key_; }
+  const KeyPrefix& prefix() const { return prefix_; }
   Units delta() const { return delta_; }
   const Status& status() const { return status_; }
 
@@ -65,6 +82,41 @@ class FlushCursor {
   }
 
  private:
+  // The last chunk whose first key is at most `begin` (0 if none, or
+  // without a bound): a binary search that reads O(log chunks) chunks.
+  uint32_t StartChunk(std::string_view begin) {
+    if (begin.empty()) return 0;
+    it_->SeekForPrev(sk::EncodePendingKey(flush_, UINT32_MAX));
+    uint64_t flush = 0;
+    uint32_t last = 0;
+    if (!it_->Valid() || !sk::DecodePendingKey(ToView(it_->key()), &flush, &last) ||
+        flush != flush_) {
+      return 0;
+    }
+    uint32_t lo = 0, hi = last;  // The answer is in [lo, hi].
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo + 1) / 2;
+      it_->Seek(sk::EncodePendingKey(flush_, mid));
+      std::string_view first;
+      if (!it_->Valid() || !FirstKey(ToView(it_->value()), &first)) return lo;  // Read as usual.
+      if (first <= begin) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  static bool FirstKey(std::string_view chunk, std::string_view* key) {
+    if (chunk.size() < 2) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+    const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
+    if (chunk.size() - 2 < len) return false;
+    *key = chunk.substr(2, len);
+    return true;
+  }
+
   // Positions on the first entry of the iterator's chunk (or ends).
   void LoadChunk() {
     valid_ = false;
@@ -90,7 +142,9 @@ class FlushCursor {
     if (chunk_.size() - pos_ - 2 < len + sk::kAggregateValueBytes) return Fail();
     std::string_view k = chunk_.substr(pos_ + 2, len);
     if (!prev_.empty() && !(prev_ < k)) return Fail();
+    if (!end_.empty() && !(k < end_)) return;  // The range ends.
     key_ = k;
+    prefix_ = KeyPrefix(k);
     delta_ = sk::LoadInt64Le(chunk_.data() + pos_ + 2 + len);
     pos_ += 2 + len + sk::kAggregateValueBytes;
     prev_.assign(k);
@@ -104,21 +158,24 @@ class FlushCursor {
   uint64_t flush_;
   std::string upper_;
   rocksdb::Slice upper_slice_;
+  std::string end_;
   std::unique_ptr<rocksdb::Iterator> it_;
   std::string_view chunk_;  // The iterator's value: valid until it moves.
   size_t pos_ = 0;
   std::string_view key_;
+  KeyPrefix prefix_;
   std::string prev_;  // Keys must ascend within a flush.
   Units delta_ = 0;
   bool valid_ = false;
   Status status_;
 };
 
-// Every pending entry summed per key, in key order, zero sums skipped: a
-// k-way merge of the flushes.
+// Every pending entry with a key in [begin, end) ("" for no bound) summed
+// per key, in key order, zero sums skipped: a k-way merge of the flushes.
 class PendingMerger {
  public:
-  PendingMerger(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+  PendingMerger(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string_view begin = {},
+                std::string_view end = {}) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
     for (it->SeekToFirst(); it->Valid();) {
       uint64_t flush = 0;
@@ -130,7 +187,8 @@ class PendingMerger {
       }
       if (cursors_.empty()) first_flush_ = flush;
       last_flush_ = flush;
-      cursors_.push_back(std::make_unique<FlushCursor>(db, cf, flush));
+      flushes_.push_back(flush);
+      cursors_.push_back(std::make_unique<FlushCursor>(db, cf, flush, begin, end));
       if (flush == UINT64_MAX) break;
       it->Seek(sk::EncodePendingKey(flush + 1, 0));
     }
@@ -143,6 +201,7 @@ class PendingMerger {
   bool empty() const { return cursors_.empty(); }
   uint64_t first_flush() const { return first_flush_; }
   uint64_t last_flush() const { return last_flush_; }
+  const std::vector<uint64_t>& flushes() const { return flushes_; }
   const Status& status() const { return status_; }
 
   // The next key with a non-zero sum; false at the end or on an error.
@@ -176,116 +235,52 @@ class PendingMerger {
     }
   }
 
+  // Compares the cached prefixes first (no memcmp for most pairs).
   struct Greater {
     const std::vector<std::unique_ptr<FlushCursor>>* cursors;
     bool operator()(size_t a, size_t b) const {
-      return (*cursors)[a]->key() > (*cursors)[b]->key();
+      const FlushCursor& x = *(*cursors)[a];
+      const FlushCursor& y = *(*cursors)[b];
+      if (x.prefix().w0 != y.prefix().w0) return x.prefix().w0 > y.prefix().w0;
+      if (x.prefix().w1 != y.prefix().w1) return x.prefix().w1 > y.prefix().w1;
+      return x.key() > y.key();
     }
   };
 
   std::vector<std::unique_ptr<FlushCursor>> cursors_;
+  std::vector<uint64_t> flushes_;
   std::priority_queue<size_t, std::vector<size_t>, Greater> heap_{Greater{&cursors_}};
   uint64_t first_flush_ = 0, last_flush_ = 0;
   Status status_;
 };
 
-// Runs a PendingMerger on its own thread and hands its output over in
-// batches, so that merging (that thread) and writing the table file (the
-// caller's) overlap: each is about half of a large fold. The merger must
-// outlive the feed and is used only by the feed's thread until Next has
-// returned null or the feed is destroyed.
-class MergeFeed {
- public:
-  struct Batch {
-    std::string keys;            // Concatenated.
-    std::vector<uint32_t> ends;  // End of each key in `keys`.
-    std::vector<Units> sums;
-    std::string_view key(size_t i) const {
-      const uint32_t begin = i == 0 ? 0 : ends[i - 1];
-      return std::string_view(keys).substr(begin, ends[i] - begin);
+// A key that splits the log about in half: the first key of the middle chunk
+// of the flush with the most chunks; "" when no flush has two.
+std::string SplitKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                     const std::vector<uint64_t>& flushes) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  uint64_t best_flush = 0;
+  uint32_t best_last = 0;
+  for (uint64_t f : flushes) {
+    it->SeekForPrev(sk::EncodePendingKey(f, UINT32_MAX));
+    uint64_t flush = 0;
+    uint32_t last = 0;
+    if (it->Valid() && sk::DecodePendingKey(ToView(it->key()), &flush, &last) && flush == f &&
+        last > best_last) {
+      best_flush = f;
+      best_last = last;
     }
-  };
-
-  explicit MergeFeed(PendingMerger* merger) : merger_(merger) {
-    for (auto& b : batches_) free_.push_back(&b);
-    thread_ = std::thread([this] { Run(); });
   }
-  ~MergeFeed() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-
-  // The next batch (valid until the next call), or null when the merge has
-  // ended (see the merger's status).
-  const Batch* Next() {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (held_ != nullptr) {
-      free_.push_back(held_);
-      held_ = nullptr;
-      cv_.notify_all();
-    }
-    cv_.wait(lock, [&] { return !full_.empty() || done_; });
-    if (full_.empty()) return nullptr;
-    held_ = full_.front();
-    full_.pop_front();
-    return held_;
-  }
-
- private:
-  static constexpr size_t kBatchEntries = 8192;
-
-  void Run() {
-    std::string key;
-    Units sum = 0;
-    for (bool more = true; more;) {
-      Batch* b = nullptr;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return !free_.empty() || stop_; });
-        if (stop_) break;
-        b = free_.back();
-        free_.pop_back();
-      }
-      b->keys.clear();
-      b->ends.clear();
-      b->sums.clear();
-      while (b->sums.size() < kBatchEntries && (more = merger_->Next(&key, &sum))) {
-        b->keys.append(key);
-        b->ends.push_back(static_cast<uint32_t>(b->keys.size()));
-        b->sums.push_back(sum);
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (!b->sums.empty()) {
-          full_.push_back(b);
-        } else {
-          free_.push_back(b);
-        }
-      }
-      cv_.notify_all();
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-  }
-
-  PendingMerger* merger_;
-  Batch batches_[3];
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Batch*> free_;
-  std::deque<Batch*> full_;  // In merge order.
-  Batch* held_ = nullptr;    // Handed out by Next.
-  bool done_ = false;
-  bool stop_ = false;
-  std::thread thread_;
-};
+  if (best_last == 0) return "";
+  it->Seek(sk::EncodePendingKey(best_flush, (best_last + 1) / 2));
+  if (!it->Valid()) return "";
+  std::string_view chunk = ToView(it->value());
+  if (chunk.size() < 2) return "";
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
+  if (chunk.size() - 2 < len || len == 0) return "";
+  return std::string(chunk.substr(2, len));
+}
 
 Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const char* what) {
   if (s.ok()) return Status::Ok();
@@ -308,8 +303,8 @@ Result<bool> Store::FoldPendingAggregates() {
                               ? std::string(sk::kPendingKeyBytes, '\xff')
                               : sk::EncodePendingKey(merger->last_flush() + 1, 0);
 
-  // Small logs go through one WriteBatch (the memtable); larger ones as a
-  // table file of merge operands, streamed from the merge.
+  // Small logs go through one WriteBatch (the memtable); larger ones as
+  // table files of merge operands, streamed from the merge.
   std::vector<std::pair<std::string, Units>> head;
   std::string key;
   Units sum = 0;
@@ -333,16 +328,34 @@ Result<bool> Store::FoldPendingAggregates() {
     return true;
   }
 
+  const std::vector<uint64_t> flushes = merger->flushes();
+  merger.reset();  // Each part merges its own key range below.
+
   static std::atomic<uint64_t> counter{0};
   const std::string tmp_dir = dir_ + "/bulk.tmp";
   std::error_code ec;
   std::filesystem::create_directories(tmp_dir, ec);
   if (ec) return Status::IoError("store " + dir_ + ": cannot create " + tmp_dir);
   const std::string stem = tmp_dir + "/fold-" + std::to_string(counter++);
-  const std::string agg_path = stem + "-aggregates.sst";
   const std::string del_path = stem + "-pending.sst";
+  // Two key ranges, each merged and written to its own table file on its own
+  // thread (the merge of every flush's run is most of a large fold's work).
+  struct Part {
+    std::string begin, end, path;  // Keys in [begin, end); "" for no bound.
+    bool written = false;          // The file holds at least one sum.
+    Status status;
+  };
+  const std::string split = SplitKey(db, impl_->pending, flushes);
+  std::vector<Part> parts(split.empty() ? 1 : 2);
+  if (parts.size() == 2) {
+    parts[0].end = split;
+    parts[1].begin = split;
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    parts[i].path = stem + "-aggregates-" + std::to_string(i) + ".sst";
+  }
   auto cleanup = [&] {
-    std::filesystem::remove(agg_path, ec);
+    for (const Part& part : parts) std::filesystem::remove(part.path, ec);
     std::filesystem::remove(del_path, ec);
   };
   // Into empty aggregates (a fresh load) the sums are the values: written as
@@ -356,35 +369,38 @@ Result<bool> Store::FoldPendingAggregates() {
     fresh = !it->Valid();
     STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning aggregates"));
   }
-  Status st;
-  {
-    rocksdb::Options options = db->GetOptions(impl_->aggregates);
-    options.bottommost_compression = options.compression;  // As bulk writes (bulk_ingest.cc).
+  rocksdb::Options agg_options = db->GetOptions(impl_->aggregates);
+  agg_options.bottommost_compression = agg_options.compression;  // As bulk writes do.
+  auto write_part = [&](Part* part) {
+    PendingMerger m(db, impl_->pending, part->begin, part->end);
+    part->status = m.status();
+    const rocksdb::Options options = agg_options;  // This thread's copy.
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->aggregates);
-    st = FromRocksStatus(writer.Open(agg_path), dir_, "opening the fold's table file");
-    auto put = [&](const std::string& k, Units d) {
-      value.clear();
-      sk::AppendInt64Le(&value, d);
-      return FromRocksStatus(fresh ? writer.Put(k, value) : writer.Merge(k, value), dir_,
-                             "writing the fold's table file");
-    };
-    for (size_t i = 0; st.ok() && i < head.size(); ++i) st = put(head[i].first, head[i].second);
-    {
-      MergeFeed feed(merger.get());
-      while (st.ok()) {
-        const MergeFeed::Batch* b = feed.Next();
-        if (b == nullptr) break;
-        for (size_t i = 0; st.ok() && i < b->sums.size(); ++i) {
-          value.clear();
-          sk::AppendInt64Le(&value, b->sums[i]);
-          const rocksdb::Slice k(b->key(i).data(), b->key(i).size());
-          st = FromRocksStatus(fresh ? writer.Put(k, value) : writer.Merge(k, value), dir_,
-                               "writing the fold's table file");
-        }
-      }
-    }  // Joins the merge thread.
-    if (st.ok()) st = merger->status();
-    if (st.ok()) st = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
+    if (part->status.ok()) {
+      part->status =
+          FromRocksStatus(writer.Open(part->path), dir_, "opening the fold's table file");
+    }
+    std::string k, v;
+    Units d = 0;
+    while (part->status.ok() && m.Next(&k, &d)) {
+      v.clear();
+      sk::AppendInt64Le(&v, d);
+      part->status = FromRocksStatus(fresh ? writer.Put(k, v) : writer.Merge(k, v), dir_,
+                                     "writing the fold's table file");
+      part->written = true;
+    }
+    if (part->status.ok()) part->status = m.status();
+    if (part->status.ok() && part->written) {
+      part->status = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
+    }
+  };
+  std::thread second;
+  if (parts.size() == 2) second = std::thread(write_part, &parts[1]);
+  write_part(&parts[0]);
+  if (second.joinable()) second.join();
+  Status st;
+  for (const Part& part : parts) {
+    if (st.ok()) st = part.status;
   }
   if (st.ok()) {
     rocksdb::Options options = db->GetOptions(impl_->pending);
@@ -395,16 +411,18 @@ Result<bool> Store::FoldPendingAggregates() {
     }
     if (st.ok()) st = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
   }
-  merger.reset();  // Its iterators pin the pending files.
   if (!st.ok()) {
     cleanup();
     return st;
   }
   std::vector<rocksdb::IngestExternalFileArg> args(2);
   args[0].column_family = impl_->aggregates;
-  args[0].external_files = {agg_path};
+  for (const Part& part : parts) {
+    if (part.written) args[0].external_files.push_back(part.path);
+  }
   args[1].column_family = impl_->pending;
   args[1].external_files = {del_path};
+  if (args[0].external_files.empty()) args.erase(args.begin());
   for (rocksdb::IngestExternalFileArg& a : args) {
     a.options.move_files = true;
     a.options.snapshot_consistency = true;

@@ -3,6 +3,7 @@
 // a log left behind. Every expectation is a brute-force sum of the deltas.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -183,6 +184,75 @@ TEST_F(PendingTest, LogLeftBehindIsFoldedByTheNextWriter) {
   ASSERT_TRUE(totals.ok());
   ASSERT_EQ(totals->size(), 1u);
   EXPECT_EQ((*totals)[0].records, 3);  // Totals are written with each flush, never pending.
+}
+
+// Table files in the aggregates column family of the closed store in `dir`.
+size_t AggregateFiles(const std::string& dir) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const char* name : {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
+                           store_keys::kTotalsCf, store_keys::kPendingCf}) {
+    descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descs, &handles, &db);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) return SIZE_MAX;
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  delete db;
+  return static_cast<size_t>(std::count_if(files.begin(), files.end(), [](const auto& f) {
+    return f.column_family_name == store_keys::kAggregatesCf;
+  }));
+}
+
+// A large fold merges two key ranges on two threads, split at the first key
+// of a middle chunk of one flush. Keys held by every flush (the split key
+// among them) are summed exactly once, whichever range holds them, and each
+// range becomes its own table file.
+TEST_F(PendingTest, LargeFoldSumsEveryFlushAcrossItsTwoRanges) {
+  for (bool with_base : {false, true}) {  // Values into empty aggregates, or merge operands.
+    SCOPED_TRACE(with_base);
+    TearDown();
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    std::mt19937 rng(23);
+    Cells want;
+    if (with_base) {
+      std::vector<std::pair<AggregateKey, Units>> base = {{Key(2018, 0, 0, "JP", "A"), 3}};
+      StoreBatch batch;
+      batch.AddAggregate(base[0].first, base[0].second);
+      ASSERT_TRUE(store->Apply(batch).ok());
+      AddTo(&want, base);
+    }
+    for (int f = 0; f < 3; ++f) {
+      std::vector<std::pair<AggregateKey, Units>> flush;
+      // Keys of this flush only, first: the flushes' chunks begin at
+      // different keys.
+      for (int i = 0; i < 3000 * f; ++i) flush.emplace_back(Key(2017, i, 0, "FR", ""), 5);
+      for (int i = 0; i < 150000; ++i) {  // Several chunks, the same keys in every flush.
+        flush.emplace_back(Key(2018, i / 500, -(i % 500), "JP", "A"),
+                           static_cast<Units>(rng() % 1000 + 1));
+      }
+      for (int i = 0; i < 1000; ++i) flush.emplace_back(Key(2019 + f, i, i, "DE", ""), 7);
+      ApplyPending(store.get(), flush);
+      AddTo(&want, flush);
+    }
+    Result<bool> folded = store->FoldPendingAggregates();
+    ASSERT_TRUE(folded.ok()) << folded.status().ToString();
+    EXPECT_EQ(Scan(*store), want);
+    if (with_base) {  // Merge operands: read through the store's operator.
+      ASSERT_TRUE(store->Compact().ok());
+      EXPECT_EQ(Scan(*store), want);
+      store.reset();
+    } else {  // Values, in one table file per range.
+      store.reset();
+      EXPECT_EQ(AggregateFiles(dir_), 2u);
+      EXPECT_EQ(RawKeyCount(dir_, "aggregates"), want.size());
+    }
+    EXPECT_EQ(RawKeyCount(dir_, "pending"), 0u);
+  }
 }
 
 // Deltas that cancel across flushes leave no aggregate at all.

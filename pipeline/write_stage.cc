@@ -246,6 +246,11 @@ Status Writer::Write(Work* w) {
 
 Status Writer::Finish() {
   Status st = FlushAll();
+  // The buffers are done with: their memory goes back before the fold needs
+  // its own (the fold's cursors hold a chunk of every flush).
+  Status waited = WaitForFlush();  // None in flight after FlushAll; never skip the join.
+  if (st.ok()) st = waited;
+  for (Buffer& b : buffers_) b = Buffer();
   // Every flush left its aggregate deltas pending: add them in one write
   // (also after a failure: the flushes that reached the store stay whole).
   Result<bool> folded = store_->FoldPendingAggregates();

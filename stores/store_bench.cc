@@ -1,6 +1,8 @@
 // Apply throughput of the store: batches of 10k record puts (sorted or random
 // keys), of 10k aggregate merges, and of 10k records with their aggregates and
 // totals (what one ingest chunk writes). Items/s counts records or merges.
+// Then the end-of-ingest fold of the pending aggregates (items: entries
+// merged).
 //
 // Every benchmark writes into a fresh store under the system temp directory
 // and removes it afterwards. Batches are built with the timer paused. Rates
@@ -8,14 +10,17 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/record.h"
 #include "core/record_codec.h"
+#include "stores/keys.h"
 #include "stores/store.h"
 
 namespace stc {
@@ -164,6 +169,54 @@ void BM_ApplyIngestChunk(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
 }
 BENCHMARK(BM_ApplyIngestChunk)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// FoldPendingAggregates after range(0) flushes of range(1) distinct cell
+// deltas each, drawn from 2M cells (flushes share about a tenth of their
+// cells), into empty aggregates: the k-way merge and the table files of a
+// large ingest's end. The log is rewritten before each fold, untimed.
+void BM_FoldPendingAggregates(benchmark::State& state) {
+  const int flushes = static_cast<int>(state.range(0));
+  const int entries = static_cast<int>(state.range(1));
+  uint64_t next = 0;
+  std::vector<std::string> keys;
+  std::string encoded;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto store = std::make_unique<BenchStore>("fold");
+    if (!store->get()) return Fail(state, store->error());
+    for (int f = 0; f < flushes; ++f) {
+      keys.clear();
+      for (int i = 0; i < entries; ++i) {
+        uint64_t h = SplitMix64(next++) % 2000000;
+        AggregateKey k = RandomCell(h);
+        k.cell = {static_cast<int32_t>(h / 2000), static_cast<int32_t>(h % 2000)};
+        store_keys::EncodeAggregateKey(k, &encoded);
+        keys.push_back(encoded);
+      }
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      SortedAggregates cells;
+      for (const std::string& k : keys) cells.Add(k, 333333333);
+      StoreBatch totals;
+      totals.AddTotals(Source::kPct, 2021, kUnit, 0, 1);
+      Status s = store->get()->ApplyWithPendingAggregates({}, cells, totals);
+      if (!s.ok()) return Fail(state, s.ToString());
+    }
+    state.ResumeTiming();
+    Result<bool> folded = store->get()->FoldPendingAggregates();
+    if (!folded.ok()) return Fail(state, folded.status().ToString());
+    state.PauseTiming();  // The store's removal is not the fold's.
+    store.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * flushes * entries);
+}
+BENCHMARK(BM_FoldPendingAggregates)
+    ->Args({4, 400000})
+    ->Args({32, 400000})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace stc

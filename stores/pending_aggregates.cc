@@ -16,10 +16,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <queue>
 #include <string>
 #include <thread>
 #include <utility>
@@ -43,11 +43,28 @@ struct KeyPrefix {
   explicit KeyPrefix(std::string_view k) {
     unsigned char b[16] = {0};
     std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));
-    for (int i = 0; i < 8; ++i) w0 = w0 << 8 | b[i];
-    for (int i = 8; i < 16; ++i) w1 = w1 << 8 | b[i];
+    std::memcpy(&w0, b, 8);
+    std::memcpy(&w1, b + 8, 8);
+    if constexpr (std::endian::native == std::endian::little) {
+      w0 = __builtin_bswap64(w0);
+      w1 = __builtin_bswap64(w1);
+    }
   }
   KeyPrefix() = default;
 };
+
+// -1, 0 or 1 as a <, == or > b (bytewise), from the prefixes where they
+// decide: always for keys of up to 16 bytes (aggregate keys of fields of up
+// to 3 bytes), where equal prefixes leave the shorter key first.
+int CompareKeys(const KeyPrefix& pa, std::string_view a, const KeyPrefix& pb, std::string_view b) {
+  if (pa.w0 != pb.w0) return pa.w0 < pb.w0 ? -1 : 1;
+  if (pa.w1 != pb.w1) return pa.w1 < pb.w1 ? -1 : 1;
+  if (a.size() <= 16 && b.size() <= 16) {
+    return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+  }
+  const int c = a.compare(b);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
 
 // One flush's entries with keys in [begin, end) ("" for no bound), in key
 // order: its chunks one after the other.
@@ -55,7 +72,7 @@ class FlushCursor {
  public:
   FlushCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, uint64_t flush,
               std::string_view begin = {}, std::string_view end = {})
-      : flush_(flush), upper_(sk::EncodePendingKey(flush + 1, 0)), end_(end) {
+      : flush_(flush), upper_(sk::EncodePendingKey(flush + 1, 0)), end_(end), end_prefix_(end) {
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;  // Read once.
     upper_slice_ = rocksdb::Slice(upper_);
@@ -76,6 +93,7 @@ class FlushCursor {
     if (pos_ < chunk_.size()) {
       Decode();
     } else {
+      prev_.assign(key_);  // key_ views the chunk the iterator leaves.
       it_->Next();
       LoadChunk();
     }
@@ -141,13 +159,17 @@ class FlushCursor {
     const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
     if (chunk_.size() - pos_ - 2 < len + sk::kAggregateValueBytes) return Fail();
     std::string_view k = chunk_.substr(pos_ + 2, len);
-    if (!prev_.empty() && !(prev_ < k)) return Fail();
-    if (!end_.empty() && !(k < end_)) return;  // The range ends.
+    const KeyPrefix kp(k);
+    // The previous key: in this chunk, or the last one of the chunk before.
+    if (decoded_ && CompareKeys(prefix_, pos_ == 0 ? std::string_view(prev_) : key_, kp, k) >= 0) {
+      return Fail();
+    }
+    if (!end_.empty() && CompareKeys(kp, k, end_prefix_, end_) >= 0) return;  // The range ends.
     key_ = k;
-    prefix_ = KeyPrefix(k);
+    prefix_ = kp;
     delta_ = sk::LoadInt64Le(chunk_.data() + pos_ + 2 + len);
     pos_ += 2 + len + sk::kAggregateValueBytes;
-    prev_.assign(k);
+    decoded_ = true;
     valid_ = true;
   }
 
@@ -159,12 +181,14 @@ class FlushCursor {
   std::string upper_;
   rocksdb::Slice upper_slice_;
   std::string end_;
+  KeyPrefix end_prefix_;
   std::unique_ptr<rocksdb::Iterator> it_;
   std::string_view chunk_;  // The iterator's value: valid until it moves.
   size_t pos_ = 0;
   std::string_view key_;
   KeyPrefix prefix_;
-  std::string prev_;  // Keys must ascend within a flush.
+  std::string prev_;      // The last key of the chunk before (keys ascend within a flush).
+  bool decoded_ = false;  // An entry was decoded: prefix_ and the previous key are set.
   Units delta_ = 0;
   bool valid_ = false;
   Status status_;
@@ -207,16 +231,21 @@ class PendingMerger {
   // The next key with a non-zero sum; false at the end or on an error.
   bool Next(std::string* key, Units* sum) {
     while (status_.ok() && !heap_.empty()) {
-      key->assign(cursors_[heap_.top()]->key());
+      key->assign(cursors_[heap_[0]]->key());
+      const KeyPrefix kp = cursors_[heap_[0]]->prefix();
       Units total = 0;
-      while (!heap_.empty() && cursors_[heap_.top()]->key() == *key) {
-        const size_t i = heap_.top();
-        heap_.pop();
+      while (!heap_.empty()) {
+        FlushCursor& c = *cursors_[heap_[0]];
+        if (CompareKeys(c.prefix(), c.key(), kp, *key) != 0) break;
         // Wraps like the merge operator (modulo 2^64), never signed overflow.
-        total = static_cast<Units>(static_cast<uint64_t>(total) +
-                                   static_cast<uint64_t>(cursors_[i]->delta()));
-        cursors_[i]->Next();
-        Push(i);
+        total = static_cast<Units>(static_cast<uint64_t>(total) + static_cast<uint64_t>(c.delta()));
+        c.Next();
+        if (!c.Valid()) {  // Leaves the heap: the last slot moves to the top.
+          if (!c.status().ok() && status_.ok()) status_ = c.status();
+          heap_[0] = heap_.back();
+          heap_.pop_back();
+        }
+        if (!heap_.empty()) SiftDown(0);
       }
       if (total != 0) {
         *sum = total;
@@ -229,27 +258,43 @@ class PendingMerger {
  private:
   void Push(size_t i) {
     if (cursors_[i]->Valid()) {
-      heap_.push(i);
+      heap_.push_back(static_cast<uint32_t>(i));
+      for (size_t j = heap_.size() - 1; j > 0 && Less(heap_[j], heap_[(j - 1) / 2]);
+           j = (j - 1) / 2) {
+        std::swap(heap_[j], heap_[(j - 1) / 2]);
+      }
     } else if (!cursors_[i]->status().ok() && status_.ok()) {
       status_ = cursors_[i]->status();
     }
   }
 
-  // Compares the cached prefixes first (no memcmp for most pairs).
-  struct Greater {
-    const std::vector<std::unique_ptr<FlushCursor>>* cursors;
-    bool operator()(size_t a, size_t b) const {
-      const FlushCursor& x = *(*cursors)[a];
-      const FlushCursor& y = *(*cursors)[b];
-      if (x.prefix().w0 != y.prefix().w0) return x.prefix().w0 > y.prefix().w0;
-      if (x.prefix().w1 != y.prefix().w1) return x.prefix().w1 > y.prefix().w1;
-      return x.key() > y.key();
+  // Cursor a's key sorts before cursor b's (the flush order breaks ties: any
+  // order of equal keys gives the same sum).
+  bool Less(uint32_t a, uint32_t b) const {
+    const FlushCursor& x = *cursors_[a];
+    const FlushCursor& y = *cursors_[b];
+    const int c = CompareKeys(x.prefix(), x.key(), y.prefix(), y.key());
+    return c < 0 || (c == 0 && a < b);
+  }
+
+  // Restores the heap order below slot j (its cursor moved on: the top's
+  // replacement costs one sift instead of a pop and a push).
+  void SiftDown(size_t j) {
+    const size_t n = heap_.size();
+    for (;;) {
+      size_t m = j;
+      const size_t l = 2 * j + 1, r = l + 1;
+      if (l < n && Less(heap_[l], heap_[m])) m = l;
+      if (r < n && Less(heap_[r], heap_[m])) m = r;
+      if (m == j) return;
+      std::swap(heap_[j], heap_[m]);
+      j = m;
     }
-  };
+  }
 
   std::vector<std::unique_ptr<FlushCursor>> cursors_;
   std::vector<uint64_t> flushes_;
-  std::priority_queue<size_t, std::vector<size_t>, Greater> heap_{Greater{&cursors_}};
+  std::vector<uint32_t> heap_;  // Cursor indexes, a binary min-heap by Less.
   uint64_t first_flush_ = 0, last_flush_ = 0;
   Status status_;
 };

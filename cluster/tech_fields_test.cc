@@ -174,6 +174,12 @@ TEST(CsvNeutralise, TextCells) {
   EXPECT_EQ(CsvText("'"), "'");
   EXPECT_EQ(CsvText(""), "");
   EXPECT_EQ(CsvText("a=b"), "a=b");
+  // AppendCsvText appends exactly CsvText's cell.
+  for (std::string v : {"Tokyo", "=1+1", "a,b", "say \"hi\"", "line\nbreak", "'", "''x", "", "H"}) {
+    std::string out = "k,";
+    AppendCsvText(v, &out);
+    EXPECT_EQ(out, "k," + CsvText(v)) << v;
+  }
   // Reversible on the unquoted value.
   for (std::string v : {"=x", "+x", "-x", "@x", "'x", "''=x", "'", "x", "", "'=", "a-b"}) {
     std::string cell = "'" + v;

@@ -39,6 +39,17 @@ inline std::string CsvQuote(std::string_view v) {
 }
 
 // A text cell: neutralised, then quoted.
+inline std::string CsvText(std::string_view v);
+
+// CsvText(v) appended to *out (the common plain cell without a copy).
+inline void AppendCsvText(std::string_view v, std::string* out) {
+  if (!CsvNeedsNeutralising(v) && v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out->append(v);
+  } else {
+    out->append(CsvText(v));
+  }
+}
+
 inline std::string CsvText(std::string_view v) {
   if (!CsvNeedsNeutralising(v)) return CsvQuote(v);
   std::string s = "'";

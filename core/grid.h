@@ -52,6 +52,8 @@ class Grid {
 
 // Formats 1e-5 degrees as a decimal ("35.68", "-0.00001", "139").
 std::string FormatE5(int32_t v);
+// The same, appended to *out (no temporary strings).
+void AppendE5(int32_t v, std::string* out);
 
 }  // namespace stc
 

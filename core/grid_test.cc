@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
+#include <string>
 
 namespace stc {
 namespace {
@@ -47,6 +49,23 @@ TEST(Grid, FormatE5) {
   EXPECT_EQ(FormatE5(-1), "-0.00001");
   EXPECT_EQ(FormatE5(13900000), "139");
   EXPECT_EQ(FormatE5(0), "0");
+  EXPECT_EQ(FormatE5(-18000000), "-180");
+  EXPECT_EQ(FormatE5(100010), "1.0001");
+  // AppendE5 appends the same text: against printf over the whole range.
+  std::string out = "lat=";
+  for (int32_t v = -18000000; v <= 18000000; v += 997) {
+    const int64_t a = v < 0 ? -int64_t{v} : v;
+    char ref[32];
+    std::snprintf(ref, sizeof(ref), "%s%lld.%05lld", v < 0 ? "-" : "",
+                  static_cast<long long>(a / 100000), static_cast<long long>(a % 100000));
+    std::string want(ref);
+    while (want.back() == '0') want.pop_back();
+    if (want.back() == '.') want.pop_back();
+    if (want == "-0") want = "0";
+    out.resize(4);
+    AppendE5(v, &out);
+    ASSERT_EQ(out, "lat=" + want) << v;
+  }
 }
 
 }  // namespace

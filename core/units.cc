@@ -1,26 +1,36 @@
 #include "core/units.h"
 
+#include <charconv>
 #include <cstdlib>
 
 namespace stc {
 
 std::string FormatUnits(Units u) {
   std::string out;
+  AppendUnits(u, &out);
+  return out;
+}
+
+void AppendUnits(Units u, std::string* out) {
   if (u < 0) {
-    out.push_back('-');
+    out->push_back('-');
     u = -u;  // |u| <= 9.2e18 fits; kUnit-scaled sums never reach INT64_MIN.
   }
-  out += std::to_string(u / kUnit);
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), u / kUnit);
+  out->append(buf, end);
   Units frac = u % kUnit;
   if (frac != 0) {
-    std::string digits = std::to_string(frac);
-    std::string padded(kUnitDecimals - digits.size(), '0');
-    padded += digits;
-    while (!padded.empty() && padded.back() == '0') padded.pop_back();
-    out.push_back('.');
-    out += padded;
+    // kUnitDecimals digits, zero-padded on the left, trailing zeros dropped.
+    char digits[kUnitDecimals];
+    for (int i = kUnitDecimals - 1; i >= 0; --i, frac /= 10) {
+      digits[i] = static_cast<char>('0' + frac % 10);
+    }
+    int n = kUnitDecimals;
+    while (digits[n - 1] == '0') --n;
+    out->push_back('.');
+    out->append(digits, static_cast<size_t>(n));
   }
-  return out;
 }
 
 bool ParseUnits(const std::string& text, Units* out) {

@@ -32,6 +32,8 @@ inline Units ShareOf(Units total, uint32_t n, uint32_t index) {
 // Formats `u` as an exact decimal number of records: 1500000000 -> "1.5",
 // 333333334 -> "0.333333334", -2 -> "-0.000000002", 0 -> "0".
 std::string FormatUnits(Units u);
+// The same, appended to *out (no temporary strings).
+void AppendUnits(Units u, std::string* out);
 
 // Parses the output of FormatUnits (at most nine decimals). Returns false on
 // malformed text.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 namespace stc {
@@ -43,6 +44,31 @@ TEST(Units, FormatUnitsIsExactDecimal) {
   EXPECT_EQ(FormatUnits(1), "0.000000001");
   EXPECT_EQ(FormatUnits(-2), "-0.000000002");
   EXPECT_EQ(FormatUnits(-12 * kUnit - 250000000), "-12.25");
+  EXPECT_EQ(FormatUnits(INT64_MAX), "9223372036.854775807");
+  EXPECT_EQ(FormatUnits(10 * kUnit + 10), "10.00000001");
+}
+
+// AppendUnits appends exactly FormatUnits' text; checked against a
+// reference built from printf on both sides of zero.
+TEST(Units, AppendUnitsAppendsTheFormattedText) {
+  std::mt19937_64 rng(9);
+  std::string out = "x,";
+  for (int i = 0; i < 10000; ++i) {
+    Units u = static_cast<Units>(rng() >> (rng() % 64));
+    if (i % 2) u = -u;
+    const uint64_t a = u < 0 ? static_cast<uint64_t>(-u) : static_cast<uint64_t>(u);
+    char ref[48];
+    std::snprintf(ref, sizeof(ref), "%s%llu.%09llu", u < 0 ? "-" : "",
+                  static_cast<unsigned long long>(a / kUnit),
+                  static_cast<unsigned long long>(a % kUnit));
+    std::string want(ref);
+    while (want.back() == '0') want.pop_back();
+    if (want.back() == '.') want.pop_back();
+    out.resize(2);
+    AppendUnits(u, &out);
+    ASSERT_EQ(out, "x," + want) << u;
+    ASSERT_EQ(FormatUnits(u), want) << u;
+  }
 }
 
 TEST(Units, ParseUnitsRoundTrips) {

@@ -1,5 +1,6 @@
 #include "pipeline/export.h"
 
+#include <charconv>
 #include <map>
 #include <string>
 #include <tuple>
@@ -108,26 +109,57 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
     out << "{\"grid_deg\":\"" << FormatE5(grid.step_e5()) << "\",\"cells\":[";
   }
   bool first = true;
+  // Rows are appended to `line` (a buffer reused for the whole export, no
+  // temporary strings per row) and written out every 1 MiB.
+  constexpr size_t kWriteBytes = size_t{1} << 20;
+  line.reserve(kWriteBytes + 4096);
+  char year[16];
   STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
     if (units == 0 || !InRange(options, k.source, k.year)) return Status::Ok();
-    std::string lat = FormatE5(grid.CentreLatE5(k.cell));
-    std::string lon = FormatE5(grid.CentreLonE5(k.cell));
+    const std::string_view year_text(
+        year, static_cast<size_t>(std::to_chars(year, year + sizeof(year), k.year).ptr - year));
+    const std::string_view country(k.country, k.country[0] == 0 ? 0 : 2);
     if (csv) {
-      line = "cell,";
+      line += "cell,";
       line += SourceName(k.source);
-      line += "," + std::to_string(k.year) + "," + lat + "," + lon + "," + Country(k.country) +
-              "," + CsvCell(k.field) + "," + FormatUnits(units) + "\n";
+      line += ',';
+      line += year_text;
+      line += ',';
+      AppendE5(grid.CentreLatE5(k.cell), &line);
+      line += ',';
+      AppendE5(grid.CentreLonE5(k.cell), &line);
+      line += ',';
+      line += country;
+      line += ',';
+      AppendCsvText(k.field, &line);
+      line += ',';
+      AppendUnits(units, &line);
+      line += '\n';
     } else {
-      line = first ? "\n" : ",\n";
-      line += "{\"source\":\"" + std::string(SourceName(k.source)) +
-              "\",\"year\":" + std::to_string(k.year) + ",\"lat\":\"" + lat + "\",\"lon\":\"" +
-              lon + "\",\"country\":" + JsonString(Country(k.country)) +
-              ",\"field\":" + JsonString(k.field) + ",\"units\":\"" + FormatUnits(units) + "\"}";
+      line += first ? "\n" : ",\n";
+      line += "{\"source\":\"";
+      line += SourceName(k.source);
+      line += "\",\"year\":";
+      line += year_text;
+      line += ",\"lat\":\"";
+      AppendE5(grid.CentreLatE5(k.cell), &line);
+      line += "\",\"lon\":\"";
+      AppendE5(grid.CentreLonE5(k.cell), &line);
+      line += "\",\"country\":\"";
+      AppendJsonEscaped(country, &line);
+      line += "\",\"field\":\"";
+      AppendJsonEscaped(k.field, &line);
+      line += "\",\"units\":\"";
+      AppendUnits(units, &line);
+      line += "\"}";
     }
     first = false;
-    out << line;
+    if (line.size() < kWriteBytes) return Status::Ok();
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    line.clear();
     return out ? Status::Ok() : Status::IoError("writing the export failed");
   }));
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
   STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
   if (!csv) out << "],\"totals\":[";
   WriteTotals(totals, options, csv, out);

@@ -1,5 +1,8 @@
 #include "pipeline/key_filter.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "core/hash.h"
 
 namespace stc {
@@ -24,13 +27,22 @@ void KeyFilter::Add(std::string_view key) { AddHash(Hash64(key)); }
 bool KeyFilter::MayContain(std::string_view key) const { return MayContainHash(Hash64(key)); }
 
 void KeyFilter::AddHash(uint64_t hash) {
-  if (segments_.empty() || segments_.back().keys >= keys_per_segment_) {
-    Segment s;
-    s.lines = (keys_per_segment_ * 10 + 511) / 512;
-    s.words.assign(s.lines * kWordsPerLine, 0);
+  if (segments_.empty() || segments_.back()->keys >= segments_.back()->capacity) {
+    auto s = std::make_shared<Segment>();
+    s->capacity = segments_.empty() ? keys_per_segment_
+                                    : segments_.back()->capacity + segments_.back()->capacity / 2;
+    s->lines = (s->capacity * 10 + 511) / 512;
+    s->words.assign(s->lines * kWordsPerLine, 0);
     segments_.push_back(std::move(s));
+  } else if (segments_.back().use_count() > 1) {
+    // A copy shares the segment (and may be reading it): write into our own.
+    segments_.back() = std::make_shared<Segment>(*segments_.back());
+  } else {
+    // The copies that shared it are gone: their last reads happened before
+    // their release of it, which this fence orders before our writes.
+    std::atomic_thread_fence(std::memory_order_acquire);
   }
-  Segment& s = segments_.back();
+  Segment& s = *segments_.back();
   uint64_t* line = s.words.data() + LineOf(hash, s.lines) * kWordsPerLine;
   uint64_t bits = BitsSeed(hash);
   for (int i = 0; i < kProbes; ++i) {
@@ -43,8 +55,19 @@ void KeyFilter::AddHash(uint64_t hash) {
 
 bool KeyFilter::MayContainHash(uint64_t hash) const {
   const uint64_t bits = BitsSeed(hash);
-  for (const Segment& s : segments_) {
-    const uint64_t* line = s.words.data() + LineOf(hash, s.lines) * kWordsPerLine;
+  // The lines of all segments are fetched together (the segments are larger
+  // than the caches); there are at most 64 of them.
+  const uint64_t* lines[64];
+  const size_t n = std::min<size_t>(segments_.size(), 64);
+  for (size_t i = 0; i < n; ++i) {
+    const Segment& s = *segments_[i];
+    lines[i] = s.words.data() + LineOf(hash, s.lines) * kWordsPerLine;
+    __builtin_prefetch(lines[i]);
+  }
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const Segment& s = *segments_[i];
+    const uint64_t* line =
+        i < n ? lines[i] : s.words.data() + LineOf(hash, s.lines) * kWordsPerLine;
     bool all = true;
     for (int i = 0; i < kProbes && all; ++i) {
       const unsigned bit = static_cast<unsigned>(bits >> (9 * i)) & 511;

@@ -10,16 +10,18 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "stores/keys.h"
 #include "stores/store.h"
 
 namespace stc {
 
-// Counts the physical keys of a column family of the closed store with a raw
-// RocksDB read-only instance (no merge operator: count the aggregates after a
-// compaction).
-inline size_t RawKeyCount(const std::string& dir, const std::string& cf) {
+// Calls fn(db, handle) with a raw RocksDB read-only instance of the closed
+// store in `dir` and the handle of its column family `cf` (or null); returns
+// false when the store does not open.
+template <typename Fn>
+bool WithRawColumnFamily(const std::string& dir, const std::string& cf, Fn fn) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (const char* name : {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
                            store_keys::kTotalsCf, store_keys::kPendingCf}) {
@@ -29,18 +31,41 @@ inline size_t RawKeyCount(const std::string& dir, const std::string& cf) {
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descs, &handles, &db);
   EXPECT_TRUE(s.ok()) << s.ToString();
-  if (!s.ok()) return SIZE_MAX;
-  size_t count = 0;
+  if (!s.ok()) return false;
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
   for (auto* h : handles) {
-    if (h->GetName() != cf) continue;
-    rocksdb::ReadOptions ro;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, h));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
-    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+    if (h->GetName() == cf) handle = h;
   }
+  fn(db, handle);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   delete db;
-  return count;
+  return true;
+}
+
+// Counts the physical keys of a column family of the closed store (no merge
+// operator: count the aggregates after a compaction).
+inline size_t RawKeyCount(const std::string& dir, const std::string& cf) {
+  size_t count = 0;
+  const bool opened =
+      WithRawColumnFamily(dir, cf, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h) {
+        if (h == nullptr) return;
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+        for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+        EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+      });
+  return opened ? count : SIZE_MAX;
+}
+
+// Counts the table files of a column family of the closed store.
+inline size_t RawFileCount(const std::string& dir, const std::string& cf) {
+  size_t count = 0;
+  const bool opened =
+      WithRawColumnFamily(dir, cf, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle*) {
+        std::vector<rocksdb::LiveFileMetaData> files;
+        db->GetLiveFilesMetaData(&files);
+        for (const auto& f : files) count += f.column_family_name == cf;
+      });
+  return opened ? count : SIZE_MAX;
 }
 
 class StoreTest : public ::testing::Test {

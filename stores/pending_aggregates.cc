@@ -66,6 +66,16 @@ int CompareKeys(const KeyPrefix& pa, std::string_view a, const KeyPrefix& pb, st
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
+// The key of the first entry of a pending log chunk; false if malformed.
+bool ChunkFirstKey(std::string_view chunk, std::string_view* key) {
+  if (chunk.size() < 2) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
+  const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
+  if (chunk.size() - 2 < len) return false;
+  *key = chunk.substr(2, len);
+  return true;
+}
+
 // One flush's entries with keys in [begin, end) ("" for no bound), in key
 // order: its chunks one after the other.
 class FlushCursor {
@@ -116,7 +126,8 @@ class FlushCursor {
       const uint32_t mid = lo + (hi - lo + 1) / 2;
       it_->Seek(sk::EncodePendingKey(flush_, mid));
       std::string_view first;
-      if (!it_->Valid() || !FirstKey(ToView(it_->value()), &first)) return lo;  // Read as usual.
+      if (!it_->Valid() || !ChunkFirstKey(ToView(it_->value()), &first))
+        return lo;  // Read as usual.
       if (first <= begin) {
         lo = mid;
       } else {
@@ -124,15 +135,6 @@ class FlushCursor {
       }
     }
     return lo;
-  }
-
-  static bool FirstKey(std::string_view chunk, std::string_view* key) {
-    if (chunk.size() < 2) return false;
-    const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
-    const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
-    if (chunk.size() - 2 < len) return false;
-    *key = chunk.substr(2, len);
-    return true;
   }
 
   // Positions on the first entry of the iterator's chunk (or ends).
@@ -319,12 +321,9 @@ std::string SplitKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   if (best_last == 0) return "";
   it->Seek(sk::EncodePendingKey(best_flush, (best_last + 1) / 2));
   if (!it->Valid()) return "";
-  std::string_view chunk = ToView(it->value());
-  if (chunk.size() < 2) return "";
-  const auto* p = reinterpret_cast<const unsigned char*>(chunk.data());
-  const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
-  if (chunk.size() - 2 < len || len == 0) return "";
-  return std::string(chunk.substr(2, len));
+  std::string_view first;
+  if (!ChunkFirstKey(ToView(it->value()), &first)) return "";
+  return std::string(first);  // An empty key (never a real one) means no split.
 }
 
 Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const char* what) {

@@ -221,7 +221,14 @@ class PendingMerger {
     if (!it->status().ok()) {
       status_ = Status::IoError("reading the pending log: " + it->status().ToString());
     }
-    for (size_t i = 0; i < cursors_.size(); ++i) Push(i);
+    for (const auto& c : cursors_) {
+      if (!c->Valid() && !c->status().ok() && status_.ok()) status_ = c->status();
+    }
+    // A loser tree over the cursors: every node holds the loser of its
+    // match, tree_[0] the overall winner. Knuth's build: all nodes start as
+    // a virtual cursor that beats every other, and each leaf plays its way up.
+    tree_.assign(cursors_.size(), Minus());
+    for (size_t i = cursors_.size(); i-- > 0;) Replay(static_cast<uint32_t>(i));
   }
 
   bool empty() const { return cursors_.empty(); }
@@ -232,22 +239,19 @@ class PendingMerger {
 
   // The next key with a non-zero sum; false at the end or on an error.
   bool Next(std::string* key, Units* sum) {
-    while (status_.ok() && !heap_.empty()) {
-      key->assign(cursors_[heap_[0]]->key());
-      const KeyPrefix kp = cursors_[heap_[0]]->prefix();
+    while (status_.ok() && !cursors_.empty() && cursors_[tree_[0]]->Valid()) {
+      key->assign(cursors_[tree_[0]]->key());
+      const KeyPrefix kp = cursors_[tree_[0]]->prefix();
       Units total = 0;
-      while (!heap_.empty()) {
-        FlushCursor& c = *cursors_[heap_[0]];
-        if (CompareKeys(c.prefix(), c.key(), kp, *key) != 0) break;
+      for (;;) {
+        const uint32_t w = tree_[0];
+        FlushCursor& c = *cursors_[w];
+        if (!c.Valid() || CompareKeys(c.prefix(), c.key(), kp, *key) != 0) break;
         // Wraps like the merge operator (modulo 2^64), never signed overflow.
         total = static_cast<Units>(static_cast<uint64_t>(total) + static_cast<uint64_t>(c.delta()));
         c.Next();
-        if (!c.Valid()) {  // Leaves the heap: the last slot moves to the top.
-          if (!c.status().ok() && status_.ok()) status_ = c.status();
-          heap_[0] = heap_.back();
-          heap_.pop_back();
-        }
-        if (!heap_.empty()) SiftDown(0);
+        if (!c.Valid() && !c.status().ok() && status_.ok()) status_ = c.status();
+        Replay(w);  // One match per level (a heap's sift plays two).
       }
       if (total != 0) {
         *sum = total;
@@ -258,45 +262,36 @@ class PendingMerger {
   }
 
  private:
-  void Push(size_t i) {
-    if (cursors_[i]->Valid()) {
-      heap_.push_back(static_cast<uint32_t>(i));
-      for (size_t j = heap_.size() - 1; j > 0 && Less(heap_[j], heap_[(j - 1) / 2]);
-           j = (j - 1) / 2) {
-        std::swap(heap_[j], heap_[(j - 1) / 2]);
-      }
-    } else if (!cursors_[i]->status().ok() && status_.ok()) {
-      status_ = cursors_[i]->status();
-    }
-  }
+  uint32_t Minus() const { return static_cast<uint32_t>(cursors_.size()); }
 
-  // Cursor a's key sorts before cursor b's (the flush order breaks ties: any
-  // order of equal keys gives the same sum).
-  bool Less(uint32_t a, uint32_t b) const {
+  // Cursor a comes out before cursor b: the virtual one first, exhausted ones
+  // last, else by key, the flush order breaking ties (any order of equal keys
+  // gives the same sum).
+  bool Beats(uint32_t a, uint32_t b) const {
+    if (a == Minus()) return true;
+    if (b == Minus()) return false;
     const FlushCursor& x = *cursors_[a];
     const FlushCursor& y = *cursors_[b];
+    if (x.Valid() != y.Valid()) return x.Valid();
+    if (!x.Valid()) return a < b;
     const int c = CompareKeys(x.prefix(), x.key(), y.prefix(), y.key());
     return c < 0 || (c == 0 && a < b);
   }
 
-  // Restores the heap order below slot j (its cursor moved on: the top's
-  // replacement costs one sift instead of a pop and a push).
-  void SiftDown(size_t j) {
-    const size_t n = heap_.size();
-    for (;;) {
-      size_t m = j;
-      const size_t l = 2 * j + 1, r = l + 1;
-      if (l < n && Less(heap_[l], heap_[m])) m = l;
-      if (r < n && Less(heap_[r], heap_[m])) m = r;
-      if (m == j) return;
-      std::swap(heap_[j], heap_[m]);
-      j = m;
+  // Plays leaf i (its cursor moved on) up to the root: at each node the
+  // loser stays, the winner goes on.
+  void Replay(uint32_t i) {
+    const size_t n = cursors_.size();
+    uint32_t winner = i;
+    for (size_t t = (i + n) / 2; t > 0; t /= 2) {
+      if (Beats(tree_[t], winner)) std::swap(winner, tree_[t]);
     }
+    tree_[0] = winner;
   }
 
   std::vector<std::unique_ptr<FlushCursor>> cursors_;
   std::vector<uint64_t> flushes_;
-  std::vector<uint32_t> heap_;  // Cursor indexes, a binary min-heap by Less.
+  std::vector<uint32_t> tree_;  // Cursor indexes: [0] the winner, [1, n) the losers.
   uint64_t first_flush_ = 0, last_flush_ = 0;
   Status status_;
 };

@@ -54,7 +54,7 @@ TEST(Units, AppendUnitsAppendsTheFormattedText) {
   std::mt19937_64 rng(9);
   std::string out = "x,";
   for (int i = 0; i < 10000; ++i) {
-    Units u = static_cast<Units>(rng() >> (rng() % 64));
+    Units u = static_cast<Units>(rng() >> (1 + rng() % 63));  // In [0, 2^63): negatable.
     if (i % 2) u = -u;
     const uint64_t a = u < 0 ? static_cast<uint64_t>(-u) : static_cast<uint64_t>(u);
     char ref[48];

@@ -42,7 +42,8 @@ struct KeyPrefix {
   uint64_t w0 = 0, w1 = 0;
   explicit KeyPrefix(std::string_view k) {
     unsigned char b[16] = {0};
-    std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));
+    if (!k.empty())
+      std::memcpy(b, k.data(), std::min<size_t>(k.size(), 16));  // data() may be null.
     std::memcpy(&w0, b, 8);
     std::memcpy(&w1, b + 8, 8);
     if constexpr (std::endian::native == std::endian::little) {

@@ -58,6 +58,32 @@ std::string Field(Node n, std::string_view key) {
   return std::string(TrimAscii(DecodeEntities(Text(Member(n, key)))));
 }
 
+std::string_view TextView(Node n, std::string* scratch) {
+  if (!n.valid) return {};
+  switch (n.e.type()) {
+    case simdjson::dom::element_type::STRING:
+      return n.e.get_string().value_unsafe();
+    case simdjson::dom::element_type::OBJECT:
+      return TextView(Member(n, "$"), scratch);
+    case simdjson::dom::element_type::ARRAY: {
+      simdjson::dom::array arr;
+      if (n.e.get_array().get(arr)) return {};
+      for (element item : arr) return TextView(item, scratch);
+      return {};
+    }
+    default:
+      *scratch = Text(n);
+      return *scratch;
+  }
+}
+
+std::string_view FieldView(Node n, std::string_view key, std::string* scratch) {
+  std::string_view text = TextView(Member(n, key), scratch);
+  if (text.find('&') == std::string_view::npos) return TrimAscii(text);
+  *scratch = std::string(TrimAscii(DecodeEntities(text)));
+  return *scratch;
+}
+
 bool ReadCount(Node n, int64_t* out) {
   if (n.is_null()) return false;
   element e = n.e;

@@ -70,6 +70,15 @@ std::string Text(Node n);
 // trimmed: the usual way to read a name, a city or an id.
 std::string Field(Node n, std::string_view key);
 
+// Text(n) without a copy where it can: a JSON string is returned as a view
+// into the parsed document; other scalars are printed into *scratch and
+// returned as a view of it. Valid until the document's next parse or the next
+// change of *scratch.
+std::string_view TextView(Node n, std::string* scratch);
+// Field(n, key) the same way: a view into the document when the member is a
+// string without '&' (nothing to decode), else Field's result in *scratch.
+std::string_view FieldView(Node n, std::string_view key, std::string* scratch);
+
 // Reads a count given as a number or a numeric string (surrounding spaces
 // allowed); false otherwise.
 bool ReadCount(Node n, int64_t* out);

@@ -90,7 +90,8 @@ class ScopusAbstractParser : public RecordParser {
     // Profile affiliations (fallback addresses) by id.
     profile_.clear();
     ForEach(Member(ar, "affiliation"), [&](Node a) {
-      ScopusAffiliation aff = ReadScopusAffiliation(a);
+      ScopusAffiliation aff;
+      ReadScopusAffiliation(a, &aff);
       AddOrg(aff.name, &r->orgs);
       if (!aff.id.empty()) profile_.emplace(aff.id, std::move(aff));
     });

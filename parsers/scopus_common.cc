@@ -31,23 +31,24 @@ void ScopusSubjects(Node subject_areas, std::vector<std::string>* codes) {
   });
 }
 
-ScopusAffiliation ReadScopusAffiliation(Node affiliation) {
-  ScopusAffiliation a;
-  a.id = Field(affiliation, "afid");
-  if (a.id.empty()) a.id = Field(affiliation, "@id");
-  a.name = Field(affiliation, "affilname");
-  a.location.city = Field(affiliation, "affiliation-city");
-  a.location.country = CountryCodeOrName(Field(affiliation, "affiliation-country"));
-  return a;
+void ReadScopusAffiliation(Node affiliation, ScopusAffiliation* out) {
+  std::string scratch;
+  std::string_view id = FieldView(affiliation, "afid", &scratch);
+  if (id.empty()) id = FieldView(affiliation, "@id", &scratch);
+  out->id.assign(id);
+  out->name.assign(FieldView(affiliation, "affilname", &scratch));
+  Location& loc = out->location;
+  loc.has_coords = false;
+  loc.lat_e5 = 0;
+  loc.lon_e5 = 0;
+  loc.address.clear();
+  loc.city.assign(FieldView(affiliation, "affiliation-city", &scratch));
+  loc.country = CountryCodeOrName(FieldView(affiliation, "affiliation-country", &scratch));
 }
 
 std::vector<std::string> ScopusIds(Node value) {
   std::vector<std::string> ids;
-  ForEach(value, [&](Node item) {
-    std::string id(TrimAscii(Text(item)));
-    if (id.empty() && item.is_object()) id = Field(item, "@id");
-    if (!id.empty()) ids.push_back(id);
-  });
+  ForEachScopusId(value, [&](std::string_view id) { ids.emplace_back(id); });
   return ids;
 }
 

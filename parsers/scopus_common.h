@@ -5,10 +5,12 @@
 #define STCLUSTER_PARSERS_SCOPUS_COMMON_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/record.h"
 #include "parsers/dom_util.h"
+#include "parsers/json_util.h"
 #include "parsers/record_parser.h"
 
 namespace stc {
@@ -32,10 +34,23 @@ bool ScopusDate(Node value, int32_t* year, int32_t* yyyymmdd);
 void ScopusSubjects(Node subject_areas, std::vector<std::string>* codes);
 
 // Reads one affiliation object (keys afid|@id, affilname, affiliation-city,
-// affiliation-country).
-ScopusAffiliation ReadScopusAffiliation(Node affiliation);
+// affiliation-country) into *out, reusing its strings' storage.
+void ReadScopusAffiliation(Node affiliation, ScopusAffiliation* out);
 
-// The ids of an `afid` value: a string, {"$": id}, or a list of either.
+// Calls fn(id) (a std::string_view, valid during the call) for each id of an
+// `afid` value: a string, {"$": id}, or a list of either; ids trimmed, empty
+// ones skipped. No allocation unless an id needs decoding or printing.
+template <typename Fn>
+void ForEachScopusId(Node value, Fn fn) {
+  std::string scratch;
+  ForEach(value, [&](Node item) {
+    std::string_view id = TrimAscii(TextView(item, &scratch));
+    if (id.empty() && item.is_object()) id = FieldView(item, "@id", &scratch);
+    if (!id.empty()) fn(id);
+  });
+}
+
+// The ids of an `afid` value, as ForEachScopusId calls them.
 std::vector<std::string> ScopusIds(Node value);
 
 // "statusCode: statusText" of a {"service-error": ...} document, or "".

@@ -1,8 +1,7 @@
 #include "parsers/scopus_search.h"
 
-#include <unordered_map>
-
 #include "parsers/dom_util.h"
+#include "parsers/id_index.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -71,15 +70,21 @@ class ScopusSearchParser : public RecordParser {
     if (!ScopusInScope(r->doc_type, r->codes, options_, sink)) return;
     r->field = ArticleField(r->codes);
 
-    affiliations_.clear();
-    by_id_.clear();
+    // The affiliations by id (the first of a repeated id wins), their
+    // storage reused from entry to entry.
+    n_affiliations_ = 0;
+    affiliation_ids_.Clear();
     ForEach(Member(e, "affiliation"), [&](Node a) {
-      affiliations_.push_back(ReadScopusAffiliation(a));
-      AddOrg(affiliations_.back().name, &r->orgs);
+      if (n_affiliations_ == affiliations_.size()) affiliations_.emplace_back();
+      ScopusAffiliation& aff = affiliations_[n_affiliations_];
+      ReadScopusAffiliation(a, &aff);
+      AddOrg(aff.name, &r->orgs);
+      if (!aff.id.empty()) {
+        bool inserted;
+        affiliation_ids_.FindOrInsert(aff.id, static_cast<uint32_t>(n_affiliations_), &inserted);
+      }
+      ++n_affiliations_;
     });
-    for (size_t i = 0; i < affiliations_.size(); ++i) {
-      if (!affiliations_[i].id.empty()) by_id_.emplace(affiliations_[i].id, i);
-    }
     Node authors = Member(e, "author");
     if (IsPresent(authors)) {
       ReadAuthors(authors, r);
@@ -95,10 +100,11 @@ class ScopusSearchParser : public RecordParser {
       // STANDARD view: no author list; the article is split over its
       // affiliations (each one a pseudo-person).
       sink->Warn("scopus_standard_view");
-      for (const ScopusAffiliation& a : affiliations_) {
-        Person& p = r->persons.emplace_back();
-        p.name = a.name;
-        p.locations.push_back(a.location);
+      for (size_t i = 0; i < n_affiliations_; ++i) {
+        const ScopusAffiliation& a = affiliations_[i];
+        Person& p = r->AddPerson();
+        p.name.assign(a.name);
+        AddLocation(r, &p, a.location);
       }
     }
     if (r->persons.empty()) sink->Reject("no_persons", "no authors and no affiliations");
@@ -107,35 +113,44 @@ class ScopusSearchParser : public RecordParser {
   // COMPLETE view authors; one person per distinct authid (a repeated
   // authid adds its affiliations to the first listing).
   void ReadAuthors(Node authors, Record* r) {
-    author_index_.clear();
+    author_ids_.Clear();
+    std::string scratch;
     ForEach(authors, [&](Node a) {
-      std::string id = Field(a, "authid");
       Person* person = nullptr;
+      std::string_view id = FieldView(a, "authid", &scratch);
       if (!id.empty()) {
-        auto [it, fresh] = author_index_.emplace(id, r->persons.size());
-        if (!fresh) person = &r->persons[it->second];
+        bool fresh;
+        const uint32_t index =
+            author_ids_.FindOrInsert(id, static_cast<uint32_t>(r->persons.size()), &fresh);
+        if (!fresh) person = &r->persons[index];
       }
       if (person == nullptr) {
-        person = &r->persons.emplace_back();
-        person->name = Field(a, "authname");
+        person = &r->AddPerson();
+        person->name.assign(FieldView(a, "authname", &scratch));
         if (person->name.empty()) {
-          person->name = Field(a, "surname");
-          std::string given = Field(a, "given-name");
-          if (!given.empty()) person->name += ", " + given;
+          person->name.assign(FieldView(a, "surname", &scratch));
+          std::string_view given = FieldView(a, "given-name", &scratch);
+          if (!given.empty()) {
+            person->name += ", ";
+            person->name += given;
+          }
         }
       }
-      for (const std::string& afid : ScopusIds(Member(a, "afid"))) {
-        auto it = by_id_.find(afid);
-        if (it != by_id_.end()) AddLocation(person, affiliations_[it->second].location);
-      }
+      ForEachScopusId(Member(a, "afid"), [&](std::string_view afid) {
+        const uint32_t i = affiliation_ids_.Find(afid);
+        if (i != IdIndex::kMissing) AddLocation(r, person, affiliations_[i].location);
+      });
     });
   }
 
   const ReaderOptions& options_;
   simdjson::dom::parser parser_;
+  // This entry's affiliations: the first n_affiliations_ (the rest is
+  // storage kept for the next entries).
   std::vector<ScopusAffiliation> affiliations_;
-  std::unordered_map<std::string, size_t> by_id_;
-  std::unordered_map<std::string, size_t> author_index_;
+  size_t n_affiliations_ = 0;
+  IdIndex affiliation_ids_;  // afid -> index in affiliations_.
+  IdIndex author_ids_;       // authid -> index in the record's persons.
 };
 
 class ScopusSearch : public Format {

@@ -150,14 +150,33 @@ void AddOrg(std::string_view name, std::vector<std::string>* orgs) {
   if (std::find(orgs->begin(), orgs->end(), name) == orgs->end()) orgs->emplace_back(name);
 }
 
-void AddLocation(Person* person, Location loc) {
-  for (const Location& l : person->locations) {
+namespace {
+
+bool HasLocation(const Person& person, const Location& loc) {
+  for (const Location& l : person.locations) {
     if (l.has_coords == loc.has_coords && l.lat_e5 == loc.lat_e5 && l.lon_e5 == loc.lon_e5 &&
         l.country == loc.country && l.city == loc.city && l.address == loc.address) {
-      return;
+      return true;
     }
   }
-  person->locations.push_back(std::move(loc));
+  return false;
+}
+
+}  // namespace
+
+void AddLocation(Person* person, Location loc) {
+  if (!HasLocation(*person, loc)) person->locations.push_back(std::move(loc));
+}
+
+void AddLocation(Record* record, Person* person, const Location& loc) {
+  if (HasLocation(*person, loc)) return;
+  Location& l = record->AddLocation(person);
+  l.has_coords = loc.has_coords;
+  l.lat_e5 = loc.lat_e5;
+  l.lon_e5 = loc.lon_e5;
+  l.country.assign(loc.country);
+  l.city.assign(loc.city);
+  l.address.assign(loc.address);
 }
 
 std::string NameKey(std::string_view name) {

@@ -52,6 +52,9 @@ void AddOrg(std::string_view name, std::vector<std::string>* orgs);
 
 // Appends `loc` to person->locations unless an identical location is there.
 void AddLocation(Person* person, Location loc);
+// The same, the copy made through record->AddLocation (reusing the storage of
+// a location the record's Clear() kept), and only when it is new.
+void AddLocation(Record* record, Person* person, const Location& loc);
 
 // Case-, space- and punctuation-insensitive form of a person name, for
 // spotting one person listed twice ("TANAKA, Taro" == "Tanaka Taro").

@@ -1,6 +1,9 @@
 #include "pipeline/counting.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include "core/hash.h"
 
 namespace stc {
 namespace {
@@ -54,16 +57,12 @@ void AddUnresolved(CountedRecord* out, const Location* l, Units units, std::stri
   out->unresolved.emplace_back(*label, units);
 }
 
-}  // namespace
-
-void CountRecord(const Record& record, CountedRecord* out) {
+// CountRecord after the record's key, field, codes and organisations are
+// in *out.
+void CountPersons(const Record& record, CountedRecord* out) {
   out->source = record.source;
-  out->key = record.key;
   out->year = record.year;
   out->version = record.version;
-  out->field = record.field;
-  out->codes = record.codes;
-  out->orgs = record.orgs;
   out->points.clear();
   out->unlocated = 0;
   out->unresolved.clear();
@@ -72,18 +71,24 @@ void CountRecord(const Record& record, CountedRecord* out) {
   // records with thousands of authors are rare and still fast enough). The
   // scratch vectors are per thread so that no record allocates.
   thread_local std::vector<const Person*> persons;
+  thread_local std::vector<uint64_t> name_hashes;  // Of persons[i]: most pairs differ there.
   thread_local std::vector<const Location*> locs;
   thread_local std::string label;
   persons.clear();
+  name_hashes.clear();
   for (const Person& p : record.persons) {
+    const uint64_t h = Hash64(p.name);
     bool dup = false;
-    for (const Person* q : persons) {
-      if (SamePerson(p, *q)) {
+    for (size_t q = 0; q < persons.size(); ++q) {
+      if (name_hashes[q] == h && SamePerson(p, *persons[q])) {
         dup = true;
         break;
       }
     }
-    if (!dup) persons.push_back(&p);
+    if (!dup) {
+      persons.push_back(&p);
+      name_hashes.push_back(h);
+    }
   }
   uint32_t listed = static_cast<uint32_t>(persons.size());
   uint32_t divisor = std::max(listed, record.declared_persons);
@@ -147,6 +152,24 @@ void CountRecord(const Record& record, CountedRecord* out) {
     }
   }
   out->points.resize(w);
+}
+
+}  // namespace
+
+void CountRecord(const Record& record, CountedRecord* out) {
+  out->key = record.key;
+  out->field = record.field;
+  out->codes = record.codes;
+  out->orgs = record.orgs;
+  CountPersons(record, out);
+}
+
+void CountRecordTaking(Record* record, CountedRecord* out) {
+  out->key.swap(record->key);
+  out->field.swap(record->field);
+  out->codes.swap(record->codes);
+  out->orgs.swap(record->orgs);
+  CountPersons(*record, out);
 }
 
 }  // namespace stc

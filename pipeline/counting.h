@@ -14,6 +14,11 @@ namespace stc {
 // Precondition: record.persons is not empty.
 void CountRecord(const Record& record, CountedRecord* out);
 
+// The same for a record not needed afterwards: its key, field, codes and
+// organisations are swapped into *out instead of copied, and *record gets
+// *out's previous ones (storage for the next record: clear it before reuse).
+void CountRecordTaking(Record* record, CountedRecord* out);
+
 }  // namespace stc
 
 #endif  // STCLUSTER_PIPELINE_COUNTING_H_

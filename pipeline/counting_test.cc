@@ -138,5 +138,61 @@ TEST(Counting, EveryRecordSumsToExactlyOneUnit) {
   }
 }
 
+// CountRecordTaking gives what CountRecord gives, from a record and an output
+// reused across records (as the parse threads reuse them); and persons are
+// distinct exactly when a brute-force comparison of names and addresses says
+// so (names repeat often, with and without the same addresses).
+TEST(Counting, TakingCountsLikeCopyingAndPersonsDedupByNameAndAddresses) {
+  std::mt19937 rng(7);
+  Record reused;
+  CountedRecord taken;
+  for (int trial = 0; trial < 2000; ++trial) {
+    Record r;
+    r.key = "key-" + std::to_string(trial);
+    r.field = std::to_string(rng() % 40);
+    for (int k = rng() % 4; k > 0; --k)
+      r.codes.push_back("code-with-a-long-name-" + std::to_string(k));
+    for (int k = rng() % 3; k > 0; --k)
+      r.orgs.push_back("organisation " + std::to_string(rng() % 9));
+    const int n = 1 + rng() % (trial % 100 == 0 ? 300 : 10);
+    for (int i = 0; i < n; ++i) {
+      Person p;
+      p.name = "name " + std::to_string(rng() % 6);
+      for (int k = rng() % 3; k > 0; --k) p.locations.push_back(At(rng() % 3, 0));
+      r.persons.push_back(p);
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < r.persons.size(); ++i) {
+      bool seen = false;
+      for (size_t j = 0; j < i && !seen; ++j) {
+        const Person &a = r.persons[i], &b = r.persons[j];
+        seen = a.name == b.name && a.locations.size() == b.locations.size() &&
+               std::equal(a.locations.begin(), a.locations.end(), b.locations.begin(),
+                          [](const Location& x, const Location& y) {
+                            return x.lat_e5 == y.lat_e5 && x.lon_e5 == y.lon_e5 &&
+                                   x.country == y.country;
+                          });
+      }
+      distinct += !seen;
+    }
+    CountedRecord copied;
+    CountRecord(r, &copied);
+    ASSERT_EQ(copied.persons, distinct);
+
+    reused.Clear();
+    reused.key = r.key;
+    reused.field = r.field;
+    reused.codes = r.codes;
+    reused.orgs = r.orgs;
+    for (const Person& p : r.persons) {
+      Person& q = reused.AddPerson();
+      q.name = p.name;
+      for (const Location& l : p.locations) reused.AddLocation(&q) = l;
+    }
+    CountRecordTaking(&reused, &taken);
+    ASSERT_EQ(taken, copied) << trial;
+  }
+}
+
 }  // namespace
 }  // namespace stc

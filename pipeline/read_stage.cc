@@ -79,7 +79,7 @@ void ItemSink::FlushPending() {
   pending_ = false;
   if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
-  CountRecord(record_, &it.counted);
+  CountRecordTaking(&record_, &it.counted);
   it.encoded.clear();
   EncodeCountedRecord(it.counted, &it.encoded);
   it.fingerprint = FingerprintEncoded(it.encoded);

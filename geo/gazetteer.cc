@@ -110,6 +110,13 @@ Status Gazetteer::Init() {
   countries_ = reinterpret_cast<const format::CountryRecord*>(at(format::kCountries));
   footprint_ = reinterpret_cast<const uint16_t*>(at(format::kFootprint));
   country_names_ = reinterpret_cast<const format::CountryNameRecord*>(at(format::kCountryNames));
+  iso2_index_.fill(0);
+  for (uint32_t i = header_->country_count; i-- > 0;) {  // The first of a code wins.
+    const char a = countries_[i].iso2[0], b = countries_[i].iso2[1];
+    if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && i < 0xffff) {
+      iso2_index_[(a - 'A') * 26 + (b - 'A')] = static_cast<uint16_t>(i + 1);
+    }
+  }
   const uint64_t strings_size = header_->sections[format::kStrings].size;
   size_t cap = 16;
   while (cap < 4 * size_t{header_->country_name_count}) cap <<= 1;
@@ -203,6 +210,13 @@ std::span<const format::Posting> Gazetteer::Postings(const format::KeyRecord* k,
 
 const format::CountryRecord* Gazetteer::FindCountry(std::string_view iso2) const {
   if (iso2.size() != 2) return nullptr;
+  auto upper = [](char ch) { return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch; };
+  const char a = upper(iso2[0]), b = upper(iso2[1]);
+  if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && header_->country_count < 0xffff) {
+    const uint16_t i = iso2_index_[(a - 'A') * 26 + (b - 'A')];
+    return i == 0 ? nullptr : &countries_[i - 1];
+  }
+  // Other bytes: no index entry; the table's own order decides.
   char c[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(iso2[0]))),
                static_cast<char>(std::toupper(static_cast<unsigned char>(iso2[1])))};
   const format::CountryRecord* end = countries_ + header_->country_count;

@@ -11,6 +11,7 @@
 #ifndef STCLUSTER_GEO_GAZETTEER_H_
 #define STCLUSTER_GEO_GAZETTEER_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -174,6 +175,9 @@ class Gazetteer {
   const format::CountryNameRecord* country_names_ = nullptr;
   // Country names hashed at Init: (Hash64 high 32 bits) << 32 | (index + 1).
   std::vector<uint64_t> country_slots_;
+  // Index + 1 of the country of each two-letter code AA..ZZ (26 * first +
+  // second), 0 for none: FindCountry runs for every location geocoded.
+  std::array<uint16_t, 26 * 26> iso2_index_{};
   size_t max_country_name_ = 0;
 };
 

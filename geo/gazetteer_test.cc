@@ -111,6 +111,36 @@ TEST(Gazetteer, Countries) {
   EXPECT_EQ(g.Country("ZZ").capital, nullptr);
 }
 
+// Every two-byte code, against a linear scan of the index's country table
+// (upper-cased ASCII letters, the first record of a code).
+TEST(Gazetteer, CountryOfEveryTwoByteCodeMatchesALinearScan) {
+  const std::string bytes = MiniIndexBytes();
+  format::Header h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  std::vector<format::CountryRecord> table(h.country_count);
+  std::memcpy(table.data(), bytes.data() + h.sections[format::kCountries].offset,
+              table.size() * sizeof(format::CountryRecord));
+  ASSERT_GT(table.size(), 5u);
+  const Gazetteer& g = MiniGazetteer();
+  int found = 0;
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; ++b) {
+      const char code[2] = {static_cast<char>(a), static_cast<char>(b)};
+      auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
+      std::string_view want;
+      for (const format::CountryRecord& r : table) {
+        if (r.iso2[0] == upper(code[0]) && r.iso2[1] == upper(code[1])) {
+          want = std::string_view(r.iso2, 2);
+          break;
+        }
+      }
+      ASSERT_EQ(g.Country(std::string_view(code, 2)).iso2, want) << a << " " << b;
+      found += !want.empty();
+    }
+  }
+  EXPECT_EQ(found, 4 * static_cast<int>(table.size()));  // Each code in 4 cases.
+}
+
 TEST(Gazetteer, CountryFootprint) {
   const Gazetteer& g = MiniGazetteer();
   EXPECT_TRUE(g.InCountryFootprint("BE", 5071469, 439910));   // Waterloo, BE.

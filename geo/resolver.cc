@@ -1,7 +1,27 @@
 #include "geo/resolver.h"
 
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace stc::geo {
 namespace {
+
+// The outcome keys one location counts (static strings; ResolveOne counts
+// at most two).
+class Keys {
+ public:
+  void clear() { n_ = 0; }
+  void push_back(std::string_view key) {
+    if (n_ < 4) keys_[n_++] = key;
+  }
+  const std::string_view* begin() const { return keys_; }
+  const std::string_view* end() const { return keys_ + n_; }
+
+ private:
+  std::string_view keys_[4];
+  size_t n_ = 0;
+};
 
 class GeoThreadResolver : public ThreadResolver {
  public:
@@ -9,23 +29,81 @@ class GeoThreadResolver : public ThreadResolver {
       : gaz_(g), options_(o), geocoder_(g, o.geocoder) {}
 
   void Resolve(Record* record, std::map<std::string, uint64_t>* counts) override {
+    n_memo_ = 0;
+    n_tallies_ = 0;
     for (Person& person : record->persons) {
-      for (Location& loc : person.locations) ResolveOne(&loc, counts);
+      for (Location& loc : person.locations) {
+        // Readers repeat a location within a record (a Scopus affiliation's
+        // address once per author): the same input gets the same result,
+        // resolved once.
+        Memo* m = nullptr;
+        for (size_t i = 0; i < n_memo_; ++i) {
+          if (SameInput(memo_[i].in, loc)) {
+            m = &memo_[i];
+            break;
+          }
+        }
+        if (m != nullptr) {
+          CopyLocation(m->out, &loc);
+        } else {
+          if (n_memo_ < kMaxMemo) {
+            if (n_memo_ == memo_.size()) memo_.emplace_back();
+            m = &memo_[n_memo_++];
+            CopyLocation(loc, &m->in);
+          }
+          keys_.clear();
+          ResolveOne(&loc);
+          if (m != nullptr) {
+            CopyLocation(loc, &m->out);
+            m->keys = keys_;
+          }
+        }
+        for (std::string_view key : m != nullptr ? m->keys : keys_) Tally(key);
+      }
+    }
+    for (size_t i = 0; i < n_tallies_; ++i) {
+      (*counts)[std::string(tallies_[i].first)] += tallies_[i].second;
     }
   }
 
  private:
-  void Count(std::map<std::string, uint64_t>* counts, std::string_view key) {
-    // Few distinct keys: a linear probe of the map is cheap.
-    auto it = counts->find(std::string(key));
-    if (it == counts->end()) {
-      (*counts)[std::string(key)] = 1;
-    } else {
-      ++it->second;
-    }
-  }
+  // A resolved location of the record being resolved: its input and result,
+  // and the outcome keys it counted.
+  struct Memo {
+    Location in, out;
+    Keys keys;
+  };
+  static constexpr size_t kMaxMemo = 16;
 
-  void ResolveOne(Location* loc, std::map<std::string, uint64_t>* counts) {
+  static bool SameInput(const Location& a, const Location& b) {
+    return a.has_coords == b.has_coords && a.lat_e5 == b.lat_e5 && a.lon_e5 == b.lon_e5 &&
+           a.country == b.country && a.city == b.city && a.address == b.address;
+  }
+  static void CopyLocation(const Location& from, Location* to) {
+    to->has_coords = from.has_coords;
+    to->lat_e5 = from.lat_e5;
+    to->lon_e5 = from.lon_e5;
+    to->country.assign(from.country);
+    to->city.assign(from.city);
+    to->address.assign(from.address);
+  }
+  // Adds one to the record's tally of `key` (a static string: few distinct
+  // keys; Resolve adds the tallies to the map once per record).
+  void Tally(std::string_view key) {
+    for (size_t i = 0; i < n_tallies_; ++i) {
+      if (tallies_[i].first == key) {
+        ++tallies_[i].second;
+        return;
+      }
+    }
+    if (n_tallies_ == tallies_.size()) tallies_.emplace_back();
+    tallies_[n_tallies_++] = {key, 1};
+  }
+  // An outcome of the location ResolveOne resolves, to count.
+  void Count(std::string_view key) { keys_.push_back(key); }
+
+  // Resolves *loc, recording its outcome keys in keys_.
+  void ResolveOne(Location* loc) {
     // The country as given (a code or a name) drives the query; the record
     // keeps its ISO-2 code.
     raw_country_ = loc->country;
@@ -44,9 +122,9 @@ class GeoThreadResolver : public ThreadResolver {
       if (loc->has_coords && options_.validate_coordinates &&
           IsNullIsland(loc->lat_e5, loc->lon_e5)) {
         loc->has_coords = false;
-        Count(counts, "corrected_null_island");
+        Count("corrected_null_island");
       }
-      Count(counts, loc->has_coords ? "given" : MatchQualityName(MatchQuality::kUnresolved));
+      Count(loc->has_coords ? "given" : MatchQualityName(MatchQuality::kUnresolved));
       return;
     }
     GeoQuery q;
@@ -56,34 +134,34 @@ class GeoThreadResolver : public ThreadResolver {
 
     if (loc->has_coords) {
       if (!options_.validate_coordinates) {
-        Count(counts, "given");
+        Count("given");
         return;
       }
       bool null_island = IsNullIsland(loc->lat_e5, loc->lon_e5);
       bool outside = !null_island && loc->country.size() == 2 &&
                      !gaz_.InCountryFootprint(loc->country, loc->lat_e5, loc->lon_e5);
       if (!null_island && !outside) {
-        Count(counts, "given");
+        Count("given");
         return;
       }
       GeoResult r = geocoder_.Geocode(q);
       if (r.has_place() && r.quality < MatchQuality::kCountryCentroid) {
         Apply(r, loc);
-        Count(counts, MatchQualityName(r.quality));
-        Count(counts, null_island ? "corrected_null_island" : "corrected_out_of_country");
+        Count(MatchQualityName(r.quality));
+        Count(null_island ? "corrected_null_island" : "corrected_out_of_country");
       } else if (null_island) {
         loc->has_coords = false;
         Fill(r, loc);
-        Count(counts, MatchQualityName(r.quality));
-        Count(counts, "corrected_null_island");
+        Count(MatchQualityName(r.quality));
+        Count("corrected_null_island");
       } else {
-        Count(counts, "given");
-        Count(counts, "corrected_out_of_country_kept");
+        Count("given");
+        Count("corrected_out_of_country_kept");
       }
       return;
     }
     GeoResult r = geocoder_.Geocode(q);
-    Count(counts, MatchQualityName(r.quality));
+    Count(MatchQualityName(r.quality));
     if (!r.has_place()) return;
     if (r.quality == MatchQuality::kCountryCentroid && !options_.locate_country_centroids) {
       Fill(r, loc);
@@ -106,6 +184,11 @@ class GeoThreadResolver : public ThreadResolver {
   ResolverOptions options_;
   Geocoder geocoder_;
   std::string raw_country_;
+  Keys keys_;               // Of the location ResolveOne resolves.
+  std::vector<Memo> memo_;  // The first n_memo_ are this record's.
+  size_t n_memo_ = 0;
+  std::vector<std::pair<std::string_view, uint64_t>> tallies_;  // The first n_tallies_.
+  size_t n_tallies_ = 0;
 };
 
 }  // namespace

@@ -96,5 +96,52 @@ TEST(GeoResolver, ValidationCanBeTurnedOff) {
   EXPECT_EQ(r.counts["given"], 1u);
 }
 
+// A record repeats locations (a Scopus affiliation once per author; more
+// than the resolver remembers per record): every copy gets what the location
+// gets alone, and every copy is counted.
+TEST(GeoResolver, RepeatedLocationsResolveAsEachAlone) {
+  std::vector<Location> kinds = {Loc("CH", "Zürich"),
+                                 Loc("United Kingdom", "Cambridge"),
+                                 Loc("US", "", "1 Main St, Mountain View, CA 94043"),
+                                 Loc("FR", "Atlantis"),
+                                 Loc("", "Atlantis"),
+                                 At(Loc("CH", "Zürich"), 0, 0),
+                                 At(Loc("JP", ""), 35.7, 139.7),
+                                 At(Loc("JP", ""), 48.9, 2.3)};
+  for (int i = 0; i < 20; ++i) kinds.push_back(Loc("CH", "Town " + std::to_string(i)));
+  GeoResolver resolver(MiniGazetteer(), {});
+  auto tr = resolver.NewThreadResolver();
+  for (int round = 0; round < 3; ++round) {  // The resolver is reused across records.
+    Record record;
+    std::map<std::string, uint64_t> counts, want_counts;
+    std::vector<Location> want;
+    for (int p = 0; p < 12; ++p) {
+      Person& person = record.persons.emplace_back();
+      for (size_t k = (p * 7 + round) % kinds.size(), n = 0; n < 5;
+           k = (k + 11) % kinds.size(), ++n) {
+        person.locations.push_back(kinds[k]);
+        Resolved alone = Resolve({kinds[k]});
+        want.push_back(alone.record.persons[0].locations[0]);
+        for (const auto& [key, n_key] : alone.counts) want_counts[key] += n_key;
+      }
+    }
+    tr->Resolve(&record, &counts);
+    size_t i = 0;
+    for (const Person& person : record.persons) {
+      for (const Location& l : person.locations) {
+        SCOPED_TRACE(i);
+        const Location& w = want[i++];
+        EXPECT_EQ(l.has_coords, w.has_coords);
+        EXPECT_EQ(l.lat_e5, w.lat_e5);
+        EXPECT_EQ(l.lon_e5, w.lon_e5);
+        EXPECT_EQ(l.country, w.country);
+        EXPECT_EQ(l.city, w.city);
+        EXPECT_EQ(l.address, w.address);
+      }
+    }
+    EXPECT_EQ(counts, want_counts);
+  }
+}
+
 }  // namespace
 }  // namespace stc::geo

@@ -3,6 +3,7 @@
 #include <string.h>  // memrchr (GNU).
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -232,6 +233,26 @@ void LineChunker::Finish(Chunk* chunk, size_t line_start) {
   // At a clean end, an unterminated final line stays in `data`.
   chunk->last = true;
   done_ = true;
+}
+
+uint64_t CountNewlines(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kNewlines = kOnes * '\n';
+  constexpr uint64_t kLow7 = kOnes * 0x7f;
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t count = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    x ^= kNewlines;  // A zero byte where the byte was '\n'.
+    // High bit of each byte set iff the byte is not zero (no carry crosses
+    // a byte: 0x7f + 0x7f < 0x100).
+    const uint64_t nonzero = (((x & kLow7) + kLow7) | x) & ~kLow7;
+    count += 8 - static_cast<uint64_t>(std::popcount(nonzero));
+  }
+  for (; n > 0; ++p, --n) count += *p == '\n';
+  return count;
 }
 
 }  // namespace stc

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -132,6 +133,11 @@ class LineChunker : public ChunkReader {
   bool done_ = false;           // The last chunk was returned.
   std::vector<char> buf_;       // Scratch for skipping oversized lines.
 };
+
+// The '\n' bytes in `s`, eight bytes at a time (a byte loop, or memchr per
+// line, is several times slower on pretty-printed XML, whose documents hold
+// a newline every few dozen bytes).
+uint64_t CountNewlines(std::string_view s);
 
 }  // namespace stc
 

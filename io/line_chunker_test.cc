@@ -410,5 +410,23 @@ TEST(LineChunkerTest, CompressedBytesReadIsForwarded) {
   EXPECT_EQ(chunker.source().compression(), Compression::kNone);
 }
 
+// Against std::count, at every length and alignment, with bytes near '\n'
+// (0x0a with the high bit, 0x0b, 0x00, 0xff) that a wrong bit trick confuses.
+TEST(CountNewlines, MatchesAByteCount) {
+  std::mt19937 rng(11);
+  const char alphabet[] = {'\n', '\n', static_cast<char>(0x8a), 0x0b, 0x00, static_cast<char>(0xff),
+                           'a',  0x09};
+  std::string buf(300, ' ');
+  for (int trial = 0; trial < 20000; ++trial) {
+    const size_t len = rng() % 120, start = rng() % 16;
+    for (size_t i = 0; i < len; ++i) buf[start + i] = alphabet[rng() % sizeof alphabet];
+    const std::string_view s(buf.data() + start, len);
+    ASSERT_EQ(CountNewlines(s), static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n')))
+        << trial;
+  }
+  EXPECT_EQ(CountNewlines(std::string(1000, '\n')), 1000u);
+  EXPECT_EQ(CountNewlines(""), 0u);
+}
+
 }  // namespace
 }  // namespace stc

@@ -4,6 +4,7 @@
 
 #include "core/record_codec.h"
 #include "io/byte_source.h"
+#include "io/line_chunker.h"
 #include "io/peeking_source.h"
 #include "io/unit_chunker.h"
 #include "parsers/registry.h"
@@ -85,24 +86,6 @@ void ItemSink::FlushPending() {
   it.fingerprint = FingerprintEncoded(it.encoded);
 }
 
-namespace {
-
-// '\n' bytes in `s` (memchr: vectorised in libc).
-uint64_t CountNewlines(std::string_view s) {
-  uint64_t n = 0;
-  const char* p = s.data();
-  const char* end = p + s.size();
-  while (p < end) {
-    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
-    if (nl == nullptr) break;
-    ++n;
-    p = static_cast<const char*>(nl) + 1;
-  }
-  return n;
-}
-
-}  // namespace
-
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader) {
   w->n_items = 0;
@@ -174,7 +157,7 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       if (unit.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         parse_unit(unit, offset, line_no);
       }
-      line_no += static_cast<uint64_t>(std::count(unit.begin(), unit.end(), '\n'));
+      line_no += CountNewlines(unit);
     }
   }
   finish();

@@ -5,9 +5,9 @@
 
 #include <cstring>
 #include <pugixml.hpp>
-#include <unordered_map>
 
 #include "parsers/country_names.h"
+#include "parsers/id_index.h"
 #include "parsers/json_util.h"
 #include "parsers/pct_number.h"
 #include "parsers/source_util.h"
@@ -155,7 +155,7 @@ class PatentscopeParser : public RecordParser {
       if (sec >= 'a' && sec <= 'h') sec = static_cast<char>(sec - 'a' + 'A');
       if (sec >= 'A' && sec <= 'H') r->field.assign(1, sec);
     }
-    names_.clear();
+    names_.Clear();
     pugi::xml_node parties = b.child("parties");
     for (pugi::xml_node inv : parties.child("inventors").children("inventor")) AddInventor(inv, r);
     for (pugi::xml_node a : parties.child("applicants").children("applicant")) {
@@ -175,23 +175,26 @@ class PatentscopeParser : public RecordParser {
     std::string name = PartyName(book);
     Location loc;
     bool has_loc = PartyLocation(book, &loc);
-    std::string key = NameKey(name);
-    if (!key.empty()) {
-      auto [it, fresh] = names_.emplace(key, r->persons.size());
+    NameKeyInto(name, &key_);
+    if (!key_.empty()) {
+      bool fresh;
+      const uint32_t index =
+          names_.FindOrInsert(key_, static_cast<uint32_t>(r->persons.size()), &fresh);
       if (!fresh) {
-        Person& p = r->persons[it->second];
+        Person& p = r->persons[index];
         if (p.locations.empty() && has_loc) p.locations.push_back(std::move(loc));
         return;
       }
     }
-    Person& p = r->persons.emplace_back();
+    Person& p = r->AddPerson();
     p.name = std::move(name);
     if (has_loc) p.locations.push_back(std::move(loc));
   }
 
   pugi::xml_document doc_;
   pugi::xpath_query biblio_query_{"//wo-bibliographic-data"};
-  std::unordered_map<std::string, size_t> names_;
+  IdIndex names_;    // NameKey -> index in the record's persons.
+  std::string key_;  // Scratch.
 };
 
 class Patentscope : public Format {

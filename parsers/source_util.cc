@@ -179,29 +179,48 @@ void AddLocation(Record* record, Person* person, const Location& loc) {
   l.address.assign(loc.address);
 }
 
-std::string NameKey(std::string_view name) {
-  std::string words;
-  std::vector<std::string> parts;
-  std::string cur;
+void NameKeyInto(std::string_view name, std::string* out) {
+  // The lower-cased words, back to back in `lowered`; their spans sorted.
+  thread_local std::string lowered;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> words;  // (offset, length).
+  lowered.clear();
+  words.clear();
+  size_t start = 0;
+  auto end_word = [&] {
+    if (lowered.size() > start) {
+      words.emplace_back(static_cast<uint32_t>(start),
+                         static_cast<uint32_t>(lowered.size() - start));
+    }
+    start = lowered.size();
+  };
   for (char c : name) {
     unsigned char u = static_cast<unsigned char>(c);
     if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) {
-      cur.push_back(c);
+      lowered.push_back(c);
     } else if (c >= 'A' && c <= 'Z') {
-      cur.push_back(static_cast<char>(c - 'A' + 'a'));
-    } else if (!cur.empty()) {
-      parts.push_back(std::move(cur));
-      cur.clear();
+      lowered.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      end_word();
     }
   }
-  if (!cur.empty()) parts.push_back(std::move(cur));
+  end_word();
+  auto word = [&](const std::pair<uint32_t, uint32_t>& w) {
+    return std::string_view(lowered).substr(w.first, w.second);
+  };
   // Word order differs between "Last, First" and "First Last": sort words.
-  std::sort(parts.begin(), parts.end());
-  for (const std::string& p : parts) {
-    if (!words.empty()) words.push_back(' ');
-    words += p;
+  std::sort(words.begin(), words.end(),
+            [&](const auto& x, const auto& y) { return word(x) < word(y); });
+  out->clear();
+  for (const auto& w : words) {
+    if (!out->empty()) out->push_back(' ');
+    out->append(word(w));
   }
-  return words;
+}
+
+std::string NameKey(std::string_view name) {
+  std::string key;
+  NameKeyInto(name, &key);
+  return key;
 }
 
 std::string_view FirstLine(std::string_view head) {

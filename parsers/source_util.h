@@ -59,6 +59,8 @@ void AddLocation(Record* record, Person* person, const Location& loc);
 // Case-, space- and punctuation-insensitive form of a person name, for
 // spotting one person listed twice ("TANAKA, Taro" == "Tanaka Taro").
 std::string NameKey(std::string_view name);
+// The same into *out (reusing its storage).
+void NameKeyInto(std::string_view name, std::string* out);
 
 // Detection helpers over the first bytes of a file.
 // The first non-blank line (without '\n'), possibly cut at the end of head.

@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "parsers/country_names.h"
 #include "parsers/csv_util.h"
 #include "parsers/pct_number.h"
@@ -37,6 +43,40 @@ TEST(SourceUtil, VersionRanksOrderSourcesBeforeDates) {
 TEST(SourceUtil, NameKeyIgnoresCaseOrderAndPunctuation) {
   EXPECT_EQ(NameKey("TANAKA, Taro"), NameKey("Taro  Tanaka"));
   EXPECT_NE(NameKey("Tanaka Taro"), NameKey("Tanaka Jiro"));
+  EXPECT_EQ(NameKey("  O'Brien-Smith, J.R. 2nd "), "2nd brien j o r smith");
+  EXPECT_EQ(NameKey("M\xC3\xBCller, \xC3\x89mile"), "m\xC3\xBCller \xC3\x89mile");
+  EXPECT_EQ(NameKey(" ,;"), "");
+}
+
+// Against the definition written plainly (words of ASCII letters, digits and
+// non-ASCII bytes, lower-cased, sorted, joined by one space), on random names;
+// one output buffer reused throughout.
+TEST(SourceUtil, NameKeyIntoMatchesTheDefinition) {
+  std::mt19937 rng(5);
+  const char alphabet[] = "aAbBzZ09 ,.-'\t\xC3\xA9";
+  std::string out;
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string name;
+    for (int i = rng() % 30; i > 0; --i) name.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+    std::vector<std::string> words(1);
+    for (char c : name) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || std::isdigit(u) || std::islower(u)) {
+        words.back().push_back(c);
+      } else if (std::isupper(u)) {
+        words.back().push_back(static_cast<char>(std::tolower(u)));
+      } else if (!words.back().empty()) {
+        words.emplace_back();
+      }
+    }
+    if (words.back().empty()) words.pop_back();
+    std::sort(words.begin(), words.end());
+    std::string want;
+    for (const std::string& w : words) want += (want.empty() ? "" : " ") + w;
+    NameKeyInto(name, &out);
+    ASSERT_EQ(out, want) << name;
+    ASSERT_EQ(NameKey(name), want);
+  }
 }
 
 TEST(SourceUtil, Framing) {

@@ -134,9 +134,9 @@ class LineChunker : public ChunkReader {
   std::vector<char> buf_;       // Scratch for skipping oversized lines.
 };
 
-// The '\n' bytes in `s`, eight bytes at a time (a byte loop, or memchr per
-// line, is several times slower on pretty-printed XML, whose documents hold
-// a newline every few dozen bytes).
+// The '\n' bytes in `s`, 16 bytes at a time with SSE2 (eight without): a
+// byte loop, or memchr per line, is several times slower on pretty-printed
+// XML, whose documents hold a newline every few dozen bytes.
 uint64_t CountNewlines(std::string_view s);
 
 }  // namespace stc

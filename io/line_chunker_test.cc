@@ -425,6 +425,14 @@ TEST(CountNewlines, MatchesAByteCount) {
         << trial;
   }
   EXPECT_EQ(CountNewlines(std::string(1000, '\n')), 1000u);
+  // Long enough for the 16-byte counters to fill (255 rounds) several times.
+  std::string big(100000 + 7, 'x');
+  for (char& c : big) c = alphabet[rng() % sizeof alphabet];
+  for (size_t start : {0, 3}) {
+    const std::string_view s(big.data() + start, big.size() - start);
+    EXPECT_EQ(CountNewlines(s), static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n')));
+  }
+  EXPECT_EQ(CountNewlines(std::string(10000, '\n')), 10000u);
   EXPECT_EQ(CountNewlines(""), 0u);
 }
 

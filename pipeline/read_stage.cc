@@ -96,11 +96,11 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   ts->sink.set_resolver(ts->resolver.get());
   const bool lines = w->framing == Framing::Kind::kLines;
   std::string_view all(w->chunk.data.data(), w->data_size);
-  // The chunk's '\n' count: counted by the line loop below, except when
-  // oversized lines (numbered after the chunk's lines) need it first.
+  // The chunk's '\n' count: counted by the line or unit loop below, except
+  // when oversized lines (numbered after the chunk's lines) need it first.
   uint64_t data_newlines = 0;
   bool newlines_known = false;
-  if (!lines || !w->chunk.oversized.empty()) {
+  if (!w->chunk.oversized.empty()) {
     data_newlines = CountNewlines(all);
     newlines_known = true;
   }
@@ -158,6 +158,10 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
         parse_unit(unit, offset, line_no);
       }
       line_no += CountNewlines(unit);
+    }
+    if (!newlines_known) {  // The units' newlines, and those after the last unit.
+      data_newlines = line_no + CountNewlines(data.substr(start));
+      newlines_known = true;
     }
   }
   finish();

@@ -3,6 +3,8 @@
 // application, inventors listed twice, missing addresses, concatenated files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/formats_test_util.h"
 
 namespace stc {
@@ -94,6 +96,34 @@ TEST(Patentscope, CompressedInvalidUtf8AndOversizedDocuments) {
   EXPECT_EQ(Get(s.rejected_by_reason, "record_too_long"), 1u);
   EXPECT_EQ(s.records_new, 2u);        // The A3 (first seen here) and PCT/US1999/012345.
   EXPECT_EQ(s.records_unchanged, 1u);  // b.xml.gz: the A1 after its A3.
+}
+
+// Rejected documents are located by their first line in the file, across
+// chunks of a few documents each (each chunk adds its units' newlines).
+TEST(Patentscope, RejectedDocumentsCarryTheirLineAcrossChunks) {
+  TempDir dir;
+  const std::string a1 = ReadFile(kA1);
+  std::string bad = a1;
+  bad.replace(bad.find("WANG"), 4, "W\xff\xfeG");
+  std::string data;
+  std::vector<uint64_t> bad_lines;
+  for (int i = 0; i < 12; ++i) {
+    const bool is_bad = i % 5 == 3;
+    if (is_bad) bad_lines.push_back(std::count(data.begin(), data.end(), '\n') + 1);
+    data += is_bad ? bad : a1;
+  }
+  WriteFile(dir.Path("a.xml.zst"), Zstd(data));
+  auto store = OpenStore(dir.Path("db"));
+  IngestOptions o;
+  o.threads = 2;
+  o.chunker.target_chunk_bytes = 2 * a1.size();
+  IngestStats s = IngestWith(store.get(), {dir.Path("a.xml.zst")}, o);
+  EXPECT_EQ(Get(s.rejected_by_reason, "malformed_xml"), bad_lines.size());
+  const std::string log = ReadFile(dir.Path("db") + "/rejects.jsonl");
+  for (uint64_t line : bad_lines) {
+    EXPECT_NE(log.find("\"line\":" + std::to_string(line) + ","), std::string::npos)
+        << line << ": " << log;
+  }
 }
 
 }  // namespace

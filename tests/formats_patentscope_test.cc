@@ -75,6 +75,27 @@ TEST(Patentscope, OldNumberFormAndOldClassification) {
   EXPECT_EQ(s.records[0].persons[0].locations[0].address, "12 Elm Street, Boston, MA 02110");
 }
 
+// Every wo-bibliographic-data element of a document is a record, in
+// document order, at any depth; a document without one is rejected.
+TEST(Patentscope, EveryBibliographicDataElementAtAnyDepth) {
+  const std::string a1 = ReadFile(kA1);
+  const size_t b = a1.find("<wo-bibliographic-data");
+  const size_t e =
+      a1.find("</wo-bibliographic-data>") + std::string("</wo-bibliographic-data>").size();
+  std::string first = a1.substr(b, e - b), second = first;
+  second.replace(second.find("PCT/CN2021/123456"), 17, "PCT/CN2021/654321");
+  CollectingSink s = ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n<status><a><b>" + first +
+                                                  "</b></a><c/>" + second + "</status>\n");
+  ASSERT_EQ(s.records.size(), 2u);
+  EXPECT_EQ(s.records[0].key, "PCT/CN2021/123456");
+  EXPECT_EQ(s.records[1].key, "PCT/CN2021/654321");
+  CollectingSink none =
+      ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n<status><a/></status>\n");
+  EXPECT_TRUE(none.records.empty());
+  ASSERT_EQ(none.details.size(), 1u);
+  EXPECT_EQ(none.details[0], "no wo-bibliographic-data element");
+}
+
 TEST(Patentscope, CompressedInvalidUtf8AndOversizedDocuments) {
   TempDir dir;
   std::string a1 = ReadFile(kA1);

@@ -48,6 +48,8 @@ struct Location {
                         // (a name the readers could not map: geo/ maps it or reports it), or "".
   std::string city;
   std::string address;  // Free text as given.
+
+  friend bool operator==(const Location&, const Location&) = default;
 };
 
 // An inventor, author or funded company.

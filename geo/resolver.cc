@@ -38,23 +38,23 @@ class GeoThreadResolver : public ThreadResolver {
         // resolved once.
         Memo* m = nullptr;
         for (size_t i = 0; i < n_memo_; ++i) {
-          if (SameInput(memo_[i].in, loc)) {
+          if (memo_[i].in == loc) {
             m = &memo_[i];
             break;
           }
         }
         if (m != nullptr) {
-          CopyLocation(m->out, &loc);
+          loc = m->out;  // Assignments reuse the strings' storage.
         } else {
           if (n_memo_ < kMaxMemo) {
             if (n_memo_ == memo_.size()) memo_.emplace_back();
             m = &memo_[n_memo_++];
-            CopyLocation(loc, &m->in);
+            m->in = loc;
           }
           keys_.clear();
           ResolveOne(&loc);
           if (m != nullptr) {
-            CopyLocation(loc, &m->out);
+            m->out = loc;
             m->keys = keys_;
           }
         }
@@ -75,18 +75,6 @@ class GeoThreadResolver : public ThreadResolver {
   };
   static constexpr size_t kMaxMemo = 16;
 
-  static bool SameInput(const Location& a, const Location& b) {
-    return a.has_coords == b.has_coords && a.lat_e5 == b.lat_e5 && a.lon_e5 == b.lon_e5 &&
-           a.country == b.country && a.city == b.city && a.address == b.address;
-  }
-  static void CopyLocation(const Location& from, Location* to) {
-    to->has_coords = from.has_coords;
-    to->lat_e5 = from.lat_e5;
-    to->lon_e5 = from.lon_e5;
-    to->country.assign(from.country);
-    to->city.assign(from.city);
-    to->address.assign(from.address);
-  }
   // Adds one to the record's tally of `key` (a static string: few distinct
   // keys; Resolve adds the tallies to the map once per record).
   void Tally(std::string_view key) {

@@ -150,33 +150,19 @@ void AddOrg(std::string_view name, std::vector<std::string>* orgs) {
   if (std::find(orgs->begin(), orgs->end(), name) == orgs->end()) orgs->emplace_back(name);
 }
 
-namespace {
-
-bool HasLocation(const Person& person, const Location& loc) {
-  for (const Location& l : person.locations) {
-    if (l.has_coords == loc.has_coords && l.lat_e5 == loc.lat_e5 && l.lon_e5 == loc.lon_e5 &&
-        l.country == loc.country && l.city == loc.city && l.address == loc.address) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
 void AddLocation(Person* person, Location loc) {
-  if (!HasLocation(*person, loc)) person->locations.push_back(std::move(loc));
+  if (std::find(person->locations.begin(), person->locations.end(), loc) ==
+      person->locations.end()) {
+    person->locations.push_back(std::move(loc));
+  }
 }
 
 void AddLocation(Record* record, Person* person, const Location& loc) {
-  if (HasLocation(*person, loc)) return;
-  Location& l = record->AddLocation(person);
-  l.has_coords = loc.has_coords;
-  l.lat_e5 = loc.lat_e5;
-  l.lon_e5 = loc.lon_e5;
-  l.country.assign(loc.country);
-  l.city.assign(loc.city);
-  l.address.assign(loc.address);
+  if (std::find(person->locations.begin(), person->locations.end(), loc) !=
+      person->locations.end()) {
+    return;
+  }
+  record->AddLocation(person) = loc;  // Assignment reuses the spare's strings.
 }
 
 void NameKeyInto(std::string_view name, std::string* out) {

@@ -55,7 +55,8 @@ std::string Text(Node n) {
 }
 
 std::string Field(Node n, std::string_view key) {
-  return std::string(TrimAscii(DecodeEntities(Text(Member(n, key)))));
+  std::string scratch;
+  return std::string(FieldView(n, key, &scratch));
 }
 
 std::string_view TextView(Node n, std::string* scratch) {

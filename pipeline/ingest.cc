@@ -174,6 +174,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     STC_RETURN_IF_ERROR(
         store->PutMeta(kReplaceInProgressMeta, ReplaceSpecName(*options.replace) + "\t" + RunId()));
   }
+  // Records outside a replace are skipped on the parse threads (ItemSink::
+  // set_scope); the writer keeps its own check.
+  const ReplaceSpec* replace_scope = options.replace.has_value() ? &*options.replace : nullptr;
   tbb::enumerable_thread_specific<ThreadState> thread_states;
   Status failure;
   std::atomic<bool> failed{false};
@@ -208,7 +211,8 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                                                    [&](Work* w) -> Work* {
                                                      if (!failed.load()) {
                                                        ParseWork(w, &thread_states.local(),
-                                                                 options.resolver, reader_context);
+                                                                 options.resolver, reader_context,
+                                                                 replace_scope);
                                                        writer.LookUp(w);
                                                      }
                                                      return w;

@@ -78,6 +78,16 @@ Item& ItemSink::Emit(Item::Kind kind) {
 void ItemSink::FlushPending() {
   if (!pending_) return;
   pending_ = false;
+  if (scope_ != nullptr) {
+    // The writer's source for the chunk (a Work without a format: PCT).
+    const Source source = work_->format != nullptr ? work_->format->source() : Source::kPct;
+    if (source != scope_->source || record_.year != scope_->year) {
+      Item& it = Emit(Item::Kind::kSkip);
+      it.reason.assign(source != scope_->source ? "outside_replace_source"
+                                                : "outside_replace_year");
+      return;
+    }
+  }
   if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
   CountRecordTaking(&record_, &it.counted);
@@ -87,13 +97,14 @@ void ItemSink::FlushPending() {
 }
 
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
-               const ReaderContext& reader) {
+               const ReaderContext& reader, const ReplaceSpec* scope) {
   w->n_items = 0;
   w->lookup.done = false;
   w->warnings.clear();
   w->geocoding.clear();
   if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();
   ts->sink.set_resolver(ts->resolver.get());
+  ts->sink.set_scope(scope);
   const bool lines = w->framing == Framing::Kind::kLines;
   std::string_view all(w->chunk.data.data(), w->data_size);
   // The chunk's '\n' count: counted by the line or unit loop below, except

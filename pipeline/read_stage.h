@@ -29,6 +29,12 @@ class ItemSink : public ParseSink {
   void Ignore(std::string_view what) override;
   // Resolver applied to each record before counting (may be null).
   void set_resolver(ThreadResolver* r) { resolver_ = r; }
+  // ingest --replace: a record of another source or year becomes a skip
+  // ("outside_replace_source" / "outside_replace_year", as Writer::SetReplace
+  // counts them) as soon as it is parsed, before it is geocoded, counted,
+  // encoded or looked up. Null = every record is in scope. Must outlive the
+  // units parsed with it.
+  void set_scope(const ReplaceSpec* scope) { scope_ = scope; }
   // Called after Parse returns: commits a pending record; a unit that produced
   // nothing at all is rejected.
   void End();
@@ -46,6 +52,7 @@ class ItemSink : public ParseSink {
   size_t emitted_ = 0;
   bool ignored_ = false;
   ThreadResolver* resolver_ = nullptr;
+  const ReplaceSpec* scope_ = nullptr;
 };
 
 // Per-thread state of the parse stage.
@@ -58,9 +65,10 @@ struct ThreadState {
 // Parses and counts every unit of `w` into w->items. Thread-safe for distinct
 // (w, ts) pairs.
 // `resolver` (may be null) geocodes locations without coordinates; `reader`
-// is handed to every parser the thread creates.
+// is handed to every parser the thread creates; `scope` (may be null): see
+// ItemSink::set_scope.
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
-               const ReaderContext& reader);
+               const ReaderContext& reader, const ReplaceSpec* scope = nullptr);
 
 // The serial input stage: walks the files and cuts them into chunks.
 class Reader {

@@ -488,6 +488,7 @@ Result<bool> Store::FoldPendingAggregates() {
 Status Store::ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
+  ro.readahead_size = store_internal::kScanReadaheadBytes;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->aggregates));
   // Deltas a writer has not folded yet (an ingest in progress, or one that
   // stopped): added here, so every reader sees the same sums.

@@ -116,6 +116,7 @@ Status Store::ForEachRecordParallel(
   auto scan = [&](size_t part) {
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;  // A full scan would evict the lookup working set.
+    ro.readahead_size = store_internal::kScanReadaheadBytes;
     ro.snapshot = holder.snapshot;
     rocksdb::Slice lower, upper;
     if (part > 0) {

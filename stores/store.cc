@@ -386,6 +386,7 @@ Status Store::ForEachRecord(
     const std::function<Status(Source, std::string_view key, std::string_view value)>& fn) const {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // A full scan would evict the lookup working set.
+  ro.readahead_size = store_internal::kScanReadaheadBytes;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->records));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Source source;

@@ -36,6 +36,11 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
                                            const std::shared_ptr<rocksdb::Cache>& cache);
 // Batches with at least this many distinct keys are written as table files.
 inline constexpr size_t kBulkIngestThreshold = 50000;
+// Read-ahead of the full scans (records, aggregates): one read of 2 MiB per
+// table file instead of a pread per 16 KiB block (RocksDB's automatic
+// read-ahead grows only to 256 KiB). A scan of 20M records spent 8% of its
+// samples in those system calls.
+inline constexpr size_t kScanReadaheadBytes = size_t{2} << 20;
 // Parses a decimal int64; false on anything else.
 bool ParseInt64(std::string_view text, int64_t* out);
 

@@ -212,7 +212,16 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
   }
   const Grid store_grid = store.grid();
   const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
-  const CellIndex cells(map);
+  // The map with each ranked cluster's id replaced by its row + 1 (other
+  // clusters' cells dropped): a point's cell look-up gives its row.
+  ClusterMap rows_map;
+  rows_map.grid_step_e5 = map.grid_step_e5;
+  rows_map.cells.reserve(map.cells.size());
+  for (const auto& [cell, id] : map.cells) {
+    auto it = index.find(id);
+    if (it != index.end()) rows_map.cells.emplace_back(cell, static_cast<int32_t>(it->second + 1));
+  }
+  const CellIndex cells(rows_map);
   // One tally per part of the scan, combined in part (= key) order below.
   struct Part {
     std::vector<std::vector<PartAccumulator>> acc;  // [row][metric]
@@ -254,16 +263,15 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         weights.clear();
         for (const WeightedPoint& p : rec.points) {
           Cell cell = store_grid.CellOf(p.lat_e5, p.lon_e5);
-          int32_t id = same_grid ? cells.ClusterOfCell(cell)
-                                 : cells.ClusterAt(store_grid.CentreLatE5(cell),
-                                                   store_grid.CentreLonE5(cell));
-          if (id == 0) continue;
-          auto it = index.find(id);
-          if (it == index.end()) continue;
+          const int32_t row1 = same_grid ? cells.ClusterOfCell(cell)
+                                         : cells.ClusterAt(store_grid.CentreLatE5(cell),
+                                                           store_grid.CentreLonE5(cell));
+          if (row1 == 0) continue;  // In no ranked cluster.
+          const size_t row = static_cast<size_t>(row1 - 1);
           auto w = std::find_if(weights.begin(), weights.end(),
-                                [&](const auto& x) { return x.first == it->second; });
+                                [&](const auto& x) { return x.first == row; });
           if (w == weights.end()) {
-            weights.emplace_back(it->second, p.units);
+            weights.emplace_back(row, p.units);
           } else {
             w->second += p.units;
           }

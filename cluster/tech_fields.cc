@@ -25,6 +25,15 @@ uint64_t Pack(std::string_view prefix) {
   return v;
 }
 
+// Subclasses "A00A" to "H99Z": section A-H, two digits, a capital.
+constexpr size_t kSubclasses = 8 * 100 * 26;
+// The index of a valid subclass (the first 4 bytes of `code`) among them.
+size_t SubclassIndex(std::string_view code) {
+  return static_cast<size_t>(code[0] - 'A') * 2600 +
+         static_cast<size_t>((code[1] - '0') * 10 + (code[2] - '0')) * 26 +
+         static_cast<size_t>(code[3] - 'A');
+}
+
 struct Tables {
   std::vector<TechField> fields;
   StringMap<int> prefixes;
@@ -46,6 +55,23 @@ struct Tables {
       size_t i = Slot(key);
       while (packed[i].first != 0) i = (i + 1) & (n - 1);
       packed[i] = {key, field};
+    }
+  }
+  // Per subclass (SubclassIndex): its own row's field (0 = none), and
+  // whether any main-group row starts with it (only then does a code need
+  // the 8-byte look-up).
+  std::vector<int8_t> subclass_field;
+  std::vector<uint8_t> subclass_has_groups;
+  void BuildSubclasses() {
+    subclass_field.assign(kSubclasses, 0);
+    subclass_has_groups.assign(kSubclasses, 0);
+    for (const auto& [prefix, field] : prefixes) {
+      const size_t i = SubclassIndex(prefix);  // Rows are normalised (ParseTables).
+      if (prefix.size() == 4) {
+        subclass_field[i] = static_cast<int8_t>(field);
+      } else {
+        subclass_has_groups[i] = 1;
+      }
     }
   }
   int Find(std::string_view prefix) const {
@@ -122,6 +148,7 @@ const Tables& Builtin() {
     auto t = ParseTables(EmbeddedIpcTechnology());
     auto* tables = new Tables(t.ok() ? std::move(*t) : Tables{});
     tables->BuildPacked();
+    tables->BuildSubclasses();
     return tables;
   }();
   return *tables;
@@ -225,17 +252,20 @@ int TechFieldOfIpc(std::string_view code) {
   while (p < code.size() && code[p] == ' ') ++p;
   if (p != code.size() && code[p] != '(') return 0;  // Only "(2006.01)"-like text may trail.
   const Tables& tables = Builtin();
+  const size_t subclass = SubclassIndex(code);
   if (group_len == 0) {
     if (sub) return 0;
   } else {
     if (group_len > 4) return 0;
-    char key[8];
-    std::copy_n(code.data(), 4, key);
-    std::fill_n(key + 4, 4 - group_len, '0');
-    std::copy_n(code.data() + group_at, group_len, key + 8 - group_len);
-    if (const int f = tables.Find(std::string_view(key, 8)); f != 0) return f;
+    if (tables.subclass_has_groups[subclass]) {
+      char key[8];
+      std::copy_n(code.data(), 4, key);
+      std::fill_n(key + 4, 4 - group_len, '0');
+      std::copy_n(code.data() + group_at, group_len, key + 8 - group_len);
+      if (const int f = tables.Find(std::string_view(key, 8)); f != 0) return f;
+    }
   }
-  return tables.Find(code.substr(0, 4));
+  return tables.subclass_field[subclass];
 }
 std::string AsjcArea(std::string_view code) {
   if (code.size() < 2 || code.size() > 4) return "";

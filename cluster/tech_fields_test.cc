@@ -129,6 +129,23 @@ TEST(TechFields, LookupAgreesWithTheNormalisedCode) {
     agreed_nonzero += got != 0;
   }
   EXPECT_GT(agreed_nonzero, 5000);  // The edits leave many codes valid.
+  // Every subclass, alone and with main groups (split subclasses or not).
+  int subclasses_with_field = 0;
+  for (char section = 'A'; section <= 'H'; ++section) {
+    for (int digits = 0; digits < 100; ++digits) {
+      for (char letter = 'A'; letter <= 'Z'; ++letter) {
+        std::string subclass{section, static_cast<char>('0' + digits / 10),
+                             static_cast<char>('0' + digits % 10), letter};
+        for (const std::string& rest :
+             {"", " 1/00", " 21/431", "33/48", " 8/02", " 53/14", "0072040000", " /5"}) {
+          const std::string code = subclass + rest;
+          ASSERT_EQ(TechFieldOfIpc(code), reference(code)) << "'" << code << "'";
+        }
+        subclasses_with_field += TechFieldOfIpc(subclass) != 0;
+      }
+    }
+  }
+  EXPECT_GT(subclasses_with_field, 500);
 }
 
 TEST(TechFields, ConcordanceParseErrors) {

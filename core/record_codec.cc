@@ -39,7 +39,7 @@ void PutVarint64(std::string* out, uint64_t v) {
   out->append(buf, static_cast<size_t>(WriteVarint64(buf, v) - buf));
 }
 
-bool GetVarint64(std::string_view* in, uint64_t* v) {
+bool GetVarint64Slow(std::string_view* in, uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
     uint8_t byte = static_cast<uint8_t>(in->front());

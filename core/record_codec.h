@@ -76,7 +76,18 @@ inline char* WriteVarint64(char* p, uint64_t v) {
   return p;
 }
 void PutVarint64(std::string* out, uint64_t v);
-bool GetVarint64(std::string_view* in, uint64_t* v);
+// Reads a varint from the front of *in and advances it; false (with *in
+// advanced past what was read) when *in ends first or the varint is longer
+// than 10 bytes. Inline for the one-byte case, most of a record's varints.
+bool GetVarint64Slow(std::string_view* in, uint64_t* v);
+inline bool GetVarint64(std::string_view* in, uint64_t* v) {
+  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
+    *v = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    return true;
+  }
+  return GetVarint64Slow(in, v);
+}
 inline uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }

@@ -138,7 +138,15 @@ TEST(RecordCodec, VarintsMatchTheReferenceEncoding) {
     uint64_t back = 0;
     ASSERT_TRUE(GetVarint64(&in, &back));
     EXPECT_EQ(back, v);
+    EXPECT_TRUE(in.empty()) << v;
+    // Cut short: no value.
+    std::string_view cut(want.data(), want.size() - 1);
+    EXPECT_FALSE(GetVarint64(&cut, &back)) << v;
   }
+  // Longer than 10 bytes: no value.
+  std::string_view eleven("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);
+  uint64_t ignored;
+  EXPECT_FALSE(GetVarint64(&eleven, &ignored));
 }
 
 // Encoding appends: what was in the buffer stays, and the bytes appended equal

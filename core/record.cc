@@ -36,14 +36,21 @@ void Record::Clear() {
   version = 0;
   doc_type.clear();
   field.clear();
-  codes.clear();
-  orgs.clear();
+  // A string is worth keeping only for its heap storage.
+  static const size_t kInline = std::string().capacity();
+  constexpr size_t kMaxSpareStrings = 1024;
+  for (std::vector<std::string>* list : {&codes, &orgs}) {
+    for (std::string& s : *list) {
+      if (spares.strings.size() == kMaxSpareStrings) break;
+      if (s.capacity() > kInline) spares.strings.push_back(std::move(s));
+    }
+    list->clear();
+  }
   // Keep the storage of a bounded number of persons and locations (readers
   // that do not take them back through AddPerson must not grow the spares).
   constexpr size_t kMaxSparePersons = 256;
   constexpr size_t kMaxSpareLocations = 1024;
   // A location is worth keeping only for the heap storage of its strings.
-  static const size_t kInline = std::string().capacity();
   for (Person& p : persons) {
     for (Location& l : p.locations) {
       if (spares.locations.size() == kMaxSpareLocations) break;
@@ -66,6 +73,16 @@ Person& Record::AddPerson() {
   p.name.clear();
   p.locations.clear();  // Already empty; keeps the capacity.
   return p;
+}
+
+void Record::AddString(std::vector<std::string>* list, std::string_view text) {
+  if (spares.strings.empty() || text.size() <= std::string().capacity()) {
+    list->emplace_back(text);
+    return;
+  }
+  std::string& s = list->emplace_back(std::move(spares.strings.back()));
+  spares.strings.pop_back();
+  s.assign(text);
 }
 
 Location& Record::AddLocation(Person* person) {

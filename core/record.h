@@ -67,8 +67,9 @@ struct RecordSpares {
   RecordSpares(RecordSpares&&) = default;
   RecordSpares& operator=(RecordSpares&&) = default;
 
-  std::vector<Person> persons;      // Names and location vectors with capacity, no locations.
-  std::vector<Location> locations;  // Strings with capacity.
+  std::vector<Person> persons;       // Names and location vectors with capacity, no locations.
+  std::vector<Location> locations;   // Strings with capacity.
+  std::vector<std::string> strings;  // Codes and organisations with heap capacity.
 };
 
 // One input record as a reader produced it, before counting.
@@ -86,8 +87,9 @@ struct Record {
   // @total); 0 or <= persons.size() means "the list is complete".
   uint32_t declared_persons = 0;
 
-  // Resets every field, keeping allocated capacity: the persons and their
-  // locations are kept aside (up to a bound) for AddPerson and AddLocation.
+  // Resets every field, keeping allocated capacity: the persons, their
+  // locations and the codes' and organisations' strings are kept aside (up
+  // to a bound) for AddPerson, AddLocation and AddString.
   void Clear();
 
   // persons.emplace_back() (an empty person), reusing the storage of a person
@@ -97,6 +99,9 @@ struct Record {
   // of a location removed by Clear() when there is one. `person` is any
   // Person, usually one of `persons`.
   Location& AddLocation(Person* person);
+  // list->emplace_back(text) for `list` = &codes or &orgs, reusing the
+  // storage of a string removed by Clear() when there is one.
+  void AddString(std::vector<std::string>* list, std::string_view text);
 
   RecordSpares spares;  // Storage only: never part of the record's content.
 };

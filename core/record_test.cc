@@ -46,14 +46,41 @@ TEST(Record, AddPersonAndLocationAfterClearAreEmptyAndReuseStorage) {
   EXPECT_EQ(r.persons.size(), 2u);
 }
 
+TEST(Record, AddStringAfterClearHoldsTheTextAndReusesStorage) {
+  Record r;
+  const std::string long_org = "An organisation name longer than the small-string buffer";
+  r.AddString(&r.orgs, long_org);
+  r.AddString(&r.codes, "1700");
+  r.AddString(&r.codes, "A subject code longer than the small-string buffer");
+  const char* org_storage = r.orgs[0].data();
+  r.Clear();
+  EXPECT_TRUE(r.orgs.empty());
+  EXPECT_TRUE(r.codes.empty());
+  EXPECT_EQ(r.spares.strings.size(), 2u);  // The short code had no heap storage.
+  // Any list takes any spare; the text is the new one, whatever was there.
+  r.AddString(&r.codes, "Short");
+  r.AddString(&r.codes, "Another long text, longer than the small-string buffer");
+  r.AddString(&r.orgs, "Yet another long text, longer than the small-string buffer");
+  r.AddString(&r.orgs, "A third long text, with no spare left for it to reuse at all");
+  EXPECT_EQ(r.codes, (std::vector<std::string>{
+                         "Short", "Another long text, longer than the small-string buffer"}));
+  EXPECT_EQ(r.orgs, (std::vector<std::string>{
+                        "Yet another long text, longer than the small-string buffer",
+                        "A third long text, with no spare left for it to reuse at all"}));
+  EXPECT_TRUE(r.spares.strings.empty());
+  EXPECT_TRUE(r.codes[1].data() == org_storage || r.orgs[0].data() == org_storage);
+}
+
 TEST(Record, SparesAreBoundedWhenNeverTakenBack) {
   Record r;
   for (int round = 0; round < 50; ++round) {
     for (int i = 0; i < 100; ++i) r.persons.emplace_back().locations.resize(3);
+    for (int i = 0; i < 100; ++i) r.orgs.emplace_back(100, 'x');
     r.Clear();
   }
   EXPECT_LE(r.spares.persons.size(), 256u);
   EXPECT_LE(r.spares.locations.size(), 1024u);
+  EXPECT_LE(r.spares.strings.size(), 1024u);
 }
 
 TEST(Record, CopiesDoNotCarrySpares) {

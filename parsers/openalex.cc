@@ -126,7 +126,7 @@ class OpenAlexParser : public RecordParser {
     ForEach(Member(a, "institutions"), [&](Node inst) {
       ++institutions;
       std::string name = Field(inst, "display_name");
-      AddOrg(name, &r->orgs);
+      AddOrg(name, r);
       Location loc;
       const OrgPlace* place =
           orgs_ != nullptr ? orgs_->Find(OpenAlexShortId(Text(Member(inst, "id")))) : nullptr;

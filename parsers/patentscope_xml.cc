@@ -160,7 +160,7 @@ class PatentscopeParser : public RecordParser {
     for (pugi::xml_node inv : parties.child("inventors").children("inventor")) AddInventor(inv, r);
     for (pugi::xml_node a : parties.child("applicants").children("applicant")) {
       pugi::xml_node book = Addressbook(a);
-      AddOrg(PartyName(book), &r->orgs);
+      AddOrg(PartyName(book), r);
       if (strcasecmp(a.attribute("app-type").value(), "applicant-inventor") == 0) AddInventor(a, r);
     }
     if (r->persons.empty()) sink->Reject("no_persons", "no inventors");

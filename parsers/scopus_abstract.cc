@@ -92,7 +92,7 @@ class ScopusAbstractParser : public RecordParser {
     ForEach(Member(ar, "affiliation"), [&](Node a) {
       ScopusAffiliation aff;
       ReadScopusAffiliation(a, &aff);
-      AddOrg(aff.name, &r->orgs);
+      AddOrg(aff.name, r);
       if (!aff.id.empty()) profile_.emplace(aff.id, std::move(aff));
     });
     persons_.clear();
@@ -103,7 +103,7 @@ class ScopusAbstractParser : public RecordParser {
       Node aff = Member(group, "affiliation");
       bool has_aff = aff.is_object();
       Location loc = has_aff ? PrintedLocation(aff, &organizations) : Location();
-      if (r->orgs.empty() && !organizations.empty()) AddOrg(organizations.back(), &r->orgs);
+      if (r->orgs.empty() && !organizations.empty()) AddOrg(organizations.back(), r);
       ForEach(Member(group, "author"), [&](Node a) {
         Person* p = FindOrAddPerson(a, r);
         if (has_aff) AddLocation(p, loc);

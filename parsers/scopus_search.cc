@@ -78,7 +78,7 @@ class ScopusSearchParser : public RecordParser {
       if (n_affiliations_ == affiliations_.size()) affiliations_.emplace_back();
       ScopusAffiliation& aff = affiliations_[n_affiliations_];
       ReadScopusAffiliation(a, &aff);
-      AddOrg(aff.name, &r->orgs);
+      AddOrg(aff.name, r);
       if (!aff.id.empty()) {
         bool inserted;
         affiliation_ids_.FindOrInsert(aff.id, static_cast<uint32_t>(n_affiliations_), &inserted);

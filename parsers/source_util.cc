@@ -144,10 +144,11 @@ bool OneOf(std::string_view value, const std::vector<std::string>& allowed) {
   return false;
 }
 
-void AddOrg(std::string_view name, std::vector<std::string>* orgs) {
+void AddOrg(std::string_view name, Record* record) {
   name = TrimAscii(name);
   if (name.empty()) return;
-  if (std::find(orgs->begin(), orgs->end(), name) == orgs->end()) orgs->emplace_back(name);
+  std::vector<std::string>& orgs = record->orgs;
+  if (std::find(orgs.begin(), orgs.end(), name) == orgs.end()) record->AddString(&orgs, name);
 }
 
 void AddLocation(Person* person, Location loc) {

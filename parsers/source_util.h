@@ -47,8 +47,9 @@ bool AllSubjectsExcluded(const std::vector<std::string>& codes, const ReaderOpti
 // True when `value` is one of `allowed` (exact, case-insensitive ASCII).
 bool OneOf(std::string_view value, const std::vector<std::string>& allowed);
 
-// Appends `name` to *orgs unless empty or already there.
-void AddOrg(std::string_view name, std::vector<std::string>* orgs);
+// Appends `name` (ASCII white space trimmed) to record->orgs unless empty or
+// already there (Record::AddString: reusing a cleared string's storage).
+void AddOrg(std::string_view name, Record* record);
 
 // Appends `loc` to person->locations unless an identical location is there.
 void AddLocation(Person* person, Location loc);

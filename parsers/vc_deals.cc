@@ -164,7 +164,7 @@ class VcParser : public RecordParser {
     }
     r->doc_type = d.v[kRound];
     if (!r->doc_type.empty()) r->codes.push_back(r->doc_type);
-    AddOrg(d.v[kCompany], &r->orgs);
+    AddOrg(d.v[kCompany], r);
     Person& company = r->persons.emplace_back();
     company.name = d.v[kCompany];
     Location loc;

@@ -15,20 +15,26 @@
 namespace stc {
 namespace {
 
-// Element text, entities already decoded by pugixml; spaces collapsed.
-std::string TextOf(pugi::xml_node n) {
-  std::string out;
+// Appends the element's text (entities already decoded by pugixml) with its
+// white space collapsed and trimmed.
+void AppendTextOf(pugi::xml_node n, std::string* out) {
+  const size_t start = out->size();
   bool space = false;
   for (const char* p = n.child_value(); *p != '\0'; ++p) {
     char c = *p;
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = !out.empty();
+      space = out->size() > start;
       continue;
     }
-    if (space) out.push_back(' ');
+    if (space) out->push_back(' ');
     space = false;
-    out.push_back(c);
+    out->push_back(c);
   }
+}
+
+std::string TextOf(pugi::xml_node n) {
+  std::string out;
+  AppendTextOf(n, &out);
   return out;
 }
 
@@ -42,31 +48,48 @@ pugi::xml_node Addressbook(pugi::xml_node party) {
   return first;
 }
 
-std::string PartyName(pugi::xml_node book) {
-  std::string name = TextOf(book.child("name"));
-  if (name.empty()) name = TextOf(book.child("orgname"));
-  if (name.empty()) {
-    name = TextOf(book.child("last-name"));
-    std::string first = TextOf(book.child("first-name"));
-    if (!first.empty()) name += name.empty() ? first : ", " + first;
+// The party's name into *name (its storage reused).
+void PartyName(pugi::xml_node book, std::string* name) {
+  name->clear();
+  AppendTextOf(book.child("name"), name);
+  if (name->empty()) AppendTextOf(book.child("orgname"), name);
+  if (name->empty()) {
+    AppendTextOf(book.child("last-name"), name);
+    const size_t last = name->size();
+    if (last > 0) name->append(", ");
+    const size_t first_at = name->size();
+    AppendTextOf(book.child("first-name"), name);
+    if (name->size() == first_at) name->resize(last);  // No first name: no separator.
   }
+}
+
+std::string PartyName(pugi::xml_node book) {
+  std::string name;
+  PartyName(book, &name);
   return name;
 }
 
-// The party's address, or false when it has none (missing address).
+// The party's address into *loc (every field set; its storage reused), or
+// false when it has none (missing address).
 bool PartyLocation(pugi::xml_node book, Location* loc) {
+  loc->has_coords = false;
+  loc->lat_e5 = loc->lon_e5 = 0;
+  loc->address.clear();
+  loc->city.clear();
+  loc->country.clear();
   pugi::xml_node address = book.child("address");
   if (!address) return false;
   for (pugi::xml_node part : address.children()) {
     const char* tag = part.name();
     if (std::strncmp(tag, "address-", 8) == 0 || std::strcmp(tag, "street") == 0) {
-      std::string line = TextOf(part);
-      if (line.empty()) continue;
-      if (!loc->address.empty()) loc->address += ", ";
-      loc->address += line;
+      const size_t before = loc->address.size();
+      if (before > 0) loc->address += ", ";
+      const size_t line_at = loc->address.size();
+      AppendTextOf(part, &loc->address);
+      if (loc->address.size() == line_at) loc->address.resize(before);  // An empty line.
     }
   }
-  loc->city = TextOf(address.child("city"));
+  AppendTextOf(address.child("city"), &loc->city);
   loc->country = CountryCodeOrName(TextOf(address.child("country")));
   return !loc->address.empty() || !loc->city.empty() || !loc->country.empty();
 }
@@ -172,29 +195,32 @@ class PatentscopeParser : public RecordParser {
   // has none).
   void AddInventor(pugi::xml_node party, Record* r) {
     pugi::xml_node book = Addressbook(party);
-    std::string name = PartyName(book);
-    Location loc;
-    bool has_loc = PartyLocation(book, &loc);
-    NameKeyInto(name, &key_);
+    PartyName(book, &name_);
+    const bool has_loc = PartyLocation(book, &loc_);
+    NameKeyInto(name_, &key_);
+    Person* p = nullptr;
     if (!key_.empty()) {
       bool fresh;
       const uint32_t index =
           names_.FindOrInsert(key_, static_cast<uint32_t>(r->persons.size()), &fresh);
       if (!fresh) {
-        Person& p = r->persons[index];
-        if (p.locations.empty() && has_loc) p.locations.push_back(std::move(loc));
-        return;
+        p = &r->persons[index];
+        if (!p->locations.empty()) return;
       }
     }
-    Person& p = r->AddPerson();
-    p.name = std::move(name);
-    if (has_loc) p.locations.push_back(std::move(loc));
+    if (p == nullptr) {
+      p = &r->AddPerson();
+      p->name.assign(name_);
+    }
+    if (has_loc) r->AddLocation(p) = loc_;  // Copied into reused storage.
   }
 
   pugi::xml_document doc_;
   pugi::xpath_query biblio_query_{"//wo-bibliographic-data"};
-  IdIndex names_;    // NameKey -> index in the record's persons.
-  std::string key_;  // Scratch.
+  IdIndex names_;  // NameKey -> index in the record's persons.
+  // Scratch reused from inventor to inventor.
+  std::string key_, name_;
+  Location loc_;
 };
 
 class Patentscope : public Format {

@@ -18,17 +18,16 @@ namespace {
 // Appends the element's text (entities already decoded by pugixml) with its
 // white space collapsed and trimmed.
 void AppendTextOf(pugi::xml_node n, std::string* out) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   const size_t start = out->size();
-  bool space = false;
-  for (const char* p = n.child_value(); *p != '\0'; ++p) {
-    char c = *p;
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      space = out->size() > start;
-      continue;
-    }
-    if (space) out->push_back(' ');
-    space = false;
-    out->push_back(c);
+  const char* p = n.child_value();
+  for (;;) {
+    while (space(*p)) ++p;
+    if (*p == '\0') return;
+    const char* word = p;
+    while (*p != '\0' && !space(*p)) ++p;
+    if (out->size() > start) out->push_back(' ');
+    out->append(word, static_cast<size_t>(p - word));
   }
 }
 

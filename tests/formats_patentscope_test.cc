@@ -42,6 +42,40 @@ TEST(Patentscope, ReadsOneDocument) {
   EXPECT_EQ(c.unlocated, kUnit);  // No coordinates until geocoded.
 }
 
+TEST(Patentscope, TextIsTrimmedAndItsWhiteSpaceCollapsed) {
+  const std::string doc =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<wo-international-application-status>"
+      "<wo-bibliographic-data><publication-reference><document-id><country>WO</country>"
+      "<doc-number>2021/1</doc-number><kind>A1</kind><date>20210923</date></document-id>"
+      "</publication-reference><application-reference><document-id><country>CN</country>"
+      "<doc-number>PCT/CN2021/000001</doc-number></document-id></application-reference>"
+      "<parties><inventors>"
+      "<inventor><addressbook lang=\"en\"><name>\n   ZHANG,\t  San  </name><address>"
+      "<address-1>  1 Long   Road </address-1><address-2> \r\n </address-2>"
+      "<address-3>Bantian</address-3><city>\n Shen\tzhen </city><country> CN </country>"
+      "</address></addressbook></inventor>"
+      "<inventor><addressbook lang=\"en\"><last-name>  Li </last-name><first-name>   "
+      "</first-name><address><city>Beijing</city></address></addressbook></inventor>"
+      "<inventor><addressbook lang=\"en\"><last-name></last-name><first-name> Wu Wei "
+      "</first-name></addressbook></inventor>"
+      "</inventors></parties></wo-bibliographic-data></wo-international-application-status>\n";
+  CollectingSink s = ParseUnit("patentscope", doc);
+  ASSERT_EQ(s.records.size(), 1u) << (s.details.empty() ? "" : s.details[0]);
+  const Record& r = s.records[0];
+  ASSERT_EQ(r.persons.size(), 3u);
+  EXPECT_EQ(r.persons[0].name, "ZHANG, San");
+  ASSERT_EQ(r.persons[0].locations.size(), 1u);
+  EXPECT_EQ(r.persons[0].locations[0].address, "1 Long Road, Bantian");  // Blank line dropped.
+  EXPECT_EQ(r.persons[0].locations[0].city, "Shen zhen");
+  EXPECT_EQ(r.persons[0].locations[0].country, "CN");
+  EXPECT_EQ(r.persons[1].name, "Li");  // A blank first name adds no separator.
+  ASSERT_EQ(r.persons[1].locations.size(), 1u);
+  EXPECT_EQ(r.persons[1].locations[0].address, "");
+  EXPECT_EQ(r.persons[1].locations[0].city, "Beijing");
+  EXPECT_EQ(r.persons[2].name, "Wu Wei");
+  EXPECT_TRUE(r.persons[2].locations.empty());
+}
+
 TEST(Patentscope, A1ThenA3IsOneRecordAndConcatenatedDocumentsAreUnits) {
   for (int threads : {1, 2}) {
     TempDir dir;

@@ -3,6 +3,8 @@
 #include <string.h>  // memmem (GNU).
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 #include <utility>
 
 namespace stc {
@@ -47,6 +49,28 @@ void UnitChunker::Compact() {
   }
 }
 
+size_t FindMarker(std::string_view haystack, std::string_view marker) {
+  const size_t anchor = marker.find('?');
+  if (anchor == std::string_view::npos) {
+    const void* hit = memmem(haystack.data(), haystack.size(), marker.data(), marker.size());
+    return hit == nullptr ? std::string::npos
+                          : static_cast<size_t>(static_cast<const char*>(hit) - haystack.data());
+  }
+  // Every occurrence has a '?' at start + anchor: try those in order.
+  for (size_t from = anchor; from < haystack.size();) {
+    const void* q = std::memchr(haystack.data() + from, '?', haystack.size() - from);
+    if (q == nullptr) break;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(q) - haystack.data());
+    const size_t start = at - anchor;
+    if (haystack.size() - start >= marker.size() &&
+        std::memcmp(haystack.data() + start, marker.data(), marker.size()) == 0) {
+      return start;
+    }
+    from = at + 1;
+  }
+  return std::string::npos;
+}
+
 size_t UnitChunker::FindNextStart() {
   if (marker_.empty()) {
     scanned_ = pending_.size();
@@ -54,10 +78,10 @@ size_t UnitChunker::FindNextStart() {
   }
   size_t from = std::max(scanned_, pos_);
   if (from < pending_.size()) {
-    const void* hit =
-        memmem(pending_.data() + from, pending_.size() - from, marker_.data(), marker_.size());
-    if (hit != nullptr) {
-      size_t at = static_cast<size_t>(static_cast<const char*>(hit) - pending_.data());
+    const size_t found =
+        FindMarker(std::string_view(pending_.data() + from, pending_.size() - from), marker_);
+    if (found != std::string::npos) {
+      const size_t at = from + found;
       scanned_ = at + 1;
       return at + 1;  // The unit starts after the '\n'.
     }

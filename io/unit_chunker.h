@@ -21,11 +21,18 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/line_chunker.h"
 
 namespace stc {
+
+// The offset of the first occurrence of `marker` (not empty) in `haystack`,
+// or std::string::npos; as haystack.find(marker). A marker holding '?' (the
+// "\n<?xml" of XML declarations) is found by looking for its '?', rare in
+// text, with memchr, instead of memmem's scan.
+size_t FindMarker(std::string_view haystack, std::string_view marker);
 
 struct UnitRule {
   // A line starting with these bytes starts a unit; "" = one unit per stream.

@@ -169,5 +169,23 @@ TEST(UnitChunkerTest, PropertyUnitsRebuildTheStream) {
   }
 }
 
+// FindMarker against std::string_view::find: markers with and without '?',
+// '?' repeated, at every position, overlapping candidates, near both ends.
+TEST(FindMarkerTest, AgreesWithFind) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "\n<?xml a";
+  const std::vector<std::string> markers = {"\n<?xml", "?", "??x", "\n{", "x?", "\n<?x?"};
+  for (int round = 0; round < 20000; ++round) {
+    std::string hay(rng() % 40, ' ');
+    for (char& c : hay) c = alphabet[rng() % alphabet.size()];
+    const std::string& marker = markers[rng() % markers.size()];
+    if (rng() % 3 == 0 && hay.size() >= marker.size()) {  // Plant one.
+      hay.replace(rng() % (hay.size() - marker.size() + 1), marker.size(), marker);
+    }
+    ASSERT_EQ(FindMarker(hay, marker), std::string_view(hay).find(marker))
+        << "marker '" << marker << "' in '" << hay << "'";
+  }
+}
+
 }  // namespace
 }  // namespace stc

@@ -79,7 +79,11 @@ std::string_view TextView(Node n, std::string* scratch) {
 }
 
 std::string_view FieldView(Node n, std::string_view key, std::string* scratch) {
-  std::string_view text = TextView(Member(n, key), scratch);
+  return FieldViewOf(Member(n, key), scratch);
+}
+
+std::string_view FieldViewOf(Node member, std::string* scratch) {
+  std::string_view text = TextView(member, scratch);
   if (text.find('&') == std::string_view::npos) return TrimAscii(text);
   *scratch = std::string(TrimAscii(DecodeEntities(text)));
   return *scratch;

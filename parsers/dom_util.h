@@ -10,6 +10,8 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +42,27 @@ bool ParseDom(simdjson::dom::parser& parser, std::string_view unit, element* out
 // The member `key` of `e` when `e` is an object holding it (null members
 // included); an invalid element otherwise (test with IsPresent).
 Node Member(Node n, std::string_view key);
+
+// Member(n, keys[i]) for every i, in one pass over n's members (an object's
+// members are a list: each Member call scans it from the start).
+template <size_t N>
+std::array<Node, N> Members(Node n, const std::array<std::string_view, N>& keys) {
+  std::array<Node, N> out;
+  simdjson::dom::object object;
+  if (!n.valid || n.e.get_object().get(object) != simdjson::SUCCESS) return out;
+  for (simdjson::dom::key_value_pair kv : object) {
+    const std::string_view key = kv.key;
+    for (size_t i = 0; i < N; ++i) {
+      // Sizes and first bytes first: most keys differ there (no memcmp call).
+      if (!out[i].valid && key.size() == keys[i].size() && (key.empty() || key[0] == keys[i][0]) &&
+          key == keys[i]) {
+        out[i] = Node(kv.value);
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 // False for a missing value and for JSON null.
 inline bool IsPresent(Node n) { return !n.is_null(); }
@@ -78,6 +101,9 @@ std::string_view TextView(Node n, std::string* scratch);
 // Field(n, key) the same way: a view into the document when the member is a
 // string without '&' (nothing to decode), else Field's result in *scratch.
 std::string_view FieldView(Node n, std::string_view key, std::string* scratch);
+// The same for a member already looked up: FieldView(n, key, scratch) is
+// FieldViewOf(Member(n, key), scratch).
+std::string_view FieldViewOf(Node member, std::string* scratch);
 
 // Reads a count given as a number or a numeric string (surrounding spaces
 // allowed); false otherwise.

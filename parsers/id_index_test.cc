@@ -71,6 +71,40 @@ TEST(DomViews, FieldViewAndTextViewMatchFieldAndText) {
   EXPECT_EQ(n, 15);
 }
 
+// Members looks several keys up in one pass: the same nodes as a Member call
+// per key, for repeated keys (the first wins), missing keys, null members,
+// keys that prefix one another, and values that are not objects.
+TEST(DomViews, MembersMatchMemberPerKey) {
+  const std::string doc = R"({"items": [
+    {"a": 1, "b": "x", "a": 2, "ab": 3},
+    {"b": null, "abc": {"a": 9}},
+    {},
+    [1, 2],
+    "text",
+    {"c": [1], "b": "y", "a": "z", "": "empty key"}]})";
+  const std::string padded = doc + std::string(simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::dom::parser parser;
+  element root;
+  std::string detail;
+  ASSERT_TRUE(ParseDom(parser, std::string_view(padded.data(), doc.size()), &root, &detail));
+  static constexpr std::array<std::string_view, 5> kKeys = {"a", "ab", "b", "missing", ""};
+  int n = 0;
+  ForEach(Member(root, "items"), [&](Node item) {
+    SCOPED_TRACE(n++);
+    const std::array<Node, 5> m = Members(item, kKeys);
+    for (size_t i = 0; i < kKeys.size(); ++i) {
+      const Node want = Member(item, kKeys[i]);
+      ASSERT_EQ(m[i].valid, want.valid) << kKeys[i];
+      if (want.valid) {
+        EXPECT_EQ(simdjson::minify(m[i].e), simdjson::minify(want.e)) << kKeys[i];
+        std::string s1, s2;
+        EXPECT_EQ(FieldViewOf(m[i], &s1), FieldView(item, kKeys[i], &s2));
+      }
+    }
+  });
+  EXPECT_EQ(n, 6);
+}
+
 TEST(ScopusIds, EveryShapeOfAnAfid) {
   const std::string doc = R"({"a": [" 60001 ", {"$": "60002"}, 60003, {"@id": "60004"},
     {"$": ""}, null, "", "6&amp;5"], "b": {"$": "70001"}, "c": 70002})";

@@ -32,18 +32,21 @@ void ScopusSubjects(Node subject_areas, std::vector<std::string>* codes) {
 }
 
 void ReadScopusAffiliation(Node affiliation, ScopusAffiliation* out) {
+  static constexpr std::array<std::string_view, 5> kKeys = {
+      "afid", "@id", "affilname", "affiliation-city", "affiliation-country"};
+  const std::array<Node, 5> m = Members(affiliation, kKeys);
   std::string scratch;
-  std::string_view id = FieldView(affiliation, "afid", &scratch);
-  if (id.empty()) id = FieldView(affiliation, "@id", &scratch);
+  std::string_view id = FieldViewOf(m[0], &scratch);
+  if (id.empty()) id = FieldViewOf(m[1], &scratch);
   out->id.assign(id);
-  out->name.assign(FieldView(affiliation, "affilname", &scratch));
+  out->name.assign(FieldViewOf(m[2], &scratch));
   Location& loc = out->location;
   loc.has_coords = false;
   loc.lat_e5 = 0;
   loc.lon_e5 = 0;
   loc.address.clear();
-  loc.city.assign(FieldView(affiliation, "affiliation-city", &scratch));
-  loc.country = CountryCodeOrName(FieldView(affiliation, "affiliation-country", &scratch));
+  loc.city.assign(FieldViewOf(m[3], &scratch));
+  loc.country = CountryCodeOrName(FieldViewOf(m[4], &scratch));
 }
 
 std::vector<std::string> ScopusIds(Node value) {

@@ -115,9 +115,12 @@ class ScopusSearchParser : public RecordParser {
   void ReadAuthors(Node authors, Record* r) {
     author_ids_.Clear();
     std::string scratch;
+    static constexpr std::array<std::string_view, 5> kKeys = {"authid", "authname", "surname",
+                                                              "given-name", "afid"};
     ForEach(authors, [&](Node a) {
+      const std::array<Node, 5> m = Members(a, kKeys);
       Person* person = nullptr;
-      std::string_view id = FieldView(a, "authid", &scratch);
+      std::string_view id = FieldViewOf(m[0], &scratch);
       if (!id.empty()) {
         bool fresh;
         const uint32_t index =
@@ -126,17 +129,17 @@ class ScopusSearchParser : public RecordParser {
       }
       if (person == nullptr) {
         person = &r->AddPerson();
-        person->name.assign(FieldView(a, "authname", &scratch));
+        person->name.assign(FieldViewOf(m[1], &scratch));
         if (person->name.empty()) {
-          person->name.assign(FieldView(a, "surname", &scratch));
-          std::string_view given = FieldView(a, "given-name", &scratch);
+          person->name.assign(FieldViewOf(m[2], &scratch));
+          std::string_view given = FieldViewOf(m[3], &scratch);
           if (!given.empty()) {
             person->name += ", ";
             person->name += given;
           }
         }
       }
-      ForEachScopusId(Member(a, "afid"), [&](std::string_view afid) {
+      ForEachScopusId(m[4], [&](std::string_view afid) {
         const uint32_t i = affiliation_ids_.Find(afid);
         if (i != IdIndex::kMissing) AddLocation(r, person, affiliations_[i].location);
       });

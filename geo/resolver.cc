@@ -33,6 +33,13 @@ class GeoThreadResolver : public ThreadResolver {
     n_tallies_ = 0;
     for (Person& person : record->persons) {
       for (Location& loc : person.locations) {
+        // Most located records give coordinates inside a country they name
+        // by its code: accepted as given, with no memo (copying locations in
+        // and out of it cost more than the check).
+        if (AcceptGiven(&loc)) {
+          Tally("given");
+          continue;
+        }
         // Readers repeat a location within a record (a Scopus affiliation's
         // address once per author): the same input gets the same result,
         // resolved once.
@@ -87,6 +94,22 @@ class GeoThreadResolver : public ThreadResolver {
     if (n_tallies_ == tallies_.size()) tallies_.emplace_back();
     tallies_[n_tallies_++] = {key, 1};
   }
+  // True, with the country code normalised, when *loc has coordinates inside
+  // the footprint of the country it names by a known ISO-2 code: the outcome
+  // ResolveOne gives it ("given", nothing changed but the code's case).
+  bool AcceptGiven(Location* loc) const {
+    if (!loc->has_coords || loc->country.size() != 2 || !options_.validate_coordinates) {
+      return false;
+    }
+    std::string_view cc = gaz_.CountryCode(loc->country);
+    if (cc.empty() || IsNullIsland(loc->lat_e5, loc->lon_e5) ||
+        !gaz_.InCountryFootprint(cc, loc->lat_e5, loc->lon_e5)) {
+      return false;
+    }
+    if (loc->country != cc) loc->country.assign(cc);
+    return true;
+  }
+
   // An outcome of the location ResolveOne resolves, to count.
   void Count(std::string_view key) { keys_.push_back(key); }
 

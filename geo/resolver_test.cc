@@ -96,6 +96,34 @@ TEST(GeoResolver, ValidationCanBeTurnedOff) {
   EXPECT_EQ(r.counts["given"], 1u);
 }
 
+// Coordinates inside the named country are accepted as given whatever the
+// spelling of its code; the code is normalised, as for an address.
+TEST(GeoResolver, GivenCoordinatesKeepThemAndNormaliseTheCode) {
+  Resolved r = Resolve({
+      At(Loc("be", "Waterloo"), 50.71469, 4.3991),                         // Lower case.
+      At(Loc("Be", ""), 50.71469, 4.3991), At(Loc("UK", ""), 52.2, 0.12),  // An alias of GB.
+      At(Loc("Belgium", ""), 50.71469, 4.3991),
+      At(Loc("ca", "Waterloo"), 50.71469, 4.3991),  // Lower case, out of its country.
+      At(Loc("zz", ""), 50.71469, 4.3991),          // Unknown: kept as written.
+  });
+  const auto& l = r.record.persons[0].locations;
+  for (int i : {0, 1, 3}) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(l[i].country, "BE");
+    EXPECT_EQ(l[i].lat_e5, 5071469);
+    EXPECT_EQ(l[i].lon_e5, 439910);
+  }
+  EXPECT_EQ(l[2].country, "GB");
+  EXPECT_EQ(l[2].lat_e5, 5220000);
+  EXPECT_EQ(l[4].country, "CA");
+  EXPECT_EQ(l[4].lat_e5, 4346680);  // Corrected to Waterloo, Ontario.
+  EXPECT_EQ(l[5].country, "zz");
+  EXPECT_EQ(l[5].lat_e5, 5071469);
+  EXPECT_EQ(r.counts["given"], 5u);
+  EXPECT_EQ(r.counts["corrected_out_of_country"], 1u);
+  EXPECT_EQ(r.counts.size(), 3u);  // given, exact and the correction.
+}
+
 // A record repeats locations (a Scopus affiliation once per author; more
 // than the resolver remembers per record): every copy gets what the location
 // gets alone, and every copy is counted.

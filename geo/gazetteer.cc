@@ -18,6 +18,11 @@ namespace stc::geo {
 static_assert(offsetof(format::PlaceRecord, admin1) == 28);
 static_assert(sizeof(Place) == 40);
 
+namespace {
+// 1-degree cells of the country footprints (row * 360 + col).
+constexpr uint32_t kFootprintCells = 180 * 360;
+}  // namespace
+
 std::string_view Place::admin1() const { return {admin1_, strnlen(admin1_, sizeof(admin1_))}; }
 
 double DistanceKm(double lat1, double lon1, double lat2, double lon2) {
@@ -115,6 +120,23 @@ Status Gazetteer::Init() {
     const char a = countries_[i].iso2[0], b = countries_[i].iso2[1];
     if (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && i < 0xffff) {
       iso2_index_[(a - 'A') * 26 + (b - 'A')] = static_cast<uint16_t>(i + 1);
+    }
+  }
+  // Footprints: checked against their section, and their cells' owners.
+  const uint64_t footprint_size = header_->sections[format::kFootprint].size / sizeof(uint16_t);
+  cell_owner_.assign(header_->country_count < kSharedCell ? kFootprintCells : 0, 0);
+  for (uint32_t i = 0; i < header_->country_count; ++i) {
+    const format::CountryRecord& r = countries_[i];
+    if (r.footprint_begin > footprint_size ||
+        r.footprint_count > footprint_size - r.footprint_begin) {
+      return Status::Corruption("country footprint out of bounds: rebuild it");
+    }
+    if (cell_owner_.empty()) continue;
+    for (uint32_t k = 0; k < r.footprint_count; ++k) {
+      const uint16_t cell = footprint_[r.footprint_begin + k];
+      if (cell >= kFootprintCells) return Status::Corruption("bad footprint cell: rebuild it");
+      uint16_t& owner = cell_owner_[cell];
+      owner = owner == 0 || owner == i + 1 ? static_cast<uint16_t>(i + 1) : kSharedCell;
     }
   }
   const uint64_t strings_size = header_->sections[format::kStrings].size;
@@ -278,6 +300,9 @@ bool Gazetteer::InCountryFootprint(std::string_view iso2, int32_t lat_e5, int32_
   int row = std::clamp((lat_e5 + 9000000) / 100000, 0, 179);
   int col = std::clamp((lon_e5 + 18000000) / 100000, 0, 359);
   auto cell = static_cast<uint16_t>(row * 360 + col);
+  if (!cell_owner_.empty() && cell_owner_[cell] != kSharedCell) {
+    return cell_owner_[cell] == r - countries_ + 1;
+  }
   const uint16_t* begin = footprint_ + r->footprint_begin;
   return std::binary_search(begin, begin + r->footprint_count, cell);
 }

@@ -178,6 +178,12 @@ class Gazetteer {
   // Index + 1 of the country of each two-letter code AA..ZZ (26 * first +
   // second), 0 for none: FindCountry runs for every location geocoded.
   std::array<uint16_t, 26 * 26> iso2_index_{};
+  // For each 1-degree footprint cell (row * 360 + col): index + 1 of the one
+  // country whose footprint holds it, 0 for none, kSharedCell when several do
+  // (their footprints are then searched). InCountryFootprint runs for every
+  // location with coordinates; most cells have one country.
+  static constexpr uint16_t kSharedCell = 0xffff;
+  std::vector<uint16_t> cell_owner_;
   size_t max_country_name_ = 0;
 };
 

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "geo/gazetteer_builder.h"
 #include "geo/gazetteer_format.h"
@@ -150,6 +153,48 @@ TEST(Gazetteer, CountryFootprint) {
   EXPECT_TRUE(g.InCountryFootprint("ZZ", 0, 0));               // Unknown: not checked.
 }
 
+// Every 1-degree cell for every country, against the footprint's definition
+// (cells within 2 of a place's cell) computed from the places: shared cells
+// (Belgium, France, Germany, Switzerland; Canada and the US) included.
+TEST(Gazetteer, CountryFootprintMatchesItsDefinitionEverywhere) {
+  const Gazetteer& g = MiniGazetteer();
+  std::map<std::string, std::set<int>> want;
+  for (uint32_t i = 0; i < g.size(); ++i) {
+    const Place& p = g.place(i);
+    int r0 = std::clamp((p.lat_e5() + 9000000) / 100000, 0, 179);
+    int c0 = std::clamp((p.lon_e5() + 18000000) / 100000, 0, 359);
+    for (int dr = -2; dr <= 2; ++dr) {
+      for (int dc = -2; dc <= 2; ++dc) {
+        if (r0 + dr < 0 || r0 + dr >= 180) continue;
+        want[std::string(p.country())].insert((r0 + dr) * 360 + ((c0 + dc) % 360 + 360) % 360);
+      }
+    }
+  }
+  ASSERT_GE(want.size(), 10u);
+  std::map<int, int> countries_of_cell;
+  for (const auto& [cc, cells] : want) {
+    for (int cell : cells) ++countries_of_cell[cell];
+  }
+  int shared = 0;
+  for (const auto& [cell, n] : countries_of_cell) shared += n > 1;
+  EXPECT_GT(shared, 10);
+  int inside = 0;
+  for (const auto& [cc, cells] : want) {
+    std::string lower = {static_cast<char>(cc[0] + 32), static_cast<char>(cc[1] + 32)};
+    for (int row = 0; row < 180; ++row) {
+      for (int col = 0; col < 360; ++col) {
+        // A point inside the cell, off its edges.
+        int32_t lat = (row - 90) * 100000 + 37000, lon = (col - 180) * 100000 + 61000;
+        bool expected = cells.count(row * 360 + col) != 0;
+        ASSERT_EQ(g.InCountryFootprint(cc, lat, lon), expected) << cc << " " << row << " " << col;
+        ASSERT_EQ(g.InCountryFootprint(lower, lat, lon), expected) << lower;
+        inside += expected;
+      }
+    }
+  }
+  EXPECT_GT(inside, 300);
+}
+
 TEST(Gazetteer, PlacesWithinAndNearest) {
   const Gazetteer& g = MiniGazetteer();
   // Around San Francisco Bay: San Jose and Mountain View, most populous first.
@@ -213,6 +258,36 @@ TEST(Gazetteer, BucketPointingPastTheKeysIsNotFound) {
   auto g = Gazetteer::FromBytes(bytes);
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ((*g)->FindKey("tokyo"), nullptr);
+}
+
+// A footprint reaching past its section, or holding a cell off the grid, is
+// a corrupt index (InCountryFootprint would read out of bounds).
+TEST(Gazetteer, RejectsFootprintsOutOfBounds) {
+  const std::string good = MiniIndexBytes();
+  format::Header h;
+  std::memcpy(&h, good.data(), sizeof(h));
+  ASSERT_GT(h.country_count, 0u);
+  const uint64_t cells = h.sections[format::kFootprint].size / sizeof(uint16_t);
+  auto country_at = [&](std::string& bytes, uint32_t i) {
+    return bytes.data() + h.sections[format::kCountries].offset + i * sizeof(format::CountryRecord);
+  };
+  for (int kind = 0; kind < 3; ++kind) {
+    SCOPED_TRACE(kind);
+    std::string bytes = good;
+    format::CountryRecord r;
+    std::memcpy(&r, country_at(bytes, h.country_count - 1), sizeof(r));
+    if (kind == 0) r.footprint_begin = static_cast<uint32_t>(cells) + 1;
+    if (kind == 1) r.footprint_count = static_cast<uint32_t>(cells - r.footprint_begin) + 1;
+    std::memcpy(country_at(bytes, h.country_count - 1), &r, sizeof(r));
+    if (kind == 2) {
+      const uint16_t off_grid = 180 * 360;
+      std::memcpy(bytes.data() + h.sections[format::kFootprint].offset, &off_grid, 2);
+    }
+    auto g = Gazetteer::FromBytes(bytes);
+    ASSERT_FALSE(g.ok());
+    EXPECT_EQ(g.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(g.status().message().find("rebuild"), std::string::npos);
+  }
 }
 
 TEST(Gazetteer, OpenMapsAFileAndRejectsCorruption) {

@@ -67,23 +67,41 @@ void CountPersons(const Record& record, CountedRecord* out) {
   out->unlocated = 0;
   out->unresolved.clear();
 
-  // Distinct persons, in input order (quadratic, but person lists are short;
-  // records with thousands of authors are rare and still fast enough). The
+  // Distinct persons, in input order: a person is a duplicate when an earlier
+  // kept one has the same name hash and is the same. Short lists compare with
+  // every kept person; long ones (articles with hundreds of authors) find the
+  // kept persons of a hash through an open-addressed table of indexes. The
   // scratch vectors are per thread so that no record allocates.
   thread_local std::vector<const Person*> persons;
   thread_local std::vector<uint64_t> name_hashes;  // Of persons[i]: most pairs differ there.
+  thread_local std::vector<uint32_t> slots;        // persons index + 1; 0 = empty.
   thread_local std::vector<const Location*> locs;
   thread_local std::string label;
   persons.clear();
   name_hashes.clear();
+  constexpr size_t kScanPersons = 16;
+  const bool table = record.persons.size() > kScanPersons;
+  size_t mask = 0;
+  if (table) {
+    size_t cap = 64;
+    while (cap < 2 * record.persons.size()) cap <<= 1;
+    slots.assign(cap, 0);
+    mask = cap - 1;
+  }
   for (const Person& p : record.persons) {
     const uint64_t h = Hash64(p.name);
     bool dup = false;
-    for (size_t q = 0; q < persons.size(); ++q) {
-      if (name_hashes[q] == h && SamePerson(p, *persons[q])) {
-        dup = true;
-        break;
+    if (!table) {
+      for (size_t q = 0; q < persons.size() && !dup; ++q) {
+        dup = name_hashes[q] == h && SamePerson(p, *persons[q]);
       }
+    } else {
+      size_t b = h & mask;
+      for (; slots[b] != 0 && !dup; b = (b + 1) & mask) {
+        const uint32_t q = slots[b] - 1;
+        dup = name_hashes[q] == h && SamePerson(p, *persons[q]);
+      }
+      if (!dup) slots[b] = static_cast<uint32_t>(persons.size() + 1);
     }
     if (!dup) {
       persons.push_back(&p);

@@ -41,36 +41,38 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
   if (cache_.empty()) {
     size_t cap = 16;
     while (cap < options_.cache_entries * 2) cap <<= 1;
-    cache_.resize(cap);
+    cache_.assign(cap, 0);
   }
   const size_t mask = cache_.size() - 1;
-  const uint64_t h = Hash64(cache_key_) | 1;
+  const uint64_t h = Hash64(cache_key_);
+  const uint64_t tag = h & 0xFFFFFFFF00000000ull;
   size_t b = h & mask;
   for (;; b = (b + 1) & mask) {
-    const CacheSlot& s = cache_[b];
-    if (s.hash == 0) break;
-    if (s.hash == h && s.key_length == cache_key_.size() &&
-        std::memcmp(cache_arena_.data() + s.key_offset, cache_key_.data(), s.key_length) == 0) {
+    const uint64_t v = cache_[b];
+    if (v == 0) break;
+    if ((v & 0xFFFFFFFF00000000ull) != tag) continue;
+    const CacheEntry& e = cache_entries_[(v & 0xFFFFFFFFu) - 1];
+    if (e.key_length == cache_key_.size() &&
+        std::memcmp(cache_arena_.data() + e.key_offset, cache_key_.data(), e.key_length) == 0) {
       ++hits_;
-      return s.result;
+      return e.result;
     }
   }
   ++misses_;
   GeoResult r = GeocodeUncached(q);
-  if (cache_size_ >= options_.cache_entries || cache_arena_.size() + cache_key_.size() > ~0u) {
-    std::fill(cache_.begin(), cache_.end(), CacheSlot());
+  if (cache_entries_.size() >= std::min<size_t>(options_.cache_entries, 0xFFFFFFFFu) ||
+      cache_arena_.size() + cache_key_.size() > ~0u) {
+    std::fill(cache_.begin(), cache_.end(), 0);
+    cache_entries_.clear();
     cache_arena_.clear();
-    cache_size_ = 0;
-    for (b = h & mask; cache_[b].hash != 0; b = (b + 1) & mask) {
-    }
+    b = h & mask;
   }
-  CacheSlot& s = cache_[b];
-  s.hash = h;
-  s.key_offset = static_cast<uint32_t>(cache_arena_.size());
-  s.key_length = static_cast<uint32_t>(cache_key_.size());
-  s.result = r;
+  CacheEntry& e = cache_entries_.emplace_back();
+  e.key_offset = static_cast<uint32_t>(cache_arena_.size());
+  e.key_length = static_cast<uint32_t>(cache_key_.size());
+  e.result = r;
   cache_arena_.append(cache_key_);
-  ++cache_size_;
+  cache_[b] = tag | cache_entries_.size();
   return r;
 }
 

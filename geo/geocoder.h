@@ -95,17 +95,21 @@ class Geocoder {
 
   const Gazetteer& gaz_;
   GeocoderOptions options_;
-  // The cache: open addressing over Hash64 of the query strings, the
-  // strings themselves in an arena (both emptied together when full).
-  struct CacheSlot {
-    uint64_t hash = 0;  // 0 = empty.
+  // The cache: open addressing over Hash64 of the query strings. A slot is
+  // 8 bytes, (hash's high 32 bits) << 32 | (entry index + 1), 0 = empty: a
+  // probe for a query seen for the first time (most street addresses) reads
+  // a 1 MiB table instead of 6 MiB of 48-byte slots (its cache miss was two
+  // thirds of Geocode's own time). The entries, in insertion order, hold the
+  // results and where the strings are in an arena. All emptied together when
+  // full.
+  struct CacheEntry {
     uint32_t key_offset = 0;
     uint32_t key_length = 0;
     GeoResult result;
   };
-  std::vector<CacheSlot> cache_;
+  std::vector<uint64_t> cache_;
+  std::vector<CacheEntry> cache_entries_;
   std::string cache_arena_;
-  size_t cache_size_ = 0;
   std::string cache_key_;
   TokenizedText city_, address_, light_, name_light_;
   std::string key_;

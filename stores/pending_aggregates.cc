@@ -415,7 +415,8 @@ Result<bool> Store::FoldPendingAggregates() {
     PendingMerger m(db, impl_->pending, part->begin, part->end);
     part->status = m.status();
     const rocksdb::Options options = agg_options;  // This thread's copy.
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->aggregates);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->aggregates,
+                                  /*invalidate_page_cache=*/false);  // As bulk writes.
     if (part->status.ok()) {
       part->status =
           FromRocksStatus(writer.Open(part->path), dir_, "opening the fold's table file");
@@ -444,7 +445,8 @@ Result<bool> Store::FoldPendingAggregates() {
   }
   if (st.ok()) {
     rocksdb::Options options = db->GetOptions(impl_->pending);
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->pending);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->pending,
+                                  /*invalidate_page_cache=*/false);
     st = FromRocksStatus(writer.Open(del_path), dir_, "opening the fold's table file");
     if (st.ok()) {
       st = FromRocksStatus(writer.DeleteRange(begin, end), dir_, "writing the fold's table file");

@@ -1,6 +1,9 @@
 // Tests of the store's write path and batched look-ups (store_writes.cc),
 // its info log (store_logger.cc) and the end-of-ingest aggregates compaction.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -207,6 +210,56 @@ TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
   Result<bool> again = store->CompactAggregatesIfLayered(1);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again.value());
+}
+
+// Share of the pages of `path` in the page cache (mincore), or -1 when it
+// cannot be told.
+double ResidentShare(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return -1;
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  double share = -1;
+  if (size > 0) {
+    void* map = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_SHARED, fd, 0);
+    if (map != MAP_FAILED) {
+      const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+      std::vector<unsigned char> in((static_cast<size_t>(size) + page - 1) / page);
+      if (::mincore(map, static_cast<size_t>(size), in.data()) == 0) {
+        size_t resident = 0;
+        for (unsigned char c : in) resident += c & 1;
+        share = static_cast<double>(resident) / static_cast<double>(in.size());
+      }
+      ::munmap(map, static_cast<size_t>(size));
+    }
+  }
+  ::close(fd);
+  return share;
+}
+
+// Bulk writes leave their table files in the page cache: the ingest reads
+// them back soon (look-ups of repeated keys, the fold of the pending log).
+// RocksDB's SstFileWriter drops the pages it writes by default.
+TEST_F(StoreTest, BulkWrittenTableFilesStayInThePageCache) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch big;  // Over the bulk threshold: written as table files.
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = 2020;
+  for (int i = 0; i < 200000; ++i) {
+    k.cell = Cell{i, -i};
+    big.AddAggregate(k, i + 1);
+  }
+  ASSERT_TRUE(store->Apply(big).ok());
+  size_t files = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_)) {
+    if (e.path().extension() != ".sst" || e.file_size() < (256u << 10)) continue;
+    ++files;
+    const double share = ResidentShare(e.path().string());
+    ASSERT_GE(share, 0) << e.path();
+    EXPECT_GE(share, 0.9) << e.path() << ", " << e.file_size() << " bytes";
+  }
+  EXPECT_GE(files, 1u);
 }
 
 }  // namespace

@@ -105,27 +105,51 @@ constexpr Country kCountries[] = {
     {"AM", "ARM", "Armenia"},
 };
 
-std::string Fold(std::string_view s) {
-  std::string out;
+// The longest folded spelling the table can hold; a longer text folds to
+// no key of the table.
+constexpr size_t kMaxFolded = 64;
+
+// Folds `s` (trimmed, without ' ', '.' and tabs, ASCII lower case) into
+// `buf`; the folded length, or kMaxFolded + 1 when it does not fit.
+size_t FoldInto(std::string_view s, char (&buf)[kMaxFolded]) {
+  size_t n = 0;
   for (char c : TrimAscii(s)) {
     if (c == ' ' || c == '.' || c == '\t') continue;
+    if (n == kMaxFolded) return kMaxFolded + 1;
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    out.push_back(c);
+    buf[n++] = c;
   }
-  return out;
+  return n;
 }
 
-const std::unordered_map<std::string, std::string>& Table() {
-  static const auto* table = [] {
-    auto* t = new std::unordered_map<std::string, std::string>;
+// Hash and equality over std::string and std::string_view alike, so that a
+// look-up by a folded view builds no string.
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+struct ViewEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+using CountryTable = std::unordered_map<std::string, std::string_view, ViewHash, ViewEq>;
+
+const CountryTable& Table() {
+  static const CountryTable* table = [] {
+    auto* t = new CountryTable;
+    auto add = [t](std::string_view spelling, const char* iso2) {
+      char buf[kMaxFolded];
+      const size_t n = FoldInto(spelling, buf);
+      if (n <= kMaxFolded) (*t)[std::string(buf, n)] = iso2;  // All spellings fit (tested).
+    };
     for (const Country& c : kCountries) {
-      (*t)[Fold(c.iso3)] = c.iso2;
+      add(c.iso3, c.iso2);
       std::string_view names(c.names);
       size_t pos = 0;
       while (pos <= names.size()) {
         size_t bar = names.find('|', pos);
         if (bar == std::string_view::npos) bar = names.size();
-        (*t)[Fold(names.substr(pos, bar - pos))] = c.iso2;
+        add(names.substr(pos, bar - pos), c.iso2);
         pos = bar + 1;
       }
     }
@@ -134,22 +158,41 @@ const std::unordered_map<std::string, std::string>& Table() {
   return *table;
 }
 
+// CountryToIso2 into *out; false (*out then unspecified) when unknown.
+bool LookUpIso2(std::string_view text, std::string* out) {
+  std::string_view t = TrimAscii(text);
+  if (t.empty()) return false;
+  char buf[kMaxFolded];
+  const size_t n = FoldInto(t, buf);
+  if (n <= kMaxFolded) {
+    const CountryTable& table = Table();
+    auto it = table.find(std::string_view(buf, n));
+    if (it != table.end()) {
+      out->assign(it->second);
+      return true;
+    }
+  }
+  if (t.size() != 2) return false;
+  NormaliseCountry2(t, out);  // Any ISO-2 code as given.
+  return !out->empty();
+}
+
 }  // namespace
 
 std::string CountryToIso2(std::string_view text) {
-  std::string_view t = TrimAscii(text);
-  if (t.empty()) return "";
-  std::string key = Fold(t);
-  auto it = Table().find(key);
-  if (it != Table().end()) return it->second;
-  if (t.size() == 2) return NormaliseCountry2(t);  // Any ISO-2 code as given.
-  return "";
+  std::string out;
+  LookUpIso2(text, &out);
+  return out;
+}
+
+void AssignCountryCodeOrName(std::string_view text, std::string* out) {
+  if (!LookUpIso2(text, out)) out->assign(TrimAscii(text));
 }
 
 std::string CountryCodeOrName(std::string_view text) {
-  std::string iso2 = CountryToIso2(text);
-  if (!iso2.empty()) return iso2;
-  return std::string(TrimAscii(text));
+  std::string out;
+  AssignCountryCodeOrName(text, &out);
+  return out;
 }
 
 void ForEachCountrySpelling(void (*fn)(std::string_view, std::string_view, void*), void* arg) {

@@ -25,6 +25,8 @@ std::string CountryToIso2(std::string_view text);
 // else the text as written (trimmed; "" only when blank). A country name is
 // never dropped: the geocoder maps it, or reports it as unresolved.
 std::string CountryCodeOrName(std::string_view text);
+// The same into *out (reusing its capacity; no allocation for a known country).
+void AssignCountryCodeOrName(std::string_view text, std::string* out);
 
 // Visits every (spelling, ISO-2) pair of the table, ISO-3 codes included.
 void ForEachCountrySpelling(void (*fn)(std::string_view spelling, std::string_view iso2, void* arg),

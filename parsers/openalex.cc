@@ -137,7 +137,8 @@ class OpenAlexParser : public RecordParser {
         loc.country = place->country;
         loc.city = place->city;
       }
-      if (loc.country.empty()) loc.country = CountryCodeOrName(Text(Member(inst, "country_code")));
+      if (loc.country.empty())
+        AssignCountryCodeOrName(Text(Member(inst, "country_code")), &loc.country);
       if (!loc.has_coords) loc.address = name;  // Geocoder input.
       AddLocation(p, std::move(loc));
     });

@@ -89,7 +89,7 @@ bool PartyLocation(pugi::xml_node book, Location* loc) {
     }
   }
   AppendTextOf(address.child("city"), &loc->city);
-  loc->country = CountryCodeOrName(TextOf(address.child("country")));
+  AssignCountryCodeOrName(TextOf(address.child("country")), &loc->country);
   return !loc->address.empty() || !loc->city.empty() || !loc->country.empty();
 }
 

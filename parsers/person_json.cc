@@ -38,7 +38,8 @@ JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
       // Not an ISO-2 code (the format's form): a country name is mapped or
       // kept as written for the geocoder's full table (docs/geocoding.md),
       // never dropped.
-      if (loc->country.empty() && !TrimAscii(text).empty()) loc->country = CountryCodeOrName(text);
+      if (loc->country.empty() && !TrimAscii(text).empty())
+        AssignCountryCodeOrName(text, &loc->country);
     } else if (key == "text" || key == "address") {
       if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
       loc->address.assign(text);

@@ -46,7 +46,7 @@ void ReadScopusAffiliation(Node affiliation, ScopusAffiliation* out) {
   loc.lon_e5 = 0;
   loc.address.clear();
   loc.city.assign(FieldViewOf(m[3], &scratch));
-  loc.country = CountryCodeOrName(FieldViewOf(m[4], &scratch));
+  AssignCountryCodeOrName(FieldViewOf(m[4], &scratch), &loc.country);
 }
 
 std::vector<std::string> ScopusIds(Node value) {

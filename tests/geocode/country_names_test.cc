@@ -46,6 +46,28 @@ Location OnlyLocation(const testing::CollectingSink& s) {
   return s.records[0].persons[0].locations[0];
 }
 
+TEST(CountryNames, AssignOverwritesWhatTheStringHeld) {
+  // Readers reuse a location's string: the result must not depend on what it
+  // held, for a table name, a code, a name kept as written and a blank.
+  const std::string long_name(80, 'x');  // Folds past any spelling of the table.
+  for (std::string_view text : {"United States of America", " u.s.a. ", "jp", "Atlantis", "   ",
+                                "People's Republic of China", "zz", "1x"}) {
+    for (std::string held : {"", "DE", "a previous country name longer than SSO"}) {
+      AssignCountryCodeOrName(text, &held);
+      EXPECT_EQ(held, CountryCodeOrName(text)) << text;
+    }
+  }
+  EXPECT_EQ(CountryCodeOrName(" United States of America "), "US");
+  EXPECT_EQ(CountryCodeOrName(" u.s.a. "), "US");
+  EXPECT_EQ(CountryCodeOrName("jp"), "JP");
+  EXPECT_EQ(CountryCodeOrName("zz"), "ZZ");  // Any ISO-2 code as given.
+  EXPECT_EQ(CountryCodeOrName("1x"), "1x");
+  EXPECT_EQ(CountryCodeOrName(long_name), long_name);
+  EXPECT_EQ(CountryToIso2(long_name), "");
+  // Spaces and dots do not count towards the folded length.
+  EXPECT_EQ(CountryToIso2(std::string(100, ' ') + "C h i n a" + std::string(100, '.')), "CN");
+}
+
 TEST(CountryNames, ReadersKeepNamesTheirTableLacks) {
   EXPECT_EQ(CountryCodeOrName("Germany"), "DE");
   EXPECT_EQ(CountryCodeOrName(" deu "), "DE");

@@ -82,16 +82,20 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   ASSERT_TRUE(sorted_map.FlushSorted(&cells, &totals).ok());
   Ref got_sorted;
   AggregateKey k;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    ASSERT_TRUE(store_keys::DecodeAggregateKey(cells.key(i), &k)) << i;
-    if (i > 0) {
-      EXPECT_LT(cells.key(i - 1), cells.key(i)) << i;
+  std::string_view key, prev;
+  Units delta;
+  size_t n = 0;
+  for (size_t pos = 0; cells.Next(&pos, &key, &delta); ++n, prev = key) {
+    ASSERT_TRUE(store_keys::DecodeAggregateKey(key, &k)) << n;
+    if (n > 0) {
+      EXPECT_LT(prev, key) << n;
     }
-    EXPECT_NE(cells.delta(i), 0);
+    EXPECT_NE(delta, 0);
     std::string cc = k.country[0] ? std::string(k.country, 2) : std::string();
     got_sorted[std::make_tuple(static_cast<int>(k.source), k.year, k.cell.lat_idx, k.cell.lon_idx,
-                               cc, k.field)] += cells.delta(i);
+                               cc, k.field)] += delta;
   }
+  EXPECT_EQ(n, cells.size());
   EXPECT_EQ(got_sorted, ref);
   std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> sorted_totals;
   totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units ul, int64_t n) {

@@ -18,6 +18,8 @@ Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
   for (Buffer& b : buffers_) {
     b.pending.Reserve(half + half / 8);
     b.deltas.Reserve(half + half / 8);
+    // Encoded, a cell takes about half of what the map counts for it.
+    b.aggregates.Reserve((half + half / 8) / 2);
   }
 }
 

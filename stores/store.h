@@ -21,6 +21,7 @@
 #define STCLUSTER_STORES_STORE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -123,30 +124,77 @@ class StoreBatch {
 // A plain value: not synchronised.
 class SortedAggregates {
  public:
-  // Appends a key (greater than the previous one) and its delta.
+  // Bytes per chunk of the encoding (an entry never straddles two chunks).
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+
+  // Appends a key (greater than the previous one) and its delta. A zero
+  // delta changes nothing and is not kept. A key longer than 65535 bytes is
+  // not kept either; the store refuses the whole set (InvalidArgument).
   void Add(std::string_view encoded_key, Units delta) {
-    keys_.append(encoded_key);
-    ends_.push_back(keys_.size());
-    deltas_.push_back(delta);
+    if (delta == 0) return;
+    if (encoded_key.size() > 0xffff) {
+      oversized_ = true;
+      return;
+    }
+    const size_t n = encoded_key.size();
+    const size_t at = bytes_.size();
+    bytes_.resize(at + 2 + n + 8);
+    char* p = bytes_.data() + at;
+    p[0] = static_cast<char>(n & 0xff);
+    p[1] = static_cast<char>(n >> 8);
+    if (n != 0) std::memcpy(p + 2, encoded_key.data(), n);
+    const uint64_t d = static_cast<uint64_t>(delta);
+    for (int i = 0; i < 8; ++i) p[2 + n + i] = static_cast<char>((d >> (8 * i)) & 0xff);
+    ++n_;
+    if (bytes_.size() - chunk_start() >= kChunkBytes) chunk_ends_.push_back(bytes_.size());
   }
-  size_t size() const { return ends_.size(); }
-  bool empty() const { return ends_.empty(); }
-  std::string_view key(size_t i) const {
-    const size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(keys_).substr(begin, ends_[i] - begin);
+  // Room for `bytes` of encoding without reallocating (mapped, untouched
+  // until used).
+  void Reserve(size_t bytes) { bytes_.reserve(bytes); }
+  // The kept deltas.
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  // Reads the entries in order: `*pos` starts at 0 and is advanced; false
+  // after the last one. The key views this object's storage.
+  bool Next(size_t* pos, std::string_view* key, Units* delta) const {
+    if (*pos >= bytes_.size()) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data() + *pos);
+    const size_t n = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
+    *key = std::string_view(bytes_.data() + *pos + 2, n);
+    uint64_t d = 0;
+    for (int i = 7; i >= 0; --i) d = d << 8 | p[2 + n + i];
+    *delta = static_cast<Units>(d);
+    *pos += 2 + n + 8;
+    return true;
   }
-  Units delta(size_t i) const { return deltas_[i]; }
+  // The entries as the store's pending log encodes them (stores/README.md:
+  // per entry a 2-byte little-endian key length, the key, the delta as 8
+  // bytes little-endian), in chunks of about kChunkBytes: the log's values
+  // as they are written, without another copy. The views live until the
+  // next Add or Clear.
+  size_t chunks() const { return chunk_ends_.size() + (bytes_.size() > chunk_start() ? 1 : 0); }
+  std::string_view chunk(size_t i) const {
+    const size_t begin = i == 0 ? 0 : chunk_ends_[i - 1];
+    const size_t end = i < chunk_ends_.size() ? chunk_ends_[i] : bytes_.size();
+    return std::string_view(bytes_.data() + begin, end - begin);
+  }
+  // Whether a key too long to encode was given (and dropped).
+  bool oversized() const { return oversized_; }
   void Clear() {
-    keys_.clear();
-    ends_.clear();
-    deltas_.clear();
+    bytes_.clear();
+    chunk_ends_.clear();
+    n_ = 0;
+    oversized_ = false;
   }
 
  private:
-  // Large buffers (core/large_alloc.h), capacity kept across Clear.
-  LargeString keys_;  // Back to back.
-  LargeVector<size_t> ends_;
-  LargeVector<Units> deltas_;
+  size_t chunk_start() const { return chunk_ends_.empty() ? 0 : chunk_ends_.back(); }
+
+  // A large buffer (core/large_alloc.h), capacity kept across Clear.
+  LargeString bytes_;
+  std::vector<size_t> chunk_ends_;
+  size_t n_ = 0;
+  bool oversized_ = false;
 };
 
 class Store {
@@ -314,12 +362,11 @@ class Store {
   Status ValidateDeltas(const StoreBatch& batch) const;
   Status ValidateSorted(std::span<const RecordWrite> records, const SortedAggregates& aggregates,
                         const StoreBatch& deltas) const;
-  // `pending_chunks`: a pending log entry's values (see
-  // ApplyWithPendingAggregates), written under the next pending flush number.
+  // `pending`: deltas written as a pending log entry (its chunks, see
+  // ApplyWithPendingAggregates) under the next pending flush number.
   Status ApplyPrepared(std::span<const RecordWrite> records, const StoreBatch& deltas,
                        const SortedAggregates* sorted_aggregates = nullptr,
-                       const std::vector<std::string>* pending_chunks = nullptr,
-                       size_t pending_rows = 0);
+                       const SortedAggregates* pending = nullptr);
   // Defined in store.cc: Impl is incomplete here (an inline constructor would
   // need its destructor in every file that includes this header).
   Store();

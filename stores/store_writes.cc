@@ -25,9 +25,6 @@ namespace sk = store_keys;
 
 using store_internal::kBulkIngestThreshold;
 
-// Bytes per pending log chunk (one value; entries never straddle chunks).
-constexpr size_t kPendingChunkBytes = 1 << 20;
-
 }  // namespace
 
 // ---- StoreBatch
@@ -167,13 +164,17 @@ Status Store::ValidateSorted(std::span<const RecordWrite> records,
     return Status::InvalidArgument("store " + dir_ +
                                    ": sorted aggregates given with a batch of aggregates/records");
   }
+  if (aggregates.oversized()) {
+    return Status::InvalidArgument("store " + dir_ +
+                                   ": sorted aggregates hold a key over 65535 bytes");
+  }
   AggregateKey decoded;
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    if (!sk::DecodeAggregateKey(aggregates.key(i), &decoded) ||
-        (i > 0 && !(aggregates.key(i - 1) < aggregates.key(i)))) {
-      return Status::InvalidArgument("store " + dir_ +
-                                     ": sorted aggregates malformed or out of order at " +
-                                     Hex(aggregates.key(i)));
+  std::string_view key, prev;
+  Units delta;
+  for (size_t pos = 0, i = 0; aggregates.Next(&pos, &key, &delta); ++i, prev = key) {
+    if (!sk::DecodeAggregateKey(key, &decoded) || (i > 0 && !(prev < key))) {
+      return Status::InvalidArgument(
+          "store " + dir_ + ": sorted aggregates malformed or out of order at " + Hex(key));
     }
   }
   return ValidateDeltas(deltas);
@@ -189,20 +190,7 @@ Status Store::ApplyWithPendingAggregates(std::span<const RecordWrite> records,
                                          const SortedAggregates& aggregates,
                                          const StoreBatch& deltas) {
   STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
-  std::vector<std::string> chunks;
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    if (aggregates.delta(i) == 0) continue;
-    if (chunks.empty() || chunks.back().size() >= kPendingChunkBytes) {
-      chunks.emplace_back().reserve(kPendingChunkBytes + 512);
-    }
-    std::string& c = chunks.back();
-    const std::string_view k = aggregates.key(i);
-    c.push_back(static_cast<char>(k.size() & 0xff));
-    c.push_back(static_cast<char>(k.size() >> 8));
-    c.append(k);
-    sk::AppendInt64Le(&c, aggregates.delta(i));
-  }
-  return ApplyPrepared(records, deltas, nullptr, &chunks, aggregates.size());
+  return ApplyPrepared(records, deltas, nullptr, &aggregates);
 }
 
 Status Store::ValidateDeltas(const StoreBatch& batch) const {
@@ -224,7 +212,7 @@ Status Store::ValidateDeltas(const StoreBatch& batch) const {
 
 Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const StoreBatch& batch,
                             const SortedAggregates* sorted_aggregates,
-                            const std::vector<std::string>* pending_chunks, size_t pending_rows) {
+                            const SortedAggregates* pending_aggregates) {
   using store_internal::SortedEntry;
   LargeVector<SortedEntry> records, aggregates, totals;
   records.reserve(record_writes.size());
@@ -288,32 +276,33 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
         }
       },
       &totals_sums, &totals);
-  std::string sorted_values;  // Owner of the sorted aggregates' 8-byte values.
   if (sorted_aggregates != nullptr && !sorted_aggregates->empty()) {
+    // The values are the 8 bytes that follow each key in the encoding.
     const SortedAggregates& sa = *sorted_aggregates;
-    sorted_values.reserve(sa.size() * sk::kAggregateValueBytes);
-    for (size_t i = 0; i < sa.size(); ++i) sk::AppendInt64Le(&sorted_values, sa.delta(i));
     aggregates.reserve(aggregates.size() + sa.size());
-    for (size_t i = 0; i < sa.size(); ++i) {
-      if (sa.delta(i) == 0) continue;
-      aggregates.push_back({sa.key(i),
-                            std::string_view(sorted_values)
-                                .substr(i * sk::kAggregateValueBytes, sk::kAggregateValueBytes),
+    std::string_view key;
+    Units delta;
+    for (size_t pos = 0; sa.Next(&pos, &key, &delta);) {
+      aggregates.push_back({key,
+                            std::string_view(key.data() + key.size(), sk::kAggregateValueBytes),
                             SortedEntry::Op::kMerge});
     }
   }
   std::vector<std::string> pending_keys;  // Owners.
   LargeVector<SortedEntry> pending;
-  if (pending_chunks != nullptr && !pending_chunks->empty()) {
+  size_t pending_rows = 0;
+  if (pending_aggregates != nullptr && !pending_aggregates->empty()) {
     if (impl_->pending == nullptr) {
       return Status::Internal("store " + dir_ + ": no pending column family");
     }
-    pending_keys.reserve(pending_chunks->size());
-    for (size_t i = 0; i < pending_chunks->size(); ++i) {
+    const size_t chunks = pending_aggregates->chunks();
+    pending_keys.reserve(chunks);
+    for (size_t i = 0; i < chunks; ++i) {
       pending_keys.push_back(
           sk::EncodePendingKey(impl_->next_pending_flush, static_cast<uint32_t>(i)));
-      pending.push_back({pending_keys.back(), (*pending_chunks)[i], SortedEntry::Op::kPut});
+      pending.push_back({pending_keys.back(), pending_aggregates->chunk(i), SortedEntry::Op::kPut});
     }
+    pending_rows = pending_aggregates->size();
   }
   size_t n = records.size() + aggregates.size() + totals.size() + pending_rows;
   if (n == 0) return Status::Ok();

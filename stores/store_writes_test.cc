@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -142,6 +143,73 @@ TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
   }
   const std::map<std::string, Units> after = EncodedAggregates(*store);
   EXPECT_EQ(after, got);
+}
+
+// The encoding is the pending log's, in chunks that entries never straddle:
+// decoding the chunks one by one gives back every non-zero delta in order.
+TEST(SortedAggregatesTest, ChunksHoldEveryNonZeroDeltaOnce) {
+  SortedAggregates sa;
+  for (int round = 0; round < 2; ++round) {  // The second after Clear.
+    SCOPED_TRACE(round);
+    sa.Clear();
+    std::vector<std::pair<std::string, Units>> want;
+    char name[32];
+    for (int i = 0; i < 150000; ++i) {
+      std::snprintf(name, sizeof(name), "key%09d%s", i, i % 7 == 0 ? "-longer-key" : "");
+      const Units delta = i % 5 == 0 ? 0 : (i % 2 == 0 ? -1 : 1) * (Units{i} << 20);
+      sa.Add(name, delta);
+      if (delta != 0) want.emplace_back(name, delta);
+    }
+    ASSERT_EQ(sa.size(), want.size());
+    ASSERT_GE(sa.chunks(), 3u);
+    std::vector<std::pair<std::string, Units>> got;
+    for (size_t c = 0; c < sa.chunks(); ++c) {
+      const std::string_view chunk = sa.chunk(c);
+      if (c + 1 < sa.chunks()) {
+        EXPECT_GE(chunk.size(), SortedAggregates::kChunkBytes) << c;
+      }
+      EXPECT_LT(chunk.size(), SortedAggregates::kChunkBytes + 64) << c;
+      size_t pos = 0;
+      while (pos < chunk.size()) {  // The log's layout, decoded by hand.
+        const auto* p = reinterpret_cast<const unsigned char*>(chunk.data() + pos);
+        const size_t n = p[0] | static_cast<size_t>(p[1]) << 8;
+        ASSERT_LE(pos + 2 + n + 8, chunk.size()) << c;
+        got.emplace_back(std::string(chunk.substr(pos + 2, n)),
+                         store_keys::LoadInt64Le(chunk.data() + pos + 2 + n));
+        pos += 2 + n + 8;
+      }
+    }
+    EXPECT_EQ(got, want);
+    std::vector<std::pair<std::string, Units>> read;  // The same through Next.
+    std::string_view key;
+    Units delta;
+    for (size_t pos = 0; sa.Next(&pos, &key, &delta);) read.emplace_back(std::string(key), delta);
+    EXPECT_EQ(read, want);
+  }
+  sa.Clear();
+  EXPECT_TRUE(sa.empty());
+  EXPECT_EQ(sa.chunks(), 0u);
+}
+
+// A key too long for the encoding's length is refused with the whole set.
+TEST_F(StoreTest, SortedAggregatesWithAnOversizedKeyWriteNothing) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  AggregateKey k;
+  k.source = Source::kPct;
+  k.year = 2021;
+  k.cell = Cell{1, 2};
+  std::string ok;
+  store_keys::EncodeAggregateKey(k, &ok);
+  SortedAggregates sa;
+  sa.Add(ok, 5);
+  sa.Add(ok + std::string(70000, 'x'), 1);
+  EXPECT_EQ(sa.size(), 1u);
+  EXPECT_EQ(store->ApplyWithPendingAggregates({}, sa, StoreBatch()).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->ApplyWithSortedRecords({}, sa, StoreBatch()).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(EncodedAggregates(*store).empty());
 }
 
 // The store's info log: a fresh LOG per writable open, the previous ones

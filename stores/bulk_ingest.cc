@@ -17,6 +17,42 @@ Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const c
   return Status::IoError(msg);
 }
 
+// Adds `entries` to `writer` in order.
+template <typename Entry>
+Status WriteAll(rocksdb::SstFileWriter& writer, std::span<const Entry> entries,
+                const std::string& store_dir) {
+  // The entries point into buffers filled in another order (e.g. the
+  // writer's arena, in arrival order): fetch the keys and values a few
+  // entries ahead, or every key comparison waits for memory.
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + kAhead < entries.size()) {
+      const Entry& next = entries[i + kAhead];
+      __builtin_prefetch(KeyOf(next).data());
+      const std::string_view v = ValueOf(next);
+      if (!v.empty()) {
+        __builtin_prefetch(v.data());
+        __builtin_prefetch(v.data() + 64);
+      }
+    }
+    const Entry& e = entries[i];
+    rocksdb::Status s;
+    switch (OpOf(e)) {
+      case SortedEntry::Op::kPut:
+        s = writer.Put(KeyOf(e), ValueOf(e));
+        break;
+      case SortedEntry::Op::kDelete:
+        s = writer.Delete(KeyOf(e));
+        break;
+      case SortedEntry::Op::kMerge:
+        s = writer.Merge(KeyOf(e), ValueOf(e));
+        break;
+    }
+    if (!s.ok()) return FromRocksStatus(s, store_dir, "writing a bulk table file");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
@@ -36,7 +72,7 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   };
   std::vector<File> files;
   for (const CfEntries& c : cfs) {
-    if (c.entries.empty()) continue;
+    if (c.size() == 0) continue;
     File f;
     f.cf = &c;
     f.path = tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
@@ -60,34 +96,8 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
                                   /*invalidate_page_cache=*/false);
     Status st = FromRocksStatus(writer.Open(f->path), store_dir, "opening a bulk table file");
     f->created = st.ok();
-    // The entries point into buffers filled in another order (e.g. the
-    // writer's arena, in arrival order): fetch the keys and values a few
-    // entries ahead, or every key comparison waits for memory.
-    constexpr size_t kAhead = 16;
-    for (size_t i = 0; st.ok() && i < c.entries.size(); ++i) {
-      if (i + kAhead < c.entries.size()) {
-        const SortedEntry& next = c.entries[i + kAhead];
-        __builtin_prefetch(next.key.data());
-        if (!next.value.empty()) {
-          __builtin_prefetch(next.value.data());
-          __builtin_prefetch(next.value.data() + 64);
-        }
-      }
-      const SortedEntry& e = c.entries[i];
-      rocksdb::Status s;
-      switch (e.op) {
-        case SortedEntry::Op::kPut:
-          s = writer.Put(e.key, e.value);
-          break;
-        case SortedEntry::Op::kDelete:
-          s = writer.Delete(e.key);
-          break;
-        case SortedEntry::Op::kMerge:
-          s = writer.Merge(e.key, e.value);
-          break;
-      }
-      st = FromRocksStatus(s, store_dir, "writing a bulk table file");
-    }
+    if (st.ok()) st = WriteAll(writer, c.entries, store_dir);
+    if (st.ok()) st = WriteAll(writer, c.records, store_dir);
     if (st.ok()) st = FromRocksStatus(writer.Finish(), store_dir, "finishing a bulk table file");
     f->status = st;
   };

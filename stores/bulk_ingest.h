@@ -16,6 +16,7 @@
 
 #include "core/large_alloc.h"
 #include "core/status.h"
+#include "stores/store.h"
 
 namespace stc::store_internal {
 
@@ -27,11 +28,25 @@ struct SortedEntry {
   Op op = Op::kPut;
 };
 
-// Entries for one column family, sorted by key, keys unique.
+// Entries for one column family, sorted by key, keys unique: `entries`, or
+// record writes (puts and deletes) as the store's callers give them.
 struct CfEntries {
   rocksdb::ColumnFamilyHandle* cf = nullptr;
   std::span<const SortedEntry> entries;
+  std::span<const Store::RecordWrite> records;
+  size_t size() const { return entries.size() + records.size(); }
 };
+
+inline std::string_view KeyOf(const SortedEntry& e) { return e.key; }
+inline std::string_view KeyOf(const Store::RecordWrite& w) { return w.store_key; }
+inline std::string_view ValueOf(const SortedEntry& e) { return e.value; }
+inline std::string_view ValueOf(const Store::RecordWrite& w) {
+  return w.is_delete ? std::string_view() : w.value;
+}
+inline SortedEntry::Op OpOf(const SortedEntry& e) { return e.op; }
+inline SortedEntry::Op OpOf(const Store::RecordWrite& w) {
+  return w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut;
+}
 
 // Writes each non-empty CfEntries to a table file under `tmp_dir` and ingests
 // them all atomically into `db`. The files are moved into the database (or

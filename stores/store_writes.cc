@@ -214,12 +214,7 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
                             const SortedAggregates* sorted_aggregates,
                             const SortedAggregates* pending_aggregates) {
   using store_internal::SortedEntry;
-  LargeVector<SortedEntry> records, aggregates, totals;
-  records.reserve(record_writes.size());
-  for (const RecordWrite& w : record_writes) {
-    records.push_back({w.store_key, w.is_delete ? std::string_view() : w.value,
-                       w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut});
-  }
+  LargeVector<SortedEntry> aggregates, totals;  // The records are written from record_writes.
   // Deltas to one key are summed (same result as separate merge operands,
   // fewer of them); keys whose deltas cancel out are not written. Sorting
   // brings equal keys together (integer sums: the order does not matter);
@@ -304,14 +299,14 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
     }
     pending_rows = pending_aggregates->size();
   }
-  size_t n = records.size() + aggregates.size() + totals.size() + pending_rows;
+  size_t n = record_writes.size() + aggregates.size() + totals.size() + pending_rows;
   if (n == 0) return Status::Ok();
   if (!pending.empty()) ++impl_->next_pending_flush;  // Never reused, even after a failure.
 
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).
     Status st = store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
-                                             {{impl_->records, records},
+                                             {{impl_->records, {}, record_writes},
                                               {impl_->aggregates, aggregates},
                                               {impl_->totals, totals},
                                               {impl_->pending, pending}});
@@ -319,28 +314,31 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
     return st;
   }
   rocksdb::WriteBatch wb;
-  auto add = [&](rocksdb::ColumnFamilyHandle* cf, std::span<const SortedEntry> entries) {
-    for (const SortedEntry& e : entries) {
+  auto add = [&]<typename Entry>(rocksdb::ColumnFamilyHandle* cf, std::span<const Entry> entries) {
+    for (const Entry& e : entries) {
+      const rocksdb::Slice key = ToSlice(store_internal::KeyOf(e));
       rocksdb::Status st;
-      switch (e.op) {
+      switch (store_internal::OpOf(e)) {
         case SortedEntry::Op::kPut:
-          st = wb.Put(cf, ToSlice(e.key), ToSlice(e.value));
+          st = wb.Put(cf, key, ToSlice(store_internal::ValueOf(e)));
           break;
         case SortedEntry::Op::kDelete:
-          st = wb.Delete(cf, ToSlice(e.key));
+          st = wb.Delete(cf, key);
           break;
         case SortedEntry::Op::kMerge:
-          st = wb.Merge(cf, ToSlice(e.key), ToSlice(e.value));
+          st = wb.Merge(cf, key, ToSlice(store_internal::ValueOf(e)));
           break;
       }
       STC_RETURN_IF_ERROR(impl_->Rocks(st, "preparing batch"));
     }
     return Status::Ok();
   };
-  STC_RETURN_IF_ERROR(add(impl_->records, records));
-  STC_RETURN_IF_ERROR(add(impl_->aggregates, aggregates));
-  STC_RETURN_IF_ERROR(add(impl_->totals, totals));
-  if (!pending.empty()) STC_RETURN_IF_ERROR(add(impl_->pending, pending));
+  STC_RETURN_IF_ERROR(add(impl_->records, record_writes));
+  STC_RETURN_IF_ERROR(add(impl_->aggregates, std::span<const SortedEntry>(aggregates)));
+  STC_RETURN_IF_ERROR(add(impl_->totals, std::span<const SortedEntry>(totals)));
+  if (!pending.empty()) {
+    STC_RETURN_IF_ERROR(add(impl_->pending, std::span<const SortedEntry>(pending)));
+  }
   return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "writing batch");
 }
 

@@ -17,6 +17,7 @@
 
 #include "stores/keys.h"
 #include "stores/store.h"
+#include "stores/store_impl.h"
 #include "stores/store_test_util.h"
 
 namespace stc {
@@ -143,6 +144,56 @@ TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
   }
   const std::map<std::string, Units> after = EncodedAggregates(*store);
   EXPECT_EQ(after, got);
+}
+
+// Record writes large enough for table files (puts, then deletes and
+// overwrites of some of them) read back as a WriteBatch of the same writes
+// would: both paths take the callers' RecordWrite spans.
+TEST_F(StoreTest, SortedRecordWritesAsTableFilesPutAndDelete) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  const int n = 2 * static_cast<int>(store_internal::kBulkIngestThreshold);
+  auto key_of = [](int i) {  // Store keys: the source byte, then the record key.
+    char k[16];
+    std::snprintf(k, sizeof(k), "%07d", i);
+    return std::string(1, static_cast<char>(Source::kPct)) + k;
+  };
+  std::vector<std::string> keys, values;
+  for (int i = 0; i < n; ++i) {
+    keys.push_back(key_of(i));
+    values.push_back("v" + std::to_string(i));
+  }
+  for (int round = 0; round < 2; ++round) {  // Puts; then deletes (i % 3 == 0) and overwrites.
+    std::vector<Store::RecordWrite> writes;
+    for (int i = 0; i < n; ++i) {
+      if (round == 0) {
+        writes.push_back({keys[i], values[i], false});
+      } else if (i % 3 == 0) {
+        writes.push_back({keys[i], "", true});
+      } else if (i % 3 == 1) {
+        values[i] += "-new";
+        writes.push_back({keys[i], values[i], false});
+      }
+    }
+    ASSERT_GE(writes.size(), store_internal::kBulkIngestThreshold);
+    ASSERT_TRUE(store->ApplyWithSortedRecords(writes, StoreBatch()).ok());
+  }
+  std::vector<std::string> asked_keys;
+  for (int i = 0; i < n; i += 97) asked_keys.push_back(key_of(i).substr(1));
+  const std::vector<std::string_view> asked(asked_keys.begin(), asked_keys.end());
+  std::vector<std::optional<std::string>> got;
+  ASSERT_TRUE(store->GetRecords(Source::kPct, asked, &got).ok());
+  ASSERT_EQ(got.size(), asked.size());
+  for (size_t j = 0; j < asked.size(); ++j) {
+    const int i = static_cast<int>(j) * 97;
+    if (i % 3 == 0) {
+      EXPECT_EQ(got[j], std::nullopt) << i;
+    } else {
+      EXPECT_EQ(got[j], std::optional<std::string>(values[i])) << i;
+    }
+  }
+  store.reset();
+  EXPECT_GE(RawFileCount(dir_, "records"), 2u);  // Table files, not the memtable.
 }
 
 // The encoding is the pending log's, in chunks that entries never straddle:

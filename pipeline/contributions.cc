@@ -79,43 +79,92 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
   t.world += sign * kUnit;
   t.unlocated += sign * record.unlocated;
   t.records += sign;
-  if (cells_.size() >= 2 * combined_size_ + combine_min_) Combine();
+  if (cells_.size() - sealed_ >= run_min_) SealRun();
 }
 
-void DeltaMap::Combine() {
-  auto less = [](const Packed& a, const Packed& b) {
-    if (a.w0 != b.w0) return a.w0 < b.w0;
-    if (a.w1 != b.w1) return a.w1 < b.w1;
-    return a.w2 < b.w2;
+namespace {
+
+bool PackedLess(const DeltaMap::Packed& a, const DeltaMap::Packed& b) {
+  if (a.w0 != b.w0) return a.w0 < b.w0;
+  if (a.w1 != b.w1) return a.w1 < b.w1;
+  return a.w2 < b.w2;
+}
+
+bool SamePacked(const DeltaMap::Packed& a, const DeltaMap::Packed& b) {
+  return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2;
+}
+
+}  // namespace
+
+void DeltaMap::SealRun() {
+  // Sorts the cells added since the last run and sums equal ones in place,
+  // dropping the zeros: a new run.
+  auto begin = cells_.begin() + static_cast<std::ptrdiff_t>(sealed_);
+  if (begin == cells_.end()) return;
+  std::sort(begin, cells_.end(), [](const Packed& a, const Packed& b) { return PackedLess(a, b); });
+  size_t w = sealed_;
+  for (size_t r = sealed_; r < cells_.size();) {
+    Packed acc = cells_[r++];
+    while (r < cells_.size() && SamePacked(cells_[r], acc)) acc.units += cells_[r++].units;
+    if (acc.units != 0) cells_[w++] = acc;
+  }
+  cells_.resize(w);
+  sealed_ = w;
+  if (w > (runs_.empty() ? 0 : runs_.back())) runs_.push_back(w);
+  if (runs_.size() > kMaxRuns) MergeRuns();
+}
+
+template <typename Fn>
+void DeltaMap::ForEachMerged(Fn&& fn) const {
+  // A k-way merge of the runs (k <= kMaxRuns + 1: a linear scan for the
+  // smallest head), summing the cells that several runs hold.
+  struct Cursor {
+    const Packed* at;
+    const Packed* end;
   };
-  auto same = [](const Packed& a, const Packed& b) {
-    return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2;
-  };
-  // [0, combined_size_) is sorted and combined already: sort only what came
-  // since, then merge both into scratch_, summing equal cells and dropping
-  // the zeros.
-  std::sort(cells_.begin() + static_cast<std::ptrdiff_t>(combined_size_), cells_.end(), less);
+  Cursor cursors[kMaxRuns + 1];
+  size_t k = 0;
+  for (size_t i = 0, begin = 0; i < runs_.size(); begin = runs_[i++]) {
+    if (runs_[i] > begin) cursors[k++] = {cells_.data() + begin, cells_.data() + runs_[i]};
+  }
+  if (k == 1) {  // One run: already summed.
+    for (const Packed* p = cursors[0].at; p != cursors[0].end; ++p) fn(*p);
+    return;
+  }
+  while (k > 0) {
+    size_t min = 0;
+    for (size_t i = 1; i < k; ++i) {
+      if (PackedLess(*cursors[i].at, *cursors[min].at)) min = i;
+    }
+    Packed acc = *cursors[min].at;
+    acc.units = 0;
+    for (size_t i = 0; i < k;) {
+      if (SamePacked(*cursors[i].at, acc)) {
+        acc.units += cursors[i].at->units;
+        if (++cursors[i].at == cursors[i].end) {
+          cursors[i] = cursors[--k];
+          continue;
+        }
+      }
+      ++i;
+    }
+    if (acc.units != 0) fn(acc);
+  }
+}
+
+void DeltaMap::MergeRuns() {
   scratch_.clear();
   scratch_.reserve(cells_.size());
-  size_t i = 0, j = combined_size_;
-  const size_t mid = combined_size_, end = cells_.size();
-  while (i < mid || j < end) {
-    Packed acc;
-    if (j == end || (i < mid && !less(cells_[j], cells_[i]))) {
-      acc = cells_[i++];
-    } else {
-      acc = cells_[j++];
-    }
-    while (i < mid && same(cells_[i], acc)) acc.units += cells_[i++].units;
-    while (j < end && same(cells_[j], acc)) acc.units += cells_[j++].units;
-    if (acc.units != 0) scratch_.push_back(acc);
-  }
+  ForEachMerged([&](const Packed& p) { scratch_.push_back(p); });
   cells_.swap(scratch_);
-  combined_size_ = cells_.size();
+  scratch_.clear();
+  sealed_ = cells_.size();
+  runs_.clear();
+  if (sealed_ > 0) runs_.push_back(sealed_);
 }
 
 Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
-  Combine();
+  SealRun();
   Status st;
   // A packed cell's big-endian bytes are its store key, the field
   // zero-padded: the key is the 13 fixed bytes plus the field's non-zero ones.
@@ -129,11 +178,13 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
   };
   char buf[24];
   if (long_cells_.empty()) {
-    for (const Packed& p : cells_) cells->Add(std::string_view(buf, key_of(p, buf)), p.units);
+    ForEachMerged(
+        [&](const Packed& p) { cells->Add(std::string_view(buf, key_of(p, buf)), p.units); });
   } else {  // Rare: fields longer than 11 bytes. Merge both in key order.
     std::vector<std::pair<std::string, Units>> all;
     all.reserve(cells_.size() + long_cells_.size());
-    for (const Packed& p : cells_) all.emplace_back(std::string(buf, key_of(p, buf)), p.units);
+    ForEachMerged(
+        [&](const Packed& p) { all.emplace_back(std::string(buf, key_of(p, buf)), p.units); });
     std::string encoded;
     ForEachLongCell([&](const AggregateKey& key, Units units) {
       if (!store_keys::IsEncodableAggregateKey(key)) {
@@ -151,12 +202,12 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
 }
 
 void DeltaMap::Flush(StoreBatch* batch) {
-  Combine();
+  SealRun();
   AggregateKey key;
-  for (const Packed& p : cells_) {
+  ForEachMerged([&](const Packed& p) {
     Unpack(p, &key);
     batch->AddAggregate(key, p.units);
-  }
+  });
   ForEachLongCell([&](const AggregateKey& k, Units units) { batch->AddAggregate(k, units); });
   FlushTotals(batch);
 }
@@ -182,7 +233,8 @@ void DeltaMap::FlushTotals(StoreBatch* batch) {
     }
   }
   cells_.clear();
-  combined_size_ = 0;
+  sealed_ = 0;
+  runs_.clear();
   long_cells_.clear();
   totals_.clear();
 }

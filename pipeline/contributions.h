@@ -1,10 +1,12 @@
-// Turning counted records into aggregate deltas, combined before writing.
+// Turning counted records into aggregate deltas, summed before writing.
 //
 // The writer adds a new record's contributions with sign +1 and a replaced
 // record's with sign -1. Deltas are appended to a flat vector of packed keys
-// (no hashing per point) and combined by sorting, both periodically (so memory
-// follows the number of distinct cells, not of contributions) and when
-// flushed into a StoreBatch. Not thread-safe.
+// (no hashing per point). Every `run_min` of them are sorted and summed in
+// place into a run (so repeated cells take the room of one per run); the
+// runs are merged when there are more than kMaxRuns (the only time a second
+// buffer is used) and when flushed, straight into the output. Not
+// thread-safe.
 #ifndef STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 #define STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 
@@ -24,9 +26,9 @@ namespace stc {
 
 class DeltaMap {
  public:
-  // Buffered cells are combined when they reach twice the combined ones plus
-  // `combine_min` (tests use small values to combine often).
-  explicit DeltaMap(size_t combine_min = size_t{1} << 20) : combine_min_(combine_min) {}
+  // The cells added since the last run become a run when they are
+  // `run_min` (tests use small values to make many runs).
+  explicit DeltaMap(size_t run_min = size_t{1} << 20) : run_min_(run_min) {}
 
   // Adds sign * (record's contributions): every point to its cell, and the
   // record's unit, unlocated units and a record count to the totals.
@@ -34,6 +36,8 @@ class DeltaMap {
 
   // Room for cells up to about `bytes` (as counted by bytes()) without
   // reallocating (see PendingTable::Reserve).
+  // (The merge buffer is touched only when more than kMaxRuns runs are
+  // merged before a flush.)
   void Reserve(size_t bytes) {
     cells_.reserve(bytes / (2 * sizeof(Packed)));
     scratch_.reserve(bytes / (2 * sizeof(Packed)));
@@ -50,12 +54,11 @@ class DeltaMap {
 
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }
-  // Approximate bytes used, for the flush budget.
-  // (Used, not capacity: see PendingTable::bytes. Combining needs as much
-  // again while it merges.)
+  // Approximate bytes used, for the flush budget: the cells and as much
+  // again for merging them (MergeRuns), which a buffer of many runs needs.
+  // (Used, not capacity: see PendingTable::bytes.)
   size_t bytes() const { return 2 * cells_.size() * sizeof(Packed) + long_cells_.size() * 96; }
 
- private:
   // An aggregate key packed into three words: the store's key bytes
   // (source, year, lat index, lon index, country, field zero-padded to 11
   // bytes) big-endian, so that equal keys compare equal as integers and
@@ -66,18 +69,26 @@ class DeltaMap {
     uint64_t w0, w1, w2;
     Units units;
   };
+
+ private:
+  static constexpr size_t kMaxRuns = 8;
   static bool Pack(const AggregateKey& k, Packed* p);
   static void Unpack(const Packed& p, AggregateKey* k);
-  void Combine();  // Sorts and merges cells_, dropping zeros.
+  void SealRun();    // Makes the cells since the last run a run.
+  void MergeRuns();  // Merges all runs into one (through scratch_).
+  // Calls fn(packed) for every non-zero cell of the runs, in key order.
+  template <typename Fn>
+  void ForEachMerged(Fn&& fn) const;
   // Calls fn for every non-zero cell with a field too long to pack.
   void ForEachLongCell(const std::function<void(const AggregateKey&, Units)>& fn) const;
   // Adds the non-zero totals to `batch` and clears the map.
   void FlushTotals(StoreBatch* batch);
 
-  LargeVector<Packed> cells_;
-  size_t combined_size_ = 0;     // cells_[0, combined_size_) is sorted and combined.
-  LargeVector<Packed> scratch_;  // Combine's output, swapped with cells_ (capacity kept).
-  size_t combine_min_;
+  LargeVector<Packed> cells_;    // The runs, then the cells added since.
+  size_t sealed_ = 0;            // cells_[0, sealed_) are runs.
+  std::vector<size_t> runs_;     // Each run's end in cells_.
+  LargeVector<Packed> scratch_;  // MergeRuns' output, swapped with cells_ (capacity kept).
+  size_t run_min_;
   std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
            Units>
       long_cells_;  // Keyed by ((source, year), ((lat, lon), country + field)).

@@ -19,9 +19,10 @@ using Ref = std::map<std::tuple<int, int32_t, int32_t, int32_t, std::string, std
 TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   std::mt19937_64 rng(17);
   Grid grid(1000);
-  // Same deltas, flushed through both paths; the second combines every few
-  // hundred cells (merging new cells into already combined ones many times).
-  DeltaMap map, sorted_map(/*combine_min=*/300);
+  // Same deltas, flushed through both paths; the second makes a run of every
+  // few hundred cells (merging more than its maximum of runs many times, and
+  // several runs at the flush).
+  DeltaMap map, sorted_map(/*run_min=*/300);
   Ref ref;
   std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> ref_totals;
   const std::vector<std::string> fields = {

@@ -54,6 +54,7 @@ class JsonLineParser : public RecordParser {
     Record* r = sink->NewRecord();
     Scratch s;
     FieldResult fr;
+    const bool scoped = sink->Scoped();
     for (auto field : obj) {
       std::string_view key;
       value v;
@@ -61,8 +62,22 @@ class JsonLineParser : public RecordParser {
         fr.issue = JsonIssue::kMalformed;
         break;
       }
+      const bool had_date = s.have_date;
       static_cast<Derived*>(this)->OnField(key, v, r, &s, &fr);
       if (fr.issue != JsonIssue::kNone) break;
+      // ingest --replace: a record of another year is skipped as soon as
+      // its date is read; the rest of it is not (a fault that came before
+      // the date was rejected above).
+      if (scoped && s.have_date && !had_date) {
+        int32_t year = 0, version = 0;
+        if (ParseDate(s.date, &year, &version)) {
+          const std::string_view reason = sink->OutOfScope(year);
+          if (!reason.empty()) {
+            sink->Skip(reason);
+            return;
+          }
+        }
+      }
     }
     if (fr.issue == JsonIssue::kNone && !AtDocumentEnd(doc)) {
       fr.issue = JsonIssue::kMalformed;

@@ -40,6 +40,15 @@ class ParseSink {
   virtual void Delete(std::string_view key) = 0;
   // A non-fatal remark counted in the run summary (e.g. "standard_view").
   virtual void Warn(std::string_view what) = 0;
+  // In a run that reads one source's year only (ingest --replace): true, and
+  // OutOfScope says why a record of `year` is outside it
+  // ("outside_replace_source" or "outside_replace_year"; empty when it is
+  // inside). A parser that reads a record's date before the rest may then
+  // Skip the record with that reason at once, without reading further (the
+  // pipeline skips it after parsing otherwise). Default: every record is in
+  // scope.
+  virtual bool Scoped() const { return false; }
+  virtual std::string_view OutOfScope(int32_t year) const { return {}; }
   // The unit holds no record by design (a CSV header line, an empty Scopus
   // result page): not a record read, not a reject; counted in the summary's
   // warnings under `what`. Default: Warn(what).

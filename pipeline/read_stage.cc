@@ -75,16 +75,23 @@ Item& ItemSink::Emit(Item::Kind kind) {
   return it;
 }
 
+std::string_view ItemSink::OutOfScope(int32_t year) const {
+  if (scope_ == nullptr) return {};
+  // The writer's source for the chunk (a Work without a format: PCT).
+  const Source source = work_->format != nullptr ? work_->format->source() : Source::kPct;
+  if (source != scope_->source) return "outside_replace_source";
+  if (year != scope_->year) return "outside_replace_year";
+  return {};
+}
+
 void ItemSink::FlushPending() {
   if (!pending_) return;
   pending_ = false;
   if (scope_ != nullptr) {
-    // The writer's source for the chunk (a Work without a format: PCT).
-    const Source source = work_->format != nullptr ? work_->format->source() : Source::kPct;
-    if (source != scope_->source || record_.year != scope_->year) {
+    const std::string_view reason = OutOfScope(record_.year);
+    if (!reason.empty()) {
       Item& it = Emit(Item::Kind::kSkip);
-      it.reason.assign(source != scope_->source ? "outside_replace_source"
-                                                : "outside_replace_year");
+      it.reason.assign(reason);
       return;
     }
   }

@@ -35,6 +35,8 @@ class ItemSink : public ParseSink {
   // encoded or looked up. Null = every record is in scope. Must outlive the
   // units parsed with it.
   void set_scope(const ReplaceSpec* scope) { scope_ = scope; }
+  bool Scoped() const override { return scope_ != nullptr; }
+  std::string_view OutOfScope(int32_t year) const override;
   // Called after Parse returns: commits a pending record; a unit that produced
   // nothing at all is rejected.
   void End();

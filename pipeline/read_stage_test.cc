@@ -1,5 +1,6 @@
 // ParseWork's replace scope (ItemSink::set_scope): records of another year or
-// source become skips on the parse threads, before the resolver sees them.
+// source become skips on the parse threads, before the resolver sees them
+// (the JSON Lines readers: as soon as the record's date is read).
 #include "pipeline/read_stage.h"
 
 #include <gtest/gtest.h>
@@ -103,6 +104,47 @@ TEST(ParseWorkScope, RecordsOutsideTheReplacedYearAreSkippedBeforeResolving) {
   EXPECT_EQ(other.kinds,
             (std::vector<std::string>{"skip outside_replace_source", "skip outside_replace_source",
                                       "reject malformed_json", "skip outside_replace_source",
+                                      "skip outside_replace_source"}));
+  EXPECT_TRUE(other.resolved.empty());
+}
+
+// The JSON Lines readers skip a record of another year as soon as its date
+// is read: a fault after the date is not looked for (the record is not
+// rejected), one before it still is, and a record of the replaced year is
+// read whole.
+TEST(ParseWorkScope, JsonLinesRecordsOfAnotherYearAreSkippedAtTheirDate) {
+  const std::string bad_after_date =  // Coordinates out of range, after the date.
+      R"({"application_number":"PCT/JP2018/000005","publication_date":"2019-03-01",)"
+      R"("inventors":[{"name":"A","addresses":[{"country":"JP","lat":135.6,"lon":139.7}]}]})"
+      "\n";
+  const std::string bad_before_date =  // The key is no string, before the date.
+      R"({"application_number":7,"publication_date":"2019-03-01",)"
+      R"("inventors":[{"name":"A","addresses":[{"country":"JP","lat":35.6,"lon":139.7}]}]})"
+      "\n";
+  const std::string bad_in_scope =
+      R"({"application_number":"PCT/JP2019/000006","publication_date":"2020-03-01",)"
+      R"("inventors":[{"name":"A","addresses":[{"country":"JP","lat":135.6,"lon":139.7}]}]})"
+      "\n";
+  const std::string data = bad_after_date + bad_before_date + bad_in_scope +
+                           PctLine("PCT/JP2019/000007", 2020) + PctLine("PCT/JP2018/000008", 2019);
+  Outcome all = Parse(data, nullptr);
+  EXPECT_EQ(all.kinds, (std::vector<std::string>{
+                           "reject bad_coordinates", "reject bad_field", "reject bad_coordinates",
+                           "record PCT/JP2019/000007 2020", "record PCT/JP2018/000008 2019"}));
+
+  ReplaceSpec year{Source::kPct, 2020};
+  Outcome scoped = Parse(data, &year);
+  EXPECT_EQ(scoped.kinds,
+            (std::vector<std::string>{"skip outside_replace_year", "reject bad_field",
+                                      "reject bad_coordinates", "record PCT/JP2019/000007 2020",
+                                      "skip outside_replace_year"}));
+  EXPECT_EQ(scoped.resolved, (std::vector<std::string>{"PCT/JP2019/000007"}));
+
+  ReplaceSpec source{Source::kArticle, 2020};
+  Outcome other = Parse(data, &source);
+  EXPECT_EQ(other.kinds,
+            (std::vector<std::string>{"skip outside_replace_source", "reject bad_field",
+                                      "skip outside_replace_source", "skip outside_replace_source",
                                       "skip outside_replace_source"}));
   EXPECT_TRUE(other.resolved.empty());
 }

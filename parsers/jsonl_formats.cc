@@ -70,13 +70,7 @@ class JsonLineParser : public RecordParser {
       // the date was rejected above).
       if (scoped && s.have_date && !had_date) {
         int32_t year = 0, version = 0;
-        if (ParseDate(s.date, &year, &version)) {
-          const std::string_view reason = sink->OutOfScope(year);
-          if (!reason.empty()) {
-            sink->Skip(reason);
-            return;
-          }
-        }
+        if (ParseDate(s.date, &year, &version) && sink->SkipIfOutOfScope(year)) return;
       }
     }
     if (fr.issue == JsonIssue::kNone && !AtDocumentEnd(doc)) {

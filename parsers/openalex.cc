@@ -102,6 +102,7 @@ class OpenAlexParser : public RecordParser {
       sink->Skip("ssh_subject");
       return;
     }
+    if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
     authors_.clear();
     ForEach(Member(w, "authorships"), [&](Node a) { ReadAuthorship(a, r); });

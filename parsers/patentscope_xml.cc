@@ -160,6 +160,7 @@ class PatentscopeParser : public RecordParser {
       return;
     }
     r->version = RankedVersion(VersionRank::kDated, earliest);
+    if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     for (pugi::xml_node c : b.child("classifications-ipcr").children("classification-ipcr")) {
       std::string code = IpcCode(c);
       if (!code.empty()) r->codes.push_back(code);

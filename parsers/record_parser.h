@@ -49,6 +49,17 @@ class ParseSink {
   // scope.
   virtual bool Scoped() const { return false; }
   virtual std::string_view OutOfScope(int32_t year) const { return {}; }
+  // Skips the pending record, by OutOfScope's reason, when `year` is outside
+  // the run's scope; returns whether it did. Readers call it once the
+  // record's year is known and their own scope filters (doc_type...) have
+  // passed, before reading persons.
+  bool SkipIfOutOfScope(int32_t year) {
+    if (!Scoped()) return false;
+    const std::string_view reason = OutOfScope(year);
+    if (reason.empty()) return false;
+    Skip(reason);
+    return true;
+  }
   // The unit holds no record by design (a CSV header line, an empty Scopus
   // result page): not a record read, not a reject; counted in the summary's
   // warnings under `what`. Default: Warn(what).

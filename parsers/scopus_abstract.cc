@@ -85,6 +85,7 @@ class ScopusAbstractParser : public RecordParser {
     r->doc_type = Field(core, "subtype");
     ScopusSubjects(Member(Member(ar, "subject-areas"), "subject-area"), &r->codes);
     if (!ScopusInScope(r->doc_type, r->codes, options_, sink)) return;
+    if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
 
     // Profile affiliations (fallback addresses) by id.

@@ -68,6 +68,7 @@ class ScopusSearchParser : public RecordParser {
     r->doc_type = Field(e, "subtype");
     ScopusSubjects(Member(e, "subject-area"), &r->codes);
     if (!ScopusInScope(r->doc_type, r->codes, options_, sink)) return;
+    if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
 
     // The affiliations by id (the first of a repeated id wins), their

@@ -162,6 +162,7 @@ class VcParser : public RecordParser {
         return;
       }
     }
+    if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->doc_type = d.v[kRound];
     if (!r->doc_type.empty()) r->codes.push_back(r->doc_type);
     AddOrg(d.v[kCompany], r);

@@ -14,6 +14,7 @@
 #include "core/record_codec.h"
 #include "gen/generator.h"
 #include "parsers/registry.h"
+#include "pipeline/contributions.h"
 #include "pipeline/counting.h"
 #include "pipeline/ingest.h"
 
@@ -306,6 +307,37 @@ void BM_EncodeRecord(benchmark::State& state) {
   state.SetBytesProcessed(bytes);
 }
 BENCHMARK(BM_EncodeRecord)->Unit(benchmark::kMillisecond);
+
+// The writer's cell deltas (DeltaMap): adding counted records (their points
+// to cells) and a sorted flush, as a 2M-record buffer does: the generator's
+// records repeated over 8 years so that most cells are distinct; 0.1 degree
+// cells, as scripts/bench. Cells/s.
+void BM_DeltaMapAddFlush(benchmark::State& state) {
+  std::vector<CountedRecord> counted(PctRecords().size());
+  for (size_t i = 0; i < counted.size(); ++i) CountRecord(PctRecords()[i], &counted[i]);
+  const Grid grid(10000);
+  size_t points = 0;
+  for (const CountedRecord& c : counted) points += c.points.size();
+  DeltaMap map;  // Reserved and reused, as the writer's buffers are.
+  map.Reserve(8 * points * 2 * sizeof(DeltaMap::Packed));
+  int64_t cells = 0;
+  for (auto _ : state) {
+    for (int32_t shift = 0; shift < 8; ++shift) {
+      for (CountedRecord& c : counted) {
+        c.year += shift;
+        map.Add(c, +1, grid);
+        c.year -= shift;
+        cells += static_cast<int64_t>(c.points.size());
+      }
+    }
+    SortedAggregates out;
+    StoreBatch totals;
+    benchmark::DoNotOptimize(map.FlushSorted(&out, &totals).ok());
+    benchmark::DoNotOptimize(out.size());
+  }
+  state.SetItemsProcessed(cells);
+}
+BENCHMARK(BM_DeltaMapAddFlush)->Unit(benchmark::kMillisecond);
 
 // Whole ingest of the generated dump into a fresh store, `threads` workers.
 void BM_IngestFresh(benchmark::State& state) {

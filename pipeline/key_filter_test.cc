@@ -65,8 +65,12 @@ TEST(KeyFilter, CopiesDoNotSeeLaterKeys) {
   int copy_sees = 0, second_sees = 0;
   for (int i = 0; i < 100000; ++i) {
     ASSERT_TRUE(original.MayContain(key(i))) << i;
-    if (i < 30000) ASSERT_TRUE(copy.MayContain(key(i))) << i;
-    if (i < 90000) ASSERT_TRUE(second.MayContain(key(i))) << i;
+    if (i < 30000) {
+      ASSERT_TRUE(copy.MayContain(key(i))) << i;
+    }
+    if (i < 90000) {
+      ASSERT_TRUE(second.MayContain(key(i))) << i;
+    }
     if (i >= 30000) copy_sees += copy.MayContain(key(i));
     if (i >= 90000) second_sees += second.MayContain(key(i));
   }

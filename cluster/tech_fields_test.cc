@@ -136,7 +136,7 @@ TEST(TechFields, LookupAgreesWithTheNormalisedCode) {
       for (char letter = 'A'; letter <= 'Z'; ++letter) {
         std::string subclass{section, static_cast<char>('0' + digits / 10),
                              static_cast<char>('0' + digits % 10), letter};
-        for (const std::string& rest :
+        for (const char* rest :
              {"", " 1/00", " 21/431", "33/48", " 8/02", " 53/14", "0072040000", " /5"}) {
           const std::string code = subclass + rest;
           ASSERT_EQ(TechFieldOfIpc(code), reference(code)) << "'" << code << "'";

@@ -15,6 +15,7 @@
 
 #include "io/byte_source.h"
 #include "io/line_chunker.h"
+#include "io/unit_chunker.h"
 
 namespace stc {
 namespace {
@@ -129,7 +130,10 @@ void BM_ZstdByteSource(benchmark::State& state) {
 }
 BENCHMARK(BM_ZstdByteSource)->Arg(64 << 10)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
 
-void ChunkFile(benchmark::State& state, const std::string& path) {
+// Chunks the file at `path` with LineChunker, or with UnitChunker when
+// `unit_prefix` is given (a unit per line starting with it).
+void ChunkFile(benchmark::State& state, const std::string& path,
+               const char* unit_prefix = nullptr) {
   const Input& in = GetInput();
   LineChunkerOptions options;
   options.target_chunk_bytes = static_cast<size_t>(state.range(0));
@@ -140,9 +144,15 @@ void ChunkFile(benchmark::State& state, const std::string& path) {
       state.SkipWithError(src.status().ToString().c_str());
       break;
     }
-    LineChunker chunker(std::move(src).value(), options);
+    std::unique_ptr<ChunkReader> chunker;
+    if (unit_prefix != nullptr) {
+      chunker =
+          std::make_unique<UnitChunker>(std::move(src).value(), options, UnitRule{unit_prefix});
+    } else {
+      chunker = std::make_unique<LineChunker>(std::move(src).value(), options);
+    }
     size_t total = 0;
-    while (chunker.Next(&chunk)) total += chunk.data.size();
+    while (chunker->Next(&chunk)) total += chunk.data.size();
     if (total != in.bytes) state.SkipWithError("chunks do not add up");
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * in.bytes));
@@ -155,6 +165,13 @@ BENCHMARK(BM_LineChunkerZstd)->Arg(64 << 10)->Arg(4 << 20)->Unit(benchmark::kMil
 // Chunking alone (plain file from the page cache).
 void BM_LineChunkerPlain(benchmark::State& state) { ChunkFile(state, GetInput().plain_path); }
 BENCHMARK(BM_LineChunkerPlain)->Arg(64 << 10)->Arg(4 << 20)->Unit(benchmark::kMillisecond);
+
+// Unit chunking alone (the framing of XML and pretty-printed JSON documents):
+// the same lines as units, each starting with `{"application_number"`.
+void BM_UnitChunkerPlain(benchmark::State& state) {
+  ChunkFile(state, GetInput().plain_path, "{\"application_number\"");
+}
+BENCHMARK(BM_UnitChunkerPlain)->Arg(4 << 20)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace stc

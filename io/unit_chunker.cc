@@ -26,8 +26,12 @@ UnitChunker::UnitChunker(std::unique_ptr<ByteSource> source, const LineChunkerOp
 
 size_t UnitChunker::ReadMore() {
   if (ended_) return 0;
-  if (buf_.size() < kReadBytes) buf_.resize(kReadBytes);
-  Result<size_t> n = source_->Read(buf_.data(), buf_.size());
+  // Straight into pending_'s free room (no intermediate block); its
+  // capacity is kept between reads, so it stops growing after a few.
+  const size_t old = pending_.size();
+  if (pending_.capacity() < old + kReadBytes) pending_.reserve(2 * (old + kReadBytes));
+  pending_.resize(old + kReadBytes);
+  Result<size_t> n = source_->Read(pending_.data() + old, kReadBytes);
   size_t got = 0;
   if (!n.ok()) {
     error_ = n.status();
@@ -35,9 +39,9 @@ size_t UnitChunker::ReadMore() {
   } else if (*n == 0) {
     ended_ = true;
   } else {
-    got = std::min(*n, buf_.size());
+    got = std::min(*n, kReadBytes);
   }
-  pending_.append(buf_.data(), got);
+  pending_.resize(old + got);
   return got;
 }
 
@@ -96,6 +100,9 @@ bool UnitChunker::Next(Chunk* chunk) {
   if (done_) return false;
   std::string& data = chunk->data;
   data.clear();
+  // Room for a full chunk and a unit past its target, once per chunk
+  // object: appending units then never reallocates (and copies) it.
+  data.reserve(options_.target_chunk_bytes + kReadBytes);
   chunk->unit_ends.clear();
   chunk->offset = pos_offset_;
   chunk->oversized.clear();

@@ -68,7 +68,6 @@ class UnitChunker : public ChunkReader {
   bool ended_ = false;
   Status error_;
   bool done_ = false;
-  std::vector<char> buf_;  // Read block.
 };
 
 }  // namespace stc

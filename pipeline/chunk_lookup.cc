@@ -34,8 +34,21 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
     if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
     SetStoreRecordKey(source, it.counted.key, &l.full);
     l.hashes[i] = Hash64(l.full);
-    if (absent != nullptr && !absent->MayContainHash(l.hashes[i])) continue;
     l.items.push_back(static_cast<uint32_t>(i));
+  }
+  if (absent != nullptr) {
+    // Keep the keys the filter may hold, fetching its lines a few keys ahead
+    // of the one tested (a miss to memory per key and segment otherwise).
+    constexpr size_t kAhead = 8;
+    const size_t n = l.items.size();
+    for (size_t j = 0; j < std::min(n, kAhead); ++j) absent->PrefetchLookUp(l.hashes[l.items[j]]);
+    size_t kept = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (j + kAhead < n) absent->PrefetchLookUp(l.hashes[l.items[j + kAhead]]);
+      const uint32_t i = l.items[j];
+      if (absent->MayContainHash(l.hashes[i])) l.items[kept++] = i;
+    }
+    l.items.resize(kept);
   }
   if (l.items.empty()) return;
   // Sorted unique keys (one source per chunk: the record keys sort like the

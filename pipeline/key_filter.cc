@@ -53,6 +53,18 @@ void KeyFilter::AddHash(uint64_t hash) {
   ++count_;
 }
 
+void KeyFilter::PrefetchLookUp(uint64_t hash) const {
+  for (const auto& s : segments_) {
+    __builtin_prefetch(s->words.data() + LineOf(hash, s->lines) * kWordsPerLine);
+  }
+}
+
+void KeyFilter::PrefetchAdd(uint64_t hash) const {
+  if (segments_.empty()) return;
+  const Segment& s = *segments_.back();
+  __builtin_prefetch(s.words.data() + LineOf(hash, s.lines) * kWordsPerLine, /*rw=*/1);
+}
+
 bool KeyFilter::MayContainHash(uint64_t hash) const {
   const uint64_t bits = BitsSeed(hash);
   // The lines of all segments are fetched together (the segments are larger

@@ -35,6 +35,12 @@ class KeyFilter {
   // The same with the key's Hash64 (core/hash.h) computed by the caller.
   void AddHash(uint64_t hash);
   bool MayContainHash(uint64_t hash) const;
+  // Start fetching the lines that MayContainHash(hash) (one per segment) or
+  // AddHash(hash) (the last segment's) will read, and return at once: a loop
+  // over many keys calls them a few keys ahead so that their cache misses
+  // overlap. Hints only (no effect on any result).
+  void PrefetchLookUp(uint64_t hash) const;
+  void PrefetchAdd(uint64_t hash) const;
   size_t size() const { return count_; }
   size_t segments() const { return segments_.size(); }
 

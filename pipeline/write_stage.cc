@@ -314,8 +314,12 @@ Status Writer::StartFlush() {
   if (store_was_empty_) {
     // From now on these keys may be in the store: lookups of keys the filter
     // has not seen can skip the store (it was empty when the run started).
-    for (const PendingTable::Entry& e : b->pending.entries()) {
-      if (e.exists) written_.AddHash(e.hash);
+    // (The filter's lines fetched a few entries ahead: see KeyFilter::PrefetchAdd.)
+    const LargeVector<PendingTable::Entry>& entries = b->pending.entries();
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i + kAhead < entries.size()) written_.PrefetchAdd(entries[i + kAhead].hash);
+      if (entries[i].exists) written_.AddHash(entries[i].hash);
     }
     // For LookUp on the parse threads (a copy: they read it while the next
     // flush adds to written_).

@@ -64,7 +64,21 @@ void ItemSink::End() {
 
 Item& ItemSink::Emit(Item::Kind kind) {
   if (work_->n_items == work_->items.size()) work_->items.emplace_back();
-  Item& it = work_->items[work_->n_items++];
+  const size_t n = work_->n_items++;
+  Item& it = work_->items[n];
+  // A Work's items were last touched when the Work held an earlier chunk:
+  // fetch the next items ahead of their use, the item after next itself and
+  // the next one's buffers (its counted points and encoding are rewritten).
+  if (n + 2 < work_->items.size()) {
+    const char* ahead = reinterpret_cast<const char*>(&work_->items[n + 2]);
+    for (size_t b = 0; b < sizeof(Item); b += 64) __builtin_prefetch(ahead + b, 1);
+  }
+  if (n + 1 < work_->items.size()) {
+    const Item& next = work_->items[n + 1];
+    __builtin_prefetch(next.counted.points.data(), 1);
+    __builtin_prefetch(next.encoded.data(), 1);
+    __builtin_prefetch(next.counted.key.data(), 1);
+  }
   it.kind = kind;
   it.offset = offset_;
   it.line = line_;

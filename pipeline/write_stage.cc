@@ -120,6 +120,13 @@ Status Writer::Write(Work* w) {
 
   for (size_t i = 0; i < w->n_items; ++i) {
     Item& it = w->items[i];
+    if (i + 2 < w->n_items) {
+      // What the cell deltas and the buffer copy read of the item after next
+      // (written by a parse thread on the other core).
+      const Item& ahead = w->items[i + 2];
+      __builtin_prefetch(ahead.counted.points.data());
+      __builtin_prefetch(ahead.encoded.data());
+    }
     ++stats_->records_read;
     ++fsum.records;
     if (it.kind == Item::Kind::kReject) {

@@ -126,6 +126,7 @@ Status Writer::Write(Work* w) {
       const Item& ahead = w->items[i + 2];
       __builtin_prefetch(ahead.counted.points.data());
       __builtin_prefetch(ahead.encoded.data());
+      active_->pending.Prefetch(stored.hashes[i + 2]);  // Its slot, for the insert.
     }
     ++stats_->records_read;
     ++fsum.records;

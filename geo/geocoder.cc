@@ -38,12 +38,8 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
     cache_key_.append(part);
     cache_key_.push_back('\x1f');
   }
-  if (cache_.empty()) {
-    size_t cap = 16;
-    while (cap < options_.cache_entries * 2) cap <<= 1;
-    cache_.assign(cap, 0);
-  }
-  const size_t mask = cache_.size() - 1;
+  if (cache_.empty()) cache_.assign(kFirstCacheSlots, 0);
+  size_t mask = cache_.size() - 1;
   const uint64_t h = Hash64(cache_key_);
   const uint64_t tag = h & 0xFFFFFFFF00000000ull;
   size_t b = h & mask;
@@ -62,11 +58,26 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
   GeoResult r = GeocodeUncached(q);
   if (cache_entries_.size() >= std::min<size_t>(options_.cache_entries, 0xFFFFFFFFu) ||
       cache_arena_.size() + cache_key_.size() > ~0u) {
-    std::fill(cache_.begin(), cache_.end(), 0);
+    // Full: emptied, back to the first size (the next queries may be few).
+    cache_.assign(kFirstCacheSlots, 0);
     cache_entries_.clear();
     cache_arena_.clear();
-    b = h & mask;
+  } else if (2 * (cache_entries_.size() + 1) > cache_.size()) {
+    // At most half full: twice as many slots, the entries placed again
+    // (their keys hashed again: rare, and the entries stay small).
+    cache_.assign(2 * cache_.size(), 0);
+    const size_t m = cache_.size() - 1;
+    for (size_t i = 0; i < cache_entries_.size(); ++i) {
+      const CacheEntry& e = cache_entries_[i];
+      const uint64_t eh = Hash64(std::string_view(cache_arena_).substr(e.key_offset, e.key_length));
+      size_t s = eh & m;
+      while (cache_[s] != 0) s = (s + 1) & m;
+      cache_[s] = (eh & 0xFFFFFFFF00000000ull) | (i + 1);
+    }
   }
+  mask = cache_.size() - 1;
+  b = h & mask;
+  while (cache_[b] != 0) b = (b + 1) & mask;
   CacheEntry& e = cache_entries_.emplace_back();
   e.key_offset = static_cast<uint32_t>(cache_arena_.size());
   e.key_length = static_cast<uint32_t>(cache_key_.size());

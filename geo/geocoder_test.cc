@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "geo/test_gazetteer.h"
 
 namespace stc::geo {
@@ -160,6 +163,33 @@ TEST(Geocoder, CacheAgreesWithUncachedAcrossEvictions) {
   }
   EXPECT_EQ(cached.cache_hits() + cached.cache_misses(), calls);
   EXPECT_EQ(cached.cache_hits(), calls / 2);  // Each query's second ask.
+}
+
+// The cache's table starts small and grows as entries come (1,024 slots,
+// doubled when half full): what was cached before a growth is found after
+// it, with the same answer as the uncached path.
+TEST(Geocoder, CacheFindsItsEntriesAfterItGrows) {
+  Geocoder cached(testing::MiniGazetteer());
+  Geocoder plain(testing::MiniGazetteer(), GeocoderOptions{0});
+  const GeoQuery places[] = {{"CH", "Zürich", "", "", ""},
+                             {"DE", "München", "", "", ""},
+                             {"US", "Cambridge", "", "", ""},
+                             {"", "", "1 Main St, Mountain View, CA 94043, USA", "", ""}};
+  std::vector<std::string> towns;
+  for (int i = 0; i < 5000; ++i) towns.push_back("Nowhere " + std::to_string(i));
+  auto ask = [&](const GeoQuery& q) {
+    GeoResult a = cached.Geocode(q), b = plain.Geocode(q);
+    EXPECT_EQ(a.place, b.place) << q.city << q.address;
+    EXPECT_EQ(a.quality, b.quality) << q.city << q.address;
+    EXPECT_EQ(a.country_code(), b.country_code()) << q.city << q.address;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const GeoQuery& q : places) ask(q);
+    for (const std::string& t : towns) ask({"GB", t, "", "", ""});
+  }
+  const uint64_t distinct = std::size(places) + towns.size();  // 5,004: the table grew 4 times.
+  EXPECT_EQ(cached.cache_misses(), distinct);
+  EXPECT_EQ(cached.cache_hits(), distinct);
 }
 
 }  // namespace

@@ -166,8 +166,9 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     o.target_file_size_base = 64 * kMiB;
     // Level 0 is also compacted once it holds more bytes than this, whatever
     // its file count: at 256 MiB that came after 5 files of a 20M-record
-    // ingest, before the trigger below, and its four compactions rewrote
-    // 1.24 GB of records (20.8 s of CPU). At 1 GiB the file count decides.
+    // ingest, before the trigger below, and the four compactions rewrote
+    // 1.24 GB of records. At 1 GiB the file count decides: two compactions,
+    // 0.99 GB, 17.5 s of CPU instead of 20.8 (docs/performance.md).
     o.max_bytes_for_level_base = 1024 * kMiB;
     o.bottommost_compression = PickCompression(rocksdb::kZSTD);
     // ZSTD's level 1, not its default 3: the compactions of a 20M-record
@@ -180,12 +181,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     // (keys arrive in random order), and each level-0 compaction rewrites the
     // overlapping part of the level below, i.e. nearly all records: with
     // RocksDB's default trigger of 4 files the rewriting grows faster than
-    // the input. Waiting for 24 files merges them in 6x fewer rounds (a
-    // 20M-record ingest, about 35 files: one compaction, 0.49 GB written in
-    // 7.1 s of CPU, against two, 0.99 GB in 15.7 s, at 16 files);
+    // the input. Waiting for 16 files merges them in 4x fewer rounds;
     // look-ups check the files' Bloom filters first, so the extra level-0
-    // files cost little (docs/performance.md).
-    o.level0_file_num_compaction_trigger = 24;
+    // files cost little.
+    o.level0_file_num_compaction_trigger = 16;
     o.level0_slowdown_writes_trigger = 48;
     o.level0_stop_writes_trigger = 64;
   } else if (name == sk::kAggregatesCf || name == sk::kTotalsCf) {

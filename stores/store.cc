@@ -164,12 +164,7 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     o.write_buffer_size = 64 * kMiB;
     o.max_write_buffer_number = 3;
     o.target_file_size_base = 64 * kMiB;
-    // Level 0 is also compacted once it holds more bytes than this, whatever
-    // its file count: at 256 MiB that came after 5 files of a 20M-record
-    // ingest, before the trigger below, and the four compactions rewrote
-    // 1.24 GB of records. At 1 GiB the file count decides: two compactions,
-    // 0.99 GB, 17.5 s of CPU instead of 20.8 (docs/performance.md).
-    o.max_bytes_for_level_base = 1024 * kMiB;
+    o.max_bytes_for_level_base = 256 * kMiB;
     o.bottommost_compression = PickCompression(rocksdb::kZSTD);
     // ZSTD's level 1, not its default 3: the compactions of a 20M-record
     // ingest spend 40% of their CPU compressing, and level 1 cut that run's

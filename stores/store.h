@@ -251,17 +251,18 @@ class Store {
   // malformed log entry (nothing changed); IoError.
   Result<bool> FoldPendingAggregates();
 
-  // Looks up the encoded values of `keys` (all of one `source`).
-  // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
-  // is resized to keys.size(); its content is unspecified on error.
   // Looks up `sorted_keys` (all of one `source`, ascending, unique) and calls
   // `found(i, value)` for each stored one, in key order; `value` is valid
-  // only during the call. An error from `found` stops the look-up and is
-  // returned. No allocation per key (the batched look-up of the ingest).
+  // only during the call. All keys are read from one snapshot. An error from
+  // `found` stops the look-up and is returned. No allocation per key (the
+  // batched look-up of the ingest).
   Status ForEachStoredRecord(
       Source source, const std::vector<std::string_view>& sorted_keys,
       const std::function<Status(size_t i, std::string_view value)>& found) const;
 
+  // Looks up the encoded values of `keys` (all of one `source`).
+  // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
+  // is resized to keys.size(); its content is unspecified on error.
   Status GetRecords(Source source, const std::vector<std::string_view>& keys,
                     std::vector<std::optional<std::string>>* values) const;
 

@@ -105,6 +105,45 @@ TEST_F(StoreTest, ForEachStoredRecordVisitsTheStoredSortedKeys) {
   }
 }
 
+// More keys than one RocksDB batch (32): every stored key is found with its
+// own index across the batch boundaries, and an error in a later batch
+// stops the visit there.
+TEST_F(StoreTest, ForEachStoredRecordAcrossBatches) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  auto key = [](int i) {
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), "k%04d", i);
+    return std::string(buf);
+  };
+  StoreBatch batch;
+  for (int i = 0; i < 200; i += 3) batch.PutRecord(Source::kPct, key(i), "v" + key(i));
+  ASSERT_TRUE(store->Apply(batch).ok());
+  std::vector<std::string> owned;
+  for (int i = 0; i < 131; ++i) owned.push_back(key(i));  // 4 batches and 3 keys.
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  std::vector<std::pair<size_t, std::string>> expected;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i % 3 == 0) expected.emplace_back(i, "v" + owned[i]);
+  }
+  std::vector<std::pair<size_t, std::string>> seen;
+  ASSERT_TRUE(store
+                  ->ForEachStoredRecord(Source::kPct, keys,
+                                        [&](size_t i, std::string_view v) {
+                                          seen.emplace_back(i, std::string(v));
+                                          return Status::Ok();
+                                        })
+                  .ok());
+  EXPECT_EQ(seen, expected);
+  size_t last = 0;
+  Status st = store->ForEachStoredRecord(Source::kPct, keys, [&](size_t i, std::string_view) {
+    last = i;
+    return i >= 70 ? Status::Corruption("bad value") : Status::Ok();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_EQ(last, 72u);  // The first stored key at or after 70.
+}
+
 TEST_F(StoreTest, SortedAggregatesAddUpAndBadOnesWriteNothing) {
   auto store = Create();
   ASSERT_NE(store, nullptr);

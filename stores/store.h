@@ -253,9 +253,10 @@ class Store {
 
   // Looks up `sorted_keys` (all of one `source`, ascending, unique) and calls
   // `found(i, value)` for each stored one, in key order; `value` is valid
-  // only during the call. All keys are read from one snapshot. An error from
-  // `found` stops the look-up and is returned. No allocation per key (the
-  // batched look-up of the ingest).
+  // only during the call. Each key is read as stored at some moment during
+  // the call (batches of keys are read one after the other, not from one
+  // snapshot). An error from `found` stops the look-up and is returned. No
+  // allocation per key (the batched look-up of the ingest).
   Status ForEachStoredRecord(
       Source source, const std::vector<std::string_view>& sorted_keys,
       const std::function<Status(size_t i, std::string_view value)>& found) const;

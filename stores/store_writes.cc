@@ -91,12 +91,13 @@ Status Store::ForEachStoredRecord(
   // RocksDB looks keys up in batches of kBatch anyway; a larger call first
   // copies a context per key into a heap vector grown key by key (1.5% of
   // the samples of a re-read, whose chunks look up ~10,000 keys each). So
-  // the keys go in batches of that size, from one snapshot, through buffers
-  // on the stack.
+  // the keys go in batches of that size, through buffers on the stack.
+  // Each batch reads the latest state, as one call would for its keys; no
+  // explicit snapshot: releasing one lets RocksDB compact the last level's
+  // ingested table files again to zero their sequence numbers (46
+  // compactions instead of 13 in a 20M-record ingest).
   constexpr size_t kBatch = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SIZE.
-  rocksdb::ReadOptions read;
-  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
-  read.snapshot = snapshot;
+  const rocksdb::ReadOptions read;
   std::string encoded, one;
   std::array<size_t, kBatch> ends;
   std::array<rocksdb::Slice, kBatch> slices;
@@ -123,7 +124,6 @@ Status Store::ForEachStoredRecord(
     }
     for (size_t j = 0; j < m; ++j) pinned[j].Reset();  // Unpins the blocks.
   }
-  impl_->db->ReleaseSnapshot(snapshot);
   return result;
 }
 

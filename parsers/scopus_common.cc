@@ -7,13 +7,17 @@
 namespace stc {
 
 std::string ScopusKey(Node object) {
-  std::string eid = Field(object, "eid");
-  if (!eid.empty()) return eid;
-  std::string id = Field(object, "dc:identifier");
-  const std::string prefix = "SCOPUS_ID:";
-  if (id.rfind(prefix, 0) == 0) id = id.substr(prefix.size());
-  id = std::string(TrimAscii(id));
-  return id.empty() ? "" : "2-s2.0-" + id;
+  std::string eid_scratch, id_scratch;
+  return ScopusKeyOf(FieldView(object, "eid", &eid_scratch),
+                     FieldView(object, "dc:identifier", &id_scratch));
+}
+
+std::string ScopusKeyOf(std::string_view eid, std::string_view identifier) {
+  if (!eid.empty()) return std::string(eid);
+  constexpr std::string_view kPrefix = "SCOPUS_ID:";
+  if (identifier.substr(0, kPrefix.size()) == kPrefix) identifier.remove_prefix(kPrefix.size());
+  identifier = TrimAscii(identifier);
+  return identifier.empty() ? "" : "2-s2.0-" + std::string(identifier);
 }
 
 bool ScopusDate(Node value, int32_t* year, int32_t* yyyymmdd) {

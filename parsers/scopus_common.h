@@ -26,6 +26,10 @@ struct ScopusAffiliation {
 // `eid`, else "2-s2.0-" + the number of `dc:identifier` ("SCOPUS_ID:123").
 std::string ScopusKey(Node object);
 
+// The same from the two members' texts as FieldView reads them (entities
+// decoded, trimmed; "" when missing).
+std::string ScopusKeyOf(std::string_view eid, std::string_view identifier);
+
 // A date given as a string, {"$": ...} or a list of them (the first parsable
 // one wins). False when none parses.
 bool ScopusDate(Node value, int32_t* year, int32_t* yyyymmdd);

@@ -47,26 +47,45 @@ class ScopusSearchParser : public RecordParser {
       sink->Reject("malformed_json", "a Scopus entry is not an object");
       return;
     }
+    // The entry's members in one pass (each Member call would scan the
+    // entry's members from the start).
+    static constexpr std::array<std::string_view, 9> kKeys = {
+        "error",        "eid",         "dc:identifier", "prism:coverDate", "subtype",
+        "subject-area", "affiliation", "author",        "author-count"};
+    enum {
+      kError,
+      kEid,
+      kIdentifier,
+      kCoverDate,
+      kSubtype,
+      kSubjects,
+      kAffiliation,
+      kAuthor,
+      kAuthorCount
+    };
+    const std::array<Node, 9> m = Members(e, kKeys);
     // The empty page: "entry": [{"@_fa": "true", "error": "Result set was empty"}].
-    if (Member(e, "error").valid && !Member(e, "eid").valid && !Member(e, "dc:identifier").valid) {
+    if (m[kError].valid && !m[kEid].valid && !m[kIdentifier].valid) {
       sink->Ignore("scopus_empty_result");
       return;
     }
     Record* r = sink->NewRecord();
     r->source = Source::kArticle;
-    r->key = ScopusKey(e);
+    std::string scratch;
+    r->key =
+        ScopusKeyOf(FieldViewOf(m[kEid], &scratch), FieldViewOf(m[kIdentifier], &key_scratch_));
     if (r->key.empty()) {
       sink->Reject("missing_key", "no eid or dc:identifier");
       return;
     }
     int32_t date = 0;
-    if (!ScopusDate(Member(e, "prism:coverDate"), &r->year, &date)) {
+    if (!ScopusDate(m[kCoverDate], &r->year, &date)) {
       sink->Reject("bad_date", "no readable prism:coverDate");
       return;
     }
     r->version = RankedVersion(VersionRank::kScopusSearch, date);
-    r->doc_type = Field(e, "subtype");
-    ScopusSubjects(Member(e, "subject-area"), &r->codes);
+    r->doc_type.assign(FieldViewOf(m[kSubtype], &scratch));
+    ScopusSubjects(m[kSubjects], &r->codes);
     if (!ScopusInScope(r->doc_type, r->codes, options_, sink)) return;
     if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
@@ -75,7 +94,7 @@ class ScopusSearchParser : public RecordParser {
     // storage reused from entry to entry.
     n_affiliations_ = 0;
     affiliation_ids_.Clear();
-    ForEach(Member(e, "affiliation"), [&](Node a) {
+    ForEach(m[kAffiliation], [&](Node a) {
       if (n_affiliations_ == affiliations_.size()) affiliations_.emplace_back();
       ScopusAffiliation& aff = affiliations_[n_affiliations_];
       ReadScopusAffiliation(a, &aff);
@@ -86,11 +105,11 @@ class ScopusSearchParser : public RecordParser {
       }
       ++n_affiliations_;
     });
-    Node authors = Member(e, "author");
+    Node authors = m[kAuthor];
     if (IsPresent(authors)) {
       ReadAuthors(authors, r);
       int64_t total = 0;
-      Node count = Member(e, "author-count");
+      Node count = m[kAuthorCount];
       if (ReadCount(Member(count, "@total"), &total) || ReadCount(count, &total)) {
         if (total > static_cast<int64_t>(r->persons.size()) && total <= 1000000) {
           r->declared_persons = static_cast<uint32_t>(total);
@@ -155,6 +174,7 @@ class ScopusSearchParser : public RecordParser {
   size_t n_affiliations_ = 0;
   IdIndex affiliation_ids_;  // afid -> index in affiliations_.
   IdIndex author_ids_;       // authid -> index in the record's persons.
+  std::string key_scratch_;  // dc:identifier's decoded text, when it has entities.
 };
 
 class ScopusSearch : public Format {

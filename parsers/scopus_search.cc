@@ -71,9 +71,8 @@ class ScopusSearchParser : public RecordParser {
     }
     Record* r = sink->NewRecord();
     r->source = Source::kArticle;
-    std::string scratch;
-    r->key =
-        ScopusKeyOf(FieldViewOf(m[kEid], &scratch), FieldViewOf(m[kIdentifier], &key_scratch_));
+    std::string scratch, id_scratch;  // Decoded texts (entities), when any.
+    r->key = ScopusKeyOf(FieldViewOf(m[kEid], &scratch), FieldViewOf(m[kIdentifier], &id_scratch));
     if (r->key.empty()) {
       sink->Reject("missing_key", "no eid or dc:identifier");
       return;
@@ -174,7 +173,6 @@ class ScopusSearchParser : public RecordParser {
   size_t n_affiliations_ = 0;
   IdIndex affiliation_ids_;  // afid -> index in affiliations_.
   IdIndex author_ids_;       // authid -> index in the record's persons.
-  std::string key_scratch_;  // dc:identifier's decoded text, when it has entities.
 };
 
 class ScopusSearch : public Format {

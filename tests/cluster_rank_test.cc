@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
+#include <string>
+#include <tuple>
 
 #include "cluster/delineate.h"
 #include "cluster/geo_math.h"
@@ -365,6 +368,70 @@ TEST(ClusterRank, RankingFromDelineationDataEqualsTheStoreScan) {
     ASSERT_TRUE(from_store.ok());
     ASSERT_GE(from_store->rows.size(), 3u);
     ExpectRankedFromDataAlike(*data, map, *from_store);
+  }
+}
+
+// Many rows per (cell, country, metric), across years and fields, more than
+// LoadDelineationData's in-place folding starts at (65,536 entries): its
+// cells, units and country splits equal sums computed here by brute force.
+TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
+  TempDir dir;
+  auto store = stc::testing::OpenStore(dir.Path("db"));
+  const Grid& g = store->grid();
+  Edition ed = TestEdition();
+  ed.metrics[1].exclude_fields = {"27"};
+  std::mt19937_64 rng(29);
+  const char* const countries[] = {"JP", "US", "CN", "HK", "DE"};
+  const char* const fields[] = {"H", "17", "12", "27"};
+  // (cell, country, metric) -> units, and cell -> units per metric.
+  std::map<std::tuple<Cell, std::string, size_t>, Units> want_countries;
+  std::map<Cell, std::vector<Units>> want_cells;
+  StoreBatch b;
+  for (int i = 0; i < 400000; ++i) {
+    AggregateKey k;
+    k.source = rng() % 2 ? Source::kPct : Source::kArticle;
+    k.year = 2016 + static_cast<int32_t>(rng() % 9);
+    // 40,000 places, each with one or two countries.
+    const uint64_t place = rng() % 40000;
+    k.cell = g.CellOf(static_cast<int32_t>(place % 200) * 30000 - 3000000,
+                      static_cast<int32_t>(place / 200) * 90000 - 9000000);
+    const char* cc = countries[(place + rng() % 2) % 5];
+    k.country[0] = cc[0];
+    k.country[1] = cc[1];
+    k.field = fields[rng() % 4];
+    const Units u = static_cast<Units>(1 + rng() % (3 * kUnit));
+    b.AddAggregate(k, u);
+    for (size_t m = 0; m < ed.metrics.size(); ++m) {
+      const MetricSpec& spec = ed.metrics[m];
+      if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to ||
+          !spec.Counts(k.field)) {
+        continue;
+      }
+      want_countries[{k.cell, std::string(cc, 2), m}] += u;
+      std::vector<Units>& cell = want_cells[k.cell];
+      cell.resize(ed.metrics.size(), 0);
+      cell[m] += u;
+    }
+  }
+  ASSERT_TRUE(store->Apply(b).ok());
+  auto data = LoadDelineationData(*store, ed);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  ASSERT_GT(want_countries.size(), size_t{65536});
+  ASSERT_EQ(data->cells.size(), want_cells.size());
+  size_t i = 0;
+  for (const auto& [cell, units] : want_cells) {
+    ASSERT_EQ(data->cells[i], cell) << i;
+    for (size_t m = 0; m < units.size(); ++m) EXPECT_EQ(data->UnitsOf(i, m), units[m]) << i;
+    ++i;
+  }
+  ASSERT_EQ(data->countries.size(), want_countries.size());
+  i = 0;
+  for (const auto& [key, units] : want_countries) {
+    const DelineationData::CountryUnits& got = data->countries[i++];
+    ASSERT_EQ(data->cells[got.cell], std::get<0>(key)) << i;
+    EXPECT_EQ(std::string(got.country, 2), std::get<1>(key)) << i;
+    EXPECT_EQ(got.metric, std::get<2>(key)) << i;
+    EXPECT_EQ(got.units, units) << i;
   }
 }
 

@@ -61,9 +61,14 @@ int RunReport(const ReportArgs& a) {
     if (!prev.ok()) return Fail(prev.status(), kExitInput);
     cl::ApplyPreviousRanking(*prev, &ranking);
   }
-  // The edition's weighted cells, for the noise locations.
-  auto data = cl::LoadDelineationData(store, in.edition);
-  if (!data.ok()) return StoreFail(data.status());
+  // The edition's weighted cells, for the noise locations (read once: the
+  // ranking's load may have read them already).
+  if (!in.data) {
+    auto loaded = cl::LoadDelineationData(store, in.edition);
+    if (!loaded.ok()) return StoreFail(loaded.status());
+    in.data = std::move(*loaded);
+  }
+  const cl::DelineationData* data = &*in.data;
 
   report::ReportOptions options;
   options.top = a.top;

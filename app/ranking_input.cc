@@ -108,6 +108,7 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
     }
   }
   out->ranking = std::move(*ranking);
+  out->data = std::move(data);
   return kExitOk;
 }
 

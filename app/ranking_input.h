@@ -6,9 +6,11 @@
 #define STCLUSTER_APP_RANKING_INPUT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cluster/cluster_map.h"
+#include "cluster/delineate.h"
 #include "cluster/edition.h"
 #include "cluster/population.h"
 #include "cluster/ranking.h"
@@ -25,6 +27,9 @@ struct RankingInput {
   cluster::ClusterMap map;
   cluster::Edition edition;
   cluster::Ranking ranking;
+  // The edition's aggregates (LoadDelineationData), when loading read them
+  // (to name clusters or to check the map against the store); empty otherwise.
+  std::optional<cluster::DelineationData> data;
 };
 
 // Opens `db` read-only, takes the current map (or `clusters_file`), resolves

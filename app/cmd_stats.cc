@@ -75,7 +75,14 @@ int RunStats(const StatsArgs& args) {
   });
   if (!st.ok()) return Fail(st, kExitStore);
   std::string grid = FormatE5((*store)->grid().step_e5());
-  auto top = TopUnresolved(**store, args.top_unresolved);
+  // Unresolved places are where a record's unlocated units come from, and
+  // the totals sum every record's unlocated units: when they are all 0, no
+  // record lists a place, and the scan of every record is skipped.
+  bool any_unlocated = false;
+  for (const YearTotals& t : *totals) any_unlocated |= t.unlocated != 0;
+  Result<std::vector<std::pair<std::string, Units>>> top =
+      std::vector<std::pair<std::string, Units>>{};
+  if (args.top_unresolved > 0 && any_unlocated) top = TopUnresolved(**store, args.top_unresolved);
   if (!top.ok()) return Fail(top.status(), kExitStore);
   if (args.json) {
     std::cout << "{\"grid_deg\":\"" << grid << "\",\"totals\":[";
@@ -141,7 +148,9 @@ Command AddStatsCommand(CLI::App& app) {
   sub->add_option("--db", a->db, "Store directory")->required();
   sub->add_flag("--json", a->json, "As JSON");
   sub->add_option("--top-unresolved", a->top_unresolved,
-                  "Unresolved place strings to list, by weight (0: none; scans every record)")
+                  "Unresolved place strings to list, by weight (0: none). Reads every "
+                  "record, unless the totals show no unlocated units")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
   return {sub, [a] { return RunStats(*a); }};

@@ -59,5 +59,17 @@ check "stats exit" 0 $?
 check "stats top unresolved" "2	Paris, Atlantis" \
   "$(grep -A3 'top unresolved' "$T/stats.txt" | sed -n 2p | sed 's/^ *//')"
 grep -q "1	Lyon, Narnia" "$T/stats.txt"; check "stats second unresolved" 0 $?
+"$BIN" stats --db "$T/db" --top-unresolved 1 >"$T/stats1.txt"
+check "stats one unresolved" "1" "$(grep -A9 'top unresolved' "$T/stats1.txt" | grep -c '^  ')"
+"$BIN" stats --db "$T/db" --top-unresolved 0 >"$T/stats0.txt"
+check "stats no unresolved list" "0" "$(grep -c 'top unresolved' "$T/stats0.txt")"
+"$BIN" stats --db "$T/db" --top-unresolved -1 >/dev/null 2>&1
+check "stats negative count -> 2" 2 $?
+# A store without unlocated units lists no places (the records are not read).
+entry 1 Zürich Switzerland >"$T/located.jsonl"
+"$BIN" ingest "${G[@]}" --db "$T/db2" --quiet "$T/located.jsonl" 2>"$T/err2"
+"$BIN" stats --db "$T/db2" --json >"$T/stats2.json"
+check "stats located exit" 0 $?
+grep -q '"top_unresolved":\[\]' "$T/stats2.json"; check "stats located no places" 0 $?
 
 exit $fail

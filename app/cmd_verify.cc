@@ -15,6 +15,7 @@ struct VerifyArgs {
   std::string db;
   bool json = false;
   size_t max_differences = 20;
+  int threads = 0;
 };
 
 std::string Json(std::string_view s) {
@@ -102,6 +103,7 @@ int RunVerify(const VerifyArgs& args) {
   if (!store.ok()) return StoreFail(store.status());
   VerifyOptions options;
   options.max_differences = args.max_differences;
+  options.threads = args.threads;
   auto report = VerifyStore(**store, options);
   if (!report.ok()) return Fail(report.status(), kExitStore);
   if (args.json) {
@@ -130,6 +132,9 @@ Command AddVerifyCommand(CLI::App& app) {
   sub->add_option("--max-differences", a->max_differences,
                   "Differences and problems listed (all are counted)")
       ->capture_default_str();
+  sub->add_option("--threads", a->threads,
+                  "Threads reading the records (default: all cores; the report is the same)")
+      ->check(CLI::Range(0, 1024));
   return {sub, [a] { return RunVerify(*a); }};
 }
 

@@ -1,6 +1,8 @@
 #include "pipeline/verify.h"
 
 #include <algorithm>
+#include <memory>
+#include <thread>
 #include <utility>
 
 #include "cluster/cluster_map.h"
@@ -76,12 +78,78 @@ void AddDifference(VerifyReport* report, size_t max, VerifyDifference d) {
   if (report->differences.size() < max) report->differences.push_back(std::move(d));
 }
 
-// Compares the stored aggregates (streamed in key order) with `recomputed`
-// (sorted by AggregateKeyLess).
-Status CompareAggregates(const Store& store,
-                         const std::vector<std::pair<AggregateKey, Units>>& recomputed, size_t max,
-                         VerifyReport* report) {
-  size_t i = 0;
+// The recomputed aggregates in key order: a merge of the parts' combined
+// deltas (each in key order), the entries of one key summed; a key whose
+// sum is 0 has no aggregate, as in the store.
+class MergedAggregates {
+ public:
+  explicit MergedAggregates(const std::vector<SortedAggregates>& parts) {
+    for (const SortedAggregates& p : parts) {
+      Cursor c{&p};
+      if (Advance(&c)) cursors_.push_back(c);
+    }
+  }
+  // The next aggregate; false after the last. Corruption for a key that
+  // does not decode (the writer's own encoding: not expected).
+  Result<bool> Next(AggregateKey* key, Units* units) {
+    while (!cursors_.empty()) {
+      std::string_view least = cursors_[0].key;
+      for (const Cursor& c : cursors_) least = std::min(least, c.key);
+      key_.assign(least);  // The cursors' views move on below.
+      Units sum = 0;
+      for (size_t i = 0; i < cursors_.size();) {
+        Cursor& c = cursors_[i];
+        if (c.key != key_) {
+          ++i;
+          continue;
+        }
+        sum += c.delta;
+        if (Advance(&c)) {
+          ++i;
+        } else {
+          cursors_.erase(cursors_.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      }
+      if (sum == 0) continue;
+      if (!sk::DecodeAggregateKey(key_, key)) {
+        return Status::Corruption("verify: a recomputed aggregate key does not decode");
+      }
+      *units = sum;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Cursor {
+    const SortedAggregates* part;
+    size_t pos = 0;
+    std::string_view key;
+    Units delta = 0;
+  };
+  static bool Advance(Cursor* c) { return c->part->Next(&c->pos, &c->key, &c->delta); }
+
+  std::vector<Cursor> cursors_;
+  std::string key_;
+};
+
+// Compares the stored aggregates (streamed in key order) with the
+// recomputed ones; collects the recomputed aggregates' cells into `cells`
+// (in key order, repeated) when not null.
+Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>& parts, size_t max,
+                         std::vector<Cell>* cells, VerifyReport* report) {
+  MergedAggregates merged(parts);
+  AggregateKey again_key;
+  Units again_units = 0;
+  bool have = false;
+  auto next = [&]() -> Status {
+    STC_ASSIGN_OR_RETURN(have, merged.Next(&again_key, &again_units));
+    if (have) {
+      ++report->aggregates_recomputed;
+      if (cells != nullptr) cells->push_back(again_key.cell);
+    }
+    return Status::Ok();
+  };
   auto differ = [&](const AggregateKey& k, Units stored, Units again) {
     VerifyDifference d;
     d.key = k;
@@ -90,21 +158,25 @@ Status CompareAggregates(const Store& store,
     d.recomputed = again;
     AddDifference(report, max, std::move(d));
   };
-  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) {
+  STC_RETURN_IF_ERROR(next());
+  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
     ++report->aggregates_stored;
-    while (i < recomputed.size() && sk::AggregateKeyLess(recomputed[i].first, k)) {
-      differ(recomputed[i].first, 0, recomputed[i].second);
-      ++i;
+    while (have && sk::AggregateKeyLess(again_key, k)) {
+      differ(again_key, 0, again_units);
+      STC_RETURN_IF_ERROR(next());
     }
-    if (i < recomputed.size() && recomputed[i].first == k) {
-      if (recomputed[i].second != units) differ(k, units, recomputed[i].second);
-      ++i;
+    if (have && again_key == k) {
+      if (again_units != units) differ(k, units, again_units);
+      STC_RETURN_IF_ERROR(next());
     } else {
       differ(k, units, 0);
     }
     return Status::Ok();
   }));
-  for (; i < recomputed.size(); ++i) differ(recomputed[i].first, 0, recomputed[i].second);
+  while (have) {
+    differ(again_key, 0, again_units);
+    STC_RETURN_IF_ERROR(next());
+  }
   return Status::Ok();
 }
 
@@ -269,62 +341,94 @@ Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& option
   Problems problems(&report, options.max_differences);
   const Grid& grid = store.grid();
 
-  // 1. Stream the records into the writer's delta map, then take the
-  // combined deltas out of it (each scope frees its buffer).
-  std::vector<std::pair<AggregateKey, Units>> aggregates;
-  std::vector<std::pair<std::pair<Source, int32_t>, TotalsRow>> totals;
-  {
-    StoreBatch batch;
-    {
-      DeltaMap deltas;
-      CountedRecord r;
-      STC_RETURN_IF_ERROR(
-          store.ForEachRecord([&](Source source, std::string_view key, std::string_view value) {
-            ++report.records;
-            Status st = DecodeCountedRecord(value, &r);
-            if (!st.ok()) {
-              problems.Add(RecordName(source, key) + " does not decode: " + st.message());
-              return Status::Ok();
-            }
-            r.source = source;
-            std::string why = CheckRecord(r);
-            if (!why.empty()) {
-              problems.Add(RecordName(source, key) + ": " + why);
-              // A year the store cannot key has no aggregates to compare.
-              if (r.year < 0 || r.year > sk::kMaxYear || r.field.size() > sk::kMaxFieldBytes) {
-                return Status::Ok();
-              }
-            }
-            deltas.Add(r, +1, grid);
+  // 1. Stream the records into the writer's delta map, one per part of a
+  // scan on every core. Integer sums: the split does not change them; the
+  // parts' problems are combined in part (= key) order.
+  const size_t n = options.threads > 0 ? static_cast<size_t>(options.threads)
+                                       : std::max(1u, std::thread::hardware_concurrency());
+  struct Part {
+    std::unique_ptr<DeltaMap> deltas;
+    CountedRecord r;
+    int64_t records = 0;
+    VerifyReport problems;  // Only problem_count and problems.
+  };
+  std::vector<Part> parts(n);
+  // A map's unmerged runs are most of its memory: runs 1/n of the default
+  // size keep the scan's memory near that of one default map.
+  for (Part& part : parts) {
+    part.deltas = std::make_unique<DeltaMap>(std::max<size_t>((size_t{1} << 20) / (2 * n), 4096));
+  }
+  STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
+      n, [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
+        Part& part = parts[part_index];
+        Problems part_problems(&part.problems, options.max_differences);
+        CountedRecord& r = part.r;
+        ++part.records;
+        Status st = DecodeCountedRecord(value, &r);
+        if (!st.ok()) {
+          part_problems.Add(RecordName(source, key) + " does not decode: " + st.message());
+          return Status::Ok();
+        }
+        r.source = source;
+        std::string why = CheckRecord(r);
+        if (!why.empty()) {
+          part_problems.Add(RecordName(source, key) + ": " + why);
+          // A year the store cannot key has no aggregates to compare.
+          if (r.year < 0 || r.year > sk::kMaxYear || r.field.size() > sk::kMaxFieldBytes) {
             return Status::Ok();
-          }));
-      deltas.Flush(&batch);
+          }
+        }
+        part.deltas->Add(r, +1, grid);
+        return Status::Ok();
+      }));
+
+  // 2. Each part's combined deltas, taken out of its map (freed at once):
+  // the aggregates encoded in key order, the totals summed over the parts.
+  std::vector<SortedAggregates> sorted(parts.size());
+  std::vector<std::pair<std::pair<Source, int32_t>, TotalsRow>> totals;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Part& part = parts[i];
+    report.records += part.records;
+    report.problem_count += part.problems.problem_count;
+    for (std::string& text : part.problems.problems) {
+      if (report.problems.size() < options.max_differences) {
+        report.problems.push_back(std::move(text));
+      }
     }
-    batch.ForEachAggregateDelta(
-        [&](const AggregateKey& k, Units u) { aggregates.emplace_back(k, u); });
-    batch.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units u, int64_t n) {
-      totals.push_back({{s, y}, {w, u, n}});
+    StoreBatch part_totals;
+    // Keys out of the store's ranges were skipped above: none to refuse.
+    STC_RETURN_IF_ERROR(part.deltas->FlushSorted(&sorted[i], &part_totals));
+    part.deltas.reset();
+    part_totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units u, int64_t c) {
+      totals.push_back({{s, y}, {w, u, c}});
     });
   }
-
-  // 2. The recomputed aggregates and totals, in the store's key order.
-  std::sort(aggregates.begin(), aggregates.end(),
-            [](const auto& a, const auto& b) { return sk::AggregateKeyLess(a.first, b.first); });
   std::sort(totals.begin(), totals.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  report.aggregates_recomputed = static_cast<int64_t>(aggregates.size());
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  size_t kept = 0;
+  for (size_t i = 0; i < totals.size(); ++i) {
+    if (kept > 0 && totals[kept - 1].first == totals[i].first) {
+      TotalsRow& into = totals[kept - 1].second;
+      into.world += totals[i].second.world;
+      into.unlocated += totals[i].second.unlocated;
+      into.records += totals[i].second.records;
+    } else {
+      totals[kept++] = totals[i];
+    }
+  }
+  totals.resize(kept);
 
-  // 3. Compare.
-  STC_RETURN_IF_ERROR(CompareAggregates(store, aggregates, options.max_differences, &report));
+  // 3. Compare (the recomputed aggregates merged from the parts as the
+  // stored ones stream by), keeping their cells for the maps' notes.
+  std::vector<Cell> cells;
+  STC_RETURN_IF_ERROR(CompareAggregates(store, sorted, options.max_differences,
+                                        options.check_cluster_maps ? &cells : nullptr, &report));
+  sorted.clear();
+  sorted.shrink_to_fit();
   STC_RETURN_IF_ERROR(CompareTotals(store, totals, options.max_differences, &report));
 
   // 4. Cluster maps.
   if (options.check_cluster_maps) {
-    std::vector<Cell> cells;
-    cells.reserve(aggregates.size());
-    for (const auto& [k, u] : aggregates) cells.push_back(k.cell);
-    aggregates.clear();
-    aggregates.shrink_to_fit();
     std::sort(cells.begin(), cells.end());
     cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
     STC_RETURN_IF_ERROR(CheckClusterMaps(store, cells, &problems, &report));

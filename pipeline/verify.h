@@ -8,8 +8,10 @@
 // the records (a lost or doubled batch, a bug, tampering), not that two
 // implementations disagree.
 //
-// Memory: records are streamed; the recomputed aggregates are held in memory,
-// bounded by the number of distinct (source, year, cell, country, field) keys.
+// Memory: records are streamed, on every core (VerifyOptions::threads); the
+// recomputed aggregates are held in memory, bounded by the number of distinct
+// (source, year, cell, country, field) keys (and during the scan by that
+// number once per thread).
 // Reads one store snapshot per scan: run it on a store no one writes to (or a
 // read-only open, which sees the state at the moment it was opened).
 // Library code: prints nothing.
@@ -33,6 +35,10 @@ struct VerifyOptions {
   size_t max_differences = 20;
   // Check the stored cluster maps too.
   bool check_cluster_maps = true;
+  // Threads of the record scan (0: one per core). The report does not depend
+  // on it: the parts' sums are integers and their problems are listed in
+  // key order.
+  int threads = 0;
 };
 
 // One value that differs between the store and the recomputation.

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "cluster/cluster_map.h"
 #include "core/record_codec.h"
@@ -193,6 +195,103 @@ TEST(Verify, UndecodableRecordIsAProblemAndItsContributionsDiffer) {
   // Its stored contributions have no record any more: world, unlocated and
   // records of pct 2021 differ, and every cell it touched.
   EXPECT_GE(r.difference_count, 3 + 2);
+}
+
+// A store large enough for the record scan to split, tampered with in
+// several places (undecodable records at both ends and in the middle, a
+// record with a unit too many, a changed aggregate): the scan on two threads
+// reports exactly what the serial scan does, problems in key order.
+TEST(Verify, ParallelScanReportsAsTheSerialOne) {
+  TempDir dir;
+  std::string data;
+  // Varied coordinates and applicant names: the table files must exceed the
+  // 1 MiB under which a scan is not split.
+  for (int i = 0; i < 60000; ++i) {
+    std::string rec = Pct(i, 2015 + i % 9);
+    const uint64_t h = (static_cast<uint64_t>(i) + 1) * 0x9E3779B97F4A7C15ull;
+    rec.insert(rec.size() - 2, R"(,"applicants":[{"name":"Org )" + std::to_string(h) + "\"}]");
+    const std::string at = std::to_string(35 + i % 3);
+    rec.replace(rec.find("\"lat\":" + at), 6 + at.size(),
+                "\"lat\":" + std::to_string(20 + static_cast<double>(h % 300000) / 10000));
+    data += rec;
+  }
+  WriteFile(dir.Path("dump.jsonl.zst"), Zstd(data));
+  auto store = OpenStore(dir.Path("db"));
+  ASSERT_NE(store, nullptr);
+  ASSERT_EQ(IngestOk(store.get(), {dir.Path("dump.jsonl.zst")}).records_new, 60000u);
+  ASSERT_TRUE(store->Compact().ok());  // Into table files, which the scan splits.
+  // Precondition: two threads really scan two parts.
+  std::vector<std::string> keys(2);
+  ASSERT_TRUE(
+      store
+          ->ForEachRecordParallel(2,
+                                  [&](size_t part, Source, std::string_view k, std::string_view) {
+                                    if (keys[part].empty()) keys[part].assign(k);
+                                    return Status::Ok();
+                                  })
+          .ok());
+  ASSERT_FALSE(keys[1].empty()) << "the store is too small to split";
+  std::vector<std::string> all;
+  ASSERT_TRUE(store
+                  ->ForEachRecord([&](Source, std::string_view k, std::string_view) {
+                    all.emplace_back(k);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(all.size(), 60000u);
+  StoreBatch b;
+  for (size_t at : {size_t{0}, all.size() / 2, all.size() - 1}) {
+    b.PutRecord(Source::kPct, all[at], "\x02garbage");
+  }
+  // The first record of the second part, with one unit too many.
+  CountedRecord r;
+  ASSERT_TRUE(store
+                  ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
+                    if (k != keys[1]) return Status::Ok();
+                    r.source = s;
+                    return DecodeCountedRecord(v, &r);
+                  })
+                  .ok());
+  ASSERT_FALSE(r.points.empty());
+  r.points[0].units += 1;
+  std::string encoded;
+  EncodeCountedRecord(r, &encoded);
+  b.PutRecord(Source::kPct, keys[1], encoded);
+  auto [key, units] = FirstAggregate(*store);
+  b.AddAggregate(key, 3);
+  ASSERT_TRUE(store->Apply(b).ok());
+
+  for (size_t max : {size_t{2}, size_t{20}}) {
+    SCOPED_TRACE(max);
+    VerifyOptions o;
+    o.max_differences = max;
+    o.threads = 1;
+    auto serial = VerifyStore(*store, o);
+    o.threads = 2;
+    auto parallel = VerifyStore(*store, o);
+    ASSERT_TRUE(serial.ok() && parallel.ok());
+    EXPECT_EQ(parallel->records, 60000);
+    EXPECT_EQ(parallel->records, serial->records);
+    EXPECT_EQ(parallel->problem_count, 4);
+    EXPECT_EQ(parallel->problems, serial->problems);
+    ASSERT_EQ(parallel->problems.size(), std::min<size_t>(max, 4));
+    EXPECT_NE(parallel->problems[0].find("record pct " + all[0] + " does not decode"),
+              std::string::npos)
+        << parallel->problems[0];
+    EXPECT_EQ(parallel->aggregates_recomputed, serial->aggregates_recomputed);
+    EXPECT_EQ(parallel->aggregates_stored, serial->aggregates_stored);
+    EXPECT_GT(parallel->difference_count, 3);
+    EXPECT_EQ(parallel->difference_count, serial->difference_count);
+    ASSERT_EQ(parallel->differences.size(), serial->differences.size());
+    for (size_t i = 0; i < parallel->differences.size(); ++i) {
+      const VerifyDifference &p = parallel->differences[i], &q = serial->differences[i];
+      EXPECT_EQ(p.is_totals, q.is_totals) << i;
+      EXPECT_EQ(p.key, q.key) << i;
+      EXPECT_EQ(p.column, q.column) << i;
+      EXPECT_EQ(p.stored, q.stored) << i;
+      EXPECT_EQ(p.recomputed, q.recomputed) << i;
+    }
+  }
 }
 
 // Two clusters: Osaka (a cell holding units, one holding none) and Nowhere

@@ -288,6 +288,45 @@ TEST(ByteSourceTest, CorruptGzipIsDataError) {
   EXPECT_NE(out.status.message().find("gzip"), std::string::npos);
 }
 
+// A gzip member whose header carries every optional field (FTEXT, FHCRC,
+// FEXTRA, FNAME, FCOMMENT, as `gzip` writes a name), between two plain
+// members: the fields are skipped and all three members read.
+TEST(ByteSourceTest, GzipOptionalHeaderFieldsAreSkipped) {
+  ScopedTempDir dir;
+  const std::string body = RandomData(70000, 14);
+  // The plain member's deflate data and trailer after its 10-byte header.
+  const std::string plain = GzipCompress(body);
+  std::string header("\x1f\x8b\x08\x1f\0\0\0\0\0\x03", 10);
+  header += std::string("\x04\0abcd", 6);     // FEXTRA: 4 bytes.
+  header += std::string("name.jsonl\0", 11);  // FNAME.
+  header += std::string("a comment\0", 10);   // FCOMMENT.
+  const uLong crc =
+      crc32(0, reinterpret_cast<const Bytef*>(header.data()), static_cast<uInt>(header.size()));
+  header.push_back(static_cast<char>(crc & 0xff));  // FHCRC: the CRC-32's low 16 bits.
+  header.push_back(static_cast<char>((crc >> 8) & 0xff));
+  const std::string fields = header + plain.substr(10);
+  WriteFile(dir.File("fields.gz"), GzipCompress("first\n") + fields + GzipCompress("last\n"));
+  for (size_t cap : {size_t{7}, size_t{1} << 20}) {
+    ReadOutcome out = OpenAndReadAll(dir.File("fields.gz"), cap);
+    EXPECT_TRUE(out.status.ok()) << out.status.ToString();
+    EXPECT_TRUE(out.data == "first\n" + body + "last\n");
+  }
+}
+
+// A member whose trailer (CRC-32, then the length) does not match its data.
+TEST(ByteSourceTest, GzipTrailerMismatchIsDataError) {
+  ScopedTempDir dir;
+  const std::string original = RandomData(100000, 15);
+  for (size_t from_end : {size_t{8}, size_t{1}}) {  // A CRC byte, a length byte.
+    std::string g = GzipCompress(original);
+    g[g.size() - from_end] = static_cast<char>(g[g.size() - from_end] ^ 0x01);
+    WriteFile(dir.File("trailer.gz"), g);
+    ReadOutcome out = OpenAndReadAll(dir.File("trailer.gz"), 1 << 16);
+    EXPECT_EQ(out.status.code(), StatusCode::kDataError) << from_end << out.status.ToString();
+    EXPECT_NE(out.status.message().find("checksum"), std::string::npos) << out.status.ToString();
+  }
+}
+
 TEST(ByteSourceTest, ZstdWindowLargerThanLimitIsRefused) {
   ScopedTempDir dir;
   const std::string original = RandomData(3 << 20, 13);

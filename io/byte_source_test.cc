@@ -313,6 +313,36 @@ TEST(ByteSourceTest, GzipOptionalHeaderFieldsAreSkipped) {
   }
 }
 
+// Member boundaries at every offset around the end of the first 1 MiB input
+// block (the file is read in 1 MiB blocks after its 4 magic bytes): a member
+// whose header, deflate data or trailer straddles two blocks reads whole.
+TEST(ByteSourceTest, GzipMembersStraddlingInputBlocks) {
+  ScopedTempDir dir;
+  const std::string big = RandomData((1 << 20) - 40000, 16);
+  const std::string a = GzipCompress(big, 0);  // Stored: its size follows the data's.
+  const std::string body = "middle\n";
+  const std::string deflated = GzipCompress(body).substr(10);  // Deflate data + trailer.
+  for (int k = -24; k <= 24; ++k) {
+    SCOPED_TRACE(k);
+    // Member b, padded with an FEXTRA field, ends k bytes before the block
+    // boundary at 4 + 2^20 (after it when k < 0); member c follows.
+    const size_t target = static_cast<size_t>((1 << 20) + 4 - k);
+    const size_t fixed = a.size() + 10 + 2 + deflated.size();
+    ASSERT_LT(fixed, target);
+    const size_t extra = target - fixed;
+    ASSERT_LE(extra, 0xffffu);
+    std::string b("\x1f\x8b\x08\x04\0\0\0\0\0\x03", 10);
+    b.push_back(static_cast<char>(extra & 0xff));
+    b.push_back(static_cast<char>(extra >> 8));
+    b += std::string(extra, 'e') + deflated;
+    const std::string c = GzipCompress("end\n");
+    WriteFile(dir.File("straddle.gz"), a + b + c);
+    ReadOutcome out = OpenAndReadAll(dir.File("straddle.gz"), 1 << 16);
+    ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+    EXPECT_TRUE(out.data == big + body + "end\n");
+  }
+}
+
 // A member whose trailer (CRC-32, then the length) does not match its data.
 TEST(ByteSourceTest, GzipTrailerMismatchIsDataError) {
   ScopedTempDir dir;

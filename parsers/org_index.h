@@ -6,10 +6,15 @@
 #ifndef STCLUSTER_PARSERS_ORG_INDEX_H_
 #define STCLUSTER_PARSERS_ORG_INDEX_H_
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/hash.h"
 
 namespace stc {
 
@@ -22,19 +27,65 @@ struct OrgPlace {
   int64_t geonames_city_id = 0;  // 0 when unknown.
 };
 
+// Open addressing over a power-of-two slot array (at most half full): a
+// look-up hashes the id once, skips other ids by a 32-bit tag and compares
+// the id only on a tag match (a works file looks an institution up for
+// every authorship; a node-based map's pointer chasing was 14% of an
+// OpenAlex ingest). Pointers returned by Find stay valid until the next Put.
 class OrgIndex {
  public:
   // Inserts or replaces the place of `id` (a later partition wins).
-  void Put(std::string id, OrgPlace place) { places_[std::move(id)] = std::move(place); }
+  void Put(std::string id, OrgPlace place) {
+    if (2 * (entries_.size() + 1) > slots_.size()) Grow();
+    const uint64_t h = Hash64(id);
+    Slot& slot = slots_[Probe(id, h)];
+    if (slot.index1 != 0) {
+      entries_[slot.index1 - 1].place = std::move(place);
+      return;
+    }
+    entries_.push_back({std::move(id), std::move(place)});
+    slot = {static_cast<uint32_t>(entries_.size()), static_cast<uint32_t>(h)};
+  }
   // The place of `id`, or null.
   const OrgPlace* Find(std::string_view id) const {
-    auto it = places_.find(std::string(id));
-    return it == places_.end() ? nullptr : &it->second;
+    if (entries_.empty()) return nullptr;
+    const Slot& slot = slots_[Probe(id, Hash64(id))];
+    return slot.index1 == 0 ? nullptr : &entries_[slot.index1 - 1].place;
   }
-  size_t size() const { return places_.size(); }
+  size_t size() const { return entries_.size(); }
 
  private:
-  std::unordered_map<std::string, OrgPlace> places_;
+  struct Entry {
+    std::string id;
+    OrgPlace place;
+  };
+  struct Slot {
+    uint32_t index1 = 0;  // Index into entries_ + 1; 0: empty.
+    uint32_t tag = 0;     // The id hash's low 32 bits.
+  };
+
+  // The slot holding `id`, else the empty slot where it would go.
+  size_t Probe(std::string_view id, uint64_t h) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = static_cast<size_t>(h >> shift_);; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.index1 == 0) return i;
+      if (s.tag == static_cast<uint32_t>(h) && entries_[s.index1 - 1].id == id) return i;
+    }
+  }
+  void Grow() {
+    const size_t n = slots_.empty() ? 64 : 2 * slots_.size();
+    slots_.assign(n, Slot{});
+    shift_ = 64 - std::countr_zero(n);
+    for (size_t e = 0; e < entries_.size(); ++e) {
+      const uint64_t h = Hash64(entries_[e].id);
+      slots_[Probe(entries_[e].id, h)] = {static_cast<uint32_t>(e + 1), static_cast<uint32_t>(h)};
+    }
+  }
+
+  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  int shift_ = 64;  // 64 - log2(slots): a hash's top bits pick its first slot.
 };
 
 }  // namespace stc

@@ -166,6 +166,51 @@ TEST(OpenAlex, WorkFieldsAndVersion) {
   EXPECT_EQ(raw.records[0].persons[0].locations[0].country, "DE");
 }
 
+// An author id listed again in a work is one person (whatever its display
+// name), with the locations of both listings; 150 authors take the id table
+// past its first growth; authors without an id are persons each; a later
+// work of the same parser starts with no ids seen.
+TEST(OpenAlex, RepeatedAuthorIdIsOnePersonPerWork) {
+  auto authorship = [](const std::string& id, const std::string& name, int inst) {
+    std::string author = "{\"display_name\": \"" + name + "\"";
+    if (!id.empty()) author += ", \"id\": \"https://openalex.org/" + id + "\"";
+    return "{\"author\": " + author + "}, \"institutions\": [{\"id\": \"https://openalex.org/I" +
+           std::to_string(inst) + "\", \"display_name\": \"Inst " + std::to_string(inst) + "\"}]}";
+  };
+  std::string list;
+  for (int i = 0; i < 150; ++i)
+    list += (i ? ", " : "") + authorship("A" + std::to_string(i), "Author " + std::to_string(i), i);
+  // A3 again, spelled otherwise, at another institution; two authors without an id.
+  list += ", " + authorship("A3", "J. Three", 999);
+  list += ", " + authorship("", "No Id", 1000) + ", " + authorship("", "No Id Either", 1001);
+  auto work = [&](const std::string& id, const std::string& authorships) {
+    return "{\"id\": \"https://openalex.org/" + id +
+           "\", \"publication_year\": 2022, \"type\": \"article\", \"authorships\": [" +
+           authorships + "]}";
+  };
+  const Format* f = FindFormat("openalex");
+  ASSERT_NE(f, nullptr);
+  auto parser = f->NewParser();
+  parser->BeginFile(FileContext{});
+  CollectingSink sink;
+  for (const std::string& unit : {work("W1", list), work("W2", authorship("A3", "Three", 5) + ", " +
+                                                                   authorship("A3", "T.", 6))}) {
+    const std::string padded = unit + std::string(kUnitPadding, ' ');
+    parser->Parse(std::string_view(padded.data(), unit.size()), &sink);
+  }
+  ASSERT_EQ(sink.records.size(), 2u);
+  const Record& w1 = sink.records[0];
+  ASSERT_EQ(w1.persons.size(), 152u);  // 150 ids + 2 without.
+  ASSERT_EQ(w1.persons[3].locations.size(), 2u);
+  EXPECT_EQ(w1.persons[3].name, "Author 3");
+  EXPECT_EQ(w1.persons[3].locations[1].address, "Inst 999");
+  EXPECT_EQ(w1.persons[151].name, "No Id Either");
+  const Record& w2 = sink.records[1];
+  ASSERT_EQ(w2.persons.size(), 1u);  // A3 of W1 is not carried over.
+  ASSERT_EQ(w2.persons[0].locations.size(), 2u);
+  EXPECT_EQ(w2.persons[0].name, "Three");
+}
+
 TEST(OpenAlex, MergedIdsAreDeletions) {
   CollectingSink s = ParseUnit("openalex-merged", "merge_date,id,merge_into_id\n");
   EXPECT_EQ(s.ignored, std::vector<std::string>{"csv_header"});

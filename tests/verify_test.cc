@@ -71,6 +71,29 @@ std::pair<AggregateKey, Units> FirstAggregate(const Store& store) {
   return first;
 }
 
+// Adds to `batch` the stored record `*key` ("": the first, whose key is
+// then set) with one unit too many on its first point, decoded into `*r`
+// before the change. False when there is no such record or it has no point.
+bool PutWithOneUnitTooMany(const Store& store, std::string* key, CountedRecord* r,
+                           StoreBatch* batch) {
+  const bool first = key->empty();
+  bool found = false;
+  Status st = store.ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
+    if (found || (!first && k != *key)) return Status::Ok();
+    found = true;
+    key->assign(k);
+    r->source = s;
+    return DecodeCountedRecord(v, r);
+  });
+  if (!st.ok() || !found || r->points.empty()) return false;
+  CountedRecord changed = *r;
+  changed.points[0].units += 1;
+  std::string encoded;
+  EncodeCountedRecord(changed, &encoded);
+  batch->PutRecord(r->source, *key, encoded);
+  return true;
+}
+
 TEST(Verify, IngestedStoreIsConsistent) {
   TempDir dir;
   auto store = MakeStore(dir);
@@ -149,22 +172,10 @@ TEST(Verify, RecordWithWrongUnitsIsReported) {
   ASSERT_NE(store, nullptr);
   // Rewrite the first record with one unit too many on its first point,
   // without touching the aggregates.
-  CountedRecord r;
   std::string key;
-  ASSERT_TRUE(store
-                  ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
-                    if (!key.empty()) return Status::Ok();
-                    key.assign(k);
-                    r.source = s;
-                    return DecodeCountedRecord(v, &r);
-                  })
-                  .ok());
-  ASSERT_FALSE(r.points.empty());
-  r.points[0].units += 1;
-  std::string encoded;
-  EncodeCountedRecord(r, &encoded);
+  CountedRecord r;
   StoreBatch b;
-  b.PutRecord(r.source, key, encoded);
+  ASSERT_TRUE(PutWithOneUnitTooMany(*store, &key, &r, &b));
   ASSERT_TRUE(store->Apply(b).ok());
 
   VerifyReport rep = Verify(*store);
@@ -245,18 +256,7 @@ TEST(Verify, ParallelScanReportsAsTheSerialOne) {
   }
   // The first record of the second part, with one unit too many.
   CountedRecord r;
-  ASSERT_TRUE(store
-                  ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
-                    if (k != keys[1]) return Status::Ok();
-                    r.source = s;
-                    return DecodeCountedRecord(v, &r);
-                  })
-                  .ok());
-  ASSERT_FALSE(r.points.empty());
-  r.points[0].units += 1;
-  std::string encoded;
-  EncodeCountedRecord(r, &encoded);
-  b.PutRecord(Source::kPct, keys[1], encoded);
+  ASSERT_TRUE(PutWithOneUnitTooMany(*store, &keys[1], &r, &b));
   auto [key, units] = FirstAggregate(*store);
   b.AddAggregate(key, 3);
   ASSERT_TRUE(store->Apply(b).ok());

@@ -353,8 +353,9 @@ Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& option
     VerifyReport problems;  // Only problem_count and problems.
   };
   std::vector<Part> parts(n);
-  // A map's unmerged runs are most of its memory: runs 1/n of the default
-  // size keep the scan's memory near that of one default map.
+  // A map's unmerged runs are most of its memory: runs of 1/(2n) of the
+  // default size keep n maps below one default map (the 20M bench store:
+  // 571 MiB with 2 threads, 776 MiB for the serial scan before).
   for (Part& part : parts) {
     part.deltas = std::make_unique<DeltaMap>(std::max<size_t>((size_t{1} << 20) / (2 * n), 4096));
   }

@@ -85,7 +85,8 @@ class MergedAggregates {
  public:
   explicit MergedAggregates(const std::vector<SortedAggregates>& parts) {
     for (const SortedAggregates& p : parts) {
-      Cursor c{&p};
+      Cursor c;
+      c.part = &p;
       if (Advance(&c)) cursors_.push_back(c);
     }
   }
@@ -122,7 +123,7 @@ class MergedAggregates {
 
  private:
   struct Cursor {
-    const SortedAggregates* part;
+    const SortedAggregates* part = nullptr;
     size_t pos = 0;
     std::string_view key;
     Units delta = 0;

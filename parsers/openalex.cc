@@ -6,10 +6,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/hash.h"
 #include "parsers/country_names.h"
 #include "parsers/csv_util.h"
 #include "parsers/dom_util.h"
+#include "parsers/id_index.h"
 #include "parsers/json_util.h"
 #include "parsers/org_index.h"
 #include "parsers/source_util.h"
@@ -119,8 +119,10 @@ class OpenAlexParser : public RecordParser {
     std::string id = OpenAlexShortId(Text(Member(author, "id")));
     Person* p = nullptr;
     if (!id.empty()) {
-      const size_t index = authors_.FindOrAdd(id, r->persons.size());
-      if (index != r->persons.size()) p = &r->persons[index];
+      bool inserted = false;
+      const uint32_t index =
+          authors_.FindOrInsert(id, static_cast<uint32_t>(r->persons.size()), &inserted);
+      if (!inserted) p = &r->persons[index];
     }
     if (p == nullptr) {
       p = &r->persons.emplace_back();
@@ -167,62 +169,10 @@ class OpenAlexParser : public RecordParser {
   const OrgIndex* orgs_;
   simdjson::dom::parser parser_;
   int32_t partition_date_ = 0;
-  // The author ids of the current work -> index of their person: open
-  // addressing whose slots carry the work's generation, so that starting a
-  // work clears nothing and nothing is allocated per authorship (a node
-  // per author of a map was 2.4% of an OpenAlex ingest).
-  class AuthorIds {
-   public:
-    void Clear() {
-      n_ = 0;
-      if (++generation_ == 0) {  // Wrapped: old generations would look current.
-        std::fill(slots_.begin(), slots_.end(), Slot{});
-        generation_ = 1;
-      }
-    }
-    // The person index of `id` in this work; else records it as `fresh`
-    // and returns `fresh`.
-    size_t FindOrAdd(std::string_view id, size_t fresh) {
-      if (2 * (n_ + 1) > slots_.size()) Grow();
-      const uint64_t h = Hash64(id);
-      const size_t mask = slots_.size() - 1;
-      for (size_t i = h & mask;; i = (i + 1) & mask) {
-        Slot& s = slots_[i];
-        if (s.generation != generation_) {
-          if (n_ == ids_.size()) ids_.emplace_back();
-          ids_[n_].first.assign(id);  // Reuses the string's capacity.
-          ids_[n_].second = fresh;
-          s = {generation_, static_cast<uint32_t>(n_), h};
-          ++n_;
-          return fresh;
-        }
-        if (s.hash == h && ids_[s.entry].first == id) return ids_[s.entry].second;
-      }
-    }
-
-   private:
-    struct Slot {
-      uint32_t generation = 0;  // Current only when equal to generation_.
-      uint32_t entry = 0;       // Index into ids_.
-      uint64_t hash = 0;
-    };
-    void Grow() {
-      slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), Slot{});
-      const size_t mask = slots_.size() - 1;
-      for (size_t e = 0; e < n_; ++e) {
-        const uint64_t h = Hash64(ids_[e].first);
-        size_t i = h & mask;
-        while (slots_[i].generation == generation_) i = (i + 1) & mask;
-        slots_[i] = {generation_, static_cast<uint32_t>(e), h};
-      }
-    }
-
-    std::vector<Slot> slots_;
-    std::vector<std::pair<std::string, size_t>> ids_;  // The first n_ are this work's.
-    size_t n_ = 0;
-    uint32_t generation_ = 1;
-  };
-  AuthorIds authors_;
+  // The author ids of the current work -> index of their person (a node per
+  // author of a map was 2.4% of an OpenAlex ingest; the index keeps its
+  // memory across works).
+  IdIndex authors_;
 };
 
 class OpenAlex : public Format {

@@ -29,65 +29,30 @@ std::string_view MatchQualityName(MatchQuality q) {
 }
 
 Geocoder::Geocoder(const Gazetteer& gazetteer, GeocoderOptions options)
-    : gaz_(gazetteer), options_(options) {}
+    : gaz_(gazetteer),
+      options_(options),
+      cache_(options.cache_entries),
+      city_memo_(options.cache_entries) {}
 
 GeoResult Geocoder::Geocode(const GeoQuery& q) {
-  if (options_.cache_entries == 0) return GeocodeUncached(q);
+  if (options_.cache_entries == 0) return Search(q, /*memo=*/false);
   cache_key_.clear();
   for (std::string_view part : {q.country, q.city, q.address, q.postcode, q.state}) {
     cache_key_.append(part);
     cache_key_.push_back('\x1f');
   }
-  if (cache_.empty()) cache_.assign(kFirstCacheSlots, 0);
-  size_t mask = cache_.size() - 1;
   const uint64_t h = Hash64(cache_key_);
-  const uint64_t tag = h & 0xFFFFFFFF00000000ull;
-  size_t b = h & mask;
-  for (;; b = (b + 1) & mask) {
-    const uint64_t v = cache_[b];
-    if (v == 0) break;
-    if ((v & 0xFFFFFFFF00000000ull) != tag) continue;
-    const CacheEntry& e = cache_entries_[(v & 0xFFFFFFFFu) - 1];
-    if (e.key_length == cache_key_.size() &&
-        std::memcmp(cache_arena_.data() + e.key_offset, cache_key_.data(), e.key_length) == 0) {
-      ++hits_;
-      return e.result;
-    }
+  if (const GeoResult* r = cache_.Find(cache_key_, h)) {
+    ++hits_;
+    return *r;
   }
   ++misses_;
-  GeoResult r = GeocodeUncached(q);
-  if (cache_entries_.size() >= std::min<size_t>(options_.cache_entries, 0xFFFFFFFFu) ||
-      cache_arena_.size() + cache_key_.size() > ~0u) {
-    // Full: emptied, back to the first size (the next queries may be few).
-    cache_.assign(kFirstCacheSlots, 0);
-    cache_entries_.clear();
-    cache_arena_.clear();
-  } else if (2 * (cache_entries_.size() + 1) > cache_.size()) {
-    // At most half full: twice as many slots, the entries placed again
-    // (their keys hashed again: rare, and the entries stay small).
-    cache_.assign(2 * cache_.size(), 0);
-    const size_t m = cache_.size() - 1;
-    for (size_t i = 0; i < cache_entries_.size(); ++i) {
-      const CacheEntry& e = cache_entries_[i];
-      const uint64_t eh = Hash64(std::string_view(cache_arena_).substr(e.key_offset, e.key_length));
-      size_t s = eh & m;
-      while (cache_[s] != 0) s = (s + 1) & m;
-      cache_[s] = (eh & 0xFFFFFFFF00000000ull) | (i + 1);
-    }
-  }
-  mask = cache_.size() - 1;
-  b = h & mask;
-  while (cache_[b] != 0) b = (b + 1) & mask;
-  CacheEntry& e = cache_entries_.emplace_back();
-  e.key_offset = static_cast<uint32_t>(cache_arena_.size());
-  e.key_length = static_cast<uint32_t>(cache_key_.size());
-  e.result = r;
-  cache_arena_.append(cache_key_);
-  cache_[b] = tag | cache_entries_.size();
+  GeoResult r = Search(q, /*memo=*/true);
+  cache_.Insert(cache_key_, h, r);
   return r;
 }
 
-GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
+GeoResult Geocoder::Search(const GeoQuery& q, bool memo) {
   GeoResult out;
   std::string_view cc;
   if (!q.country.empty()) {
@@ -126,20 +91,45 @@ GeoResult Geocoder::GeocodeUncached(const GeoQuery& q) {
 
   AddressMatcher matcher(gaz_, cc, admin1);
   Match m;
-  if (matcher.MatchWhole(city_, city_ctx, &m) || matcher.MatchText(city_, city_ctx, &m) ||
-      matcher.MatchText(address_, addr_ctx, &m)) {
-    Finish(m.place, m.quality, &out);
-    if (m.quality == MatchQuality::kExact) {
-      // Exact only when the spelling is the place's own up to case and
-      // punctuation; ASCII folding makes it fuzzy.
-      Tokenize(q.city, &light_, /*fold=*/false);
-      std::string_view light = light_.tokens.size() == city_.tokens.size()
-                                   ? light_.Span(m.begin, m.end)
-                                   : std::string_view(light_.text);
-      if (!LightEquals(light, m.place->name()) && !LightEquals(light, m.place->ascii_name())) {
-        out.quality = MatchQuality::kFuzzy;
+  // The city field (steps 1 and 2): what it gives depends on the country
+  // (given or found), the preferred region and the city text, nothing else
+  // (DetectTrailingCountry's need_code changes only the code it returns).
+  const CityMatch* known = nullptr;
+  uint64_t city_hash = 0;
+  const bool use_memo = memo && !q.city.empty() && admin1.size() < 256;
+  if (use_memo) {
+    // Length-prefixed parts: no text can pass for another part.
+    city_key_.assign(1, static_cast<char>(cc.size())).append(cc);
+    city_key_.push_back(static_cast<char>(admin1.size()));
+    city_key_.append(admin1).append(q.city);
+    city_hash = Hash64(city_key_);
+    known = city_memo_.Find(city_key_, city_hash);
+  }
+  if (known != nullptr) {
+    if (known->matched) return known->result;
+  } else {
+    CityMatch city;
+    if (matcher.MatchWhole(city_, city_ctx, &m) || matcher.MatchText(city_, city_ctx, &m)) {
+      city.matched = true;
+      city.result = out;
+      Finish(m.place, m.quality, &city.result);
+      if (m.quality == MatchQuality::kExact) {
+        // Exact only when the spelling is the place's own up to case and
+        // punctuation; ASCII folding makes it fuzzy.
+        Tokenize(q.city, &light_, /*fold=*/false);
+        std::string_view light = light_.tokens.size() == city_.tokens.size()
+                                     ? light_.Span(m.begin, m.end)
+                                     : std::string_view(light_.text);
+        if (!LightEquals(light, m.place->name()) && !LightEquals(light, m.place->ascii_name())) {
+          city.result.quality = MatchQuality::kFuzzy;
+        }
       }
     }
+    if (use_memo) city_memo_.Insert(city_key_, city_hash, city);
+    if (city.matched) return city.result;
+  }
+  if (matcher.MatchText(address_, addr_ctx, &m)) {
+    Finish(m.place, m.quality, &out);
     return out;
   }
   // Retry with a trailing country name read as a place (Singapore, Luxembourg).

@@ -28,6 +28,7 @@
 
 #include "geo/gazetteer.h"
 #include "geo/normalize.h"
+#include "geo/string_cache.h"
 
 namespace stc::geo {
 
@@ -69,7 +70,7 @@ struct GeoResult {
 
 struct GeocoderOptions {
   // Cached query results; the cache is emptied when it reaches this size.
-  // 0 disables the cache.
+  // The same bounds the memo of city-field matches. 0 disables both.
   size_t cache_entries = 1 << 16;
 };
 
@@ -81,39 +82,37 @@ class Geocoder {
   // Geocodes `q`, from the cache when the same strings were seen before.
   // Never fails: a query it cannot place is kUnresolved.
   GeoResult Geocode(const GeoQuery& q);
-  // The same without the cache.
-  GeoResult GeocodeUncached(const GeoQuery& q);
+  // The same without the cache or the memo (always the full search).
+  GeoResult GeocodeUncached(const GeoQuery& q) { return Search(q, /*memo=*/false); }
 
   uint64_t cache_hits() const { return hits_; }
   uint64_t cache_misses() const { return misses_; }
   const Gazetteer& gazetteer() const { return gaz_; }
 
  private:
+  // The strategy of the header comment. With `memo`, step 1 and the city
+  // field's part of step 2 come from city_memo_ when the same city was
+  // matched before under the same country and region preference.
+  GeoResult Search(const GeoQuery& q, bool memo);
   void Finish(const Place* p, MatchQuality q, GeoResult* out) const;
   // Whether `name` in light form (normalize.h) equals `light`.
   bool LightEquals(std::string_view light, std::string_view name);
 
   const Gazetteer& gaz_;
   GeocoderOptions options_;
-  // The cache: open addressing over Hash64 of the query strings. A slot is
-  // 8 bytes, (hash's high 32 bits) << 32 | (entry index + 1), 0 = empty: a
-  // probe for a query seen for the first time (most street addresses) reads
-  // a table of 8-byte slots instead of 48-byte ones (its cache miss was two
-  // thirds of Geocode's own time). The table starts at kFirstCacheSlots and
-  // doubles when half full (up to twice options_.cache_entries), so that the
-  // few thousand places of an input of city names stay in the CPU's caches.
-  // The entries, in insertion order, hold the results and where the strings
-  // are in an arena. All emptied together when full.
-  static constexpr size_t kFirstCacheSlots = 1024;
-  struct CacheEntry {
-    uint32_t key_offset = 0;
-    uint32_t key_length = 0;
-    GeoResult result;
-  };
-  std::vector<uint64_t> cache_;
-  std::vector<CacheEntry> cache_entries_;
-  std::string cache_arena_;
+  // The query cache: every string of the query -> its result.
+  StringCache<GeoResult> cache_;
   std::string cache_key_;
+  // The memo of the city field's matches. A street address is nearly always
+  // new (so the query cache misses), but the city beside it is not; the
+  // city's match depends only on the country (given or found), the
+  // preferred region and the city field, which make the key.
+  struct CityMatch {
+    bool matched = false;
+    GeoResult result;  // When matched.
+  };
+  StringCache<CityMatch> city_memo_;
+  std::string city_key_;
   TokenizedText city_, address_, light_, name_light_;
   std::string key_;
   uint64_t hits_ = 0, misses_ = 0;

@@ -192,5 +192,66 @@ TEST(Geocoder, CacheFindsItsEntriesAfterItGrows) {
   EXPECT_EQ(cached.cache_hits(), distinct);
 }
 
+// The memo of city-field matches: one city beside addresses that prefer
+// other regions, other countries, or none, asked through the cache (so the
+// memo answers every repeat of a city) and without it. Cambridge is in
+// England, Massachusetts and Maryland; Paris in France and Texas; Waterloo
+// in Canada, Belgium and Iowa; Mountain View in California and Arkansas.
+TEST(Geocoder, CityMemoAgreesWithTheFullSearch) {
+  const std::string_view countries[] = {"",   "US", "GB",       "FR",
+                                        "CA", "BE", "Atlantis", "United States"};
+  const std::string_view cities[] = {
+      "Cambridge",           "Paris",        "Waterloo", "Mountain View",  "Mountain View, CA",
+      "Zürich, Switzerland", "Kawasaki-shi", "Nowhere",  "City of London", "Cedex"};
+  const std::string_view addresses[] = {"",
+                                        "1 Main St, Cambridge, MA 02139",
+                                        "2 Harbor Rd, Baltimore, MD 21201",
+                                        "10 High St, Cambridge CB2 1TN, UK",
+                                        "5 Elm St, Paris, TX 75460",
+                                        "Rue de Rivoli, 75001 Paris, France",
+                                        "Waterloo, Ontario, Canada",
+                                        "12 Oak Ave, Mountain View, AR 72560",
+                                        "Main Street, Iowa"};
+  const std::string_view states[] = {"", "MD", "Texas"};
+  for (size_t capacity : {size_t{1} << 16, size_t{3}}) {  // 3: both emptied again and again.
+    GeocoderOptions o;
+    o.cache_entries = capacity;
+    Geocoder memo(testing::MiniGazetteer(), o);
+    Geocoder full(testing::MiniGazetteer(), GeocoderOptions{0});
+    size_t compared = 0, placed = 0;
+    for (int round = 0; round < 2; ++round) {
+      for (std::string_view country : countries) {
+        for (std::string_view city : cities) {
+          for (std::string_view address : addresses) {
+            for (std::string_view state : states) {
+              const GeoQuery q{country, city, address, "", state};
+              const GeoResult a = memo.Geocode(q), b = full.GeocodeUncached(q);
+              const std::string what = std::string(country) + " | " + std::string(city) + " | " +
+                                       std::string(address) + " | " + std::string(state);
+              ASSERT_EQ(a.place, b.place) << what;
+              EXPECT_EQ(a.quality, b.quality) << what;
+              EXPECT_EQ(a.country_code(), b.country_code()) << what;
+              EXPECT_EQ(a.lat_e5, b.lat_e5) << what;
+              EXPECT_EQ(a.lon_e5, b.lon_e5) << what;
+              ++compared;
+              placed += b.place != nullptr;
+            }
+          }
+        }
+      }
+    }
+    EXPECT_EQ(compared, 2u * 8 * 10 * 9 * 3);
+    EXPECT_GT(placed, compared / 2);
+  }
+  // The region the address prefers picks among the same city's places.
+  Geocoder g(testing::MiniGazetteer());
+  EXPECT_EQ(
+      g.Geocode({"US", "Cambridge", "1 Main St, Cambridge, MA 02139", "", ""}).place->admin1(),
+      "MA");
+  EXPECT_EQ(
+      g.Geocode({"US", "Cambridge", "2 Harbor Rd, Baltimore, MD 21201", "", ""}).place->admin1(),
+      "MD");
+}
+
 }  // namespace
 }  // namespace stc::geo

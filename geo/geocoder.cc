@@ -36,6 +36,11 @@ Geocoder::Geocoder(const Gazetteer& gazetteer, GeocoderOptions options)
 
 GeoResult Geocoder::Geocode(const GeoQuery& q) {
   if (options_.cache_entries == 0) return Search(q, /*memo=*/false);
+  if (bypass_left_ > 0) {
+    --bypass_left_;
+    ++bypassed_;
+    return Search(q, /*memo=*/true);
+  }
   cache_key_.clear();
   for (std::string_view part : {q.country, q.city, q.address, q.postcode, q.state}) {
     cache_key_.append(part);
@@ -44,11 +49,21 @@ GeoResult Geocoder::Geocode(const GeoQuery& q) {
   const uint64_t h = Hash64(cache_key_);
   if (const GeoResult* r = cache_.Find(cache_key_, h)) {
     ++hits_;
+    ++period_hits_;
     return *r;
   }
   ++misses_;
   GeoResult r = Search(q, /*memo=*/true);
   cache_.Insert(cache_key_, h, r);
+  if (++period_misses_ == kJudgeMisses) {
+    if (period_hits_ * kMinHitsPer < period_misses_) {
+      bypass_left_ = bypass_span_;
+      bypass_span_ = std::min(2 * bypass_span_, kMaxBypassSpan);
+    } else {
+      bypass_span_ = kJudgeMisses;
+    }
+    period_hits_ = period_misses_ = 0;
+  }
   return r;
 }
 

@@ -85,8 +85,12 @@ class Geocoder {
   // The same without the cache or the memo (always the full search).
   GeoResult GeocodeUncached(const GeoQuery& q) { return Search(q, /*memo=*/false); }
 
+  // Queries answered from the query cache, searched and cached, and searched
+  // without it (a cache that hardly ever hits is set aside for a while:
+  // street addresses are nearly all new).
   uint64_t cache_hits() const { return hits_; }
   uint64_t cache_misses() const { return misses_; }
+  uint64_t cache_bypassed() const { return bypassed_; }
   const Gazetteer& gazetteer() const { return gaz_; }
 
  private:
@@ -100,9 +104,19 @@ class Geocoder {
 
   const Gazetteer& gaz_;
   GeocoderOptions options_;
-  // The query cache: every string of the query -> its result.
+  // The query cache: every string of the query -> its result. Every
+  // kJudgeMisses misses, its hits since are judged: under one per
+  // kMinHitsPer misses, the next bypass_span_ queries skip it (a miss costs
+  // a key, a probe and an insert; a span doubles while the cache stays
+  // useless, up to kMaxBypassSpan, and starts again from kJudgeMisses once
+  // it is useful).
+  static constexpr uint64_t kJudgeMisses = 4096;
+  static constexpr uint64_t kMinHitsPer = 8;
+  static constexpr uint64_t kMaxBypassSpan = uint64_t{1} << 20;
   StringCache<GeoResult> cache_;
   std::string cache_key_;
+  uint64_t period_hits_ = 0, period_misses_ = 0;
+  uint64_t bypass_left_ = 0, bypass_span_ = kJudgeMisses;
   // The memo of the city field's matches. A street address is nearly always
   // new (so the query cache misses), but the city beside it is not; the
   // city's match depends only on the country (given or found), the
@@ -115,7 +129,7 @@ class Geocoder {
   std::string city_key_;
   TokenizedText city_, address_, light_, name_light_;
   std::string key_;
-  uint64_t hits_ = 0, misses_ = 0;
+  uint64_t hits_ = 0, misses_ = 0, bypassed_ = 0;
 };
 
 }  // namespace stc::geo

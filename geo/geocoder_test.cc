@@ -183,13 +183,58 @@ TEST(Geocoder, CacheFindsItsEntriesAfterItGrows) {
     EXPECT_EQ(a.quality, b.quality) << q.city << q.address;
     EXPECT_EQ(a.country_code(), b.country_code()) << q.city << q.address;
   };
-  for (int round = 0; round < 2; ++round) {
-    for (const GeoQuery& q : places) ask(q);
-    for (const std::string& t : towns) ask({"GB", t, "", "", ""});
-  }
+  // Each query twice in a row (a miss, then a hit: a useful cache, never
+  // set aside), then all of them again.
+  for (const GeoQuery& q : places) ask(q), ask(q);
+  for (const std::string& t : towns) ask({"GB", t, "", "", ""}), ask({"GB", t, "", "", ""});
+  for (const GeoQuery& q : places) ask(q);
+  for (const std::string& t : towns) ask({"GB", t, "", "", ""});
   const uint64_t distinct = std::size(places) + towns.size();  // 5,004: the table grew 4 times.
   EXPECT_EQ(cached.cache_misses(), distinct);
-  EXPECT_EQ(cached.cache_hits(), distinct);
+  EXPECT_EQ(cached.cache_hits(), 2 * distinct);
+  EXPECT_EQ(cached.cache_bypassed(), 0u);
+}
+
+// A cache that hardly ever hits (every query new, as street addresses are)
+// is set aside for a while, then tried again: the answers stay those of the
+// full search, and a cache that hits again is kept.
+TEST(Geocoder, UselessCacheIsSetAsideAndTriedAgain) {
+  Geocoder cached(testing::MiniGazetteer());
+  Geocoder plain(testing::MiniGazetteer(), GeocoderOptions{0});
+  auto ask = [&](const GeoQuery& q) {
+    GeoResult a = cached.Geocode(q), b = plain.Geocode(q);
+    ASSERT_EQ(a.place, b.place) << q.city << " | " << q.address;
+    ASSERT_EQ(a.quality, b.quality) << q.city << " | " << q.address;
+  };
+  // 4,096 new streets: judged useless, the next 4,096 queries skip it.
+  std::vector<std::string> streets;
+  for (int i = 0; i < 3 * 4096; ++i) {
+    streets.push_back(std::to_string(i) + " Garden Road, Cambridge, MA 02139");
+  }
+  for (int i = 0; i < 4096; ++i) ask({"US", "Cambridge", streets[i], "", ""});
+  EXPECT_EQ(cached.cache_misses(), 4096u);
+  EXPECT_EQ(cached.cache_bypassed(), 0u);
+  for (int i = 4096; i < 2 * 4096; ++i) ask({"US", "Cambridge", streets[i], "", ""});
+  EXPECT_EQ(cached.cache_misses(), 4096u);
+  EXPECT_EQ(cached.cache_bypassed(), 4096u);
+  // Tried again: another 4,096 misses without hits set it aside for twice
+  // as long.
+  for (int i = 2 * 4096; i < 3 * 4096; ++i) ask({"US", "Cambridge", streets[i], "", ""});
+  EXPECT_EQ(cached.cache_misses(), 2 * 4096u);
+  for (int i = 0; i < 2 * 4096; ++i) ask({"US", "Cambridge", streets[i], "", ""});
+  EXPECT_EQ(cached.cache_bypassed(), 3 * 4096u);
+  EXPECT_EQ(cached.cache_misses(), 2 * 4096u);
+  // Back in use, with a few places asked again and again: it stays.
+  const GeoQuery few[] = {{"CH", "Zürich", "", "", ""}, {"GB", "Cambridge", "", "", ""}};
+  for (int i = 0; i < 5 * 4096; ++i) {
+    if (i % 4 == 0) {
+      ask({"US", "Cambridge", std::to_string(i) + " Elm St, Cambridge, MA", "", ""});
+    } else {
+      ask(few[i % 2]);
+    }
+  }
+  EXPECT_EQ(cached.cache_bypassed(), 3 * 4096u);
+  EXPECT_GT(cached.cache_hits(), 3 * 4096u);
 }
 
 // The memo of city-field matches: one city beside addresses that prefer

@@ -1,5 +1,7 @@
 // The geocoder: (city, country) pairs and free-text addresses to gazetteer
-// places, offline, with a per-thread cache of resolved strings.
+// places, offline, with a per-thread cache of resolved queries and a memo of
+// what city fields matched (docs/geocoding.md); both give exactly what the
+// full search (GeocodeUncached) gives.
 //
 // Strategy, first success wins (docs/geocoding.md):
 //   1. the whole city field, as a name of the country (markers such as

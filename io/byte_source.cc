@@ -23,6 +23,9 @@ namespace {
 constexpr size_t kInputBlockBytes = 1 << 20;
 // Bytes read at open to detect the compression.
 constexpr size_t kMagicBytes = 4;
+// The largest zstd frame header: magic 4, descriptor 1, window 1, dictionary
+// id 4, content size 8 (ZSTD_FRAMEHEADERSIZE_MAX, static-linking API only).
+constexpr size_t kZstdFrameHeaderMax = 18;
 
 bool IsZstdMagic(const unsigned char* p, size_t n) {
   if (n < 4) return false;
@@ -165,6 +168,21 @@ class CompressedSource : public FileSource {
     return Status::Ok();
   }
 
+  // Moves the unread input to the buffer's start and reads more after it,
+  // until `want` bytes are unread or the file ends (sets eof_ then).
+  Status TopUp(size_t want) {
+    std::memmove(in_.data(), in_.data() + in_pos_, in_size_ - in_pos_);
+    in_size_ -= in_pos_;
+    in_pos_ = 0;
+    while (in_size_ < want && !eof_) {
+      Result<size_t> n = ReadFile(in_.data() + in_size_, in_.size() - in_size_);
+      if (!n.ok()) return n.status();
+      in_size_ += *n;
+      if (*n == 0) eof_ = true;
+    }
+    return Status::Ok();
+  }
+
   std::vector<char> in_;
   size_t in_pos_ = 0;
   size_t in_size_ = 0;
@@ -182,6 +200,15 @@ class ZstdSource final : public CompressedSource {
     if (cap == 0) return size_t{0};
     ZSTD_outBuffer out{buf, cap, 0};
     for (;;) {
+      if (frame_done_ && in_size_ - in_pos_ < kZstdFrameHeaderMax && !eof_) {
+        // A frame starts with its whole header in the input. zstd 1.5.4
+        // keeps a header split across two calls aside, and then, when the
+        // output has room for the whole frame, decodes it in one pass from
+        // the bytes after the part kept aside: a corrupt frame could decode
+        // as another one with large reads only (fuzz/regressions/fuzz_chunker).
+        Status s = TopUp(kZstdFrameHeaderMax);
+        if (!s.ok()) return Fail(std::move(s));
+      }
       if (in_pos_ == in_size_ && !eof_) {
         Status s = Refill();
         if (!s.ok()) return Fail(std::move(s));

@@ -147,6 +147,47 @@ TEST(ByteSourceTest, ZstdMultipleFramesAndSkippableFrame) {
   EXPECT_EQ(ReadAll(src->get(), 100).data, p2);
 }
 
+// A corrupt frame whose bytes after the magic read as a skippable frame and
+// a valid one (found by fuzz_chunker). zstd 1.5.4, given the magic alone in
+// one call and the rest in the next with room for the declared content
+// size, decoded the valid frame; with small reads it reports the corruption.
+// Every read size must see the error.
+TEST(ByteSourceTest, ZstdCorruptFrameIsAnErrorWhateverTheReadSize) {
+  ScopedTempDir dir;
+  const std::string text = RandomData(700, 4);
+  // Magic; descriptor 0x50, window 0x2a, content size 0x184d (+256); a
+  // compressed block of size 0. From byte 4 on: skippable-frame magic
+  // 0x184D2A50, size 4, "abcd", then a valid frame.
+  const std::string file = std::string("\x28\xB5\x2F\xFD\x50\x2A\x4D\x18\x04\x00\x00\x00", 12) +
+                           "abcd" + ZstdCompress(text);
+  WriteFile(dir.File("corrupt.zst"), file);
+  for (size_t cap : {size_t{1}, size_t{4096}, size_t{65536}, size_t{1} << 20}) {
+    ReadOutcome out = OpenAndReadAll(dir.File("corrupt.zst"), cap);
+    EXPECT_EQ(out.status.code(), StatusCode::kDataError) << cap << ": " << out.status.ToString();
+    EXPECT_EQ(out.data, "") << cap;
+  }
+}
+
+// Frames whose headers straddle the 1 MiB blocks the file is read in: the
+// same stream with small and large reads.
+TEST(ByteSourceTest, ZstdFrameHeadersAcrossInputBlocks) {
+  ScopedTempDir dir;
+  const std::string p2 = RandomData(9000, 5), p3 = RandomData(100, 6);
+  for (size_t k : {size_t{1}, size_t{4}, size_t{5}, size_t{9}, size_t{17}, size_t{18}}) {
+    // A skippable frame that ends k bytes before the first block's end.
+    const size_t payload = (size_t{1} << 20) - k - 8;
+    std::string file("\x50\x2A\x4D\x18", 4);
+    for (int i = 0; i < 4; ++i) file.push_back(static_cast<char>((payload >> (8 * i)) & 0xff));
+    file += std::string(payload, 'x') + ZstdCompress(p2) + ZstdCompress(p3);
+    WriteFile(dir.File("straddle.zst"), file);
+    for (size_t cap : {size_t{13}, size_t{1} << 20}) {
+      ReadOutcome out = OpenAndReadAll(dir.File("straddle.zst"), cap);
+      EXPECT_TRUE(out.status.ok()) << k << "/" << cap << ": " << out.status.ToString();
+      EXPECT_TRUE(out.data == p2 + p3) << k << "/" << cap;
+    }
+  }
+}
+
 TEST(ByteSourceTest, GzipConcatenatedMembers) {
   ScopedTempDir dir;
   const std::string p1 = RandomData(200000, 4), p2 = RandomData(1, 5), p3 = RandomData(5000, 6);

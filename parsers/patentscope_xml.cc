@@ -78,6 +78,7 @@ bool PartyLocation(pugi::xml_node book, Location* loc) {
   loc->country.clear();
   pugi::xml_node address = book.child("address");
   if (!address) return false;
+  pugi::xml_node city, country;  // The first of each, picked up on the way.
   for (pugi::xml_node part : address.children()) {
     const char* tag = part.name();
     if (std::strncmp(tag, "address-", 8) == 0 || std::strcmp(tag, "street") == 0) {
@@ -86,10 +87,14 @@ bool PartyLocation(pugi::xml_node book, Location* loc) {
       const size_t line_at = loc->address.size();
       AppendTextOf(part, &loc->address);
       if (loc->address.size() == line_at) loc->address.resize(before);  // An empty line.
+    } else if (!city && std::strcmp(tag, "city") == 0) {
+      city = part;
+    } else if (!country && std::strcmp(tag, "country") == 0) {
+      country = part;
     }
   }
-  AppendTextOf(address.child("city"), &loc->city);
-  AssignCountryCodeOrName(TextOf(address.child("country")), &loc->country);
+  AppendTextOf(city, &loc->city);
+  AssignCountryCodeOrName(TextOf(country), &loc->country);
   return !loc->address.empty() || !loc->city.empty() || !loc->country.empty();
 }
 
@@ -109,6 +114,22 @@ std::string IpcCode(pugi::xml_node c) {
   return code;
 }
 
+// How many times `needle` occurs in `text`, counting no further than 2.
+// glibc's memmem skips ahead by the needle; string_view::find stops at every
+// occurrence of its first character, which in XML is every tag.
+size_t CountOf(std::string_view text, std::string_view needle) {
+  size_t n = 0;
+  const char* at = text.data();
+  const char* end = text.data() + text.size();
+  while (n < 2) {
+    const void* hit = memmem(at, static_cast<size_t>(end - at), needle.data(), needle.size());
+    if (hit == nullptr) break;
+    ++n;
+    at = static_cast<const char*>(hit) + 1;
+  }
+  return n;
+}
+
 class PatentscopeParser : public RecordParser {
  public:
   void Parse(std::string_view unit, ParseSink* sink) override {
@@ -122,6 +143,21 @@ class PatentscopeParser : public RecordParser {
       sink->Reject("malformed_xml",
                    std::string(res.description()) + " at byte " + std::to_string(res.offset));
       return;
+    }
+    // The usual document holds one wo-bibliographic-data, the root or a child
+    // of it. Every element of the tree is a start tag in the text, so when the
+    // text names the element once and it is found there, it is the only one;
+    // anything else takes the XPath over the whole tree (whose node sets cost
+    // more than the parse of a small document's fields).
+    if (CountOf(unit, "<wo-bibliographic-data") == 1) {
+      pugi::xml_node root = doc_.document_element();
+      pugi::xml_node b = std::strcmp(root.name(), "wo-bibliographic-data") == 0
+                             ? root
+                             : root.child("wo-bibliographic-data");
+      if (b) {
+        ParseBiblio(b, sink);
+        return;
+      }
     }
     size_t found = 0;
     for (pugi::xpath_node x : doc_.select_nodes(biblio_query_)) {

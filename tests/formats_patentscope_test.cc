@@ -123,6 +123,16 @@ TEST(Patentscope, EveryBibliographicDataElementAtAnyDepth) {
   ASSERT_EQ(s.records.size(), 2u);
   EXPECT_EQ(s.records[0].key, "PCT/CN2021/123456");
   EXPECT_EQ(s.records[1].key, "PCT/CN2021/654321");
+  // One element, as the root, a child of the root or deeper; and one named
+  // again in a comment: each found once.
+  for (const std::string& doc :
+       {first, "<status>" + first + "</status>", "<status><a><b>" + first + "</b></a></status>",
+        "<status><!-- <wo-bibliographic-data> -->" + first + "</status>"}) {
+    CollectingSink one = ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n" + doc + "\n");
+    ASSERT_EQ(one.records.size(), 1u) << doc;
+    EXPECT_EQ(one.records[0].key, "PCT/CN2021/123456");
+    EXPECT_TRUE(one.details.empty());
+  }
   CollectingSink none =
       ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n<status><a/></status>\n");
   EXPECT_TRUE(none.records.empty());

@@ -45,8 +45,10 @@ bool InLongitude(int32_t v) { return v >= -180 * kE5PerDegree && v <= 180 * kE5P
 
 // The invariants of one counted record (core/record.h, pipeline/counting.h,
 // core/record_codec.h).
-void CheckRecord(const Item& it, const Format* format) {
+void CheckRecord(const Item& it, const Work& w) {
+  const Format* format = w.format;
   const CountedRecord& c = it.counted;
+  const std::string_view encoded = EncodedOf(w, it);
   STC_FUZZ_CHECK(!c.key.empty(), "a record has an empty key");
   STC_FUZZ_CHECK(c.source == format->source(), std::string(format->name()));
   STC_FUZZ_CHECK(c.persons >= 1, c.key);
@@ -79,16 +81,16 @@ void CheckRecord(const Item& it, const Format* format) {
   // The store's value codec round trip.
   std::string again;
   EncodeCountedRecord(c, &again);
-  STC_FUZZ_CHECK(again == it.encoded, c.key + ": encoding is not deterministic");
-  STC_FUZZ_CHECK(it.fingerprint == FingerprintEncoded(it.encoded), c.key);
+  STC_FUZZ_CHECK(again == encoded, c.key + ": encoding is not deterministic");
+  STC_FUZZ_CHECK(it.fingerprint == FingerprintEncoded(encoded), c.key);
   CountedRecord decoded;
   decoded.source = c.source;
   decoded.key = c.key;
-  Status st = DecodeCountedRecord(it.encoded, &decoded);
+  Status st = DecodeCountedRecord(encoded, &decoded);
   STC_FUZZ_CHECK(st.ok(), c.key + ": " + st.message());
   STC_FUZZ_CHECK(decoded == c, c.key + ": decode(encode(record)) differs");
   int32_t year = 0, version = 0;
-  STC_FUZZ_CHECK(PeekYearVersion(it.encoded, &year, &version), c.key);
+  STC_FUZZ_CHECK(PeekYearVersion(encoded, &year, &version), c.key);
   STC_FUZZ_CHECK(year == c.year && version == c.version, c.key);
 }
 
@@ -96,7 +98,7 @@ void CheckItem(const Item& it, const Work& w, uint64_t max_offset) {
   STC_FUZZ_CHECK(it.offset <= max_offset, std::to_string(it.offset));
   switch (it.kind) {
     case Item::Kind::kRecord:
-      CheckRecord(it, w.format);
+      CheckRecord(it, w);
       break;
     case Item::Kind::kReject:
       CheckReasonCode(it.reason);

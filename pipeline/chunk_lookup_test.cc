@@ -38,8 +38,7 @@ void AddItem(Work* w, Item::Kind kind, const CountedRecord& r) {
   it.kind = kind;
   it.counted = r;
   if (kind == Item::Kind::kRecord) {
-    EncodeCountedRecord(r, &it.encoded);
-    it.fingerprint = FingerprintEncoded(it.encoded);
+    EncodeItem(w, &it);
   }
 }
 

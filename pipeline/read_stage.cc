@@ -76,7 +76,6 @@ Item& ItemSink::Emit(Item::Kind kind) {
   if (n + 1 < work_->items.size()) {
     const Item& next = work_->items[n + 1];
     __builtin_prefetch(next.counted.points.data(), 1);
-    __builtin_prefetch(next.encoded.data(), 1);
     __builtin_prefetch(next.counted.key.data(), 1);
   }
   it.kind = kind;
@@ -112,14 +111,13 @@ void ItemSink::FlushPending() {
   if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
   CountRecordTaking(&record_, &it.counted);
-  it.encoded.clear();
-  EncodeCountedRecord(it.counted, &it.encoded);
-  it.fingerprint = FingerprintEncoded(it.encoded);
+  EncodeItem(work_, &it);
 }
 
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader, const ReplaceSpec* scope) {
   w->n_items = 0;
+  w->encoded.clear();
   w->lookup.done = false;
   w->warnings.clear();
   w->geocoding.clear();

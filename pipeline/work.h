@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/record_codec.h"
 #include "io/line_chunker.h"
 #include "parsers/record_parser.h"
 #include "pipeline/chunk_lookup.h"
@@ -26,7 +27,10 @@ struct Item {
   std::string detail;
   std::string prefix;     // Rejects: first 200 bytes of the unit.
   CountedRecord counted;  // Records; for deletions only counted.key.
-  std::string encoded;    // Records: EncodeCountedRecord(counted).
+  // Records: where EncodeCountedRecord(counted) lies in the Work's `encoded`
+  // (Work::EncodedOf), and its FingerprintEncoded.
+  size_t encoded_at = 0;
+  size_t encoded_size = 0;
   uint64_t fingerprint = 0;
 };
 
@@ -44,6 +48,10 @@ struct Work {
   std::string file_error_reason;  // File-level failure (no chunk data).
   std::string file_error_detail;
   std::vector<Item> items;
+  // The record items' encodings, back to back: one buffer per Work, reused
+  // from chunk to chunk, instead of one per item slot (slots are many and
+  // would each grow to the largest record they ever carry).
+  std::string encoded;
   size_t n_items = 0;
   uint64_t newlines = 0;  // Lines the chunk spans ('\n' in data + oversized lines).  //
                           // items[0..n_items) valid (items reused).
@@ -52,7 +60,20 @@ struct Work {
   ChunkLookup lookup;                         // Stored state of the items' keys (Writer::LookUp).
 };
 
-// Collects a parser's output for one unit into Work::items.
+// The encoding of a record item of `w`; valid until `w->encoded` changes.
+inline std::string_view EncodedOf(const Work& w, const Item& it) {
+  return std::string_view(w.encoded).substr(it.encoded_at, it.encoded_size);
+}
+
+// Appends the encoding of it->counted to w->encoded and sets the item's
+// place in it and its fingerprint.
+inline void EncodeItem(Work* w, Item* it) {
+  it->encoded_at = w->encoded.size();
+  EncodeCountedRecord(it->counted, &w->encoded);
+  it->encoded_size = w->encoded.size() - it->encoded_at;
+  it->fingerprint = FingerprintEncoded(EncodedOf(*w, *it));
+}
+
 }  // namespace stc
 
 #endif  // STCLUSTER_PIPELINE_WORK_H_

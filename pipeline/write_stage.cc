@@ -125,7 +125,7 @@ Status Writer::Write(Work* w) {
       // (written by a parse thread on the other core).
       const Item& ahead = w->items[i + 2];
       __builtin_prefetch(ahead.counted.points.data());
-      __builtin_prefetch(ahead.encoded.data());
+      __builtin_prefetch(w->encoded.data() + ahead.encoded_at);
       active_->pending.Prefetch(stored.hashes[i + 2]);  // Its slot, for the insert.
     }
     ++stats_->records_read;
@@ -237,7 +237,7 @@ Status Writer::Write(Work* w) {
     p->exists = true;
     p->version = it.counted.version;
     p->fingerprint = it.fingerprint;
-    pending.SetValue(p, it.encoded);
+    pending.SetValue(p, EncodedOf(*w, it));
   }
   file_lines_[w->file_index] += w->newlines;
   if (w->chunk.last && !w->chunk.stream_error.ok()) {

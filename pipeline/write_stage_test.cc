@@ -46,8 +46,7 @@ void AddItem(Work* w, const CountedRecord& r) {
   it.kind = Item::Kind::kRecord;
   it.line = w->n_items - 1;
   it.counted = r;
-  EncodeCountedRecord(r, &it.encoded);
-  it.fingerprint = FingerprintEncoded(it.encoded);
+  EncodeItem(w, &it);
 }
 
 // The store's aggregates by (lat index, lon index) of 0.01-degree cells.

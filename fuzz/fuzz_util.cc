@@ -47,7 +47,9 @@ bool InLongitude(int32_t v) { return v >= -180 * kE5PerDegree && v <= 180 * kE5P
 // core/record_codec.h).
 void CheckRecord(const Item& it, const Work& w) {
   const Format* format = w.format;
-  const CountedRecord& c = it.counted;
+  CountedRecord c = it.counted;  // With its points, kept apart in the Work.
+  const std::span<const WeightedPoint> points = PointsOf(w, it);
+  c.points.assign(points.begin(), points.end());
   const std::string_view encoded = EncodedOf(w, it);
   STC_FUZZ_CHECK(!c.key.empty(), "a record has an empty key");
   STC_FUZZ_CHECK(c.source == format->source(), std::string(format->name()));

@@ -49,7 +49,8 @@ void DeltaMap::Unpack(const Packed& p, AggregateKey* k) {
   k->field.assign(f, n);
 }
 
-void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
+void DeltaMap::Add(const CountedRecord& record, std::span<const WeightedPoint> points, int sign,
+                   const Grid& grid) {
   AggregateKey key;
   key.source = record.source;
   key.year = record.year;
@@ -59,7 +60,7 @@ void DeltaMap::Add(const CountedRecord& record, int sign, const Grid& grid) {
   const bool packable = Pack(key, &p);
   const uint64_t w0_high = p.w0 & 0xffffff0000000000ull;  // Source and year.
   const uint64_t w1_field = p.w1 & 0xffffff;              // Field bytes 0-2.
-  for (const WeightedPoint& wp : record.points) {
+  for (const WeightedPoint& wp : points) {
     key.cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
     if (packable) {
       const uint64_t lon = Bias(key.cell.lon_idx);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,12 @@ class DeltaMap {
 
   // Adds sign * (record's contributions): every point to its cell, and the
   // record's unit, unlocated units and a record count to the totals.
-  void Add(const CountedRecord& record, int sign, const Grid& grid);
+  void Add(const CountedRecord& record, int sign, const Grid& grid) {
+    Add(record, record.points, sign, grid);
+  }
+  // The same with the record's points given apart (record.points ignored).
+  void Add(const CountedRecord& record, std::span<const WeightedPoint> points, int sign,
+           const Grid& grid);
 
   // Room for cells up to about `bytes` (as counted by bytes()) without
   // reallocating (see PendingTable::Reserve).

@@ -68,14 +68,13 @@ Item& ItemSink::Emit(Item::Kind kind) {
   Item& it = work_->items[n];
   // A Work's items were last touched when the Work held an earlier chunk:
   // fetch the next items ahead of their use, the item after next itself and
-  // the next one's buffers (its counted points and encoding are rewritten).
+  // the next one's key (rewritten).
   if (n + 2 < work_->items.size()) {
     const char* ahead = reinterpret_cast<const char*>(&work_->items[n + 2]);
     for (size_t b = 0; b < sizeof(Item); b += 64) __builtin_prefetch(ahead + b, 1);
   }
   if (n + 1 < work_->items.size()) {
     const Item& next = work_->items[n + 1];
-    __builtin_prefetch(next.counted.points.data(), 1);
     __builtin_prefetch(next.counted.key.data(), 1);
   }
   it.kind = kind;
@@ -110,14 +109,19 @@ void ItemSink::FlushPending() {
   }
   if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
+  // Counted into this thread's points vector, which fits the largest record
+  // seen so far, then copied to the Work's (EncodeItem).
+  it.counted.points.swap(points_);
   CountRecordTaking(&record_, &it.counted);
   EncodeItem(work_, &it);
+  it.counted.points.swap(points_);
 }
 
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader, const ReplaceSpec* scope) {
   w->n_items = 0;
   w->encoded.clear();
+  w->points.clear();
   w->lookup.done = false;
   w->warnings.clear();
   w->geocoding.clear();

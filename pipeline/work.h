@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,17 @@ struct Item {
   uint64_t line = 0;  // 0-based line of the unit's start within the chunk.
   std::string reason;
   std::string detail;
-  std::string prefix;     // Rejects: first 200 bytes of the unit.
-  CountedRecord counted;  // Records; for deletions only counted.key.
+  std::string prefix;  // Rejects: first 200 bytes of the unit.
+  // Records (for deletions only counted.key). Its points are not here but
+  // in the Work's `points` (PointsOf), once EncodeItem has run.
+  CountedRecord counted;
   // Records: where EncodeCountedRecord(counted) lies in the Work's `encoded`
-  // (Work::EncodedOf), and its FingerprintEncoded.
+  // (EncodedOf) and its points in the Work's `points` (PointsOf), and the
+  // encoding's FingerprintEncoded.
   size_t encoded_at = 0;
   size_t encoded_size = 0;
+  size_t points_at = 0;
+  size_t points_size = 0;
   uint64_t fingerprint = 0;
 };
 
@@ -47,14 +53,14 @@ struct Work {
   const char* compression = "";   // Of the file.
   std::string file_error_reason;  // File-level failure (no chunk data).
   std::string file_error_detail;
-  std::vector<Item> items;
-  // The record items' encodings, back to back: one buffer per Work, reused
-  // from chunk to chunk, instead of one per item slot (slots are many and
-  // would each grow to the largest record they ever carry).
+  std::vector<Item> items;  // items[0..n_items) valid (items reused).
+  // The record items' encodings and points, back to back: one buffer each
+  // per Work, reused from chunk to chunk, instead of one per item slot (the
+  // slots are many, and each would grow to the largest record it carries).
   std::string encoded;
+  std::vector<WeightedPoint> points;
   size_t n_items = 0;
-  uint64_t newlines = 0;  // Lines the chunk spans ('\n' in data + oversized lines).  //
-                          // items[0..n_items) valid (items reused).
+  uint64_t newlines = 0;  // Lines the chunk spans ('\n' in data + oversized lines).
   std::map<std::string, uint64_t> warnings;
   std::map<std::string, uint64_t> geocoding;  // ThreadResolver counts.
   ChunkLookup lookup;                         // Stored state of the items' keys (Writer::LookUp).
@@ -65,13 +71,23 @@ inline std::string_view EncodedOf(const Work& w, const Item& it) {
   return std::string_view(w.encoded).substr(it.encoded_at, it.encoded_size);
 }
 
-// Appends the encoding of it->counted to w->encoded and sets the item's
-// place in it and its fingerprint.
+// The points of a record item of `w`; valid until `w->points` changes.
+inline std::span<const WeightedPoint> PointsOf(const Work& w, const Item& it) {
+  return std::span<const WeightedPoint>(w.points).subspan(it.points_at, it.points_size);
+}
+
+// Appends the encoding of it->counted to w->encoded and its points to
+// w->points (it->counted.points is left empty, its capacity kept), and sets
+// the item's places in them and its fingerprint.
 inline void EncodeItem(Work* w, Item* it) {
   it->encoded_at = w->encoded.size();
   EncodeCountedRecord(it->counted, &w->encoded);
   it->encoded_size = w->encoded.size() - it->encoded_at;
   it->fingerprint = FingerprintEncoded(EncodedOf(*w, *it));
+  it->points_at = w->points.size();
+  it->points_size = it->counted.points.size();
+  w->points.insert(w->points.end(), it->counted.points.begin(), it->counted.points.end());
+  it->counted.points.clear();
 }
 
 }  // namespace stc

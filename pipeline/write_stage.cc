@@ -124,7 +124,7 @@ Status Writer::Write(Work* w) {
       // What the cell deltas and the buffer copy read of the item after next
       // (written by a parse thread on the other core).
       const Item& ahead = w->items[i + 2];
-      __builtin_prefetch(ahead.counted.points.data());
+      __builtin_prefetch(w->points.data() + ahead.points_at);
       __builtin_prefetch(w->encoded.data() + ahead.encoded_at);
       active_->pending.Prefetch(stored.hashes[i + 2]);  // Its slot, for the insert.
     }
@@ -227,7 +227,7 @@ Status Writer::Write(Work* w) {
       ++stats_->records_older_ignored;
       continue;
     }
-    deltas.Add(it.counted, +1, store_->grid());
+    deltas.Add(it.counted, PointsOf(*w, it), +1, store_->grid());
     stats_->units_written += kUnit;
     stats_->units_unlocated += it.counted.unlocated;
     if (p == nullptr) {

@@ -18,6 +18,18 @@ bool Digits(std::string_view s, size_t pos, size_t n, int32_t* out) {
   return true;
 }
 
+// A coordinate given as a string: "" (after trimming) -> kAbsent, a whole
+// finite number -> kOk, anything else -> kBad.
+CoordStatus CoordinateFromText(std::string_view text, double* out) {
+  std::string tmp(TrimAscii(text));
+  if (tmp.empty()) return CoordStatus::kAbsent;
+  char* end = nullptr;
+  double d = std::strtod(tmp.c_str(), &end);
+  if (end != tmp.c_str() + tmp.size() || !std::isfinite(d)) return CoordStatus::kBad;
+  *out = d;
+  return CoordStatus::kOk;
+}
+
 }  // namespace
 
 std::string_view TrimAscii(std::string_view s) {
@@ -134,17 +146,35 @@ CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out) {
     case simdjson::ondemand::json_type::string: {
       std::string_view sv;
       if (value.get_string().get(sv)) return CoordStatus::kBad;
-      std::string tmp(TrimAscii(sv));
-      if (tmp.empty()) return CoordStatus::kAbsent;
-      char* end = nullptr;
-      double d = std::strtod(tmp.c_str(), &end);
-      if (end != tmp.c_str() + tmp.size() || !std::isfinite(d)) return CoordStatus::kBad;
-      *out = d;
-      return CoordStatus::kOk;
+      return CoordinateFromText(sv, out);
     }
     default:
       return CoordStatus::kBad;
   }
+}
+
+CoordStatus ReadCoordinate(simdjson::dom::element value, double* out) {
+  double d;
+  switch (value.type()) {
+    case simdjson::dom::element_type::INT64:
+      d = static_cast<double>(value.get_int64().value_unsafe());
+      break;
+    case simdjson::dom::element_type::UINT64:
+      d = static_cast<double>(value.get_uint64().value_unsafe());
+      break;
+    case simdjson::dom::element_type::DOUBLE:
+      d = value.get_double().value_unsafe();
+      break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      return CoordStatus::kAbsent;
+    case simdjson::dom::element_type::STRING:
+      return CoordinateFromText(value.get_string().value_unsafe(), out);
+    default:
+      return CoordStatus::kBad;
+  }
+  if (!std::isfinite(d)) return CoordStatus::kBad;
+  *out = d;
+  return CoordStatus::kOk;
 }
 
 bool ToE5(double lat, double lon, int32_t* lat_e5, int32_t* lon_e5) {

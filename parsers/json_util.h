@@ -1,4 +1,4 @@
-// Small helpers shared by the JSON readers (simdjson 3.0 On-Demand API).
+// Small helpers shared by the JSON readers (simdjson 3.0 On-Demand and DOM APIs).
 // Stateless functions; thread-safe.
 #ifndef STCLUSTER_PARSERS_JSON_UTIL_H_
 #define STCLUSTER_PARSERS_JSON_UTIL_H_
@@ -37,6 +37,8 @@ enum class CoordStatus { kAbsent, kOk, kBad };
 // Reads a coordinate given as a JSON number or a numeric string; null ->
 // kAbsent; NaN, infinities, non-numeric -> kBad. Range is checked by the caller.
 CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out);
+// The same for a DOM value (a valid document: no 1e999 in it).
+CoordStatus ReadCoordinate(simdjson::dom::element value, double* out);
 
 // Converts a checked pair of degrees into 1e-5 degrees. Returns false when
 // out of range (|lat| > 90, |lon| > 180).

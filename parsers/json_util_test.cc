@@ -90,6 +90,32 @@ TEST(JsonUtil, StringViewsAndFieldKeys) {
   EXPECT_TRUE(AtDocumentEnd(doc));
 }
 
+// Coordinates from a DOM document: every JSON type, as the On-Demand reader
+// reads them (numbers, numeric strings, null; the rest is bad).
+TEST(JsonUtil, DomCoordinates) {
+  const simdjson::padded_string json(std::string_view(
+      R"([12, -0, 18446744073709551615, 35.5, " 7.25 ", "", "x", null, true, [1]])"));
+  simdjson::dom::parser parser;
+  simdjson::dom::array values_in;
+  ASSERT_EQ(parser.parse(json).get_array().get(values_in), simdjson::SUCCESS);
+  std::vector<CoordStatus> got;
+  std::vector<double> values;
+  for (simdjson::dom::element e : values_in) {
+    double d = -1;
+    got.push_back(ReadCoordinate(e, &d));
+    values.push_back(d);
+  }
+  using C = CoordStatus;
+  EXPECT_EQ(got, (std::vector<C>{C::kOk, C::kOk, C::kOk, C::kOk, C::kOk, C::kAbsent, C::kBad,
+                                 C::kAbsent, C::kBad, C::kBad}));
+  EXPECT_EQ(values[0], 12.0);
+  EXPECT_EQ(values[1], 0.0);
+  EXPECT_EQ(values[2], 18446744073709551615.0);
+  EXPECT_EQ(values[3], 35.5);
+  EXPECT_EQ(values[4], 7.25);
+  EXPECT_EQ(values[5], -1);  // Untouched when absent.
+}
+
 TEST(JsonUtil, Country2IntoBuffer) {
   std::string out = "previous";
   NormaliseCountry2(" jp ", &out);

@@ -11,8 +11,6 @@
 namespace stc {
 namespace {
 
-using simdjson::ondemand::value;
-
 // What a line-level reader must say about one field.
 struct FieldResult {
   JsonIssue issue = JsonIssue::kNone;
@@ -35,8 +33,23 @@ template <typename Derived>
 class JsonLineParser : public RecordParser {
  public:
   void Parse(std::string_view line, ParseSink* sink) override {
-    // Stage 1 (iterate) validates the UTF-8 of the whole line: the separate
-    // check only names the reason of a failure.
+    // The DOM parse validates the whole line (UTF-8 included) and is the
+    // fast path; a line it rejects is read again On-Demand, which stops at
+    // the first fault and names it (parsers/json_api.h). A scoped run
+    // (ingest --replace) reads On-Demand from the start: most of its lines
+    // are of other years, skipped as soon as the date is read, before the
+    // rest of the line is parsed.
+    simdjson::dom::element root;
+    if (!sink->Scoped() &&
+        dom_parser_.parse(line.data(), line.size(), false).get(root) == simdjson::SUCCESS) {
+      simdjson::dom::object obj;
+      if (root.get_object().get(obj)) {
+        sink->Reject("malformed_json", "not a JSON object");
+        return;
+      }
+      Walk<DomJson>(obj, nullptr, sink);
+      return;
+    }
     simdjson::ondemand::document doc;
     if (parser_.iterate(PaddedView(line, kUnitPadding)).get(doc)) {
       if (!simdjson::validate_utf8(line.data(), line.size())) {
@@ -51,29 +64,38 @@ class JsonLineParser : public RecordParser {
       sink->Reject("malformed_json", "not a JSON object");
       return;
     }
+    Walk<OnDemandJson>(obj, &doc, sink);
+  }
+
+ private:
+  // Reads the members of `obj` into a new record and finishes it. `doc`
+  // (On-Demand only) is checked for trailing content at the end.
+  template <typename Api>
+  void Walk(typename Api::Object& obj, simdjson::ondemand::document* doc, ParseSink* sink) {
     Record* r = sink->NewRecord();
     Scratch s;
     FieldResult fr;
     const bool scoped = sink->Scoped();
-    for (auto field : obj) {
-      std::string_view key;
-      value v;
-      if (FieldKey(field, &key) || field.value().get(v)) {
-        fr.issue = JsonIssue::kMalformed;
-        break;
-      }
+    bool skipped = false;
+    const bool readable = Api::ForEachMember(obj, [&](std::string_view key, auto& v) {
       const bool had_date = s.have_date;
-      static_cast<Derived*>(this)->OnField(key, v, r, &s, &fr);
-      if (fr.issue != JsonIssue::kNone) break;
+      static_cast<Derived*>(this)->template OnField<Api>(key, v, r, &s, &fr);
+      if (fr.issue != JsonIssue::kNone) return false;
       // ingest --replace: a record of another year is skipped as soon as
       // its date is read; the rest of it is not (a fault that came before
       // the date was rejected above).
       if (scoped && s.have_date && !had_date) {
         int32_t year = 0, version = 0;
-        if (ParseDate(s.date, &year, &version) && sink->SkipIfOutOfScope(year)) return;
+        if (ParseDate(s.date, &year, &version) && sink->SkipIfOutOfScope(year)) {
+          skipped = true;
+          return false;
+        }
       }
-    }
-    if (fr.issue == JsonIssue::kNone && !AtDocumentEnd(doc)) {
+      return true;
+    });
+    if (skipped) return;
+    if (!readable) fr.issue = JsonIssue::kMalformed;
+    if (fr.issue == JsonIssue::kNone && doc != nullptr && !AtDocumentEnd(*doc)) {
       fr.issue = JsonIssue::kMalformed;
       fr.detail = "trailing content after the object";
     }
@@ -84,6 +106,7 @@ class JsonLineParser : public RecordParser {
     static_cast<Derived*>(this)->Finish(r, s, sink);
   }
 
+ public:
  protected:
   // Shared validation of key, dates and persons. Returns false after rejecting.
   static bool FinishCommon(Record* r, const Scratch& s, ParseSink* sink) {
@@ -113,46 +136,56 @@ class JsonLineParser : public RecordParser {
     return true;
   }
 
-  static void ReadString(value v, std::string* out, FieldResult* fr, const char* what) {
-    if (!ReadStringOrNull(v, out)) {
+  template <typename Api>
+  static void ReadString(typename Api::Value& v, std::string_view* out, FieldResult* fr,
+                         const char* what) {
+    if (!Api::ReadStringView(v, out)) {
       fr->issue = JsonIssue::kBadField;
       fr->detail = std::string(what) + " is not a string";
     }
   }
-  static void ReadString(value v, std::string_view* out, FieldResult* fr, const char* what) {
-    if (!ReadStringViewOrNull(v, out)) {
-      fr->issue = JsonIssue::kBadField;
-      fr->detail = std::string(what) + " is not a string";
+  template <typename Api>
+  static void ReadString(typename Api::Value& v, std::string* out, FieldResult* fr,
+                         const char* what) {
+    std::string_view view;
+    ReadString<Api>(v, &view, fr, what);
+    if (fr->issue == JsonIssue::kNone) {
+      out->assign(view);
+    } else {
+      out->clear();
     }
   }
 
  private:
+  simdjson::dom::parser dom_parser_;
   simdjson::ondemand::parser parser_;
 };
 
 class PctParser : public JsonLineParser<PctParser> {
  public:
-  void OnField(std::string_view key, value v, Record* r, Scratch* s, FieldResult* fr) {
+  template <typename Api>
+  void OnField(std::string_view key, typename Api::Value& v, Record* r, Scratch* s,
+               FieldResult* fr) {
     if (key == "application_number") {
       s->have_key = true;
-      ReadString(v, &s->key, fr, "application_number");
+      ReadString<Api>(v, &s->key, fr, "application_number");
     } else if (key == "publication_date") {
       s->have_date = true;
-      ReadString(v, &s->date, fr, "publication_date");
+      ReadString<Api>(v, &s->date, fr, "publication_date");
     } else if (key == "updated") {
       s->have_updated = true;
-      ReadString(v, &s->updated, fr, "updated");
+      ReadString<Api>(v, &s->updated, fr, "updated");
     } else if (key == "kind") {
-      ReadString(v, &r->doc_type, fr, "kind");
+      ReadString<Api>(v, &r->doc_type, fr, "kind");
     } else if (key == "ipc") {
-      fr->issue = ReadStringArray(v, &r->codes);
+      fr->issue = ReadStringArray<Api>(v, &r->codes);
       if (fr->issue != JsonIssue::kNone) fr->detail = "ipc is not a list of strings";
     } else if (key == "applicants") {
-      fr->issue = ReadNamedObjects(v, &r->orgs);
+      fr->issue = ReadNamedObjects<Api>(v, &r->orgs);
       if (fr->issue != JsonIssue::kNone) fr->detail = "applicants is not a list of objects";
     } else if (key == "inventors") {
       ignored_orgs_.clear();
-      fr->issue = ReadPersons(v, "addresses", r, &ignored_orgs_, &fr->detail);
+      fr->issue = ReadPersons<Api>(v, "addresses", r, &ignored_orgs_, &fr->detail);
     }
   }
 
@@ -177,36 +210,38 @@ class PctParser : public JsonLineParser<PctParser> {
 
 class ArticleParser : public JsonLineParser<ArticleParser> {
  public:
-  void OnField(std::string_view key, value v, Record* r, Scratch* s, FieldResult* fr) {
+  template <typename Api>
+  void OnField(std::string_view key, typename Api::Value& v, Record* r, Scratch* s,
+               FieldResult* fr) {
     if (key == "key") {
       s->have_key = true;
-      ReadString(v, &s->key, fr, "key");
+      ReadString<Api>(v, &s->key, fr, "key");
     } else if (key == "cover_date") {
       s->have_date = true;
-      ReadString(v, &s->date, fr, "cover_date");
+      ReadString<Api>(v, &s->date, fr, "cover_date");
     } else if (key == "updated") {
       s->have_updated = true;
-      ReadString(v, &s->updated, fr, "updated");
+      ReadString<Api>(v, &s->updated, fr, "updated");
     } else if (key == "doc_type") {
-      ReadString(v, &r->doc_type, fr, "doc_type");
+      ReadString<Api>(v, &r->doc_type, fr, "doc_type");
     } else if (key == "subjects") {
-      fr->issue = ReadStringArray(v, &r->codes);
+      fr->issue = ReadStringArray<Api>(v, &r->codes);
       if (fr->issue != JsonIssue::kNone) fr->detail = "subjects is not a list of strings";
     } else if (key == "author_count") {
       int64_t n = 0;
-      simdjson::ondemand::json_type t;
-      if (v.type().get(t)) {
+      const CountStatus status = Api::ReadCount(v, &n);
+      if (status == CountStatus::kMalformed) {
         fr->issue = JsonIssue::kMalformed;
-      } else if (t == simdjson::ondemand::json_type::null) {
+      } else if (status == CountStatus::kAbsent) {
         // Absent.
-      } else if (v.get_int64().get(n) || n < 0 || n > 1000000) {
+      } else if (status == CountStatus::kBad || n < 0 || n > 1000000) {
         fr->issue = JsonIssue::kBadField;
         fr->detail = "author_count is not a count";
       } else {
         r->declared_persons = static_cast<uint32_t>(n);
       }
     } else if (key == "authors") {
-      fr->issue = ReadPersons(v, "affiliations", r, &r->orgs, &fr->detail);
+      fr->issue = ReadPersons<Api>(v, "affiliations", r, &r->orgs, &fr->detail);
     }
   }
 

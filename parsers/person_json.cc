@@ -8,32 +8,25 @@
 namespace stc {
 namespace {
 
-// What type() calls null: the first byte of the token (no further check).
-bool IsNull(simdjson::ondemand::value& v) {
-  std::string_view token = v.raw_json_token();
-  return !token.empty() && token[0] == 'n';
-}
-
-JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
-                       std::vector<std::string>* orgs, std::string* detail) {
-  simdjson::ondemand::object obj;
-  if (value.get_object().get(obj)) {
+template <typename Api>
+JsonIssue ReadLocation(typename Api::Value value, Location* loc, std::vector<std::string>* orgs,
+                       std::string* detail) {
+  typename Api::Object obj;
+  if (!Api::AsObject(value, &obj)) {
     *detail = "an address is not an object";
     return JsonIssue::kBadField;
   }
   double lat = 0, lon = 0;
   CoordStatus lat_st = CoordStatus::kAbsent, lon_st = CoordStatus::kAbsent;
-  std::string_view text;
-  for (auto field : obj) {
-    std::string_view key;
-    simdjson::ondemand::value v;
-    if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
+  JsonIssue issue = JsonIssue::kNone;
+  const bool readable = Api::ForEachMember(obj, [&](std::string_view key, auto& v) {
+    std::string_view text;
     if (key == "lat") {
-      lat_st = ReadCoordinate(v, &lat);
+      lat_st = Api::ReadCoordinate(v, &lat);
     } else if (key == "lon") {
-      lon_st = ReadCoordinate(v, &lon);
+      lon_st = Api::ReadCoordinate(v, &lon);
     } else if (key == "country") {
-      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      if (!Api::ReadStringView(v, &text)) return (issue = JsonIssue::kBadField), false;
       NormaliseCountry2(text, &loc->country);
       // Not an ISO-2 code (the format's form): a country name is mapped or
       // kept as written for the geocoder's full table (docs/geocoding.md),
@@ -41,18 +34,21 @@ JsonIssue ReadLocation(simdjson::ondemand::value value, Location* loc,
       if (loc->country.empty() && !TrimAscii(text).empty())
         AssignCountryCodeOrName(text, &loc->country);
     } else if (key == "text" || key == "address") {
-      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      if (!Api::ReadStringView(v, &text)) return (issue = JsonIssue::kBadField), false;
       loc->address.assign(text);
     } else if (key == "city") {
-      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      if (!Api::ReadStringView(v, &text)) return (issue = JsonIssue::kBadField), false;
       loc->city.assign(text);
     } else if (key == "name") {
-      if (!ReadStringViewOrNull(v, &text)) return JsonIssue::kBadField;
+      if (!Api::ReadStringView(v, &text)) return (issue = JsonIssue::kBadField), false;
       if (!text.empty() && std::find(orgs->begin(), orgs->end(), text) == orgs->end()) {
         orgs->emplace_back(text);
       }
     }
-  }
+    return true;
+  });
+  if (!readable) return JsonIssue::kMalformed;
+  if (issue != JsonIssue::kNone) return issue;
   if (lat_st == CoordStatus::kBad || lon_st == CoordStatus::kBad) {
     *detail = "lat/lon is not a finite number";
     return JsonIssue::kBadCoordinates;
@@ -87,82 +83,99 @@ std::string_view JsonIssueReason(JsonIssue issue) {
   return "malformed_json";
 }
 
-JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key, Record* record,
+template <typename Api>
+JsonIssue ReadPersons(typename Api::Value value, std::string_view list_key, Record* record,
                       std::vector<std::string>* orgs, std::string* detail) {
-  if (IsNull(value)) return JsonIssue::kNone;
-  simdjson::ondemand::array arr;
-  if (value.get_array().get(arr)) {
+  if (Api::IsNull(value)) return JsonIssue::kNone;
+  typename Api::Array arr;
+  if (!Api::AsArray(value, &arr)) {
     *detail = "the person list is not an array";
     return JsonIssue::kBadField;
   }
-  for (auto element : arr) {
-    simdjson::ondemand::object obj;
-    if (element.get_object().get(obj)) {
+  JsonIssue issue = JsonIssue::kNone;
+  Api::ForEachElement(arr, [&](auto& element) {
+    typename Api::Object obj;
+    if (!Api::AsObject(element, &obj)) {
       *detail = "a person is not an object";
-      return JsonIssue::kBadField;
+      return (issue = JsonIssue::kBadField), false;
     }
     Person& person = record->AddPerson();
-    for (auto field : obj) {
-      std::string_view key;
-      simdjson::ondemand::value v;
-      if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
+    const bool readable = Api::ForEachMember(obj, [&](std::string_view key, auto& v) {
       if (key == "name") {
         std::string_view name;
-        if (!ReadStringViewOrNull(v, &name)) return JsonIssue::kBadField;
+        if (!Api::ReadStringView(v, &name)) return (issue = JsonIssue::kBadField), false;
         person.name.assign(name);
       } else if (key == list_key) {
-        if (IsNull(v)) continue;
-        simdjson::ondemand::array locs;
-        if (v.get_array().get(locs)) {
+        if (Api::IsNull(v)) return true;
+        typename Api::Array locs;
+        if (!Api::AsArray(v, &locs)) {
           *detail = "an address list is not an array";
-          return JsonIssue::kBadField;
+          return (issue = JsonIssue::kBadField), false;
         }
-        for (auto l : locs) {
-          simdjson::ondemand::value lv;
-          if (l.get(lv)) return JsonIssue::kMalformed;
-          JsonIssue issue = ReadLocation(lv, &record->AddLocation(&person), orgs, detail);
-          if (issue != JsonIssue::kNone) return issue;
-        }
+        Api::ForEachElement(locs, [&](auto& l) {
+          typename Api::Value lv;
+          if (!Api::AsValue(l, &lv)) return (issue = JsonIssue::kMalformed), false;
+          issue = ReadLocation<Api>(lv, &record->AddLocation(&person), orgs, detail);
+          return issue == JsonIssue::kNone;
+        });
+        if (issue != JsonIssue::kNone) return false;
       }
-    }
-  }
-  return JsonIssue::kNone;
+      return true;
+    });
+    // An unreadable member stops the walk before any issue is set.
+    if (!readable) issue = JsonIssue::kMalformed;
+    return issue == JsonIssue::kNone;
+  });
+  return issue;
 }
 
-JsonIssue ReadStringArray(simdjson::ondemand::value value, std::vector<std::string>* out) {
-  if (IsNull(value)) return JsonIssue::kNone;
-  simdjson::ondemand::array arr;
-  if (value.get_array().get(arr)) return JsonIssue::kBadField;
-  for (auto element : arr) {
-    simdjson::ondemand::value v;
-    if (element.get(v)) return JsonIssue::kMalformed;
+template <typename Api>
+JsonIssue ReadStringArray(typename Api::Value value, std::vector<std::string>* out) {
+  if (Api::IsNull(value)) return JsonIssue::kNone;
+  typename Api::Array arr;
+  if (!Api::AsArray(value, &arr)) return JsonIssue::kBadField;
+  JsonIssue issue = JsonIssue::kNone;
+  Api::ForEachElement(arr, [&](auto& element) {
+    typename Api::Value v;
+    if (!Api::AsValue(element, &v)) return (issue = JsonIssue::kMalformed), false;
     std::string_view s;
-    if (!ReadStringViewOrNull(v, &s)) return JsonIssue::kBadField;
+    if (!Api::ReadStringView(v, &s)) return (issue = JsonIssue::kBadField), false;
     if (!s.empty()) out->emplace_back(s);
-  }
-  return JsonIssue::kNone;
+    return true;
+  });
+  return issue;
 }
 
-JsonIssue ReadNamedObjects(simdjson::ondemand::value value, std::vector<std::string>* out) {
-  if (IsNull(value)) return JsonIssue::kNone;
-  simdjson::ondemand::array arr;
-  if (value.get_array().get(arr)) return JsonIssue::kBadField;
-  for (auto element : arr) {
-    simdjson::ondemand::object obj;
-    if (element.get_object().get(obj)) return JsonIssue::kBadField;
-    for (auto field : obj) {
-      std::string_view key;
-      simdjson::ondemand::value v;
-      if (FieldKey(field, &key) || field.value().get(v)) return JsonIssue::kMalformed;
-      if (key == "name") {
-        std::string_view s;
-        if (!ReadStringViewOrNull(v, &s)) return JsonIssue::kBadField;
-        if (!s.empty()) out->emplace_back(s);
-      }
-    }
-  }
-  return JsonIssue::kNone;
+template <typename Api>
+JsonIssue ReadNamedObjects(typename Api::Value value, std::vector<std::string>* out) {
+  if (Api::IsNull(value)) return JsonIssue::kNone;
+  typename Api::Array arr;
+  if (!Api::AsArray(value, &arr)) return JsonIssue::kBadField;
+  JsonIssue issue = JsonIssue::kNone;
+  Api::ForEachElement(arr, [&](auto& element) {
+    typename Api::Object obj;
+    if (!Api::AsObject(element, &obj)) return (issue = JsonIssue::kBadField), false;
+    const bool readable = Api::ForEachMember(obj, [&](std::string_view key, auto& v) {
+      if (key != "name") return true;
+      std::string_view s;
+      if (!Api::ReadStringView(v, &s)) return (issue = JsonIssue::kBadField), false;
+      if (!s.empty()) out->emplace_back(s);
+      return true;
+    });
+    if (!readable) issue = JsonIssue::kMalformed;
+    return issue == JsonIssue::kNone;
+  });
+  return issue;
 }
+
+#define STC_INSTANTIATE_PERSON_JSON(Api)                                          \
+  template JsonIssue ReadPersons<Api>(Api::Value, std::string_view, Record*,      \
+                                      std::vector<std::string>*, std::string*);   \
+  template JsonIssue ReadStringArray<Api>(Api::Value, std::vector<std::string>*); \
+  template JsonIssue ReadNamedObjects<Api>(Api::Value, std::vector<std::string>*);
+STC_INSTANTIATE_PERSON_JSON(OnDemandJson)
+STC_INSTANTIATE_PERSON_JSON(DomJson)
+#undef STC_INSTANTIATE_PERSON_JSON
 
 bool AtDocumentEnd(simdjson::ondemand::document& doc) {
   const char* loc = nullptr;

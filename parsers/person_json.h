@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "parsers/json_api.h"
 
 namespace stc {
 
@@ -23,15 +24,19 @@ std::string_view JsonIssueReason(JsonIssue issue);
 // array of objects {"name": ..., <list_key>: [address objects]}. Address
 // objects may carry "text" (or "address"), "name" (an organisation, appended
 // to *orgs when not yet there), "city", "country", "lat", "lon". A null list
-// gives no persons. Sets *detail on failure.
-JsonIssue ReadPersons(simdjson::ondemand::value value, std::string_view list_key, Record* record,
+// gives no persons. Sets *detail on failure. `Api` is a front end of
+// parsers/json_api.h (OnDemandJson or DomJson; both instantiated).
+template <typename Api>
+JsonIssue ReadPersons(typename Api::Value value, std::string_view list_key, Record* record,
                       std::vector<std::string>* orgs, std::string* detail);
 
 // Reads an array of strings (null elements skipped; a null array is empty).
-JsonIssue ReadStringArray(simdjson::ondemand::value value, std::vector<std::string>* out);
+template <typename Api>
+JsonIssue ReadStringArray(typename Api::Value value, std::vector<std::string>* out);
 
 // Reads an array of objects with a "name" string, appending the names.
-JsonIssue ReadNamedObjects(simdjson::ondemand::value value, std::vector<std::string>* out);
+template <typename Api>
+JsonIssue ReadNamedObjects(typename Api::Value value, std::vector<std::string>* out);
 
 // True when there is nothing but whitespace after the parsed document.
 bool AtDocumentEnd(simdjson::ondemand::document& doc);

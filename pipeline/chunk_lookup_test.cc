@@ -36,9 +36,10 @@ void AddItem(Work* w, Item::Kind kind, const CountedRecord& r) {
   Item& it = w->items[w->n_items++];
   it = Item();
   it.kind = kind;
-  it.counted = r;
   if (kind == Item::Kind::kRecord) {
-    EncodeItem(w, &it);
+    EncodeItem(w, &it, r);
+  } else {
+    it.counted = r;
   }
 }
 

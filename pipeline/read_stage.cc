@@ -109,12 +109,11 @@ void ItemSink::FlushPending() {
   }
   if (resolver_ != nullptr) resolver_->Resolve(&record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
-  // Counted into this thread's points vector, which fits the largest record
-  // seen so far, then copied to the Work's (EncodeItem).
-  it.counted.points.swap(points_);
-  CountRecordTaking(&record_, &it.counted);
-  EncodeItem(work_, &it);
-  it.counted.points.swap(points_);
+  // Counted into this thread's record, whose lists fit the largest record
+  // seen so far (the Record and it trade strings and vectors, not copies),
+  // then encoded into the Work (EncodeItem).
+  CountRecordTaking(&record_, &counted_);
+  EncodeItem(work_, &it, counted_);
 }
 
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,

@@ -50,7 +50,7 @@ class ItemSink : public ParseSink {
   uint64_t line_ = 0;
   std::string_view unit_;
   Record record_;
-  std::vector<WeightedPoint> points_;  // Counting scratch (FlushPending).
+  CountedRecord counted_;  // Counting scratch (FlushPending).
   bool pending_ = false;
   size_t emitted_ = 0;
   bool ignored_ = false;

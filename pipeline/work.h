@@ -27,8 +27,11 @@ struct Item {
   std::string reason;
   std::string detail;
   std::string prefix;  // Rejects: first 200 bytes of the unit.
-  // Records (for deletions only counted.key). Its points are not here but
-  // in the Work's `points` (PointsOf), once EncodeItem has run.
+  // Records: the key and the scalar fields the writer reads (source, key,
+  // year, version, field, unlocated, persons, truncated); its lists (points,
+  // codes, orgs, unresolved) stay empty: the whole record is its encoding in
+  // the Work's `encoded` (EncodedOf) and its points in the Work's `points`
+  // (PointsOf). Deletions: only counted.key.
   CountedRecord counted;
   // Records: where EncodeCountedRecord(counted) lies in the Work's `encoded`
   // (EncodedOf) and its points in the Work's `points` (PointsOf), and the
@@ -76,18 +79,32 @@ inline std::span<const WeightedPoint> PointsOf(const Work& w, const Item& it) {
   return std::span<const WeightedPoint>(w.points).subspan(it.points_at, it.points_size);
 }
 
-// Appends the encoding of it->counted to w->encoded and its points to
-// w->points (it->counted.points is left empty, its capacity kept), and sets
-// the item's places in them and its fingerprint.
-inline void EncodeItem(Work* w, Item* it) {
+// Appends the encoding of `record` to w->encoded and its points to
+// w->points, sets the item's places in them and its fingerprint, and copies
+// the record's key and scalar fields into it->counted (its lists are left
+// empty, their capacity kept: item slots are many, and each would otherwise
+// grow to the largest lists it carried).
+inline void EncodeItem(Work* w, Item* it, const CountedRecord& record) {
+  CountedRecord& c = it->counted;
+  c.source = record.source;
+  c.key.assign(record.key);
+  c.year = record.year;
+  c.version = record.version;
+  c.field.assign(record.field);
+  c.codes.clear();
+  c.orgs.clear();
+  c.points.clear();
+  c.unlocated = record.unlocated;
+  c.unresolved.clear();
+  c.persons = record.persons;
+  c.truncated = record.truncated;
   it->encoded_at = w->encoded.size();
-  EncodeCountedRecord(it->counted, &w->encoded);
+  EncodeCountedRecord(record, &w->encoded);
   it->encoded_size = w->encoded.size() - it->encoded_at;
   it->fingerprint = FingerprintEncoded(EncodedOf(*w, *it));
   it->points_at = w->points.size();
-  it->points_size = it->counted.points.size();
-  w->points.insert(w->points.end(), it->counted.points.begin(), it->counted.points.end());
-  it->counted.points.clear();
+  it->points_size = record.points.size();
+  w->points.insert(w->points.end(), record.points.begin(), record.points.end());
 }
 
 }  // namespace stc

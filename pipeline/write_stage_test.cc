@@ -45,8 +45,7 @@ void AddItem(Work* w, const CountedRecord& r) {
   it = Item();
   it.kind = Item::Kind::kRecord;
   it.line = w->n_items - 1;
-  it.counted = r;
-  EncodeItem(w, &it);
+  EncodeItem(w, &it, r);
 }
 
 // The store's aggregates by (lat index, lon index) of 0.01-degree cells.

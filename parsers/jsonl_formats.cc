@@ -32,15 +32,21 @@ struct Scratch {
 template <typename Derived>
 class JsonLineParser : public RecordParser {
  public:
+  // Longer lines are read On-Demand (real records are a few KB; an article
+  // with thousands of authors a few hundred).
+  static constexpr size_t kMaxDomLineBytes = 1 << 20;
+
   void Parse(std::string_view line, ParseSink* sink) override {
     // The DOM parse validates the whole line (UTF-8 included) and is the
     // fast path; a line it rejects is read again On-Demand, which stops at
     // the first fault and names it (parsers/json_api.h). A scoped run
     // (ingest --replace) reads On-Demand from the start: most of its lines
     // are of other years, skipped as soon as the date is read, before the
-    // rest of the line is parsed.
+    // rest of the line is parsed. So does a line longer than
+    // kMaxDomLineBytes: a DOM parser keeps about 14 bytes per byte of the
+    // longest line it parsed (its tape and strings), On-Demand about 5.
     simdjson::dom::element root;
-    if (!sink->Scoped() &&
+    if (!sink->Scoped() && line.size() <= kMaxDomLineBytes &&
         dom_parser_.parse(line.data(), line.size(), false).get(root) == simdjson::SUCCESS) {
       simdjson::dom::object obj;
       if (root.get_object().get(obj)) {
@@ -106,7 +112,6 @@ class JsonLineParser : public RecordParser {
     static_cast<Derived*>(this)->Finish(r, s, sink);
   }
 
- public:
  protected:
   // Shared validation of key, dates and persons. Returns false after rejecting.
   static bool FinishCommon(Record* r, const Scratch& s, ParseSink* sink) {
@@ -157,7 +162,7 @@ class JsonLineParser : public RecordParser {
   }
 
  private:
-  simdjson::dom::parser dom_parser_;
+  simdjson::dom::parser dom_parser_{kMaxDomLineBytes};
   simdjson::ondemand::parser parser_;
 };
 

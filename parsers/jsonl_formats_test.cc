@@ -128,6 +128,31 @@ TEST(PctJsonl, RejectsBadRecordsWithReasons) {
   }
 }
 
+// A line longer than the DOM path takes (1 MiB) is read On-Demand, whole.
+TEST(PctJsonl, ReadsLinesLongerThanTheDomLimit) {
+  std::string line = R"({"application_number":"PCT/US2020/7","publication_date":"2020-03-04",)"
+                     R"("inventors":[)";
+  const int n = 15000;
+  for (int i = 0; i < n; ++i) {
+    if (i > 0) line += ",";
+    line += R"({"name":"Inventor )" + std::to_string(i) +
+            R"(","addresses":[{"country":"US","lat":)" + std::to_string(i % 90) + R"(.5,"lon":-)" +
+            std::to_string(i % 180) + R"(.25,"city":"Some City"}]})";
+  }
+  line += "]}";
+  ASSERT_GT(line.size(), size_t{1} << 20);
+  TestSink s = ParseOne(PctJsonlFormat(), line);
+  ASSERT_TRUE(s.rejects.empty()) << s.rejects[0];
+  ASSERT_EQ(s.records.size(), 1u);
+  const Record& r = s.records[0];
+  ASSERT_EQ(r.persons.size(), static_cast<size_t>(n));
+  const Person& last = r.persons.back();
+  EXPECT_EQ(last.name, "Inventor 14999");
+  ASSERT_EQ(last.locations.size(), 1u);
+  EXPECT_EQ(last.locations[0].lat_e5, (14999 % 90) * 100000 + 50000);
+  EXPECT_EQ(last.locations[0].lon_e5, -((14999 % 180) * 100000 + 25000));
+}
+
 TEST(ArticleJsonl, ParsesAuthorsAffiliationsAndDeclaredCount) {
   const std::string line =
       R"({"key":" 2-s2.0-1 ","cover_date":"2019-05","doc_type":"article","subjects":["1710","2208"],)"

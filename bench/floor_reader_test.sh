@@ -4,13 +4,7 @@
 # also over lines spanning the 4 MiB buffer), a malformed line (exit 1) and a
 # bad command line (exit 2).
 # Usage: floor_reader_test.sh STC_FLOOR_READER
-set -euo pipefail
-FLOOR="$1"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# field OUT NAME: the value after NAME in the floor's output line.
-field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"; }
+source "$(dirname "$0")/floor_test_lib.sh"
 # same OUT_A OUT_B: equal but for the seconds.
 same() { [ "$(sed 's/seconds [^ ]*//' <<<"$1")" = "$(sed 's/seconds [^ ]*//' <<<"$2")" ] ||
   fail "passes differ: $1 / $2"; }

@@ -3,13 +3,7 @@
 # across the 4 MiB buffer boundary, threads, a malformed unit (exit 1) and a
 # bad command line (exit 2).
 # Usage: formats_floor_test.sh STC_FORMATS_FLOOR
-set -euo pipefail
-FLOOR="$1"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# field OUT NAME: the value after NAME in the floor's output line.
-field() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$1"; }
+source "$(dirname "$0")/floor_test_lib.sh"
 expect() {  # expect OUTPUT RECORDS PERSONS BYTES
   [ "$(field "$1" records)" = "$2" ] || fail "records: want $2 in: $1"
   [ "$(field "$1" persons)" = "$3" ] || fail "persons: want $3 in: $1"

@@ -33,7 +33,7 @@ struct Item {
   // the Work's `encoded` (EncodedOf) and its points in the Work's `points`
   // (PointsOf). Deletions: only counted.key.
   CountedRecord counted;
-  // Records: where EncodeCountedRecord(counted) lies in the Work's `encoded`
+  // Records: where the record's encoding (EncodeCountedRecord) lies in the Work's `encoded`
   // (EncodedOf) and its points in the Work's `points` (PointsOf), and the
   // encoding's FingerprintEncoded.
   size_t encoded_at = 0;

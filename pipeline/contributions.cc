@@ -14,36 +14,36 @@ int32_t Unbias(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v
 
 }  // namespace
 
-bool DeltaMap::Pack(const AggregateKey& k, Packed* p) {
-  if (k.field.size() > 11 || k.field.find('\0') != std::string::npos) return false;
+int DeltaMap::Pack(const AggregateKey& k, uint64_t w[3]) {
+  if (k.field.size() > 11 || k.field.find('\0') != std::string::npos) return 0;
   unsigned char f[11] = {0};
   std::memcpy(f, k.field.data(), k.field.size());
   // The store's aggregate key bytes (stores/README.md), big-endian, the field
   // zero-padded: without NUL in the field, padding sorts like "shorter first".
   const uint64_t lon = Bias(k.cell.lon_idx);
-  p->w0 = static_cast<uint64_t>(k.source) << 56 |
-          static_cast<uint64_t>(static_cast<uint16_t>(k.year)) << 40 | Bias(k.cell.lat_idx) << 8 |
-          lon >> 24;
-  p->w1 = (lon & 0xffffff) << 40 | static_cast<uint64_t>(static_cast<uint8_t>(k.country[0])) << 32 |
-          static_cast<uint64_t>(static_cast<uint8_t>(k.country[1])) << 24 |
-          static_cast<uint64_t>(f[0]) << 16 | static_cast<uint64_t>(f[1]) << 8 | f[2];
-  p->w2 = 0;
-  for (int i = 3; i < 11; ++i) p->w2 = p->w2 << 8 | f[i];
-  return true;
+  w[0] = static_cast<uint64_t>(k.source) << 56 |
+         static_cast<uint64_t>(static_cast<uint16_t>(k.year)) << 40 | Bias(k.cell.lat_idx) << 8 |
+         lon >> 24;
+  w[1] = (lon & 0xffffff) << 40 | static_cast<uint64_t>(static_cast<uint8_t>(k.country[0])) << 32 |
+         static_cast<uint64_t>(static_cast<uint8_t>(k.country[1])) << 24 |
+         static_cast<uint64_t>(f[0]) << 16 | static_cast<uint64_t>(f[1]) << 8 | f[2];
+  w[2] = 0;
+  for (int i = 3; i < 11; ++i) w[2] = w[2] << 8 | f[i];
+  return k.field.size() <= 3 ? 2 : 3;
 }
 
-void DeltaMap::Unpack(const Packed& p, AggregateKey* k) {
-  k->source = static_cast<Source>(p.w0 >> 56);
-  k->year = static_cast<int32_t>((p.w0 >> 40) & 0xffff);
-  k->cell.lat_idx = Unbias((p.w0 >> 8) & 0xffffffffu);
-  k->cell.lon_idx = Unbias((p.w0 & 0xff) << 24 | p.w1 >> 40);
-  k->country[0] = static_cast<char>((p.w1 >> 32) & 0xff);
-  k->country[1] = static_cast<char>((p.w1 >> 24) & 0xff);
+void DeltaMap::Unpack(uint64_t w0, uint64_t w1, uint64_t w2, AggregateKey* k) {
+  k->source = static_cast<Source>(w0 >> 56);
+  k->year = static_cast<int32_t>((w0 >> 40) & 0xffff);
+  k->cell.lat_idx = Unbias((w0 >> 8) & 0xffffffffu);
+  k->cell.lon_idx = Unbias((w0 & 0xff) << 24 | w1 >> 40);
+  k->country[0] = static_cast<char>((w1 >> 32) & 0xff);
+  k->country[1] = static_cast<char>((w1 >> 24) & 0xff);
   char f[11];
-  f[0] = static_cast<char>((p.w1 >> 16) & 0xff);
-  f[1] = static_cast<char>((p.w1 >> 8) & 0xff);
-  f[2] = static_cast<char>(p.w1 & 0xff);
-  for (int i = 0; i < 8; ++i) f[3 + i] = static_cast<char>((p.w2 >> (56 - 8 * i)) & 0xff);
+  f[0] = static_cast<char>((w1 >> 16) & 0xff);
+  f[1] = static_cast<char>((w1 >> 8) & 0xff);
+  f[2] = static_cast<char>(w1 & 0xff);
+  for (int i = 0; i < 8; ++i) f[3 + i] = static_cast<char>((w2 >> (56 - 8 * i)) & 0xff);
   size_t n = 0;
   while (n < 11 && f[n] != 0) ++n;
   k->field.assign(f, n);
@@ -56,21 +56,36 @@ void DeltaMap::Add(const CountedRecord& record, std::span<const WeightedPoint> p
   key.year = record.year;
   key.field = record.field;
   // The field's share of the packed words, once per record (see Pack).
-  Packed p;
-  const bool packable = Pack(key, &p);
-  const uint64_t w0_high = p.w0 & 0xffffff0000000000ull;  // Source and year.
-  const uint64_t w1_field = p.w1 & 0xffffff;              // Field bytes 0-2.
-  for (const WeightedPoint& wp : points) {
-    key.cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
-    if (packable) {
-      const uint64_t lon = Bias(key.cell.lon_idx);
-      p.w0 = w0_high | Bias(key.cell.lat_idx) << 8 | lon >> 24;
-      p.w1 = (lon & 0xffffff) << 40 |
-             static_cast<uint64_t>(static_cast<uint8_t>(wp.country[0])) << 32 |
-             static_cast<uint64_t>(static_cast<uint8_t>(wp.country[1])) << 24 | w1_field;
+  uint64_t w[3];
+  const int words = Pack(key, w);
+  const uint64_t w0_high = w[0] & 0xffffff0000000000ull;  // Source and year.
+  const uint64_t w1_field = w[1] & 0xffffff;              // Field bytes 0-2.
+  auto words_of = [&](const WeightedPoint& wp, uint64_t* w0, uint64_t* w1) {
+    const Cell cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
+    const uint64_t lon = Bias(cell.lon_idx);
+    *w0 = w0_high | Bias(cell.lat_idx) << 8 | lon >> 24;
+    *w1 = (lon & 0xffffff) << 40 |
+          static_cast<uint64_t>(static_cast<uint8_t>(wp.country[0])) << 32 |
+          static_cast<uint64_t>(static_cast<uint8_t>(wp.country[1])) << 24 | w1_field;
+  };
+  if (words == 2) {
+    for (const WeightedPoint& wp : points) {
+      Packed p;
+      words_of(wp, &p.w0, &p.w1);
       p.units = sign * wp.units;
-      cells_.push_back(p);
-    } else {
+      narrow_.Push(p);
+    }
+  } else if (words == 3) {
+    for (const WeightedPoint& wp : points) {
+      WidePacked p;
+      words_of(wp, &p.w0, &p.w1);
+      p.w2 = w[2];
+      p.units = sign * wp.units;
+      wide_.Push(p);
+    }
+  } else {
+    for (const WeightedPoint& wp : points) {
+      key.cell = grid.CellOf(wp.lat_e5, wp.lon_e5);
       long_cells_[{{static_cast<int>(key.source), key.year},
                    {{key.cell.lat_idx, key.cell.lon_idx},
                     std::string(wp.country, 2) + key.field}}] += sign * wp.units;
@@ -80,32 +95,41 @@ void DeltaMap::Add(const CountedRecord& record, std::span<const WeightedPoint> p
   t.world += sign * kUnit;
   t.unlocated += sign * record.unlocated;
   t.records += sign;
-  if (cells_.size() - sealed_ >= run_min_) SealRun();
+  if (narrow_.unsealed() >= run_min_) narrow_.Seal();
+  if (wide_.unsealed() >= run_min_) wide_.Seal();
 }
 
 namespace {
 
 bool PackedLess(const DeltaMap::Packed& a, const DeltaMap::Packed& b) {
   if (a.w0 != b.w0) return a.w0 < b.w0;
+  return a.w1 < b.w1;
+}
+bool PackedLess(const DeltaMap::WidePacked& a, const DeltaMap::WidePacked& b) {
+  if (a.w0 != b.w0) return a.w0 < b.w0;
   if (a.w1 != b.w1) return a.w1 < b.w1;
   return a.w2 < b.w2;
 }
 
 bool SamePacked(const DeltaMap::Packed& a, const DeltaMap::Packed& b) {
+  return a.w0 == b.w0 && a.w1 == b.w1;
+}
+bool SamePacked(const DeltaMap::WidePacked& a, const DeltaMap::WidePacked& b) {
   return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2;
 }
 
 }  // namespace
 
-void DeltaMap::SealRun() {
+template <typename P>
+void DeltaMap::Runs<P>::Seal() {
   // Sorts the cells added since the last run and sums equal ones in place,
   // dropping the zeros: a new run.
   auto begin = cells_.begin() + static_cast<std::ptrdiff_t>(sealed_);
   if (begin == cells_.end()) return;
-  std::sort(begin, cells_.end(), [](const Packed& a, const Packed& b) { return PackedLess(a, b); });
+  std::sort(begin, cells_.end(), [](const P& a, const P& b) { return PackedLess(a, b); });
   size_t w = sealed_;
   for (size_t r = sealed_; r < cells_.size();) {
-    Packed acc = cells_[r++];
+    P acc = cells_[r++];
     while (r < cells_.size() && SamePacked(cells_[r], acc)) acc.units += cells_[r++].units;
     if (acc.units != 0) cells_[w++] = acc;
   }
@@ -115,48 +139,56 @@ void DeltaMap::SealRun() {
   if (runs_.size() > kMaxRuns) MergeRuns();
 }
 
-template <typename Fn>
-void DeltaMap::ForEachMerged(Fn&& fn) const {
-  // A k-way merge of the runs (k <= kMaxRuns + 1: a linear scan for the
-  // smallest head), summing the cells that several runs hold.
-  struct Cursor {
-    const Packed* at;
-    const Packed* end;
-  };
-  Cursor cursors[kMaxRuns + 1];
-  size_t k = 0;
-  for (size_t i = 0, begin = 0; i < runs_.size(); begin = runs_[i++]) {
-    if (runs_[i] > begin) cursors[k++] = {cells_.data() + begin, cells_.data() + runs_[i]};
-  }
-  if (k == 1) {  // One run: already summed.
-    for (const Packed* p = cursors[0].at; p != cursors[0].end; ++p) fn(*p);
-    return;
-  }
-  while (k > 0) {
-    size_t min = 0;
-    for (size_t i = 1; i < k; ++i) {
-      if (PackedLess(*cursors[i].at, *cursors[min].at)) min = i;
+template <typename P>
+DeltaMap::Runs<P>::Merger::Merger(const Runs& runs) {
+  for (size_t i = 0, begin = 0; i < runs.runs_.size(); begin = runs.runs_[i++]) {
+    if (runs.runs_[i] > begin) {
+      cursors_[k_++] = {runs.cells_.data() + begin, runs.cells_.data() + runs.runs_[i]};
     }
-    Packed acc = *cursors[min].at;
+  }
+}
+
+template <typename P>
+bool DeltaMap::Runs<P>::Merger::Next(P* out) {
+  if (k_ == 1) {  // One run: already summed.
+    if (cursors_[0].at == cursors_[0].end) return false;
+    *out = *cursors_[0].at++;
+    return true;
+  }
+  // A linear scan for the smallest head (k <= kMaxRuns + 1), summing the
+  // cells that several runs hold.
+  while (k_ > 0) {
+    size_t min = 0;
+    for (size_t i = 1; i < k_; ++i) {
+      if (PackedLess(*cursors_[i].at, *cursors_[min].at)) min = i;
+    }
+    P acc = *cursors_[min].at;
     acc.units = 0;
-    for (size_t i = 0; i < k;) {
-      if (SamePacked(*cursors[i].at, acc)) {
-        acc.units += cursors[i].at->units;
-        if (++cursors[i].at == cursors[i].end) {
-          cursors[i] = cursors[--k];
+    for (size_t i = 0; i < k_;) {
+      if (SamePacked(*cursors_[i].at, acc)) {
+        acc.units += cursors_[i].at->units;
+        if (++cursors_[i].at == cursors_[i].end) {
+          cursors_[i] = cursors_[--k_];
           continue;
         }
       }
       ++i;
     }
-    if (acc.units != 0) fn(acc);
+    if (acc.units != 0) {
+      *out = acc;
+      return true;
+    }
   }
+  return false;
 }
 
-void DeltaMap::MergeRuns() {
+template <typename P>
+void DeltaMap::Runs<P>::MergeRuns() {
   scratch_.clear();
   scratch_.reserve(cells_.size());
-  ForEachMerged([&](const Packed& p) { scratch_.push_back(p); });
+  Merger merged(*this);
+  P p;
+  while (merged.Next(&p)) scratch_.push_back(p);
   cells_.swap(scratch_);
   scratch_.clear();
   sealed_ = cells_.size();
@@ -164,13 +196,38 @@ void DeltaMap::MergeRuns() {
   if (sealed_ > 0) runs_.push_back(sealed_);
 }
 
+template class DeltaMap::Runs<DeltaMap::Packed>;
+template class DeltaMap::Runs<DeltaMap::WidePacked>;
+
+template <typename Fn>
+void DeltaMap::ForEachMerged(Fn&& fn) const {
+  // The two widths never hold the same key (their fields differ in length);
+  // at equal first words the Packed cell, whose field is shorter, comes first.
+  Runs<Packed>::Merger narrow(narrow_);
+  Runs<WidePacked>::Merger wide(wide_);
+  Packed a;
+  WidePacked b;
+  bool has_a = narrow.Next(&a);
+  bool has_b = wide.Next(&b);
+  while (has_a || has_b) {
+    if (has_a && (!has_b || a.w0 < b.w0 || (a.w0 == b.w0 && a.w1 <= b.w1))) {
+      fn(a.w0, a.w1, uint64_t{0}, a.units);
+      has_a = narrow.Next(&a);
+    } else {
+      fn(b.w0, b.w1, b.w2, b.units);
+      has_b = wide.Next(&b);
+    }
+  }
+}
+
 Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
-  SealRun();
+  narrow_.Seal();
+  wide_.Seal();
   Status st;
   // A packed cell's big-endian bytes are its store key, the field
   // zero-padded: the key is the 13 fixed bytes plus the field's non-zero ones.
-  auto key_of = [](const Packed& p, char* out) {
-    const uint64_t w[3] = {p.w0, p.w1, p.w2};
+  auto key_of = [](uint64_t w0, uint64_t w1, uint64_t w2, char* out) {
+    const uint64_t w[3] = {w0, w1, w2};
     for (int i = 0; i < 24; ++i)
       out[i] = static_cast<char>((w[i / 8] >> (56 - 8 * (i % 8))) & 0xff);
     size_t n = store_keys::kAggregateKeyFixedBytes;
@@ -179,13 +236,15 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
   };
   char buf[24];
   if (long_cells_.empty()) {
-    ForEachMerged(
-        [&](const Packed& p) { cells->Add(std::string_view(buf, key_of(p, buf)), p.units); });
+    ForEachMerged([&](uint64_t w0, uint64_t w1, uint64_t w2, Units units) {
+      cells->Add(std::string_view(buf, key_of(w0, w1, w2, buf)), units);
+    });
   } else {  // Rare: fields longer than 11 bytes. Merge both in key order.
     std::vector<std::pair<std::string, Units>> all;
-    all.reserve(cells_.size() + long_cells_.size());
-    ForEachMerged(
-        [&](const Packed& p) { all.emplace_back(std::string(buf, key_of(p, buf)), p.units); });
+    all.reserve(narrow_.size() + wide_.size() + long_cells_.size());
+    ForEachMerged([&](uint64_t w0, uint64_t w1, uint64_t w2, Units units) {
+      all.emplace_back(std::string(buf, key_of(w0, w1, w2, buf)), units);
+    });
     std::string encoded;
     ForEachLongCell([&](const AggregateKey& key, Units units) {
       if (!store_keys::IsEncodableAggregateKey(key)) {
@@ -203,11 +262,12 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
 }
 
 void DeltaMap::Flush(StoreBatch* batch) {
-  SealRun();
+  narrow_.Seal();
+  wide_.Seal();
   AggregateKey key;
-  ForEachMerged([&](const Packed& p) {
-    Unpack(p, &key);
-    batch->AddAggregate(key, p.units);
+  ForEachMerged([&](uint64_t w0, uint64_t w1, uint64_t w2, Units units) {
+    Unpack(w0, w1, w2, &key);
+    batch->AddAggregate(key, units);
   });
   ForEachLongCell([&](const AggregateKey& k, Units units) { batch->AddAggregate(k, units); });
   FlushTotals(batch);
@@ -233,9 +293,8 @@ void DeltaMap::FlushTotals(StoreBatch* batch) {
       batch->AddTotals(static_cast<Source>(sy.first), sy.second, t.world, t.unlocated, t.records);
     }
   }
-  cells_.clear();
-  sealed_ = 0;
-  runs_.clear();
+  narrow_.Clear();
+  wide_.Clear();
   long_cells_.clear();
   totals_.clear();
 }

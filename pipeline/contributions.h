@@ -2,10 +2,11 @@
 //
 // The writer adds a new record's contributions with sign +1 and a replaced
 // record's with sign -1. Deltas are appended to a flat vector of packed keys
-// (no hashing per point). Every `run_min` of them are sorted and summed in
-// place into a run (so repeated cells take the room of one per run); the
-// runs are merged when there are more than kMaxRuns (the only time a second
-// buffer is used) and when flushed, straight into the output. Not
+// (no hashing per point; 24 bytes a cell for the usual fields of up to 3
+// bytes, 32 for fields of 4-11). Every `run_min` of them are sorted and
+// summed in place into a run (so repeated cells take the room of one per
+// run); the runs are merged when there are more than kMaxRuns (the only time
+// a second buffer is used) and when flushed, straight into the output. Not
 // thread-safe.
 #ifndef STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
 #define STCLUSTER_PIPELINE_CONTRIBUTIONS_H_
@@ -45,8 +46,8 @@ class DeltaMap {
   // (The merge buffer is touched only when more than kMaxRuns runs are
   // merged before a flush.)
   void Reserve(size_t bytes) {
-    cells_.reserve(bytes / (2 * sizeof(Packed)));
-    scratch_.reserve(bytes / (2 * sizeof(Packed)));
+    narrow_.Reserve(bytes / (2 * sizeof(Packed)));
+    wide_.Reserve(bytes / (2 * sizeof(WidePacked)));
   }
 
   // Appends every non-zero combined delta to `batch` and clears the map.
@@ -59,30 +60,88 @@ class DeltaMap {
   Status FlushSorted(SortedAggregates* cells, StoreBatch* totals);
 
   // Buffered entries (an upper bound of the distinct cells).
-  size_t size() const { return cells_.size() + long_cells_.size() + totals_.size(); }
+  size_t size() const {
+    return narrow_.size() + wide_.size() + long_cells_.size() + totals_.size();
+  }
   // Approximate bytes used, for the flush budget: the cells and as much
   // again for merging them (MergeRuns), which a buffer of many runs needs.
   // (Used, not capacity: see PendingTable::bytes.)
-  size_t bytes() const { return 2 * cells_.size() * sizeof(Packed) + long_cells_.size() * 96; }
+  size_t bytes() const {
+    return 2 * (narrow_.size() * sizeof(Packed) + wide_.size() * sizeof(WidePacked)) +
+           long_cells_.size() * 96;
+  }
 
-  // An aggregate key packed into three words: the store's key bytes
-  // (source, year, lat index, lon index, country, field zero-padded to 11
-  // bytes) big-endian, so that equal keys compare equal as integers and
-  // sorting the words gives the store's key order (Flush hands the store
-  // sorted cells). Fields of up to 11 bytes without NUL; longer ones go to
-  // long_cells_.
+  // An aggregate key packed into words: the store's key bytes (source,
+  // year, lat index, lon index, country, field zero-padded) big-endian, so
+  // that equal keys compare equal as integers and sorting the words gives the
+  // store's key order (Flush hands the store sorted cells). Fields of up to 3
+  // bytes (the readers' IPC sections and subject areas) fit two words; fields
+  // of 4-11 bytes take a third (WidePacked). Fields with a NUL or longer than
+  // 11 bytes go to long_cells_.
   struct Packed {
+    uint64_t w0, w1;
+    Units units;
+  };
+  struct WidePacked {
     uint64_t w0, w1, w2;
     Units units;
   };
 
  private:
   static constexpr size_t kMaxRuns = 8;
-  static bool Pack(const AggregateKey& k, Packed* p);
-  static void Unpack(const Packed& p, AggregateKey* k);
-  void SealRun();    // Makes the cells since the last run a run.
-  void MergeRuns();  // Merges all runs into one (through scratch_).
-  // Calls fn(packed) for every non-zero cell of the runs, in key order.
+
+  // The cells of one width: the runs, then the cells added since. Every
+  // `run_min` cells are sorted and summed in place into a run (Seal); the
+  // runs are merged when there are more than kMaxRuns (through a second
+  // buffer, kept) and when flushed (Merger, straight into the output).
+  template <typename P>
+  class Runs {
+   public:
+    // Yields the non-zero sums of the runs' cells in key order (a k-way
+    // merge, k <= kMaxRuns + 1). The runs must not change meanwhile.
+    class Merger {
+     public:
+      explicit Merger(const Runs& runs);
+      bool Next(P* out);
+
+     private:
+      struct Cursor {
+        const P* at;
+        const P* end;
+      };
+      Cursor cursors_[kMaxRuns + 1];
+      size_t k_ = 0;
+    };
+
+    void Push(const P& p) { cells_.push_back(p); }
+    size_t unsealed() const { return cells_.size() - sealed_; }
+    size_t size() const { return cells_.size(); }
+    void Reserve(size_t n) {
+      cells_.reserve(n);
+      scratch_.reserve(n);
+    }
+    void Seal();  // Makes the cells since the last run a run.
+    void Clear() {
+      cells_.clear();
+      sealed_ = 0;
+      runs_.clear();
+    }
+
+   private:
+    void MergeRuns();  // Merges all runs into one (through scratch_).
+
+    LargeVector<P> cells_;      // The runs, then the cells added since.
+    size_t sealed_ = 0;         // cells_[0, sealed_) are runs.
+    std::vector<size_t> runs_;  // Each run's end in cells_.
+    LargeVector<P> scratch_;    // MergeRuns' output, swapped with cells_ (capacity kept).
+  };
+
+  // The store key words of `k`; 2 when its field fits Packed, 3 when it
+  // needs WidePacked, 0 when neither (long_cells_).
+  static int Pack(const AggregateKey& k, uint64_t w[3]);
+  static void Unpack(uint64_t w0, uint64_t w1, uint64_t w2, AggregateKey* k);
+  // Calls fn(w0, w1, w2, units) for every non-zero cell of both widths, in
+  // key order (w2 = 0 for Packed cells).
   template <typename Fn>
   void ForEachMerged(Fn&& fn) const;
   // Calls fn for every non-zero cell with a field too long to pack.
@@ -90,10 +149,8 @@ class DeltaMap {
   // Adds the non-zero totals to `batch` and clears the map.
   void FlushTotals(StoreBatch* batch);
 
-  LargeVector<Packed> cells_;    // The runs, then the cells added since.
-  size_t sealed_ = 0;            // cells_[0, sealed_) are runs.
-  std::vector<size_t> runs_;     // Each run's end in cells_.
-  LargeVector<Packed> scratch_;  // MergeRuns' output, swapped with cells_ (capacity kept).
+  Runs<Packed> narrow_;
+  Runs<WidePacked> wide_;
   size_t run_min_;
   std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
            Units>

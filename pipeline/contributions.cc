@@ -56,7 +56,7 @@ void DeltaMap::Add(const CountedRecord& record, std::span<const WeightedPoint> p
   key.year = record.year;
   key.field = record.field;
   // The field's share of the packed words, once per record (see Pack).
-  uint64_t w[3];
+  uint64_t w[3] = {0, 0, 0};  // Unset by Pack for long fields.
   const int words = Pack(key, w);
   const uint64_t w0_high = w[0] & 0xffffff0000000000ull;  // Source and year.
   const uint64_t w1_field = w[1] & 0xffffff;              // Field bytes 0-2.

@@ -97,16 +97,6 @@ bool ReadStringViewOrNull(simdjson::ondemand::value value, std::string_view* out
   return true;
 }
 
-bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out) {
-  std::string_view sv;
-  if (!ReadStringViewOrNull(value, &sv)) {
-    out->clear();
-    return false;
-  }
-  out->assign(sv);
-  return true;
-}
-
 simdjson::error_code FieldKey(simdjson::simdjson_result<simdjson::ondemand::field>& result,
                               std::string_view* out) {
   if (result.error()) return result.error();

@@ -16,14 +16,11 @@ namespace stc {
 // false for anything else or a year outside 1900..2100, month > 12, day > 31.
 bool ParseDate(std::string_view text, int32_t* year, int32_t* yyyymmdd);
 
-// Reads a JSON string (or null -> "") into *out. Returns false for other types
-// or malformed strings.
-bool ReadStringOrNull(simdjson::ondemand::value value, std::string* out);
-
-// Same, as a view: into the input itself when the string has no escape (no
-// copy), else into the parser's string buffer. Either way the view is valid
-// until the parser starts its next document. Like ReadStringOrNull, a value
-// starting with 'n' counts as null without being checked further.
+// Reads a JSON string (or null -> "") as a view: into the input itself when
+// the string has no escape (no copy), else into the parser's string buffer.
+// Either way the view is valid until the parser starts its next document.
+// Returns false for other types or malformed strings; a value starting with
+// 'n' counts as null without being checked further.
 bool ReadStringViewOrNull(simdjson::ondemand::value value, std::string_view* out);
 
 // The unescaped key of an object field; a view into the input when the key

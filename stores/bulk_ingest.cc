@@ -82,10 +82,10 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   auto write = [&](File* f) {
     const CfEntries& c = *f->cf;
     rocksdb::Options options = db->GetOptions(c.cf);
-    // SstFileWriter compresses with the bottommost compression (the records
-    // CF's is ZSTD, several times slower to write than LZ4). Bulk files are
-    // written on the ingest's critical path: use the CF's fast compression;
-    // compactions recompress into the bottommost level later.
+    // SstFileWriter compresses with the bottommost compression. Bulk files
+    // are written on the ingest's critical path: they take the CF's fast
+    // compression whatever its last level is set to (today LZ4 for every CF,
+    // stores/store.cc).
     options.bottommost_compression = options.compression;
     // invalidate_page_cache = false: RocksDB's default drops each 1 MiB
     // written from the page cache (fadvise DONTNEED), which also starts its

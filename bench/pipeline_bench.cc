@@ -308,6 +308,32 @@ void BM_EncodeRecord(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeRecord)->Unit(benchmark::kMillisecond);
 
+// Decoding stored records as views (what profile scans do per record):
+// records/s and encoded bytes/s.
+void BM_DecodeRecordView(benchmark::State& state) {
+  std::vector<std::string> encoded(PctRecords().size());
+  int64_t bytes_per_pass = 0;
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    CountedRecord c;
+    CountRecord(PctRecords()[i], &c);
+    EncodeCountedRecord(c, &encoded[i]);
+    bytes_per_pass += static_cast<int64_t>(encoded[i].size());
+  }
+  CountedRecordView view;
+  for (auto _ : state) {
+    for (const std::string& e : encoded) {
+      if (!DecodeCountedRecordView(e, &view).ok()) {
+        state.SkipWithError("decoding failed");
+        return;
+      }
+      benchmark::DoNotOptimize(view.points.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(encoded.size()));
+  state.SetBytesProcessed(state.iterations() * bytes_per_pass);
+}
+BENCHMARK(BM_DecodeRecordView)->Unit(benchmark::kMillisecond);
+
 // The writer's cell deltas (DeltaMap): adding counted records (their points
 // to cells) and a sorted flush, as a 2M-record buffer does: the generator's
 // records repeated over 8 years so that most cells are distinct; 0.1 degree

@@ -142,11 +142,29 @@ TEST(RecordCodec, VarintsMatchTheReferenceEncoding) {
     // Cut short: no value.
     std::string_view cut(want.data(), want.size() - 1);
     EXPECT_FALSE(GetVarint64(&cut, &back)) << v;
+    // Followed by other bytes (the path that reads 8 bytes at once): the
+    // same value, and what follows is left.
+    for (const char* tail : {"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a",
+                             "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}) {
+      const std::string padded = want + tail;
+      std::string_view rest(padded);
+      back = 0;
+      ASSERT_TRUE(GetVarint64(&rest, &back)) << v;
+      EXPECT_EQ(back, v);
+      EXPECT_EQ(rest, tail) << v;
+    }
   }
   // Longer than 10 bytes: no value.
   std::string_view eleven("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);
   uint64_t ignored;
   EXPECT_FALSE(GetVarint64(&eleven, &ignored));
+  // Nine to sixteen bytes with every high bit set: longer than 8 bytes
+  // and, past 10, no value.
+  for (size_t n = 9; n <= 16; ++n) {
+    const std::string all(n, '\xff');
+    std::string_view in(all);
+    EXPECT_FALSE(GetVarint64(&in, &ignored)) << n;
+  }
 }
 
 // Encoding appends: what was in the buffer stays, and the bytes appended equal

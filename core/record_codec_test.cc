@@ -142,10 +142,10 @@ TEST(RecordCodec, VarintsMatchTheReferenceEncoding) {
     // Cut short: no value.
     std::string_view cut(want.data(), want.size() - 1);
     EXPECT_FALSE(GetVarint64(&cut, &back)) << v;
-    // Followed by other bytes (the path that reads 8 bytes at once): the
-    // same value, and what follows is left.
-    for (const char* tail : {"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a",
-                             "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}) {
+    // Followed by other bytes (with and without high bits set): the same
+    // value, and what follows is left.
+    for (const char* tail :
+         {"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}) {
       const std::string padded = want + tail;
       std::string_view rest(padded);
       back = 0;

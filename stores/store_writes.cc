@@ -323,9 +323,9 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
     // Large batches: table files ingested atomically (no memtable, no WAL).
     Status st = store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
                                              {{impl_->records, {}, record_writes},
-                                              {impl_->aggregates, aggregates},
-                                              {impl_->totals, totals},
-                                              {impl_->pending, pending}});
+                                              {impl_->aggregates, aggregates, {}},
+                                              {impl_->totals, totals, {}},
+                                              {impl_->pending, pending, {}}});
     if (!st.ok()) impl_->write_failed = true;
     return st;
   }

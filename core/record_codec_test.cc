@@ -158,8 +158,8 @@ TEST(RecordCodec, VarintsMatchTheReferenceEncoding) {
   std::string_view eleven("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);
   uint64_t ignored;
   EXPECT_FALSE(GetVarint64(&eleven, &ignored));
-  // Nine to sixteen bytes with every high bit set: longer than 8 bytes
-  // and, past 10, no value.
+  // Nine to sixteen bytes, every high bit set: the input ends first (9
+  // bytes) or the varint runs past 10 bytes; no value either way.
   for (size_t n = 9; n <= 16; ++n) {
     const std::string all(n, '\xff');
     std::string_view in(all);

@@ -169,9 +169,9 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     // often than they are written (every record of a re-read or a nightly
     // ingest is looked up, a profile scans them all), and a block of LZ4
     // decompresses several times faster than one of ZSTD. At 20M records,
-    // against ZSTD level 1 on the last level: `--force` 25-40% less CPU,
+    // against ZSTD level 1 on the last level: `--force` 20-40% less CPU,
     // `export --by profile` 15-40% less, the cold ingest unchanged, the store
-    // 10% larger (docs/performance.md, "LZ4 on the records' last level").
+    // 10% larger (docs/performance.md, "LZ4 for the records on every level").
     o.bottommost_compression = o.compression;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     // Large ingests add one overlapping level-0 table file per buffer flush

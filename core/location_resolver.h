@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/record.h"
@@ -31,6 +32,12 @@ class LocationResolver {
  public:
   virtual ~LocationResolver() = default;
   virtual std::unique_ptr<ThreadResolver> NewThreadResolver() const = 0;
+  // What Resolve does, as a number: resolvers of equal identity resolve every
+  // record alike (the data they use, their settings and the version of their
+  // rules). It goes into the unit hashes of recognised units
+  // (pipeline/unit_hash.h). nullopt (the default): unknown, and units are
+  // then not hashed.
+  virtual std::optional<uint64_t> Identity() const { return std::nullopt; }
 };
 
 }  // namespace stc

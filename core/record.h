@@ -136,6 +136,10 @@ struct CountedRecord {
   std::vector<std::pair<std::string, Units>> unresolved;
   uint32_t persons = 0;    // Persons the unit was divided by (after dedup, incl. missing).
   bool truncated = false;  // The person list was shorter than declared.
+  // Identity of the input bytes the record was read from, under the run's
+  // reading settings (pipeline/unit_hash.h); 0 when its reader does not
+  // hash units. Stored with the record; not part of its content fingerprint.
+  uint64_t unit_hash = 0;
 
   friend bool operator==(const CountedRecord&, const CountedRecord&) = default;
 };

@@ -7,7 +7,22 @@
 namespace stc {
 namespace {
 
-constexpr uint8_t kFormatVersion = 2;
+// Version 3 appends the 8-byte unit hash to version 2's layout; both are read.
+constexpr uint8_t kFormatVersion = 3;
+constexpr uint8_t kFormatVersionNoUnitHash = 2;
+constexpr size_t kUnitHashBytes = 8;
+
+// The bytes that hold the record's content: after the version byte, before
+// the unit hash (version 3). Empty when `in` is not a record of either version.
+std::string_view ContentOf(std::string_view in) {
+  if (in.empty()) return {};
+  const uint8_t version = static_cast<uint8_t>(in[0]);
+  if (version == kFormatVersion && in.size() > kUnitHashBytes) {
+    return in.substr(1, in.size() - 1 - kUnitHashBytes);
+  }
+  if (version == kFormatVersionNoUnitHash) return in.substr(1);
+  return {};
+}
 
 bool GetString(std::string_view* in, std::string_view* s) {
   uint64_t n;
@@ -61,6 +76,7 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
   for (const auto& o : r.orgs) bound += kMaxVarint64 + o.size();
   bound += 3 * kMaxVarint64 + r.points.size() * (3 * kMaxVarint64 + 2);
   for (const auto& u : r.unresolved) bound += 2 * kMaxVarint64 + u.first.size();
+  bound += kUnitHashBytes;
   const size_t start = out->size();
   out->resize(start + bound);
   char* const base = out->data();
@@ -97,13 +113,21 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
     put_string(label);
     p = WriteVarint64(p, ZigZag(units));
   }
+  for (size_t b = 0; b < kUnitHashBytes; ++b) *p++ = static_cast<char>(r.unit_hash >> (8 * b));
   out->resize(static_cast<size_t>(p - base));
 }
 
 Status DecodeCountedRecordView(std::string_view in, CountedRecordView* r) {
   auto bad = [] { return Status::Corruption("malformed stored record"); };
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kFormatVersion) {
+  if (in.empty() || (static_cast<uint8_t>(in[0]) != kFormatVersion &&
+                     static_cast<uint8_t>(in[0]) != kFormatVersionNoUnitHash)) {
     return Status::Corruption("stored record has an unknown format version");
+  }
+  r->unit_hash = 0;
+  if (static_cast<uint8_t>(in[0]) == kFormatVersion) {
+    if (in.size() < 1 + kUnitHashBytes) return bad();
+    r->unit_hash = PeekUnitHash(in);
+    in.remove_suffix(kUnitHashBytes);
   }
   in.remove_prefix(1);
   uint64_t v;
@@ -156,6 +180,7 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
   STC_RETURN_IF_ERROR(DecodeCountedRecordView(in, &view));
   r->year = view.year;
   r->version = view.version;
+  r->unit_hash = view.unit_hash;
   r->persons = view.persons;
   r->truncated = view.truncated;
   r->field.assign(view.field);
@@ -172,8 +197,8 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
 }
 
 bool PeekYearVersion(std::string_view in, int32_t* year, int32_t* version) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kFormatVersion) return false;
-  in.remove_prefix(1);
+  in = ContentOf(in);
+  if (in.empty()) return false;
   uint64_t v;
   if (!GetVarint64(&in, &v)) return false;
   *year = static_cast<int32_t>(UnZigZag(v));
@@ -182,6 +207,23 @@ bool PeekYearVersion(std::string_view in, int32_t* year, int32_t* version) {
   return true;
 }
 
-uint64_t FingerprintEncoded(std::string_view encoded) { return Hash64(encoded); }
+uint64_t PeekUnitHash(std::string_view encoded) {
+  if (encoded.size() <= kUnitHashBytes || static_cast<uint8_t>(encoded[0]) != kFormatVersion) {
+    return 0;
+  }
+  uint64_t h = 0;
+  const char* p = encoded.data() + encoded.size() - kUnitHashBytes;
+  for (size_t b = 0; b < kUnitHashBytes; ++b) {
+    h |= static_cast<uint64_t>(static_cast<uint8_t>(p[b])) << (8 * b);
+  }
+  return h;
+}
+
+uint64_t FingerprintEncoded(std::string_view encoded) {
+  // The content only: the same record read from other bytes (another
+  // layout of the same line) or stored by version 2 has the same fingerprint.
+  const std::string_view content = ContentOf(encoded);
+  return content.empty() ? Hash64(encoded) : Hash64(content);
+}
 
 }  // namespace stc

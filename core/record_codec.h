@@ -2,18 +2,22 @@
 // (see stores/README.md for the layout around it).
 //
 // Layout (all integers are LEB128 varints, signed ones zigzag-encoded):
-//   u8  format version (=2)
+//   u8  format version (=3)
 //   varint year, varint version (yyyymmdd), varint persons, u8 flags (bit0 truncated)
 //   str field; varint n_codes, str*; varint n_orgs, str*
 //   varint unlocated
 //   varint n_points, then per point: zigzag lat delta, zigzag lon delta
 //     (against the previous point), 2 bytes country, varint units
 //   varint n_unresolved, then per entry: str label, varint units
+//   u64 unit hash, little-endian (CountedRecord::unit_hash; 0 = none)
 // where str = varint length + bytes. The source and key are not in the value:
-// they form the store key.
+// they form the store key. Version 2 (written before 2026-12-03) is the same
+// without the unit hash; it is read as a record whose unit hash is 0.
 //
-// Encode is deterministic: equal CountedRecords give equal bytes, so a hash
-// of the bytes is a content fingerprint.
+// Encode is deterministic: equal CountedRecords give equal bytes. The
+// content fingerprint (FingerprintEncoded) hashes the bytes between the
+// version byte and the unit hash: records of equal content have equal
+// fingerprints whatever their unit hashes and whichever version stored them.
 #ifndef STCLUSTER_CORE_RECORD_CODEC_H_
 #define STCLUSTER_CORE_RECORD_CODEC_H_
 
@@ -44,6 +48,7 @@ struct CountedRecordView {
   int32_t version = 0;
   uint32_t persons = 0;
   bool truncated = false;
+  uint64_t unit_hash = 0;
   std::string_view field;
   std::vector<std::string_view> codes;
   std::vector<std::string_view> orgs;
@@ -61,7 +66,12 @@ Status DecodeCountedRecordView(std::string_view data, CountedRecordView* out);
 // the bytes are not a record of this format.
 bool PeekYearVersion(std::string_view encoded, int32_t* year, int32_t* version);
 
-// Content fingerprint of an encoded record.
+// The unit hash of an encoded record (cheap); 0 for a version 2 record or
+// bytes that are not a record.
+uint64_t PeekUnitHash(std::string_view encoded);
+
+// Content fingerprint of an encoded record (see the layout above); of bytes
+// that are not a record, a hash of all of them.
 uint64_t FingerprintEncoded(std::string_view encoded);
 
 // Varint helpers, shared with the store's key and value codecs.

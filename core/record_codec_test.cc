@@ -78,6 +78,62 @@ TEST(RecordCodec, RejectsTruncatedAndTrailingBytes) {
   EXPECT_EQ(DecodeCountedRecord(bad_version, &back).code(), StatusCode::kCorruption);
 }
 
+// The unit hash is stored (last 8 bytes, little-endian) and read back, but
+// is not content: records that differ only in it have one fingerprint.
+TEST(RecordCodec, UnitHashIsStoredButNotFingerprinted) {
+  std::mt19937_64 rng(21);
+  for (int i = 0; i < 200; ++i) {
+    CountedRecord r = RandomRecord(rng);
+    r.unit_hash = rng();
+    std::string enc;
+    EncodeCountedRecord(r, &enc);
+    EXPECT_EQ(PeekUnitHash(enc), r.unit_hash);
+    uint64_t tail = 0;
+    for (int b = 0; b < 8; ++b) {
+      tail |= static_cast<uint64_t>(static_cast<uint8_t>(enc[enc.size() - 8 + b])) << (8 * b);
+    }
+    EXPECT_EQ(tail, r.unit_hash);
+    CountedRecord back;
+    ASSERT_TRUE(DecodeCountedRecord(enc, &back).ok());
+    EXPECT_EQ(back.unit_hash, r.unit_hash);
+    CountedRecordView view;
+    ASSERT_TRUE(DecodeCountedRecordView(enc, &view).ok());
+    EXPECT_EQ(view.unit_hash, r.unit_hash);
+    CountedRecord other = r;
+    other.unit_hash = r.unit_hash ^ 1;
+    std::string enc_other;
+    EncodeCountedRecord(other, &enc_other);
+    EXPECT_NE(enc, enc_other);
+    EXPECT_EQ(FingerprintEncoded(enc), FingerprintEncoded(enc_other));
+  }
+}
+
+// Records stored by format version 2 (no unit hash) still decode, with unit
+// hash 0, and fingerprint like the same record in version 3.
+TEST(RecordCodec, ReadsVersion2Records) {
+  std::mt19937_64 rng(22);
+  for (int i = 0; i < 200; ++i) {
+    CountedRecord r = RandomRecord(rng);
+    r.unit_hash = rng() | 1;
+    std::string v3;
+    EncodeCountedRecord(r, &v3);
+    ASSERT_EQ(static_cast<uint8_t>(v3[0]), 3);
+    const std::string v2 = "\x02" + v3.substr(1, v3.size() - 9);
+    CountedRecord back;
+    ASSERT_TRUE(DecodeCountedRecord(v2, &back).ok());
+    CountedRecord want = r;
+    want.unit_hash = 0;
+    EXPECT_EQ(back, want);
+    EXPECT_EQ(PeekUnitHash(v2), 0u);
+    EXPECT_EQ(FingerprintEncoded(v2), FingerprintEncoded(v3));
+    int32_t year = 0, version = 0;
+    ASSERT_TRUE(PeekYearVersion(v2, &year, &version));
+    EXPECT_EQ(year, r.year);
+    EXPECT_EQ(version, r.version);
+    EXPECT_FALSE(DecodeCountedRecord(v2 + "x", &back).ok());
+  }
+}
+
 // One view reused for records of every size (stale entries of a longer
 // record must not survive) holds what the copying decoder gives.
 TEST(RecordCodec, ViewDecodesLikeTheCopyingDecoder) {

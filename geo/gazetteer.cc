@@ -161,6 +161,10 @@ Status Gazetteer::Init() {
   return Status::Ok();
 }
 
+uint64_t Gazetteer::Identity() const {
+  return Hash64(std::string_view(reinterpret_cast<const char*>(header_), sizeof(*header_)));
+}
+
 const format::KeyRecord* Gazetteer::FindKey(std::string_view key) const {
   return FindKey(key, Hash64(key));
 }

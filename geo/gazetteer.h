@@ -101,6 +101,9 @@ class Gazetteer {
   const Place& place(uint32_t index) const { return places_[index]; }
   uint32_t IndexOf(const Place* p) const { return static_cast<uint32_t>(p - places_); }
   uint64_t source_hash() const { return header_->source_hash; }
+  // A hash of the index's header (its format version, counts, size, section
+  // layout and source hash): equal for the same index file.
+  uint64_t Identity() const;
 
   // ---- Names. `key` is in lookup form (normalize.h).
   // The key's record (in the index: valid as long as the Gazetteer), or

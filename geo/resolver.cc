@@ -1,8 +1,11 @@
 #include "geo/resolver.h"
 
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/hash.h"
 
 namespace stc::geo {
 namespace {
@@ -203,6 +206,14 @@ class GeoThreadResolver : public ThreadResolver {
 };
 
 }  // namespace
+
+std::optional<uint64_t> GeoResolver::Identity() const {
+  std::string id = "geo-resolver/" + std::to_string(kResolverRulesVersion) + "/" +
+                   std::to_string(gaz_.Identity()) + "/" +
+                   (options_.validate_coordinates ? "v" : "-") +
+                   (options_.locate_country_centroids ? "c" : "-");
+  return Hash64(id);
+}
 
 std::unique_ptr<ThreadResolver> GeoResolver::NewThreadResolver() const {
   return std::make_unique<GeoThreadResolver>(gaz_, options_);

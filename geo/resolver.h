@@ -52,6 +52,14 @@ class GeoResolver : public LocationResolver {
       : gaz_(gazetteer), options_(options) {}
 
   std::unique_ptr<ThreadResolver> NewThreadResolver() const override;
+  // The gazetteer's identity, the options that change results and
+  // kResolverRulesVersion.
+  std::optional<uint64_t> Identity() const override;
+
+  // Raise whenever a change to the resolver or the geocoder changes what
+  // they make of some record with the same gazetteer: stored records then
+  // stop being recognised by their bytes and are read again.
+  static constexpr uint32_t kResolverRulesVersion = 1;
 
  private:
   const Gazetteer& gaz_;

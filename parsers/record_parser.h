@@ -68,7 +68,8 @@ class ParseSink {
 
 // Which records are in scope for the metrics: documented settings
 // (docs/formats.md, "Scope"), shared by every reader. Out-of-scope records
-// are counted as skipped (by reason), never stored, never rejected.
+// are counted as skipped (by reason), never stored, never rejected. A new
+// field must also go into the unit hashes' seed (pipeline/unit_hash.cc).
 struct ReaderOptions {
   // Scopus `subtype` codes kept (others skipped as "doc_type"): articles.
   std::vector<std::string> scopus_subtypes = {"ar"};
@@ -115,6 +116,21 @@ class RecordParser {
   // Called before the units of every chunk, with the chunk's file. `file`
   // stays valid until the next BeginFile call. Default: nothing.
   virtual void BeginFile(const FileContext& file) {}
+
+  // Recognising unchanged units (pipeline/README.md, "Recognised units").
+  // True promises that a unit holds at most one record, and that what Parse
+  // makes of a unit depends on nothing but its bytes and the ReaderContext
+  // (not on the file, its path or first line): then the pipeline stores a
+  // hash of each unit's bytes with its record, and a later run that meets
+  // the same bytes again takes the stored record instead of parsing them.
+  // Default: false.
+  virtual bool HashesUnits() const { return false; }
+  // Only when HashesUnits: the record key of `unit` found cheaply, without
+  // parsing it, into `*key`; false when it is not found that way (the unit is
+  // then parsed). The key only chooses the stored record whose unit hash is
+  // compared, so an odd unit (a duplicated field, a key that needs
+  // unescaping) may give a wrong key or none without harm. Default: false.
+  virtual bool PeekKey(std::string_view unit, std::string* key) { return false; }
 };
 
 // How a format's stream is cut into units.

@@ -9,6 +9,13 @@
 #include "stores/store.h"
 
 namespace stc {
+namespace {
+
+// Looks up the keys of the items listed in w->lookup.items (in stream order)
+// into w->lookup.stored, sets their fetch indices; see LookUpChunk.
+void FetchItems(const Store& store, const KeyFilter* absent, Source source, Work* w);
+
+}  // namespace
 
 void SetStoreRecordKey(Source source, std::string_view key, std::string* full) {
   full->clear();
@@ -16,7 +23,8 @@ void SetStoreRecordKey(Source source, std::string_view key, std::string* full) {
   full->append(key);
 }
 
-void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Work* w) {
+void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Work* w,
+                 bool trust_recognised) {
   ChunkLookup& l = w->lookup;
   l.done = true;
   l.epoch = epoch;
@@ -29,13 +37,42 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
   l.keys.clear();
   // As Writer::Write: a Work without a format (tests) holds PCT records.
   const Source source = w->format != nullptr ? w->format->source() : Source::kPct;
+  size_t recognised = 0;
   for (size_t i = 0; i < w->n_items; ++i) {
     const Item& it = w->items[i];
     if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
     SetStoreRecordKey(source, it.counted.key, &l.full);
     l.hashes[i] = Hash64(l.full);
+    if (trust_recognised && it.recognised) {
+      ++recognised;
+      continue;
+    }
     l.items.push_back(static_cast<uint32_t>(i));
   }
+  if (recognised > 0) {
+    // Their states go after those of the keys fetched below (FetchItems
+    // assigns `stored` for those); fetch indices are set once both are known.
+    FetchItems(store, absent, source, w);
+    for (size_t i = 0; i < w->n_items; ++i) {
+      const Item& it = w->items[i];
+      if (it.kind != Item::Kind::kRecord || !it.recognised) continue;
+      ChunkLookup::Stored s;
+      s.found = true;
+      s.version = it.counted.version;
+      s.fingerprint = it.fingerprint;
+      s.unit_hash = it.counted.unit_hash;
+      l.stored.push_back(s);
+      l.fetch[i] = static_cast<uint32_t>(l.stored.size());
+    }
+    return;
+  }
+  FetchItems(store, absent, source, w);
+}
+
+namespace {
+
+void FetchItems(const Store& store, const KeyFilter* absent, Source source, Work* w) {
+  ChunkLookup& l = w->lookup;
   if (absent != nullptr) {
     // Keep the keys the filter may hold, fetching its lines a few keys ahead
     // of the one tested (a miss to memory per key and segment otherwise).
@@ -90,6 +127,7 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
     ChunkLookup::Stored& s = l.stored[k];
     s.found = true;
     s.fingerprint = FingerprintEncoded(value);
+    s.unit_hash = PeekUnitHash(value);
     int32_t year;
     if (!PeekYearVersion(value, &year, &s.version)) {
       return Status::Corruption("store " + store.dir() + ": malformed stored record");
@@ -112,4 +150,5 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
   });
 }
 
+}  // namespace
 }  // namespace stc

@@ -27,6 +27,7 @@ struct ChunkLookup {
     bool found = false;
     int32_t version = 0;
     uint64_t fingerprint = 0;
+    uint64_t unit_hash = 0;  // PeekUnitHash of the stored value.
     // The stored value is in `values` only when an item of the chunk with
     // this key may need it: a deletion, or a copy with another fingerprint
     // (the writer takes the old version's counts back from it).
@@ -40,7 +41,11 @@ struct ChunkLookup {
   };
   bool done = false;   // Filled for the chunk the Work now holds.
   uint64_t epoch = 0;  // The writer's epoch when the look-up began (Writer::LookUp).
-  Status status;       // Of the look-up (a store error, a malformed stored record).
+  // Set by ParseWork: the chunk has recognised items (Item::recognised), and
+  // the writer's epoch before the store read that recognised them.
+  bool has_recognised = false;
+  uint64_t recognised_epoch = 0;
+  Status status;  // Of the look-up (a store error, a malformed stored record).
   // Per item (records and deletions; 0 for the others): Hash64 of the store
   // record key (source byte + key).
   std::vector<uint64_t> hashes;
@@ -67,8 +72,13 @@ void SetStoreRecordKey(Source source, std::string_view key, std::string* full);
 
 // Fills w->lookup for w's records and deletions: every key is hashed, and
 // looked up in `store` unless `absent` (may be null) says it is certainly not
-// there. Thread-safe for distinct Works (the store's reads are).
-void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Work* w);
+// there. With `trust_recognised`, a recognised item is not looked up again:
+// its stored state is its own (found, its version, fingerprint and unit
+// hash), as the store held it when it was recognised (pass an `epoch` no
+// later than w->lookup.recognised_epoch). Thread-safe for distinct Works
+// (the store's reads are).
+void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Work* w,
+                 bool trust_recognised = false);
 
 }  // namespace stc
 

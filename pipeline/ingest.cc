@@ -177,6 +177,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   // Records outside a replace are skipped on the parse threads (ItemSink::
   // set_scope); the writer keeps its own check.
   const ReplaceSpec* replace_scope = options.replace.has_value() ? &*options.replace : nullptr;
+  // Unchanged units are recognised by their bytes, except in a replace (its
+  // files are the truth) and in a fresh load (ParseWork, Writer::recognition).
+  const Recognition recognition = replace_scope != nullptr ? Recognition{} : writer.recognition();
   tbb::enumerable_thread_specific<ThreadState> thread_states;
   Status failure;
   std::atomic<bool> failed{false};
@@ -212,7 +215,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                                                      if (!failed.load()) {
                                                        ParseWork(w, &thread_states.local(),
                                                                  options.resolver, reader_context,
-                                                                 replace_scope);
+                                                                 replace_scope, &recognition);
                                                        writer.LookUp(w);
                                                      }
                                                      return w;

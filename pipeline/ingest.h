@@ -93,7 +93,16 @@ struct IngestStats {
   uint64_t records_updated = 0;
   uint64_t records_unchanged = 0;      // Identical copies and older versions.
   uint64_t records_older_ignored = 0;  // Of which: older versions than the stored one.
-  uint64_t records_skipped = 0;        // Out of scope for the metrics (counted, not stored).
+  // Records whose unit held the very bytes their stored copy was read from
+  // (with the same reading settings): taken from the store, not parsed
+  // again (pipeline/README.md, "Recognised units"). Any outcome; in practice
+  // unchanged.
+  uint64_t records_recognised = 0;
+  // Unchanged records stored without a unit hash (by a version before unit
+  // hashes) whose stored copy was rewritten with one, so that later runs
+  // recognise them. Counted in records_unchanged; their counts are untouched.
+  uint64_t unit_hashes_added = 0;
+  uint64_t records_skipped = 0;  // Out of scope for the metrics (counted, not stored).
   uint64_t records_rejected = 0;
   uint64_t records_deleted = 0;
   // Not records read: stored records of the replaced year absent from the files.

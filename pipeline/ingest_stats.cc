@@ -53,6 +53,14 @@ std::string IngestStats::ToText() const {
        " older versions ignored) + " + std::to_string(records_skipped) + " skipped + " +
        std::to_string(records_rejected) + " rejected + " + std::to_string(records_deleted) +
        " deleted\n";
+  if (records_recognised > 0) {
+    s += "recognised: " + std::to_string(records_recognised) +
+         " records by their unchanged bytes (taken from the store, not parsed again)\n";
+  }
+  if (unit_hashes_added > 0) {
+    s += "unit hashes: added to " + std::to_string(unit_hashes_added) +
+         " unchanged stored records (recognised by their bytes from the next run on)\n";
+  }
   if (records_removed_by_replace > 0) {
     s += "replace:   " + std::to_string(records_removed_by_replace) +
          " stored records of the replaced year were not in the files: removed\n";
@@ -113,6 +121,8 @@ std::string IngestStats::ToJson() const {
   s += ",\"records_updated\":" + std::to_string(records_updated);
   s += ",\"records_unchanged\":" + std::to_string(records_unchanged);
   s += ",\"records_older_ignored\":" + std::to_string(records_older_ignored);
+  s += ",\"records_recognised\":" + std::to_string(records_recognised);
+  s += ",\"unit_hashes_added\":" + std::to_string(unit_hashes_added);
   s += ",\"records_skipped\":" + std::to_string(records_skipped);
   s += ",\"records_rejected\":" + std::to_string(records_rejected);
   s += ",\"records_deleted\":" + std::to_string(records_deleted);

@@ -1,6 +1,8 @@
 #include "pipeline/read_stage.h"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "core/record_codec.h"
 #include "io/byte_source.h"
@@ -10,14 +12,17 @@
 #include "parsers/registry.h"
 #include "parsers/source_util.h"
 #include "pipeline/counting.h"
+#include "pipeline/unit_hash.h"
 
 namespace stc {
 
-void ItemSink::Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit) {
+void ItemSink::Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit,
+                     uint64_t unit_hash) {
   line_ = line;
   work_ = work;
   offset_ = offset;
   unit_ = unit;
+  unit_hash_ = unit_hash;
   pending_ = false;
   emitted_ = 0;
   ignored_ = false;
@@ -28,6 +33,34 @@ Record* ItemSink::NewRecord() {
   record_.Clear();
   pending_ = true;
   return &record_;
+}
+
+void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_size,
+                          uint64_t fingerprint) {
+  const std::string_view stored_value =
+      std::string_view(work_->encoded).substr(value_at, value_size);
+  Item& it = Emit(Item::Kind::kRecord);
+  it.recognised = true;
+  CountedRecord& c = it.counted;
+  c.source = work_->format != nullptr ? work_->format->source() : Source::kPct;
+  c.key.assign(key);
+  c.year = 0;
+  c.version = 0;
+  PeekYearVersion(stored_value, &c.year, &c.version);  // Checked by RecogniseUnits.
+  c.field.clear();
+  c.codes.clear();
+  c.orgs.clear();
+  c.points.clear();
+  c.unlocated = 0;
+  c.unresolved.clear();
+  c.persons = 0;
+  c.truncated = false;
+  c.unit_hash = unit_hash_;
+  it.encoded_at = value_at;
+  it.encoded_size = value_size;
+  it.fingerprint = fingerprint;
+  it.points_at = work_->points.size();
+  it.points_size = 0;
 }
 
 void ItemSink::Reject(std::string_view reason, std::string_view detail) {
@@ -78,6 +111,7 @@ Item& ItemSink::Emit(Item::Kind kind) {
     __builtin_prefetch(next.counted.key.data(), 1);
   }
   it.kind = kind;
+  it.recognised = false;
   it.offset = offset_;
   it.line = line_;
   it.reason.clear();
@@ -113,15 +147,111 @@ void ItemSink::FlushPending() {
   // seen so far (the Record and it trade strings and vectors, not copies),
   // then encoded into the Work (EncodeItem).
   CountRecordTaking(&record_, &counted_);
+  counted_.unit_hash = emitted_ == 1 ? unit_hash_ : 0;  // The unit's first record only.
   EncodeItem(work_, &it, counted_);
 }
 
+namespace {
+
+// Looks the peeked keys of ts->units up in the store and sets the match of
+// each unit whose stored record has its unit hash. Returns how many matched;
+// none when the store read fails (the units are then parsed, and the writer's
+// own look-up reports the failure).
+size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Recognition& rec,
+                      std::string_view data) {
+  ts->keys.clear();
+  ts->order.clear();
+  for (uint32_t i = 0; i < ts->units.size(); ++i) {
+    ThreadState::Unit& u = ts->units[i];
+    u.match = -1;
+    u.peeked = parser->PeekKey(data.substr(u.begin, u.size), &ts->key);
+    if (!u.peeked) continue;
+    u.key_at = ts->keys.size();
+    u.key_size = ts->key.size();
+    ts->keys.append(ts->key);
+    ts->order.push_back(i);
+  }
+  if (ts->order.empty()) return 0;
+  const std::string_view keys = ts->keys;
+  const ThreadState::Unit* units = ts->units.data();
+  auto key_of = [&](uint32_t i) { return keys.substr(units[i].key_at, units[i].key_size); };
+  // Sorted by the keys' first 16 bytes as two numbers, whole keys only on a
+  // tie (keys share long prefixes such as "PCT/JP2014/"), as LookUpChunk.
+  ts->sort_keys.clear();
+  for (uint32_t i : ts->order) {
+    const std::string_view key = key_of(i);
+    ChunkLookup::SortKey k;
+    k.item = i;
+    for (size_t b = 0; b < 16; ++b) {
+      const uint64_t byte = b < key.size() ? static_cast<unsigned char>(key[b]) : 0u;
+      (b < 8 ? k.hi : k.lo) |= byte << (8 * (7 - b % 8));
+    }
+    ts->sort_keys.push_back(k);
+  }
+  std::sort(ts->sort_keys.begin(), ts->sort_keys.end(),
+            [&](const ChunkLookup::SortKey& a, const ChunkLookup::SortKey& b) {
+              if (a.hi != b.hi) return a.hi < b.hi;
+              if (a.lo != b.lo) return a.lo < b.lo;
+              return key_of(a.item) < key_of(b.item);
+            });
+  for (size_t j = 0; j < ts->order.size(); ++j) ts->order[j] = ts->sort_keys[j].item;
+  ts->sorted_keys.clear();
+  ts->key_start.clear();
+  for (size_t j = 0; j < ts->order.size(); ++j) {
+    const std::string_view key = key_of(ts->order[j]);
+    if (ts->sorted_keys.empty() || ts->sorted_keys.back() != key) {
+      ts->sorted_keys.push_back(key);
+      ts->key_start.push_back(static_cast<uint32_t>(j));
+    }
+  }
+  ts->key_start.push_back(static_cast<uint32_t>(ts->order.size()));
+  ts->matches.clear();
+  // The epoch first, as Writer::LookUp: a buffer emptied after it makes the
+  // writer look the chunk up again.
+  w->lookup.recognised_epoch = rec.epoch->load(std::memory_order_acquire);
+  size_t recognised = 0;
+  const Status st = rec.store->ForEachStoredRecord(
+      w->format->source(), ts->sorted_keys, [&](size_t k, std::string_view value) {
+        const uint64_t stored_hash = PeekUnitHash(value);
+        int32_t year = 0, version = 0;
+        if (stored_hash == 0 || !PeekYearVersion(value, &year, &version)) return Status::Ok();
+        int32_t match = -1;
+        for (uint32_t j = ts->key_start[k]; j < ts->key_start[k + 1]; ++j) {
+          ThreadState::Unit& u = ts->units[ts->order[j]];
+          if (u.hash != stored_hash) continue;
+          if (match < 0) {
+            // Into the Work's encodings (empty before the units are parsed),
+            // in key order: the item of every unit that matched points there.
+            match = static_cast<int32_t>(ts->matches.size());
+            ts->matches.push_back({w->encoded.size(), value.size(), FingerprintEncoded(value)});
+            w->encoded.append(value);
+          }
+          u.match = match;
+          ++recognised;
+        }
+        return Status::Ok();
+      });
+  if (!st.ok()) {
+    for (ThreadState::Unit& u : ts->units) u.match = -1;
+    w->encoded.clear();
+    return 0;
+  }
+  return recognised;
+}
+
+// Chunks parsed without trying after one whose units were mostly new.
+constexpr uint32_t kRecognitionPause = 15;
+
+}  // namespace
+
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
-               const ReaderContext& reader, const ReplaceSpec* scope) {
+               const ReaderContext& reader, const ReplaceSpec* scope,
+               const Recognition* recognition) {
   w->n_items = 0;
   w->encoded.clear();
   w->points.clear();
   w->lookup.done = false;
+  w->lookup.has_recognised = false;
   w->warnings.clear();
   w->geocoding.clear();
   if (resolver != nullptr && !ts->resolver) ts->resolver = resolver->NewThreadResolver();
@@ -155,12 +285,25 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   if (!parser) parser = w->format->NewParser(reader);
   if (w->file) parser->BeginFile(*w->file);
   std::string_view data(w->chunk.data.data(), w->data_size);
-  auto parse_unit = [&](std::string_view unit, uint64_t offset, uint64_t line) {
-    ts->sink.Begin(w, offset, line, unit);
+  // Units are hashed when the reader allows it and the run's settings have
+  // an identity (pipeline/unit_hash.h).
+  std::optional<uint64_t> seed;
+  if (parser->HashesUnits()) seed = UnitHashSeed(*w->format, reader, resolver);
+  // `hash`: the unit's UnitHash when already computed, else 0.
+  auto parse_unit = [&](std::string_view unit, uint64_t offset, uint64_t line, uint64_t hash = 0) {
+    if (hash == 0 && seed.has_value()) hash = UnitHash(unit, *seed);
+    ts->sink.Begin(w, offset, line, unit, hash);
     parser->Parse(unit, &ts->sink);
     ts->sink.End();
   };
-  if (lines) {
+  bool recognise = lines && seed.has_value() && recognition != nullptr &&
+                   recognition->store != nullptr && scope == nullptr;
+  if (recognise && ts->recognition_pause > 0) {
+    --ts->recognition_pause;
+    recognise = false;
+  }
+  // Calls unit(line, offset, line number) for every non-blank line.
+  auto for_each_line = [&](auto&& unit) {
     size_t pos = 0;
     uint64_t line_no = 0;
     uint64_t newlines = 0;
@@ -171,15 +314,42 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       std::string_view line = data.substr(pos, end - pos);
       uint64_t offset = w->chunk.offset + pos;
       pos = end + 1;
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-        parse_unit(line, offset, line_no);
-      }
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) unit(line, offset, line_no);
       ++line_no;
     }
     if (!newlines_known) {
       data_newlines = newlines;
       newlines_known = true;
     }
+  };
+  if (recognise) {
+    ts->units.clear();
+    for_each_line([&](std::string_view line, uint64_t, uint64_t line_no) {
+      ThreadState::Unit u;
+      u.begin = static_cast<size_t>(line.data() - data.data());
+      u.size = line.size();
+      u.line = line_no;
+      u.hash = UnitHash(line, *seed);
+      ts->units.push_back(u);
+    });
+    const size_t recognised = RecogniseUnits(w, ts, parser.get(), *recognition, data);
+    if (recognised * 2 < ts->units.size()) ts->recognition_pause = kRecognitionPause;
+    w->lookup.has_recognised = recognised > 0;
+    const std::string_view keys = ts->keys;
+    for (const ThreadState::Unit& u : ts->units) {
+      const std::string_view unit = data.substr(u.begin, u.size);
+      const uint64_t offset = w->chunk.offset + u.begin;
+      if (u.match < 0) {
+        parse_unit(unit, offset, u.line, u.hash);
+        continue;
+      }
+      const ThreadState::Match& m = ts->matches[static_cast<size_t>(u.match)];
+      ts->sink.Begin(w, offset, u.line, unit, u.hash);
+      ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size,
+                          m.fingerprint);
+    }
+  } else if (lines) {
+    for_each_line(parse_unit);
   } else {
     size_t start = 0;
     uint64_t line_no = 0;

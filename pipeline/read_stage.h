@@ -19,8 +19,16 @@ namespace stc {
 // Collects a parser's output for one unit into Work::items.
 class ItemSink : public ParseSink {
  public:
-  // Starts a unit at `offset` (decompressed) on 0-based chunk line `line`.
-  void Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit);
+  // Starts a unit at `offset` (decompressed) on 0-based chunk line `line`;
+  // `unit_hash` (UnitHash; 0: none) goes with the unit's record.
+  void Begin(Work* work, uint64_t offset, uint64_t line, std::string_view unit,
+             uint64_t unit_hash = 0);
+  // The unit is the one the store's value for `key` was read from: one
+  // recognised record item (Item::recognised) instead of parsing it. The
+  // value is already in the Work's `encoded`, at [value_at, value_at +
+  // value_size); `fingerprint` is its FingerprintEncoded. Call after Begin,
+  // without End.
+  void Recognised(std::string_view key, size_t value_at, size_t value_size, uint64_t fingerprint);
   Record* NewRecord() override;
   void Reject(std::string_view reason, std::string_view detail) override;
   void Skip(std::string_view reason) override;
@@ -49,6 +57,7 @@ class ItemSink : public ParseSink {
   uint64_t offset_ = 0;
   uint64_t line_ = 0;
   std::string_view unit_;
+  uint64_t unit_hash_ = 0;
   Record record_;
   CountedRecord counted_;  // Counting scratch (FlushPending).
   bool pending_ = false;
@@ -63,15 +72,46 @@ struct ThreadState {
   std::unordered_map<const Format*, std::unique_ptr<RecordParser>> parsers;
   ItemSink sink;
   std::unique_ptr<ThreadResolver> resolver;
+  // Recognition scratch (reused from chunk to chunk).
+  struct Unit {
+    size_t begin = 0;  // In the chunk's data.
+    size_t size = 0;
+    uint64_t line = 0;
+    uint64_t hash = 0;
+    size_t key_at = 0;  // In `keys`.
+    size_t key_size = 0;
+    bool peeked = false;
+    int32_t match = -1;  // Index in `matches`, or -1.
+  };
+  struct Match {
+    size_t value_at = 0;  // The stored value, in the Work's `encoded`.
+    size_t value_size = 0;
+    uint64_t fingerprint = 0;
+  };
+  std::vector<Unit> units;
+  std::string key;
+  std::string keys;
+  std::vector<uint32_t> order;
+  std::vector<ChunkLookup::SortKey> sort_keys;
+  std::vector<std::string_view> sorted_keys;
+  std::vector<uint32_t> key_start;
+  std::vector<Match> matches;
+  // Chunks left to parse without trying to recognise their units (set after
+  // a chunk whose units were mostly not recognised: new records).
+  uint32_t recognition_pause = 0;
 };
 
 // Parses and counts every unit of `w` into w->items. Thread-safe for distinct
 // (w, ts) pairs.
 // `resolver` (may be null) geocodes locations without coordinates; `reader`
 // is handed to every parser the thread creates; `scope` (may be null): see
-// ItemSink::set_scope.
+// ItemSink::set_scope. With `recognition` (may be null; never in a scoped
+// run), units of a reader that hashes its units (RecordParser::HashesUnits)
+// are first looked up by key in recognition->store, and those whose stored
+// record has their unit hash become recognised items instead of being parsed.
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
-               const ReaderContext& reader, const ReplaceSpec* scope = nullptr);
+               const ReaderContext& reader, const ReplaceSpec* scope = nullptr,
+               const Recognition* recognition = nullptr);
 
 // The serial input stage: walks the files and cuts them into chunks.
 class Reader {

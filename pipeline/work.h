@@ -3,6 +3,7 @@
 #ifndef STCLUSTER_PIPELINE_WORK_H_
 #define STCLUSTER_PIPELINE_WORK_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -41,6 +42,11 @@ struct Item {
   size_t points_at = 0;
   size_t points_size = 0;
   uint64_t fingerprint = 0;
+  // Records: taken from the store by its unit hash (ItemSink::Recognised),
+  // not parsed. Its encoding is the stored value; of its scalar fields only
+  // source, key, year, version and unit_hash are set, and it has no points
+  // in `points`: a writer that needs its counts decodes its encoding.
+  bool recognised = false;
 };
 
 // A unit of work flowing through the pipeline: one chunk of one file.
@@ -67,6 +73,16 @@ struct Work {
   std::map<std::string, uint64_t> warnings;
   std::map<std::string, uint64_t> geocoding;  // ThreadResolver counts.
   ChunkLookup lookup;                         // Stored state of the items' keys (Writer::LookUp).
+};
+
+class Store;
+
+// Where ParseWork may recognise units (pipeline/README.md, "Recognised
+// units"): the store to read, and the writer's epoch (Writer::recognition), read
+// before each recognising read (ChunkLookup::recognised_epoch).
+struct Recognition {
+  const Store* store = nullptr;
+  const std::atomic<uint64_t>* epoch = nullptr;
 };
 
 // The encoding of a record item of `w`; valid until `w->encoded` changes.
@@ -98,6 +114,7 @@ inline void EncodeItem(Work* w, Item* it, const CountedRecord& record) {
   c.unresolved.clear();
   c.persons = record.persons;
   c.truncated = record.truncated;
+  c.unit_hash = record.unit_hash;
   it->encoded_at = w->encoded.size();
   EncodeCountedRecord(record, &w->encoded);
   it->encoded_size = w->encoded.size() - it->encoded_at;

@@ -43,7 +43,12 @@ void Writer::LookUp(Work* w) const {
     filter = published_;
   }
   KeyFilter none;  // Nothing written yet.
-  LookUpChunk(*store_, store_was_empty_ ? (filter ? filter.get() : &none) : nullptr, epoch, w);
+  // Recognised items keep the state the store had when they were recognised,
+  // earlier: the look-up counts as that old.
+  ChunkLookup& l = w->lookup;
+  LookUpChunk(*store_, store_was_empty_ ? (filter ? filter.get() : &none) : nullptr,
+              l.has_recognised ? std::min(epoch, l.recognised_epoch) : epoch, w,
+              /*trust_recognised=*/true);
 }
 
 Status Writer::Write(Work* w) {
@@ -137,6 +142,7 @@ Status Writer::Write(Work* w) {
                 it.prefix);
       continue;
     }
+    if (it.recognised) ++stats_->records_recognised;
     if (it.kind == Item::Kind::kSkip) {
       ++stats_->records_skipped;
       ++stats_->skipped_by_reason[it.reason];
@@ -211,6 +217,19 @@ Status Writer::Write(Work* w) {
       ++stats_->records_new;
     } else if (fingerprint == it.fingerprint) {
       ++stats_->records_unchanged;
+      // A copy stored without a unit hash (by a version before them) gets
+      // this one's, so that later runs recognise it; nothing else changes.
+      const uint64_t stored_hash = q != nullptr ? PeekUnitHash(q_table->Value(*q)) : f->unit_hash;
+      if (it.counted.unit_hash == 0 || stored_hash != 0) continue;
+      ++stats_->unit_hashes_added;
+      if (p == nullptr) {
+        p = pending.Insert(prefix, it.counted.key, hash);
+        note_inserted(hash);
+      }
+      p->exists = true;
+      p->version = it.counted.version;
+      p->fingerprint = it.fingerprint;
+      pending.SetValue(p, EncodedOf(*w, it));
       continue;
     } else if (authoritative || std::make_pair(it.counted.version, it.fingerprint) >
                                     std::make_pair(version, fingerprint)) {
@@ -227,9 +246,19 @@ Status Writer::Write(Work* w) {
       ++stats_->records_older_ignored;
       continue;
     }
-    deltas.Add(it.counted, PointsOf(*w, it), +1, store_->grid());
+    if (it.recognised) {
+      // Its counts are in its encoding (the stored value it was recognised by).
+      CountedRecord& added = recognised_;
+      added.source = source;
+      added.key = it.counted.key;
+      STC_RETURN_IF_ERROR(DecodeStored(EncodedOf(*w, it), &added));
+      deltas.Add(added, +1, store_->grid());
+      stats_->units_unlocated += added.unlocated;
+    } else {
+      deltas.Add(it.counted, PointsOf(*w, it), +1, store_->grid());
+      stats_->units_unlocated += it.counted.unlocated;
+    }
     stats_->units_written += kUnit;
-    stats_->units_unlocated += it.counted.unlocated;
     if (p == nullptr) {
       p = pending.Insert(prefix, it.counted.key, hash);
       note_inserted(hash);

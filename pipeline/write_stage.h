@@ -57,8 +57,15 @@ class Writer {
   // result only if no buffer was emptied since the look-up began (the epoch):
   // until then every key written by a flush is still in a buffer, which Write
   // consults first; otherwise Write looks the chunk up again. Call after
-  // Start.
+  // Start. A chunk with recognised items (ChunkLookup::has_recognised) counts
+  // as looked up when they were recognised, and they are not read again.
   void LookUp(Work* w) const;
+  // Where the parse threads may recognise units (read_stage.h): the store
+  // and the epoch, unless the store was empty when the run began (a fresh
+  // load has nothing to recognise). Call after Start.
+  Recognition recognition() const {
+    return store_was_empty_ ? Recognition{} : Recognition{store_, &epoch_};
+  }
   // Dedups one chunk (or records its file-level error); may flush. Fails only
   // when the store fails.
   Status Write(Work* w);
@@ -143,6 +150,7 @@ class Writer {
   static constexpr size_t kLookupBatch = 16;  // Slots prefetched before probing.
   std::vector<uint64_t> chunk_inserted_;      // Hashes (| 1) inserted by this chunk.
   CountedRecord scratch_;
+  CountedRecord recognised_;  // A recognised item's record, decoded when it is written.
 };
 
 }  // namespace stc

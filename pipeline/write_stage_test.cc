@@ -48,6 +48,28 @@ void AddItem(Work* w, const CountedRecord& r) {
   EncodeItem(w, &it, r);
 }
 
+// A recognised copy of `r` (ItemSink::Recognised): its encoding as stored,
+// no points, only the key, year and version among the scalars.
+void AddRecognised(Work* w, const CountedRecord& r) {
+  if (w->items.size() <= w->n_items) w->items.resize(w->n_items + 1);
+  Item& it = w->items[w->n_items++];
+  it = Item();
+  it.kind = Item::Kind::kRecord;
+  it.recognised = true;
+  it.line = w->n_items - 1;
+  it.counted.source = r.source;
+  it.counted.key = r.key;
+  it.counted.year = r.year;
+  it.counted.version = r.version;
+  it.counted.unit_hash = r.unit_hash;
+  it.encoded_at = w->encoded.size();
+  EncodeCountedRecord(r, &w->encoded);
+  it.encoded_size = w->encoded.size() - it.encoded_at;
+  it.fingerprint = FingerprintEncoded(EncodedOf(*w, it));
+  it.points_at = w->points.size();
+  it.points_size = 0;
+}
+
 // The store's aggregates by (lat index, lon index) of 0.01-degree cells.
 std::map<std::pair<int32_t, int32_t>, Units> Cells(const Store& store) {
   std::map<std::pair<int32_t, int32_t>, Units> out;
@@ -203,6 +225,53 @@ TEST_F(WriterTest, LookUpsOlderThanAnEmptiedBufferAreRedone) {
   ASSERT_EQ(totals.value().size(), 1u);
   EXPECT_EQ(totals.value()[0].records, 2);
   EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
+}
+
+// A recognised item that must be written (here: its record was deleted
+// earlier in the same chunk, so the copy is new again) brings its counts from
+// its encoding: it has no points of its own. The cells must be the record's.
+TEST_F(WriterTest, RecognisedItemsThatAreWrittenAddTheirCounts) {
+  CountedRecord a = MakeRecord("A", 1, 3);
+  a.unit_hash = 77;
+  {
+    Writer writer(store_.get(), &stats_, &log_, &files_, 64 << 20);
+    ASSERT_TRUE(writer.Start().ok());
+    Work w;
+    AddItem(&w, a);
+    w.newlines = 1;
+    writer.LookUp(&w);
+    ASSERT_TRUE(writer.Write(&w).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+  }
+  const auto cells = Cells(*store_);
+  ASSERT_EQ(cells.size(), 3u);
+  stats_ = IngestStats();
+  stats_.files.resize(1);
+  Writer writer(store_.get(), &stats_, &log_, &files_, 64 << 20);
+  ASSERT_TRUE(writer.Start().ok());
+  Work w;
+  if (w.items.size() <= w.n_items) w.items.resize(w.n_items + 1);
+  Item& del = w.items[w.n_items++];
+  del = Item();
+  del.kind = Item::Kind::kDelete;
+  del.counted.key = "A";
+  AddRecognised(&w, a);
+  w.newlines = 2;
+  w.lookup.has_recognised = true;
+  w.lookup.recognised_epoch = 0;
+  writer.LookUp(&w);
+  ASSERT_TRUE(writer.Write(&w).ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_EQ(stats_.records_deleted, 1u);
+  EXPECT_EQ(stats_.records_new, 1u);
+  EXPECT_EQ(stats_.records_recognised, 1u);
+  EXPECT_EQ(stats_.units_written, kUnit);
+  EXPECT_EQ(Cells(*store_), cells);
+  Result<std::vector<YearTotals>> totals = store_->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, 1);
+  EXPECT_EQ(totals.value()[0].world, kUnit);
 }
 
 // The budget counts what a buffer holds, not the capacity kept from earlier

@@ -1,0 +1,41 @@
+#include "pipeline/unit_hash.h"
+
+#include <string>
+#include <vector>
+
+namespace stc {
+namespace {
+
+void AppendList(const std::vector<std::string>& list, std::string* out) {
+  out->push_back('[');
+  for (const std::string& s : list) {
+    out->append(std::to_string(s.size()));
+    out->push_back(':');
+    out->append(s);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& reader,
+                                     const LocationResolver* resolver) {
+  if (reader.orgs != nullptr) return std::nullopt;
+  std::string id = "stcluster-units/" + std::to_string(kReadRulesVersion) + "/";
+  id.append(format.name());
+  id.push_back('/');
+  AppendList(reader.options.scopus_subtypes, &id);
+  AppendList(reader.options.openalex_types, &id);
+  AppendList(reader.options.excluded_subject_areas, &id);
+  id.push_back('/');
+  if (resolver == nullptr) {
+    id.append("no-resolver");
+  } else {
+    const std::optional<uint64_t> resolver_id = resolver->Identity();
+    if (!resolver_id.has_value()) return std::nullopt;
+    id.append(std::to_string(*resolver_id));
+  }
+  return Hash64(id);
+}
+
+}  // namespace stc

@@ -1,0 +1,41 @@
+// Unit hashes: the identity of the input bytes a stored record was read
+// from, under the settings that decide what those bytes become. A later run
+// that meets a unit with the same hash for the same key takes the stored
+// record instead of parsing, geocoding and counting the unit again
+// (pipeline/README.md, "Recognised units"). Internal to pipeline/.
+#ifndef STCLUSTER_PIPELINE_UNIT_HASH_H_
+#define STCLUSTER_PIPELINE_UNIT_HASH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/hash.h"
+#include "core/location_resolver.h"
+#include "parsers/record_parser.h"
+
+namespace stc {
+
+// Raise whenever a change to a reader that hashes its units
+// (RecordParser::HashesUnits) or to the counting step (pipeline/counting.h)
+// changes what some unit becomes: the records stored before then are no
+// longer recognised and are parsed again. (The geocoder has its own:
+// geo::GeoResolver::kResolverRulesVersion.)
+inline constexpr uint32_t kReadRulesVersion = 1;
+
+// The seed of the unit hashes of `format`'s units in a run: kReadRulesVersion,
+// the format, the reader settings and the resolver's identity. nullopt when
+// units cannot be hashed: a resolver without an identity, or an organisation
+// index (its content is not part of the seed).
+std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& reader,
+                                     const LocationResolver* resolver);
+
+// The hash of one unit's bytes; never 0 (0 means "none" in a stored record).
+inline uint64_t UnitHash(std::string_view unit, uint64_t seed) {
+  const uint64_t h = Hash64(unit, seed);
+  return h != 0 ? h : 1;
+}
+
+}  // namespace stc
+
+#endif  // STCLUSTER_PIPELINE_UNIT_HASH_H_

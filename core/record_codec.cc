@@ -219,6 +219,15 @@ uint64_t PeekUnitHash(std::string_view encoded) {
   return h;
 }
 
+bool SetUnitHash(uint64_t unit_hash, std::span<char> encoded) {
+  if (encoded.size() <= kUnitHashBytes || static_cast<uint8_t>(encoded[0]) != kFormatVersion) {
+    return false;
+  }
+  char* p = encoded.data() + encoded.size() - kUnitHashBytes;
+  for (size_t b = 0; b < kUnitHashBytes; ++b) p[b] = static_cast<char>(unit_hash >> (8 * b));
+  return true;
+}
+
 uint64_t FingerprintEncoded(std::string_view encoded) {
   // The content only: the same record read from other bytes (another
   // layout of the same line) or stored by version 2 has the same fingerprint.

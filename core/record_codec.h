@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,9 @@ bool PeekYearVersion(std::string_view encoded, int32_t* year, int32_t* version);
 // The unit hash of an encoded record (cheap); 0 for a version 2 record or
 // bytes that are not a record.
 uint64_t PeekUnitHash(std::string_view encoded);
+// Overwrites the unit hash of an encoded version 3 record in place (its
+// fingerprint does not change); false, and nothing written, for other bytes.
+bool SetUnitHash(uint64_t unit_hash, std::span<char> encoded);
 
 // Content fingerprint of an encoded record (see the layout above); of bytes
 // that are not a record, a hash of all of them.

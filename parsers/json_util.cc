@@ -194,4 +194,21 @@ std::string NormaliseCountry2(std::string_view s) {
   return out;
 }
 
+bool PeekJsonString(std::string_view line, std::string_view quoted_name, std::string_view* out) {
+  for (size_t at = line.find(quoted_name); at != std::string_view::npos;
+       at = line.find(quoted_name, at + 1)) {
+    size_t p = at + quoted_name.size();
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    if (p == line.size() || line[p] != ':') continue;  // A value, not a member name.
+    ++p;
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    if (p == line.size() || line[p] != '"') return false;  // Not a string.
+    const size_t end = line.find('"', p + 1);
+    if (end == std::string_view::npos) return false;
+    *out = line.substr(p + 1, end - p - 1);
+    return out->find('\\') == std::string_view::npos;
+  }
+  return false;
+}
+
 }  // namespace stc

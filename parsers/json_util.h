@@ -44,6 +44,12 @@ bool ToE5(double lat, double lon, int32_t* lat_e5, int32_t* lon_e5);
 // Trims ASCII whitespace on both sides.
 std::string_view TrimAscii(std::string_view s);
 
+// The value of the first member `quoted_name` (the name in quotes, e.g.
+// "\"eid\"") of `line` that is a string, when the value holds no escape: the
+// cheap key of RecordParser::PeekKey. It may come from a nested object or a
+// duplicated member: PeekKey may be wrong, never harmful.
+bool PeekJsonString(std::string_view line, std::string_view quoted_name, std::string_view* out);
+
 // Upper-cases an ISO country code if it is exactly two ASCII letters; returns
 // "" otherwise.
 std::string NormaliseCountry2(std::string_view s);

@@ -10,6 +10,26 @@
 namespace stc {
 namespace {
 
+TEST(JsonUtil, PeekJsonStringFindsMemberStrings) {
+  std::string_view v;
+  ASSERT_TRUE(PeekJsonString(R"({"a":1,"eid":"2-s2.0-1","b":"x"})", "\"eid\"", &v));
+  EXPECT_EQ(v, "2-s2.0-1");
+  ASSERT_TRUE(PeekJsonString(R"({"eid" :	 "k 2"})", "\"eid\"", &v));  // Spaces, tab.
+  EXPECT_EQ(v, "k 2");
+  // "eid" as a value first, then as a member name.
+  ASSERT_TRUE(PeekJsonString(R"({"x":"eid","eid":"k3"})", "\"eid\"", &v));
+  EXPECT_EQ(v, "k3");
+  ASSERT_TRUE(PeekJsonString(R"({"eid":""})", "\"eid\"", &v));
+  EXPECT_EQ(v, "");
+  EXPECT_FALSE(PeekJsonString(R"({"eid":5})", "\"eid\"", &v));             // Not a string.
+  EXPECT_FALSE(PeekJsonString(R"({"eid":"a\"b"})", "\"eid\"", &v));        // An escape.
+  EXPECT_FALSE(PeekJsonString(R"({"eid":"a\u0041"})", "\"eid\"", &v));     // An escape.
+  EXPECT_FALSE(PeekJsonString(R"({"eid":"unterminated)", "\"eid\"", &v));  // No end.
+  EXPECT_FALSE(PeekJsonString(R"({"key":"k"})", "\"eid\"", &v));           // Absent.
+  EXPECT_FALSE(PeekJsonString(R"({"x":"eid"})", "\"eid\"", &v));           // Only a value.
+  EXPECT_FALSE(PeekJsonString(R"({"eid":)", "\"eid\"", &v));               // Line ends.
+}
+
 TEST(JsonUtil, ParseDateForms) {
   int32_t y = 0, v = 0;
   ASSERT_TRUE(ParseDate("2021-05-01", &y, &v));

@@ -28,19 +28,6 @@ struct Scratch {
   bool have_updated = false;
 };
 
-// The value of the first `"<name>":"` string in `line` (no space around the
-// colon), when it holds no escape: the fast key of RecordParser::PeekKey.
-bool PeekStringField(std::string_view line, std::string_view quoted_name_colon_quote,
-                     std::string_view* out) {
-  const size_t at = line.find(quoted_name_colon_quote);
-  if (at == std::string_view::npos) return false;
-  const size_t start = at + quoted_name_colon_quote.size();
-  const size_t end = line.find('"', start);
-  if (end == std::string_view::npos) return false;
-  *out = line.substr(start, end - start);
-  return out->find('\\') == std::string_view::npos;
-}
-
 // Walks one JSON object line and hands each field to Derived::OnField.
 template <typename Derived>
 class JsonLineParser : public RecordParser {
@@ -184,7 +171,7 @@ class PctParser : public JsonLineParser<PctParser> {
   bool HashesUnits() const override { return true; }
   bool PeekKey(std::string_view unit, std::string* key) override {
     std::string_view text;
-    if (!PeekStringField(unit, "\"application_number\":\"", &text)) return false;
+    if (!PeekJsonString(unit, "\"application_number\"", &text)) return false;
     NormalisePctNumber(text, key);
     return !key->empty();
   }
@@ -239,7 +226,7 @@ class ArticleParser : public JsonLineParser<ArticleParser> {
   bool HashesUnits() const override { return true; }
   bool PeekKey(std::string_view unit, std::string* key) override {
     std::string_view text;
-    if (!PeekStringField(unit, "\"key\":\"", &text)) return false;
+    if (!PeekJsonString(unit, "\"key\"", &text)) return false;
     key->assign(TrimAscii(text));
     return !key->empty();
   }

@@ -118,18 +118,18 @@ class RecordParser {
   virtual void BeginFile(const FileContext& file) {}
 
   // Recognising unchanged units (pipeline/README.md, "Recognised units").
-  // True promises that a unit holds at most one record, and that what Parse
-  // makes of a unit depends on nothing but its bytes and the ReaderContext
-  // (not on the file, its path or first line): then the pipeline stores a
-  // hash of each unit's bytes with its record, and a later run that meets
-  // the same bytes again takes the stored record instead of parsing them.
-  // Default: false.
+  // True promises that what Parse makes of a unit depends on nothing but its
+  // bytes and the ReaderContext (not on the file, its path or first line):
+  // then the pipeline stores a hash of the bytes of each unit of one record
+  // with that record, and a later run that meets the same bytes again takes
+  // the stored record instead of parsing them. Default: false.
   virtual bool HashesUnits() const { return false; }
   // Only when HashesUnits: the record key of `unit` found cheaply, without
   // parsing it, into `*key`; false when it is not found that way (the unit is
-  // then parsed). The key only chooses the stored record whose unit hash is
-  // compared, so an odd unit (a duplicated field, a key that needs
-  // unescaping) may give a wrong key or none without harm. Default: false.
+  // then parsed), and always for a unit that may hold several records. The
+  // key only chooses the stored record whose unit hash is compared, so an
+  // odd unit (a duplicated field, a key that needs unescaping) may give a
+  // wrong key or none without harm. Default: false.
   virtual bool PeekKey(std::string_view unit, std::string* key) { return false; }
 };
 

@@ -2,6 +2,7 @@
 
 #include "parsers/dom_util.h"
 #include "parsers/id_index.h"
+#include "parsers/json_util.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -11,6 +12,17 @@ namespace {
 class ScopusSearchParser : public RecordParser {
  public:
   explicit ScopusSearchParser(const ReaderContext& context) : options_(context.options) {}
+
+  bool HashesUnits() const override { return true; }
+  // A line of one entry: its "eid" (ScopusKeyOf takes it as it is). Result
+  // pages (several entries) are always parsed.
+  bool PeekKey(std::string_view unit, std::string* key) override {
+    if (unit.find("\"search-results\"") != std::string_view::npos) return false;
+    std::string_view eid;
+    if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
+    key->assign(eid);
+    return true;
+  }
 
   void Parse(std::string_view unit, ParseSink* sink) override {
     element doc;

@@ -26,6 +26,7 @@ void ItemSink::Begin(Work* work, uint64_t offset, uint64_t line, std::string_vie
   pending_ = false;
   emitted_ = 0;
   ignored_ = false;
+  records_in_unit_ = 0;
 }
 
 Record* ItemSink::NewRecord() {
@@ -147,7 +148,17 @@ void ItemSink::FlushPending() {
   // seen so far (the Record and it trade strings and vectors, not copies),
   // then encoded into the Work (EncodeItem).
   CountRecordTaking(&record_, &counted_);
-  counted_.unit_hash = emitted_ == 1 ? unit_hash_ : 0;  // The unit's first record only.
+  // Only a unit of one record gives it its hash: a later record of the same
+  // unit takes the hash back from the first (a page of Scopus entries).
+  counted_.unit_hash = records_in_unit_ == 0 ? unit_hash_ : 0;
+  if (records_in_unit_ == 1) {
+    Item& first = work_->items[first_record_];
+    if (first.counted.unit_hash != 0) {
+      first.counted.unit_hash = 0;
+      SetUnitHash(0, std::span<char>(work_->encoded).subspan(first.encoded_at, first.encoded_size));
+    }
+  }
+  if (records_in_unit_++ == 0) first_record_ = static_cast<size_t>(&it - work_->items.data());
   EncodeItem(work_, &it, counted_);
 }
 

@@ -63,6 +63,9 @@ class ItemSink : public ParseSink {
   bool pending_ = false;
   size_t emitted_ = 0;
   bool ignored_ = false;
+  size_t records_in_unit_ = 0;  // Record items emitted for the unit so far.
+  size_t first_record_ = 0;     // Index in the Work's items of the unit's first record.
+
   ThreadResolver* resolver_ = nullptr;
   const ReplaceSpec* scope_ = nullptr;
 };

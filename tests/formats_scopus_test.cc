@@ -3,6 +3,7 @@
 // quirk, each asserting the expected counts.
 #include <gtest/gtest.h>
 
+#include "core/record_codec.h"
 #include "tests/formats_test_util.h"
 
 namespace stc {
@@ -130,6 +131,39 @@ TEST(ScopusSearch, JsonLinesOfBareEntriesWithStandardViewAndEmptyResult) {
   EXPECT_EQ(Get(s.rejected_by_reason, "malformed_json"), 1u);
   EXPECT_EQ(Get(s.warnings, "scopus_standard_view"), 1u);
   EXPECT_EQ(Get(s.warnings, "scopus_empty_result"), 1u);
+}
+
+// Recognised units (pipeline/README.md): lines of one entry read again are
+// taken from the store; a page of several entries is always parsed, and its
+// records carry no unit hash (one hash cannot stand for several records).
+TEST(ScopusSearch, EntryLinesAreRecognisedPagesNot) {
+  TempDir dir;
+  auto store = OpenStore(dir.Path("db"));
+  IngestStats first = IngestOk(store.get(), {kEntries});
+  ASSERT_EQ(first.records_new, 3u);
+  IngestStats again = IngestOk(store.get(), {kEntries});
+  EXPECT_EQ(again.records_unchanged, 3u);
+  EXPECT_EQ(again.records_recognised, 3u);
+  EXPECT_EQ(again.records_rejected, first.records_rejected);
+
+  // The page on one line (JSON Lines of pages).
+  std::string page = ReadFile(kPage);
+  std::erase(page, '\n');
+  WriteFile(dir.Path("page.jsonl"), page + "\n");
+  auto pages = OpenStore(dir.Path("pages"));
+  IngestStats p1 = IngestOk(pages.get(), {dir.Path("page.jsonl")});
+  ASSERT_EQ(p1.records_new, 6u);
+  IngestStats p2 = IngestOk(pages.get(), {dir.Path("page.jsonl")});
+  EXPECT_EQ(p2.records_unchanged, 6u);
+  EXPECT_EQ(p2.records_recognised, 0u);
+  size_t records = 0;
+  Status st = pages->ForEachRecord([&](Source, std::string_view key, std::string_view value) {
+    ++records;
+    EXPECT_EQ(PeekUnitHash(value), 0u) << key;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(records, 6u);
 }
 
 TEST(ScopusSearch, StandardViewSplitsOverAffiliations) {

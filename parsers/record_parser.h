@@ -126,10 +126,10 @@ class RecordParser {
   virtual bool HashesUnits() const { return false; }
   // Only when HashesUnits: the record key of `unit` found cheaply, without
   // parsing it, into `*key`; false when it is not found that way (the unit is
-  // then parsed), and always for a unit that may hold several records. The
-  // key only chooses the stored record whose unit hash is compared, so an
-  // odd unit (a duplicated field, a key that needs unescaping) may give a
-  // wrong key or none without harm. Default: false.
+  // then parsed). The key only chooses the stored record whose unit hash is
+  // compared, so an odd unit (a duplicated field, a key that needs
+  // unescaping, a unit of several records, which no stored hash stands for)
+  // may give a wrong key or none without harm. Default: false.
   virtual bool PeekKey(std::string_view unit, std::string* key) { return false; }
 };
 

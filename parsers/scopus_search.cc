@@ -14,10 +14,11 @@ class ScopusSearchParser : public RecordParser {
   explicit ScopusSearchParser(const ReaderContext& context) : options_(context.options) {}
 
   bool HashesUnits() const override { return true; }
-  // A line of one entry: its "eid" (ScopusKeyOf takes it as it is). Result
-  // pages (several entries) are always parsed.
+  // The first "eid" (ScopusKeyOf takes it as it is): a line of one entry's
+  // key. For a results page, the first entry's: no stored record has a
+  // page's unit hash (only units of one record give theirs), so a page is
+  // never recognised, and is parsed.
   bool PeekKey(std::string_view unit, std::string* key) override {
-    if (unit.find("\"search-results\"") != std::string_view::npos) return false;
     std::string_view eid;
     if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
     key->assign(eid);

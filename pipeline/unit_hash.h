@@ -32,7 +32,7 @@ std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& 
 
 // The hash of one unit's bytes; never 0 (0 means "none" in a stored record).
 inline uint64_t UnitHash(std::string_view unit, uint64_t seed) {
-  const uint64_t h = Hash64(unit, seed);
+  const uint64_t h = Hash64Wide(unit, seed);
   return h != 0 ? h : 1;
 }
 

@@ -130,8 +130,43 @@ size_t CountOf(std::string_view text, std::string_view needle) {
   return n;
 }
 
+// The text after the first `open` at or after *at in `text`, up to the next
+// '<', when it holds no entity ('&'); sets *at to its end.
+bool PeekElementText(std::string_view text, std::string_view open, size_t* at,
+                     std::string_view* out) {
+  const size_t start = text.find(open, *at);
+  if (start == std::string_view::npos) return false;
+  const size_t begin = start + open.size();
+  const size_t end = text.find('<', begin);
+  if (end == std::string_view::npos) return false;
+  *out = text.substr(begin, end - begin);
+  *at = end;
+  return out->find('&') == std::string_view::npos;
+}
+
 class PatentscopeParser : public RecordParser {
  public:
+  bool HashesUnits() const override { return true; }
+  // The first application-reference's country and doc-number, as
+  // ParseBiblio reads them (plain text, no entities or markup inside).
+  bool PeekKey(std::string_view unit, std::string* key) override {
+    size_t at = unit.find("<application-reference");
+    if (at == std::string_view::npos) return false;
+    const size_t end = unit.find("</application-reference>", at);
+    if (end == std::string_view::npos) return false;
+    const std::string_view ref = unit.substr(at, end - at);
+    std::string_view country, number;
+    size_t c = 0, n = 0;
+    if (!PeekElementText(ref, "<country>", &c, &country) ||
+        !PeekElementText(ref, "<doc-number>", &n, &number)) {
+      return false;
+    }
+    number = TrimAscii(number);
+    if (number.empty()) return false;
+    *key = NormalisePctApplication(TrimAscii(country), number);
+    return !key->empty();
+  }
+
   void Parse(std::string_view unit, ParseSink* sink) override {
     if (!simdjson::validate_utf8(unit.data(), unit.size())) {
       sink->Reject("malformed_xml", "invalid UTF-8");

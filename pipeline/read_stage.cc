@@ -307,40 +307,61 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
     parser->Parse(unit, &ts->sink);
     ts->sink.End();
   };
-  bool recognise = lines && seed.has_value() && recognition != nullptr &&
-                   recognition->store != nullptr && scope == nullptr;
+  bool recognise = seed.has_value() && recognition != nullptr && recognition->store != nullptr &&
+                   scope == nullptr;
   if (recognise && ts->recognition_pause > 0) {
     --ts->recognition_pause;
     recognise = false;
   }
-  // Calls unit(line, offset, line number) for every non-blank line.
-  auto for_each_line = [&](auto&& unit) {
-    size_t pos = 0;
+  // Calls unit(unit, offset, line number) for every unit that is not blank:
+  // the lines, or the chunker's documents (Framing).
+  auto for_each_unit = [&](auto&& unit) {
+    size_t start = 0;
     uint64_t line_no = 0;
-    uint64_t newlines = 0;
-    while (pos < data.size()) {
-      size_t nl = data.find('\n', pos);
-      size_t end = nl == std::string_view::npos ? data.size() : nl;
-      newlines += nl != std::string_view::npos;
-      std::string_view line = data.substr(pos, end - pos);
-      uint64_t offset = w->chunk.offset + pos;
-      pos = end + 1;
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) unit(line, offset, line_no);
-      ++line_no;
+    if (lines) {
+      uint64_t newlines = 0;
+      while (start < data.size()) {
+        size_t nl = data.find('\n', start);
+        size_t end = nl == std::string_view::npos ? data.size() : nl;
+        newlines += nl != std::string_view::npos;
+        std::string_view line = data.substr(start, end - start);
+        uint64_t offset = w->chunk.offset + start;
+        start = end + 1;
+        if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+          unit(line, offset, line_no);
+        }
+        ++line_no;
+      }
+      if (!newlines_known) {
+        data_newlines = newlines;
+        newlines_known = true;
+      }
+      return;
     }
-    if (!newlines_known) {
-      data_newlines = newlines;
+    for (size_t end : w->chunk.unit_ends) {
+      std::string_view text = data.substr(start, end - start);
+      uint64_t offset = w->chunk.offset + start;
+      start = end;
+      if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+        unit(text, offset, line_no);
+      }
+      line_no += CountNewlines(text);
+    }
+    if (!newlines_known) {  // The units' newlines, and those after the last unit.
+      data_newlines = line_no + CountNewlines(data.substr(start));
       newlines_known = true;
     }
   };
-  if (recognise) {
+  if (!recognise) {
+    for_each_unit(parse_unit);
+  } else {
     ts->units.clear();
-    for_each_line([&](std::string_view line, uint64_t, uint64_t line_no) {
+    for_each_unit([&](std::string_view text, uint64_t, uint64_t line_no) {
       ThreadState::Unit u;
-      u.begin = static_cast<size_t>(line.data() - data.data());
-      u.size = line.size();
+      u.begin = static_cast<size_t>(text.data() - data.data());
+      u.size = text.size();
       u.line = line_no;
-      u.hash = UnitHash(line, *seed);
+      u.hash = UnitHash(text, *seed);
       ts->units.push_back(u);
     });
     const size_t recognised = RecogniseUnits(w, ts, parser.get(), *recognition, data);
@@ -358,24 +379,6 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       ts->sink.Begin(w, offset, u.line, unit, u.hash);
       ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size,
                           m.fingerprint);
-    }
-  } else if (lines) {
-    for_each_line(parse_unit);
-  } else {
-    size_t start = 0;
-    uint64_t line_no = 0;
-    for (size_t end : w->chunk.unit_ends) {
-      std::string_view unit = data.substr(start, end - start);
-      uint64_t offset = w->chunk.offset + start;
-      start = end;
-      if (unit.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-        parse_unit(unit, offset, line_no);
-      }
-      line_no += CountNewlines(unit);
-    }
-    if (!newlines_known) {  // The units' newlines, and those after the last unit.
-      data_newlines = line_no + CountNewlines(data.substr(start));
-      newlines_known = true;
     }
   }
   finish();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/record_codec.h"
 #include "tests/formats_test_util.h"
 
 namespace stc {
@@ -92,6 +93,59 @@ TEST(Patentscope, A1ThenA3IsOneRecordAndConcatenatedDocumentsAreUnits) {
     std::string log = ReadFile(dir.Path("db") + "/rejects.jsonl");
     EXPECT_NE(log.find("\"reason\":\"malformed_xml\""), std::string::npos) << log;
   }
+}
+
+// Recognised units (pipeline/README.md): the key peeked from a document's
+// text is the one its parse gives, documents read again are taken from the
+// store, and a document of several records is neither hashed nor recognised.
+TEST(Patentscope, DocumentsAreRecognisedByTheirBytes) {
+  std::vector<std::string> docs = {ReadFile(kA1)};
+  const std::string weekly = ReadFile(kWeekly);
+  for (size_t at = 0; at != std::string::npos;) {
+    const size_t next = weekly.find("<?xml", at + 1);
+    docs.push_back(weekly.substr(at, next == std::string::npos ? next : next - at));
+    at = next;
+  }
+  ASSERT_EQ(docs.size(), 5u);
+  auto parser = FindFormat("patentscope")->NewParser();
+  ASSERT_TRUE(parser->HashesUnits());
+  size_t peeked = 0;
+  for (const std::string& doc : docs) {
+    CollectingSink parsed = ParseUnit("patentscope", doc);
+    std::string key;
+    if (parsed.records.size() != 1 || !parser->PeekKey(doc, &key)) continue;
+    ++peeked;
+    EXPECT_EQ(key, parsed.records[0].key) << doc.substr(0, 300);
+  }
+  EXPECT_EQ(peeked, 3u);  // The A1, the A3 and the old number form.
+
+  TempDir dir;
+  auto store = OpenStore(dir.Path("db"));
+  IngestStats first = IngestOk(store.get(), {kWeekly});
+  ASSERT_EQ(first.records_new, 2u);
+  IngestStats again = IngestOk(store.get(), {kWeekly});
+  EXPECT_EQ(again.records_unchanged, 2u);
+  EXPECT_EQ(again.records_recognised, 2u);
+  EXPECT_EQ(again.records_rejected, first.records_rejected);
+
+  // Two records in one document.
+  const std::string a1 = docs[0];
+  const size_t b = a1.find("<wo-bibliographic-data");
+  const size_t e =
+      a1.find("</wo-bibliographic-data>") + std::string("</wo-bibliographic-data>").size();
+  std::string one = a1.substr(b, e - b), two = one;
+  two.replace(two.find("PCT/CN2021/123456"), 17, "PCT/CN2021/654321");
+  WriteFile(dir.Path("two.xml"), "<?xml version=\"1.0\"?>\n<status>" + one + two + "</status>\n");
+  auto pair = OpenStore(dir.Path("pair"));
+  ASSERT_EQ(IngestOk(pair.get(), {dir.Path("two.xml")}).records_new, 2u);
+  IngestStats pair_again = IngestOk(pair.get(), {dir.Path("two.xml")});
+  EXPECT_EQ(pair_again.records_unchanged, 2u);
+  EXPECT_EQ(pair_again.records_recognised, 0u);
+  Status st = pair->ForEachRecord([](Source, std::string_view key, std::string_view value) {
+    EXPECT_EQ(PeekUnitHash(value), 0u) << key;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
 TEST(Patentscope, OldNumberFormAndOldClassification) {

@@ -197,6 +197,17 @@ Status Writer::Write(Work* w) {
     };
     std::string_view old_bytes;
     DeltaMap& deltas = active_->deltas;
+    // The item's record becomes the key's state in the active buffer.
+    auto buffer_record = [&] {
+      if (p == nullptr) {
+        p = pending.Insert(prefix, it.counted.key, hash);
+        note_inserted(hash);
+      }
+      p->exists = true;
+      p->version = it.counted.version;
+      p->fingerprint = it.fingerprint;
+      pending.SetValue(p, EncodedOf(*w, it));
+    };
     if (it.kind == Item::Kind::kDelete) {
       ++stats_->records_deleted;
       if (!exists) continue;
@@ -222,14 +233,7 @@ Status Writer::Write(Work* w) {
       const uint64_t stored_hash = q != nullptr ? PeekUnitHash(q_table->Value(*q)) : f->unit_hash;
       if (it.counted.unit_hash == 0 || stored_hash != 0) continue;
       ++stats_->unit_hashes_added;
-      if (p == nullptr) {
-        p = pending.Insert(prefix, it.counted.key, hash);
-        note_inserted(hash);
-      }
-      p->exists = true;
-      p->version = it.counted.version;
-      p->fingerprint = it.fingerprint;
-      pending.SetValue(p, EncodedOf(*w, it));
+      buffer_record();
       continue;
     } else if (authoritative || std::make_pair(it.counted.version, it.fingerprint) >
                                     std::make_pair(version, fingerprint)) {
@@ -259,14 +263,7 @@ Status Writer::Write(Work* w) {
       stats_->units_unlocated += it.counted.unlocated;
     }
     stats_->units_written += kUnit;
-    if (p == nullptr) {
-      p = pending.Insert(prefix, it.counted.key, hash);
-      note_inserted(hash);
-    }
-    p->exists = true;
-    p->version = it.counted.version;
-    p->fingerprint = it.fingerprint;
-    pending.SetValue(p, EncodedOf(*w, it));
+    buffer_record();
   }
   file_lines_[w->file_index] += w->newlines;
   if (w->chunk.last && !w->chunk.stream_error.ok()) {

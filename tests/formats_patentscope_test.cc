@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "core/record_codec.h"
 #include "tests/formats_test_util.h"
 
 namespace stc {
@@ -120,13 +119,7 @@ TEST(Patentscope, DocumentsAreRecognisedByTheirBytes) {
   EXPECT_EQ(peeked, 3u);  // The A1, the A3 and the old number form.
 
   TempDir dir;
-  auto store = OpenStore(dir.Path("db"));
-  IngestStats first = IngestOk(store.get(), {kWeekly});
-  ASSERT_EQ(first.records_new, 2u);
-  IngestStats again = IngestOk(store.get(), {kWeekly});
-  EXPECT_EQ(again.records_unchanged, 2u);
-  EXPECT_EQ(again.records_recognised, 2u);
-  EXPECT_EQ(again.records_rejected, first.records_rejected);
+  ExpectReadAgain(dir.Path("db"), kWeekly, 2, 2);
 
   // Two records in one document.
   const std::string a1 = docs[0];
@@ -136,16 +129,9 @@ TEST(Patentscope, DocumentsAreRecognisedByTheirBytes) {
   std::string one = a1.substr(b, e - b), two = one;
   two.replace(two.find("PCT/CN2021/123456"), 17, "PCT/CN2021/654321");
   WriteFile(dir.Path("two.xml"), "<?xml version=\"1.0\"?>\n<status>" + one + two + "</status>\n");
-  auto pair = OpenStore(dir.Path("pair"));
-  ASSERT_EQ(IngestOk(pair.get(), {dir.Path("two.xml")}).records_new, 2u);
-  IngestStats pair_again = IngestOk(pair.get(), {dir.Path("two.xml")});
-  EXPECT_EQ(pair_again.records_unchanged, 2u);
-  EXPECT_EQ(pair_again.records_recognised, 0u);
-  Status st = pair->ForEachRecord([](Source, std::string_view key, std::string_view value) {
-    EXPECT_EQ(PeekUnitHash(value), 0u) << key;
-    return Status::Ok();
-  });
-  EXPECT_TRUE(st.ok()) << st.ToString();
+  auto pair = ExpectReadAgain(dir.Path("pair"), dir.Path("two.xml"), 2, 0);
+  ASSERT_NE(pair, nullptr);
+  ExpectNoUnitHashes(*pair, 2);
 }
 
 TEST(Patentscope, OldNumberFormAndOldClassification) {

@@ -3,7 +3,6 @@
 // quirk, each asserting the expected counts.
 #include <gtest/gtest.h>
 
-#include "core/record_codec.h"
 #include "tests/formats_test_util.h"
 
 namespace stc {
@@ -138,32 +137,14 @@ TEST(ScopusSearch, JsonLinesOfBareEntriesWithStandardViewAndEmptyResult) {
 // records carry no unit hash (one hash cannot stand for several records).
 TEST(ScopusSearch, EntryLinesAreRecognisedPagesNot) {
   TempDir dir;
-  auto store = OpenStore(dir.Path("db"));
-  IngestStats first = IngestOk(store.get(), {kEntries});
-  ASSERT_EQ(first.records_new, 3u);
-  IngestStats again = IngestOk(store.get(), {kEntries});
-  EXPECT_EQ(again.records_unchanged, 3u);
-  EXPECT_EQ(again.records_recognised, 3u);
-  EXPECT_EQ(again.records_rejected, first.records_rejected);
-
+  ExpectReadAgain(dir.Path("db"), kEntries, 3, 3);
   // The page on one line (JSON Lines of pages).
   std::string page = ReadFile(kPage);
   std::erase(page, '\n');
   WriteFile(dir.Path("page.jsonl"), page + "\n");
-  auto pages = OpenStore(dir.Path("pages"));
-  IngestStats p1 = IngestOk(pages.get(), {dir.Path("page.jsonl")});
-  ASSERT_EQ(p1.records_new, 6u);
-  IngestStats p2 = IngestOk(pages.get(), {dir.Path("page.jsonl")});
-  EXPECT_EQ(p2.records_unchanged, 6u);
-  EXPECT_EQ(p2.records_recognised, 0u);
-  size_t records = 0;
-  Status st = pages->ForEachRecord([&](Source, std::string_view key, std::string_view value) {
-    ++records;
-    EXPECT_EQ(PeekUnitHash(value), 0u) << key;
-    return Status::Ok();
-  });
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(records, 6u);
+  auto pages = ExpectReadAgain(dir.Path("pages"), dir.Path("page.jsonl"), 6, 0);
+  ASSERT_NE(pages, nullptr);
+  ExpectNoUnitHashes(*pages, 6);
 }
 
 TEST(ScopusSearch, StandardViewSplitsOverAffiliations) {

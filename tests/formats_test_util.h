@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/record_codec.h"
 #include "parsers/record_parser.h"
 #include "parsers/registry.h"
 #include "pipeline/counting.h"
@@ -97,6 +98,35 @@ inline IngestStats IngestWith(Store* store, const std::vector<std::string>& inpu
   EXPECT_EQ(s.records_read, s.records_new + s.records_updated + s.records_unchanged +
                                 s.records_skipped + s.records_rejected + s.records_deleted);
   return *r;
+}
+
+// Ingests `file` into a new store at `dir`, then again. The first run finds
+// `records` new records; the second finds them unchanged, `recognised` of
+// them by their bytes (pipeline/README.md, "Recognised units"), and the same
+// rejects. Returns the store.
+inline std::unique_ptr<Store> ExpectReadAgain(const std::string& dir, const std::string& file,
+                                              uint64_t records, uint64_t recognised) {
+  auto store = OpenStore(dir);
+  if (store == nullptr) return store;
+  const IngestStats first = IngestOk(store.get(), {file});
+  EXPECT_EQ(first.records_new, records);
+  const IngestStats again = IngestOk(store.get(), {file});
+  EXPECT_EQ(again.records_unchanged, records);
+  EXPECT_EQ(again.records_recognised, recognised);
+  EXPECT_EQ(again.records_rejected, first.records_rejected);
+  return store;
+}
+
+// Every record of `store` was stored without a unit hash, and there are `n`.
+inline void ExpectNoUnitHashes(const Store& store, size_t n) {
+  size_t records = 0;
+  Status st = store.ForEachRecord([&](Source, std::string_view key, std::string_view value) {
+    ++records;
+    EXPECT_EQ(PeekUnitHash(value), 0u) << key;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(records, n);
 }
 
 inline uint64_t Get(const std::map<std::string, uint64_t>& m, const std::string& k) {

@@ -221,7 +221,7 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
   // writer look the chunk up again.
   w->lookup.recognised_epoch = rec.epoch->load(std::memory_order_acquire);
   size_t recognised = 0;
-  const Status st = rec.store->ForEachStoredRecord(
+  const Status st = rec.lookup(
       w->format->source(), ts->sorted_keys, [&](size_t k, std::string_view value) {
         const uint64_t stored_hash = PeekUnitHash(value);
         int32_t year = 0, version = 0;
@@ -307,7 +307,7 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
     parser->Parse(unit, &ts->sink);
     ts->sink.End();
   };
-  bool recognise = seed.has_value() && recognition != nullptr && recognition->store != nullptr &&
+  bool recognise = seed.has_value() && recognition != nullptr && recognition->lookup &&
                    scope == nullptr;
   if (recognise && ts->recognition_pause > 0) {
     --ts->recognition_pause;

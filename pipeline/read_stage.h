@@ -110,7 +110,7 @@ struct ThreadState {
 // is handed to every parser the thread creates; `scope` (may be null): see
 // ItemSink::set_scope. With `recognition` (may be null; never in a scoped
 // run), units of a reader that hashes its units (RecordParser::HashesUnits)
-// are first looked up by key in recognition->store, and those whose stored
+// are first looked up by key (recognition->lookup), and those whose stored
 // record has their unit hash become recognised items instead of being parsed.
 void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader, const ReplaceSpec* scope = nullptr,

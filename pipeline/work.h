@@ -5,14 +5,17 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/record.h"
 #include "core/record_codec.h"
+#include "core/status.h"
 #include "io/line_chunker.h"
 #include "parsers/record_parser.h"
 #include "pipeline/chunk_lookup.h"
@@ -75,13 +78,20 @@ struct Work {
   ChunkLookup lookup;                         // Stored state of the items' keys (Writer::LookUp).
 };
 
-class Store;
+// Reads stored records by key, with the contract of
+// Store::ForEachStoredRecord (stores/store.h): the ingest's store, reached
+// through a function so that the read stage does not depend on the store
+// (the fuzzers build it without RocksDB: fuzz/CMakeLists.txt).
+using StoredRecordLookup = std::function<Status(
+    Source source, const std::vector<std::string_view>& sorted_keys,
+    const std::function<Status(size_t i, std::string_view value)>& found)>;
 
 // Where ParseWork may recognise units (pipeline/README.md, "Recognised
-// units"): the store to read, and the writer's epoch (Writer::recognition), read
-// before each recognising read (ChunkLookup::recognised_epoch).
+// units"): the stored records to read (empty: no recognition), and the
+// writer's epoch (Writer::recognition), read before each recognising read
+// (ChunkLookup::recognised_epoch).
 struct Recognition {
-  const Store* store = nullptr;
+  StoredRecordLookup lookup;
   const std::atomic<uint64_t>* epoch = nullptr;
 };
 

@@ -64,7 +64,13 @@ class Writer {
   // and the epoch, unless the store was empty when the run began (a fresh
   // load has nothing to recognise). Call after Start.
   Recognition recognition() const {
-    return store_was_empty_ ? Recognition{} : Recognition{store_, &epoch_};
+    if (store_was_empty_) return Recognition{};
+    const Store* store = store_;
+    return Recognition{[store](Source source, const std::vector<std::string_view>& sorted_keys,
+                               const std::function<Status(size_t, std::string_view)>& found) {
+                         return store->ForEachStoredRecord(source, sorted_keys, found);
+                       },
+                       &epoch_};
   }
   // Dedups one chunk (or records its file-level error); may flush. Fails only
   // when the store fails.

@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   STC_FUZZ_CHECK(peeked && year == r.year && version == r.version, "PeekYearVersion disagrees");
+  STC_FUZZ_CHECK(stc::PeekUnitHash(in) == r.unit_hash, "PeekUnitHash disagrees");
   std::string once;
   stc::EncodeCountedRecord(r, &once);
   stc::CountedRecord back;

@@ -4,6 +4,7 @@
 
 #include "parsers/country_names.h"
 #include "parsers/dom_util.h"
+#include "parsers/json_util.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -50,6 +51,16 @@ Location PrintedLocation(Node aff, std::vector<std::string>* organizations) {
 class ScopusAbstractParser : public RecordParser {
  public:
   explicit ScopusAbstractParser(const ReaderContext& context) : options_(context.options) {}
+
+  bool HashesUnits() const override { return true; }
+  // The first "eid": coredata's, which comes first in the API's responses
+  // (ScopusKey takes it as it is).
+  bool PeekKey(std::string_view unit, std::string* key) override {
+    std::string_view eid;
+    if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
+    key->assign(eid);
+    return true;
+  }
 
   void Parse(std::string_view unit, ParseSink* sink) override {
     element doc;

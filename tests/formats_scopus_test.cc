@@ -271,5 +271,20 @@ TEST(ScopusAbstract, OnePerLineWithScopeAndServiceError) {
   EXPECT_EQ(one.records[0].field, "17");
 }
 
+// Recognised units (pipeline/README.md): the key peeked from an abstract's
+// line is the parsed one, and the line read again is taken from the store.
+TEST(ScopusAbstract, LinesAreRecognisedByTheirBytes) {
+  const std::string line = ReadFile(kAbstracts).substr(0, ReadFile(kAbstracts).find('\n'));
+  auto parser = FindFormat("scopus-abstract")->NewParser();
+  ASSERT_TRUE(parser->HashesUnits());
+  std::string key;
+  ASSERT_TRUE(parser->PeekKey(line, &key));
+  CollectingSink parsed = ParseUnit("scopus-abstract", line);
+  ASSERT_EQ(parsed.records.size(), 1u);
+  EXPECT_EQ(key, parsed.records[0].key);
+  TempDir dir;
+  ExpectReadAgain(dir.Path("db"), kAbstracts, 1, 1);
+}
+
 }  // namespace
 }  // namespace stc

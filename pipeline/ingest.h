@@ -102,6 +102,12 @@ struct IngestStats {
   // hashes) whose stored copy was rewritten with one, so that later runs
   // recognise them. Counted in records_unchanged; their counts are untouched.
   uint64_t unit_hashes_added = 0;
+  // Unchanged records whose stored unit hash was of other bytes (the same
+  // record written differently) or other settings (another gazetteer or
+  // reader version, other OpenAlex institutions): rewritten with this run's,
+  // so that later runs with these settings recognise them. Counted in
+  // records_unchanged; their counts are untouched.
+  uint64_t unit_hashes_replaced = 0;
   uint64_t records_skipped = 0;  // Out of scope for the metrics (counted, not stored).
   uint64_t records_rejected = 0;
   uint64_t records_deleted = 0;

@@ -61,6 +61,11 @@ std::string IngestStats::ToText() const {
     s += "unit hashes: added to " + std::to_string(unit_hashes_added) +
          " unchanged stored records (recognised by their bytes from the next run on)\n";
   }
+  if (unit_hashes_replaced > 0) {
+    s += "unit hashes: replaced in " + std::to_string(unit_hashes_replaced) +
+         " unchanged stored records read from other bytes or with other settings (recognised "
+         "from the next run on)\n";
+  }
   if (records_removed_by_replace > 0) {
     s += "replace:   " + std::to_string(records_removed_by_replace) +
          " stored records of the replaced year were not in the files: removed\n";
@@ -123,6 +128,7 @@ std::string IngestStats::ToJson() const {
   s += ",\"records_older_ignored\":" + std::to_string(records_older_ignored);
   s += ",\"records_recognised\":" + std::to_string(records_recognised);
   s += ",\"unit_hashes_added\":" + std::to_string(unit_hashes_added);
+  s += ",\"unit_hashes_replaced\":" + std::to_string(unit_hashes_replaced);
   s += ",\"records_skipped\":" + std::to_string(records_skipped);
   s += ",\"records_rejected\":" + std::to_string(records_rejected);
   s += ",\"records_deleted\":" + std::to_string(records_deleted);

@@ -228,11 +228,13 @@ Status Writer::Write(Work* w) {
       ++stats_->records_new;
     } else if (fingerprint == it.fingerprint) {
       ++stats_->records_unchanged;
-      // A copy stored without a unit hash (by a version before them) gets
-      // this one's, so that later runs recognise it; nothing else changes.
+      // A copy stored without a unit hash (by a version before them), or
+      // with one of other bytes or settings (another gazetteer, other
+      // OpenAlex institutions), gets this one's, so that later runs
+      // recognise it; nothing else changes.
       const uint64_t stored_hash = q != nullptr ? PeekUnitHash(q_table->Value(*q)) : f->unit_hash;
-      if (it.counted.unit_hash == 0 || stored_hash != 0) continue;
-      ++stats_->unit_hashes_added;
+      if (it.counted.unit_hash == 0 || stored_hash == it.counted.unit_hash) continue;
+      ++(stored_hash == 0 ? stats_->unit_hashes_added : stats_->unit_hashes_replaced);
       buffer_record();
       continue;
     } else if (authoritative || std::make_pair(it.counted.version, it.fingerprint) >

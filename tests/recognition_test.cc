@@ -42,8 +42,8 @@ std::string Key(int i) {
 }
 
 // One PCT record line; `updated` empty for none; `spaced` writes ": " after
-// each name (the same record in other bytes, where the key is not peeked);
-// `reordered` puts the date first (other bytes, key still peeked).
+// each name and `reordered` puts the date first: the same record in other
+// bytes (its key is still peeked).
 std::string Line(int i, const std::string& updated = "", int moved = 0, bool spaced = false,
                  bool reordered = false) {
   const std::string colon = spaced ? "\": " : "\":";
@@ -72,6 +72,9 @@ struct Files {
   // Of `same`: lines of records the second file also corrects (after them).
   uint64_t same_corrected = 0;
   uint64_t same = 0, updates = 0, older = 0, other_bytes = 0, added = 0, bad = 0;
+  // Of `other_bytes`: records the second file also repeats verbatim (before
+  // the other bytes), and the first file's lines of all of them.
+  uint64_t other_bytes_repeated = 0, first_lines_other_bytes = 0;
 };
 
 constexpr int kRecords = 400;
@@ -96,12 +99,13 @@ Files MakeFiles(const TempDir& dir) {
     } else if (i % 37 == 1) {
       b += Line(i, "2020-01-05", 2) + "\n";  // An older version: ignored.
       ++f.older;
-    } else if (i % 17 == 2) {
-      b += Line(i, "", 0, /*spaced=*/true) + "\n";
+    } else if (i % 17 == 2 || i % 19 == 3) {
+      b += (i % 17 == 2 ? Line(i, "", 0, /*spaced=*/true)
+                        : Line(i, "", 0, false, /*reordered=*/true)) +
+           "\n";
       ++f.other_bytes;
-    } else if (i % 19 == 3) {
-      b += Line(i, "", 0, false, /*reordered=*/true) + "\n";
-      ++f.other_bytes;
+      f.other_bytes_repeated += i % 20 == 0;
+      f.first_lines_other_bytes += i % 20 == 0 ? 2 : 1;
     } else {
       b += Line(i) + "\n";
       ++f.same;
@@ -160,17 +164,28 @@ TEST_P(RecognitionTest, SameOutcomeAsParsingEveryUnit) {
   struct Step {
     const std::string* file;
     uint64_t recognised;
+    uint64_t replaced;  // unit_hashes_replaced.
   };
+  ASSERT_GT(f.other_bytes_repeated, 0u);
   const Step steps[] = {
-      {&f.first, 0},              // Fresh load: nothing to recognise.
-      {&f.first, f.first_lines},  // Every line again.
-      {&f.second, f.same},        // The lines both files share.
-      // Now also the corrections and additions, but not the first file's
-      // copies of the corrected records (older than the stored corrections).
-      {&f.second, f.same - f.same_corrected + f.updates + f.added},
+      {&f.first, 0, 0},              // Fresh load: nothing to recognise.
+      {&f.first, f.first_lines, 0},  // Every line again.
+      // The lines both files share; the records in other bytes take their
+      // hash.
+      {&f.second, f.same, f.other_bytes},
+      // Now also the corrections, additions and records in other bytes, but
+      // not the first file's copies of the corrected records (older than the
+      // stored corrections). A record in both spellings: its verbatim line is
+      // not recognised (the other spelling's hash is stored), the other one
+      // is; each replaces the hash.
+      {&f.second,
+       f.same - f.same_corrected + f.updates + f.added + f.other_bytes - f.other_bytes_repeated,
+       2 * f.other_bytes_repeated},
       // Back to the first file: all but the lines of the corrected records
-      // (the stored copies came from the second file; these are older).
-      {&f.first, f.first_lines - f.first_lines_corrected},
+      // (the stored copies came from the second file; these are older) and
+      // of the records stored from other bytes, which take the hash back.
+      {&f.first, f.first_lines - f.first_lines_corrected - f.first_lines_other_bytes,
+       f.other_bytes},
   };
   for (size_t s = 0; s < std::size(steps); ++s) {
     SCOPED_TRACE("run " + std::to_string(s + 1));
@@ -181,6 +196,8 @@ TEST_P(RecognitionTest, SameOutcomeAsParsingEveryUnit) {
     EXPECT_EQ(got.unit_hashes_added, 0u);
     EXPECT_EQ(got.records_read, s == 2 || s == 3 ? f.second_lines : f.first_lines);
     EXPECT_EQ(got.records_recognised, steps[s].recognised);
+    EXPECT_EQ(got.unit_hashes_replaced, steps[s].replaced);
+    EXPECT_EQ(want.unit_hashes_replaced, 0u);
     EXPECT_EQ(ExportCsv(*store), ExportCsv(*reference));
   }
 }
@@ -211,20 +228,30 @@ TEST(Recognition, UnchangedRecordsWithoutUnitHashesGetThem) {
 }
 
 // Unit hashes hold the reading settings: with another resolver identity
-// (another gazetteer, say) nothing is recognised, and every unit is read.
-TEST(Recognition, OtherSettingsRecogniseNothing) {
+// (another gazetteer, say) nothing is recognised, every unit is read, and
+// the unchanged records take the new settings' hashes, once, so that the
+// next run with them recognises every line.
+TEST(Recognition, OtherSettingsRecogniseNothingOnce) {
   TempDir dir;
   const Files f = MakeFiles(dir);
   const NoopResolver one(1), two(2);
   auto store = OpenStore(dir.Path("store"));
   ASSERT_NE(store, nullptr);
   RunIngest(store.get(), f.first, one, 2);
+  const std::string csv = ExportCsv(*store);
   const IngestStats other = RunIngest(store.get(), f.first, two, 2);
   EXPECT_EQ(other.records_unchanged, f.first_lines);
   EXPECT_EQ(other.records_recognised, 0u);
-  EXPECT_EQ(other.unit_hashes_added, 0u);  // The stored hashes stay (not 0).
-  const IngestStats same = RunIngest(store.get(), f.first, one, 2);
-  EXPECT_EQ(same.records_recognised, f.first_lines);
+  EXPECT_EQ(other.unit_hashes_added, 0u);
+  EXPECT_EQ(other.unit_hashes_replaced, static_cast<uint64_t>(kRecords));  // Once per record.
+  EXPECT_EQ(other.units_written, 0);
+  EXPECT_EQ(ExportCsv(*store), csv);
+  const IngestStats again = RunIngest(store.get(), f.first, two, 2);
+  EXPECT_EQ(again.records_recognised, f.first_lines);
+  EXPECT_EQ(again.unit_hashes_replaced, 0u);
+  const IngestStats back = RunIngest(store.get(), f.first, one, 2);
+  EXPECT_EQ(back.records_recognised, 0u);
+  EXPECT_EQ(back.unit_hashes_replaced, static_cast<uint64_t>(kRecords));
 }
 
 }  // namespace

@@ -48,6 +48,18 @@ class OpenAlexParser : public RecordParser {
 
   void BeginFile(const FileContext& file) override { partition_date_ = PartitionDate(file.path); }
 
+  // A work's version is its partition's date (the path's updated_date=...),
+  // so the same line in another partition is another version of the work.
+  bool HashesUnits() const override { return true; }
+  uint64_t FileSeed() const override { return static_cast<uint32_t>(partition_date_); }
+  // The first "id": the work's own, which comes first in OpenAlex's works.
+  bool PeekKey(std::string_view unit, std::string* key) override {
+    std::string_view id;
+    if (!PeekJsonString(unit, "\"id\"", &id)) return false;
+    *key = OpenAlexShortId(id);
+    return !key->empty();
+  }
+
   void Parse(std::string_view unit, ParseSink* sink) override {
     element doc;
     std::string detail;

@@ -40,9 +40,13 @@ class OrgIndex {
     const uint64_t h = Hash64(id);
     Slot& slot = slots_[Probe(id, h)];
     if (slot.index1 != 0) {
-      entries_[slot.index1 - 1].place = std::move(place);
+      Entry& e = entries_[slot.index1 - 1];
+      identity_ -= EntryHash(e.id, e.place);
+      identity_ += EntryHash(e.id, place);
+      e.place = std::move(place);
       return;
     }
+    identity_ += EntryHash(id, place);
     entries_.push_back({std::move(id), std::move(place)});
     slot = {static_cast<uint32_t>(entries_.size()), static_cast<uint32_t>(h)};
   }
@@ -53,6 +57,11 @@ class OrgIndex {
     return slot.index1 == 0 ? nullptr : &entries_[slot.index1 - 1].place;
   }
   size_t size() const { return entries_.size(); }
+  // A hash of the index's content (every id with its place), whatever the
+  // order of the Puts that made it: part of the seed of unit hashes
+  // (pipeline/unit_hash.h), so that records read with other places are not
+  // recognised.
+  uint64_t Identity() const { return identity_; }
 
  private:
   struct Entry {
@@ -63,6 +72,18 @@ class OrgIndex {
     uint32_t index1 = 0;  // Index into entries_ + 1; 0: empty.
     uint32_t tag = 0;     // The id hash's low 32 bits.
   };
+
+  static uint64_t EntryHash(std::string_view id, const OrgPlace& p) {
+    std::string bytes(id);
+    bytes.push_back('\0');
+    bytes.push_back(p.has_coords ? '1' : '0');
+    for (int64_t v : {int64_t{p.lat_e5}, int64_t{p.lon_e5}, p.geonames_city_id}) {
+      bytes.append(std::to_string(v)).push_back(',');
+    }
+    bytes.append(p.country).push_back('\0');
+    bytes.append(p.city);
+    return Hash64(bytes);
+  }
 
   // The slot holding `id`, else the empty slot where it would go.
   size_t Probe(std::string_view id, uint64_t h) const {
@@ -85,7 +106,8 @@ class OrgIndex {
 
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
-  int shift_ = 64;  // 64 - log2(slots): a hash's top bits pick its first slot.
+  int shift_ = 64;         // 64 - log2(slots): a hash's top bits pick its first slot.
+  uint64_t identity_ = 0;  // Sum of EntryHash over the entries (mod 2^64).
 };
 
 }  // namespace stc

@@ -52,5 +52,48 @@ TEST(OrgIndex, AgreesWithAMapAcrossGrowth) {
   }
 }
 
+// Identity is of the content: the same final places in any order of Puts
+// (replacements included) give the same identity; any difference in a
+// place's fields or in the ids gives another.
+TEST(OrgIndex, IdentityIsOfTheContent) {
+  OrgIndex a, b, c;
+  EXPECT_EQ(a.Identity(), b.Identity());
+  for (int64_t n = 0; n < 300; ++n) a.Put("I" + std::to_string(n), PlaceOf(n));
+  for (int64_t n = 299; n >= 0; --n) {
+    b.Put("I" + std::to_string(n), PlaceOf(n + 1000));  // Replaced below.
+    b.Put("I" + std::to_string(n), PlaceOf(n));
+  }
+  EXPECT_EQ(a.Identity(), b.Identity());
+  EXPECT_NE(a.Identity(), 0u);
+  const uint64_t same = a.Identity();
+  auto changed = [&](auto&& edit) {
+    OrgPlace p = PlaceOf(42);
+    edit(&p);
+    a.Put("I42", p);
+    const uint64_t id = a.Identity();
+    a.Put("I42", PlaceOf(42));  // Back: the identity returns.
+    EXPECT_EQ(a.Identity(), same);
+    return id;
+  };
+  EXPECT_NE(changed([](OrgPlace* p) { p->has_coords = !p->has_coords; }), same);
+  EXPECT_NE(changed([](OrgPlace* p) { ++p->lat_e5; }), same);
+  EXPECT_NE(changed([](OrgPlace* p) { ++p->lon_e5; }), same);
+  EXPECT_NE(changed([](OrgPlace* p) { p->country = "DE"; }), same);
+  EXPECT_NE(changed([](OrgPlace* p) { p->city += "x"; }), same);
+  EXPECT_NE(changed([](OrgPlace* p) { ++p->geonames_city_id; }), same);
+  // Field boundaries count: "JP" + "City" is not "J" + "PCity".
+  OrgPlace split = PlaceOf(1), joined = PlaceOf(1);
+  split.country = "JP";
+  split.city = "City";
+  joined.country = "J";
+  joined.city = "PCity";
+  OrgIndex d, e;
+  d.Put("I1", split);
+  e.Put("I1", joined);
+  EXPECT_NE(d.Identity(), e.Identity());
+  for (int64_t n = 0; n < 300; ++n) c.Put("I" + std::to_string(n + 1), PlaceOf(n));
+  EXPECT_NE(c.Identity(), same);  // The same places under other ids.
+}
+
 }  // namespace
 }  // namespace stc

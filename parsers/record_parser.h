@@ -119,11 +119,17 @@ class RecordParser {
 
   // Recognising unchanged units (pipeline/README.md, "Recognised units").
   // True promises that what Parse makes of a unit depends on nothing but its
-  // bytes and the ReaderContext (not on the file, its path or first line):
-  // then the pipeline stores a hash of the bytes of each unit of one record
-  // with that record, and a later run that meets the same bytes again takes
-  // the stored record instead of parsing them. Default: false.
+  // bytes, the ReaderContext (including the content of its organisation
+  // index) and FileSeed: then the pipeline stores a hash of the bytes of each
+  // unit of one record with that record, and a later run that meets the same
+  // bytes again takes the stored record instead of parsing them. Default:
+  // false.
   virtual bool HashesUnits() const { return false; }
+  // Only when HashesUnits: what of the file begun last (BeginFile: its path,
+  // its first line) decides what its units become, as a number mixed into
+  // their hashes' seed; two files whose units may become different records
+  // from the same bytes must give different numbers. Default: 0 (nothing).
+  virtual uint64_t FileSeed() const { return 0; }
   // Only when HashesUnits: the record key of `unit` found cheaply, without
   // parsing it, into `*key`; false when it is not found that way (the unit is
   // then parsed). The key only chooses the stored record whose unit hash is

@@ -221,8 +221,8 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
   // writer look the chunk up again.
   w->lookup.recognised_epoch = rec.epoch->load(std::memory_order_acquire);
   size_t recognised = 0;
-  const Status st = rec.lookup(
-      w->format->source(), ts->sorted_keys, [&](size_t k, std::string_view value) {
+  const Status st =
+      rec.lookup(w->format->source(), ts->sorted_keys, [&](size_t k, std::string_view value) {
         const uint64_t stored_hash = PeekUnitHash(value);
         int32_t year = 0, version = 0;
         if (stored_hash == 0 || !PeekYearVersion(value, &year, &version)) return Status::Ok();
@@ -299,7 +299,10 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
   // Units are hashed when the reader allows it and the run's settings have
   // an identity (pipeline/unit_hash.h).
   std::optional<uint64_t> seed;
-  if (parser->HashesUnits()) seed = UnitHashSeed(*w->format, reader, resolver);
+  if (parser->HashesUnits()) {
+    seed = UnitHashSeed(*w->format, reader, resolver);
+    if (seed.has_value()) seed = FileUnitSeed(*seed, parser->FileSeed());
+  }
   // `hash`: the unit's UnitHash when already computed, else 0.
   auto parse_unit = [&](std::string_view unit, uint64_t offset, uint64_t line, uint64_t hash = 0) {
     if (hash == 0 && seed.has_value()) hash = UnitHash(unit, *seed);
@@ -307,8 +310,8 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
     parser->Parse(unit, &ts->sink);
     ts->sink.End();
   };
-  bool recognise = seed.has_value() && recognition != nullptr && recognition->lookup &&
-                   scope == nullptr;
+  bool recognise =
+      seed.has_value() && recognition != nullptr && recognition->lookup && scope == nullptr;
   if (recognise && ts->recognition_pause > 0) {
     --ts->recognition_pause;
     recognise = false;

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "parsers/org_index.h"
+
 namespace stc {
 namespace {
 
@@ -20,13 +22,14 @@ void AppendList(const std::vector<std::string>& list, std::string* out) {
 
 std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& reader,
                                      const LocationResolver* resolver) {
-  if (reader.orgs != nullptr) return std::nullopt;
   std::string id = "stcluster-units/" + std::to_string(kReadRulesVersion) + "/";
   id.append(format.name());
   id.push_back('/');
   AppendList(reader.options.scopus_subtypes, &id);
   AppendList(reader.options.openalex_types, &id);
   AppendList(reader.options.excluded_subject_areas, &id);
+  id.push_back('/');
+  id.append(reader.orgs == nullptr ? "no-orgs" : std::to_string(reader.orgs->Identity()));
   id.push_back('/');
   if (resolver == nullptr) {
     id.append("no-resolver");

@@ -24,11 +24,19 @@ namespace stc {
 inline constexpr uint32_t kReadRulesVersion = 1;
 
 // The seed of the unit hashes of `format`'s units in a run: kReadRulesVersion,
-// the format, the reader settings and the resolver's identity. nullopt when
-// units cannot be hashed: a resolver without an identity, or an organisation
-// index (its content is not part of the seed).
+// the format, the reader settings (options, the organisation index's
+// identity) and the resolver's identity. nullopt when units cannot be
+// hashed: a resolver without an identity.
 std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& reader,
                                      const LocationResolver* resolver);
+
+// The seed of the units of one file: `run_seed` (UnitHashSeed) mixed with the
+// reader's RecordParser::FileSeed for that file.
+inline uint64_t FileUnitSeed(uint64_t run_seed, uint64_t file_seed) {
+  if (file_seed == 0) return run_seed;
+  return Hash64(std::string_view(reinterpret_cast<const char*>(&file_seed), sizeof file_seed),
+                run_seed);
+}
 
 // The hash of one unit's bytes; never 0 (0 means "none" in a stored record).
 inline uint64_t UnitHash(std::string_view unit, uint64_t seed) {

@@ -82,9 +82,9 @@ struct Work {
 // Store::ForEachStoredRecord (stores/store.h): the ingest's store, reached
 // through a function so that the read stage does not depend on the store
 // (the fuzzers build it without RocksDB: fuzz/CMakeLists.txt).
-using StoredRecordLookup = std::function<Status(
-    Source source, const std::vector<std::string_view>& sorted_keys,
-    const std::function<Status(size_t i, std::string_view value)>& found)>;
+using StoredRecordLookup =
+    std::function<Status(Source source, const std::vector<std::string_view>& sorted_keys,
+                         const std::function<Status(size_t i, std::string_view value)>& found)>;
 
 // Where ParseWork may recognise units (pipeline/README.md, "Recognised
 // units"): the stored records to read (empty: no recognition), and the

@@ -20,11 +20,10 @@ size_t Lines(const std::string& text) {
   return n;
 }
 
-// Writes `entity` partition `date` from fixture `source` (gzipped) and
-// returns its manifest entry.
-std::string Partition(const std::string& root, const std::string& entity, const std::string& date,
-                      const std::string& source, int64_t declared_records = -1) {
-  std::string text = ReadFile(Fixture("openalex/" + source));
+// Writes `entity` partition `date` holding `text` (gzipped) and returns its
+// manifest entry.
+std::string PartitionOf(const std::string& root, const std::string& entity, const std::string& date,
+                        const std::string& text, int64_t declared_records = -1) {
   std::string dir = root + "/data/" + entity + "/updated_date=" + date;
   fs::create_directories(dir);
   std::string gz = Gzip(text);
@@ -33,6 +32,12 @@ std::string Partition(const std::string& root, const std::string& entity, const 
   return "{\"url\": \"s3://openalex/data/" + entity + "/updated_date=" + date +
          "/part_000.gz\", \"meta\": {\"content_length\": " + std::to_string(gz.size()) +
          ", \"record_count\": " + std::to_string(records) + "}}";
+}
+
+// The same from fixture `source`.
+std::string Partition(const std::string& root, const std::string& entity, const std::string& date,
+                      const std::string& source, int64_t declared_records = -1) {
+  return PartitionOf(root, entity, date, ReadFile(Fixture("openalex/" + source)), declared_records);
 }
 
 void Manifest(const std::string& root, const std::string& entity,
@@ -216,6 +221,61 @@ TEST(OpenAlex, MergedIdsAreDeletions) {
   EXPECT_EQ(s.ignored, std::vector<std::string>{"csv_header"});
   CollectingSink d = ParseUnit("openalex-merged", "2024-02-01,https://openalex.org/W5,W1");
   EXPECT_EQ(d.deletes, std::vector<std::string>{"W5"});
+}
+
+// Recognised units (pipeline/README.md): a work read again from the same
+// partition, with the same institutions, is taken from the store; the same
+// line in another partition (another version) or read with other places for
+// its institutions is parsed again.
+TEST(OpenAlex, UnchangedWorksAreRecognised) {
+  const std::string works = ReadFile(Fixture("openalex/works-2024-01-01.jsonl"));
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < works.size();) {
+    size_t nl = works.find('\n', at);
+    lines.push_back(works.substr(at, nl - at + 1));
+    at = nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 8u);
+  const std::string kept = lines[0] + lines[5] + lines[6];  // W1, W6, W7: all stored.
+  const std::string institutions = ReadFile(Fixture("openalex/institutions-2024-01-01.jsonl"));
+  std::string moved = institutions;  // I1 (Ann Arbor) a degree further north.
+  const size_t lat = moved.find("42.2");
+  ASSERT_NE(lat, std::string::npos);
+  moved.replace(lat, 4, "43.2");
+  TempDir dir;
+  int n = 0;
+  auto snapshot = [&](const std::string& date, const std::string& inst) {
+    const std::string root = dir.Path("s" + std::to_string(n++));
+    Manifest(root, "works", {PartitionOf(root, "works", date, kept)});
+    Manifest(root, "institutions", {PartitionOf(root, "institutions", "2024-01-01", inst)});
+    return root;
+  };
+  const std::string first = snapshot("2024-01-01", institutions);
+  const std::string later = snapshot("2024-02-01", institutions);
+  const std::string places = snapshot("2024-02-01", moved);
+  auto store = OpenStore(dir.Path("db"));
+  ASSERT_NE(store, nullptr);
+  const IngestStats load = IngestOk(store.get(), {first});
+  EXPECT_EQ(load.records_new, 3u);
+  const std::string csv = ExportCsv(*store);
+  const IngestStats again = IngestOk(store.get(), {first});
+  EXPECT_EQ(again.records_unchanged, 3u);
+  EXPECT_EQ(again.records_recognised, 3u);
+  EXPECT_EQ(ExportCsv(*store), csv);
+  // The same lines in a newer partition: newer versions, parsed.
+  const IngestStats newer = IngestOk(store.get(), {later});
+  EXPECT_EQ(newer.records_read, 3u);
+  EXPECT_EQ(newer.records_recognised, 0u);
+  EXPECT_EQ(IngestOk(store.get(), {later}).records_recognised, 3u);
+  // Other places for I1: parsed, and W1's share moves north.
+  const IngestStats moved_run = IngestOk(store.get(), {places});
+  EXPECT_EQ(moved_run.records_recognised, 0u);
+  EXPECT_EQ(moved_run.records_updated, 2u);  // W1 and W7; W6 has no I1.
+  const std::string moved_csv = ExportCsv(*store);
+  EXPECT_EQ(moved_csv.find("cell,article,2021,42.28,-83.74,US,17,0.5\n"), std::string::npos);
+  EXPECT_NE(moved_csv.find("cell,article,2021,43.28,-83.74,US,17,0.5\n"), std::string::npos)
+      << moved_csv;
+  EXPECT_EQ(IngestOk(store.get(), {places}).records_recognised, 3u);
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 
 #include "parsers/country_names.h"
 #include "parsers/dom_util.h"
-#include "parsers/json_util.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -53,13 +52,8 @@ class ScopusAbstractParser : public RecordParser {
   explicit ScopusAbstractParser(const ReaderContext& context) : options_(context.options) {}
 
   bool HashesUnits() const override { return true; }
-  // The first "eid": coredata's, which comes first in the API's responses
-  // (ScopusKey takes it as it is).
   bool PeekKey(std::string_view unit, std::string* key) override {
-    std::string_view eid;
-    if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
-    key->assign(eid);
-    return true;
+    return PeekScopusKey(unit, key);
   }
 
   void Parse(std::string_view unit, ParseSink* sink) override {

@@ -12,6 +12,13 @@ std::string ScopusKey(Node object) {
                      FieldView(object, "dc:identifier", &id_scratch));
 }
 
+bool PeekScopusKey(std::string_view unit, std::string* key) {
+  std::string_view eid;
+  if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
+  key->assign(eid);
+  return true;
+}
+
 std::string ScopusKeyOf(std::string_view eid, std::string_view identifier) {
   if (!eid.empty()) return std::string(eid);
   constexpr std::string_view kPrefix = "SCOPUS_ID:";

@@ -30,6 +30,11 @@ std::string ScopusKey(Node object);
 // decoded, trimmed; "" when missing).
 std::string ScopusKeyOf(std::string_view eid, std::string_view identifier);
 
+// RecordParser::PeekKey of the Scopus readers: the first "eid" of `unit`
+// (ScopusKeyOf takes it as it is; the first is coredata's in an abstract, the
+// entry's in a line of one Search entry).
+bool PeekScopusKey(std::string_view unit, std::string* key);
+
 // A date given as a string, {"$": ...} or a list of them (the first parsable
 // one wins). False when none parses.
 bool ScopusDate(Node value, int32_t* year, int32_t* yyyymmdd);

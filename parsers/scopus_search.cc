@@ -2,7 +2,6 @@
 
 #include "parsers/dom_util.h"
 #include "parsers/id_index.h"
-#include "parsers/json_util.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -14,15 +13,11 @@ class ScopusSearchParser : public RecordParser {
   explicit ScopusSearchParser(const ReaderContext& context) : options_(context.options) {}
 
   bool HashesUnits() const override { return true; }
-  // The first "eid" (ScopusKeyOf takes it as it is): a line of one entry's
-  // key. For a results page, the first entry's: no stored record has a
-  // page's unit hash (only units of one record give theirs), so a page is
-  // never recognised, and is parsed.
+  // A line of one entry: the entry's key. A results page: the first entry's;
+  // no stored record has a page's unit hash (only units of one record give
+  // theirs), so a page is never recognised, and is parsed.
   bool PeekKey(std::string_view unit, std::string* key) override {
-    std::string_view eid;
-    if (!PeekJsonString(unit, "\"eid\"", &eid) || eid.empty()) return false;
-    key->assign(eid);
-    return true;
+    return PeekScopusKey(unit, key);
   }
 
   void Parse(std::string_view unit, ParseSink* sink) override {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/hash.h"
 #include "parsers/country_names.h"
 #include "parsers/csv_util.h"
 #include "parsers/dom_util.h"
@@ -73,6 +74,35 @@ class VcParser : public RecordParser {
     std::vector<std::string> names;
     SplitCsvLine(header_, separator_, &names);
     for (const std::string& n : names) columns_.push_back(ColumnOf(n));
+  }
+
+  // A CSV line becomes a deal through its file's header (the columns and
+  // the separator), so the header is part of its units' hash seed.
+  bool HashesUnits() const override { return true; }
+  uint64_t FileSeed() const override { return header_.empty() ? 0 : Hash64(header_); }
+  // The deal id as Parse reads it: in JSON the first of its names that
+  // holds a string; in CSV the last id column.
+  bool PeekKey(std::string_view unit, std::string* key) override {
+    std::string_view line = TrimAscii(unit);
+    if (!line.empty() && line[0] == '{') {
+      for (std::string_view name : kNames[kId]) {
+        std::string quoted = "\"" + std::string(name) + "\"";
+        std::string_view id;
+        if (PeekJsonString(line, quoted, &id)) {
+          id = TrimAscii(id);
+          if (id.empty() || id.find('&') != std::string_view::npos) return false;  // Entities.
+          key->assign(id);
+          return true;
+        }
+      }
+      return false;
+    }
+    if (columns_.empty() || !SplitCsvLine(line, separator_, &fields_)) return false;
+    key->clear();
+    for (size_t i = 0; i < fields_.size() && i < columns_.size(); ++i) {
+      if (columns_[i] == kId) key->assign(TrimAscii(fields_[i]));
+    }
+    return !key->empty();
   }
 
   void Parse(std::string_view unit, ParseSink* sink) override {

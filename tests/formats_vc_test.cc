@@ -73,5 +73,38 @@ TEST(VcDeals, CsvHeaderAppliesToEveryChunk) {
   EXPECT_EQ(s.records_rejected, 0u);
 }
 
+// Recognised units (pipeline/README.md): deal lines read again are taken
+// from the store, except those whose id is not a JSON string (D3's number,
+// parsed every time); a CSV line is recognised only under the header it was
+// read with, which decides what its fields are.
+TEST(VcDeals, LinesAreRecognisedUnderTheirHeader) {
+  TempDir dir;
+  auto store = OpenStore(dir.Path("db"));
+  ASSERT_NE(store, nullptr);
+  const IngestStats load = IngestOk(store.get(), {Fixture("vc/deals.jsonl")});
+  const IngestStats again = IngestOk(store.get(), {Fixture("vc/deals.jsonl")});
+  EXPECT_EQ(again.records_unchanged, load.records_new + load.records_unchanged);
+  EXPECT_EQ(again.records_recognised, 3u);  // D1 twice, D2.
+  EXPECT_EQ(again.records_rejected, load.records_rejected);
+
+  std::string rows;
+  for (int i = 0; i < 50; ++i) {
+    rows += "X" + std::to_string(i) + ";2021-01-0" + std::to_string(1 + i % 9) +
+            ";Co;Lyon;France;45.76;4.84;Seed\n";
+  }
+  WriteFile(dir.Path("a.csv"),
+            "deal_id;date;company;city;country;latitude;longitude;round_type\n" + rows);
+  // The same rows under a header that swaps latitude and longitude.
+  WriteFile(dir.Path("b.csv"),
+            "deal_id;date;company;city;country;longitude;latitude;round_type\n" + rows);
+  auto csv_store = OpenStore(dir.Path("csv"));
+  ASSERT_NE(csv_store, nullptr);
+  EXPECT_EQ(IngestOk(csv_store.get(), {dir.Path("a.csv")}).records_new, 50u);
+  EXPECT_EQ(IngestOk(csv_store.get(), {dir.Path("a.csv")}).records_recognised, 50u);
+  const IngestStats swapped = IngestOk(csv_store.get(), {dir.Path("b.csv")});
+  EXPECT_EQ(swapped.records_recognised, 0u);
+  EXPECT_EQ(swapped.records_updated + swapped.records_older_ignored, 50u);  // Other records.
+}
+
 }  // namespace
 }  // namespace stc

@@ -195,7 +195,9 @@ Command AddIngestCommand(CLI::App& app) {
                 "Do not geocode: locations without coordinates stay unlocated");
   sub->add_flag("--force", a->force,
                 "Read every file, even those the store registered as ingested and unchanged "
-                "(records are deduplicated either way)");
+                "(records are deduplicated either way; a unit whose bytes the store holds "
+                "from an earlier read with the same settings is taken from the store, not "
+                "parsed again: see records_recognised in the summary)");
   sub->add_option(
       "--replace", a->replace,
       "SOURCE:YEAR (e.g. pct:2021): the files replace that year of that source. Their "

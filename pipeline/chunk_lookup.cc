@@ -89,27 +89,12 @@ void FetchItems(const Store& store, const KeyFilter* absent, Source source, Work
   }
   if (l.items.empty()) return;
   // Sorted unique keys (one source per chunk: the record keys sort like the
-  // store keys); items holding the same key share its stored state. The sort
-  // compares the keys' first 16 bytes as two numbers (keys share long
-  // prefixes such as "PCT/JP2014/"), and whole keys only on a tie.
+  // store keys); items holding the same key share its stored state.
   const Item* items = w->items.data();
   l.order.clear();
-  for (uint32_t i : l.items) {
-    const std::string& key = items[i].counted.key;
-    ChunkLookup::SortKey k;
-    k.item = i;
-    for (size_t b = 0; b < 16; ++b) {
-      const uint64_t byte = b < key.size() ? static_cast<unsigned char>(key[b]) : 0u;
-      (b < 8 ? k.hi : k.lo) |= byte << (8 * (7 - b % 8));
-    }
-    l.order.push_back(k);
-  }
-  std::sort(l.order.begin(), l.order.end(),
-            [items](const ChunkLookup::SortKey& a, const ChunkLookup::SortKey& b) {
-              if (a.hi != b.hi) return a.hi < b.hi;
-              if (a.lo != b.lo) return a.lo < b.lo;
-              return items[a.item].counted.key < items[b.item].counted.key;
-            });
+  for (uint32_t i : l.items) l.order.push_back(ChunkLookup::SortKey::Of(items[i].counted.key, i));
+  ChunkLookup::SortKey::Sort(
+      &l.order, [items](uint32_t i) -> const std::string& { return items[i].counted.key; });
   l.key_start.clear();
   for (size_t j = 0; j < l.order.size(); ++j) {
     const uint32_t i = l.order[j].item;

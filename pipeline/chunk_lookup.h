@@ -8,6 +8,7 @@
 #ifndef STCLUSTER_PIPELINE_CHUNK_LOOKUP_H_
 #define STCLUSTER_PIPELINE_CHUNK_LOOKUP_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,9 +36,31 @@ struct ChunkLookup {
     size_t value_off = 0;  // Of the stored value in `values`.
     size_t value_len = 0;
   };
+  // Keys sorted by their first 16 bytes as two numbers, and whole keys only
+  // on a tie (keys share long prefixes such as "PCT/JP2014/"): bytewise key
+  // order, as the store's.
   struct SortKey {
     uint64_t hi = 0, lo = 0;  // The key's first 16 bytes, big-endian, zero-padded.
     uint32_t item = 0;
+
+    static SortKey Of(std::string_view key, uint32_t item) {
+      SortKey k;
+      k.item = item;
+      for (size_t b = 0; b < 16; ++b) {
+        const uint64_t byte = b < key.size() ? static_cast<unsigned char>(key[b]) : 0u;
+        (b < 8 ? k.hi : k.lo) |= byte << (8 * (7 - b % 8));
+      }
+      return k;
+    }
+    // Sorts `keys` (made by Of) by key; key_of(item) gives an item's key.
+    template <typename KeyOf>
+    static void Sort(std::vector<SortKey>* keys, KeyOf key_of) {
+      std::sort(keys->begin(), keys->end(), [&](const SortKey& a, const SortKey& b) {
+        if (a.hi != b.hi) return a.hi < b.hi;
+        if (a.lo != b.lo) return a.lo < b.lo;
+        return key_of(a.item) < key_of(b.item);
+      });
+    }
   };
   bool done = false;   // Filled for the chunk the Work now holds.
   uint64_t epoch = 0;  // The writer's epoch when the look-up began (Writer::LookUp).

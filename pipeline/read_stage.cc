@@ -186,25 +186,10 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
   const std::string_view keys = ts->keys;
   const ThreadState::Unit* units = ts->units.data();
   auto key_of = [&](uint32_t i) { return keys.substr(units[i].key_at, units[i].key_size); };
-  // Sorted by the keys' first 16 bytes as two numbers, whole keys only on a
-  // tie (keys share long prefixes such as "PCT/JP2014/"), as LookUpChunk.
+  // Sorted by key, as LookUpChunk.
   ts->sort_keys.clear();
-  for (uint32_t i : ts->order) {
-    const std::string_view key = key_of(i);
-    ChunkLookup::SortKey k;
-    k.item = i;
-    for (size_t b = 0; b < 16; ++b) {
-      const uint64_t byte = b < key.size() ? static_cast<unsigned char>(key[b]) : 0u;
-      (b < 8 ? k.hi : k.lo) |= byte << (8 * (7 - b % 8));
-    }
-    ts->sort_keys.push_back(k);
-  }
-  std::sort(ts->sort_keys.begin(), ts->sort_keys.end(),
-            [&](const ChunkLookup::SortKey& a, const ChunkLookup::SortKey& b) {
-              if (a.hi != b.hi) return a.hi < b.hi;
-              if (a.lo != b.lo) return a.lo < b.lo;
-              return key_of(a.item) < key_of(b.item);
-            });
+  for (uint32_t i : ts->order) ts->sort_keys.push_back(ChunkLookup::SortKey::Of(key_of(i), i));
+  ChunkLookup::SortKey::Sort(&ts->sort_keys, key_of);
   for (size_t j = 0; j < ts->order.size(); ++j) ts->order[j] = ts->sort_keys[j].item;
   ts->sorted_keys.clear();
   ts->key_start.clear();

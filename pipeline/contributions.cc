@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <type_traits>
 
 #include "stores/keys.h"
 
@@ -118,7 +119,149 @@ bool SamePacked(const DeltaMap::WidePacked& a, const DeltaMap::WidePacked& b) {
   return a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2;
 }
 
+// The key's fields in key order, each a number compared as the key compares
+// it (see Pack): source, year, lat index, lon index, country, field bytes
+// 0-2, and for WidePacked field bytes 3-10.
+constexpr int kPackedFields = 6;
+inline __attribute__((always_inline)) void FieldsOf(const DeltaMap::Packed& p, uint64_t f[]) {
+  f[0] = p.w0 >> 56;
+  f[1] = (p.w0 >> 40) & 0xffff;
+  f[2] = (p.w0 >> 8) & 0xffffffffu;
+  f[3] = (p.w0 & 0xff) << 24 | p.w1 >> 40;
+  f[4] = (p.w1 >> 24) & 0xffff;
+  f[5] = p.w1 & 0xffffff;
+}
+inline __attribute__((always_inline)) void FieldsOf(const DeltaMap::WidePacked& p, uint64_t f[]) {
+  FieldsOf(DeltaMap::Packed{p.w0, p.w1, 0}, f);
+  f[kPackedFields] = p.w2;
+}
+template <typename P>
+constexpr int FieldCount() {
+  return std::is_same_v<P, DeltaMap::WidePacked> ? kPackedFields + 1 : kPackedFields;
+}
+
+int BitWidth(uint64_t v) { return v == 0 ? 0 : 64 - __builtin_clzll(v); }
+
+// Rebuilds the packed words from FieldsOf's fields.
+inline void FromFields(const uint64_t f[], DeltaMap::Packed* p) {
+  p->w0 = f[0] << 56 | f[1] << 40 | f[2] << 8 | f[3] >> 24;
+  p->w1 = (f[3] & 0xffffff) << 40 | f[4] << 24 | f[5];
+}
+inline void FromFields(const uint64_t f[], DeltaMap::WidePacked* p) {
+  DeltaMap::Packed q;
+  FromFields(f, &q);
+  p->w0 = q.w0;
+  p->w1 = q.w1;
+  p->w2 = f[kPackedFields];
+}
+
 }  // namespace
+
+template <typename P>
+void DeltaMap::SortCells(P* a, size_t n, LargeVector<P>* scratch) {
+  auto less = [](const P& x, const P& y) { return PackedLess(x, y); };
+  if (n < kRadixSortMin) {
+    std::sort(a, a + n, less);
+    return;
+  }
+  // A key of only the bits that vary in this batch: each field less its
+  // minimum, in as many bits as its range needs, concatenated in key order.
+  // When that fits 64 bits (it does for the readers' cells: years, grid
+  // rows and columns, countries and fields span small ranges) the cells are
+  // sorted by it with a least-significant-digit radix sort, which has no
+  // comparisons to mispredict; std::sort of a million cells was most of the
+  // writer's time in a fresh load. Otherwise std::sort.
+  constexpr int kFields = FieldCount<P>();
+  uint64_t lo[kFields], hi[kFields], f[kFields];
+  FieldsOf(a[0], lo);
+  std::copy(lo, lo + kFields, hi);
+  for (size_t i = 1; i < n; ++i) {
+    FieldsOf(a[i], f);
+    for (int j = 0; j < kFields; ++j) {
+      lo[j] = std::min(lo[j], f[j]);
+      hi[j] = std::max(hi[j], f[j]);
+    }
+  }
+  int width[kFields], shift[kFields], bits = 0;
+  for (int j = kFields - 1; j >= 0; --j) {
+    width[j] = BitWidth(hi[j] - lo[j]);
+    shift[j] = bits;
+    bits += width[j];
+  }
+  if (bits > 64) {
+    std::sort(a, a + n, less);
+    return;
+  }
+  if (bits == 0) return;  // All equal.
+  const int passes = (bits + kRadixDigitBits - 1) / kRadixDigitBits;
+  const int digit = (bits + passes - 1) / passes;
+  const uint64_t digit_mask = (uint64_t{1} << digit) - 1;
+  // The keyed cells ping-pong between the scratch and the cells' own bytes
+  // (16 of their 24 or 32 per cell), every digit counted in the first pass.
+  // Both are storage of P, so keyed cells are read and written by memcpy.
+  const size_t need = (n * sizeof(KeyedCell) + sizeof(P) - 1) / sizeof(P);
+  if (scratch->size() < need) scratch->resize(need);
+  auto* const other = reinterpret_cast<unsigned char*>(scratch->data());
+  auto* const own = reinterpret_cast<unsigned char*>(a);
+  auto load = [](const unsigned char* base, size_t i) {
+    KeyedCell c;
+    std::memcpy(&c, base + i * sizeof(KeyedCell), sizeof c);
+    return c;
+  };
+  auto store = [](unsigned char* base, size_t i, const KeyedCell& c) {
+    std::memcpy(base + i * sizeof(KeyedCell), &c, sizeof c);
+  };
+  std::vector<uint32_t> counts(static_cast<size_t>(passes) << digit, 0);
+  for (size_t i = 0; i < n; ++i) {
+    FieldsOf(a[i], f);
+    uint64_t key = 0;
+    for (int j = 0; j < kFields; ++j) {
+      if (width[j] > 0) key |= (f[j] - lo[j]) << shift[j];
+    }
+    store(other, i, KeyedCell{key, a[i].units});
+    for (int d = 0; d < passes; ++d) {
+      ++counts[(static_cast<size_t>(d) << digit) + ((key >> (d * digit)) & digit_mask)];
+    }
+  }
+  bool in_scratch = true;
+  std::vector<size_t> at(size_t{1} << digit);
+  for (int d = 0; d < passes; ++d) {
+    const uint32_t* count = counts.data() + (static_cast<size_t>(d) << digit);
+    size_t sum = 0;
+    for (size_t b = 0; b <= digit_mask; ++b) {
+      at[b] = sum;
+      sum += count[b];
+    }
+    const int by = d * digit;
+    const unsigned char* from = in_scratch ? other : own;
+    unsigned char* to = in_scratch ? own : other;
+    for (size_t i = 0; i < n; ++i) {
+      const KeyedCell c = load(from, i);
+      store(to, at[(c.key >> by) & digit_mask]++, c);
+    }
+    in_scratch = !in_scratch;
+  }
+  auto unkey = [&](const KeyedCell& c, P* out) {
+    for (int j = 0; j < kFields; ++j) {
+      f[j] =
+          lo[j] + (width[j] > 0 ? (c.key >> shift[j]) & ((uint64_t{2} << (width[j] - 1)) - 1) : 0);
+    }
+    FromFields(f, out);
+    out->units = c.units;
+  };
+  if (in_scratch) {
+    for (size_t i = 0; i < n; ++i) unkey(load(other, i), &a[i]);
+  } else {
+    // In place, from the end: cell i's bytes cover keyed cells i and after,
+    // all read by then.
+    for (size_t i = n; i-- > 0;) {
+      const KeyedCell c = load(own, i);
+      P out;
+      unkey(c, &out);
+      std::memcpy(static_cast<void*>(&a[i]), &out, sizeof out);
+    }
+  }
+}
 
 template <typename P>
 void DeltaMap::Runs<P>::Seal() {
@@ -126,7 +269,7 @@ void DeltaMap::Runs<P>::Seal() {
   // dropping the zeros: a new run.
   auto begin = cells_.begin() + static_cast<std::ptrdiff_t>(sealed_);
   if (begin == cells_.end()) return;
-  std::sort(begin, cells_.end(), [](const P& a, const P& b) { return PackedLess(a, b); });
+  SortCells(&*begin, static_cast<size_t>(cells_.end() - begin), &scratch_);
   size_t w = sealed_;
   for (size_t r = sealed_; r < cells_.size();) {
     P acc = cells_[r++];
@@ -196,6 +339,8 @@ void DeltaMap::Runs<P>::MergeRuns() {
   if (sealed_ > 0) runs_.push_back(sealed_);
 }
 
+template void DeltaMap::SortCells(Packed*, size_t, LargeVector<Packed>*);
+template void DeltaMap::SortCells(WidePacked*, size_t, LargeVector<WidePacked>*);
 template class DeltaMap::Runs<DeltaMap::Packed>;
 template class DeltaMap::Runs<DeltaMap::WidePacked>;
 

@@ -87,8 +87,23 @@ class DeltaMap {
     Units units;
   };
 
+  // Sorts packed cells in key order (what Seal does before summing; public
+  // for tests and benchmarks). Batches of kRadixSortMin cells or more whose
+  // varying bits fit 64 are radix-sorted through the cells' own bytes and
+  // `scratch`'s (resized to 2/3 of n or more when smaller, its contents
+  // overwritten); others go to std::sort.
+  template <typename P>
+  static void SortCells(P* cells, size_t n, LargeVector<P>* scratch);
+  static constexpr size_t kRadixSortMin = 2048;
+  static constexpr int kRadixDigitBits = 11;
+
  private:
   static constexpr size_t kMaxRuns = 8;
+
+  struct KeyedCell {  // SortCells' cells: the compact key and the units.
+    uint64_t key;
+    Units units;
+  };
 
   // The cells of one width: the runs, then the cells added since. Every
   // `run_min` cells are sorted and summed in place into a run (Seal); the
@@ -133,7 +148,9 @@ class DeltaMap {
     LargeVector<P> cells_;      // The runs, then the cells added since.
     size_t sealed_ = 0;         // cells_[0, sealed_) are runs.
     std::vector<size_t> runs_;  // Each run's end in cells_.
-    LargeVector<P> scratch_;    // MergeRuns' output, swapped with cells_ (capacity kept).
+    // MergeRuns' output, swapped with cells_ (capacity kept); SortCells'
+    // scratch before.
+    LargeVector<P> scratch_;
   };
 
   // The store key words of `k`; 2 when its field fits Packed, 3 when it

@@ -5,6 +5,7 @@
 #include <functional>
 #include <type_traits>
 
+#include "core/compact_key.h"
 #include "stores/keys.h"
 
 namespace stc {
@@ -140,8 +141,6 @@ constexpr int FieldCount() {
   return std::is_same_v<P, DeltaMap::WidePacked> ? kPackedFields + 1 : kPackedFields;
 }
 
-int BitWidth(uint64_t v) { return v == 0 ? 0 : 64 - __builtin_clzll(v); }
-
 // Rebuilds the packed words from FieldsOf's fields.
 inline void FromFields(const uint64_t f[], DeltaMap::Packed* p) {
   p->w0 = f[0] << 56 | f[1] << 40 | f[2] << 8 | f[3] >> 24;
@@ -164,98 +163,46 @@ void DeltaMap::SortCells(P* a, size_t n, LargeVector<P>* scratch) {
     std::sort(a, a + n, less);
     return;
   }
-  // A key of only the bits that vary in this batch: each field less its
-  // minimum, in as many bits as its range needs, concatenated in key order.
-  // When that fits 64 bits (it does for the readers' cells: years, grid
-  // rows and columns, countries and fields span small ranges) the cells are
-  // sorted by it with a least-significant-digit radix sort, which has no
-  // comparisons to mispredict; std::sort of a million cells was most of the
-  // writer's time in a fresh load. Otherwise std::sort.
+  // The fields' varying bits fit 64 for the readers' cells (years, grid rows
+  // and columns, countries and fields span small ranges): a radix sort
+  // (core/compact_key.h). std::sort of a million cells out of the cache,
+  // mispredicting half its comparisons, was most of the writer's time in a
+  // fresh load.
   constexpr int kFields = FieldCount<P>();
-  uint64_t lo[kFields], hi[kFields], f[kFields];
-  FieldsOf(a[0], lo);
-  std::copy(lo, lo + kFields, hi);
-  for (size_t i = 1; i < n; ++i) {
+  CompactKey<kFields> compact;
+  uint64_t f[kFields];
+  for (size_t i = 0; i < n; ++i) {
     FieldsOf(a[i], f);
-    for (int j = 0; j < kFields; ++j) {
-      lo[j] = std::min(lo[j], f[j]);
-      hi[j] = std::max(hi[j], f[j]);
-    }
+    compact.Observe(f);
   }
-  int width[kFields], shift[kFields], bits = 0;
-  for (int j = kFields - 1; j >= 0; --j) {
-    width[j] = BitWidth(hi[j] - lo[j]);
-    shift[j] = bits;
-    bits += width[j];
-  }
-  if (bits > 64) {
+  if (!compact.Plan()) {
     std::sort(a, a + n, less);
     return;
   }
-  if (bits == 0) return;  // All equal.
-  const int passes = (bits + kRadixDigitBits - 1) / kRadixDigitBits;
-  const int digit = (bits + passes - 1) / passes;
-  const uint64_t digit_mask = (uint64_t{1} << digit) - 1;
+  if (compact.bits() == 0) return;  // All equal.
   // The keyed cells ping-pong between the scratch and the cells' own bytes
-  // (16 of their 24 or 32 per cell), every digit counted in the first pass.
-  // Both are storage of P, so keyed cells are read and written by memcpy.
-  const size_t need = (n * sizeof(KeyedCell) + sizeof(P) - 1) / sizeof(P);
+  // (16 of their 24 or 32 per cell).
+  const size_t need = (n * sizeof(KeyedItem) + sizeof(P) - 1) / sizeof(P);
   if (scratch->size() < need) scratch->resize(need);
   auto* const other = reinterpret_cast<unsigned char*>(scratch->data());
   auto* const own = reinterpret_cast<unsigned char*>(a);
-  auto load = [](const unsigned char* base, size_t i) {
-    KeyedCell c;
-    std::memcpy(&c, base + i * sizeof(KeyedCell), sizeof c);
-    return c;
-  };
-  auto store = [](unsigned char* base, size_t i, const KeyedCell& c) {
-    std::memcpy(base + i * sizeof(KeyedCell), &c, sizeof c);
-  };
-  std::vector<uint32_t> counts(static_cast<size_t>(passes) << digit, 0);
   for (size_t i = 0; i < n; ++i) {
     FieldsOf(a[i], f);
-    uint64_t key = 0;
-    for (int j = 0; j < kFields; ++j) {
-      if (width[j] > 0) key |= (f[j] - lo[j]) << shift[j];
-    }
-    store(other, i, KeyedCell{key, a[i].units});
-    for (int d = 0; d < passes; ++d) {
-      ++counts[(static_cast<size_t>(d) << digit) + ((key >> (d * digit)) & digit_mask)];
-    }
+    StoreKeyed(other, i, KeyedItem{compact.Make(f), static_cast<uint64_t>(a[i].units)});
   }
-  bool in_scratch = true;
-  std::vector<size_t> at(size_t{1} << digit);
-  for (int d = 0; d < passes; ++d) {
-    const uint32_t* count = counts.data() + (static_cast<size_t>(d) << digit);
-    size_t sum = 0;
-    for (size_t b = 0; b <= digit_mask; ++b) {
-      at[b] = sum;
-      sum += count[b];
-    }
-    const int by = d * digit;
-    const unsigned char* from = in_scratch ? other : own;
-    unsigned char* to = in_scratch ? own : other;
-    for (size_t i = 0; i < n; ++i) {
-      const KeyedCell c = load(from, i);
-      store(to, at[(c.key >> by) & digit_mask]++, c);
-    }
-    in_scratch = !in_scratch;
-  }
-  auto unkey = [&](const KeyedCell& c, P* out) {
-    for (int j = 0; j < kFields; ++j) {
-      f[j] =
-          lo[j] + (width[j] > 0 ? (c.key >> shift[j]) & ((uint64_t{2} << (width[j] - 1)) - 1) : 0);
-    }
+  const unsigned char* sorted = RadixSortKeyed(other, own, n, compact.bits());
+  auto unkey = [&](const KeyedItem& c, P* out) {
+    compact.Unmake(c.key, f);
     FromFields(f, out);
-    out->units = c.units;
+    out->units = static_cast<Units>(c.payload);
   };
-  if (in_scratch) {
-    for (size_t i = 0; i < n; ++i) unkey(load(other, i), &a[i]);
+  if (sorted == other) {
+    for (size_t i = 0; i < n; ++i) unkey(LoadKeyed(other, i), &a[i]);
   } else {
     // In place, from the end: cell i's bytes cover keyed cells i and after,
     // all read by then.
     for (size_t i = n; i-- > 0;) {
-      const KeyedCell c = load(own, i);
+      const KeyedItem c = LoadKeyed(own, i);
       P out;
       unkey(c, &out);
       std::memcpy(static_cast<void*>(&a[i]), &out, sizeof out);

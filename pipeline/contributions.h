@@ -95,15 +95,9 @@ class DeltaMap {
   template <typename P>
   static void SortCells(P* cells, size_t n, LargeVector<P>* scratch);
   static constexpr size_t kRadixSortMin = 2048;
-  static constexpr int kRadixDigitBits = 11;
 
  private:
   static constexpr size_t kMaxRuns = 8;
-
-  struct KeyedCell {  // SortCells' cells: the compact key and the units.
-    uint64_t key;
-    Units units;
-  };
 
   // The cells of one width: the runs, then the cells added since. Every
   // `run_min` cells are sorted and summed in place into a run (Seal); the

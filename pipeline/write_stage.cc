@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/compact_key.h"
 #include "core/hash.h"
 #include "core/record_codec.h"
 
@@ -372,12 +373,50 @@ Status Writer::StartFlush() {
   return Status::Ok();
 }
 
+namespace {
+
+// The buffer's record keys in store key order, by a radix sort of their
+// compact keys (core/compact_key.h: each of the 24 bytes, zero-padded, then
+// the length; an application number varies in a few bits of a few bytes):
+// the sorted (key, entry index) pairs, in `room` (2 x 16 bytes per entry).
+// Null, nothing sorted, for fewer than 2,048 keys, a key over 24 bytes, or
+// varying bits over 64.
+const unsigned char* RadixSortRecordKeys(const PendingTable& pending, unsigned char* room) {
+  constexpr int kBytes = 24;
+  const LargeVector<PendingTable::Entry>& entries = pending.entries();
+  const size_t n = entries.size();
+  if (n < 2048) return nullptr;
+  auto fields_of = [&](size_t i, uint64_t f[kBytes + 1]) {
+    const std::string_view k = pending.Key(entries[i]);
+    unsigned char bytes[kBytes] = {0};
+    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), kBytes));
+    for (int j = 0; j < kBytes; ++j) f[j] = bytes[j];
+    f[kBytes] = k.size();
+  };
+  CompactKey<kBytes + 1> compact;
+  uint64_t f[kBytes + 1];
+  for (size_t i = 0; i < n; ++i) {
+    if (entries[i].key_len > kBytes) return nullptr;
+    fields_of(i, f);
+    compact.Observe(f);
+  }
+  if (!compact.Plan()) return nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    fields_of(i, f);
+    StoreKeyed(room, i, KeyedItem{compact.Make(f), i});
+  }
+  return RadixSortKeyed(room, room + n * sizeof(KeyedItem), n, compact.bits());
+}
+
+}  // namespace
+
 Status Writer::WriteBuffer(Store* store, Buffer* b) {
-  // Records in store key order straight from the buffer (no copies).
-  // Sorted on the keys' first 24 bytes as three big-endian words (contiguous,
-  // no pointer chasing; record keys are about 18 bytes), then the length:
-  // keys of up to 24 bytes with equal padded words differ only by trailing
-  // zeros, and the shorter sorts first. Longer keys tie-break on their bytes.
+  // Records in store key order straight from the buffer (no copies): by a
+  // radix sort of their compact keys when it applies (above), else sorted on
+  // the keys' first 24 bytes as three big-endian words (contiguous, no
+  // pointer chasing; record keys are about 18 bytes), then the length: keys
+  // of up to 24 bytes with equal padded words differ only by trailing zeros,
+  // and the shorter sorts first. Longer keys tie-break on their bytes.
   // The cell deltas are combined and encoded meanwhile on a second thread
   // (the last flush of an ingest runs alone: this halves its wait).
   b->batch.Clear();
@@ -389,26 +428,33 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
   const LargeVector<PendingTable::Entry>& entries = pending.entries();
   LargeVector<Buffer::SortKey>& order = b->order;
   order.resize(entries.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    std::string_view k = pending.Key(entries[i]);
-    unsigned char bytes[24] = {0};
-    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), 24));
-    uint64_t w[3] = {0, 0, 0};
-    for (int j = 0; j < 24; ++j) w[j / 8] = w[j / 8] << 8 | bytes[j];
-    order[i] = {w[0], w[1], w[2], static_cast<uint32_t>(k.size()), static_cast<uint32_t>(i)};
-  }
-  std::sort(order.begin(), order.end(), [&](const Buffer::SortKey& x, const Buffer::SortKey& y) {
-    if (x.w0 != y.w0) return x.w0 < y.w0;
-    if (x.w1 != y.w1) return x.w1 < y.w1;
-    if (x.w2 != y.w2) return x.w2 < y.w2;
-    if (x.len <= 24 && y.len <= 24) return x.len < y.len;
-    return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
-  });
   b->writes.clear();
   b->writes.reserve(order.size());
-  for (const Buffer::SortKey& o : order) {
-    const PendingTable::Entry& e = entries[o.index];
+  auto add_write = [&](size_t index) {
+    const PendingTable::Entry& e = entries[index];
     b->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
+  };
+  static_assert(sizeof(Buffer::SortKey) >= 2 * sizeof(KeyedItem));  // RadixSortRecordKeys' room.
+  if (const unsigned char* sorted =
+          RadixSortRecordKeys(pending, reinterpret_cast<unsigned char*>(order.data()))) {
+    for (size_t i = 0; i < order.size(); ++i) add_write(LoadKeyed(sorted, i).payload);
+  } else {
+    for (size_t i = 0; i < order.size(); ++i) {
+      std::string_view k = pending.Key(entries[i]);
+      unsigned char bytes[24] = {0};
+      std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), 24));
+      uint64_t w[3] = {0, 0, 0};
+      for (int j = 0; j < 24; ++j) w[j / 8] = w[j / 8] << 8 | bytes[j];
+      order[i] = {w[0], w[1], w[2], static_cast<uint32_t>(k.size()), static_cast<uint32_t>(i)};
+    }
+    std::sort(order.begin(), order.end(), [&](const Buffer::SortKey& x, const Buffer::SortKey& y) {
+      if (x.w0 != y.w0) return x.w0 < y.w0;
+      if (x.w1 != y.w1) return x.w1 < y.w1;
+      if (x.w2 != y.w2) return x.w2 < y.w2;
+      if (x.len <= 24 && y.len <= 24) return x.len < y.len;
+      return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
+    });
+    for (const Buffer::SortKey& o : order) add_write(o.index);
   }
   deltas.join();
   Status st = delta_status;

@@ -20,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <string_view>
 
 namespace stc {
 
@@ -89,6 +91,15 @@ struct KeyedItem {
 // The buffers are raw bytes, so callers may lend storage of another type;
 // items are read and written by memcpy.
 unsigned char* RadixSortKeyed(unsigned char* a, unsigned char* b, size_t n, int bits);
+
+// Sorts n strings of up to 24 bytes (str(i) is the i-th) in bytewise order,
+// each as a compact key of its 24 bytes zero-padded and its length (record
+// keys such as application numbers vary in a few bits of a few bytes): the
+// (key, i) pairs in order, in `room` (2 x 16 bytes per string), or null,
+// nothing sorted, when a string is longer or the varying bits exceed 64.
+const unsigned char* RadixSortShortStrings(size_t n,
+                                           const std::function<std::string_view(size_t)>& str,
+                                           unsigned char* room);
 
 inline KeyedItem LoadKeyed(const unsigned char* base, size_t i) {
   KeyedItem item;

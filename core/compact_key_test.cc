@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace stc {
@@ -77,6 +79,69 @@ TEST(RadixSortKeyed, EqualsAStableSortByKey) {
       ASSERT_EQ(g.payload, want[i].payload) << i;
     }
   }
+}
+
+}  // namespace
+}  // namespace stc
+
+namespace stc {
+namespace {
+
+// Bytewise order, as std::sort of the strings, each string once. Keys of
+// one layout (application numbers, some with a trailing NUL, repeats); the
+// corner cases (the empty string, inner and trailing NUL bytes, high
+// bytes); null when a string is over 24 bytes or the strings vary in too
+// many bits (random bytes; keys of mixed lengths, whose zero padding varies
+// every byte, would too).
+void ExpectSortedBytewise(const std::vector<std::string>& strings) {
+  std::vector<KeyedItem> room(2 * strings.size());
+  const unsigned char* sorted = RadixSortShortStrings(
+      strings.size(), [&](size_t i) { return std::string_view(strings[i]); },
+      reinterpret_cast<unsigned char*>(room.data()));
+  ASSERT_NE(sorted, nullptr);
+  std::vector<std::string> want = strings, got;
+  std::sort(want.begin(), want.end());
+  std::vector<bool> seen(strings.size(), false);
+  for (size_t i = 0; i < strings.size(); ++i) {
+    const size_t index = LoadKeyed(sorted, i).payload;
+    ASSERT_LT(index, strings.size());
+    EXPECT_FALSE(seen[index]) << "each string once";
+    seen[index] = true;
+    got.push_back(strings[index]);
+  }
+  EXPECT_EQ(got, want);
+}
+
+TEST(RadixSortShortStrings, SortsBytewise) {
+  std::mt19937_64 rng(4);
+  std::vector<std::string> strings;
+  for (int i = 0; i < 3000; ++i) {
+    char s[32];
+    std::snprintf(s, sizeof s, "PCT/%cP20%02d/%06d", static_cast<char>('A' + rng() % 20),
+                  static_cast<int>(10 + rng() % 14), static_cast<int>(rng() % 1000000));
+    strings.push_back(s);
+    if (i % 11 == 0) strings.back().push_back('\0');
+    if (rng() % 5 == 0) strings.push_back(strings.back());
+  }
+  ExpectSortedBytewise(strings);
+  ExpectSortedBytewise(
+      {"", "AB", std::string("AB\0", 3), std::string("AB\0\x01", 4), "\xff\xfe", "ABC", "AB"});
+
+  auto radix = [](const std::vector<std::string>& v) {
+    std::vector<KeyedItem> room(2 * v.size());
+    return RadixSortShortStrings(
+        v.size(), [&](size_t i) { return std::string_view(v[i]); },
+        reinterpret_cast<unsigned char*>(room.data()));
+  };
+  strings.push_back(std::string(25, 'x'));
+  EXPECT_EQ(radix(strings), nullptr);
+  strings.pop_back();
+  for (int i = 0; i < 20; ++i) {
+    std::string s(24, '\0');
+    for (char& c : s) c = static_cast<char>(rng());
+    strings.push_back(s);
+  }
+  EXPECT_EQ(radix(strings), nullptr);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,14 +54,27 @@ struct ChunkLookup {
       return k;
     }
     // Sorts `keys` (made by Of) by key; key_of(item) gives an item's key.
+    // Keys of up to 24 bytes go through a radix sort of their compact keys
+    // when there are enough of them (RadixSort), others through std::sort.
     template <typename KeyOf>
     static void Sort(std::vector<SortKey>* keys, KeyOf key_of) {
+      if (keys->size() >= kRadixMin &&
+          RadixSort(keys, [&](uint32_t item) { return std::string_view(key_of(item)); })) {
+        return;
+      }
       std::sort(keys->begin(), keys->end(), [&](const SortKey& a, const SortKey& b) {
         if (a.hi != b.hi) return a.hi < b.hi;
         if (a.lo != b.lo) return a.lo < b.lo;
         return key_of(a.item) < key_of(b.item);
       });
     }
+    static constexpr size_t kRadixMin = 512;
+    // Sorts `keys` by a radix sort of each key's 24 bytes (zero-padded) and
+    // length as a compact key (core/compact_key.h; a chunk's application
+    // numbers vary in a few bits of a few bytes) and returns true; false,
+    // nothing changed, when a key is longer or the varying bits exceed 64.
+    static bool RadixSort(std::vector<SortKey>* keys,
+                          const std::function<std::string_view(uint32_t)>& key_of);
   };
   bool done = false;   // Filled for the chunk the Work now holds.
   uint64_t epoch = 0;  // The writer's epoch when the look-up began (Writer::LookUp).

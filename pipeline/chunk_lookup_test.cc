@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <random>
 #include <string>
 
 #include "core/hash.h"
@@ -162,6 +165,42 @@ TEST_F(ChunkLookupTest, FilterSkipsExactlyTheKeysItRulesOut) {
   }
   EXPECT_GE(looked_up, static_cast<size_t>(kKeys / 2));  // The even keys at least.
   EXPECT_GT(skipped, 0u);
+}
+
+// SortKey::Sort orders keys bytewise through either path: many short keys
+// (the radix sort), few, and many with one over 24 bytes (std::sort).
+TEST(ChunkLookupSortKey, SortsBytewiseThroughEitherPath) {
+  std::mt19937_64 rng(8);
+  for (size_t n : {size_t{40}, 2 * ChunkLookup::SortKey::kRadixMin}) {
+    for (bool long_key : {false, true}) {
+      std::vector<std::string> keys;
+      for (size_t i = 0; i < n; ++i) {
+        char buf[32];  // One layout, as application numbers.
+        std::snprintf(buf, sizeof buf, "PCT/%cP20%02d/%06d", static_cast<char>('A' + rng() % 20),
+                      static_cast<int>(10 + rng() % 14), static_cast<int>(rng() % 1000000));
+        std::string k = buf;
+        if (i % 7 == 0) k.push_back('\0');
+        keys.push_back(k);
+        if (i % 9 == 0) keys.push_back(k);  // Repeats.
+      }
+      if (long_key) keys.push_back("PCT/XX2020/0123456789012345");
+      std::vector<ChunkLookup::SortKey> order;
+      for (uint32_t i = 0; i < keys.size(); ++i) {
+        order.push_back(ChunkLookup::SortKey::Of(keys[i], i));
+      }
+      ChunkLookup::SortKey::Sort(&order, [&](uint32_t i) -> const std::string& { return keys[i]; });
+      std::vector<std::string> want = keys, got;
+      std::sort(want.begin(), want.end());
+      std::vector<bool> seen(keys.size(), false);
+      for (const ChunkLookup::SortKey& k : order) {
+        ASSERT_LT(k.item, keys.size());
+        EXPECT_FALSE(seen[k.item]);
+        seen[k.item] = true;
+        got.push_back(keys[k.item]);
+      }
+      EXPECT_EQ(got, want) << n << " keys, long key " << long_key;
+    }
+  }
 }
 
 }  // namespace

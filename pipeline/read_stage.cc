@@ -36,8 +36,7 @@ Record* ItemSink::NewRecord() {
   return &record_;
 }
 
-void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_size,
-                          uint64_t fingerprint) {
+void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_size) {
   const std::string_view stored_value =
       std::string_view(work_->encoded).substr(value_at, value_size);
   Item& it = Emit(Item::Kind::kRecord);
@@ -59,7 +58,7 @@ void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_si
   c.unit_hash = unit_hash_;
   it.encoded_at = value_at;
   it.encoded_size = value_size;
-  it.fingerprint = fingerprint;
+  it.fingerprint = 0;  // Computed by the writer when needed (Item).
   it.points_at = work_->points.size();
   it.points_size = 0;
 }
@@ -219,7 +218,7 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
             // Into the Work's encodings (empty before the units are parsed),
             // in key order: the item of every unit that matched points there.
             match = static_cast<int32_t>(ts->matches.size());
-            ts->matches.push_back({w->encoded.size(), value.size(), FingerprintEncoded(value)});
+            ts->matches.push_back({w->encoded.size(), value.size()});
             w->encoded.append(value);
           }
           u.match = match;
@@ -365,8 +364,7 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       }
       const ThreadState::Match& m = ts->matches[static_cast<size_t>(u.match)];
       ts->sink.Begin(w, offset, u.line, unit, u.hash);
-      ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size,
-                          m.fingerprint);
+      ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size);
     }
   }
   finish();

@@ -26,9 +26,9 @@ class ItemSink : public ParseSink {
   // The unit is the one the store's value for `key` was read from: one
   // recognised record item (Item::recognised) instead of parsing it. The
   // value is already in the Work's `encoded`, at [value_at, value_at +
-  // value_size); `fingerprint` is its FingerprintEncoded. Call after Begin,
-  // without End.
-  void Recognised(std::string_view key, size_t value_at, size_t value_size, uint64_t fingerprint);
+  // value_size). The item's fingerprint is left to the writer (Item). Call
+  // after Begin, without End.
+  void Recognised(std::string_view key, size_t value_at, size_t value_size);
   Record* NewRecord() override;
   void Reject(std::string_view reason, std::string_view detail) override;
   void Skip(std::string_view reason) override;
@@ -89,7 +89,6 @@ struct ThreadState {
   struct Match {
     size_t value_at = 0;  // The stored value, in the Work's `encoded`.
     size_t value_size = 0;
-    uint64_t fingerprint = 0;
   };
   std::vector<Unit> units;
   std::string key;

@@ -39,7 +39,9 @@ struct Item {
   CountedRecord counted;
   // Records: where the record's encoding (EncodeCountedRecord) lies in the Work's `encoded`
   // (EncodedOf) and its points in the Work's `points` (PointsOf), and the
-  // encoding's FingerprintEncoded.
+  // encoding's FingerprintEncoded (for a recognised item, 0 until the writer
+  // needs it: only when its key is already in a write buffer, which a
+  // re-read rarely meets; the store's state taken with it compares equal).
   size_t encoded_at = 0;
   size_t encoded_size = 0;
   size_t points_at = 0;

@@ -183,6 +183,13 @@ Status Writer::Write(Work* w) {
     const ChunkLookup::Stored* f = nullptr;
     const uint32_t fetch = stored.fetch[i];
     if (q == nullptr && fetch != 0 && stored.stored[fetch - 1].found) f = &stored.stored[fetch - 1];
+    // A recognised item's fingerprint, left to here (Item): needed against a
+    // buffered state, and when it is buffered itself (below).
+    auto compute_fingerprint = [&] {
+      if (it.recognised && it.fingerprint == 0)
+        it.fingerprint = FingerprintEncoded(EncodedOf(*w, it));
+    };
+    if (q != nullptr) compute_fingerprint();
     bool exists = q != nullptr ? q->exists : f != nullptr;
     int32_t version = q != nullptr ? q->version : f != nullptr ? f->version : 0;
     uint64_t fingerprint = q != nullptr ? q->fingerprint : f != nullptr ? f->fingerprint : 0;
@@ -204,6 +211,7 @@ Status Writer::Write(Work* w) {
         p = pending.Insert(prefix, it.counted.key, hash);
         note_inserted(hash);
       }
+      compute_fingerprint();
       p->exists = true;
       p->version = it.counted.version;
       p->fingerprint = it.fingerprint;
@@ -373,46 +381,9 @@ Status Writer::StartFlush() {
   return Status::Ok();
 }
 
-namespace {
-
-// The buffer's record keys in store key order, by a radix sort of their
-// compact keys (core/compact_key.h: each of the 24 bytes, zero-padded, then
-// the length; an application number varies in a few bits of a few bytes):
-// the sorted (key, entry index) pairs, in `room` (2 x 16 bytes per entry).
-// Null, nothing sorted, for fewer than 2,048 keys, a key over 24 bytes, or
-// varying bits over 64.
-const unsigned char* RadixSortRecordKeys(const PendingTable& pending, unsigned char* room) {
-  constexpr int kBytes = 24;
-  const LargeVector<PendingTable::Entry>& entries = pending.entries();
-  const size_t n = entries.size();
-  if (n < 2048) return nullptr;
-  auto fields_of = [&](size_t i, uint64_t f[kBytes + 1]) {
-    const std::string_view k = pending.Key(entries[i]);
-    unsigned char bytes[kBytes] = {0};
-    std::memcpy(bytes, k.data(), std::min<size_t>(k.size(), kBytes));
-    for (int j = 0; j < kBytes; ++j) f[j] = bytes[j];
-    f[kBytes] = k.size();
-  };
-  CompactKey<kBytes + 1> compact;
-  uint64_t f[kBytes + 1];
-  for (size_t i = 0; i < n; ++i) {
-    if (entries[i].key_len > kBytes) return nullptr;
-    fields_of(i, f);
-    compact.Observe(f);
-  }
-  if (!compact.Plan()) return nullptr;
-  for (size_t i = 0; i < n; ++i) {
-    fields_of(i, f);
-    StoreKeyed(room, i, KeyedItem{compact.Make(f), i});
-  }
-  return RadixSortKeyed(room, room + n * sizeof(KeyedItem), n, compact.bits());
-}
-
-}  // namespace
-
 Status Writer::WriteBuffer(Store* store, Buffer* b) {
   // Records in store key order straight from the buffer (no copies): by a
-  // radix sort of their compact keys when it applies (above), else sorted on
+  // radix sort of their compact keys when it applies (below), else sorted on
   // the keys' first 24 bytes as three big-endian words (contiguous, no
   // pointer chasing; record keys are about 18 bytes), then the length: keys
   // of up to 24 bytes with equal padded words differ only by trailing zeros,
@@ -434,9 +405,16 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
     const PendingTable::Entry& e = entries[index];
     b->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
   };
-  static_assert(sizeof(Buffer::SortKey) >= 2 * sizeof(KeyedItem));  // RadixSortRecordKeys' room.
-  if (const unsigned char* sorted =
-          RadixSortRecordKeys(pending, reinterpret_cast<unsigned char*>(order.data()))) {
+  static_assert(sizeof(Buffer::SortKey) >= 2 * sizeof(KeyedItem));  // Room for the radix sort.
+  // A radix sort of the keys' compact keys when there are many (an
+  // application number varies in a few bits of a few bytes): the sorted
+  // (key, entry index) pairs, in `order`'s bytes.
+  const unsigned char* sorted =
+      entries.size() < 2048 ? nullptr
+                            : RadixSortShortStrings(
+                                  entries.size(), [&](size_t i) { return pending.Key(entries[i]); },
+                                  reinterpret_cast<unsigned char*>(order.data()));
+  if (sorted != nullptr) {
     for (size_t i = 0; i < order.size(); ++i) add_write(LoadKeyed(sorted, i).payload);
   } else {
     for (size_t i = 0; i < order.size(); ++i) {

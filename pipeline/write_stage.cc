@@ -19,9 +19,9 @@ Writer::Writer(Store* store, IngestStats* stats, RejectsLog* log,
   for (Buffer& b : buffers_) {
     b.pending.Reserve(half + half / 8);
     b.deltas.Reserve(half + half / 8);
-    // Encoded, a cell takes about half of what the map counts for it.
-    b.aggregates.Reserve((half + half / 8) / 2);
   }
+  // Encoded, a cell takes about half of what the map counts for it.
+  flush_scratch_.aggregates.Reserve((half + half / 8) / 2);
 }
 
 Writer::~Writer() {
@@ -376,12 +376,12 @@ Status Writer::StartFlush() {
   active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];
   flush_thread_ = std::thread([this, b] {
     if (flush_hook_) flush_hook_();
-    flush_status_ = WriteBuffer(store_, b);
+    flush_status_ = WriteBuffer(store_, b, &flush_scratch_);
   });
   return Status::Ok();
 }
 
-Status Writer::WriteBuffer(Store* store, Buffer* b) {
+Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch) {
   // Records in store key order straight from the buffer (no copies): by a
   // radix sort of their compact keys when it applies (below), else sorted on
   // the keys' first 24 bytes as three big-endian words (contiguous, no
@@ -390,22 +390,24 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
   // and the shorter sorts first. Longer keys tie-break on their bytes.
   // The cell deltas are combined and encoded meanwhile on a second thread
   // (the last flush of an ingest runs alone: this halves its wait).
-  b->batch.Clear();
-  b->aggregates.Clear();
+  scratch->batch.Clear();
+  scratch->aggregates.Clear();
   Status delta_status;
-  std::thread deltas(
-      [b, &delta_status] { delta_status = b->deltas.FlushSorted(&b->aggregates, &b->batch); });
+  std::thread deltas([b, scratch, &delta_status] {
+    delta_status = b->deltas.FlushSorted(&scratch->aggregates, &scratch->batch);
+  });
   PendingTable& pending = b->pending;
   const LargeVector<PendingTable::Entry>& entries = pending.entries();
-  LargeVector<Buffer::SortKey>& order = b->order;
+  LargeVector<FlushScratch::SortKey>& order = scratch->order;
   order.resize(entries.size());
-  b->writes.clear();
-  b->writes.reserve(order.size());
+  scratch->writes.clear();
+  scratch->writes.reserve(order.size());
   auto add_write = [&](size_t index) {
     const PendingTable::Entry& e = entries[index];
-    b->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
+    scratch->writes.push_back({pending.Key(e), pending.Value(e), !e.exists});
   };
-  static_assert(sizeof(Buffer::SortKey) >= 2 * sizeof(KeyedItem));  // Room for the radix sort.
+  static_assert(sizeof(FlushScratch::SortKey) >=
+                2 * sizeof(KeyedItem));  // Room for the radix sort.
   // A radix sort of the keys' compact keys when there are many (an
   // application number varies in a few bits of a few bytes): the sorted
   // (key, entry index) pairs, in `order`'s bytes.
@@ -425,27 +427,29 @@ Status Writer::WriteBuffer(Store* store, Buffer* b) {
       for (int j = 0; j < 24; ++j) w[j / 8] = w[j / 8] << 8 | bytes[j];
       order[i] = {w[0], w[1], w[2], static_cast<uint32_t>(k.size()), static_cast<uint32_t>(i)};
     }
-    std::sort(order.begin(), order.end(), [&](const Buffer::SortKey& x, const Buffer::SortKey& y) {
-      if (x.w0 != y.w0) return x.w0 < y.w0;
-      if (x.w1 != y.w1) return x.w1 < y.w1;
-      if (x.w2 != y.w2) return x.w2 < y.w2;
-      if (x.len <= 24 && y.len <= 24) return x.len < y.len;
-      return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
-    });
-    for (const Buffer::SortKey& o : order) add_write(o.index);
+    std::sort(order.begin(), order.end(),
+              [&](const FlushScratch::SortKey& x, const FlushScratch::SortKey& y) {
+                if (x.w0 != y.w0) return x.w0 < y.w0;
+                if (x.w1 != y.w1) return x.w1 < y.w1;
+                if (x.w2 != y.w2) return x.w2 < y.w2;
+                if (x.len <= 24 && y.len <= 24) return x.len < y.len;
+                return pending.Key(entries[x.index]) < pending.Key(entries[y.index]);
+              });
+    for (const FlushScratch::SortKey& o : order) add_write(o.index);
   }
   deltas.join();
   Status st = delta_status;
-  if (st.ok() && (!b->writes.empty() || !b->aggregates.empty() || !b->batch.empty())) {
+  if (st.ok() &&
+      (!scratch->writes.empty() || !scratch->aggregates.empty() || !scratch->batch.empty())) {
     // The deltas stay pending (one log entry per flush, with its records);
     // Finish folds them all at once.
-    st = store->ApplyWithPendingAggregates(b->writes, b->aggregates, b->batch);
+    st = store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates, scratch->batch);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).
-  b->batch.Clear();
-  b->aggregates.Clear();
-  b->writes.clear();
+  scratch->batch.Clear();
+  scratch->aggregates.Clear();
+  scratch->writes.clear();
   return st;
 }
 

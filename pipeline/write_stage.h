@@ -97,7 +97,12 @@ class Writer {
   struct Buffer {
     PendingTable pending;
     DeltaMap deltas;
-    // Flush scratch, used only by the thread writing the buffer.
+  };
+  // What a flush builds from a buffer for the store: one for both buffers,
+  // since one flush runs at a time (each waits for the one before), used
+  // only by the thread writing (its memory is first touched once, not once
+  // per buffer).
+  struct FlushScratch {
     struct SortKey {
       uint64_t w0, w1, w2;  // Key bytes 0-23, big-endian, zero-padded.
       uint32_t len;         // Key length.
@@ -115,8 +120,8 @@ class Writer {
   // Waits for the flush in flight, if any; returns its status.
   Status WaitForFlush();
   // Sorts and writes `b` in one atomic store write, then empties it. Runs on
-  // the flush thread; touches nothing else of the Writer.
-  static Status WriteBuffer(Store* store, Buffer* b);
+  // the flush thread; touches nothing else of the Writer but `scratch`.
+  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch);
   // The buffered state of `full` (active buffer first), or null.
   const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,
                                           const PendingTable** table);
@@ -140,6 +145,7 @@ class Writer {
   std::atomic<uint64_t> epoch_{0};  // Buffers emptied (WaitForFlush) so far.
 
   Buffer buffers_[2];
+  FlushScratch flush_scratch_;  // For the flush in flight.
   Buffer* active_ = &buffers_[0];
   Buffer* flushing_ = nullptr;  // Being written by flush_thread_ (read-only here).
   std::thread flush_thread_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/compact_key.h"
 #include "core/hash.h"
 #include "core/record_codec.h"
 #include "pipeline/key_filter.h"
@@ -137,22 +136,4 @@ void FetchItems(const Store& store, const KeyFilter* absent, Source source, Work
 }
 
 }  // namespace
-bool ChunkLookup::SortKey::RadixSort(std::vector<SortKey>* keys,
-                                     const std::function<std::string_view(uint32_t)>& key_of) {
-  // Per thread, reused: a chunk's keys, twice (the sort's two buffers), and
-  // the keys in their new order.
-  thread_local std::vector<KeyedItem> room;
-  thread_local std::vector<SortKey> sorted;
-  const size_t n = keys->size();
-  room.resize(2 * n);
-  const unsigned char* order = RadixSortShortStrings(
-      n, [&](size_t i) { return key_of((*keys)[i].item); },
-      reinterpret_cast<unsigned char*>(room.data()));
-  if (order == nullptr) return false;
-  sorted.resize(n);
-  for (size_t i = 0; i < n; ++i) sorted[i] = (*keys)[LoadKeyed(order, i).payload];
-  std::copy(sorted.begin(), sorted.end(), keys->begin());
-  return true;
-}
-
 }  // namespace stc

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/compact_key.h"
 #include "core/record.h"
 #include "core/status.h"
 
@@ -73,6 +74,8 @@ struct ChunkLookup {
     // length as a compact key (core/compact_key.h; a chunk's application
     // numbers vary in a few bits of a few bytes) and returns true; false,
     // nothing changed, when a key is longer or the varying bits exceed 64.
+    // (Inline: the fuzzers' read stage links without this module's store
+    // look-ups.)
     static bool RadixSort(std::vector<SortKey>* keys,
                           const std::function<std::string_view(uint32_t)>& key_of);
   };
@@ -106,6 +109,24 @@ struct ChunkLookup {
 
 // The store record key: source byte + key.
 void SetStoreRecordKey(Source source, std::string_view key, std::string* full);
+
+inline bool ChunkLookup::SortKey::RadixSort(
+    std::vector<SortKey>* keys, const std::function<std::string_view(uint32_t)>& key_of) {
+  // Per thread, reused: a chunk's keys, twice (the sort's two buffers), and
+  // the keys in their new order.
+  thread_local std::vector<KeyedItem> room;
+  thread_local std::vector<SortKey> sorted;
+  const size_t n = keys->size();
+  room.resize(2 * n);
+  const unsigned char* order = RadixSortShortStrings(
+      n, [&](size_t i) { return key_of((*keys)[i].item); },
+      reinterpret_cast<unsigned char*>(room.data()));
+  if (order == nullptr) return false;
+  sorted.resize(n);
+  for (size_t i = 0; i < n; ++i) sorted[i] = (*keys)[LoadKeyed(order, i).payload];
+  std::copy(sorted.begin(), sorted.end(), keys->begin());
+  return true;
+}
 
 // Fills w->lookup for w's records and deletions: every key is hashed, and
 // looked up in `store` unless `absent` (may be null) says it is certainly not

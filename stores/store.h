@@ -256,7 +256,9 @@ class Store {
   // only during the call. Each key is read as stored at some moment during
   // the call (batches of keys are read one after the other, not from one
   // snapshot). An error from `found` stops the look-up and is returned. No
-  // allocation per key (the batched look-up of the ingest).
+  // allocation per key (the batched look-up of the ingest). From
+  // kMergeLookUpMin keys on, an iterator merges the keys with the stored ones
+  // while they are dense in the store and point look-ups take the rest.
   Status ForEachStoredRecord(
       Source source, const std::vector<std::string_view>& sorted_keys,
       const std::function<Status(size_t i, std::string_view value)>& found) const;
@@ -361,6 +363,14 @@ class Store {
   Result<bool> CompactAggregatesIfLayered(uint64_t min_level0_files);
 
  private:
+  // ForEachStoredRecord merges its keys with the stored ones from this many
+  // keys on (an iterator's creation and first seek cost more than a few
+  // point look-ups); fewer go to MultiGetStoredRecords.
+  static constexpr size_t kMergeLookUpMin = 64;
+  // ForEachStoredRecord for sorted_keys[start..] by point look-ups (MultiGet).
+  Status MultiGetStoredRecords(
+      Source source, const std::vector<std::string_view>& sorted_keys, size_t start,
+      const std::function<Status(size_t i, std::string_view value)>& found) const;
   Status ValidateDeltas(const StoreBatch& batch) const;
   Status ValidateSorted(std::span<const RecordWrite> records, const SortedAggregates& aggregates,
                         const StoreBatch& deltas) const;

@@ -1,0 +1,198 @@
+// Tests of Store::ForEachStoredRecord's merge of sorted keys with the stored
+// ones (store_writes.cc): every layout of the keys, dense runs, gaps, keys
+// spread thinly (the fall-back to point look-ups), absent keys and keys past
+// the last stored one, gives what point look-ups (GetRecords) give, on a
+// store of several sorted runs with overwrites and deletions.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stores/store.h"
+#include "stores/store_test_util.h"
+
+namespace stc {
+namespace {
+
+// An application number: office, year and a six-digit serial.
+std::string AppNumber(const char* office, int year, int serial) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "PCT/%s%d/%06d", office, year, serial);
+  return buf;
+}
+
+using Visit = std::vector<std::pair<size_t, std::string>>;
+
+Visit Visited(const Store& store, Source source, const std::vector<std::string>& owned) {
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  Visit seen;
+  Status st = store.ForEachStoredRecord(source, keys, [&](size_t i, std::string_view v) {
+    seen.emplace_back(i, std::string(v));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return seen;
+}
+
+// The same visit from point look-ups, key by key.
+Visit Expected(const Store& store, Source source, const std::vector<std::string>& owned) {
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  std::vector<std::optional<std::string>> values;
+  Status st = store.GetRecords(source, keys, &values);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  Visit out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i]) out.emplace_back(i, *values[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  const char* offices[] = {"CN", "JP", "US"};
+  // Three sorted runs: two batches large enough to become table files of
+  // their own (one overwriting every seventh key of the other, adding new
+  // serials), then a small batch in the memtable deleting every eleventh
+  // key, overwriting others and adding keys of another source.
+  StoreBatch first, second, third;
+  for (const char* office : offices) {
+    for (int year = 2019; year <= 2020; ++year) {
+      for (int serial = 0; serial < 9000; ++serial) {
+        const std::string key = AppNumber(office, year, serial);
+        first.PutRecord(Source::kPct, key, "1:" + key);
+        if (serial % 7 == 0) second.PutRecord(Source::kPct, key, "2:" + key);
+        if (serial % 11 == 0) third.DeleteRecord(Source::kPct, key);
+        if (serial % 13 == 0) third.PutRecord(Source::kPct, key, "3:" + key);
+      }
+      for (int serial = 9000; serial < 9000 + 50000 / 6; ++serial) {
+        const std::string key = AppNumber(office, year, serial);
+        second.PutRecord(Source::kPct, key, "2:" + key);
+      }
+    }
+  }
+  third.PutRecord(Source::kArticle, AppNumber("CN", 2019, 5), "article");
+  ASSERT_TRUE(store->Apply(first).ok());
+  ASSERT_TRUE(store->Apply(second).ok());
+  ASSERT_TRUE(store->Apply(third).ok());
+
+  std::mt19937 rng(7);
+  std::vector<std::pair<const char*, std::vector<std::string>>> layouts;
+  {  // One dense run (deleted and overwritten keys inside it).
+    std::vector<std::string> keys;
+    for (int s = 100; s < 1100; ++s) keys.push_back(AppNumber("CN", 2019, s));
+    layouts.emplace_back("dense", keys);
+  }
+  {  // Runs with gaps of 1 to 40 stored keys, across offices and years.
+    std::vector<std::string> keys;
+    for (const char* office : offices) {
+      for (int year = 2019; year <= 2020; ++year) {
+        for (int s = 0; s < 17000; s += 1 + static_cast<int>(rng() % 40)) {
+          keys.push_back(AppNumber(office, year, s));
+        }
+      }
+    }
+    layouts.emplace_back("gaps", SortedUnique(keys));
+  }
+  {  // Keys spread thinly: point look-ups take over.
+    std::vector<std::string> keys;
+    for (const char* office : offices) {
+      for (int year = 2019; year <= 2020; ++year) {
+        for (int s = 0; s < 17000; s += 997) keys.push_back(AppNumber(office, year, s));
+      }
+    }
+    layouts.emplace_back("thin", SortedUnique(keys));
+  }
+  {  // Absent keys before the first stored key and past the last.
+    std::vector<std::string> keys;
+    for (int s = 0; s < 100; ++s) keys.push_back(AppNumber("AA", 2019, s));
+    for (int s = 0; s < 300; ++s) keys.push_back(AppNumber("CN", 2019, s));
+    for (int s = 20000; s < 20300; ++s) keys.push_back(AppNumber("US", 2020, s));
+    for (int s = 0; s < 100; ++s) keys.push_back(AppNumber("ZZ", 2030, s));
+    layouts.emplace_back("absent", SortedUnique(keys));
+  }
+  {  // Stored keys and absent ones that extend them or that they extend.
+    std::vector<std::string> keys;
+    for (int s = 0; s < 1000; ++s) {
+      const std::string key = AppNumber("JP", 2020, s);
+      keys.push_back(key);
+      if (s % 10 == 0) keys.push_back(key.substr(0, key.size() - 1));
+      if (s % 10 == 5) keys.push_back(key + "x");
+    }
+    layouts.emplace_back("prefixes", SortedUnique(keys));
+  }
+  {  // Absent keys between all stored ones: point look-ups take over.
+    std::vector<std::string> keys;
+    for (int s = 0; s < 400; ++s) keys.push_back(AppNumber("CN", 2019, s) + "x");
+    layouts.emplace_back("between", SortedUnique(keys));
+  }
+  {  // All of them, with random keys of every office and year.
+    std::vector<std::string> keys;
+    for (const auto& [name, layout] : layouts)
+      keys.insert(keys.end(), layout.begin(), layout.end());
+    for (int k = 0; k < 3000; ++k) {
+      keys.push_back(AppNumber(offices[rng() % 3], 2018 + static_cast<int>(rng() % 4),
+                               static_cast<int>(rng() % 20000)));
+    }
+    layouts.emplace_back("mixed", SortedUnique(keys));
+  }
+  for (int pass = 0; pass < 2; ++pass) {  // Several runs, then one.
+    for (const auto& [name, keys] : layouts) {
+      SCOPED_TRACE(std::string(name) + (pass == 0 ? ", several runs" : ", compacted"));
+      ASSERT_GE(keys.size(), 64u);
+      const Visit expected = Expected(*store, Source::kPct, keys);
+      EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
+      // The other source's keys are never the PCT ones.
+      EXPECT_EQ(Visited(*store, Source::kArticle, keys), Expected(*store, Source::kArticle, keys));
+    }
+    ASSERT_TRUE(store->Compact().ok());
+  }
+  // The layouts hold stored, deleted and overwritten keys alike.
+  const auto& mixed = layouts.back().second;
+  const Visit seen = Visited(*store, Source::kPct, mixed);
+  size_t second_run = 0, third_run = 0;
+  for (const auto& [i, v] : seen) {
+    second_run += v[0] == '2';
+    third_run += v[0] == '3';
+  }
+  EXPECT_GT(second_run, 100u);
+  EXPECT_GT(third_run, 100u);
+  EXPECT_LT(seen.size(), mixed.size());
+}
+
+// An error from the callback stops the merge at that key and is returned.
+TEST_F(StoreTest, ForEachStoredRecordMergeStopsAtAnError) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch batch;
+  for (int s = 0; s < 600; s += 3) {
+    batch.PutRecord(Source::kPct, AppNumber("CN", 2019, s), "v");
+  }
+  ASSERT_TRUE(store->Apply(batch).ok());
+  std::vector<std::string> owned;
+  for (int s = 0; s < 500; ++s) owned.push_back(AppNumber("CN", 2019, s));
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  std::vector<size_t> visited;
+  Status st = store->ForEachStoredRecord(Source::kPct, keys, [&](size_t i, std::string_view) {
+    visited.push_back(i);
+    return i >= 200 ? Status::Corruption("bad value") : Status::Ok();
+  });
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  ASSERT_FALSE(visited.empty());
+  EXPECT_EQ(visited.back(), 201u);  // The first stored key at or after 200.
+  EXPECT_EQ(visited.size(), 68u);   // 0, 3, ..., 201.
+}
+
+}  // namespace
+}  // namespace stc

@@ -165,8 +165,8 @@ Status Store::ForEachStoredRecord(
   // its creation, without a registered snapshot (see MultiGetStoredRecords).
   constexpr size_t kSeekCost = 64;
   constexpr size_t kFoundCost = 8;
-  constexpr size_t kAbsentCost = 2;
-  constexpr size_t kCostSlack = 8 * kSeekCost;
+  constexpr size_t kAbsentCost = 1;
+  constexpr size_t kCostSlack = 4 * kSeekCost;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
   std::string target;

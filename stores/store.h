@@ -367,9 +367,10 @@ class Store {
   // keys on (an iterator's creation and first seek cost more than a few
   // point look-ups); fewer go to MultiGetStoredRecords.
   static constexpr size_t kMergeLookUpMin = 64;
-  // ForEachStoredRecord for sorted_keys[start..] by point look-ups (MultiGet).
+  // ForEachStoredRecord for sorted_keys[start, end) by point look-ups
+  // (MultiGet).
   Status MultiGetStoredRecords(
-      Source source, const std::vector<std::string_view>& sorted_keys, size_t start,
+      Source source, const std::vector<std::string_view>& sorted_keys, size_t start, size_t end,
       const std::function<Status(size_t i, std::string_view value)>& found) const;
   Status ValidateDeltas(const StoreBatch& batch) const;
   Status ValidateSorted(std::span<const RecordWrite> records, const SortedAggregates& aggregates,

@@ -101,9 +101,9 @@ inline bool NearBelow(const rocksdb::Slice& below, const rocksdb::Slice& key) {
 }  // namespace
 
 Status Store::MultiGetStoredRecords(
-    Source source, const std::vector<std::string_view>& sorted_keys, size_t start,
+    Source source, const std::vector<std::string_view>& sorted_keys, size_t start, size_t end,
     const std::function<Status(size_t i, std::string_view value)>& found) const {
-  const size_t n = sorted_keys.size();
+  const size_t n = end;
   // RocksDB looks keys up in batches of kMultiGetBatch anyway; a larger call
   // first copies a context per key into a heap vector grown key by key (1.5%
   // of the samples of a re-read, whose chunks look up ~10,000 keys each). So
@@ -146,7 +146,7 @@ Status Store::ForEachStoredRecord(
     Source source, const std::vector<std::string_view>& sorted_keys,
     const std::function<Status(size_t i, std::string_view value)>& found) const {
   const size_t n = sorted_keys.size();
-  if (n < kMergeLookUpMin) return MultiGetStoredRecords(source, sorted_keys, 0, found);
+  if (n < kMergeLookUpMin) return MultiGetStoredRecords(source, sorted_keys, 0, n, found);
   // A merge of the sorted keys with the stored ones. A chunk's keys mostly
   // fall in runs that the store holds next to one another (the application
   // numbers of one office and year, a dump's article ids), so one step of
@@ -160,23 +160,29 @@ Status Store::ForEachStoredRecord(
   // the merge (the new keys of a nightly file). Costs are counted in steps;
   // once the merge has cost more than point look-ups would have (a found key
   // kFoundCost, an absent one, which Bloom filters answer without reading a
-  // block, kAbsentCost), the keys are spread thinly over the store and the
-  // rest go to MultiGet. The iterator reads one state of the store, as of
-  // its creation, without a registered snapshot (see MultiGetStoredRecords).
+  // block, kAbsentCost), the keys are spread thinly over the store there:
+  // the next `window` keys go to MultiGet, and the merge starts again after
+  // them with a new budget and a window twice as long, so keys spread thinly
+  // over all the store cost at most a few seeks more than point look-ups.
+  // The iterator reads one state of the store, as of its creation, without
+  // a registered snapshot (see MultiGetStoredRecords).
   constexpr size_t kSeekCost = 64;
   constexpr size_t kFoundCost = 8;
   constexpr size_t kAbsentCost = 1;
   constexpr size_t kCostSlack = 4 * kSeekCost;
+  constexpr size_t kFirstWindow = 64;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
   std::string target;
-  size_t cost = 0, budget = kCostSlack;
+  size_t cost = 0, budget = kCostSlack, window = kFirstWindow;
+  bool seek = true;
   for (size_t i = 0; i < n; ++i) {
     sk::EncodeRecordKey(source, sorted_keys[i], &target);
     const rocksdb::Slice t(target);
-    if (i == 0) {
+    if (seek) {
       it->Seek(t);
       cost += kSeekCost;
+      seek = false;
     } else {
       for (size_t steps = 0; it->Valid() && it->key().compare(t) < 0; ++steps) {
         if (steps == kSeekCost || !NearBelow(it->key(), t)) {
@@ -196,8 +202,13 @@ Status Store::ForEachStoredRecord(
       budget += kAbsentCost;
     }
     if (cost > budget) {
-      it.reset();
-      return MultiGetStoredRecords(source, sorted_keys, i + 1, found);
+      const size_t end = std::min(n, i + 1 + window);
+      STC_RETURN_IF_ERROR(MultiGetStoredRecords(source, sorted_keys, i + 1, end, found));
+      i = end - 1;
+      window *= 2;
+      cost = 0;
+      budget = kCostSlack;
+      seek = true;
     }
   }
   return impl_->Rocks(it->status(), "reading records");

@@ -36,17 +36,15 @@ Record* ItemSink::NewRecord() {
   return &record_;
 }
 
-void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_size) {
-  const std::string_view stored_value =
-      std::string_view(work_->encoded).substr(value_at, value_size);
+void ItemSink::Recognised(std::string_view key, size_t value_at, size_t value_size, int32_t year,
+                          int32_t version) {
   Item& it = Emit(Item::Kind::kRecord);
   it.recognised = true;
   CountedRecord& c = it.counted;
   c.source = work_->format != nullptr ? work_->format->source() : Source::kPct;
   c.key.assign(key);
-  c.year = 0;
-  c.version = 0;
-  PeekYearVersion(stored_value, &c.year, &c.version);  // Checked by RecogniseUnits.
+  c.year = year;
+  c.version = version;
   c.field.clear();
   c.codes.clear();
   c.orgs.clear();
@@ -218,7 +216,7 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
             // Into the Work's encodings (empty before the units are parsed),
             // in key order: the item of every unit that matched points there.
             match = static_cast<int32_t>(ts->matches.size());
-            ts->matches.push_back({w->encoded.size(), value.size()});
+            ts->matches.push_back({w->encoded.size(), value.size(), year, version});
             w->encoded.append(value);
           }
           u.match = match;
@@ -364,7 +362,8 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
       }
       const ThreadState::Match& m = ts->matches[static_cast<size_t>(u.match)];
       ts->sink.Begin(w, offset, u.line, unit, u.hash);
-      ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size);
+      ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size, m.year,
+                          m.version);
     }
   }
   finish();

@@ -26,9 +26,12 @@ class ItemSink : public ParseSink {
   // The unit is the one the store's value for `key` was read from: one
   // recognised record item (Item::recognised) instead of parsing it. The
   // value is already in the Work's `encoded`, at [value_at, value_at +
-  // value_size). The item's fingerprint is left to the writer (Item). Call
-  // after Begin, without End.
-  void Recognised(std::string_view key, size_t value_at, size_t value_size);
+  // value_size); `year` and `version` are the value's (PeekYearVersion, read
+  // when the value was found, so its bytes are not read again here). The
+  // item's fingerprint is left to the writer (Item). Call after Begin,
+  // without End.
+  void Recognised(std::string_view key, size_t value_at, size_t value_size, int32_t year,
+                  int32_t version);
   Record* NewRecord() override;
   void Reject(std::string_view reason, std::string_view detail) override;
   void Skip(std::string_view reason) override;
@@ -89,6 +92,7 @@ struct ThreadState {
   struct Match {
     size_t value_at = 0;  // The stored value, in the Work's `encoded`.
     size_t value_size = 0;
+    int32_t year = 0, version = 0;  // The stored value's (PeekYearVersion).
   };
   std::vector<Unit> units;
   std::string key;

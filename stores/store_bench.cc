@@ -2,7 +2,8 @@
 // keys), of 10k aggregate merges, and of 10k records with their aggregates and
 // totals (what one ingest chunk writes). Items/s counts records or merges.
 // Then the end-of-ingest fold of the pending aggregates (items: entries
-// merged).
+// merged), and the batched record look-ups of a chunk's sorted keys
+// (ForEachStoredRecord, against point look-ups of the same keys).
 //
 // Every benchmark writes into a fresh store under the system temp directory
 // and removes it afterwards. Batches are built with the timer paused. Rates
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -217,6 +219,86 @@ BENCHMARK(BM_FoldPendingAggregates)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(2);
+
+// ---- Batched look-ups of a chunk's keys (ForEachStoredRecord)
+
+// A store laid out as a re-read finds it: 4 table files of 250,000 records
+// each (one per flush), every file holding a serial range of each of 48
+// offices and years, so the files overlap over the whole key space.
+constexpr int kLookUpFiles = 4;
+constexpr int kLookUpPerFile = 250000;
+constexpr int kLookUpRuns = 48;  // Offices x years.
+
+// The key of record `i` of file `file`, in file order: the runs interleave
+// (as a dump's lines do) and each run's serials ascend.
+std::string LookUpKey(int file, int i) {
+  static const char* kOffices[] = {"CN", "DE", "EP", "JP", "KR", "US"};
+  const int run = i % kLookUpRuns;
+  const int serial = file * (kLookUpPerFile / kLookUpRuns + 1) + i / kLookUpRuns;
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "PCT/%s%d/%06d", kOffices[run % 6], 2015 + run / 6, serial);
+  return buf;
+}
+
+BenchStore* LookUpStore() {
+  static BenchStore* store = [] {
+    auto* s = new BenchStore("lookups");
+    if (s->get() == nullptr) return s;
+    const std::string value = SampleValue();
+    for (int f = 0; f < kLookUpFiles; ++f) {
+      StoreBatch batch;
+      for (int i = 0; i < kLookUpPerFile; ++i)
+        batch.PutRecord(Source::kPct, LookUpKey(f, i), value);
+      if (!s->get()->Apply(batch).ok()) break;
+    }
+    return s;
+  }();
+  return store;
+}
+
+// One chunk's sorted keys (10,000): 0 = a chunk of file 1 (dense runs, all
+// stored), 1 = keys spread thinly over the store (every 97th record of each
+// file, all stored), 2 = the next file's keys (none stored, a nightly file).
+std::vector<std::string> LookUpChunk(int layout) {
+  std::vector<std::string> keys;
+  for (int k = 0; k < kBatch; ++k) {
+    if (layout == 0) keys.push_back(LookUpKey(1, 40000 + k));
+    if (layout == 1) keys.push_back(LookUpKey(k % kLookUpFiles, (k / kLookUpFiles) * 97));
+    if (layout == 2) keys.push_back(LookUpKey(kLookUpFiles, 40000 + k));
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// Args: layout, 0 = ForEachStoredRecord, 1 = GetRecords (point look-ups).
+void BM_LookUpChunk(benchmark::State& state) {
+  BenchStore* store = LookUpStore();
+  if (store->get() == nullptr) return Fail(state, store->error());
+  const std::vector<std::string> owned = LookUpChunk(static_cast<int>(state.range(0)));
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  std::vector<std::optional<std::string>> values;
+  size_t found = 0;
+  for (auto _ : state) {
+    found = 0;
+    Status st;
+    if (state.range(1) == 0) {
+      st = store->get()->ForEachStoredRecord(Source::kPct, keys, [&](size_t, std::string_view) {
+        ++found;
+        return Status::Ok();
+      });
+    } else {
+      st = store->get()->GetRecords(Source::kPct, keys, &values);
+      for (const auto& v : values) found += v.has_value();
+    }
+    if (!st.ok()) return Fail(state, st.ToString());
+  }
+  state.counters["found"] = static_cast<double>(found);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(keys.size()));
+}
+BENCHMARK(BM_LookUpChunk)
+    ->ArgsProduct({{0, 1, 2}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace stc

@@ -86,8 +86,7 @@ Status Store::GetRecords(Source source, const std::vector<std::string_view>& key
 
 namespace {
 
-// Looks up the keys [start, n) of ForEachStoredRecord with MultiGet, in
-// batches of kMultiGetBatch from buffers on the stack.
+// MultiGetStoredRecords looks keys up in batches of this size.
 constexpr size_t kMultiGetBatch = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SIZE.
 
 // Whether `below` (< `key`) differs from `key` only in its last three
@@ -103,7 +102,6 @@ inline bool NearBelow(const rocksdb::Slice& below, const rocksdb::Slice& key) {
 Status Store::MultiGetStoredRecords(
     Source source, const std::vector<std::string_view>& sorted_keys, size_t start, size_t end,
     const std::function<Status(size_t i, std::string_view value)>& found) const {
-  const size_t n = end;
   // RocksDB looks keys up in batches of kMultiGetBatch anyway; a larger call
   // first copies a context per key into a heap vector grown key by key (1.5%
   // of the samples of a re-read, whose chunks look up ~10,000 keys each). So
@@ -119,8 +117,8 @@ Status Store::MultiGetStoredRecords(
   std::array<rocksdb::PinnableSlice, kMultiGetBatch> pinned;
   std::array<rocksdb::Status, kMultiGetBatch> statuses;
   Status result;
-  for (; start < n && result.ok(); start += kMultiGetBatch) {
-    const size_t m = std::min(kMultiGetBatch, n - start);
+  for (; start < end && result.ok(); start += kMultiGetBatch) {
+    const size_t m = std::min(kMultiGetBatch, end - start);
     encoded.clear();
     for (size_t j = 0; j < m; ++j) {
       sk::EncodeRecordKey(source, sorted_keys[start + j], &one);

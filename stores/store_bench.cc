@@ -258,11 +258,20 @@ BenchStore* LookUpStore() {
 
 // One chunk's sorted keys (10,000): 0 = a chunk of file 1 (dense runs, all
 // stored), 1 = keys spread thinly over the store (every 97th record of each
-// file, all stored), 2 = the next file's keys (none stored, a nightly file).
+// file, all stored), 2 = the next file's keys (none stored, a nightly file),
+// 3 = a chunk of file 1 with 3% of its keys lone repeats of records of the
+// other files (as the bench workload's chunks).
 std::vector<std::string> LookUpChunk(int layout) {
   std::vector<std::string> keys;
   for (int k = 0; k < kBatch; ++k) {
     if (layout == 0) keys.push_back(LookUpKey(1, 40000 + k));
+    if (layout == 3) {
+      const uint64_t h = SplitMix64(static_cast<uint64_t>(k));
+      const int other = static_cast<int>(h % (kLookUpFiles - 1));
+      keys.push_back(h % 100 < 3 ? LookUpKey(other == 1 ? kLookUpFiles - 1 : other,
+                                             static_cast<int>((h >> 8) % kLookUpPerFile))
+                                 : LookUpKey(1, 40000 + k));
+    }
     if (layout == 1) keys.push_back(LookUpKey(k % kLookUpFiles, (k / kLookUpFiles) * 97));
     if (layout == 2) keys.push_back(LookUpKey(kLookUpFiles, 40000 + k));
   }
@@ -296,7 +305,7 @@ void BM_LookUpChunk(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(keys.size()));
 }
 BENCHMARK(BM_LookUpChunk)
-    ->ArgsProduct({{0, 1, 2}, {0, 1}})
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

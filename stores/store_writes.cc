@@ -91,7 +91,7 @@ constexpr size_t kMultiGetBatch = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SI
 
 // Whether `below` (< `key`) differs from `key` only in its last three
 // bytes: for keys that end in a serial number, within a thousand.
-inline bool NearBelow(const rocksdb::Slice& below, const rocksdb::Slice& key) {
+inline bool NearBelow(std::string_view below, std::string_view key) {
   constexpr size_t kTail = 3;
   if (below.size() != key.size() || key.size() < kTail) return false;
   return std::memcmp(below.data(), key.data(), key.size() - kTail) == 0;
@@ -154,7 +154,8 @@ Status Store::ForEachStoredRecord(
   // 60 steps: it positions every sorted run of the store. So the iterator
   // steps towards a key that differs from the stored key it is at only in
   // the last bytes (NearBelow), for at most kSeekCost steps, and seeks a
-  // farther one (the next office or year). A key past every stored one ends
+  // farther one (the next office or year), unless fewer than kMinRun keys
+  // follow near it: those are looked up by points. A key past every stored one ends
   // the merge (the new keys of a nightly file). Costs are counted in steps;
   // once the merge has cost more than point look-ups would have (a found key
   // kFoundCost, an absent one, which Bloom filters answer without reading a
@@ -169,11 +170,13 @@ Status Store::ForEachStoredRecord(
   constexpr size_t kAbsentCost = 1;
   constexpr size_t kCostSlack = 4 * kSeekCost;
   constexpr size_t kFirstWindow = 64;
+  constexpr size_t kMinRun = kSeekCost / kFoundCost;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
   std::string target;
   size_t cost = 0, budget = kCostSlack, window = kFirstWindow;
   bool seek = true;
+  size_t lone_end = 0;  // Past the lone keys from i on to look up by points.
   for (size_t i = 0; i < n; ++i) {
     sk::EncodeRecordKey(source, sorted_keys[i], &target);
     const rocksdb::Slice t(target);
@@ -183,14 +186,30 @@ Status Store::ForEachStoredRecord(
       seek = false;
     } else {
       for (size_t steps = 0; it->Valid() && it->key().compare(t) < 0; ++steps) {
-        if (steps == kSeekCost || !NearBelow(it->key(), t)) {
-          it->Seek(t);
-          cost += kSeekCost;
+        if (steps == kSeekCost || !NearBelow(ToView(it->key()), target)) {
+          // A far key. Fewer than kMinRun keys near it (a lone repeat of
+          // another file's record) cost less as point look-ups: a Bloom
+          // filter per sorted run and one block, where a seek reads a block
+          // of every sorted run; the iterator stays for the keys after them.
+          size_t e = i + 1;
+          while (e < n && e - i < kMinRun && NearBelow(sorted_keys[e - 1], sorted_keys[e])) ++e;
+          if (e - i < kMinRun) {
+            lone_end = e;
+          } else {
+            it->Seek(t);
+            cost += kSeekCost;
+          }
           break;
         }
         it->Next();
         ++cost;
       }
+    }
+    if (lone_end != 0) {
+      STC_RETURN_IF_ERROR(MultiGetStoredRecords(source, sorted_keys, i, lone_end, found));
+      i = lone_end - 1;
+      lone_end = 0;
+      continue;
     }
     if (!it->Valid()) break;  // No stored key at or after this one.
     if (it->key() == t) {

@@ -1,5 +1,6 @@
 #include "stores/keys.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace stc::store_keys {
@@ -59,6 +60,16 @@ void EncodeRecordKey(Source source, std::string_view key, std::string* out) {
   out->reserve(1 + key.size());
   out->push_back(static_cast<char>(source));
   out->append(key);
+}
+
+size_t RecordKeyPrefixBytes(Source source, size_t key_size) {
+  return source == Source::kPct ? std::min(1 + key_size, kPctRecordPrefixBytes) : 1;
+}
+
+std::string_view RecordKeyPrefix(std::string_view encoded_key) {
+  if (encoded_key.empty()) return encoded_key;
+  return encoded_key.substr(
+      0, RecordKeyPrefixBytes(static_cast<Source>(encoded_key[0]), encoded_key.size() - 1));
 }
 
 bool DecodeRecordKey(std::string_view in, Source* source, std::string_view* key) {

@@ -65,6 +65,20 @@ void EncodeRecordKey(Source source, std::string_view key, std::string* out);
 // Fails on an empty input or an unknown source byte. `*key` points into `in`.
 bool DecodeRecordKey(std::string_view in, Source* source, std::string_view* key);
 
+// The prefix of an encoded record key that the records CF's filters hold and
+// its prefix walks keep to (Store::ForEachStoredRecord): for a PCT key of at
+// least kPctRecordPrefixBytes bytes, its first kPctRecordPrefixBytes (the
+// source byte and "PCT/CN2019/000": a thousand serials of one office and
+// year); a shorter PCT key whole; for any other source, the source byte.
+// The keys of one prefix are one interval of the key order (the prefix is a
+// fixed cap, not a length less a tail), so a walk that ends its prefix has
+// seen every key of it.
+inline constexpr size_t kPctRecordPrefixBytes = 15;
+std::string_view RecordKeyPrefix(std::string_view encoded_key);
+// The length of RecordKeyPrefix of the encoded key of a `key_size`-byte key
+// of `source`.
+size_t RecordKeyPrefixBytes(Source source, size_t key_size);
+
 // ---- Aggregate key:
 //   [source u8][year u16 BE][lat_idx u32 BE ^ 0x80000000][lon_idx u32 BE ^ 0x80000000]
 //   [country 2 bytes][field: remaining bytes, 0..255]

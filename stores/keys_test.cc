@@ -192,6 +192,45 @@ TEST(TotalsKeyTest, EncodesRoundTripsAndOrders) {
   EXPECT_LT(later, other_source);
 }
 
+TEST(RecordKeyTest, PrefixIsAThousandSerialsOfPctAndTheSourceOtherwise) {
+  std::string k;
+  sk::EncodeRecordKey(Source::kPct, "PCT/CN2019/012345", &k);
+  EXPECT_EQ(sk::RecordKeyPrefix(k), std::string("\x01PCT/CN2019/012"));
+  EXPECT_EQ(sk::RecordKeyPrefixBytes(Source::kPct, 17), 15u);
+  sk::EncodeRecordKey(Source::kPct, "WO12345", &k);
+  EXPECT_EQ(sk::RecordKeyPrefix(k), k);  // Shorter than a prefix: whole.
+  EXPECT_EQ(sk::RecordKeyPrefixBytes(Source::kPct, 7), 8u);
+  sk::EncodeRecordKey(Source::kArticle, "2-s2.0-85012345678", &k);
+  EXPECT_EQ(sk::RecordKeyPrefix(k), std::string("\x02"));
+  EXPECT_EQ(sk::RecordKeyPrefixBytes(Source::kArticle, 18), 1u);
+  EXPECT_EQ(sk::RecordKeyPrefix(""), "");
+}
+
+// A prefix's keys are one interval of the key order (what lets a prefix walk
+// take a prefix's end for the end of its keys): brute force over random keys
+// of mixed lengths and sources, sorted, each prefix's keys consecutive.
+TEST(RecordKeyTest, EachPrefixIsAnIntervalOfTheKeyOrder) {
+  std::mt19937 rng(5);
+  std::vector<std::string> keys;
+  const char digits[] = "0129";
+  for (int i = 0; i < 20000; ++i) {
+    std::string raw = rng() % 2 ? "PCT/CN2019/" : "PCT/CN201";
+    const size_t extra = rng() % 9;
+    for (size_t d = 0; d < extra; ++d) raw.push_back(digits[rng() % 4]);
+    sk::EncodeRecordKey(rng() % 4 ? Source::kPct : Source::kArticle, raw, &keys.emplace_back());
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::string> closed;  // Prefixes whose run of keys has ended.
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string_view p = sk::RecordKeyPrefix(keys[i]);
+    ASSERT_TRUE(keys[i].starts_with(p));
+    EXPECT_EQ(std::count(closed.begin(), closed.end(), p), 0) << "prefix " << p << " resumes";
+    if (i + 1 == keys.size() || sk::RecordKeyPrefix(keys[i + 1]) != p) closed.emplace_back(p);
+  }
+  EXPECT_GT(closed.size(), 1000u);
+}
+
 TEST(Int64LeTest, LittleEndianBytes) {
   std::string out;
   sk::AppendInt64Le(&out, 0x0102030405060708);

@@ -2,7 +2,8 @@
 // ones (store_writes.cc): every layout of the keys, dense runs, gaps, keys
 // spread thinly (the fall-back to point look-ups), absent keys and keys past
 // the last stored one, gives what point look-ups (GetRecords) give, on a
-// store of several sorted runs with overwrites and deletions.
+// store of several sorted runs with overwrites and deletions; so does the
+// walk's prefix mode, on sorted runs that hold other prefixes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -169,6 +170,118 @@ TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
   EXPECT_GT(second_run, 100u);
   EXPECT_GT(third_run, 100u);
   EXPECT_LT(seen.size(), mixed.size());
+}
+
+// The walk's prefix mode (sk::RecordKeyPrefix: a thousand serials): three
+// table files, each holding its own slice of every office's and year's
+// serials (a seek skips the two files without the target's prefix), keys
+// of other lengths among them (a prefix's keys are not all of one length),
+// PCT keys shorter than a prefix (each its own prefix), and a memtable of
+// deletions and overwrites. Every layout gives what point look-ups give.
+TEST_F(StoreTest, ForEachStoredRecordPrefixWalkEqualsPointLookUps) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  const char* offices[] = {"CN", "JP", "US"};
+  constexpr int kSlice = 9000;   // Serials per file, office and year.
+  std::vector<std::string> odd;  // Keys of other lengths, stored in the first file.
+  for (int s = 100; s < 140; s += 3) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/%07d", s * 10 + 5);  // Sorts among 6 digits.
+    odd.push_back(buf);
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/%05d", s / 10);
+    odd.push_back(buf);
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/1%02d", s % 100);  // Shorter than a prefix.
+    odd.push_back(buf);
+  }
+  for (int f = 0; f < 3; ++f) {
+    StoreBatch batch;  // Over kBulkIngestThreshold records: a table file.
+    for (const char* office : offices) {
+      for (int year = 2019; year <= 2020; ++year) {
+        for (int s = f * kSlice; s < (f + 1) * kSlice; ++s) {
+          const std::string key = AppNumber(office, year, s);
+          batch.PutRecord(Source::kPct, key, std::to_string(f) + ":" + key);
+        }
+      }
+    }
+    if (f == 0) {
+      for (const std::string& key : odd) batch.PutRecord(Source::kPct, key, "odd:" + key);
+    }
+    batch.PutRecord(Source::kArticle, "2-s2.0-85" + std::to_string(f), "article");
+    ASSERT_TRUE(store->Apply(batch).ok());
+  }
+  StoreBatch last;  // In the memtable.
+  for (int s = 0; s < 3 * kSlice; s += 17) {
+    last.DeleteRecord(Source::kPct, AppNumber("JP", 2020, s));
+    last.PutRecord(Source::kPct, AppNumber("US", 2019, s + 5), "3:");
+  }
+  last.DeleteRecord(Source::kPct, odd[4]);
+  ASSERT_TRUE(store->Apply(last).ok());
+
+  std::mt19937 rng(11);
+  std::vector<std::pair<const char*, std::vector<std::string>>> layouts;
+  {  // Dense across the boundary of two files' slices.
+    std::vector<std::string> keys;
+    for (int s = kSlice - 300; s < kSlice + 300; ++s) keys.push_back(AppNumber("CN", 2019, s));
+    layouts.emplace_back("boundary", keys);
+  }
+  {  // As a dump's chunk: runs of a few dozen serials from every file's
+     // slice of every office and year, and 3% lone keys.
+    std::vector<std::string> keys;
+    for (const char* office : offices) {
+      for (int year = 2019; year <= 2020; ++year) {
+        for (int f = 0; f < 3; ++f) {
+          const int from = f * kSlice + static_cast<int>(rng() % (kSlice - 100));
+          for (int s = from; s < from + 40; ++s) {
+            if (rng() % 5 != 0) keys.push_back(AppNumber(office, year, s));
+          }
+        }
+      }
+    }
+    for (int k = 0; k < 20; ++k) {
+      keys.push_back(AppNumber(offices[rng() % 3], 2019 + static_cast<int>(rng() % 2),
+                               static_cast<int>(rng() % (3 * kSlice))));
+    }
+    layouts.emplace_back("chunk", SortedUnique(keys));
+  }
+  {  // Past the end of a prefix (27000 on is stored nowhere) and of a slice.
+    std::vector<std::string> keys;
+    for (int s = 3 * kSlice - 200; s < 3 * kSlice + 1200; ++s) {
+      keys.push_back(AppNumber("US", 2020, s));
+    }
+    for (int s = 990; s < 1010; ++s) keys.push_back(AppNumber("ZZ", 2019, s));
+    layouts.emplace_back("ends", SortedUnique(keys));
+  }
+  {  // Keys of other lengths and short keys among six-digit serials.
+    std::vector<std::string> keys = odd;
+    for (int s = 0; s < 1500; ++s) keys.push_back(AppNumber("CN", 2019, s));
+    for (int s = 0; s < 100; ++s) {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "PCT/CN2019/1%02d", s);  // Stored or not.
+      keys.push_back(buf);
+    }
+    layouts.emplace_back("lengths", SortedUnique(keys));
+  }
+  {  // All of them, with random keys of every office and year.
+    std::vector<std::string> keys;
+    for (const auto& [name, layout] : layouts)
+      keys.insert(keys.end(), layout.begin(), layout.end());
+    for (int k = 0; k < 3000; ++k) {
+      keys.push_back(AppNumber(offices[rng() % 3], 2018 + static_cast<int>(rng() % 4),
+                               static_cast<int>(rng() % 30000)));
+    }
+    layouts.emplace_back("mixed", SortedUnique(keys));
+  }
+  for (int pass = 0; pass < 2; ++pass) {  // Several runs, then one.
+    for (const auto& [name, keys] : layouts) {
+      SCOPED_TRACE(std::string(name) + (pass == 0 ? ", several runs" : ", compacted"));
+      ASSERT_GE(keys.size(), 64u);
+      const Visit expected = Expected(*store, Source::kPct, keys);
+      ASSERT_GE(expected.size(), 100u);  // Stored keys in every layout.
+      EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
+      EXPECT_EQ(Visited(*store, Source::kArticle, keys), Expected(*store, Source::kArticle, keys));
+    }
+    ASSERT_TRUE(store->Compact().ok());
+  }
 }
 
 // An error from the callback stops the merge at that key and is returned.

@@ -52,7 +52,7 @@ std::vector<std::string> SplitKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
   if (parts < 2) return out;
   std::string first, last;
   {
-    rocksdb::ReadOptions ro;
+    rocksdb::ReadOptions ro = store_internal::TotalOrder();
     ro.snapshot = snapshot;
     ro.fill_cache = false;
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
@@ -114,7 +114,7 @@ Status Store::ForEachRecordParallel(
   std::vector<Status> results(n);
   std::atomic<bool> stop{false};
   auto scan = [&](size_t part) {
-    rocksdb::ReadOptions ro;
+    rocksdb::ReadOptions ro = store_internal::TotalOrder();
     ro.fill_cache = false;  // A full scan would evict the lookup working set.
     ro.readahead_size = store_internal::kScanReadaheadBytes;
     ro.snapshot = holder.snapshot;

@@ -6,6 +6,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -124,7 +125,7 @@ Result<bool> IsEmptyDatabase(const std::string& dir, const std::vector<std::stri
                 dir, "opening to inspect"));
   bool empty = true;
   for (rocksdb::ColumnFamilyHandle* h : handles) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(store_internal::TotalOrder(), h));
     it->SeekToFirst();
     // Unreadable content (e.g. merge operands of an unknown operator) is not empty.
     if (it->Valid() || !it->status().ok()) empty = false;
@@ -148,6 +149,22 @@ std::string Hex(std::string_view bytes) {
     out.push_back(kDigits[c & 15]);
   }
   return out;
+}
+
+const rocksdb::SliceTransform* RecordKeyPrefix() {
+  // store_keys::RecordKeyPrefix as a RocksDB prefix extractor. The name goes
+  // into every table file's properties: a file written under another name
+  // (or none, as before this extractor) has its prefixes ignored, correctly.
+  class Prefix : public rocksdb::SliceTransform {
+   public:
+    const char* Name() const override { return "stc.RecordKeyPrefix.PctCap15"; }
+    rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+      return ToSlice(sk::RecordKeyPrefix(ToView(key)));
+    }
+    bool InDomain(const rocksdb::Slice&) const override { return true; }
+  };
+  static const Prefix* const kPrefix = new Prefix;
+  return kPrefix;
 }
 
 // Column family options; `cache` is the block cache shared by all CFs.
@@ -174,6 +191,7 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     // 10% larger (docs/performance.md, "LZ4 for the records on every level").
     o.bottommost_compression = o.compression;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    o.prefix_extractor.reset(RecordKeyPrefix(), [](const rocksdb::SliceTransform*) {});
     // Large ingests add one overlapping level-0 table file per buffer flush
     // (keys arrive in random order), and each level-0 compaction rewrites the
     // overlapping part of the level below, i.e. nearly all records: with
@@ -382,7 +400,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
 
 Result<bool> Store::HasNoRecords() const {
   std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
+      impl_->db->NewIterator(store_internal::TotalOrder(), impl_->records));
   it->SeekToFirst();
   if (it->Valid()) return false;
   STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning records"));
@@ -391,7 +409,7 @@ Result<bool> Store::HasNoRecords() const {
 
 Status Store::ForEachRecord(
     const std::function<Status(Source, std::string_view key, std::string_view value)>& fn) const {
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = store_internal::TotalOrder();
   ro.fill_cache = false;  // A full scan would evict the lookup working set.
   ro.readahead_size = store_internal::kScanReadaheadBytes;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->records));

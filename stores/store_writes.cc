@@ -89,12 +89,15 @@ namespace {
 // MultiGetStoredRecords looks keys up in batches of this size.
 constexpr size_t kMultiGetBatch = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SIZE.
 
-// Whether `below` (< `key`) differs from `key` only in its last three
-// bytes: for keys that end in a serial number, within a thousand.
-inline bool NearBelow(std::string_view below, std::string_view key) {
+// Whether `below` (< `key`, both of `prefix` bytes of prefix: see
+// sk::RecordKeyPrefix) differs from `key` only in its last three bytes, in
+// the same prefix: for keys that end in a serial number, within a thousand.
+// (The walk's iterator keeps to one prefix: a key near but of another
+// prefix is far.)
+inline bool NearBelow(std::string_view below, std::string_view key, size_t prefix) {
   constexpr size_t kTail = 3;
   if (below.size() != key.size() || key.size() < kTail) return false;
-  return std::memcmp(below.data(), key.data(), key.size() - kTail) == 0;
+  return std::memcmp(below.data(), key.data(), std::max(key.size() - kTail, prefix)) == 0;
 }
 
 }  // namespace
@@ -171,38 +174,60 @@ Status Store::ForEachStoredRecord(
   constexpr size_t kCostSlack = 4 * kSeekCost;
   constexpr size_t kFirstWindow = 64;
   constexpr size_t kMinRun = kSeekCost / kFoundCost;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->records));
+  // The iterator walks in prefix mode (sk::RecordKeyPrefix: for PCT
+  // application numbers, a thousand serials of one office and year): a seek
+  // skips every sorted run whose filter lacks the target's prefix (in a
+  // store of several dumps, the runs of the other dumps' serials), and the
+  // iterator ends with the prefix instead of stepping into the next one.
+  // A prefix's keys are an interval of the key order, so once the iterator
+  // has ended at or past a key, the later keys of its prefix are absent.
+  rocksdb::ReadOptions read;
+  read.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->records));
   std::string target;
+  std::string ended;  // The target at which the iterator last ended its prefix.
   size_t cost = 0, budget = kCostSlack, window = kFirstWindow;
   bool seek = true;
   size_t lone_end = 0;  // Past the lone keys from i on to look up by points.
   for (size_t i = 0; i < n; ++i) {
     sk::EncodeRecordKey(source, sorted_keys[i], &target);
     const rocksdb::Slice t(target);
-    if (seek) {
-      it->Seek(t);
-      cost += kSeekCost;
-      seek = false;
-    } else {
-      for (size_t steps = 0; it->Valid() && it->key().compare(t) < 0; ++steps) {
-        if (steps == kSeekCost || !NearBelow(ToView(it->key()), target)) {
-          // A far key. Fewer than kMinRun keys near it (a lone repeat of
-          // another file's record) cost less as point look-ups: a Bloom
-          // filter per sorted run and one block, where a seek reads a block
-          // of every sorted run; the iterator stays for the keys after them.
-          size_t e = i + 1;
-          while (e < n && e - i < kMinRun && NearBelow(sorted_keys[e - 1], sorted_keys[e])) ++e;
-          if (e - i < kMinRun) {
-            lone_end = e;
-          } else {
-            it->Seek(t);
-            cost += kSeekCost;
+    bool far = false;
+    if (!seek) {
+      if (!it->Valid()) {
+        // No stored key of the prefix that ended at or after `ended` (< t).
+        far = !NearBelow(ended, target, sk::RecordKeyPrefix(target).size());
+      } else {
+        for (size_t steps = 0; it->Valid() && it->key().compare(t) < 0; ++steps) {
+          if (steps == kSeekCost ||
+              !NearBelow(ToView(it->key()), target, sk::RecordKeyPrefix(target).size())) {
+            far = true;
+            break;
           }
-          break;
+          it->Next();
+          ++cost;
         }
-        it->Next();
-        ++cost;
+        if (!far && !it->Valid()) {
+          STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading records"));
+          ended = target;
+        }
+      }
+      if (far) {
+        // Fewer than kMinRun keys near this one (a lone repeat of another
+        // file's record) cost less as point look-ups: a Bloom filter per
+        // sorted run and one block, where a seek reads a block of every
+        // sorted run with the prefix; the iterator stays for the keys after.
+        size_t e = i + 1;
+        while (e < n && e - i < kMinRun &&
+               NearBelow(sorted_keys[e - 1], sorted_keys[e],
+                         sk::RecordKeyPrefixBytes(source, sorted_keys[e].size()) - 1)) {
+          ++e;
+        }
+        if (e - i < kMinRun) {
+          lone_end = e;
+        } else {
+          seek = true;
+        }
       }
     }
     if (lone_end != 0) {
@@ -211,8 +236,16 @@ Status Store::ForEachStoredRecord(
       lone_end = 0;
       continue;
     }
-    if (!it->Valid()) break;  // No stored key at or after this one.
-    if (it->key() == t) {
+    if (seek) {
+      it->Seek(t);
+      cost += kSeekCost;
+      seek = false;
+      if (!it->Valid()) {
+        STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading records"));
+        ended = target;
+      }
+    }
+    if (it->Valid() && it->key() == t) {
       STC_RETURN_IF_ERROR(found(i, ToView(it->value())));
       budget += kFoundCost;
     } else {

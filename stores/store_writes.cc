@@ -154,12 +154,14 @@ Status Store::ForEachStoredRecord(
   // an iterator finds the next key. A point look-up binary-searches an index
   // block and a data block for every key (about 1.1 us a key, 40-45% of a
   // re-read's CPU); a step costs about a seventh of that. A seek costs some
-  // 60 steps: it positions every sorted run of the store. So the iterator
+  // 60 steps: it positions every sorted run of the store that holds the
+  // target's prefix (below). So the iterator
   // steps towards a key that differs from the stored key it is at only in
   // the last bytes (NearBelow), for at most kSeekCost steps, and seeks a
   // farther one (the next office or year), unless fewer than kMinRun keys
-  // follow near it: those are looked up by points. A key past every stored one ends
-  // the merge (the new keys of a nightly file). Costs are counted in steps;
+  // follow near it: those are looked up by points. A key past the stored
+  // ones of its prefix needs no seek for the keys after it in that prefix
+  // (the new keys of a nightly file). Costs are counted in steps;
   // once the merge has cost more than point look-ups would have (a found key
   // kFoundCost, an absent one, which Bloom filters answer without reading a
   // block, kAbsentCost), the keys are spread thinly over the store there:

@@ -63,7 +63,7 @@ void EncodeRecordKey(Source source, std::string_view key, std::string* out) {
 }
 
 size_t RecordKeyPrefixBytes(Source source, size_t key_size) {
-  return source == Source::kPct ? std::min(1 + key_size, kPctRecordPrefixBytes) : 1;
+  return HasRecordKeyPrefixes(source) ? std::min(1 + key_size, kPctRecordPrefixBytes) : 1;
 }
 
 std::string_view RecordKeyPrefix(std::string_view encoded_key) {

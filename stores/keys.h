@@ -78,6 +78,8 @@ std::string_view RecordKeyPrefix(std::string_view encoded_key);
 // The length of RecordKeyPrefix of the encoded key of a `key_size`-byte key
 // of `source`.
 size_t RecordKeyPrefixBytes(Source source, size_t key_size);
+// Whether the keys of `source` have prefixes finer than the source byte.
+inline bool HasRecordKeyPrefixes(Source source) { return source == Source::kPct; }
 
 // ---- Aggregate key:
 //   [source u8][year u16 BE][lat_idx u32 BE ^ 0x80000000][lon_idx u32 BE ^ 0x80000000]

@@ -200,6 +200,9 @@ TEST_F(StoreTest, ForEachStoredRecordPrefixWalkEqualsPointLookUps) {
         for (int s = f * kSlice; s < (f + 1) * kSlice; ++s) {
           const std::string key = AppNumber(office, year, s);
           batch.PutRecord(Source::kPct, key, std::to_string(f) + ":" + key);
+          // The same keys as another source's, whose prefix is the source
+          // byte: that walk reads in total order.
+          if (year == 2019 && s % 2 == 0) batch.PutRecord(Source::kArticle, key, "a:" + key);
         }
       }
     }
@@ -278,7 +281,9 @@ TEST_F(StoreTest, ForEachStoredRecordPrefixWalkEqualsPointLookUps) {
       const Visit expected = Expected(*store, Source::kPct, keys);
       ASSERT_GE(expected.size(), 100u);  // Stored keys in every layout.
       EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
-      EXPECT_EQ(Visited(*store, Source::kArticle, keys), Expected(*store, Source::kArticle, keys));
+      const Visit articles = Expected(*store, Source::kArticle, keys);
+      EXPECT_EQ(Visited(*store, Source::kArticle, keys), articles);
+      if (std::string_view(name) != "ends") EXPECT_GE(articles.size(), 20u);
     }
     ASSERT_TRUE(store->Compact().ok());
   }

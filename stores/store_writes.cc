@@ -183,8 +183,13 @@ Status Store::ForEachStoredRecord(
   // iterator ends with the prefix instead of stepping into the next one.
   // A prefix's keys are an interval of the key order, so once the iterator
   // has ended at or past a key, the later keys of its prefix are absent.
-  rocksdb::ReadOptions read;
-  read.prefix_same_as_start = true;
+  // Where the prefix is the source byte alone, prefix mode would only add a
+  // filter probe to each seek and a prefix comparison to each step: the
+  // walk reads in total order, and an iterator that ends has passed every
+  // stored key.
+  rocksdb::ReadOptions read =
+      sk::HasRecordKeyPrefixes(source) ? rocksdb::ReadOptions() : store_internal::TotalOrder();
+  read.prefix_same_as_start = sk::HasRecordKeyPrefixes(source);
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, impl_->records));
   std::string target;
   std::string ended;  // The target at which the iterator last ended its prefix.

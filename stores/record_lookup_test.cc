@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -59,6 +60,41 @@ std::vector<std::string> SortedUnique(std::vector<std::string> keys) {
   return keys;
 }
 
+using Layouts = std::vector<std::pair<const char*, std::vector<std::string>>>;
+
+// Appends a layout of every key of the others and 3000 random application
+// numbers of the offices and of 2018-2021, serials below `serials`.
+void AddMixedLayout(int serials, std::mt19937* rng, Layouts* layouts) {
+  const char* offices[] = {"CN", "JP", "US"};
+  std::vector<std::string> keys;
+  for (const auto& [name, layout] : *layouts) keys.insert(keys.end(), layout.begin(), layout.end());
+  for (int k = 0; k < 3000; ++k) {
+    keys.push_back(AppNumber(offices[(*rng)() % 3], 2018 + static_cast<int>((*rng)() % 4),
+                             static_cast<int>((*rng)() % serials)));
+  }
+  layouts->emplace_back("mixed", SortedUnique(keys));
+}
+
+// Each layout's walk (of the PCT keys, and of the same keys as articles')
+// against point look-ups, on the store's sorted runs, then compacted into
+// one; `check` sees each layout's point look-ups (PCT, articles).
+void ExpectPointLookUps(Store* store, const Layouts& layouts,
+                        const std::function<void(std::string_view name, const Visit& pct,
+                                                 const Visit& articles)>& check) {
+  for (int pass = 0; pass < 2; ++pass) {  // Several runs, then one.
+    for (const auto& [name, keys] : layouts) {
+      SCOPED_TRACE(std::string(name) + (pass == 0 ? ", several runs" : ", compacted"));
+      ASSERT_GE(keys.size(), 64u);
+      const Visit pct = Expected(*store, Source::kPct, keys);
+      EXPECT_EQ(Visited(*store, Source::kPct, keys), pct);
+      const Visit articles = Expected(*store, Source::kArticle, keys);
+      EXPECT_EQ(Visited(*store, Source::kArticle, keys), articles);
+      check(name, pct, articles);
+    }
+    ASSERT_TRUE(store->Compact().ok());
+  }
+}
+
 TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
@@ -89,7 +125,7 @@ TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
   ASSERT_TRUE(store->Apply(third).ok());
 
   std::mt19937 rng(7);
-  std::vector<std::pair<const char*, std::vector<std::string>>> layouts;
+  Layouts layouts;
   {  // One dense run (deleted and overwritten keys inside it).
     std::vector<std::string> keys;
     for (int s = 100; s < 1100; ++s) keys.push_back(AppNumber("CN", 2019, s));
@@ -138,27 +174,9 @@ TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
     for (int s = 0; s < 400; ++s) keys.push_back(AppNumber("CN", 2019, s) + "x");
     layouts.emplace_back("between", SortedUnique(keys));
   }
-  {  // All of them, with random keys of every office and year.
-    std::vector<std::string> keys;
-    for (const auto& [name, layout] : layouts)
-      keys.insert(keys.end(), layout.begin(), layout.end());
-    for (int k = 0; k < 3000; ++k) {
-      keys.push_back(AppNumber(offices[rng() % 3], 2018 + static_cast<int>(rng() % 4),
-                               static_cast<int>(rng() % 20000)));
-    }
-    layouts.emplace_back("mixed", SortedUnique(keys));
-  }
-  for (int pass = 0; pass < 2; ++pass) {  // Several runs, then one.
-    for (const auto& [name, keys] : layouts) {
-      SCOPED_TRACE(std::string(name) + (pass == 0 ? ", several runs" : ", compacted"));
-      ASSERT_GE(keys.size(), 64u);
-      const Visit expected = Expected(*store, Source::kPct, keys);
-      EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
-      // The other source's keys are never the PCT ones.
-      EXPECT_EQ(Visited(*store, Source::kArticle, keys), Expected(*store, Source::kArticle, keys));
-    }
-    ASSERT_TRUE(store->Compact().ok());
-  }
+  AddMixedLayout(20000, &rng, &layouts);
+  // The other source's keys are never the PCT ones.
+  ExpectPointLookUps(store.get(), layouts, [](std::string_view, const Visit&, const Visit&) {});
   // The layouts hold stored, deleted and overwritten keys alike.
   const auto& mixed = layouts.back().second;
   const Visit seen = Visited(*store, Source::kPct, mixed);
@@ -221,7 +239,7 @@ TEST_F(StoreTest, ForEachStoredRecordPrefixWalkEqualsPointLookUps) {
   ASSERT_TRUE(store->Apply(last).ok());
 
   std::mt19937 rng(11);
-  std::vector<std::pair<const char*, std::vector<std::string>>> layouts;
+  Layouts layouts;
   {  // Dense across the boundary of two files' slices.
     std::vector<std::string> keys;
     for (int s = kSlice - 300; s < kSlice + 300; ++s) keys.push_back(AppNumber("CN", 2019, s));
@@ -264,29 +282,14 @@ TEST_F(StoreTest, ForEachStoredRecordPrefixWalkEqualsPointLookUps) {
     }
     layouts.emplace_back("lengths", SortedUnique(keys));
   }
-  {  // All of them, with random keys of every office and year.
-    std::vector<std::string> keys;
-    for (const auto& [name, layout] : layouts)
-      keys.insert(keys.end(), layout.begin(), layout.end());
-    for (int k = 0; k < 3000; ++k) {
-      keys.push_back(AppNumber(offices[rng() % 3], 2018 + static_cast<int>(rng() % 4),
-                               static_cast<int>(rng() % 30000)));
-    }
-    layouts.emplace_back("mixed", SortedUnique(keys));
-  }
-  for (int pass = 0; pass < 2; ++pass) {  // Several runs, then one.
-    for (const auto& [name, keys] : layouts) {
-      SCOPED_TRACE(std::string(name) + (pass == 0 ? ", several runs" : ", compacted"));
-      ASSERT_GE(keys.size(), 64u);
-      const Visit expected = Expected(*store, Source::kPct, keys);
-      ASSERT_GE(expected.size(), 100u);  // Stored keys in every layout.
-      EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
-      const Visit articles = Expected(*store, Source::kArticle, keys);
-      EXPECT_EQ(Visited(*store, Source::kArticle, keys), articles);
-      if (std::string_view(name) != "ends") EXPECT_GE(articles.size(), 20u);
-    }
-    ASSERT_TRUE(store->Compact().ok());
-  }
+  AddMixedLayout(30000, &rng, &layouts);
+  ExpectPointLookUps(store.get(), layouts,
+                     [](std::string_view name, const Visit& pct, const Visit& articles) {
+                       EXPECT_GE(pct.size(), 100u);  // Stored keys in every layout.
+                       if (name != "ends") {
+                         EXPECT_GE(articles.size(), 20u);  // Articles too.
+                       }
+                     });
 }
 
 // An error from the callback stops the merge at that key and is returned.

@@ -199,15 +199,15 @@ Status Store::ForEachStoredRecord(
   for (size_t i = 0; i < n; ++i) {
     sk::EncodeRecordKey(source, sorted_keys[i], &target);
     const rocksdb::Slice t(target);
+    const size_t prefix = sk::RecordKeyPrefix(target).size();
     bool far = false;
     if (!seek) {
       if (!it->Valid()) {
         // No stored key of the prefix that ended at or after `ended` (< t).
-        far = !NearBelow(ended, target, sk::RecordKeyPrefix(target).size());
+        far = !NearBelow(ended, target, prefix);
       } else {
         for (size_t steps = 0; it->Valid() && it->key().compare(t) < 0; ++steps) {
-          if (steps == kSeekCost ||
-              !NearBelow(ToView(it->key()), target, sk::RecordKeyPrefix(target).size())) {
+          if (steps == kSeekCost || !NearBelow(ToView(it->key()), target, prefix)) {
             far = true;
             break;
           }

@@ -195,18 +195,28 @@ std::string NormaliseCountry2(std::string_view s) {
 }
 
 bool PeekJsonString(std::string_view line, std::string_view quoted_name, std::string_view* out) {
-  for (size_t at = line.find(quoted_name); at != std::string_view::npos;
-       at = line.find(quoted_name, at + 1)) {
+  // The member usually opens the line ({"application_number":"..."): test
+  // that place before searching (a re-read peeks every line's key).
+  size_t at = line.size() > quoted_name.size() && line[0] == '{' &&
+                      line.compare(1, quoted_name.size(), quoted_name) == 0
+                  ? 1
+                  : line.find(quoted_name);
+  for (; at != std::string_view::npos; at = line.find(quoted_name, at + 1)) {
     size_t p = at + quoted_name.size();
     while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
     if (p == line.size() || line[p] != ':') continue;  // A value, not a member name.
     ++p;
     while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
     if (p == line.size() || line[p] != '"') return false;  // Not a string.
-    const size_t end = line.find('"', p + 1);
-    if (end == std::string_view::npos) return false;
-    *out = line.substr(p + 1, end - p - 1);
-    return out->find('\\') == std::string_view::npos;
+    // To the closing quote; an escape before it makes the value unusable.
+    for (size_t end = p + 1; end < line.size(); ++end) {
+      if (line[end] == '"') {
+        *out = line.substr(p + 1, end - p - 1);
+        return true;
+      }
+      if (line[end] == '\\') return false;
+    }
+    return false;  // No closing quote.
   }
   return false;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,66 @@ TEST(JsonUtil, PeekJsonStringFindsMemberStrings) {
   EXPECT_FALSE(PeekJsonString(R"({"key":"k"})", "\"eid\"", &v));           // Absent.
   EXPECT_FALSE(PeekJsonString(R"({"x":"eid"})", "\"eid\"", &v));           // Only a value.
   EXPECT_FALSE(PeekJsonString(R"({"eid":)", "\"eid\"", &v));               // Line ends.
+}
+
+TEST(JsonUtil, PeekJsonStringAtTheLineStart) {
+  std::string_view v;
+  ASSERT_TRUE(PeekJsonString(R"({"eid":"k1","x":"eid"})", "\"eid\"", &v));
+  EXPECT_EQ(v, "k1");
+  ASSERT_TRUE(PeekJsonString(R"({"eid" : "k2"})", "\"eid\"", &v));
+  EXPECT_EQ(v, "k2");
+  EXPECT_FALSE(PeekJsonString(R"({"eid":7,"eid":"k3"})", "\"eid\"", &v));  // First is a number.
+  EXPECT_FALSE(PeekJsonString(R"({"eid":"a\"b"})", "\"eid\"", &v));
+  EXPECT_FALSE(PeekJsonString(R"({"eid":"k4)", "\"eid\"", &v));
+  // The name opens the line but is not followed by ':': the search goes on.
+  ASSERT_TRUE(PeekJsonString(R"({"eid","eid":"k5"})", "\"eid\"", &v));
+  EXPECT_EQ(v, "k5");
+  EXPECT_FALSE(PeekJsonString(R"({"eid")", "\"eid\"", &v));
+  EXPECT_FALSE(PeekJsonString("{", "\"eid\"", &v));
+}
+
+// The first occurrence found by a plain search, then the rules above: the
+// reference PeekJsonString must agree with on any line.
+bool PeekReference(std::string_view line, std::string_view name, std::string_view* out) {
+  for (size_t at = line.find(name); at != std::string_view::npos; at = line.find(name, at + 1)) {
+    size_t p = at + name.size();
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    if (p == line.size() || line[p] != ':') continue;
+    ++p;
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    if (p == line.size() || line[p] != '"') return false;
+    const size_t end = line.find('"', p + 1);
+    if (end == std::string_view::npos) return false;
+    *out = line.substr(p + 1, end - p - 1);
+    return out->find('\\') == std::string_view::npos;
+  }
+  return false;
+}
+
+TEST(JsonUtil, PeekJsonStringEqualsAPlainSearchOnRandomLines) {
+  // Lines built from pieces that make every branch likely: the name at the
+  // start or later, spaces, values of every kind, escapes, cut ends.
+  const std::vector<std::string> pieces = {"{",  "\"eid\"", ":", " ", "\t",    "\"",  "k1",
+                                           "\\", ",",       "}", "5", "\"x\"", "eid", "\"eid\":"};
+  uint64_t state = 12345;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  int found = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string line = next(2) == 0 ? "{\"eid\"" : "{";
+    const uint64_t n = next(12);
+    for (uint64_t j = 0; j < n; ++j) line += pieces[next(pieces.size())];
+    std::string_view a, b;
+    const bool got = PeekJsonString(line, "\"eid\"", &a);
+    ASSERT_EQ(got, PeekReference(line, "\"eid\"", &b)) << line;
+    if (got) {
+      ASSERT_EQ(a, b) << line;
+      ++found;
+    }
+  }
+  EXPECT_GT(found, 1000);  // Both outcomes were exercised.
 }
 
 TEST(JsonUtil, ParseDateForms) {

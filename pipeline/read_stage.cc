@@ -171,7 +171,7 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
   ts->order.clear();
   for (uint32_t i = 0; i < ts->units.size(); ++i) {
     ThreadState::Unit& u = ts->units[i];
-    u.match = -1;
+    u.matched = false;
     u.peeked = parser->PeekKey(data.substr(u.begin, u.size), &ts->key);
     if (!u.peeked) continue;
     u.key_at = ts->keys.size();
@@ -198,7 +198,6 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
     }
   }
   ts->key_start.push_back(static_cast<uint32_t>(ts->order.size()));
-  ts->matches.clear();
   // The epoch first, as Writer::LookUp: a buffer emptied after it makes the
   // writer look the chunk up again.
   w->lookup.recognised_epoch = rec.epoch->load(std::memory_order_acquire);
@@ -208,24 +207,26 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Reco
         const uint64_t stored_hash = PeekUnitHash(value);
         int32_t year = 0, version = 0;
         if (stored_hash == 0 || !PeekYearVersion(value, &year, &version)) return Status::Ok();
-        int32_t match = -1;
+        bool copied = false;
+        ThreadState::Match match;
         for (uint32_t j = ts->key_start[k]; j < ts->key_start[k + 1]; ++j) {
           ThreadState::Unit& u = ts->units[ts->order[j]];
           if (u.hash != stored_hash) continue;
-          if (match < 0) {
+          if (!copied) {
             // Into the Work's encodings (empty before the units are parsed),
             // in key order: the item of every unit that matched points there.
-            match = static_cast<int32_t>(ts->matches.size());
-            ts->matches.push_back({w->encoded.size(), value.size(), year, version});
+            match = {w->encoded.size(), value.size(), year, version};
             w->encoded.append(value);
+            copied = true;
           }
+          u.matched = true;
           u.match = match;
           ++recognised;
         }
         return Status::Ok();
       });
   if (!st.ok()) {
-    for (ThreadState::Unit& u : ts->units) u.match = -1;
+    for (ThreadState::Unit& u : ts->units) u.matched = false;
     w->encoded.clear();
     return 0;
   }
@@ -356,11 +357,11 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
     for (const ThreadState::Unit& u : ts->units) {
       const std::string_view unit = data.substr(u.begin, u.size);
       const uint64_t offset = w->chunk.offset + u.begin;
-      if (u.match < 0) {
+      if (!u.matched) {
         parse_unit(unit, offset, u.line, u.hash);
         continue;
       }
-      const ThreadState::Match& m = ts->matches[static_cast<size_t>(u.match)];
+      const ThreadState::Match& m = u.match;
       ts->sink.Begin(w, offset, u.line, unit, u.hash);
       ts->sink.Recognised(keys.substr(u.key_at, u.key_size), m.value_at, m.value_size, m.year,
                           m.version);

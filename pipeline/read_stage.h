@@ -79,6 +79,14 @@ struct ThreadState {
   ItemSink sink;
   std::unique_ptr<ThreadResolver> resolver;
   // Recognition scratch (reused from chunk to chunk).
+  // The stored record a unit matched: its value, copied into the Work's
+  // `encoded` (once per key, shared by the units of that key), and the
+  // value's year and version (PeekYearVersion).
+  struct Match {
+    size_t value_at = 0;
+    size_t value_size = 0;
+    int32_t year = 0, version = 0;
+  };
   struct Unit {
     size_t begin = 0;  // In the chunk's data.
     size_t size = 0;
@@ -87,12 +95,11 @@ struct ThreadState {
     size_t key_at = 0;  // In `keys`.
     size_t key_size = 0;
     bool peeked = false;
-    int32_t match = -1;  // Index in `matches`, or -1.
-  };
-  struct Match {
-    size_t value_at = 0;  // The stored value, in the Work's `encoded`.
-    size_t value_size = 0;
-    int32_t year = 0, version = 0;  // The stored value's (PeekYearVersion).
+    // Whether `match` holds the stored record whose unit hash equals `hash`.
+    // Kept in the unit, which the chunk's units are walked in order by,
+    // rather than in a table in key order (a random access per unit).
+    bool matched = false;
+    Match match;
   };
   std::vector<Unit> units;
   std::string key;
@@ -101,7 +108,6 @@ struct ThreadState {
   std::vector<ChunkLookup::SortKey> sort_keys;
   std::vector<std::string_view> sorted_keys;
   std::vector<uint32_t> key_start;
-  std::vector<Match> matches;
   // Chunks left to parse without trying to recognise their units (set after
   // a chunk whose units were mostly not recognised: new records).
   uint32_t recognition_pause = 0;

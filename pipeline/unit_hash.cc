@@ -5,6 +5,9 @@
 
 #include "parsers/org_index.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace stc {
 namespace {
 
@@ -39,6 +42,11 @@ std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& 
     id.append(std::to_string(*resolver_id));
   }
   return Hash64(id);
+}
+
+uint64_t UnitHash(std::string_view unit, uint64_t seed) {
+  const uint64_t h = XXH3_64bits_withSeed(unit.data(), unit.size(), seed);
+  return h != 0 ? h : 1;
 }
 
 }  // namespace stc

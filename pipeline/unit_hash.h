@@ -21,7 +21,8 @@ namespace stc {
 // changes what some unit becomes: the records stored before then are no
 // longer recognised and are parsed again. (The geocoder has its own:
 // geo::GeoResolver::kResolverRulesVersion.)
-inline constexpr uint32_t kReadRulesVersion = 1;
+// 2: unit hashes by XXH3 (before, a four-lane hash of our own).
+inline constexpr uint32_t kReadRulesVersion = 2;
 
 // The seed of the unit hashes of `format`'s units in a run: kReadRulesVersion,
 // the format, the reader settings (options, the organisation index's
@@ -38,11 +39,10 @@ inline uint64_t FileUnitSeed(uint64_t run_seed, uint64_t file_seed) {
                 run_seed);
 }
 
-// The hash of one unit's bytes; never 0 (0 means "none" in a stored record).
-inline uint64_t UnitHash(std::string_view unit, uint64_t seed) {
-  const uint64_t h = Hash64Wide(unit, seed);
-  return h != 0 ? h : 1;
-}
+// The hash of one unit's bytes (xxHash's XXH3, 64 bits, seeded); never 0 (0
+// means "none" in a stored record). Stored on disk: a change of algorithm
+// raises kReadRulesVersion.
+uint64_t UnitHash(std::string_view unit, uint64_t seed);
 
 }  // namespace stc
 

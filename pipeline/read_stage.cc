@@ -161,24 +161,12 @@ void ItemSink::FlushPending() {
 
 namespace {
 
-// Looks the peeked keys of ts->units up in the store and sets the match of
-// each unit whose stored record has its unit hash. Returns how many matched;
-// none when the store read fails (the units are then parsed, and the writer's
-// own look-up reports the failure).
-size_t RecogniseUnits(Work* w, ThreadState* ts, RecordParser* parser, const Recognition& rec,
-                      std::string_view data) {
-  ts->keys.clear();
-  ts->order.clear();
-  for (uint32_t i = 0; i < ts->units.size(); ++i) {
-    ThreadState::Unit& u = ts->units[i];
-    u.matched = false;
-    u.peeked = parser->PeekKey(data.substr(u.begin, u.size), &ts->key);
-    if (!u.peeked) continue;
-    u.key_at = ts->keys.size();
-    u.key_size = ts->key.size();
-    ts->keys.append(ts->key);
-    ts->order.push_back(i);
-  }
+// Looks the peeked keys of ts->units (ts->keys; ts->order lists the units
+// with a key, in unit order) up in the store and sets the match of each unit
+// whose stored record has its unit hash. Returns how many matched; none when
+// the store read fails (the units are then parsed, and the writer's own
+// look-up reports the failure).
+size_t RecogniseUnits(Work* w, ThreadState* ts, const Recognition& rec) {
   if (ts->order.empty()) return 0;
   const std::string_view keys = ts->keys;
   const ThreadState::Unit* units = ts->units.data();
@@ -342,15 +330,24 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
     for_each_unit(parse_unit);
   } else {
     ts->units.clear();
+    ts->keys.clear();
+    ts->order.clear();
+    // Each unit is hashed and its key peeked in one pass, while its bytes
+    // are in the cache (a second pass over a 4 MiB chunk found them gone).
     for_each_unit([&](std::string_view text, uint64_t, uint64_t line_no) {
-      ThreadState::Unit u;
+      ThreadState::Unit& u = ts->units.emplace_back();
       u.begin = static_cast<size_t>(text.data() - data.data());
       u.size = text.size();
       u.line = line_no;
       u.hash = UnitHash(text, *seed);
-      ts->units.push_back(u);
+      u.peeked = parser->PeekKey(text, &ts->key);
+      if (!u.peeked) return;
+      u.key_at = ts->keys.size();
+      u.key_size = ts->key.size();
+      ts->keys.append(ts->key);
+      ts->order.push_back(static_cast<uint32_t>(ts->units.size() - 1));
     });
-    const size_t recognised = RecogniseUnits(w, ts, parser.get(), *recognition, data);
+    const size_t recognised = RecogniseUnits(w, ts, *recognition);
     if (recognised * 2 < ts->units.size()) ts->recognition_pause = kRecognitionPause;
     w->lookup.has_recognised = recognised > 0;
     const std::string_view keys = ts->keys;

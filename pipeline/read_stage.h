@@ -96,8 +96,8 @@ struct ThreadState {
     size_t key_size = 0;
     bool peeked = false;
     // Whether `match` holds the stored record whose unit hash equals `hash`.
-    // Kept in the unit, which the chunk's units are walked in order by,
-    // rather than in a table in key order (a random access per unit).
+    // Kept in the unit: the units are walked in line order afterwards, and a
+    // table in key order would be read at random.
     bool matched = false;
     Match match;
   };

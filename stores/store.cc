@@ -85,6 +85,7 @@ namespace fs = std::filesystem;
 namespace sk = store_keys;
 
 constexpr size_t kMiB = size_t{1} << 20;
+constexpr uint64_t kGiB = uint64_t{1} << 30;
 
 rocksdb::CompressionType PickCompression(rocksdb::CompressionType preferred) {
   std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
@@ -181,7 +182,15 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     o.write_buffer_size = 64 * kMiB;
     o.max_write_buffer_number = 3;
     o.target_file_size_base = 64 * kMiB;
-    o.max_bytes_for_level_base = 256 * kMiB;
+    // The level-0 files of a large load are merged once, at its end
+    // (Store::CompactRecordsIfLayered, called by the ingest), not while it
+    // runs: level 0 is compacted by RocksDB itself only at 64 files, and its
+    // size never triggers a compaction first (RocksDB also compacts level 0
+    // once it holds max_bytes_for_level_base; at 256 MiB that was every 8-9
+    // flushes). A 20M-record load: one rewrite of the records instead of
+    // about two, and a store left in one sorted run (docs/performance.md,
+    // "Records compacted once, at the end of a large load").
+    o.max_bytes_for_level_base = 8 * kGiB;
     // LZ4 on every level, the last included: records are read back far more
     // often than they are written (every record of a re-read or a nightly
     // ingest is looked up, a profile scans them all), and a block of LZ4
@@ -194,14 +203,11 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     o.prefix_extractor.reset(RecordKeyPrefix(), [](const rocksdb::SliceTransform*) {});
     // Large ingests add one overlapping level-0 table file per buffer flush
     // (keys arrive in random order), and each level-0 compaction rewrites the
-    // overlapping part of the level below, i.e. nearly all records: with
-    // RocksDB's default trigger of 4 files the rewriting grows faster than
-    // the input. Waiting for 16 files merges them in 4x fewer rounds;
-    // look-ups check the files' Bloom filters first, so the extra level-0
-    // files cost little.
-    o.level0_file_num_compaction_trigger = 16;
-    o.level0_slowdown_writes_trigger = 48;
-    o.level0_stop_writes_trigger = 64;
+    // overlapping part of the level below, i.e. nearly all records. Look-ups
+    // check the level-0 files' Bloom filters first, so waiting costs little.
+    o.level0_file_num_compaction_trigger = 64;
+    o.level0_slowdown_writes_trigger = 192;
+    o.level0_stop_writes_trigger = 256;
   } else if (name == sk::kAggregatesCf || name == sk::kTotalsCf) {
     bool big = name == sk::kAggregatesCf;
     o.write_buffer_size = (big ? 64 : 4) * kMiB;
@@ -507,18 +513,28 @@ Status Store::Compact() {
 }
 
 Result<bool> Store::CompactAggregatesIfLayered(uint64_t min_level0_files) {
+  return CompactIfLayered(impl_->aggregates, min_level0_files, "compacting aggregates");
+}
+
+Result<bool> Store::CompactRecordsIfLayered(uint64_t min_level0_files) {
+  return CompactIfLayered(impl_->records, min_level0_files, "compacting records");
+}
+
+Result<bool> Store::CompactIfLayered(rocksdb::ColumnFamilyHandle* cf, uint64_t min_level0_files,
+                                     const char* what) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   rocksdb::DB* db = impl_->db;
   // One compaction of every table file into the last level. (CompactRange
   // merges level 0 into the last level, then rewrites that level once more
-  // because of the compaction filter: 0.5 s more at 2M records, only to drop
-  // the zeros merged in that compaction, which scans skip anyway.)
-  // A compaction RocksDB started by itself (level 0 reached its trigger) may
-  // hold some of the files: wait for it (up to a minute), it does the same work.
+  // because of the aggregates' compaction filter: 0.5 s more at 2M records,
+  // only to drop the zeros merged in that compaction, which scans skip
+  // anyway.) A compaction RocksDB started by itself (level 0 reached its
+  // trigger) may hold some of the files: wait for it (up to a minute), it
+  // does the same work.
   constexpr int kMaxAttempts = 6000;  // 10 ms each.
   for (int attempt = 0;; ++attempt) {
     rocksdb::ColumnFamilyMetaData meta;
-    db->GetColumnFamilyMetaData(impl_->aggregates, &meta);
+    db->GetColumnFamilyMetaData(cf, &meta);
     std::vector<std::string> inputs;
     bool busy = false;
     uint64_t level0 = 0;
@@ -535,15 +551,17 @@ Result<bool> Store::CompactAggregatesIfLayered(uint64_t min_level0_files) {
       if (level0 < std::max<uint64_t>(min_level0_files, 1)) return false;
       rocksdb::CompactionOptions compact;
       compact.compression = rocksdb::kDisableCompressionOption;  // The level's own.
+      // Files of about the size RocksDB's own compactions write (one file
+      // otherwise): a later compaction then rewrites only the files that
+      // overlap its input.
+      if (cf == impl_->records) compact.output_file_size_limit = 64 * kMiB;
       const int output = std::max(last_level, static_cast<int>(meta.levels.size()) - 1);
-      rocksdb::Status s = db->CompactFiles(compact, impl_->aggregates, inputs, output);
+      rocksdb::Status s = db->CompactFiles(compact, cf, inputs, output);
       if (s.ok()) return true;
       // Aborted: a background compaction took some of the files meanwhile.
-      if (!s.IsAborted() || attempt >= kMaxAttempts) {
-        return impl_->Rocks(s, "compacting aggregates");
-      }
+      if (!s.IsAborted() || attempt >= kMaxAttempts) return impl_->Rocks(s, what);
     } else if (attempt >= kMaxAttempts) {
-      return false;  // Still busy: scans merge what is left; nothing is lost.
+      return false;  // Still busy: reads merge what is left; nothing is lost.
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -370,6 +370,68 @@ TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
   EXPECT_FALSE(again.value());
 }
 
+// Bulk writes of interleaved keys leave one level-0 file of records each:
+// CompactRecordsIfLayered merges them once there are enough, keeps every
+// record and leaves nothing for a second call.
+TEST_F(StoreTest, CompactRecordsIfLayeredMergesLevelZeroFilesFromTheThreshold) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  constexpr int kBatches = 4;
+  constexpr int kPerBatch = 60000;  // Over the bulk threshold: table files.
+  auto key = [](int i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/%07d", i);
+    return std::string(buf);
+  };
+  std::map<std::string, std::string> want;
+  for (int b = 0; b < kBatches; ++b) {
+    // Batch b holds every kBatches-th key from b: each spans the others.
+    StoreBatch batch;
+    for (int j = 0; j < kPerBatch; ++j) {
+      const int i = j * kBatches + b;
+      const std::string value = "v" + std::to_string(i * 7);
+      batch.PutRecord(Source::kPct, key(i), value);
+      want[key(i)] = value;
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+    if (b == 1) {
+      // The first file went to the last level (nothing to overlap), the
+      // second to level 0: one file, under a threshold of two.
+      Result<bool> early = store->CompactRecordsIfLayered(2);
+      ASSERT_TRUE(early.ok()) << early.status().ToString();
+      EXPECT_FALSE(early.value());
+    }
+  }
+  auto collect = [&](std::map<std::string, std::string>* out) {
+    ASSERT_TRUE(store
+                    ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
+                      EXPECT_EQ(s, Source::kPct);
+                      (*out)[std::string(k)] = std::string(v);
+                      return Status::Ok();
+                    })
+                    .ok());
+  };
+  std::map<std::string, std::string> before, after;
+  collect(&before);
+  EXPECT_EQ(before, want);
+  Result<bool> compacted = store->CompactRecordsIfLayered(2);  // Three level-0 files.
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  collect(&after);
+  EXPECT_EQ(after, want);
+  Result<bool> again = store->CompactRecordsIfLayered(1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value());
+  // Point look-ups read the merged run.
+  std::vector<std::optional<std::string>> values;
+  const std::vector<std::string> owned = {key(0), key(kBatches * kPerBatch - 1), key(-1)};
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  ASSERT_TRUE(store->GetRecords(Source::kPct, keys, &values).ok());
+  EXPECT_EQ(values[0], want[key(0)]);
+  EXPECT_EQ(values[1], want[key(kBatches * kPerBatch - 1)]);
+  EXPECT_FALSE(values[2].has_value());
+}
+
 // Share of the pages of `path` in the page cache (mincore), or -1 when it
 // cannot be told.
 double ResidentShare(const std::string& path) {

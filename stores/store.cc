@@ -188,7 +188,7 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     // size never triggers a compaction first (RocksDB also compacts level 0
     // once it holds max_bytes_for_level_base; at 256 MiB that was every 8-9
     // flushes). A 20M-record load: one rewrite of the records instead of
-    // about two, and a store left in one sorted run (docs/performance.md,
+    // about 1.6, and a store left in one sorted run (docs/performance.md,
     // "Records compacted once, at the end of a large load").
     o.max_bytes_for_level_base = 8 * kGiB;
     // LZ4 on every level, the last included: records are read back far more
@@ -513,17 +513,19 @@ Status Store::Compact() {
 }
 
 Result<bool> Store::CompactAggregatesIfLayered(uint64_t min_level0_files) {
-  return CompactIfLayered(impl_->aggregates, min_level0_files, "compacting aggregates");
+  return CompactIfLayered(LayeredCf::kAggregates, min_level0_files);
 }
 
 Result<bool> Store::CompactRecordsIfLayered(uint64_t min_level0_files) {
-  return CompactIfLayered(impl_->records, min_level0_files, "compacting records");
+  return CompactIfLayered(LayeredCf::kRecords, min_level0_files);
 }
 
-Result<bool> Store::CompactIfLayered(rocksdb::ColumnFamilyHandle* cf, uint64_t min_level0_files,
-                                     const char* what) {
+Result<bool> Store::CompactIfLayered(LayeredCf which, uint64_t min_level0_files) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   rocksdb::DB* db = impl_->db;
+  const bool records = which == LayeredCf::kRecords;
+  rocksdb::ColumnFamilyHandle* cf = records ? impl_->records : impl_->aggregates;
+  const char* what = records ? "compacting records" : "compacting aggregates";
   // One compaction of every table file into the last level. (CompactRange
   // merges level 0 into the last level, then rewrites that level once more
   // because of the aggregates' compaction filter: 0.5 s more at 2M records,
@@ -551,10 +553,10 @@ Result<bool> Store::CompactIfLayered(rocksdb::ColumnFamilyHandle* cf, uint64_t m
       if (level0 < std::max<uint64_t>(min_level0_files, 1)) return false;
       rocksdb::CompactionOptions compact;
       compact.compression = rocksdb::kDisableCompressionOption;  // The level's own.
-      // Files of about the size RocksDB's own compactions write (one file
-      // otherwise): a later compaction then rewrites only the files that
-      // overlap its input.
-      if (cf == impl_->records) compact.output_file_size_limit = 64 * kMiB;
+      // Files of the size RocksDB's own compactions write (one file
+      // otherwise): a later compaction rewrites only the files its input
+      // overlaps.
+      compact.output_file_size_limit = db->GetOptions(cf).target_file_size_base;
       const int output = std::max(last_level, static_cast<int>(meta.levels.size()) - 1);
       rocksdb::Status s = db->CompactFiles(compact, cf, inputs, output);
       if (s.ok()) return true;

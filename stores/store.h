@@ -36,10 +36,6 @@
 #include "core/status.h"
 #include "core/units.h"
 
-namespace rocksdb {
-class ColumnFamilyHandle;
-}  // namespace rocksdb
-
 namespace stc {
 
 struct StoreOptions {
@@ -376,10 +372,11 @@ class Store {
   Result<bool> CompactRecordsIfLayered(uint64_t min_level0_files);
 
  private:
-  // CompactAggregatesIfLayered for the column family `cf`; `what` names the
-  // step in errors.
-  Result<bool> CompactIfLayered(rocksdb::ColumnFamilyHandle* cf, uint64_t min_level0_files,
-                                const char* what);
+  // CompactAggregatesIfLayered and CompactRecordsIfLayered: one compaction of
+  // every table file of the column family into its last level, in files of
+  // the CF's target size.
+  enum class LayeredCf { kRecords, kAggregates };
+  Result<bool> CompactIfLayered(LayeredCf which, uint64_t min_level0_files);
   // ForEachStoredRecord merges its keys with the stored ones from this many
   // keys on (an iterator's creation and first seek cost more than a few
   // point look-ups); fewer go to MultiGetStoredRecords.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/command.h"
 #include "geo/gazetteer.h"
@@ -88,6 +89,9 @@ int RunIngest(const IngestArgs& args) {
   so.create_if_missing = true;
   so.grid_step_e5 = static_cast<int32_t>(std::llround(step));
   so.sync_writes = args.sync;
+  // The store's table files of records and their merge use the same threads.
+  so.threads = args.threads > 0 ? args.threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto store = Store::Open(args.db, so);
   if (!store.ok()) return StoreFail(store.status());
 

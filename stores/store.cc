@@ -277,6 +277,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   }
   impl->dir = dir;
   impl->read_only = options.read_only;
+  impl->threads = std::clamp(options.threads, 1, 8);
   impl->write_options.sync = options.sync_writes;
   impl->cache = rocksdb::NewLRUCache(64 * kMiB);
 
@@ -552,6 +553,12 @@ Result<bool> Store::CompactIfLayered(LayeredCf which, uint64_t min_level0_files)
     if (!busy) {
       if (level0 < std::max<uint64_t>(min_level0_files, 1)) return false;
       rocksdb::CompactionOptions compact;
+      // Parts merged in parallel, cut by RocksDB at keys that divide the
+      // input files' sizes evenly, each part at least a target file: one per
+      // thread, but at least three, as RocksDB 7.8 runs a merge cut in two
+      // as one (CompactionJob::Prepare forms parts only from two cuts on).
+      compact.max_subcompactions =
+          impl_->threads < 2 ? 1u : static_cast<uint32_t>(std::max(impl_->threads, 3));
       compact.compression = rocksdb::kDisableCompressionOption;  // The level's own.
       // Files of the size RocksDB's own compactions write (one file
       // otherwise): a later compaction rewrites only the files its input

@@ -51,6 +51,11 @@ struct StoreOptions {
   // fsync the WAL on every Apply (slower; survives power loss, not only
   // process crashes).
   bool sync_writes = false;
+  // Threads the store may use for its own merges (1-8, clamped):
+  // CompactRecordsIfLayered and CompactAggregatesIfLayered run in parallel
+  // parts from 2 on (at least three parts, see CompactIfLayered). The ingest
+  // passes its --threads.
+  int threads = 1;
 };
 
 // Identity of an aggregate cell.
@@ -366,7 +371,8 @@ class Store {
   // large load leaves one level-0 file per buffer flush (RocksDB compacts the
   // records by itself only at 64); merged once, they are one sorted run,
   // which every later look-up, re-read and scan reads instead of all of
-  // them. Cost: one rewrite of the records (about 10 s of CPU for 20M).
+  // them. Cost: one rewrite of the records (about 10 s of CPU for 20M), in
+  // parallel parts on StoreOptions::threads. Blocks the caller until done.
   // Waits for a compaction RocksDB runs by itself, as above.
   // InvalidArgument on a read-only store.
   Result<bool> CompactRecordsIfLayered(uint64_t min_level0_files);

@@ -68,6 +68,7 @@ using store_internal::ToSlice;
 struct Store::Impl {
   std::string dir;
   bool read_only = false;
+  int threads = 1;  // StoreOptions::threads, clamped to 1-8.
   rocksdb::WriteOptions write_options;
   std::shared_ptr<rocksdb::Cache> cache;
   rocksdb::DB* db = nullptr;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -430,6 +431,72 @@ TEST_F(StoreTest, CompactRecordsIfLayeredMergesLevelZeroFilesFromTheThreshold) {
   EXPECT_EQ(values[0], want[key(0)]);
   EXPECT_EQ(values[1], want[key(kBatches * kPerBatch - 1)]);
   EXPECT_FALSE(values[2].has_value());
+}
+
+// A store of two threads merges its records in parallel parts: RocksDB cuts
+// the merge at keys that divide the input's size evenly, each part at least
+// a target file (64 MiB), and (7.8) only from three parts on. 200 MB of
+// records in three overlapping bulk writes make three parts. (RocksDB 7.8
+// reckons the input's size from samples of each file's index, and it counts
+// some 150 MB of 400-byte values in 16 KiB blocks as too small for three.)
+TEST_F(StoreTest, CompactRecordsIfLayeredMergesInParallelParts) {
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.threads = 2;
+  auto store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  constexpr int kBatches = 3;
+  constexpr int kPerBatch = 500000;
+  constexpr size_t kValueBytes = 120;  // Random: LZ4 keeps them whole.
+  auto key = [](int i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/%07d", i);
+    return std::string(buf);
+  };
+  auto value = [](int i) {  // xorshift64 from a seed of i.
+    uint64_t x = 88172645463325252ull ^ (static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull);
+    std::string v(kValueBytes, '\0');
+    for (size_t j = 0; j < v.size(); j += 8) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      std::memcpy(v.data() + j, &x, 8);
+    }
+    return v;
+  };
+  for (int b = 0; b < kBatches; ++b) {
+    StoreBatch batch;  // Every kBatches-th key from b: each spans the others.
+    for (int j = 0; j < kPerBatch; ++j) {
+      const int i = j * kBatches + b;
+      batch.PutRecord(Source::kPct, key(i), value(i));
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+  }
+  Result<bool> compacted = store->CompactRecordsIfLayered(2);  // Two level-0 files.
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  // Every record, in key order, with its value.
+  int next = 0;
+  bool same = true;
+  ASSERT_TRUE(store
+                  ->ForEachRecord([&](Source, std::string_view k, std::string_view v) {
+                    same = same && k == key(next) && v == value(next);
+                    ++next;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(next, kBatches * kPerBatch);
+  EXPECT_TRUE(same);
+  store.reset();  // Flushes the info log.
+  // RocksDB's event for the merge of all the records.
+  std::ifstream in(fs::path(dir_) / "LOG");
+  std::string line, event;
+  const std::string inputs = "\"num_input_records\": " + std::to_string(kBatches * kPerBatch) + ",";
+  while (std::getline(in, line)) {
+    if (line.find("\"compaction_finished\"") != std::string::npos &&
+        line.find(inputs) != std::string::npos) {
+      event = line;
+    }
+  }
+  EXPECT_NE(event.find("\"num_subcompactions\": 3,"), std::string::npos) << event;
 }
 
 // Share of the pages of `path` in the page cache (mincore), or -1 when it

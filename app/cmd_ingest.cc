@@ -90,8 +90,9 @@ int RunIngest(const IngestArgs& args) {
   so.grid_step_e5 = static_cast<int32_t>(std::llround(step));
   so.sync_writes = args.sync;
   // The store's table files of records and their merge use the same threads.
-  so.threads = args.threads > 0 ? args.threads
-                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.threads = args.threads > 0
+                   ? args.threads
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto store = Store::Open(args.db, so);
   if (!store.ok()) return StoreFail(store.status());
 

@@ -89,7 +89,7 @@ int RunIngest(const IngestArgs& args) {
   so.create_if_missing = true;
   so.grid_step_e5 = static_cast<int32_t>(std::llround(step));
   so.sync_writes = args.sync;
-  // The store's table files of records and their merge use the same threads.
+  // The store's merges at the end of the run (records, aggregates) use as many.
   so.threads = args.threads > 0
                    ? args.threads
                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "app/command.h"
+#include "core/threads.h"
 #include "geo/gazetteer.h"
 #include "geo/resolver.h"
 #include "parsers/registry.h"
@@ -90,9 +90,7 @@ int RunIngest(const IngestArgs& args) {
   so.grid_step_e5 = static_cast<int32_t>(std::llround(step));
   so.sync_writes = args.sync;
   // The store's merges at the end of the run (records, aggregates) use as many.
-  so.threads = args.threads > 0
-                   ? args.threads
-                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.threads = ResolveThreads(args.threads);
   auto store = Store::Open(args.db, so);
   if (!store.ok()) return StoreFail(store.status());
 

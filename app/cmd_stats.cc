@@ -4,13 +4,13 @@
 #include <iostream>
 #include <map>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 
 #include "app/command.h"
 #include "core/grid.h"
 #include "core/record_codec.h"
 #include "core/string_map.h"
+#include "core/threads.h"
 #include "pipeline/rejects_log.h"
 
 namespace stc {
@@ -32,7 +32,7 @@ Result<std::vector<std::pair<std::string, Units>>> TopUnresolved(const Store& st
     LabelSums sums;
     CountedRecordView rec;
   };
-  std::vector<Part> parts(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Part> parts(static_cast<size_t>(ResolveThreads(0)));
   STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
       parts.size(), [&](size_t part_index, Source, std::string_view, std::string_view value) {
         Part& part = parts[part_index];

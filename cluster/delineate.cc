@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -13,6 +12,7 @@
 #include "cluster/naming.h"
 #include "core/hash.h"
 #include "core/record_codec.h"
+#include "core/threads.h"
 
 namespace stc::cluster {
 namespace {
@@ -98,7 +98,7 @@ Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& editio
     std::vector<Units> world;
     CountedRecordView rec;
   };
-  std::vector<Part> parts(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Part> parts(static_cast<size_t>(ResolveThreads(0)));
   for (Part& part : parts) part.world.assign(metrics, 0);
   STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
       parts.size(),

@@ -6,12 +6,12 @@
 #include <climits>
 #include <cmath>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include "cluster/profile_items.h"
 #include "cluster/tech_fields.h"
 #include "core/record_codec.h"
+#include "core/threads.h"
 
 namespace stc::cluster {
 namespace {
@@ -232,8 +232,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
     std::vector<std::pair<uint32_t, uint32_t>> orgs;  // (key, spelling) of the current record.
     std::vector<uint32_t> fields;                     // Of the current record.
   };
-  unsigned threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
-                                         : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = static_cast<unsigned>(ResolveThreads(options.threads));
   std::vector<Part> parts(threads);
   for (Part& part : parts) {
     part.acc.resize(ranking.rows.size());

@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <thread>
 #include <unordered_map>
 
+#include "core/threads.h"
 #include "io/byte_source.h"
 #include "parsers/input_plan.h"
 #include "parsers/registry.h"
@@ -148,9 +148,7 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   reader_context.options = options.reader;
   reader_context.orgs = plan.orgs.get();
 
-  int threads = options.threads > 0
-                    ? options.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = ResolveThreads(options.threads);
   size_t tokens = static_cast<size_t>(threads) * 2 + 1;
   std::vector<std::unique_ptr<Work>> pool;
   tbb::concurrent_queue<Work*> free_works;

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <memory>
-#include <thread>
 #include <utility>
 
 #include "cluster/cluster_map.h"
 #include "cluster/map_store.h"
 #include "core/record_codec.h"
+#include "core/threads.h"
 #include "pipeline/contributions.h"
 #include "stores/keys.h"
 
@@ -345,8 +345,7 @@ Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& option
   // 1. Stream the records into the writer's delta map, one per part of a
   // scan on every core. Integer sums: the split does not change them; the
   // parts' problems are combined in part (= key) order.
-  const size_t n = options.threads > 0 ? static_cast<size_t>(options.threads)
-                                       : std::max(1u, std::thread::hardware_concurrency());
+  const size_t n = static_cast<size_t>(ResolveThreads(options.threads));
   struct Part {
     std::unique_ptr<DeltaMap> deltas;
     CountedRecord r;

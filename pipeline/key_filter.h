@@ -27,7 +27,7 @@ namespace stc {
 
 class KeyFilter {
  public:
-  // About 1-2% false positives per full segment (10 bits per key); a new
+  // About 0.15% false positives per full segment (16 bits per key); a new
   // segment, 1.5 times the size of the last, starts when one is full.
   explicit KeyFilter(size_t keys_per_segment = 1 << 20) : keys_per_segment_(keys_per_segment) {}
   void Add(std::string_view key);
@@ -49,7 +49,7 @@ class KeyFilter {
     std::vector<uint64_t> words;  // lines * 8.
     uint64_t lines = 0;
     size_t keys = 0;
-    size_t capacity = 0;  // Keys at 10 bits each.
+    size_t capacity = 0;  // Keys at 16 bits each.
   };
   size_t keys_per_segment_;
   size_t count_ = 0;

@@ -190,6 +190,43 @@ TEST_F(StoreTest, ForEachStoredRecordEqualsPointLookUpsForEveryLayout) {
   EXPECT_LT(seen.size(), mixed.size());
 }
 
+// Keys far apart from one another (one per thousand serials: no two share
+// the walk's "near" test) go to point look-ups together, in batches of up to
+// 32 keys, not one MultiGet call per key: each call visits every sorted run
+// that may hold its keys (up to ~50 level-0 files in a large fresh load,
+// whose repeats of other dumps look like this).
+TEST_F(StoreTest, ForEachStoredRecordBatchesLoneKeysIntoFewPointLookUps) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  StoreBatch first, second;
+  for (int serial = 0; serial < 100000; ++serial) {
+    const std::string key = AppNumber("JP", 2019, serial);
+    first.PutRecord(Source::kPct, key, "1:" + key);
+    if (serial % 3 == 0) second.PutRecord(Source::kPct, key, "2:" + key);
+  }
+  ASSERT_TRUE(store->Apply(first).ok());
+  ASSERT_TRUE(store->Apply(second).ok());
+  std::vector<std::string> keys;
+  for (int serial = 5; serial < 100000; serial += 1009)
+    keys.push_back(AppNumber("JP", 2019, serial));
+  keys.push_back(AppNumber("JP", 2019, 100500));  // Absent.
+  ASSERT_GE(keys.size(), 64u);  // Store::kMergeLookUpMin: the walk, not only point look-ups.
+  for (int pass = 0; pass < 2; ++pass) {  // Two sorted runs, then one.
+    SCOPED_TRACE(pass == 0 ? "two runs" : "compacted");
+    const Visit expected = Expected(*store, Source::kPct, keys);
+    ASSERT_EQ(expected.size(), keys.size() - 1);
+    const uint64_t before = store->point_lookup_calls();
+    EXPECT_EQ(Visited(*store, Source::kPct, keys), expected);
+    const uint64_t calls = store->point_lookup_calls() - before;
+    // The first key is sought (the walk starts there); the other 100 are
+    // lone: 4 calls of up to 32 keys (100 with a call per key).
+    EXPECT_GE(calls, 1u);
+    EXPECT_LE(calls, (keys.size() - 1 + 31) / 32)
+        << "point look-up calls for " << keys.size() << " keys";
+    ASSERT_TRUE(store->Compact().ok());
+  }
+}
+
 // The walk's prefix mode (sk::RecordKeyPrefix: a thousand serials): three
 // table files, each holding its own slice of every office's and year's
 // serials (a seek skips the two files without the target's prefix), keys

@@ -9,6 +9,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,6 +84,9 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* pending = nullptr;
   uint64_t next_pending_flush = 0;  // Writers: the next pending log entry's number.
   std::mutex clusters_mu;           // Serialises AddClusterMap.
+  // Store::point_lookup_calls (relaxed: a diagnostic count, one add per call
+  // of up to 32 keys).
+  mutable std::atomic<uint64_t> point_lookup_calls{0};
 
   ~Impl() {
     if (db == nullptr) return;

@@ -100,6 +100,20 @@ inline bool NearBelow(std::string_view below, std::string_view key, size_t prefi
   return std::memcmp(below.data(), key.data(), std::max(key.size() - kTail, prefix)) == 0;
 }
 
+// Past the keys from `i` on that follow one another near (NearBelow), at
+// most `cap` of them.
+size_t NearGroupEnd(Source source, const std::vector<std::string_view>& sorted_keys, size_t i,
+                    size_t cap) {
+  const size_t n = sorted_keys.size();
+  size_t e = i + 1;
+  while (e < n && e - i < cap &&
+         NearBelow(sorted_keys[e - 1], sorted_keys[e],
+                   sk::RecordKeyPrefixBytes(source, sorted_keys[e].size()) - 1)) {
+    ++e;
+  }
+  return e;
+}
+
 }  // namespace
 
 Status Store::MultiGetStoredRecords(
@@ -133,6 +147,7 @@ Status Store::MultiGetStoredRecords(
     }
     impl_->db->MultiGet(read, impl_->records, m, slices.data(), pinned.data(), statuses.data(),
                         /*sorted_input=*/true);
+    impl_->point_lookup_calls.fetch_add(1, std::memory_order_relaxed);
     for (size_t j = 0; j < m && result.ok(); ++j) {
       if (statuses[j].IsNotFound()) continue;
       result = impl_->Rocks(statuses[j], "reading records");
@@ -141,6 +156,10 @@ Status Store::MultiGetStoredRecords(
     for (size_t j = 0; j < m; ++j) pinned[j].Reset();  // Unpins the blocks.
   }
   return result;
+}
+
+uint64_t Store::point_lookup_calls() const {
+  return impl_->point_lookup_calls.load(std::memory_order_relaxed);
 }
 
 Status Store::ForEachStoredRecord(
@@ -224,14 +243,22 @@ Status Store::ForEachStoredRecord(
         // file's record) cost less as point look-ups: a Bloom filter per
         // sorted run and one block, where a seek reads a block of every
         // sorted run with the prefix; the iterator stays for the keys after.
-        size_t e = i + 1;
-        while (e < n && e - i < kMinRun &&
-               NearBelow(sorted_keys[e - 1], sorted_keys[e],
-                         sk::RecordKeyPrefixBytes(source, sorted_keys[e].size()) - 1)) {
-          ++e;
-        }
+        const size_t e = NearGroupEnd(source, sorted_keys, i, kMinRun);
         if (e - i < kMinRun) {
-          lone_end = e;
+          // The keys after a far one are farther still from the iterator
+          // (it is at or before key i, and a key near the iterator would be
+          // near key i too), so the lone groups that follow join the same
+          // point look-ups, up to the first group of kMinRun near keys: one
+          // MultiGet for them all, in batches of kMultiGetBatch, instead of
+          // one call per group, which visits every level-0 file each time
+          // (the repeats of a large fresh load: one lone key per call).
+          size_t g = e;
+          while (g < n) {
+            const size_t ge = NearGroupEnd(source, sorted_keys, g, kMinRun);
+            if (ge - g >= kMinRun) break;
+            g = ge;
+          }
+          lone_end = g;
         } else {
           seek = true;
         }

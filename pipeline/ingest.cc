@@ -115,6 +115,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                                      " FILES...` again to complete it before other ingests");
     }
   }
+  // The records' merge at the end (below) is promised: the flushes' record
+  // files that it will rewrite are written uncompressed.
+  store->MergeRecordsAt(kCompactRecordsAtFiles);
   STC_ASSIGN_OR_RETURN(std::vector<std::string> inputs_expanded, ExpandInputs(inputs));
   // Reader selection and snapshot preparation (OpenAlex): parsers/input_plan.h.
   STC_ASSIGN_OR_RETURN(InputPlan plan, PlanInputs(inputs_expanded, forced));

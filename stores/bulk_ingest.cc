@@ -87,6 +87,8 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     // compression whatever its last level is set to (today LZ4 for every CF,
     // stores/store.cc).
     options.bottommost_compression = options.compression;
+    if (c.uncompressed)
+      options.compression = options.bottommost_compression = rocksdb::kNoCompression;
     // invalidate_page_cache = false: RocksDB's default drops each 1 MiB
     // written from the page cache (fadvise DONTNEED), which also starts its
     // write-back in 1 MiB pieces; the ingest's own look-ups of repeated keys

@@ -34,6 +34,9 @@ struct CfEntries {
   rocksdb::ColumnFamilyHandle* cf = nullptr;
   std::span<const SortedEntry> entries;
   std::span<const Store::RecordWrite> records;
+  // Written without compression (a file that a merge will soon rewrite and
+  // compress: Store::MergeRecordsAt); otherwise with the CF's compression.
+  bool uncompressed = false;
   size_t size() const { return entries.size() + records.size(); }
 };
 

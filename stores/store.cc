@@ -517,6 +517,8 @@ Result<bool> Store::CompactAggregatesIfLayered(uint64_t min_level0_files) {
   return CompactIfLayered(LayeredCf::kAggregates, min_level0_files);
 }
 
+void Store::MergeRecordsAt(uint64_t files) { impl_->merge_records_at = files; }
+
 Result<bool> Store::CompactRecordsIfLayered(uint64_t min_level0_files) {
   return CompactIfLayered(LayeredCf::kRecords, min_level0_files);
 }

@@ -381,6 +381,17 @@ class Store {
   // Waits for a compaction RocksDB runs by itself, as above.
   // InvalidArgument on a read-only store.
   Result<bool> CompactRecordsIfLayered(uint64_t min_level0_files);
+  // Announces that the caller will call CompactRecordsIfLayered(files) at
+  // the end of its run (0, the default: no such promise). Bulk table files of
+  // records written once level 0 holds at least files - 1 files (the merge is
+  // then certain, unless the run fails first) are written without
+  // compression: the merge reads and compresses them once, instead of each
+  // being compressed at its flush and decompressed again by the merge and by
+  // the run's own look-ups. If the run stops before its merge, those files
+  // stay uncompressed (larger, equally valid) until a later merge or
+  // RocksDB's own compaction rewrites them. Call before writing; not
+  // concurrently with writes.
+  void MergeRecordsAt(uint64_t files);
 
  private:
   // CompactAggregatesIfLayered and CompactRecordsIfLayered: one compaction of

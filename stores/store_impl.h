@@ -87,6 +87,7 @@ struct Store::Impl {
   // Store::point_lookup_calls (relaxed: a diagnostic count, one add per call
   // of up to 32 keys).
   mutable std::atomic<uint64_t> point_lookup_calls{0};
+  uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
 
   ~Impl() {
     if (db == nullptr) return;

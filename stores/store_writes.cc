@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -492,11 +493,21 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
 
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).
-    Status st = store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
-                                             {{impl_->records, {}, record_writes},
-                                              {impl_->aggregates, aggregates, {}},
-                                              {impl_->totals, totals, {}},
-                                              {impl_->pending, pending, {}}});
+    // The records uncompressed when a merge will rewrite them (MergeRecordsAt).
+    bool records_uncompressed = false;
+    if (impl_->merge_records_at > 0 && !record_writes.empty()) {
+      // (A string property: GetIntProperty does not answer it.)
+      std::string level0;
+      records_uncompressed =
+          impl_->db->GetProperty(impl_->records, "rocksdb.num-files-at-level0", &level0) &&
+          std::strtoull(level0.c_str(), nullptr, 10) + 1 >= impl_->merge_records_at;
+    }
+    Status st =
+        store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
+                                     {{impl_->records, {}, record_writes, records_uncompressed},
+                                      {impl_->aggregates, aggregates, {}},
+                                      {impl_->totals, totals, {}},
+                                      {impl_->pending, pending, {}}});
     if (!st.ok()) impl_->write_failed = true;
     return st;
   }

@@ -377,7 +377,7 @@ TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
 TEST_F(StoreTest, CompactRecordsIfLayeredMergesLevelZeroFilesFromTheThreshold) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
-  constexpr int kBatches = 4;
+  constexpr int kBatches = 5;
   constexpr int kPerBatch = 60000;  // Over the bulk threshold: table files.
   auto key = [](int i) {
     char buf[32];
@@ -497,6 +497,84 @@ TEST_F(StoreTest, CompactRecordsIfLayeredMergesInParallelParts) {
     }
   }
   EXPECT_NE(event.find("\"num_subcompactions\": 3,"), std::string::npos) << event;
+}
+
+// The table files of `dir` and their sizes.
+std::map<std::string, uintmax_t> TableFiles(const std::string& dir) {
+  std::map<std::string, uintmax_t> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".sst") out[e.path().filename().string()] = e.file_size();
+  }
+  return out;
+}
+
+// With MergeRecordsAt(3), the bulk files of records written once level 0
+// holds two files are uncompressed (the merge at 3 will compress them); the
+// earlier ones, and every file without the promise, are compressed. The
+// first batch goes straight to the last level of the empty store, each later
+// one (spanning it) to level 0: batch b finds b - 1 files there, so batches
+// 3 and 4 are written uncompressed. The merge leaves every record readable
+// and compressed again.
+TEST_F(StoreTest, MergeRecordsAtWritesTheFilesTheMergeRewritesUncompressed) {
+  constexpr int kBatches = 5;
+  constexpr int kPerBatch = 60000;  // Above the bulk threshold: one table file per batch.
+  auto key = [](int i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "PCT/CN2019/%07d", i);
+    return std::string(buf);
+  };
+  auto value = [](int i) { return std::string(200, static_cast<char>('a' + i % 26)); };
+  for (const bool promised : {false, true}) {
+    SCOPED_TRACE(promised ? "MergeRecordsAt(3)" : "no merge promised");
+    fs::remove_all(dir_);
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    if (promised) store->MergeRecordsAt(3);
+    std::vector<uintmax_t> sizes;  // Of each batch's new table file.
+    for (int b = 0; b < kBatches; ++b) {
+      const auto before = TableFiles(dir_);
+      StoreBatch batch;  // Every kBatches-th key from b: each spans the others.
+      for (int j = 0; j < kPerBatch; ++j) {
+        const int i = j * kBatches + b;
+        batch.PutRecord(Source::kPct, key(i), value(i));
+      }
+      ASSERT_TRUE(store->Apply(batch).ok());
+      uintmax_t added = 0;
+      int files = 0;
+      for (const auto& [name, size] : TableFiles(dir_)) {
+        if (!before.count(name)) added += size, ++files;
+      }
+      ASSERT_EQ(files, 1);
+      sizes.push_back(added);
+    }
+    // 12 MB of values a batch: LZ4 takes its file far below 3 MB.
+    const uintmax_t raw = static_cast<uintmax_t>(kPerBatch) * 200;
+    for (int b = 0; b < kBatches; ++b) {
+      const bool uncompressed = promised && b >= 3;
+      if (uncompressed) {
+        EXPECT_GT(sizes[b], raw) << "batch " << b << ": " << sizes[b];
+      } else {
+        EXPECT_LT(sizes[b], raw / 4) << "batch " << b << ": " << sizes[b];
+      }
+    }
+    Result<bool> compacted = store->CompactRecordsIfLayered(3);
+    ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+    EXPECT_TRUE(compacted.value());
+    uintmax_t total = 0;
+    for (const auto& [name, size] : TableFiles(dir_)) total += size;
+    EXPECT_LT(total, raw * kBatches / 4);
+    int next = 0;
+    bool same = true;
+    ASSERT_TRUE(store
+                    ->ForEachRecord([&](Source, std::string_view k, std::string_view v) {
+                      same = same && k == key(next) && v == value(next);
+                      ++next;
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(next, kBatches * kPerBatch);
+    EXPECT_TRUE(same);
+  }
 }
 
 // Share of the pages of `path` in the page cache (mincore), or -1 when it

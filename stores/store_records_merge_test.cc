@@ -1,0 +1,224 @@
+// Tests of the records' merge at the end of a large ingest
+// (Store::CompactRecordsIfLayered): its threshold, its parallel parts, and
+// the uncompressed level-0 files written once it is certain
+// (Store::MergeRecordsAt).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stores/store.h"
+#include "stores/store_test_util.h"
+
+namespace stc {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The test records' key i: interleaved batches of them span one another.
+std::string RecordKey(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "PCT/CN2019/%07d", i);
+  return buf;
+}
+
+// The store's records are exactly RecordKey(i) with value(i), i = 0..n-1,
+// in key order.
+void ExpectRecordsInOrder(const Store& store, int n, const std::function<std::string(int)>& value) {
+  int next = 0;
+  bool same = true;
+  ASSERT_TRUE(store
+                  .ForEachRecord([&](Source, std::string_view k, std::string_view v) {
+                    same = same && next < n && k == RecordKey(next) && v == value(next);
+                    ++next;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(next, n);
+  EXPECT_TRUE(same);
+}
+
+// Bulk writes of interleaved keys leave one level-0 file of records each:
+// CompactRecordsIfLayered merges them once there are enough, keeps every
+// record and leaves nothing for a second call.
+TEST_F(StoreTest, CompactRecordsIfLayeredMergesLevelZeroFilesFromTheThreshold) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  constexpr int kBatches = 5;
+  constexpr int kPerBatch = 60000;  // Over the bulk threshold: table files.
+  auto key = RecordKey;
+  std::map<std::string, std::string> want;
+  for (int b = 0; b < kBatches; ++b) {
+    // Batch b holds every kBatches-th key from b: each spans the others.
+    StoreBatch batch;
+    for (int j = 0; j < kPerBatch; ++j) {
+      const int i = j * kBatches + b;
+      const std::string value = "v" + std::to_string(i * 7);
+      batch.PutRecord(Source::kPct, key(i), value);
+      want[key(i)] = value;
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+    if (b == 1) {
+      // The first file went to the last level (nothing to overlap), the
+      // second to level 0: one file, under a threshold of two.
+      Result<bool> early = store->CompactRecordsIfLayered(2);
+      ASSERT_TRUE(early.ok()) << early.status().ToString();
+      EXPECT_FALSE(early.value());
+    }
+  }
+  auto collect = [&](std::map<std::string, std::string>* out) {
+    ASSERT_TRUE(store
+                    ->ForEachRecord([&](Source s, std::string_view k, std::string_view v) {
+                      EXPECT_EQ(s, Source::kPct);
+                      (*out)[std::string(k)] = std::string(v);
+                      return Status::Ok();
+                    })
+                    .ok());
+  };
+  std::map<std::string, std::string> before, after;
+  collect(&before);
+  EXPECT_EQ(before, want);
+  Result<bool> compacted = store->CompactRecordsIfLayered(2);  // Three level-0 files.
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  collect(&after);
+  EXPECT_EQ(after, want);
+  Result<bool> again = store->CompactRecordsIfLayered(1);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again.value());
+  // Point look-ups read the merged run.
+  std::vector<std::optional<std::string>> values;
+  const std::vector<std::string> owned = {key(0), key(kBatches * kPerBatch - 1), key(-1)};
+  const std::vector<std::string_view> keys(owned.begin(), owned.end());
+  ASSERT_TRUE(store->GetRecords(Source::kPct, keys, &values).ok());
+  EXPECT_EQ(values[0], want[key(0)]);
+  EXPECT_EQ(values[1], want[key(kBatches * kPerBatch - 1)]);
+  EXPECT_FALSE(values[2].has_value());
+}
+
+// A store of two threads merges its records in parallel parts: RocksDB cuts
+// the merge at keys that divide the input's size evenly, each part at least
+// a target file (64 MiB), and (7.8) only from three parts on. 200 MB of
+// records in three overlapping bulk writes make three parts. (RocksDB 7.8
+// reckons the input's size from samples of each file's index, and it counts
+// some 150 MB of 400-byte values in 16 KiB blocks as too small for three.)
+TEST_F(StoreTest, CompactRecordsIfLayeredMergesInParallelParts) {
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.threads = 2;
+  auto store = OpenOrDie(options);
+  ASSERT_NE(store, nullptr);
+  constexpr int kBatches = 3;
+  constexpr int kPerBatch = 500000;
+  constexpr size_t kValueBytes = 120;  // Random: LZ4 keeps them whole.
+  auto key = RecordKey;
+  auto value = [](int i) {  // xorshift64 from a seed of i.
+    uint64_t x = 88172645463325252ull ^ (static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull);
+    std::string v(kValueBytes, '\0');
+    for (size_t j = 0; j < v.size(); j += 8) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      std::memcpy(v.data() + j, &x, 8);
+    }
+    return v;
+  };
+  for (int b = 0; b < kBatches; ++b) {
+    StoreBatch batch;  // Every kBatches-th key from b: each spans the others.
+    for (int j = 0; j < kPerBatch; ++j) {
+      const int i = j * kBatches + b;
+      batch.PutRecord(Source::kPct, key(i), value(i));
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+  }
+  Result<bool> compacted = store->CompactRecordsIfLayered(2);  // Two level-0 files.
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  ExpectRecordsInOrder(*store, kBatches * kPerBatch, value);
+  store.reset();  // Flushes the info log.
+  // RocksDB's event for the merge of all the records.
+  std::ifstream in(fs::path(dir_) / "LOG");
+  std::string line, event;
+  const std::string inputs = "\"num_input_records\": " + std::to_string(kBatches * kPerBatch) + ",";
+  while (std::getline(in, line)) {
+    if (line.find("\"compaction_finished\"") != std::string::npos &&
+        line.find(inputs) != std::string::npos) {
+      event = line;
+    }
+  }
+  EXPECT_NE(event.find("\"num_subcompactions\": 3,"), std::string::npos) << event;
+}
+
+// The table files of `dir` and their sizes.
+std::map<std::string, uintmax_t> TableFiles(const std::string& dir) {
+  std::map<std::string, uintmax_t> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".sst") out[e.path().filename().string()] = e.file_size();
+  }
+  return out;
+}
+
+// With MergeRecordsAt(3), the bulk files of records written once level 0
+// holds two files are uncompressed (the merge at 3 will compress them); the
+// earlier ones, and every file without the promise, are compressed. The
+// first batch goes straight to the last level of the empty store, each later
+// one (spanning it) to level 0: batch b finds b - 1 files there, so batches
+// 3 and 4 are written uncompressed. The merge leaves every record readable
+// and compressed again.
+TEST_F(StoreTest, MergeRecordsAtWritesTheFilesTheMergeRewritesUncompressed) {
+  constexpr int kBatches = 5;
+  constexpr int kPerBatch = 60000;  // Above the bulk threshold: one table file per batch.
+  auto key = RecordKey;
+  auto value = [](int i) { return std::string(200, static_cast<char>('a' + i % 26)); };
+  for (const bool promised : {false, true}) {
+    SCOPED_TRACE(promised ? "MergeRecordsAt(3)" : "no merge promised");
+    fs::remove_all(dir_);
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    if (promised) store->MergeRecordsAt(3);
+    std::vector<uintmax_t> sizes;  // Of each batch's new table file.
+    for (int b = 0; b < kBatches; ++b) {
+      const auto before = TableFiles(dir_);
+      StoreBatch batch;  // Every kBatches-th key from b: each spans the others.
+      for (int j = 0; j < kPerBatch; ++j) {
+        const int i = j * kBatches + b;
+        batch.PutRecord(Source::kPct, key(i), value(i));
+      }
+      ASSERT_TRUE(store->Apply(batch).ok());
+      uintmax_t added = 0;
+      int files = 0;
+      for (const auto& [name, size] : TableFiles(dir_)) {
+        if (!before.count(name)) added += size, ++files;
+      }
+      ASSERT_EQ(files, 1);
+      sizes.push_back(added);
+    }
+    // 12 MB of values a batch: LZ4 takes its file far below 3 MB.
+    const uintmax_t raw = static_cast<uintmax_t>(kPerBatch) * 200;
+    for (int b = 0; b < kBatches; ++b) {
+      const bool uncompressed = promised && b >= 3;
+      if (uncompressed) {
+        EXPECT_GT(sizes[b], raw) << "batch " << b << ": " << sizes[b];
+      } else {
+        EXPECT_LT(sizes[b], raw / 4) << "batch " << b << ": " << sizes[b];
+      }
+    }
+    Result<bool> compacted = store->CompactRecordsIfLayered(3);
+    ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+    EXPECT_TRUE(compacted.value());
+    uintmax_t total = 0;
+    for (const auto& [name, size] : TableFiles(dir_)) total += size;
+    EXPECT_LT(total, raw * kBatches / 4);
+    ExpectRecordsInOrder(*store, kBatches * kPerBatch, value);
+  }
+}
+
+}  // namespace
+}  // namespace stc

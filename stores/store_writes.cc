@@ -247,8 +247,9 @@ Status Store::ForEachStoredRecord(
         const size_t e = NearGroupEnd(source, sorted_keys, i, kMinRun);
         if (e - i < kMinRun) {
           // The keys after a far one are farther still from the iterator
-          // (it is at or before key i, and a key near the iterator would be
-          // near key i too), so the lone groups that follow join the same
+          // (it is at or before key i, and a key of i's length near the
+          // iterator would be near key i too; a point look-up answers any
+          // key rightly), so the lone groups that follow join the same
           // point look-ups, up to the first group of kMinRun near keys: one
           // MultiGet for them all, in batches of kMultiGetBatch, instead of
           // one call per group, which visits every level-0 file each time

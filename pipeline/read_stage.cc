@@ -221,6 +221,10 @@ size_t RecogniseUnits(Work* w, ThreadState* ts, const Recognition& rec) {
   return recognised;
 }
 
+// The first reservation of a Work's items: one per this many bytes of its
+// first chunk (reserved, not touched: only the items used are constructed).
+constexpr size_t kBytesPerItemGuess = 256;
+
 // Chunks parsed without trying after one whose units were mostly new.
 constexpr uint32_t kRecognitionPause = 15;
 
@@ -230,6 +234,10 @@ void ParseWork(Work* w, ThreadState* ts, const LocationResolver* resolver,
                const ReaderContext& reader, const ReplaceSpec* scope,
                const Recognition* recognition) {
   w->n_items = 0;
+  // A Work's first chunk: room for its items at once (a unit of the
+  // normalised formats is ~400 bytes), so that the vector does not move
+  // them as it grows (the slots stay for the Work's later chunks).
+  if (w->items.empty()) w->items.reserve(w->data_size / kBytesPerItemGuess + 16);
   w->encoded.clear();
   w->points.clear();
   w->lookup.done = false;

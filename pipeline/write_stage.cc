@@ -298,14 +298,17 @@ Status Writer::Finish() {
   Status waited = WaitForFlush();  // None in flight after FlushAll; never skip the join.
   if (st.ok()) st = waited;
   for (Buffer& b : buffers_) b = Buffer();
-  // Every flush left its aggregate deltas pending: add them in one write
-  // (also after a failure: the flushes that reached the store stay whole).
+  // Every flush of a run of several left its aggregate deltas pending: add
+  // them in one write (also after a failure: the flushes that reached the
+  // store stay whole). Nothing is pending after a run of one flush.
   Result<bool> folded = store_->FoldPendingAggregates();
   if (st.ok() && !folded.ok()) st = folded.status();
   return st;
 }
 
 Status Writer::FlushAll() {
+  // The run's last flush, unless a replace removes records after it.
+  last_flush_ = !replace_.has_value();
   STC_RETURN_IF_ERROR(StartFlush());
   STC_RETURN_IF_ERROR(WaitForFlush());
   if (!replace_.has_value()) return Status::Ok();
@@ -336,6 +339,7 @@ Status Writer::FlushAll() {
     p->exists = false;
   }
   stats_->records_removed_by_replace += doomed.size();
+  last_flush_ = true;
   STC_RETURN_IF_ERROR(StartFlush());
   return WaitForFlush();
 }
@@ -374,14 +378,21 @@ Status Writer::StartFlush() {
   }
   flushing_ = b;
   active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];
-  flush_thread_ = std::thread([this, b] {
+  // The last flush skips the pending log only when no flush before it used
+  // it: the fold's one table file of a run's sums goes below the stored
+  // aggregates it does not overlap (a fresh store's last level), while a
+  // table file of the last flush's deltas beside it would overlap it, and
+  // RocksDB would have to merge the two.
+  const bool only = last_flush_ && flushes_started_ == 0;
+  ++flushes_started_;
+  flush_thread_ = std::thread([this, b, only] {
     if (flush_hook_) flush_hook_();
-    flush_status_ = WriteBuffer(store_, b, &flush_scratch_);
+    flush_status_ = WriteBuffer(store_, b, &flush_scratch_, only);
   });
   return Status::Ok();
 }
 
-Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch) {
+Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only) {
   // Records in store key order straight from the buffer (no copies): by a
   // radix sort of their compact keys when it applies (below), else sorted on
   // the keys' first 24 bytes as three big-endian words (contiguous, no
@@ -442,8 +453,13 @@ Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch) {
   if (st.ok() &&
       (!scratch->writes.empty() || !scratch->aggregates.empty() || !scratch->batch.empty())) {
     // The deltas stay pending (one log entry per flush, with its records);
-    // Finish folds them all at once.
-    st = store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates, scratch->batch);
+    // Finish folds them all at once. Those of a run's only flush go
+    // straight to the aggregates, in the same atomic write as its records:
+    // writing them to the log only for the fold to read them back would
+    // cost the whole fold (a nightly file is one flush).
+    st = only ? store->ApplyWithSortedRecords(scratch->writes, scratch->aggregates, scratch->batch)
+              : store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates,
+                                                  scratch->batch);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).

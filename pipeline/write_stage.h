@@ -121,7 +121,11 @@ class Writer {
   Status WaitForFlush();
   // Sorts and writes `b` in one atomic store write, then empties it. Runs on
   // the flush thread; touches nothing else of the Writer but `scratch`.
-  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch);
+  // `only`: the only flush of the run, whose cell deltas go straight to
+  // the aggregates (Store::ApplyWithSortedRecords); in a run of several
+  // flushes, every flush's stay pending (Store::ApplyWithPendingAggregates)
+  // until Finish folds them.
+  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only);
   // The buffered state of `full` (active buffer first), or null.
   const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,
                                           const PendingTable** table);
@@ -149,7 +153,9 @@ class Writer {
   Buffer* active_ = &buffers_[0];
   Buffer* flushing_ = nullptr;  // Being written by flush_thread_ (read-only here).
   std::thread flush_thread_;
-  Status flush_status_;  // Of the flush in flight; read after joining.
+  Status flush_status_;           // Of the flush in flight; read after joining.
+  bool last_flush_ = false;       // The next StartFlush is the run's last (FlushAll).
+  uint64_t flushes_started_ = 0;  // By this Writer.
   Status first_failure_;
   std::function<void()> flush_hook_;
 

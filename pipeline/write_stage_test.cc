@@ -299,5 +299,71 @@ TEST_F(WriterTest, LaterBuffersFlushAsRarelyAsTheFirst) {
   EXPECT_LE(flushes.load(), 15);
 }
 
+// A run of one flush (a nightly file) adds its cell deltas to the
+// aggregates itself, in the write of its records, and writes no pending
+// entry; in a run of several, every flush goes through the pending log that
+// Finish folds (one table file of sums). Either way, the cells are the sums
+// of every record's points and nothing is left pending.
+TEST_F(WriterTest, ARunOfOneFlushAddsItsDeltasWithoutThePendingLog) {
+  constexpr int kChunks = 30, kPerChunk = 200;
+  // The expected cells, summed from the records' own points.
+  std::map<std::pair<int32_t, int32_t>, Units> expected;
+  const Grid grid(1000);
+  auto record = [](int c, int r) {
+    return MakeRecord("K" + std::to_string(c * kPerChunk + r), 1 + (c * kPerChunk + r) % 7, 3);
+  };
+  for (int c = 0; c < kChunks; ++c) {
+    for (int r = 0; r < kPerChunk; ++r) {
+      for (const WeightedPoint& p : record(c, r).points) {
+        const Cell cell = grid.CellOf(p.lat_e5, p.lon_e5);
+        expected[{cell.lat_idx, cell.lon_idx}] += p.units;
+      }
+    }
+  }
+  auto run = [&](size_t flush_bytes, int* flushes) {
+    std::atomic<int> n{0};
+    const uint64_t pending_before = store_->pending_flushes_written();
+    {
+      Writer writer(store_.get(), &stats_, &log_, &files_, flush_bytes);
+      EXPECT_TRUE(writer.Start().ok());
+      writer.SetFlushHookForTesting([&] { n.fetch_add(1); });
+      for (int c = 0; c < kChunks; ++c) {
+        Work w;
+        for (int r = 0; r < kPerChunk; ++r) AddItem(&w, record(c, r));
+        w.newlines = kPerChunk;
+        EXPECT_TRUE(writer.Write(&w).ok());
+      }
+      EXPECT_TRUE(writer.Finish().ok());
+    }
+    *flushes = n.load();
+    return store_->pending_flushes_written() - pending_before;
+  };
+  int flushes = 0;
+  EXPECT_EQ(run(64 << 20, &flushes), 0u);  // One flush (checked below): nothing pending.
+  EXPECT_EQ(flushes, 1);
+  EXPECT_EQ(Cells(*store_), expected);
+  Result<bool> folded = store_->FoldPendingAggregates();
+  ASSERT_TRUE(folded.ok());
+  EXPECT_FALSE(folded.value());
+
+  // Again into a fresh store, in many flushes: all pending.
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.grid_step_e5 = 1000;
+  Result<std::unique_ptr<Store>> second = Store::Open((dir_ / "second").string(), options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  store_ = std::move(second.value());
+  stats_ = IngestStats();
+  stats_.files.resize(1);
+  const uint64_t pending = run(/*flush_bytes=*/1 << 20, &flushes);
+  EXPECT_EQ(pending, static_cast<uint64_t>(flushes));
+  EXPECT_GE(flushes, 3);
+  EXPECT_EQ(stats_.records_new, static_cast<uint64_t>(kChunks * kPerChunk));
+  EXPECT_EQ(Cells(*store_), expected);
+  folded = store_->FoldPendingAggregates();
+  ASSERT_TRUE(folded.ok());
+  EXPECT_FALSE(folded.value());
+}
+
 }  // namespace
 }  // namespace stc

@@ -401,14 +401,7 @@ Result<bool> Store::FoldPendingAggregates() {
   // Into empty aggregates (a fresh load) the sums are the values: written as
   // such, scans read them without merging (a table file of merge operands in
   // the last level is never compacted, and every scan would merge each one).
-  bool fresh = false;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), impl_->aggregates));
-    it->SeekToFirst();
-    fresh = !it->Valid();
-    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning aggregates"));
-  }
+  STC_ASSIGN_OR_RETURN(const bool fresh, impl_->IsEmpty(impl_->aggregates));
   rocksdb::Options agg_options = db->GetOptions(impl_->aggregates);
   agg_options.bottommost_compression = agg_options.compression;  // As bulk writes do.
   auto write_part = [&](Part* part) {

@@ -137,6 +137,51 @@ TEST_F(PendingTest, FoldEqualsTheSumOfEveryFlush) {
   }
 }
 
+// Sorted deltas written with their records (ApplyWithSortedRecords: the
+// only flush of an ingest) into empty aggregates are the values, written as
+// such, as the fold writes its sums into empty aggregates: a raw read
+// without the merge operator sees each delta as its key's value (merge
+// operands would fail the read). Onto earlier aggregates they are merge
+// operands, which add up. Small writes (a WriteBatch) and large ones (table
+// files) alike.
+TEST_F(PendingTest, SortedDeltasIntoEmptyAggregatesAreWrittenAsValues) {
+  for (size_t n : {size_t{2000}, size_t{120000}}) {
+    SCOPED_TRACE(n);
+    TearDown();
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    std::mt19937 rng(11 + static_cast<unsigned>(n));
+    auto flush = RandomFlush(&rng, n);
+    Cells want;
+    AddTo(&want, flush);
+    SortedAggregates sorted;
+    for (const auto& [k, d] : want) sorted.Add(k, d);
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2015, kUnit, 0, 1);
+    ASSERT_TRUE(store->ApplyWithSortedRecords({}, sorted, totals).ok());
+    EXPECT_EQ(Scan(*store), want);
+    store.reset();
+    Cells raw;
+    ASSERT_TRUE(WithRawColumnFamily(
+        dir_, "aggregates", [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* h) {
+          ASSERT_NE(h, nullptr);
+          std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+          for (it->SeekToFirst(); it->Valid(); it->Next()) {
+            ASSERT_EQ(it->value().size(), store_keys::kAggregateValueBytes);
+            raw[it->key().ToString()] = store_keys::LoadInt64Le(it->value().data());
+          }
+          EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+        }));
+    EXPECT_EQ(raw, want);
+    // Onto those aggregates, the same deltas again: operands that add up.
+    store = OpenOrDie(StoreOptions());
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ApplyWithSortedRecords({}, sorted, totals).ok());
+    for (auto& [k, u] : want) u *= 2;
+    EXPECT_EQ(Scan(*store), want);
+  }
+}
+
 // A writer that stops before folding (its log stays): readers already see
 // the sums, and the next writable open folds the log.
 TEST_F(PendingTest, LogLeftBehindIsFoldedByTheNextWriter) {

@@ -234,8 +234,10 @@ class Store {
   Status ApplyWithSortedRecords(std::span<const RecordWrite> records, const StoreBatch& deltas);
   // The same with the aggregate deltas given as `aggregates` (sorted, see
   // SortedAggregates; `deltas` then carries only totals and must hold no
-  // aggregate or record). InvalidArgument, nothing written, when the keys
-  // are out of order, repeated or malformed.
+  // aggregate or record). Into empty aggregates they are written as the
+  // values (as FoldPendingAggregates writes its sums), else as merge
+  // operands. InvalidArgument, nothing written, when the keys are out of
+  // order, repeated or malformed.
   Status ApplyWithSortedRecords(std::span<const RecordWrite> records,
                                 const SortedAggregates& aggregates, const StoreBatch& deltas);
   // The same, except that the aggregate deltas are kept *pending* instead of
@@ -250,6 +252,10 @@ class Store {
   // level-0 file of deltas per flush. Same errors as ApplyWithSortedRecords.
   Status ApplyWithPendingAggregates(std::span<const RecordWrite> records,
                                     const SortedAggregates& aggregates, const StoreBatch& deltas);
+  // Diagnostics: how many entries of the pending log (one per call of
+  // ApplyWithPendingAggregates with deltas) this handle has written, on
+  // every thread (tests, benchmarks).
+  uint64_t pending_flushes_written() const;
   // Adds every pending aggregate delta to the aggregates and removes the
   // log, in one atomic write (a table file when large). Returns whether any
   // delta was pending. InvalidArgument on a read-only store; Corruption on a

@@ -87,6 +87,8 @@ struct Store::Impl {
   // Store::point_lookup_calls (relaxed: a diagnostic count, one add per call
   // of up to 32 keys).
   mutable std::atomic<uint64_t> point_lookup_calls{0};
+  // Store::pending_flushes_written.
+  std::atomic<uint64_t> pending_flushes_written{0};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
 
   ~Impl() {
@@ -128,11 +130,17 @@ struct Store::Impl {
   // True when no CF of the store holds any key.
   Result<bool> IsEmpty() const {
     for (rocksdb::ColumnFamilyHandle* h : handles) {
-      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(store_internal::TotalOrder(), h));
-      it->SeekToFirst();
-      if (it->Valid()) return false;
-      STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + h->GetName()));
+      STC_ASSIGN_OR_RETURN(bool empty, IsEmpty(h));
+      if (!empty) return false;
     }
+    return true;
+  }
+  // True when `cf` holds no key.
+  Result<bool> IsEmpty(rocksdb::ColumnFamilyHandle* cf) const {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(store_internal::TotalOrder(), cf));
+    it->SeekToFirst();
+    if (it->Valid()) return false;
+    STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + cf->GetName()));
     return true;
   }
 

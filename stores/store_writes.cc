@@ -163,6 +163,10 @@ uint64_t Store::point_lookup_calls() const {
   return impl_->point_lookup_calls.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::pending_flushes_written() const {
+  return impl_->pending_flushes_written.load(std::memory_order_relaxed);
+}
+
 Status Store::ForEachStoredRecord(
     Source source, const std::vector<std::string_view>& sorted_keys,
     const std::function<Status(size_t i, std::string_view value)>& found) const {
@@ -461,15 +465,23 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
       },
       &totals_sums, &totals);
   if (sorted_aggregates != nullptr && !sorted_aggregates->empty()) {
+    // Into empty aggregates (the only flush of a fresh load) the deltas are
+    // the values: written as such, as FoldPendingAggregates writes its sums,
+    // so that scans read them without merging (a table file of merge
+    // operands in the last level is never compacted).
+    bool fresh = false;
+    if (aggregates.empty()) {
+      STC_ASSIGN_OR_RETURN(fresh, impl_->IsEmpty(impl_->aggregates));
+    }
+    const SortedEntry::Op op = fresh ? SortedEntry::Op::kPut : SortedEntry::Op::kMerge;
     // The values are the 8 bytes that follow each key in the encoding.
     const SortedAggregates& sa = *sorted_aggregates;
     aggregates.reserve(aggregates.size() + sa.size());
     std::string_view key;
     Units delta;
     for (size_t pos = 0; sa.Next(&pos, &key, &delta);) {
-      aggregates.push_back({key,
-                            std::string_view(key.data() + key.size(), sk::kAggregateValueBytes),
-                            SortedEntry::Op::kMerge});
+      aggregates.push_back(
+          {key, std::string_view(key.data() + key.size(), sk::kAggregateValueBytes), op});
     }
   }
   std::vector<std::string> pending_keys;  // Owners.
@@ -490,7 +502,10 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
   }
   size_t n = record_writes.size() + aggregates.size() + totals.size() + pending_rows;
   if (n == 0) return Status::Ok();
-  if (!pending.empty()) ++impl_->next_pending_flush;  // Never reused, even after a failure.
+  if (!pending.empty()) {
+    ++impl_->next_pending_flush;  // Never reused, even after a failure.
+    impl_->pending_flushes_written.fetch_add(1, std::memory_order_relaxed);
+  }
 
   if (n >= kBulkIngestThreshold) {
     // Large batches: table files ingested atomically (no memtable, no WAL).

@@ -88,18 +88,23 @@ class WriterTest : public ::testing::Test {
            ("stc_writer_test_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    StoreOptions options;
-    options.create_if_missing = true;
-    options.grid_step_e5 = 1000;
-    Result<std::unique_ptr<Store>> store = Store::Open(dir_.string(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store.value());
+    ASSERT_NO_FATAL_FAILURE(OpenStore(dir_));
     stats_.files.resize(1);
     ASSERT_TRUE(log_.Open((dir_ / "rejects.jsonl").string(), "test").ok());
   }
   void TearDown() override {
     store_.reset();
     fs::remove_all(dir_);
+  }
+
+  // Creates a store (0.01-degree grid) in `dir` as store_.
+  void OpenStore(const fs::path& dir) {
+    StoreOptions options;
+    options.create_if_missing = true;
+    options.grid_step_e5 = 1000;
+    Result<std::unique_ptr<Store>> store = Store::Open(dir.string(), options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store.value());
   }
 
   // Counts flushes in `flushes` and holds the first one in flight until
@@ -347,12 +352,8 @@ TEST_F(WriterTest, ARunOfOneFlushAddsItsDeltasWithoutThePendingLog) {
   EXPECT_FALSE(folded.value());
 
   // Again into a fresh store, in many flushes: all pending.
-  StoreOptions options;
-  options.create_if_missing = true;
-  options.grid_step_e5 = 1000;
-  Result<std::unique_ptr<Store>> second = Store::Open((dir_ / "second").string(), options);
-  ASSERT_TRUE(second.ok()) << second.status().ToString();
-  store_ = std::move(second.value());
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenStore(dir_ / "second"));
   stats_ = IngestStats();
   stats_.files.resize(1);
   const uint64_t pending = run(/*flush_bytes=*/1 << 20, &flushes);

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/grid.h"
 #include "core/record_codec.h"
 #include "gen/generator.h"
 #include "parsers/registry.h"
@@ -336,6 +337,28 @@ void BM_DecodeRecordView(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * bytes_per_pass);
 }
 BENCHMARK(BM_DecodeRecordView)->Unit(benchmark::kMillisecond);
+
+// A point's cell on a grid whose step is known only at run time (counting
+// and profile scans, once per point): points/s over random coordinates.
+void BM_GridCellOf(benchmark::State& state) {
+  std::mt19937 rng(1);
+  std::vector<std::pair<int32_t, int32_t>> points(1 << 20);
+  for (auto& [lat, lon] : points) {
+    lat = static_cast<int32_t>(rng() % 18000001) - 9000000;
+    lon = static_cast<int32_t>(rng() % 36000001) - 18000000;
+  }
+  const Grid grid(static_cast<int32_t>(state.range(0)));
+  for (auto _ : state) {
+    int64_t sum = 0;
+    for (const auto& [lat, lon] : points) {
+      const Cell c = grid.CellOf(lat, lon);
+      sum += c.lat_idx ^ c.lon_idx;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(points.size()));
+}
+BENCHMARK(BM_GridCellOf)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // The writer's cell deltas (DeltaMap): adding counted records (their points
 // to cells) and a sorted flush, as a 2M-record buffer does: the generator's

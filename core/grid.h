@@ -26,7 +26,16 @@ class Grid {
  public:
   // `step_e5`: grid step in 1e-5 degrees, > 0 and dividing 180 degrees
   // (18,000,000) exactly; IsValidStep checks it.
-  explicit Grid(int32_t step_e5) : step_(step_e5) {}
+  explicit Grid(int32_t step_e5)
+      : step_(step_e5),
+        // ceil(2^64 / step) for the multiply-high division below; 0 (always
+        // dividing) for a step of 1 or an invalid one.
+        magic_(step_e5 > 1 ? UINT64_MAX / static_cast<uint64_t>(step_e5) + 1 : 0),
+        // The smallest multiple of the step >= 2^31: added to a value, it
+        // makes every int32 sum non-negative without changing its floor
+        // quotient's fraction.
+        offset_cells_(step_e5 > 0 ? ((int64_t{1} << 31) + step_e5 - 1) / step_e5 : 0),
+        offset_(offset_cells_ * step_e5) {}
   static bool IsValidStep(int64_t step_e5) { return step_e5 > 0 && 18000000 % step_e5 == 0; }
 
   int32_t step_e5() const { return step_; }
@@ -42,12 +51,24 @@ class Grid {
  private:
   int32_t Snap(int32_t v) const {
     // floor((v + step/2) / step) with floor division for negatives.
-    int64_t x = static_cast<int64_t>(v) + step_ / 2;
+    const int64_t x = static_cast<int64_t>(v) + step_ / 2;
+    // Without a division (a cell per point, in the ingest's and the scans'
+    // inner loops): u = x + offset_ is non-negative, and for u < 2^32 the
+    // high half of u * ceil(2^64 / step) is exactly u / step (Lemire, Kaser
+    // and Kurz, "Faster remainder by direct computation", 2019).
+    const uint64_t u = static_cast<uint64_t>(x + offset_);
+    if (magic_ != 0 && u <= UINT32_MAX) {
+      const auto q = static_cast<uint64_t>((static_cast<unsigned __int128>(magic_) * u) >> 64);
+      return static_cast<int32_t>(static_cast<int64_t>(q) - offset_cells_);
+    }
     int64_t q = x / step_;
     if (x % step_ != 0 && x < 0) --q;
     return static_cast<int32_t>(q);
   }
   int32_t step_;
+  uint64_t magic_;
+  int64_t offset_cells_;  // offset_ / step_.
+  int64_t offset_;
 };
 
 // Formats 1e-5 degrees as a decimal ("35.68", "-0.00001", "139").

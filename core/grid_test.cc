@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace stc {
 namespace {
@@ -35,6 +37,48 @@ TEST(Grid, MatchesFloatingPointRoundingAwayFromTies) {
     if (lat % 5000 == 0) continue;  // Skip exact ties.
     EXPECT_EQ(g.CellOf(lat, 0).lat_idx, static_cast<int32_t>(std::lround(lat / 10000.0)));
   }
+}
+
+// The reference: floor((v + step/2) / step) by 64-bit division, as CellOf
+// computed it before its multiply-high division.
+int32_t ReferenceSnap(int32_t v, int32_t step) {
+  const int64_t x = static_cast<int64_t>(v) + step / 2;
+  int64_t q = x / step;
+  if (x % step != 0 && x < 0) --q;
+  return static_cast<int32_t>(q);
+}
+
+// Every valid step (each divisor of 18,000,000) and a few invalid ones, at
+// the edges of the int32 range, around the poles and the antimeridian,
+// around ties and at random: the latitude index equals the reference.
+TEST(Grid, SnapEqualsFloorDivisionForEveryStepAndValue) {
+  std::vector<int32_t> steps = {7, 3, 999, 2147483647};
+  for (int32_t d = 1; d <= 18000000; ++d) {
+    if (18000000 % d == 0) steps.push_back(d);
+  }
+  ASSERT_GT(steps.size(), 100u);
+  std::mt19937 rng(5);
+  size_t checked = 0;
+  for (int32_t step : steps) {
+    const Grid g(step);
+    std::vector<int32_t> values = {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1, 0,        -1,
+                                   1,         9000000,       -9000000,  18000000,      -18000000};
+    for (int64_t k = -3; k <= 3; ++k) {  // Around the ties of a few cells.
+      for (int64_t e = -1; e <= 1; ++e) {
+        const int64_t v = k * step + step / 2 + e;
+        if (v >= INT32_MIN && v <= INT32_MAX) values.push_back(static_cast<int32_t>(v));
+      }
+    }
+    for (int i = 0; i < 200; ++i) {
+      values.push_back(static_cast<int32_t>(rng() % 36000001) - 18000000);
+      values.push_back(static_cast<int32_t>(rng()));  // The whole int32 range.
+    }
+    for (int32_t v : values) {
+      ASSERT_EQ(g.CellOf(v, 0).lat_idx, ReferenceSnap(v, step)) << "step " << step << " v " << v;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50000u);
 }
 
 TEST(Grid, ValidSteps) {

@@ -88,6 +88,12 @@ bool LineChunker::Next(Chunk* chunk) {
 
   const size_t target = options_.target_chunk_bytes;
   const size_t max_line = options_.max_line_bytes;
+  // Room for a usual chunk at once (the target, then a read or two to
+  // finish its last line): grown by the reads below, a chunk's string would
+  // double three or four times on its first use, copying its bytes each
+  // time and first-touching about twice the memory it keeps. Reserved
+  // memory is not touched until written.
+  data.reserve(target + 2 * kMinReadBytes);
 
   // 1. Whole lines already read (left over from the previous chunk's last read).
   while (carry_pos_ < carry_.size()) {

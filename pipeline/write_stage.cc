@@ -307,6 +307,7 @@ Status Writer::Finish() {
 }
 
 Status Writer::FlushAll() {
+  flushing_all_ = true;  // The parse is over: the flushes below run alone.
   // The run's last flush, unless a replace removes records after it.
   last_flush_ = !replace_.has_value();
   STC_RETURN_IF_ERROR(StartFlush());
@@ -384,15 +385,16 @@ Status Writer::StartFlush() {
   // table file of the last flush's deltas beside it would overlap it, and
   // RocksDB would have to merge the two.
   const bool only = last_flush_ && flushes_started_ == 0;
+  const bool alone = flushing_all_;
   ++flushes_started_;
-  flush_thread_ = std::thread([this, b, only] {
+  flush_thread_ = std::thread([this, b, only, alone] {
     if (flush_hook_) flush_hook_();
-    flush_status_ = WriteBuffer(store_, b, &flush_scratch_, only);
+    flush_status_ = WriteBuffer(store_, b, &flush_scratch_, only, alone);
   });
   return Status::Ok();
 }
 
-Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only) {
+Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone) {
   // Records in store key order straight from the buffer (no copies): by a
   // radix sort of their compact keys when it applies (below), else sorted on
   // the keys' first 24 bytes as three big-endian words (contiguous, no
@@ -457,9 +459,12 @@ Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool 
     // straight to the aggregates, in the same atomic write as its records:
     // writing them to the log only for the fold to read them back would
     // cost the whole fold (a nightly file is one flush).
-    st = only ? store->ApplyWithSortedRecords(scratch->writes, scratch->aggregates, scratch->batch)
+    // The run's final flushes have the cores to themselves: their records
+    // are written as one table file per thread.
+    st = only ? store->ApplyWithSortedRecords(scratch->writes, scratch->aggregates, scratch->batch,
+                                              alone)
               : store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates,
-                                                  scratch->batch);
+                                                  scratch->batch, alone);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).

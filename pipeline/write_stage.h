@@ -124,8 +124,10 @@ class Writer {
   // `only`: the only flush of the run, whose cell deltas go straight to
   // the aggregates (Store::ApplyWithSortedRecords); in a run of several
   // flushes, every flush's stay pending (Store::ApplyWithPendingAggregates)
-  // until Finish folds them.
-  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only);
+  // until Finish folds them. `alone`: a flush of FlushAll, after the parse,
+  // with the cores to itself (its records are written on every thread the
+  // store has).
+  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone);
   // The buffered state of `full` (active buffer first), or null.
   const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,
                                           const PendingTable** table);
@@ -155,6 +157,7 @@ class Writer {
   std::thread flush_thread_;
   Status flush_status_;           // Of the flush in flight; read after joining.
   bool last_flush_ = false;       // The next StartFlush is the run's last (FlushAll).
+  bool flushing_all_ = false;     // In FlushAll: the parse is over.
   uint64_t flushes_started_ = 0;  // By this Writer.
   Status first_failure_;
   std::function<void()> flush_hook_;

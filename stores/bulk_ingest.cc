@@ -2,8 +2,10 @@
 
 #include <rocksdb/sst_file_writer.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 namespace stc::store_internal {
@@ -53,6 +55,20 @@ Status WriteAll(rocksdb::SstFileWriter& writer, std::span<const Entry> entries,
   return Status::Ok();
 }
 
+// Adds the deltas of `sorted` to `writer` in order, each with `op`.
+Status WriteSorted(rocksdb::SstFileWriter& writer, const SortedAggregates& sorted,
+                   SortedEntry::Op op, const std::string& store_dir) {
+  std::string_view key;
+  Units delta;
+  for (size_t pos = 0; sorted.Next(&pos, &key, &delta);) {
+    const std::string_view value = SortedValueOf(key);
+    const rocksdb::Status s =
+        op == SortedEntry::Op::kPut ? writer.Put(key, value) : writer.Merge(key, value);
+    if (!s.ok()) return FromRocksStatus(s, store_dir, "writing a bulk table file");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
@@ -61,11 +77,15 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   std::error_code ec;
   std::filesystem::create_directories(tmp_dir, ec);
   if (ec) return Status::IoError("store " + store_dir + ": cannot create " + tmp_dir);
-  // One table file per non-empty column family, written concurrently (each
-  // SstFileWriter is independent; a batch's records and aggregates take
-  // about as long to write, and the last flush of an ingest runs alone).
+  // One table file per non-empty column family (or per range of a split
+  // set of records), written concurrently (each SstFileWriter is
+  // independent; a batch's records and aggregates take about as long to
+  // write, and the last flush of an ingest runs alone).
   struct File {
     const CfEntries* cf = nullptr;
+    // A range of cf->records (a split set), or all of cf's entries.
+    std::optional<std::span<const Store::RecordWrite>> records;
+    bool whole = true;  // cf's entries and sorted deltas too.
     std::string path;
     bool created = false;
     Status status;
@@ -73,10 +93,25 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
   std::vector<File> files;
   for (const CfEntries& c : cfs) {
     if (c.size() == 0) continue;
-    File f;
-    f.cf = &c;
-    f.path = tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
-    files.push_back(std::move(f));
+    // A large set of records split in consecutive ranges, one file each.
+    // (Records only: entries and sorted deltas of the same set could fall
+    // between the ranges.)
+    const size_t parts =
+        !c.entries.empty() || c.sorted != nullptr
+            ? 1
+            : std::clamp<size_t>(c.records.size() / kMinRecordsPerFile, 1, c.record_files);
+    for (size_t p = 0; p < parts; ++p) {
+      File f;
+      f.cf = &c;
+      if (parts > 1) {
+        const size_t begin = c.records.size() * p / parts;
+        const size_t end = c.records.size() * (p + 1) / parts;
+        f.records = c.records.subspan(begin, end - begin);
+        f.whole = false;
+      }
+      f.path = tmp_dir + "/bulk-" + std::to_string(counter++) + "-" + c.cf->GetName() + ".sst";
+      files.push_back(std::move(f));
+    }
   }
   if (files.empty()) return Status::Ok();
   auto write = [&](File* f) {
@@ -98,8 +133,13 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
                                   /*invalidate_page_cache=*/false);
     Status st = FromRocksStatus(writer.Open(f->path), store_dir, "opening a bulk table file");
     f->created = st.ok();
-    if (st.ok()) st = WriteAll(writer, c.entries, store_dir);
-    if (st.ok()) st = WriteAll(writer, c.records, store_dir);
+    if (f->whole) {
+      if (st.ok()) st = WriteAll(writer, c.entries, store_dir);
+      if (st.ok() && c.sorted != nullptr) {
+        st = WriteSorted(writer, *c.sorted, c.sorted_op, store_dir);
+      }
+    }
+    if (st.ok()) st = WriteAll(writer, f->records ? *f->records : c.records, store_dir);
     if (st.ok()) st = FromRocksStatus(writer.Finish(), store_dir, "finishing a bulk table file");
     f->status = st;
   };
@@ -112,21 +152,25 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
       if (f.created) std::filesystem::remove(f.path, ec);
     }
   };
+  // One argument per column family, with all its files (a split set's
+  // ranges are disjoint).
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const File& f : files) {
     if (!f.status.ok()) {
       cleanup();
       return f.status;
     }
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = f.cf->cf;
-    arg.external_files = {f.path};
-    arg.options.move_files = true;
-    arg.options.snapshot_consistency = true;
-    arg.options.allow_global_seqno = true;
-    arg.options.allow_blocking_flush = true;
-    arg.options.write_global_seqno = false;
-    args.push_back(std::move(arg));
+    if (args.empty() || args.back().column_family != f.cf->cf) {
+      rocksdb::IngestExternalFileArg arg;
+      arg.column_family = f.cf->cf;
+      arg.options.move_files = true;
+      arg.options.snapshot_consistency = true;
+      arg.options.allow_global_seqno = true;
+      arg.options.allow_blocking_flush = true;
+      arg.options.write_global_seqno = false;
+      args.push_back(std::move(arg));
+    }
+    args.back().external_files.push_back(f.path);
   }
   Status st =
       FromRocksStatus(db->IngestExternalFiles(args), store_dir, "ingesting bulk table files");

@@ -16,6 +16,7 @@
 
 #include "core/large_alloc.h"
 #include "core/status.h"
+#include "stores/keys.h"
 #include "stores/store.h"
 
 namespace stc::store_internal {
@@ -28,8 +29,11 @@ struct SortedEntry {
   Op op = Op::kPut;
 };
 
-// Entries for one column family, sorted by key, keys unique: `entries`, or
-// record writes (puts and deletes) as the store's callers give them.
+// Entries for one column family, sorted by key, keys unique: `entries`,
+// record writes (puts and deletes) as the store's callers give them, or the
+// cell deltas of a SortedAggregates, each written with `sorted_op` (kPut or
+// kMerge) and its 8-byte delta as the value, read in place (no list of
+// entries is built for them). At most one of the three is non-empty.
 struct CfEntries {
   rocksdb::ColumnFamilyHandle* cf = nullptr;
   std::span<const SortedEntry> entries;
@@ -37,8 +41,21 @@ struct CfEntries {
   // Written without compression (a file that a merge will soon rewrite and
   // compress: Store::MergeRecordsAt); otherwise with the CF's compression.
   bool uncompressed = false;
-  size_t size() const { return entries.size() + records.size(); }
+  const SortedAggregates* sorted = nullptr;  // Not owned; outlives the call.
+  SortedEntry::Op sorted_op = SortedEntry::Op::kMerge;
+  // `records` as up to this many table files of consecutive keys, written
+  // in parallel (each of at least kMinRecordsPerFile records); 1 = one file.
+  size_t record_files = 1;
+  size_t size() const {
+    return entries.size() + records.size() + (sorted != nullptr ? sorted->size() : 0);
+  }
 };
+
+// The value of a SortedAggregates entry: the 8 bytes that follow its key in
+// the encoding (SortedAggregates::Next, stores/README.md).
+inline std::string_view SortedValueOf(std::string_view key) {
+  return std::string_view(key.data() + key.size(), store_keys::kAggregateValueBytes);
+}
 
 inline std::string_view KeyOf(const SortedEntry& e) { return e.key; }
 inline std::string_view KeyOf(const Store::RecordWrite& w) { return w.store_key; }
@@ -51,9 +68,14 @@ inline SortedEntry::Op OpOf(const Store::RecordWrite& w) {
   return w.is_delete ? SortedEntry::Op::kDelete : SortedEntry::Op::kPut;
 }
 
+// The fewest records in a table file of a CfEntries split by record_files.
+inline constexpr size_t kMinRecordsPerFile = 50000;
+
 // Writes each non-empty CfEntries to a table file under `tmp_dir` and ingests
-// them all atomically into `db`. The files are moved into the database (or
-// removed on failure). Errors name `store_dir`.
+// them all atomically into `db` (a CfEntries with record_files > 1: its
+// records as several files of disjoint key ranges, one thread each). The
+// files are moved into the database (or removed on failure). Errors name
+// `store_dir`.
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
                     const std::vector<CfEntries>& cfs);
 

@@ -238,8 +238,14 @@ class Store {
   // values (as FoldPendingAggregates writes its sums), else as merge
   // operands. InvalidArgument, nothing written, when the keys are out of
   // order, repeated or malformed.
+  //
+  // `records_in_parallel` (both overloads with `aggregates`): a caller with
+  // nothing else running (an ingest's last flush) has a large set of
+  // records written as StoreOptions::threads table files of consecutive
+  // keys on as many threads instead of one; the same atomic write.
   Status ApplyWithSortedRecords(std::span<const RecordWrite> records,
-                                const SortedAggregates& aggregates, const StoreBatch& deltas);
+                                const SortedAggregates& aggregates, const StoreBatch& deltas,
+                                bool records_in_parallel = false);
   // The same, except that the aggregate deltas are kept *pending* instead of
   // being added to the aggregates: written, in the same atomic write as the
   // records and totals, as one entry of a log in the store (column family
@@ -251,7 +257,8 @@ class Store {
   // its flushes' deltas once, itself, instead of RocksDB compacting one
   // level-0 file of deltas per flush. Same errors as ApplyWithSortedRecords.
   Status ApplyWithPendingAggregates(std::span<const RecordWrite> records,
-                                    const SortedAggregates& aggregates, const StoreBatch& deltas);
+                                    const SortedAggregates& aggregates, const StoreBatch& deltas,
+                                    bool records_in_parallel = false);
   // Diagnostics: how many entries of the pending log (one per call of
   // ApplyWithPendingAggregates with deltas) this handle has written, on
   // every thread (tests, benchmarks).
@@ -421,7 +428,7 @@ class Store {
   // ApplyWithPendingAggregates) under the next pending flush number.
   Status ApplyPrepared(std::span<const RecordWrite> records, const StoreBatch& deltas,
                        const SortedAggregates* sorted_aggregates = nullptr,
-                       const SortedAggregates* pending = nullptr);
+                       const SortedAggregates* pending = nullptr, bool records_in_parallel = false);
   // Defined in store.cc: Impl is incomplete here (an inline constructor would
   // need its destructor in every file that includes this header).
   Store();

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stores/keys.h"
 #include "stores/store.h"
 #include "stores/store_test_util.h"
 
@@ -217,6 +218,63 @@ TEST_F(StoreTest, MergeRecordsAtWritesTheFilesTheMergeRewritesUncompressed) {
     for (const auto& [name, size] : TableFiles(dir_)) total += size;
     EXPECT_LT(total, raw * kBatches / 4);
     ExpectRecordsInOrder(*store, kBatches * kPerBatch, value);
+  }
+}
+
+// records_in_parallel: a large set of records goes in as one table file per
+// store thread (consecutive key ranges, one atomic write, with its deltas
+// and pending log entry), a small one (under two files' minimum) as one;
+// without it, one file. Every record reads back, in order.
+TEST_F(StoreTest, RecordsInParallelAreWrittenAsOneFilePerThread) {
+  constexpr int kRecords = 120000;  // Over two files' minimum (kMinRecordsPerFile 50,000).
+  auto value = [](int i) { return std::string(100, static_cast<char>('a' + i % 26)); };
+  std::vector<std::string> keys(kRecords), values(kRecords);
+  for (int i = 0; i < kRecords; ++i) {
+    keys[i] = std::string(1, static_cast<char>(Source::kPct)) + RecordKey(i);
+    values[i] = value(i);
+  }
+  struct Case {
+    int threads, records;
+    bool parallel, pending;
+    size_t files;
+  };
+  for (const Case& c : {Case{3, kRecords, true, false, 2}, Case{2, kRecords, true, true, 2},
+                        Case{2, kRecords, false, false, 1}, Case{4, 60000, true, false, 1}}) {
+    SCOPED_TRACE(std::to_string(c.threads) + " threads, " + std::to_string(c.records) + " records" +
+                 (c.parallel ? ", in parallel" : "") + (c.pending ? ", pending" : ""));
+    fs::remove_all(dir_);
+    StoreOptions o;
+    o.create_if_missing = true;
+    o.grid_step_e5 = 1000;
+    o.threads = c.threads;
+    auto store = OpenOrDie(o);
+    ASSERT_NE(store, nullptr);
+    std::vector<Store::RecordWrite> writes(c.records);
+    for (int i = 0; i < c.records; ++i) writes[i] = {keys[i], values[i]};
+    SortedAggregates deltas;
+    std::string agg;
+    AggregateKey key;
+    key.year = 2019;
+    key.cell = Cell{1, 2};
+    store_keys::EncodeAggregateKey(key, &agg);
+    deltas.Add(agg, kUnit * c.records);
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2019, kUnit * c.records, 0, c.records);
+    const Status st = c.pending
+                          ? store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel)
+                          : store->ApplyWithSortedRecords(writes, deltas, totals, c.parallel);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    Units units = 0;
+    ASSERT_TRUE(store
+                    ->ForEachAggregate([&](const AggregateKey&, Units u) {
+                      units += u;
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(units, kUnit * c.records);
+    ExpectRecordsInOrder(*store, c.records, value);
+    store.reset();
+    EXPECT_EQ(RawFileCount(dir_, store_keys::kRecordsCf), c.files);
   }
 }
 

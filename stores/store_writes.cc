@@ -374,16 +374,17 @@ Status Store::ValidateSorted(std::span<const RecordWrite> records,
 }
 
 Status Store::ApplyWithSortedRecords(std::span<const RecordWrite> records,
-                                     const SortedAggregates& aggregates, const StoreBatch& deltas) {
+                                     const SortedAggregates& aggregates, const StoreBatch& deltas,
+                                     bool records_in_parallel) {
   STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
-  return ApplyPrepared(records, deltas, &aggregates);
+  return ApplyPrepared(records, deltas, &aggregates, nullptr, records_in_parallel);
 }
 
 Status Store::ApplyWithPendingAggregates(std::span<const RecordWrite> records,
                                          const SortedAggregates& aggregates,
-                                         const StoreBatch& deltas) {
+                                         const StoreBatch& deltas, bool records_in_parallel) {
   STC_RETURN_IF_ERROR(ValidateSorted(records, aggregates, deltas));
-  return ApplyPrepared(records, deltas, nullptr, &aggregates);
+  return ApplyPrepared(records, deltas, nullptr, &aggregates, records_in_parallel);
 }
 
 Status Store::ValidateDeltas(const StoreBatch& batch) const {
@@ -405,7 +406,7 @@ Status Store::ValidateDeltas(const StoreBatch& batch) const {
 
 Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const StoreBatch& batch,
                             const SortedAggregates* sorted_aggregates,
-                            const SortedAggregates* pending_aggregates) {
+                            const SortedAggregates* pending_aggregates, bool records_in_parallel) {
   using store_internal::SortedEntry;
   LargeVector<SortedEntry> aggregates, totals;  // The records are written from record_writes.
   // Deltas to one key are summed (same result as separate merge operands,
@@ -464,25 +465,18 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
         }
       },
       &totals_sums, &totals);
-  if (sorted_aggregates != nullptr && !sorted_aggregates->empty()) {
+  // Sorted deltas are read in place by the writes below, not listed.
+  const SortedAggregates* sorted =
+      sorted_aggregates != nullptr && !sorted_aggregates->empty() ? sorted_aggregates : nullptr;
+  SortedEntry::Op sorted_op = SortedEntry::Op::kMerge;
+  if (sorted != nullptr) {
     // Into empty aggregates (the only flush of a fresh load) the deltas are
     // the values: written as such, as FoldPendingAggregates writes its sums,
     // so that scans read them without merging (a table file of merge
-    // operands in the last level is never compacted).
-    bool fresh = false;
-    if (aggregates.empty()) {
-      STC_ASSIGN_OR_RETURN(fresh, impl_->IsEmpty(impl_->aggregates));
-    }
-    const SortedEntry::Op op = fresh ? SortedEntry::Op::kPut : SortedEntry::Op::kMerge;
-    // The values are the 8 bytes that follow each key in the encoding.
-    const SortedAggregates& sa = *sorted_aggregates;
-    aggregates.reserve(aggregates.size() + sa.size());
-    std::string_view key;
-    Units delta;
-    for (size_t pos = 0; sa.Next(&pos, &key, &delta);) {
-      aggregates.push_back(
-          {key, std::string_view(key.data() + key.size(), sk::kAggregateValueBytes), op});
-    }
+    // operands in the last level is never compacted). ValidateSorted made
+    // sure the batch holds no aggregates of its own.
+    STC_ASSIGN_OR_RETURN(const bool fresh, impl_->IsEmpty(impl_->aggregates));
+    if (fresh) sorted_op = SortedEntry::Op::kPut;
   }
   std::vector<std::string> pending_keys;  // Owners.
   LargeVector<SortedEntry> pending;
@@ -500,7 +494,8 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
     }
     pending_rows = pending_aggregates->size();
   }
-  size_t n = record_writes.size() + aggregates.size() + totals.size() + pending_rows;
+  size_t n = record_writes.size() + aggregates.size() + totals.size() + pending_rows +
+             (sorted != nullptr ? sorted->size() : 0);
   if (n == 0) return Status::Ok();
   if (!pending.empty()) {
     ++impl_->next_pending_flush;  // Never reused, even after a failure.
@@ -518,10 +513,12 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
           impl_->db->GetProperty(impl_->records, "rocksdb.num-files-at-level0", &level0) &&
           std::strtoull(level0.c_str(), nullptr, 10) + 1 >= impl_->merge_records_at;
     }
+    store_internal::CfEntries records{impl_->records, {}, record_writes, records_uncompressed};
+    if (records_in_parallel) records.record_files = static_cast<size_t>(impl_->threads);
     Status st =
         store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
-                                     {{impl_->records, {}, record_writes, records_uncompressed},
-                                      {impl_->aggregates, aggregates, {}},
+                                     {records,
+                                      {impl_->aggregates, aggregates, {}, false, sorted, sorted_op},
                                       {impl_->totals, totals, {}},
                                       {impl_->pending, pending, {}}});
     if (!st.ok()) impl_->write_failed = true;
@@ -549,6 +546,17 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
   };
   STC_RETURN_IF_ERROR(add(impl_->records, record_writes));
   STC_RETURN_IF_ERROR(add(impl_->aggregates, std::span<const SortedEntry>(aggregates)));
+  if (sorted != nullptr) {
+    std::string_view key;
+    Units delta;
+    for (size_t pos = 0; sorted->Next(&pos, &key, &delta);) {
+      const rocksdb::Slice k = ToSlice(key), v = ToSlice(store_internal::SortedValueOf(key));
+      STC_RETURN_IF_ERROR(impl_->Rocks(sorted_op == SortedEntry::Op::kPut
+                                           ? wb.Put(impl_->aggregates, k, v)
+                                           : wb.Merge(impl_->aggregates, k, v),
+                                       "preparing batch"));
+    }
+  }
   STC_RETURN_IF_ERROR(add(impl_->totals, std::span<const SortedEntry>(totals)));
   if (!pending.empty()) {
     STC_RETURN_IF_ERROR(add(impl_->pending, std::span<const SortedEntry>(pending)));

@@ -1,5 +1,6 @@
 // The `export` subcommand.
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -31,8 +32,17 @@ struct ExportArgs {
 int RunProfileExport(const ExportArgs& args) {
   namespace cl = stc::cluster;
   RankingInput in;
-  if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in); rc != kExitOk) {
-    return rc;
+  // Without --top every ranked cluster is profiled: the record scan starts
+  // as soon as the store, the map and the edition are known, and runs while
+  // the aggregates are read and ranked (and the populations computed).
+  std::unique_ptr<cl::ProfileScan> scan;
+  auto start_scan = [&](const RankingInput& opened) {
+    scan = cl::ProfileScan::Start(*opened.store, opened.map, opened.edition, /*threads=*/0);
+  };
+  if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in,
+                                args.top > 0 ? nullptr : std::function(start_scan));
+      rc != kExitOk) {
+    return rc;  // ~ProfileScan stops a scan started.
   }
   cl::ProfileSet set;
   set.ranking = in.ranking;
@@ -47,7 +57,8 @@ int RunProfileExport(const ExportArgs& args) {
   set.population_source = populations.source;
   cl::ProfileOptions options;
   options.population = populations.source.empty() ? nullptr : &populations;
-  auto profiles = cl::ComputeProfiles(*in.store, in.map, set.ranking, options);
+  auto profiles = scan != nullptr ? scan->Finish(in.map, set.ranking, options)
+                                  : cl::ComputeProfiles(*in.store, in.map, set.ranking, options);
   if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
   set.profiles = std::move(*profiles);
   std::string text = cl::FormatProfileExport(

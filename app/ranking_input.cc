@@ -27,7 +27,8 @@ int ResolveEdition(const std::string& name_or_file, cl::Edition* out) {
 }
 
 int LoadRankingInput(const std::string& db, const std::string& clusters_file,
-                     const std::string& edition, RankingInput* out) {
+                     const std::string& edition, RankingInput* out,
+                     const std::function<void(const RankingInput&)>& on_opened) {
   auto opened = OpenForReading(db);
   if (!opened.ok()) return StoreFail(opened.status());
   out->store = std::move(*opened);
@@ -78,6 +79,7 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
     if (int rc = ResolveEdition(edition_name, &out->edition); rc != kExitOk) return rc;
   }
   const cl::Edition& ed = out->edition;
+  if (on_opened) on_opened(*out);
 
   // Names missing from an imported map, and a check that the map was made
   // from the data now in the store.

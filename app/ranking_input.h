@@ -5,6 +5,7 @@
 #ifndef STCLUSTER_APP_RANKING_INPUT_H_
 #define STCLUSTER_APP_RANKING_INPUT_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,8 +36,12 @@ struct RankingInput {
 // Opens `db` read-only, takes the current map (or `clusters_file`), resolves
 // `edition` ("" = the map's edition when built in, else the default), names
 // unnamed clusters by coordinates, notes a stale map, ranks by size.
+// `on_opened`, when given, is called once the store, the map and the edition
+// are in `*out` and before the aggregates are read (export --by profile
+// starts its record scan there); the map may still change after it (names).
 int LoadRankingInput(const std::string& db, const std::string& clusters_file,
-                     const std::string& edition, RankingInput* out);
+                     const std::string& edition, RankingInput* out,
+                     const std::function<void(const RankingInput&)>& on_opened = nullptr);
 
 // Populations of `map`'s clusters from the gazetteer `path` ("" = the
 // default index, "none" = no populations). With `required`, a missing

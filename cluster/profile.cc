@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <climits>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "cluster/profile_items.h"
@@ -195,55 +199,49 @@ const ProfileItem* ClusterProfile::TopScientificField() const {
   return FrontOf(m ? &m->top_fields : nullptr);
 }
 
-Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const ClusterMap& map,
-                                                    const Ranking& ranking,
-                                                    const ProfileOptions& options) {
-  const Edition& ed = ranking.edition;
+namespace {
+
+// One tally per part of the scan, combined in part (= key) order.
+struct Part {
+  std::vector<std::vector<PartAccumulator>> acc;  // [slot][metric]
+  OrgNames org_names;
+  FieldNames field_names;
+  CountedRecordView rec;
+  std::vector<std::pair<size_t, Units>> weights;    // (slot, units) of the current record.
+  std::vector<std::pair<uint32_t, uint32_t>> orgs;  // (key, spelling) of the current record.
+  std::vector<uint32_t> fields;                     // Of the current record.
+};
+
+// What a scan adds up: a set of clusters ("slots"), each cluster's points
+// found through `cells` (a map whose ids are slot + 1).
+struct Tallies {
+  std::vector<std::vector<MetricAccumulator>> acc;  // Combined, [slot][metric].
+  std::vector<const std::string*> names;            // The spellings acc's tags index (in parts).
+  std::vector<Part> parts;                          // Own the names.
+};
+
+// Counts `store`'s records into `t` (t->parts sized to the scan's threads,
+// t->acc to the slots: ScanAndCombine). Stops early, with an error
+// nobody should read, once `*cancel` is set.
+Status ScanRecords(const Store& store, const Edition& ed, const CellIndex& cells, bool same_grid,
+                   const std::atomic<bool>* cancel, Tallies* t) {
   const size_t metrics = ed.metrics.size();
-  std::unordered_map<int32_t, size_t> index;  // Cluster id -> row.
-  for (size_t i = 0; i < ranking.rows.size(); ++i) index.emplace(ranking.rows[i].id, i);
-  // The combined tallies, [row][metric].
-  std::vector<std::vector<MetricAccumulator>> acc(ranking.rows.size());
-  for (auto& per_cluster : acc) {
-    per_cluster.resize(metrics);
-    for (size_t m = 0; m < metrics; ++m) {
-      per_cluster[m].year_units.assign(ed.metrics[m].year_to - ed.metrics[m].year_from + 1, 0);
-    }
-  }
   const Grid store_grid = store.grid();
-  const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
-  // The map with each ranked cluster's id replaced by its row + 1 (other
-  // clusters' cells dropped): a point's cell look-up gives its row.
-  ClusterMap rows_map;
-  rows_map.grid_step_e5 = map.grid_step_e5;
-  rows_map.cells.reserve(map.cells.size());
-  for (const auto& [cell, id] : map.cells) {
-    auto it = index.find(id);
-    if (it != index.end()) rows_map.cells.emplace_back(cell, static_cast<int32_t>(it->second + 1));
-  }
-  const CellIndex cells(rows_map);
-  // One tally per part of the scan, combined in part (= key) order below.
-  struct Part {
-    std::vector<std::vector<PartAccumulator>> acc;  // [row][metric]
-    OrgNames org_names;
-    FieldNames field_names;
-    CountedRecordView rec;
-    std::vector<std::pair<size_t, Units>> weights;    // (row, units) of the current record.
-    std::vector<std::pair<uint32_t, uint32_t>> orgs;  // (key, spelling) of the current record.
-    std::vector<uint32_t> fields;                     // Of the current record.
-  };
-  unsigned threads = static_cast<unsigned>(ResolveThreads(options.threads));
-  std::vector<Part> parts(threads);
+  std::vector<Part>& parts = t->parts;
   for (Part& part : parts) {
-    part.acc.resize(ranking.rows.size());
-    for (size_t row = 0; row < ranking.rows.size(); ++row) {
-      part.acc[row].resize(metrics);
-      for (size_t m = 0; m < metrics; ++m) part.acc[row][m].year_units = acc[row][m].year_units;
+    part.acc.resize(t->acc.size());
+    for (size_t slot = 0; slot < t->acc.size(); ++slot) {
+      part.acc[slot].resize(metrics);
+      for (size_t m = 0; m < metrics; ++m)
+        part.acc[slot][m].year_units = t->acc[slot][m].year_units;
     }
   }
-  STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
+  return store.ForEachRecordParallel(
       parts.size(),
       [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+          return Status::Internal("profile scan stopped");  // Nobody reads this result.
+        }
         Part& part = parts[part_index];
         CountedRecordView& rec = part.rec;
         int32_t year = 0, version = 0;
@@ -262,15 +260,15 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
         weights.clear();
         for (const WeightedPoint& p : rec.points) {
           Cell cell = store_grid.CellOf(p.lat_e5, p.lon_e5);
-          const int32_t row1 = same_grid ? cells.ClusterOfCell(cell)
-                                         : cells.ClusterAt(store_grid.CentreLatE5(cell),
-                                                           store_grid.CentreLonE5(cell));
-          if (row1 == 0) continue;  // In no ranked cluster.
-          const size_t row = static_cast<size_t>(row1 - 1);
+          const int32_t slot1 = same_grid ? cells.ClusterOfCell(cell)
+                                          : cells.ClusterAt(store_grid.CentreLatE5(cell),
+                                                            store_grid.CentreLonE5(cell));
+          if (slot1 == 0) continue;  // In none of the scan's clusters.
+          const size_t slot = static_cast<size_t>(slot1 - 1);
           auto w = std::find_if(weights.begin(), weights.end(),
-                                [&](const auto& x) { return x.first == row; });
+                                [&](const auto& x) { return x.first == slot; });
           if (w == weights.end()) {
-            weights.emplace_back(row, p.units);
+            weights.emplace_back(slot, p.units);
           } else {
             w->second += p.units;
           }
@@ -301,8 +299,8 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
               !spec.Counts(rec.field)) {
             continue;
           }
-          for (const auto& [row, w] : weights) {
-            PartAccumulator& a = part.acc[row][m];
+          for (const auto& [slot, w] : weights) {
+            PartAccumulator& a = part.acc[slot][m];
             const size_t y = static_cast<size_t>(rec.year - spec.year_from);
             a.year_units[y] += w;
             AttributeOrgs(w, orgs, &a);
@@ -310,11 +308,16 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
           }
         }
         return Status::Ok();
-      }));
-  // Combined in key order: an organisation keeps the spelling seen first.
+      });
+}
+
+// Combines the parts' tallies into t->acc, in key order: an organisation
+// keeps the spelling seen first.
+void CombineParts(size_t metrics, Tallies* t) {
+  auto& acc = t->acc;
+  auto& names = t->names;
   StringMap<uint32_t> global_keys;
-  std::vector<const std::string*> names;  // Spellings the combined tallies' tags index.
-  for (Part& part : parts) {
+  for (Part& part : t->parts) {
     std::vector<uint32_t> global_spelling(part.org_names.spellings(), kNoItem);
     std::vector<uint32_t> global_key(part.org_names.keys());
     for (uint32_t k = 0; k < global_key.size(); ++k) {
@@ -322,15 +325,62 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
           global_keys.try_emplace(part.org_names.key(k), static_cast<uint32_t>(global_keys.size()))
               .first->second;
     }
-    for (size_t row = 0; row < acc.size(); ++row) {
+    for (size_t slot = 0; slot < acc.size(); ++slot) {
       for (size_t m = 0; m < metrics; ++m) {
-        AddPart(std::move(part.acc[row][m]), part.org_names, global_key, part.field_names,
-                &global_spelling, &names, &acc[row][m]);
+        AddPart(std::move(part.acc[slot][m]), part.org_names, global_key, part.field_names,
+                &global_spelling, &names, &acc[slot][m]);
       }
-      std::vector<PartAccumulator>().swap(part.acc[row]);  // Freed as it goes.
+      std::vector<PartAccumulator>().swap(part.acc[slot]);  // Freed as it goes.
     }
   }
+}
 
+// An empty tally per slot and metric (year vectors sized to the windows).
+std::vector<std::vector<MetricAccumulator>> EmptyTallies(const Edition& ed, size_t slots) {
+  std::vector<std::vector<MetricAccumulator>> acc(slots);
+  for (auto& per_cluster : acc) {
+    per_cluster.resize(ed.metrics.size());
+    for (size_t m = 0; m < ed.metrics.size(); ++m) {
+      per_cluster[m].year_units.assign(ed.metrics[m].year_to - ed.metrics[m].year_from + 1, 0);
+    }
+  }
+  return acc;
+}
+
+// The whole scan of `slots` clusters (ScanRecords) on `threads` threads
+// (ResolveThreads), `t` set up first and its parts combined after.
+Status ScanAndCombine(const Store& store, const Edition& ed, const CellIndex& cells, bool same_grid,
+                      size_t slots, int threads, const std::atomic<bool>* cancel, Tallies* t) {
+  t->acc = EmptyTallies(ed, slots);
+  t->parts.resize(static_cast<size_t>(ResolveThreads(threads)));
+  STC_RETURN_IF_ERROR(ScanRecords(store, ed, cells, same_grid, cancel, t));
+  CombineParts(ed.metrics.size(), t);
+  return Status::Ok();
+}
+
+// The map's cells with each cluster id of `slot_ids` replaced by its index +
+// 1 (other clusters' cells dropped): a point's cell look-up gives its slot.
+ClusterMap SlotsMap(const ClusterMap& map, const std::vector<int32_t>& slot_ids) {
+  std::unordered_map<int32_t, size_t> index;  // Cluster id -> slot.
+  for (size_t i = 0; i < slot_ids.size(); ++i) index.emplace(slot_ids[i], i);
+  ClusterMap slots_map;
+  slots_map.grid_step_e5 = map.grid_step_e5;
+  slots_map.cells.reserve(map.cells.size());
+  for (const auto& [cell, id] : map.cells) {
+    auto it = index.find(id);
+    if (it != index.end()) slots_map.cells.emplace_back(cell, static_cast<int32_t>(it->second + 1));
+  }
+  return slots_map;
+}
+
+// The profiles of ranking's rows, row i from the tallies of slot_of_row[i].
+std::vector<ClusterProfile> BuildProfiles(Tallies* t, const std::vector<size_t>& slot_of_row,
+                                          const ClusterMap& map, const Ranking& ranking,
+                                          const ProfileOptions& options) {
+  const Edition& ed = ranking.edition;
+  const size_t metrics = ed.metrics.size();
+  auto& acc = t->acc;
+  const auto& names = t->names;
   std::vector<ClusterProfile> out;
   out.reserve(ranking.rows.size());
   for (size_t i = 0; i < ranking.rows.size(); ++i) {
@@ -354,7 +404,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
     }
     for (size_t m = 0; m < metrics; ++m) {
       const MetricSpec& spec = ed.metrics[m];
-      MetricAccumulator& a = acc[i][m];
+      MetricAccumulator& a = acc[slot_of_row[i]][m];
       MetricProfile mp;
       mp.source = spec.source;
       mp.year_from = spec.year_from;
@@ -382,6 +432,101 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
     out.push_back(std::move(p));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const ClusterMap& map,
+                                                    const Ranking& ranking,
+                                                    const ProfileOptions& options) {
+  // The ranked clusters only, in rank order: slot i is row i.
+  std::vector<int32_t> ids;
+  std::vector<size_t> slot_of_row;
+  for (size_t i = 0; i < ranking.rows.size(); ++i) {
+    ids.push_back(ranking.rows[i].id);
+    slot_of_row.push_back(i);
+  }
+  Tallies t;
+  const CellIndex cells(SlotsMap(map, ids));
+  STC_RETURN_IF_ERROR(ScanAndCombine(store, ranking.edition, cells,
+                                     store.grid().step_e5() == map.grid_step_e5, ids.size(),
+                                     options.threads, nullptr, &t));
+  return BuildProfiles(&t, slot_of_row, map, ranking, options);
+}
+
+struct ProfileScan::Impl {
+  Edition edition;
+  std::vector<int32_t> ids;  // The map's cluster ids, ascending: slot i is ids[i].
+  Tallies tallies;
+  Status status;
+  std::atomic<bool> cancel{false};
+  std::thread thread;     // Not joinable when the scan ran in Start.
+  bool finished = false;  // Finish was called.
+};
+
+std::unique_ptr<ProfileScan> ProfileScan::Start(const Store& store, const ClusterMap& map,
+                                                const Edition& edition, int threads) {
+  auto impl = std::make_unique<Impl>();
+  impl->edition = edition;
+  for (const auto& [cell, id] : map.cells) {
+    if (id != 0) impl->ids.push_back(id);
+  }
+  std::sort(impl->ids.begin(), impl->ids.end());
+  impl->ids.erase(std::unique(impl->ids.begin(), impl->ids.end()), impl->ids.end());
+  // What the scan reads of the map, copied now: the caller may change the
+  // map (e.g. name its clusters) while it runs.
+  auto cells = std::make_shared<const CellIndex>(SlotsMap(map, impl->ids));
+  const bool same_grid = store.grid().step_e5() == map.grid_step_e5;
+  Impl* raw = impl.get();
+  auto scan = [raw, &store, cells, same_grid, threads] {
+    raw->status = ScanAndCombine(store, raw->edition, *cells, same_grid, raw->ids.size(), threads,
+                                 &raw->cancel, &raw->tallies);
+  };
+  try {
+    raw->thread = std::thread(scan);
+  } catch (const std::system_error&) {
+    scan();  // No thread to be had: scanned here, before the ranking.
+  }
+  return std::unique_ptr<ProfileScan>(new ProfileScan(std::move(impl)));
+}
+
+ProfileScan::ProfileScan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ProfileScan::~ProfileScan() {
+  if (impl_ != nullptr && impl_->thread.joinable()) {
+    impl_->cancel = true;
+    impl_->thread.join();
+  }
+}
+
+Result<std::vector<ClusterProfile>> ProfileScan::Finish(const ClusterMap& map,
+                                                        const Ranking& ranking,
+                                                        const ProfileOptions& options) {
+  if (impl_->finished) return Status::Internal("ProfileScan::Finish called twice");
+  impl_->finished = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+  STC_RETURN_IF_ERROR(impl_->status);
+  const Edition& ed = ranking.edition;
+  bool same_metrics = ed.metrics.size() == impl_->edition.metrics.size();
+  for (size_t m = 0; same_metrics && m < ed.metrics.size(); ++m) {
+    const MetricSpec &a = ed.metrics[m], &b = impl_->edition.metrics[m];
+    same_metrics = a.source == b.source && a.year_from == b.year_from && a.year_to == b.year_to;
+  }
+  if (!same_metrics) {
+    return Status::InvalidArgument("profile scan: the ranking's edition " + ed.name +
+                                   " has other metrics than the scan's " + impl_->edition.name);
+  }
+  std::vector<size_t> slot_of_row;
+  slot_of_row.reserve(ranking.rows.size());
+  for (const RankedCluster& row : ranking.rows) {
+    auto it = std::lower_bound(impl_->ids.begin(), impl_->ids.end(), row.id);
+    if (it == impl_->ids.end() || *it != row.id) {
+      return Status::InvalidArgument("profile scan: ranked cluster " + std::to_string(row.id) +
+                                     " is not on the scanned map");
+    }
+    slot_of_row.push_back(static_cast<size_t>(it - impl_->ids.begin()));
+  }
+  return BuildProfiles(&impl_->tallies, slot_of_row, map, ranking, options);
 }
 
 }  // namespace stc::cluster

@@ -35,6 +35,7 @@
 #define STCLUSTER_CLUSTER_PROFILE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -131,6 +132,40 @@ struct ProfileOptions {
 Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const ClusterMap& map,
                                                     const Ranking& ranking,
                                                     const ProfileOptions& options);
+
+// The same scan started before the ranking is known, so that it runs while
+// the caller ranks (export --by profile overlaps it with the aggregates' scan
+// and the ranking). It tallies every cluster of the map (ComputeProfiles only
+// the ranked ones: without a score a cluster has no records in the edition's
+// windows, so the extra tallies are empty), and Finish keeps the ranking's
+// rows: the result equals ComputeProfiles(store, map, ranking, options) for a
+// ranking of that map and edition. Not thread-safe; one Finish per scan.
+class ProfileScan {
+ public:
+  // Starts the scan on a thread of its own (with `threads` parts, as
+  // ProfileOptions::threads; without a thread to be had, it scans before
+  // returning). `store` must outlive the scan; what it reads
+  // of `map` (its cells) and `edition` are copied, so the caller may change
+  // the map (e.g. name its clusters) meanwhile.
+  static std::unique_ptr<ProfileScan> Start(const Store& store, const ClusterMap& map,
+                                            const Edition& edition, int threads);
+  // Waits for the scan; the profiles of `ranking`'s rows (rank order), as
+  // ComputeProfiles. Store and decoding errors as ComputeProfiles;
+  // InvalidArgument when the ranking's edition has other metrics than the
+  // scan's or ranks a cluster that is not on the scanned map. `map` gives
+  // the footprints, as in ComputeProfiles.
+  Result<std::vector<ClusterProfile>> Finish(const ClusterMap& map, const Ranking& ranking,
+                                             const ProfileOptions& options);
+  // A scan not finished is stopped (its result dropped) and waited for.
+  ~ProfileScan();
+  ProfileScan(const ProfileScan&) = delete;
+  ProfileScan& operator=(const ProfileScan&) = delete;
+
+ private:
+  struct Impl;
+  explicit ProfileScan(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace stc::cluster
 

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <random>
 
 #include "cluster/intensity.h"
@@ -486,6 +487,84 @@ TEST(ClusterProfile, ParallelScanEqualsSerialScan) {
   EXPECT_NE(serial.find("Acme Corp"), std::string::npos);
   EXPECT_EQ(text(4), serial);
   EXPECT_EQ(text(3), serial);
+  // The scan started before the ranking (ProfileScan), in parallel parts.
+  for (int threads : {1, 2, 4}) {
+    auto scan = ProfileScan::Start(*store, map, ranking->edition, threads);
+    ProfileOptions o;
+    o.top_items = 100;
+    ProfileSet set;
+    set.ranking = *ranking;
+    auto profiles = scan->Finish(map, set.ranking, o);
+    ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
+    set.profiles = *profiles;
+    EXPECT_EQ(FormatProfileExport(set, ProfileFormat::kJson), serial) << threads << " threads";
+  }
+}
+
+// ProfileScan (started before the ranking, tallying every cluster of the map)
+// gives ComputeProfiles' profiles: for the whole ranking and for its first
+// row only, with a cluster on the map that has no records (tallied, never
+// ranked), and with the map's names changed while it scans. Rankings it
+// cannot serve are InvalidArgument, a second Finish Internal; a scan
+// dropped unfinished stops.
+TEST(ClusterProfile, ScanStartedBeforeTheRankingEqualsComputeProfiles) {
+  World w;
+  const Edition edition = BuiltinEdition("gii2024").value();
+  Build(&w, edition);
+  // Ids out of rank order (Alpha 7, Beta 2, Gamma 5), so that rows and the
+  // scan's clusters (in id order) differ; Delta: a cell with no records (Null
+  // Island), on the map but not ranked.
+  ClusterMap map = w.map;
+  const std::map<int32_t, int32_t> renumber = {{1, 7}, {2, 2}, {3, 5}};
+  for (ClusterInfo& c : map.clusters) c.id = renumber.at(c.id);
+  for (auto& [cell, id] : map.cells) id = renumber.at(id);
+  map.clusters.push_back({4, "Delta", "XX"});
+  map.cells.push_back({w.store->grid().CellOf(0, 0), 4});
+  std::sort(map.clusters.begin(), map.clusters.end(),
+            [](const ClusterInfo& a, const ClusterInfo& b) { return a.id < b.id; });
+  std::sort(map.cells.begin(), map.cells.end());
+  map.ComputeFootprints();
+  auto ranking = ComputeRanking(*w.store, map, edition);
+  ASSERT_TRUE(ranking.ok());
+  ASSERT_EQ(ranking->rows.size(), 3u);  // Delta has no score.
+  ASSERT_EQ(ranking->rows[0].id, 7);    // Alpha first.
+  ProfileOptions o;
+  o.population = &w.populations;
+  o.top_items = 100;
+  auto json = [](const Ranking& r, const std::vector<ClusterProfile>& p) {
+    ProfileSet set;
+    set.ranking = r;
+    set.profiles = p;
+    return FormatProfileExport(set, ProfileFormat::kJson);
+  };
+  for (size_t rows : {size_t{3}, size_t{1}}) {
+    Ranking r = *ranking;
+    r.rows.resize(rows);
+    auto expected = ComputeProfiles(*w.store, map, r, o);
+    ASSERT_TRUE(expected.ok());
+    ASSERT_EQ(expected->size(), rows);
+    ClusterMap scanned = map;
+    auto scan = ProfileScan::Start(*w.store, scanned, edition, 2);
+    for (ClusterInfo& c : scanned.clusters) c.name += " (renamed)";  // Not read by the scan.
+    auto got = scan->Finish(map, r, o);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(json(r, *got), json(r, *expected)) << rows << " rows";
+    EXPECT_EQ((*got)[0].metrics[0].year_units, (std::vector<Units>{U(1), U(0.5), 0, 0, U(2)}));
+    EXPECT_EQ(scan->Finish(map, r, o).status().code(), StatusCode::kInternal);  // Once only.
+  }
+  {  // A ranked cluster the scanned map does not have.
+    Ranking r = *ranking;
+    r.rows[1].id = 99;
+    auto got = ProfileScan::Start(*w.store, map, edition, 2)->Finish(map, r, o);
+    EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
+  }
+  {  // A ranking of another edition (other windows).
+    auto other = ComputeRanking(*w.store, map, BuiltinEdition("gii2023").value());
+    ASSERT_TRUE(other.ok());
+    auto got = ProfileScan::Start(*w.store, map, edition, 2)->Finish(map, *other, o);
+    EXPECT_EQ(got.status().code(), StatusCode::kInvalidArgument);
+  }
+  { auto dropped = ProfileScan::Start(*w.store, map, edition, 2); }  // Stopped, joined.
 }
 
 TEST(ClusterProfile, EditionFilesMatchTheSchema) {

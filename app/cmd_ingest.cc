@@ -28,6 +28,7 @@ struct IngestArgs {
   double grid_deg = 0.01;
   bool quiet = false;
   bool sync = false;
+  bool compress_records = false;
   std::string gazetteer;  // Empty: DefaultGazetteerPath(), optional.
   bool no_geocode = false;
   bool force = false;
@@ -89,6 +90,7 @@ int RunIngest(const IngestArgs& args) {
   so.create_if_missing = true;
   so.grid_step_e5 = static_cast<int32_t>(std::llround(step));
   so.sync_writes = args.sync;
+  so.compress_records = args.compress_records;
   // The store's merges at the end of the run (records, aggregates) use as many.
   so.threads = ResolveThreads(args.threads);
   auto store = Store::Open(args.db, so);
@@ -188,6 +190,10 @@ Command AddIngestCommand(CLI::App& app) {
   sub->add_option("--grid-deg", a->grid_deg,
                   "Rounded-location grid step in degrees for a NEW store (fixed afterwards)")
       ->capture_default_str();
+  sub->add_flag(
+      "--compress-records", a->compress_records,
+      "For a NEW store (fixed afterwards): write the stored records LZ4-compressed, about "
+      "30% less disk for 5-12% more CPU in ingests and profile scans (default: plain)");
   sub->add_flag("--quiet,-q", a->quiet, "No progress display");
   sub->add_flag("--sync", a->sync, "fsync every write batch (survives power loss)");
   sub->add_option("--gazetteer", a->gazetteer,

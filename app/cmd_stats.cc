@@ -85,7 +85,8 @@ int RunStats(const StatsArgs& args) {
   if (args.top_unresolved > 0 && any_unlocated) top = TopUnresolved(**store, args.top_unresolved);
   if (!top.ok()) return Fail(top.status(), kExitStore);
   if (args.json) {
-    std::cout << "{\"grid_deg\":\"" << grid << "\",\"totals\":[";
+    std::cout << "{\"grid_deg\":\"" << grid << "\",\"record_compression\":\""
+              << ((*store)->compresses_records() ? "lz4" : "none") << "\",\"totals\":[";
     bool first = true;
     for (const auto& t : *totals) {
       std::cout << (first ? "" : ",") << "{\"source\":\"" << SourceName(t.source)
@@ -112,6 +113,8 @@ int RunStats(const StatsArgs& args) {
   }
   std::cout << "store:  " << (*store)->dir() << "\n";
   std::cout << "grid:   " << grid << " degree\n";
+  std::cout << "records stored: " << ((*store)->compresses_records() ? "LZ4-compressed" : "plain")
+            << "\n";
   std::cout << "source   year    records        world    unlocated  unlocated%\n";
   std::map<Source, YearTotals> sums;
   for (const auto& t : *totals) {

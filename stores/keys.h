@@ -34,6 +34,9 @@ inline constexpr char kPendingCf[] = "pending";
 // Meta names written at creation.
 inline constexpr char kMetaFormatVersion[] = "format_version";
 inline constexpr char kMetaGridStep[] = "grid_step_e5";
+// "none" or "lz4": how the records' table files are written (StoreOptions::
+// compress_records). Absent in stores created before 2026-12-05: "lz4".
+inline constexpr char kMetaRecordCompression[] = "record_compression";
 inline constexpr char kFormatVersion[] = "1";
 // Meta name of the current cluster map version (decimal).
 inline constexpr char kMetaClusterMapCurrent[] = "cluster_map_current";

@@ -191,13 +191,15 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(const std::string& name,
     // about 1.6, and a store left in one sorted run (docs/performance.md,
     // "Records compacted once, at the end of a large load").
     o.max_bytes_for_level_base = 8 * kGiB;
-    // LZ4 on every level, the last included: records are read back far more
-    // often than they are written (every record of a re-read or a nightly
-    // ingest is looked up, a profile scans them all), and a block of LZ4
-    // decompresses several times faster than one of ZSTD. At 20M records,
-    // against ZSTD level 1 on the last level: `--force` 20-40% less CPU,
-    // `export --by profile` 15-40% less, the cold ingest unchanged, the store
-    // 10% larger (docs/performance.md, "LZ4 for the records on every level").
+    // LZ4 on every level, the last included, for a store created with
+    // compressed records; Store::Open switches a store created without them
+    // (the default) to no compression. Records are read back far more often
+    // than they are written (every record of a re-read or a nightly ingest
+    // is looked up, a profile scans them all): a block of LZ4 decompresses
+    // several times faster than one of ZSTD (at 20M records, against ZSTD
+    // level 1 on the last level: `--force` 20-40% less CPU, `export --by
+    // profile` 15-40% less, the store 10% larger), and a plain block is
+    // only copied (docs/performance.md, "Records stored uncompressed").
     o.bottommost_compression = o.compression;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     o.prefix_extractor.reset(RecordKeyPrefix(), [](const rocksdb::SliceTransform*) {});
@@ -361,6 +363,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
     STC_RETURN_IF_ERROR(
         impl->Rocks(wb.Put(impl->meta, sk::kMetaGridStep, std::to_string(options.grid_step_e5)),
                     "preparing metadata"));
+    STC_RETURN_IF_ERROR(impl->Rocks(
+        wb.Put(impl->meta, sk::kMetaRecordCompression, options.compress_records ? "lz4" : "none"),
+        "preparing metadata"));
     rocksdb::WriteOptions sync_write;
     sync_write.sync = true;
     STC_RETURN_IF_ERROR(impl->Rocks(impl->db->Write(sync_write, &wb), "writing metadata"));
@@ -378,6 +383,22 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
                               step_text.value_or("") + "'");
   }
   store->grid_ = Grid(static_cast<int32_t>(step));
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> compression,
+                       impl->Get(impl->meta, sk::kMetaRecordCompression));
+  if (compression.has_value() && *compression != "lz4" && *compression != "none") {
+    return Status::Corruption("store " + dir + " has an invalid record_compression '" +
+                              *compression + "'");
+  }
+  store->compresses_records_ = !compression.has_value() || *compression == "lz4";
+  if (!store->compresses_records_ && !options.read_only) {
+    // The records' column family opens with LZ4 (MakeCfOptions: the options
+    // exist before the metadata can be read); from here on its flushes,
+    // bulk files and merges write plain blocks.
+    STC_RETURN_IF_ERROR(impl->Rocks(
+        impl->db->SetOptions(impl->records, {{"compression", "kNoCompression"},
+                                             {"bottommost_compression", "kNoCompression"}}),
+        "setting the records' compression"));
+  }
   if (!options.read_only) {
     if (impl->pending == nullptr) {  // A store of an earlier version, or a new one.
       STC_ASSIGN_OR_RETURN(impl->pending, impl->CreateCf(sk::kPendingCf));
@@ -478,7 +499,8 @@ Status Store::DeleteMeta(std::string_view name) {
 
 Status Store::PutMeta(std::string_view name, std::string_view value) {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
-  if (name == sk::kMetaFormatVersion || name == sk::kMetaGridStep) {
+  if (name == sk::kMetaFormatVersion || name == sk::kMetaGridStep ||
+      name == sk::kMetaRecordCompression) {
     return Status::InvalidArgument("store " + dir_ + ": meta '" + std::string(name) +
                                    "' is fixed when the store is created");
   }

@@ -48,6 +48,15 @@ struct StoreOptions {
   // when opening an existing store: the step is fixed at creation and read
   // from the store's metadata.
   int32_t grid_step_e5 = 1000;
+  // For a new store: write the records' table files LZ4-compressed. Off by
+  // default: at 20M bench records compression took the store from 1.8 to
+  // 1.3 GB but cost 4-7% of a cold ingest's CPU and 7-12% of a forced
+  // re-read's (every look-up of a stored record decompresses its block) and
+  // of a profile scan's (docs/performance.md, "Records stored
+  // uncompressed"). Like the grid step, fixed at creation (kept in the
+  // metadata; a store created before the setting existed compresses) and
+  // ignored when opening an existing store. Aggregates are always compressed.
+  bool compress_records = false;
   // fsync the WAL on every Apply (slower; survives power loss, not only
   // process crashes).
   bool sync_writes = false;
@@ -217,6 +226,9 @@ class Store {
 
   const Grid& grid() const { return grid_; }
   const std::string& dir() const { return dir_; }
+  // Whether the store writes its records' table files compressed (the
+  // setting fixed at its creation, StoreOptions::compress_records).
+  bool compresses_records() const { return compresses_records_; }
 
   // A record write for ApplyWithSortedRecords. `store_key` is the store's
   // record key: the source byte followed by the record key.
@@ -435,6 +447,7 @@ class Store {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Grid grid_;
+  bool compresses_records_ = true;
   std::string dir_;
 };
 

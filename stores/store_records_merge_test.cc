@@ -1,8 +1,9 @@
 // Tests of the records' merge at the end of a large ingest
 // (Store::CompactRecordsIfLayered): its threshold, its parallel parts, and
 // the uncompressed level-0 files written once it is certain
-// (Store::MergeRecordsAt).
+// (Store::MergeRecordsAt); the records' compression setting.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -166,7 +167,8 @@ std::map<std::string, uintmax_t> TableFiles(const std::string& dir) {
   return out;
 }
 
-// With MergeRecordsAt(3), the bulk files of records written once level 0
+// With MergeRecordsAt(3), in a store of compressed records, the bulk files
+// of records written once level 0
 // holds two files are uncompressed (the merge at 3 will compress them); the
 // earlier ones, and every file without the promise, are compressed. The
 // first batch goes straight to the last level of the empty store, each later
@@ -181,7 +183,7 @@ TEST_F(StoreTest, MergeRecordsAtWritesTheFilesTheMergeRewritesUncompressed) {
   for (const bool promised : {false, true}) {
     SCOPED_TRACE(promised ? "MergeRecordsAt(3)" : "no merge promised");
     fs::remove_all(dir_);
-    auto store = Create();
+    auto store = Create(1000, /*compress_records=*/true);
     ASSERT_NE(store, nullptr);
     if (promised) store->MergeRecordsAt(3);
     std::vector<uintmax_t> sizes;  // Of each batch's new table file.
@@ -218,6 +220,88 @@ TEST_F(StoreTest, MergeRecordsAtWritesTheFilesTheMergeRewritesUncompressed) {
     for (const auto& [name, size] : TableFiles(dir_)) total += size;
     EXPECT_LT(total, raw * kBatches / 4);
     ExpectRecordsInOrder(*store, kBatches * kPerBatch, value);
+  }
+}
+
+// The size of the one table file that a bulk batch of `n` records of 200
+// bytes adds to the store (0 when it adds another count of files).
+uintmax_t BatchFileSize(Store* store, const std::string& dir, int n) {
+  const auto before = TableFiles(dir);
+  StoreBatch batch;
+  for (int i = 0; i < n; ++i) {
+    batch.PutRecord(Source::kPct, RecordKey(i), std::string(200, static_cast<char>('a' + i % 26)));
+  }
+  if (!store->Apply(batch).ok()) return 0;
+  uintmax_t added = 0;
+  int files = 0;
+  for (const auto& [name, size] : TableFiles(dir)) {
+    if (!before.count(name)) added += size, ++files;
+  }
+  return files == 1 ? added : 0;
+}
+
+// StoreOptions::compress_records is fixed when the store is created: a
+// reopen asking for the other setting keeps it, and the records' table files
+// follow it (plain: larger than the raw values; LZ4: far smaller). A store
+// whose metadata predates the setting compresses; an unknown setting is
+// Corruption.
+TEST_F(StoreTest, RecordCompressionIsFixedAtCreation) {
+  constexpr int kRecords = 60000;  // Above the bulk threshold: one table file.
+  const uintmax_t raw = uintmax_t{kRecords} * 200;
+  for (const bool compressed : {false, true}) {
+    SCOPED_TRACE(compressed ? "created compressed" : "created plain");
+    fs::remove_all(dir_);
+    Create(1000, compressed).reset();
+    StoreOptions reopen;
+    reopen.compress_records = !compressed;  // Ignored: the store exists.
+    auto store = OpenOrDie(reopen);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->compresses_records(), compressed);
+    const uintmax_t size = BatchFileSize(store.get(), dir_, kRecords);
+    ASSERT_GT(size, 0u);
+    if (compressed) {
+      EXPECT_LT(size, raw / 4);
+    } else {
+      EXPECT_GT(size, raw);
+    }
+  }
+  // Metadata without the entry (a store created before it existed), then
+  // with a value this build does not know.
+  for (const char* value : {static_cast<const char*>(nullptr), "zstd"}) {
+    fs::remove_all(dir_);
+    Create().reset();
+    {
+      std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+      for (const char* name :
+           {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
+            store_keys::kTotalsCf, store_keys::kPendingCf}) {
+        descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      }
+      std::vector<rocksdb::ColumnFamilyHandle*> handles;
+      rocksdb::DB* db = nullptr;
+      ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_, descs, &handles, &db).ok());
+      const rocksdb::Status s =
+          value == nullptr
+              ? db->Delete(rocksdb::WriteOptions(), handles[0], store_keys::kMetaRecordCompression)
+              : db->Put(rocksdb::WriteOptions(), handles[0], store_keys::kMetaRecordCompression,
+                        value);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+      delete db;
+    }
+    auto r = Store::Open(dir_, StoreOptions());
+    if (value != nullptr) {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+      EXPECT_EQ(r.status().message(),
+                "store " + dir_ + " has an invalid record_compression 'zstd'");
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_TRUE((*r)->compresses_records());
+    const uintmax_t size = BatchFileSize(r->get(), dir_, kRecords);
+    ASSERT_GT(size, 0u);
+    EXPECT_LT(size, raw / 4);
   }
 }
 

@@ -447,6 +447,7 @@ TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   ASSERT_TRUE(store->PutMeta("cluster_map_version", "3").ok());
   EXPECT_EQ(store->PutMeta("grid_step_e5", "500").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store->PutMeta("format_version", "2").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->PutMeta("record_compression", "lz4").code(), StatusCode::kInvalidArgument);
   store.reset();
   StoreOptions o;
   o.sync_writes = true;
@@ -456,6 +457,7 @@ TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, std::optional<std::string>("3"));
   EXPECT_EQ(store->grid().step_e5(), 1000);
+  EXPECT_FALSE(store->compresses_records());
 }
 
 }  // namespace

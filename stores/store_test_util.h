@@ -86,10 +86,11 @@ class StoreTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? std::move(r).value() : nullptr;
   }
-  std::unique_ptr<Store> Create(int32_t step = 1000) {
+  std::unique_ptr<Store> Create(int32_t step = 1000, bool compress_records = false) {
     StoreOptions o;
     o.create_if_missing = true;
     o.grid_step_e5 = step;
+    o.compress_records = compress_records;
     return OpenOrDie(o);
   }
 

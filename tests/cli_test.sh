@@ -17,6 +17,14 @@ check "generate exit" 0 $?
 check "clean ingest exit" 0 $?
 grep -q '"records_new":3000' "$T/s.json"; check "stats json new" 0 $?
 grep -q "^records: " "$T/err"; check "summary on stderr" 0 $?
+"$BIN" stats --db "$T/db" --json | grep -q '"record_compression":"none"'; check "records plain by default" 0 $?
+# --compress-records: fixed at creation, the same cells either way.
+"$BIN" ingest --db "$T/dbz" --quiet --compress-records "$T/dump" 2>/dev/null; check "compressed ingest exit" 0 $?
+"$BIN" ingest --db "$T/dbz" --quiet --force "$T/dump" 2>/dev/null; check "compressed re-read exit" 0 $?
+"$BIN" stats --db "$T/dbz" --json | grep -q '"record_compression":"lz4"'; check "records compressed" 0 $?
+"$BIN" stats --db "$T/dbz" | grep -q '^records stored: LZ4-compressed$'; check "stats shows compression" 0 $?
+cmp -s <("$BIN" export --db "$T/db" --format csv) <("$BIN" export --db "$T/dbz" --format csv)
+check "same cells compressed or not" 0 $?
 
 "$BIN" export --db "$T/db" --format csv > "$T/a.csv"; check "export exit" 0 $?
 head -1 "$T/a.csv" | grep -q '^kind,source,year,lat,lon,country,field,units$'; check "csv header" 0 $?

@@ -3,7 +3,6 @@
 // the uncompressed level-0 files written once it is certain
 // (Store::MergeRecordsAt); the records' compression setting.
 #include <gtest/gtest.h>
-#include <rocksdb/db.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -270,25 +269,7 @@ TEST_F(StoreTest, RecordCompressionIsFixedAtCreation) {
   for (const char* value : {static_cast<const char*>(nullptr), "zstd"}) {
     fs::remove_all(dir_);
     Create().reset();
-    {
-      std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-      for (const char* name :
-           {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
-            store_keys::kTotalsCf, store_keys::kPendingCf}) {
-        descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-      }
-      std::vector<rocksdb::ColumnFamilyHandle*> handles;
-      rocksdb::DB* db = nullptr;
-      ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_, descs, &handles, &db).ok());
-      const rocksdb::Status s =
-          value == nullptr
-              ? db->Delete(rocksdb::WriteOptions(), handles[0], store_keys::kMetaRecordCompression)
-              : db->Put(rocksdb::WriteOptions(), handles[0], store_keys::kMetaRecordCompression,
-                        value);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-      for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-      delete db;
-    }
+    ASSERT_TRUE(WriteRawMeta(dir_, store_keys::kMetaRecordCompression, value));
     auto r = Store::Open(dir_, StoreOptions());
     if (value != nullptr) {
       ASSERT_FALSE(r.ok());

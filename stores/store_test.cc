@@ -155,18 +155,7 @@ TEST_F(StoreTest, EmptyRocksDbBecomesAStore) {
 
 TEST_F(StoreTest, OtherFormatVersionIsRefused) {
   Create().reset();
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const char* name : {"default", "records", "aggregates", "totals", "pending"}) {
-      descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_, descs, &handles, &db).ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[0], "format_version", "2").ok());
-    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    delete db;
-  }
+  ASSERT_TRUE(WriteRawMeta(dir_, "format_version", "2"));
   auto r = Store::Open(dir_, StoreOptions());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);

@@ -42,6 +42,28 @@ bool WithRawColumnFamily(const std::string& dir, const std::string& cf, Fn fn) {
   return true;
 }
 
+// Writes meta entry `name` = *value (or deletes it when `value` is null)
+// straight into the closed store in `dir`, bypassing the Store's checks;
+// false when the store does not open or the write fails.
+inline bool WriteRawMeta(const std::string& dir, const std::string& name, const char* value) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const char* cf : {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
+                         store_keys::kTotalsCf, store_keys::kPendingCf}) {
+    descs.emplace_back(cf, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descs, &handles, &db);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) return false;
+  s = value == nullptr ? db->Delete(rocksdb::WriteOptions(), handles[0], name)
+                       : db->Put(rocksdb::WriteOptions(), handles[0], name, value);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  delete db;
+  return s.ok();
+}
+
 // Counts the physical keys of a column family of the closed store (no merge
 // operator: count the aggregates after a compaction).
 inline size_t RawKeyCount(const std::string& dir, const std::string& cf) {

@@ -63,17 +63,7 @@ int RunProfileExport(const ExportArgs& args) {
   set.profiles = std::move(*profiles);
   std::string text = cl::FormatProfileExport(
       set, args.format == "json" ? cl::ProfileFormat::kJson : cl::ProfileFormat::kCsv);
-  if (args.output.empty()) {
-    std::cout << text;
-    std::cout.flush();
-    if (!std::cout) return Fail(Status::IoError("writing the export failed"), kExitInput);
-    return kExitOk;
-  }
-  std::ofstream out(args.output, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) return Fail(Status::IoError("cannot write " + args.output), kExitInput);
-  return kExitOk;
+  return WriteOutput(args.output, text);
 }
 
 int RunExport(const ExportArgs& args) {
@@ -123,7 +113,7 @@ int RunExport(const ExportArgs& args) {
     };
   }
   Status st;
-  if (args.output.empty()) {
+  if (IsStdout(args.output)) {
     st = ExportAggregates(**store, eo, std::cout);
   } else {
     std::ofstream out(args.output, std::ios::binary);
@@ -151,7 +141,7 @@ Command AddExportCommand(CLI::App& app) {
   sub->add_option("--format", a->format, "csv or json")
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
-  sub->add_option("-o,--output", a->output, "Output file (default: stdout)");
+  sub->add_option("-o,--output", a->output, "Output file (default, or -: stdout)");
   sub->add_option("--clusters", a->clusters,
                   "With --by cluster or profile: use this cluster map file");
   sub->add_option("--edition", a->edition,

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "app/command.h"
@@ -146,12 +145,7 @@ int RunIngest(const IngestArgs& args) {
   }
   std::cerr << "geocoding: " << geocoding << "\n" << stats->ToText();
   if (!args.stats_json.empty()) {
-    std::ofstream out(args.stats_json);
-    out << stats->ToJson() << "\n";
-    if (!out) {
-      std::cerr << "stcluster: cannot write " << args.stats_json << "\n";
-      return kExitInput;
-    }
+    if (int rc = WriteOutput(args.stats_json, stats->ToJson() + "\n"); rc != kExitOk) return rc;
   }
   // Rejected records above the accepted share, or any failed file, make the
   // run fail for the scheduler (exit 1); the data that was good has landed.
@@ -185,7 +179,8 @@ Command AddIngestCommand(CLI::App& app) {
   sub->add_option("--format", a->format,
                   "Reader: auto (detect per file) or one of: " + FormatNames())
       ->capture_default_str();
-  sub->add_option("--stats-json", a->stats_json, "Also write the run summary as JSON here");
+  sub->add_option("--stats-json", a->stats_json,
+                  "Also write the run summary as JSON here (-: stdout)");
   sub->add_option("--rejects", a->rejects, "Rejects log (default: DB/rejects.jsonl)");
   sub->add_option("--grid-deg", a->grid_deg,
                   "Rounded-location grid step in degrees for a NEW store (fixed afterwards)")

@@ -61,17 +61,7 @@ int RunRank(const RankArgs& a) {
   } else {
     text = cl::FormatRanking(ranking, format, a.top);
   }
-  if (a.output.empty()) {
-    std::cout << text;
-    std::cout.flush();
-    if (!std::cout) return Fail(Status::IoError("writing the ranking failed"), kExitInput);
-  } else {
-    std::ofstream out(a.output, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) return Fail(Status::IoError("cannot write " + a.output), kExitInput);
-  }
-  return kExitOk;
+  return WriteOutput(a.output, text);
 }
 
 }  // namespace
@@ -105,7 +95,7 @@ Command AddRankCommand(CLI::App& app) {
   sub->add_option("--gazetteer", a->gazetteer,
                   "--by intensity: gazetteer index for populations (default: $STC_GAZETTEER, "
                   "else the one scripts/setup builds)");
-  sub->add_option("-o,--output", a->output, "Output file (default: stdout)");
+  sub->add_option("-o,--output", a->output, "Output file (default, or -: stdout)");
   return {sub, [a] { return RunRank(*a); }};
 }
 

@@ -123,11 +123,9 @@ int RunReport(const ReportArgs& a) {
   }
 
   std::string html = report::RenderReport(input, options);
-  std::ofstream out(a.output, std::ios::binary);
-  out << html;
-  out.close();
-  if (!out) return Fail(Status::IoError("cannot write " + a.output), kExitInput);
-  std::cerr << "report: " << a.output << " (" << html.size() / 1024
+  if (int rc = WriteOutput(a.output, html); rc != kExitOk) return rc;
+  std::cerr << "report: " << (IsStdout(a.output) ? "standard output" : a.output) << " ("
+            << html.size() / 1024
             << " KiB): " << std::min(ranking.rows.size(), static_cast<size_t>(a.top)) << " of "
             << ranking.rows.size() << " clusters, " << input.noise.size()
             << " noise locations, edition " << in.edition.name << "\n";
@@ -141,7 +139,7 @@ Command AddReportCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "report", "Write one self-contained HTML report: map, top-25 chart, tables, profiles.");
   sub->add_option("--db", a->db, "Store directory")->required();
-  sub->add_option("-o,--output", a->output, "Output HTML file")->required();
+  sub->add_option("-o,--output", a->output, "Output HTML file (-: stdout)")->required();
   sub->add_option("--edition", a->edition,
                   "Edition: gii2023, gii2024, gii2025 or an edition file (default: the map's, else "
                   "gii2024)");

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "stores/store.h"
@@ -59,6 +60,11 @@ Result<std::unique_ptr<Store>> OpenForReading(const std::string& db);
 Status CheckNoReplaceInProgress(const Store& store);
 // "2019-2023" or "2021" into an inclusive range; "" keeps the defaults.
 bool ParseYears(const std::string& s, int32_t* from, int32_t* to);
+// Output paths: "" (no option given) and "-" mean standard output.
+bool IsStdout(const std::string& path);
+// Writes `text` to `path` (standard output for "" and "-"); kExitOk, or
+// Fail(IoError naming the path, kExitInput) when it could not be written.
+int WriteOutput(const std::string& path, std::string_view text);
 
 }  // namespace stc
 

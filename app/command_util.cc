@@ -1,3 +1,4 @@
+#include <fstream>
 #include <iostream>
 
 #include "app/command.h"
@@ -12,6 +13,22 @@ int Fail(const Status& st, int code) {
 
 int StoreFail(const Status& st) {
   return Fail(st, st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitStore);
+}
+
+bool IsStdout(const std::string& path) { return path.empty() || path == "-"; }
+
+int WriteOutput(const std::string& path, std::string_view text) {
+  if (IsStdout(path)) {
+    std::cout << text;
+    std::cout.flush();
+    if (!std::cout) return Fail(Status::IoError("cannot write to standard output"), kExitInput);
+    return kExitOk;
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) return Fail(Status::IoError("cannot write " + path), kExitInput);
+  return kExitOk;
 }
 
 Result<std::unique_ptr<Store>> OpenForReading(const std::string& db) {

@@ -28,6 +28,17 @@ check "same cells compressed or not" 0 $?
 
 "$BIN" export --db "$T/db" --format csv > "$T/a.csv"; check "export exit" 0 $?
 head -1 "$T/a.csv" | grep -q '^kind,source,year,lat,lon,country,field,units$'; check "csv header" 0 $?
+# "-o -" is standard output (as with no -o), never a file named "-".
+(cd "$T" && "$BIN" export --db "$T/db" --format csv -o - > "$T/dash.csv"); check "export -o - exit" 0 $?
+cmp -s "$T/a.csv" "$T/dash.csv"; check "export -o - writes stdout" 0 $?
+[ ! -e "$T/-" ]; check "export -o - makes no file '-'" 0 $?
+"$BIN" export --db "$T/db" --format csv -o "$T/o.csv"; cmp -s "$T/a.csv" "$T/o.csv"; check "export -o FILE" 0 $?
+"$BIN" export --db "$T/db" -o "$T/nodir/x.csv" 2>"$T/err"; check "export -o unwritable -> exit 3" 3 $?
+(cd "$T" && "$BIN" ingest --db "$T/db" --quiet --force --stats-json - "$T/dump" 2>/dev/null) |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); first=json.load(open(sys.argv[1]))
+assert d["records_read"] == first["records_read"] and d["records_new"] == 0' "$T/s.json"
+check "stats json to stdout" 0 $?
+[ ! -e "$T/-" ]; check "--stats-json - makes no file '-'" 0 $?
 "$BIN" export --db "$T/db" --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["cells"] and d["totals"]'
 check "json export parses" 0 $?
 

@@ -92,6 +92,12 @@ grep -v '^#' "$T/p.csv" | head -1 | grep -q '^edition,rank,cluster_id,cluster,ec
 check "profile export header" 0 $?
 "$BIN" export --db "$T/db" --by profile --gazetteer none --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["format"]=="stcluster-profiles/1" and d["rows"]'
 check "profile export json" 0 $?
+(cd "$T" && "$BIN" export --db "$T/db" --by profile --gazetteer none --top 3 -o -) |
+  cmp -s - "$T/p.csv"; check "profile export -o - writes stdout" 0 $?
+"$BIN" rank --db "$T/db" --format csv > "$T/r4.csv"
+(cd "$T" && "$BIN" rank --db "$T/db" --format csv -o -) | cmp -s - "$T/r4.csv"
+check "rank -o - writes stdout" 0 $?
+[ ! -e "$T/-" ]; check "-o - makes no file '-'" 0 $?
 # CSV neutralisation through a names file.
 "$BIN" rank --db "$T/db" --format json --top 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusters"][0]["id"])' > "$T/id"
 grep '^cell,' "$T/map.csv" | head -1 | cut -d, -f2,3 > "$T/ll"

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/threads.h"
 #include "stores/bulk_ingest.h"
 #include "stores/keys.h"
 #include "stores/merge_operator.h"
@@ -101,6 +102,11 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
   o.create_if_missing = options.create_if_missing && !options.read_only;
   o.create_missing_column_families = o.create_if_missing;
   o.max_background_jobs = 2;  // The machines have 2 cores.
+  // Opening a store loads every table file's handle with this many threads
+  // per column family, and RocksDB starts all but one of them whatever the
+  // number of files (16 by default: about 80 threads created and joined by
+  // every command, for a handful of files). One per core, as --threads 0.
+  o.max_file_opening_threads = std::min(ResolveThreads(0), 16);
   o.bytes_per_sync = kMiB;
   o.wal_bytes_per_sync = kMiB;
   o.db_write_buffer_size = 256 * kMiB;  // All memtables together.

@@ -130,21 +130,75 @@ int32_t ClusterMap::ClusterOfCell(const Cell& cell) const {
   return it != cells.end() && it->first == cell ? it->second : 0;
 }
 
-CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
-  size_t slots = 2;
+namespace {
+
+// Tiles with at least this many cluster cells (1 in 64) are dense arrays,
+// the densest first, up to kMaxDenseBytes of them: at worst 256 bytes a
+// cell against about 24 in the hash table, bounded.
+constexpr size_t kDenseMinCells = 64;
+constexpr size_t kMaxDenseBytes = size_t{64} << 20;
+
+// Slots for `n` keys at most half full: log2 of the count.
+int SlotBits(size_t n) {
   int bits = 1;
-  while (slots < 2 * map.cells.size()) {  // At most half full.
-    slots *= 2;
-    ++bits;
+  while ((size_t{1} << bits) < 2 * n) ++bits;
+  return bits;
+}
+
+}  // namespace
+
+CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
+  // Cluster cells per tile; the densest tiles become arrays.
+  std::map<Cell, size_t> per_tile;
+  for (const auto& [cell, id] : map.cells) {
+    if (id != 0) ++per_tile[TileOf(cell)];
   }
-  shift_ = 64 - bits;
-  keys_.assign(slots, 0);
-  ids_.assign(slots, 0);
-  const size_t mask = slots - 1;
+  std::vector<std::pair<size_t, Cell>> dense;  // (cells, tile)
+  for (const auto& [tile, n] : per_tile) {
+    if (n >= kDenseMinCells) dense.emplace_back(n, tile);
+  }
+  std::sort(dense.begin(), dense.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  const size_t max_tiles = kMaxDenseBytes / (kTileCells * sizeof(int32_t));
+  if (dense.size() > max_tiles) dense.resize(max_tiles);
+  const int tile_bits = SlotBits(dense.size());
+  tile_shift_ = 64 - tile_bits;
+  tile_keys_.assign(size_t{1} << tile_bits, 0);
+  tile_blocks_.assign(size_t{1} << tile_bits, 0);
+  dense_.assign(dense.size() * kTileCells, 0);
+  for (size_t b = 0; b < dense.size(); ++b) {
+    const uint64_t key = Pack(dense[b].second);
+    size_t i = Slot(key, tile_shift_);
+    while (tile_blocks_[i] != 0) i = (i + 1) & (tile_blocks_.size() - 1);
+    tile_keys_[i] = key;
+    tile_blocks_[i] = static_cast<uint32_t>(b + 1);
+  }
+  auto block_of = [this](const Cell& cell) -> int32_t* {
+    const uint64_t key = Pack(TileOf(cell));
+    for (size_t i = Slot(key, tile_shift_);; i = (i + 1) & (tile_blocks_.size() - 1)) {
+      if (tile_blocks_[i] == 0) return nullptr;
+      if (tile_keys_[i] == key) return dense_.data() + (tile_blocks_[i] - 1) * kTileCells;
+    }
+  };
+  size_t sparse = 0;
   for (const auto& [cell, id] : map.cells) {
     if (id == 0) continue;  // Not in a cluster: the same as absent.
+    if (int32_t* block = block_of(cell)) {
+      block[InTile(cell)] = id;
+    } else {
+      ++sparse;
+    }
+  }
+  const int bits = SlotBits(sparse);
+  shift_ = 64 - bits;
+  keys_.assign(size_t{1} << bits, 0);
+  ids_.assign(size_t{1} << bits, 0);
+  const size_t mask = ids_.size() - 1;
+  for (const auto& [cell, id] : map.cells) {
+    if (id == 0 || block_of(cell) != nullptr) continue;
     const uint64_t key = Pack(cell);
-    size_t i = Slot(key);
+    size_t i = Slot(key, shift_);
     while (ids_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
     keys_[i] = key;
     ids_[i] = id;
@@ -152,9 +206,16 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
 }
 
 int32_t CellIndex::ClusterOfCell(const Cell& cell) const {
+  const uint64_t tile = Pack(TileOf(cell));
+  const size_t tile_mask = tile_blocks_.size() - 1;
+  for (size_t i = Slot(tile, tile_shift_);; i = (i + 1) & tile_mask) {
+    const uint32_t b = tile_blocks_[i];
+    if (b == 0) break;
+    if (tile_keys_[i] == tile) return dense_[(b - 1) * kTileCells + InTile(cell)];
+  }
   const uint64_t key = Pack(cell);
   const size_t mask = keys_.size() - 1;
-  for (size_t i = Slot(key);; i = (i + 1) & mask) {
+  for (size_t i = Slot(key, shift_);; i = (i + 1) & mask) {
     if (ids_[i] == 0) return 0;
     if (keys_[i] == key) return ids_[i];
   }

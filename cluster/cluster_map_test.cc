@@ -29,6 +29,8 @@ TEST(CellIndex, AgreesWithTheMap) {
     cells[Cell{INT32_MIN + 1, INT32_MAX - 1}] = 7;  // Its neighbours are the extremes.
     m.cells.assign(cells.begin(), cells.end());
     const CellIndex index(m);
+    // 40,000 cells fill a quarter of the 400 x 400 square: its tiles are dense.
+    EXPECT_EQ(index.dense_tiles() > 0, n >= 40000);
     for (const auto& [c, id] : m.cells) {
       ASSERT_EQ(index.ClusterOfCell(c), id);
       for (int d : {-1, 1}) {
@@ -45,6 +47,53 @@ TEST(CellIndex, AgreesWithTheMap) {
       const int32_t lon = static_cast<int32_t>(rng() % 500000) - 250000;
       ASSERT_EQ(index.ClusterAt(lat, lon), m.ClusterAt(lat, lon));
     }
+  }
+}
+
+// Dense tiles (64 x 64 cells) and hashed cells side by side: a block of
+// clusters across the tile edges at 0 and at negative indices, with holes
+// (cells absent, or present with id 0) and lone cells around it; every cell
+// of the surrounding square answers as the map's binary search.
+TEST(CellIndex, DenseTilesAgreeWithTheMapAcrossTileEdges) {
+  ClusterMap m;
+  m.grid_step_e5 = 1000;
+  std::map<Cell, int32_t> cells;
+  for (int32_t lat = -100; lat < 90; ++lat) {
+    for (int32_t lon = -70; lon < 130; ++lon) {
+      if ((lat * 7 + lon * 3) % 11 == 0) continue;  // A hole.
+      const int32_t id = (lat + lon) % 13 == 0 ? 0 : 1 + (lat < 0) + 2 * (lon < 0) + (lon > 64);
+      cells[Cell{lat, lon}] = id;
+    }
+  }
+  for (int32_t k = 0; k < 50; ++k) cells[Cell{-300 + 7 * k, 250 - 11 * k}] = 9;  // Lone cells.
+  m.cells.assign(cells.begin(), cells.end());
+  const CellIndex index(m);
+  EXPECT_GE(index.dense_tiles(), 12u);
+  for (int32_t lat = -320; lat < 320; ++lat) {
+    for (int32_t lon = -320; lon < 320; ++lon) {
+      ASSERT_EQ(index.ClusterOfCell(Cell{lat, lon}), m.ClusterOfCell(Cell{lat, lon}))
+          << lat << " " << lon;
+    }
+  }
+}
+
+// Dense tiles are capped (64 MiB of arrays: 4,096 tiles); the tiles past the
+// cap keep their cells in the hash table and answer all the same.
+TEST(CellIndex, DenseTilesAreCapped) {
+  ClusterMap m;
+  m.grid_step_e5 = 1000;
+  constexpr int32_t kTiles = 4100;
+  for (int32_t t = 0; t < kTiles; ++t) {
+    for (int32_t k = 0; k < 64 + (t % 3); ++k) {  // 64-66 cells: every tile dense enough.
+      m.cells.emplace_back(Cell{t * 64 + k % 8, k / 8}, 1 + t % 5);
+    }
+  }
+  std::sort(m.cells.begin(), m.cells.end());
+  const CellIndex index(m);
+  EXPECT_EQ(index.dense_tiles(), 4096u);
+  for (const auto& [c, id] : m.cells) {
+    ASSERT_EQ(index.ClusterOfCell(c), id);
+    ASSERT_EQ(index.ClusterOfCell(Cell{c.lat_idx, c.lon_idx + 9}), 0);
   }
 }
 

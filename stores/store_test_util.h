@@ -17,16 +17,23 @@
 
 namespace stc {
 
-// Calls fn(db, handle) with a raw RocksDB read-only instance of the closed
-// store in `dir` and the handle of its column family `cf` (or null); returns
-// false when the store does not open.
-template <typename Fn>
-bool WithRawColumnFamily(const std::string& dir, const std::string& cf, Fn fn) {
+// Descriptors of every column family of a store, meta first (default
+// options): for opening a store raw, around the Store.
+inline std::vector<rocksdb::ColumnFamilyDescriptor> AllColumnFamilies() {
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (const char* name : {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
                            store_keys::kTotalsCf, store_keys::kPendingCf}) {
     descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
   }
+  return descs;
+}
+
+// Calls fn(db, handle) with a raw RocksDB read-only instance of the closed
+// store in `dir` and the handle of its column family `cf` (or null); returns
+// false when the store does not open.
+template <typename Fn>
+bool WithRawColumnFamily(const std::string& dir, const std::string& cf, Fn fn) {
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descs = AllColumnFamilies();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descs, &handles, &db);
@@ -46,11 +53,7 @@ bool WithRawColumnFamily(const std::string& dir, const std::string& cf, Fn fn) {
 // straight into the closed store in `dir`, bypassing the Store's checks;
 // false when the store does not open or the write fails.
 inline bool WriteRawMeta(const std::string& dir, const std::string& name, const char* value) {
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const char* cf : {store_keys::kMetaCf, store_keys::kRecordsCf, store_keys::kAggregatesCf,
-                         store_keys::kTotalsCf, store_keys::kPendingCf}) {
-    descs.emplace_back(cf, rocksdb::ColumnFamilyOptions());
-  }
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descs = AllColumnFamilies();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), dir, descs, &handles, &db);

@@ -24,24 +24,6 @@ std::string_view ContentOf(std::string_view in) {
   return {};
 }
 
-bool GetString(std::string_view* in, std::string_view* s) {
-  uint64_t n;
-  if (!GetVarint64(in, &n) || n > in->size()) return false;
-  *s = in->substr(0, n);
-  in->remove_prefix(n);
-  return true;
-}
-
-bool GetStrings(std::string_view* in, std::vector<std::string_view>* v) {
-  uint64_t n;
-  if (!GetVarint64(in, &n) || n > in->size()) return false;
-  v->resize(n);
-  for (auto& s : *v) {
-    if (!GetString(in, &s)) return false;
-  }
-  return true;
-}
-
 void AssignStrings(const std::vector<std::string_view>& from, std::vector<std::string>* to) {
   to->resize(from.size());
   for (size_t i = 0; i < from.size(); ++i) (*to)[i].assign(from[i]);
@@ -55,6 +37,12 @@ void PutVarint64(std::string* out, uint64_t v) {
 }
 
 bool GetVarint64Slow(std::string_view* in, uint64_t* v) {
+  if (in->size() >= 8) {
+    if (const size_t n = DecodeVarint64Word(in->data(), v); n != 0) {
+      in->remove_prefix(n);
+      return true;
+    }
+  }
   uint64_t result = 0;
   for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
     uint8_t byte = static_cast<uint8_t>(in->front());
@@ -117,60 +105,111 @@ void EncodeCountedRecord(const CountedRecord& r, std::string* out) {
   out->resize(static_cast<size_t>(p - base));
 }
 
+namespace {
+
+// A cursor over a record's content [p, end) for DecodeCountedRecordView.
+// Loads of 8 bytes are allowed up to `load_end` (>= end): for a version 3
+// record the unit hash's 8 bytes follow the content, so every varint of the
+// content can be read with one load.
+struct Cursor {
+  const char* p;
+  const char* end;
+  const char* load_end;
+
+  bool Varint(uint64_t* v) {
+    if (p != end && static_cast<uint8_t>(*p) < 0x80) {
+      *v = static_cast<uint8_t>(*p++);
+      return true;
+    }
+    if (load_end - p >= 8) {
+      if (const size_t n = DecodeVarint64Word(p, v); n != 0) {
+        if (n > static_cast<size_t>(end - p)) return false;
+        p += n;
+        return true;
+      }
+    }
+    std::string_view rest(p, static_cast<size_t>(end - p));
+    if (!GetVarint64Slow(&rest, v)) return false;
+    p = rest.data();
+    return true;
+  }
+  bool String(std::string_view* s) {
+    uint64_t n;
+    if (!Varint(&n) || n > static_cast<uint64_t>(end - p)) return false;
+    *s = std::string_view(p, n);
+    p += n;
+    return true;
+  }
+  bool Strings(std::vector<std::string_view>* v) {
+    uint64_t n;
+    if (!Varint(&n) || n > static_cast<uint64_t>(end - p)) return false;
+    v->clear();  // Keeps the capacity: appends below do not allocate.
+    for (uint64_t i = 0; i < n; ++i) {
+      std::string_view s;
+      if (!String(&s)) return false;
+      v->push_back(s);
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
 Status DecodeCountedRecordView(std::string_view in, CountedRecordView* r) {
   auto bad = [] { return Status::Corruption("malformed stored record"); };
   if (in.empty() || (static_cast<uint8_t>(in[0]) != kFormatVersion &&
                      static_cast<uint8_t>(in[0]) != kFormatVersionNoUnitHash)) {
     return Status::Corruption("stored record has an unknown format version");
   }
+  Cursor c{in.data() + 1, in.data() + in.size(), in.data() + in.size()};
   r->unit_hash = 0;
   if (static_cast<uint8_t>(in[0]) == kFormatVersion) {
     if (in.size() < 1 + kUnitHashBytes) return bad();
     r->unit_hash = PeekUnitHash(in);
-    in.remove_suffix(kUnitHashBytes);
+    c.end -= kUnitHashBytes;
   }
-  in.remove_prefix(1);
   uint64_t v;
-  if (!GetVarint64(&in, &v)) return bad();
+  if (!c.Varint(&v)) return bad();
   r->year = static_cast<int32_t>(UnZigZag(v));
-  if (!GetVarint64(&in, &v)) return bad();
+  if (!c.Varint(&v)) return bad();
   r->version = static_cast<int32_t>(UnZigZag(v));
-  if (!GetVarint64(&in, &v)) return bad();
+  if (!c.Varint(&v)) return bad();
   r->persons = static_cast<uint32_t>(v);
-  if (in.empty()) return bad();
-  r->truncated = (in[0] & 1) != 0;
-  in.remove_prefix(1);
-  if (!GetString(&in, &r->field)) return bad();
-  if (!GetStrings(&in, &r->codes)) return bad();
-  if (!GetStrings(&in, &r->orgs)) return bad();
-  if (!GetVarint64(&in, &v)) return bad();
+  if (c.p == c.end) return bad();
+  r->truncated = (*c.p & 1) != 0;
+  ++c.p;
+  if (!c.String(&r->field)) return bad();
+  if (!c.Strings(&r->codes)) return bad();
+  if (!c.Strings(&r->orgs)) return bad();
+  if (!c.Varint(&v)) return bad();
   r->unlocated = UnZigZag(v);
   uint64_t n;
-  if (!GetVarint64(&in, &n) || n > in.size()) return bad();
-  r->points.resize(n);
+  if (!c.Varint(&n) || n > static_cast<uint64_t>(c.end - c.p)) return bad();
+  r->points.clear();
   uint64_t lat = 0, lon = 0;  // Unsigned: hostile deltas wrap instead of overflowing (UB).
-  for (auto& p : r->points) {
-    if (!GetVarint64(&in, &v)) return bad();
+  for (uint64_t i = 0; i < n; ++i) {
+    WeightedPoint& p = r->points.emplace_back();
+    if (!c.Varint(&v)) return bad();
     lat += UnZigZag(v);
-    if (!GetVarint64(&in, &v)) return bad();
+    if (!c.Varint(&v)) return bad();
     lon += UnZigZag(v);
     p.lat_e5 = static_cast<int32_t>(lat);
     p.lon_e5 = static_cast<int32_t>(lon);
-    if (in.size() < 2) return bad();
-    p.country[0] = in[0];
-    p.country[1] = in[1];
-    in.remove_prefix(2);
-    if (!GetVarint64(&in, &v)) return bad();
+    if (c.end - c.p < 2) return bad();
+    p.country[0] = c.p[0];
+    p.country[1] = c.p[1];
+    c.p += 2;
+    if (!c.Varint(&v)) return bad();
     p.units = UnZigZag(v);
   }
-  if (!GetVarint64(&in, &n) || n > in.size()) return bad();
+  if (!c.Varint(&n) || n > static_cast<uint64_t>(c.end - c.p)) return bad();
   r->unresolved.resize(n);
   for (auto& [label, units] : r->unresolved) {
-    if (!GetString(&in, &label)) return bad();
-    if (!GetVarint64(&in, &v)) return bad();
+    if (!c.String(&label)) return bad();
+    if (!c.Varint(&v)) return bad();
     units = UnZigZag(v);
   }
-  if (!in.empty()) return bad();
+  if (c.p != c.end) return bad();
   return Status::Ok();
 }
 

@@ -208,6 +208,15 @@ TEST(RecordCodec, VarintsMatchTheReferenceEncoding) {
       ASSERT_TRUE(GetVarint64(&rest, &back)) << v;
       EXPECT_EQ(back, v);
       EXPECT_EQ(rest, tail) << v;
+      // One 8-byte load: the length and value up to 8 bytes, 0 beyond.
+      back = 0;
+      const size_t n = DecodeVarint64Word(padded.data(), &back);
+      if (want.size() <= 8) {
+        EXPECT_EQ(n, want.size()) << v;
+        EXPECT_EQ(back, v);
+      } else {
+        EXPECT_EQ(n, 0u) << v;
+      }
     }
   }
   // Longer than 10 bytes: no value.

@@ -21,8 +21,8 @@
 #ifndef STCLUSTER_CORE_RECORD_CODEC_H_
 #define STCLUSTER_CORE_RECORD_CODEC_H_
 
-#include <cstddef>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>

@@ -24,11 +24,16 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+const std::string& Status::message() const {
+  static const std::string* const kEmpty = new std::string();
+  return state_ ? state_->message : *kEmpty;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "ok";
-  std::string s(StatusCodeName(code_));
+  std::string s(StatusCodeName(state_->code));
   s += ": ";
-  s += message_;
+  s += state_->message;
   return s;
 }
 

@@ -9,6 +9,7 @@
 #define STCLUSTER_CORE_STATUS_H_
 
 #include <cassert>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,7 +34,16 @@ std::string_view StatusCodeName(StatusCode code);
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK.
-  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // A status of `code`; an OK code makes an OK status (the message dropped).
+  Status(StatusCode code, std::string message)
+      : state_(code == StatusCode::kOk ? nullptr : new State{code, std::move(message)}) {}
+  Status(const Status& other) : state_(other.state_ ? new State(*other.state_) : nullptr) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) state_.reset(other.state_ ? new State(*other.state_) : nullptr);
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
 
   static Status Ok() { return Status(); }
   static Status InvalidArgument(std::string m) {
@@ -46,15 +56,21 @@ class [[nodiscard]] Status {
   static Status Busy(std::string m) { return {StatusCode::kBusy, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
-  bool ok() const { return code_ == StatusCode::kOk; }
-  StatusCode code() const { return code_; }
-  const std::string& message() const { return message_; }
+  bool ok() const { return state_ == nullptr; }
+  StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }
+  // The message; empty for OK.
+  const std::string& message() const;
   // "io_error: cannot open x.zst: No such file or directory".
   std::string ToString() const;
 
  private:
-  StatusCode code_ = StatusCode::kOk;
-  std::string message_;
+  struct State {
+    StatusCode code;
+    std::string message;
+  };
+  // Null when OK, so that an OK status (what hot loops return per record)
+  // is one pointer to set and test: no string to construct or destroy.
+  std::unique_ptr<State> state_;
 };
 
 // Holds a T or a non-OK Status. Accessing value() on an error is a bug

@@ -236,12 +236,14 @@ Status DecodeCountedRecord(std::string_view in, CountedRecord* r) {
 }
 
 bool PeekYearVersion(std::string_view in, int32_t* year, int32_t* version) {
-  in = ContentOf(in);
-  if (in.empty()) return false;
+  const std::string_view content = ContentOf(in);
+  if (content.empty()) return false;
+  // Loads may reach the unit hash after the content (as when decoding).
+  Cursor c{content.data(), content.data() + content.size(), in.data() + in.size()};
   uint64_t v;
-  if (!GetVarint64(&in, &v)) return false;
+  if (!c.Varint(&v)) return false;
   *year = static_cast<int32_t>(UnZigZag(v));
-  if (!GetVarint64(&in, &v)) return false;
+  if (!c.Varint(&v)) return false;
   *version = static_cast<int32_t>(UnZigZag(v));
   return true;
 }

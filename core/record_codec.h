@@ -94,7 +94,9 @@ inline char* WriteVarint64(char* p, uint64_t v) {
 void PutVarint64(std::string* out, uint64_t v);
 // Reads a varint from the front of *in and advances it; false (with *in
 // advanced past what was read) when *in ends first or the varint is longer
-// than 10 bytes. Inline for the one-byte case, most of a record's varints.
+// than 10 bytes. Inline for the one-byte case, most of a record's varints;
+// the slow part reads one of up to 8 bytes with one load (DecodeVarint64Word)
+// when 8 bytes are left.
 bool GetVarint64Slow(std::string_view* in, uint64_t* v);
 // The varint of 1 to 8 bytes at the front of the 8 bytes at `p`, all of
 // which must be readable: returns its length and sets *v; returns 0 when

@@ -77,7 +77,10 @@ uint64_t PeekUnitHash(std::string_view encoded);
 bool SetUnitHash(uint64_t unit_hash, std::span<char> encoded);
 
 // Content fingerprint of an encoded record (see the layout above); of bytes
-// that are not a record, a hash of all of them.
+// that are not a record, a hash of all of them. Hash64 (core/hash.h), not the
+// faster MemoryHash64: it breaks ties between copies of one version across
+// runs (docs/formats.md), so which copy a store keeps must not depend on the
+// release that ingested it.
 uint64_t FingerprintEncoded(std::string_view encoded);
 
 // Varint helpers, shared with the store's key and value codecs.

@@ -24,14 +24,14 @@ size_t IdIndex::Probe(std::string_view id, uint64_t h) const {
 
 uint32_t IdIndex::Find(std::string_view id) const {
   if (entries_.empty()) return kMissing;
-  const uint32_t s = slots_[Probe(id, Hash64(id))];
+  const uint32_t s = slots_[Probe(id, MemoryHash64(id))];
   return s == 0 ? kMissing : entries_[s - 1].value;
 }
 
 uint32_t IdIndex::FindOrInsert(std::string_view id, uint32_t value, bool* inserted) {
   *inserted = false;
   if (slots_.empty()) slots_.assign(kMinSlots, 0);
-  const uint64_t h = Hash64(id);
+  const uint64_t h = MemoryHash64(id);
   size_t slot = Probe(id, h);
   if (slots_[slot] != 0) return entries_[slots_[slot] - 1].value;
   // At most half full: probes stay short.

@@ -42,7 +42,7 @@ void LookUpChunk(const Store& store, const KeyFilter* absent, uint64_t epoch, Wo
     const Item& it = w->items[i];
     if (it.kind != Item::Kind::kRecord && it.kind != Item::Kind::kDelete) continue;
     SetStoreRecordKey(source, it.counted.key, &l.full);
-    l.hashes[i] = Hash64(l.full);
+    l.hashes[i] = MemoryHash64(l.full);
     if (trust_recognised && it.recognised) {
       ++recognised;
       continue;

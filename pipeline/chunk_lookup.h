@@ -86,7 +86,7 @@ struct ChunkLookup {
   bool has_recognised = false;
   uint64_t recognised_epoch = 0;
   Status status;  // Of the look-up (a store error, a malformed stored record).
-  // Per item (records and deletions; 0 for the others): Hash64 of the store
+  // Per item (records and deletions; 0 for the others): MemoryHash64 of the store
   // record key (source byte + key).
   std::vector<uint64_t> hashes;
   // Per item: index + 1 into `stored`; 0 when not looked up (certainly not

@@ -49,7 +49,7 @@ void AddItem(Work* w, Item::Kind kind, const CountedRecord& r) {
 uint64_t StoreKeyHash(const std::string& key) {
   std::string full;
   SetStoreRecordKey(Source::kPct, key, &full);
-  return Hash64(full);
+  return MemoryHash64(full);
 }
 
 class ChunkLookupTest : public ::testing::Test {

@@ -89,7 +89,7 @@ void CountPersons(const Record& record, CountedRecord* out) {
     mask = cap - 1;
   }
   for (const Person& p : record.persons) {
-    const uint64_t h = Hash64(p.name);
+    const uint64_t h = MemoryHash64(p.name);
     bool dup = false;
     if (!table) {
       for (size_t q = 0; q < persons.size() && !dup; ++q) {

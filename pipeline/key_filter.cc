@@ -37,9 +37,9 @@ struct ProbeBits {
 
 }  // namespace
 
-void KeyFilter::Add(std::string_view key) { AddHash(Hash64(key)); }
+void KeyFilter::Add(std::string_view key) { AddHash(MemoryHash64(key)); }
 
-bool KeyFilter::MayContain(std::string_view key) const { return MayContainHash(Hash64(key)); }
+bool KeyFilter::MayContain(std::string_view key) const { return MayContainHash(MemoryHash64(key)); }
 
 void KeyFilter::AddHash(uint64_t hash) {
   if (segments_.empty() || segments_.back()->keys >= segments_.back()->capacity) {

@@ -32,7 +32,7 @@ class KeyFilter {
   explicit KeyFilter(size_t keys_per_segment = 1 << 20) : keys_per_segment_(keys_per_segment) {}
   void Add(std::string_view key);
   bool MayContain(std::string_view key) const;
-  // The same with the key's Hash64 (core/hash.h) computed by the caller.
+  // The same with the key's MemoryHash64 (core/hash.h) computed by the caller.
   void AddHash(uint64_t hash);
   bool MayContainHash(uint64_t hash) const;
   // Start fetching the lines that MayContainHash(hash) (one per segment) or

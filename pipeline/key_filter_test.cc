@@ -40,15 +40,15 @@ TEST(KeyFilter, NoFalseNegativesAndFewFalsePositives) {
 TEST(KeyFilter, SegmentsGrowSoFalsePositivesStayFew) {
   KeyFilter filter(/*keys_per_segment=*/1000);
   const int kKeys = 200000;
-  for (int i = 0; i < kKeys; ++i) filter.AddHash(Hash64("PCT/JP2014/" + std::to_string(i)));
+  for (int i = 0; i < kKeys; ++i) filter.AddHash(MemoryHash64("PCT/JP2014/" + std::to_string(i)));
   EXPECT_EQ(filter.segments(), 12u);  // 1000 + 1500 + 2250 + ...: 171k after 11, 257k after 12.
   for (int i = 0; i < kKeys; i += 7) {
-    ASSERT_TRUE(filter.MayContainHash(Hash64("PCT/JP2014/" + std::to_string(i)))) << i;
+    ASSERT_TRUE(filter.MayContainHash(MemoryHash64("PCT/JP2014/" + std::to_string(i)))) << i;
   }
   int false_positives = 0;
   const int kProbes = 100000;
   for (int i = 0; i < kProbes; ++i) {
-    false_positives += filter.MayContainHash(Hash64("PCT/US2019/" + std::to_string(i)));
+    false_positives += filter.MayContainHash(MemoryHash64("PCT/US2019/" + std::to_string(i)));
   }
   EXPECT_LT(false_positives, kProbes * 2 / 100) << false_positives;
 }
@@ -85,9 +85,9 @@ TEST(KeyFilter, CopiesDoNotSeeLaterKeys) {
 TEST(KeyFilter, HashAndStringEntryPointsAgree) {
   KeyFilter a, b;
   a.Add("key-1");
-  b.AddHash(Hash64("key-1"));
+  b.AddHash(MemoryHash64("key-1"));
   EXPECT_TRUE(b.MayContain("key-1"));
-  EXPECT_TRUE(a.MayContainHash(Hash64("key-1")));
+  EXPECT_TRUE(a.MayContainHash(MemoryHash64("key-1")));
 }
 
 }  // namespace

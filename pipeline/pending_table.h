@@ -29,13 +29,13 @@ class PendingTable {
 
   PendingTable();
 
-  // The index + 1 of the entry for `key` (hash = Hash64(key)), or 0 when
+  // The index + 1 of the entry for `key` (hash = MemoryHash64(key)), or 0 when
   // absent. Indexes stay valid until Clear (pointers only until Insert).
   uint32_t FindIndex(std::string_view key, uint64_t hash) const;
   // The same for the key `prefix` + `rest` (a store record key: source byte,
   // then the record's key), without building it.
   uint32_t FindIndex(char prefix, std::string_view rest, uint64_t hash) const;
-  // The entry for `key` (hash = Hash64(key)), or null.
+  // The entry for `key` (hash = MemoryHash64(key)), or null.
   Entry* Find(std::string_view key, uint64_t hash) {
     uint32_t i = FindIndex(key, hash);
     return i == 0 ? nullptr : &entries_[i - 1];

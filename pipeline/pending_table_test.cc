@@ -18,7 +18,7 @@ TEST(PendingTable, BehavesLikeAMapAcrossGrowthAndClear) {
     for (int i = 0; i < 200000; ++i) {
       std::string key = "k" + std::to_string(rng() % 50000);
       std::string value(rng() % 40, static_cast<char>('a' + rng() % 26));
-      uint64_t h = Hash64(key);
+      uint64_t h = MemoryHash64(key);
       PendingTable::Entry* e = t.Find(key, h);
       ASSERT_EQ(e != nullptr, ref.count(key) == 1) << key;
       if (e == nullptr) e = t.Insert(key, h);
@@ -27,12 +27,12 @@ TEST(PendingTable, BehavesLikeAMapAcrossGrowthAndClear) {
     }
     ASSERT_EQ(t.size(), ref.size());
     for (const auto& [k, v] : ref) {
-      PendingTable::Entry* e = t.Find(k, Hash64(k));
+      PendingTable::Entry* e = t.Find(k, MemoryHash64(k));
       ASSERT_NE(e, nullptr);
       ASSERT_EQ(t.Key(*e), k);
       ASSERT_EQ(t.Value(*e), v);
     }
-    EXPECT_EQ(t.Find("absent", Hash64("absent")), nullptr);
+    EXPECT_EQ(t.Find("absent", MemoryHash64("absent")), nullptr);
     t.Clear();
     ref.clear();
     EXPECT_EQ(t.size(), 0u);

@@ -5,7 +5,9 @@
 
 #include "parsers/org_index.h"
 
+#ifndef XXH_INLINE_ALL
 #define XXH_INLINE_ALL
+#endif
 #include <xxhash.h>
 
 namespace stc {

@@ -336,7 +336,7 @@ Status Writer::FlushAll() {
         return Status::Ok();
       }));
   for (const std::string& full : doomed) {
-    PendingTable::Entry* p = active_->pending.Insert(full, Hash64(full));
+    PendingTable::Entry* p = active_->pending.Insert(full, MemoryHash64(full));
     p->exists = false;
   }
   stats_->records_removed_by_replace += doomed.size();

@@ -1,10 +1,11 @@
 // Two 64-bit hashes (not cryptographic):
 //   - Hash64: stable, our own; its values are stored on disk (the gazetteer
-//     index, the file registry, cluster-map fingerprints): never change the
-//     algorithm without a format version bump.
-//   - MemoryHash64: xxHash's XXH3, 3-5x faster on keys and records of 10-200
+//     index, the file registry, cluster-map fingerprints) or decide across
+//     runs (the records' content fingerprints break ties between copies of
+//     one version): never change the algorithm without a format version bump.
+//   - MemoryHash64: xxHash's XXH3, 3-5x faster on keys and names of 10-200
 //     bytes, for what lives only in memory during one run (hash tables, Bloom
-//     filters, content fingerprints compared within a run). Never store it.
+//     filters). Never store it.
 #ifndef STCLUSTER_CORE_HASH_H_
 #define STCLUSTER_CORE_HASH_H_
 

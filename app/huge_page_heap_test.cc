@@ -1,0 +1,99 @@
+// huge_page_heap.cc: the program break it keeps (this test binary links it, so
+// its sbrk() is the one called here), and, when built with tcmalloc-minimal
+// (STC_TEST_TCMALLOC), that tcmalloc grows its heap through it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+char* Break() { return static_cast<char*>(sbrk(0)); }
+
+// The VmFlags line of the /proc/self/smaps entry that maps `p`, or "" when
+// none (or /proc is not there).
+std::string VmFlagsOf(const void* p) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto addr = reinterpret_cast<uintptr_t>(p);
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    uintptr_t from = 0, to = 0;
+    char dash = 0;
+    if (std::sscanf(line.c_str(), "%lx%c%lx", &from, &dash, &to) == 3 && dash == '-') {
+      inside = addr >= from && addr < to;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line;
+    }
+  }
+  return "";
+}
+
+TEST(HugePageHeap, BreakMovesAsTheKernelsDoes) {
+  char* const start = Break();
+  ASSERT_NE(start, reinterpret_cast<char*>(-1));
+  const intptr_t grow = 3 * 4096 + 5;
+  EXPECT_EQ(static_cast<char*>(sbrk(grow)), start);  // The old break.
+  EXPECT_EQ(Break(), start + grow);
+  std::memset(start, 0x5a, grow);  // Writable.
+  // Shrinking returns the old break too; growing again reads zeros in the
+  // whole pages above the break (the page holding it keeps its bytes).
+  EXPECT_EQ(static_cast<char*>(sbrk(-grow)), start + grow);
+  EXPECT_EQ(Break(), start);
+  EXPECT_EQ(static_cast<char*>(sbrk(grow)), start);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const auto first_whole = (reinterpret_cast<uintptr_t>(start) + page - 1) / page * page -
+                           reinterpret_cast<uintptr_t>(start);
+  for (intptr_t i = static_cast<intptr_t>(first_whole); i + static_cast<intptr_t>(page) <= grow;
+       ++i) {
+    ASSERT_EQ(start[i], 0) << "byte " << i << " above the break survived a shrink";
+  }
+  EXPECT_EQ(static_cast<char*>(sbrk(-grow)), start + grow);
+}
+
+TEST(HugePageHeap, RefusesMoreThanItsReservation) {
+  char* const start = Break();
+  errno = 0;
+  EXPECT_EQ(sbrk(intptr_t{1} << 40), reinterpret_cast<void*>(-1));  // 1 TiB.
+  EXPECT_EQ(errno, ENOMEM);
+  EXPECT_EQ(Break(), start);  // Unchanged.
+  errno = 0;
+  EXPECT_EQ(sbrk(-(intptr_t{1} << 40)), reinterpret_cast<void*>(-1));  // Below its start.
+  EXPECT_EQ(errno, ENOMEM);
+  EXPECT_EQ(Break(), start);
+}
+
+TEST(HugePageHeap, RegionIsAdvisedForHugePages) {
+  char* const start = Break();
+  ASSERT_NE(sbrk(4096), reinterpret_cast<void*>(-1));
+  const std::string flags = VmFlagsOf(start);
+  if (flags.empty()) GTEST_SKIP() << "no /proc/self/smaps entry for the break";
+  // "hg": MADV_HUGEPAGE (the kernel keeps the advice even where THP is off).
+  EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+  sbrk(-4096);
+}
+
+#ifdef STC_TEST_TCMALLOC
+// tcmalloc-minimal's small objects come from this break: allocating 64 MiB of
+// them moves it, and they lie below it.
+TEST(HugePageHeap, TcmallocGrowsThisHeap) {
+  char* const before = Break();
+  std::vector<void*> blocks;
+  for (int i = 0; i < (64 << 20) / 256; ++i) blocks.push_back(std::malloc(256));
+  char* const after = Break();
+  EXPECT_GT(after, before);
+  const auto* last = static_cast<const char*>(blocks.back());
+  EXPECT_GE(last, before);
+  EXPECT_LT(last, after);
+  EXPECT_NE(VmFlagsOf(last).find(" hg"), std::string::npos);
+  for (void* b : blocks) std::free(b);
+}
+#endif
+
+}  // namespace

@@ -11,38 +11,69 @@
 // (docs/performance.md, "The heap on huge pages"). A 2M-record cold ingest
 // took 39,000 page faults with the kernel's break and 1,200 with this one.
 //
-// How: the first call reserves kReserveBytes of address space (no memory is
-// committed: MAP_NORESERVE), aligned to 2 MiB and advised MADV_HUGEPAGE, and
-// every call moves a break inside it, as the kernel's brk() would.
-// Shrinking gives the released pages back (MADV_DONTNEED), so that growing
-// again sees zeroed memory, as with the kernel's break. When the reservation
-// cannot be made, or is used up, sbrk() fails with ENOMEM as the kernel's
-// does when out of memory, and tcmalloc falls back to mmap() for the rest of
-// the run (its documented behaviour): nothing is lost but the huge pages.
+// How: the first call reserves address space (HugePageHeapReservation: 64 GiB
+// unless limits say less; nothing is committed: MAP_NORESERVE), aligned to
+// 2 MiB and advised MADV_HUGEPAGE, and every call moves a break inside it, as
+// the kernel's brk() would. Shrinking gives the released pages back
+// (MADV_DONTNEED), so that growing again sees zeroed memory, as with the
+// kernel's break. When there is no reservation (limits, or mmap() refused) or
+// it is used up, sbrk() fails with ENOMEM, as the kernel's does when the break
+// cannot grow, and tcmalloc maps its memory with mmap() instead, as it then
+// does: nothing changes but the page size.
 //
 // The definition takes the place of the C library's for every caller in the
 // process (the dynamic linker binds libtcmalloc_minimal's reference to the
 // executable's symbol). The C library's own malloc, were it used, grows its
 // heap through the internal __brk and is not affected. Thread-safe.
+#include "app/huge_page_heap.h"
+
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
 
+namespace stc {
+
+size_t HugePageHeapReservation(uint64_t address_space_limit, int overcommit_mode) {
+  constexpr uint64_t kMax = uint64_t{64} << 30;
+  constexpr uint64_t kMin = uint64_t{64} << 20;
+  // Under strict overcommit (mode 2) MAP_NORESERVE is ignored: the whole
+  // reservation would be charged against the machine's commit limit.
+  if (overcommit_mode == 2) return 0;
+  // Under a limit of address space (ulimit -v), a quarter of it at most: the
+  // rest stays for RocksDB's mappings, thread stacks and tcmalloc's mmap().
+  const uint64_t bytes = std::min(kMax, address_space_limit / 4) & ~(uint64_t{2 << 20} - 1);
+  return bytes < kMin ? 0 : static_cast<size_t>(bytes);
+}
+
+}  // namespace stc
+
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
-// Address space only (MAP_NORESERVE): a run needing more heap than this goes
-// on in mmap()ed memory.
-constexpr size_t kReserveBytes = size_t{64} << 30;
 
 std::mutex mu;         // Constant-initialised: usable before main().
 char* base = nullptr;  // 2 MiB aligned; null until the first call.
+size_t reserved = 0;   // Bytes from base on.
 size_t used = 0;       // The break is base + used.
-bool failed = false;   // The reservation could not be made.
+bool failed = false;   // No reservation: made impossible by limits, or refused.
+
+// /proc/sys/vm/overcommit_memory (0 when unreadable). No allocation: this
+// runs inside the allocator's growth.
+int OvercommitMode() {
+  const int fd = open("/proc/sys/vm/overcommit_memory", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char c = '0';
+  const ssize_t n = read(fd, &c, 1);
+  close(fd);
+  return n == 1 && c >= '0' && c <= '9' ? c - '0' : 0;
+}
 
 void* Fail() {
   errno = ENOMEM;
@@ -50,19 +81,24 @@ void* Fail() {
 }
 
 bool Reserve() {
-  void* p = mmap(nullptr, kReserveBytes + kHugePage, PROT_READ | PROT_WRITE,
+  rlimit as{};
+  const uint64_t limit =
+      getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY ? as.rlim_cur : UINT64_MAX;
+  const size_t bytes = stc::HugePageHeapReservation(limit, OvercommitMode());
+  if (bytes == 0) return false;
+  void* p = mmap(nullptr, bytes + kHugePage, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return false;
   const auto start = reinterpret_cast<uintptr_t>(p);
   const uintptr_t aligned = (start + kHugePage - 1) & ~uintptr_t{kHugePage - 1};
   // The unaligned head and the tail beyond the reservation go back.
   if (aligned > start) munmap(p, aligned - start);
-  const uintptr_t end = start + kReserveBytes + kHugePage;
-  if (end > aligned + kReserveBytes) {
-    munmap(reinterpret_cast<void*>(aligned + kReserveBytes), end - aligned - kReserveBytes);
-  }
+  const uintptr_t end = start + bytes + kHugePage;
+  if (end > aligned + bytes)
+    munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
   base = reinterpret_cast<char*>(aligned);
-  madvise(base, kReserveBytes, MADV_HUGEPAGE);  // Advice: ignored where THP is off.
+  reserved = bytes;
+  madvise(base, reserved, MADV_HUGEPAGE);  // Advice: ignored where THP is off.
   return true;
 }
 
@@ -79,7 +115,7 @@ extern "C" void* sbrk(intptr_t increment) noexcept {
   char* const old_break = base + used;
   if (increment >= 0) {
     const auto grow = static_cast<size_t>(increment);
-    if (grow > kReserveBytes - used) return Fail();
+    if (grow > reserved - used) return Fail();
     used += grow;
   } else {
     const size_t shrink = size_t{0} - static_cast<size_t>(increment);

@@ -1,6 +1,9 @@
 // huge_page_heap.cc: the program break it keeps (this test binary links it, so
 // its sbrk() is the one called here), and, when built with tcmalloc-minimal
-// (STC_TEST_TCMALLOC), that tcmalloc grows its heap through it.
+// (STC_TEST_TCMALLOC), that tcmalloc grows its heap through it; the size of
+// its reservation under limits.
+#include "app/huge_page_heap.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -77,6 +80,24 @@ TEST(HugePageHeap, RegionIsAdvisedForHugePages) {
   // "hg": MADV_HUGEPAGE (the kernel keeps the advice even where THP is off).
   EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
   sbrk(-4096);
+}
+
+TEST(HugePageHeap, ReservationFollowsLimits) {
+  constexpr uint64_t kGiB = uint64_t{1} << 30, kMiB = uint64_t{1} << 20;
+  // Unlimited address space, heuristic or always overcommit: 64 GiB.
+  EXPECT_EQ(stc::HugePageHeapReservation(UINT64_MAX, 0), 64 * kGiB);
+  EXPECT_EQ(stc::HugePageHeapReservation(UINT64_MAX, 1), 64 * kGiB);
+  EXPECT_EQ(stc::HugePageHeapReservation(512 * kGiB, 0), 64 * kGiB);
+  // Strict overcommit: none, whatever the limit.
+  EXPECT_EQ(stc::HugePageHeapReservation(UINT64_MAX, 2), 0u);
+  EXPECT_EQ(stc::HugePageHeapReservation(8 * kGiB, 2), 0u);
+  // ulimit -v: a quarter, rounded down to 2 MiB.
+  EXPECT_EQ(stc::HugePageHeapReservation(8 * kGiB, 0), 2 * kGiB);
+  EXPECT_EQ(stc::HugePageHeapReservation(kGiB + 12345, 0), 256 * kMiB);
+  EXPECT_EQ(stc::HugePageHeapReservation(kGiB - 1, 0), 254 * kMiB);
+  // Less than 64 MiB left: none.
+  EXPECT_EQ(stc::HugePageHeapReservation(256 * kMiB, 0), 64 * kMiB);
+  EXPECT_EQ(stc::HugePageHeapReservation(256 * kMiB - 1, 0), 0u);
 }
 
 #ifdef STC_TEST_TCMALLOC

@@ -1,0 +1,20 @@
+// The executable's heap on transparent huge pages (huge_page_heap.cc, which
+// defines sbrk() for tcmalloc-minimal): the size of its reservation.
+#ifndef STCLUSTER_APP_HUGE_PAGE_HEAP_H_
+#define STCLUSTER_APP_HUGE_PAGE_HEAP_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace stc {
+
+// Bytes of address space the heap reserves, a multiple of 2 MiB: 64 GiB, or
+// a quarter of `address_space_limit` (RLIMIT_AS; UINT64_MAX when unlimited)
+// when that is less; 0 (no reservation: sbrk() fails with ENOMEM and tcmalloc
+// maps its memory itself) under strict overcommit (`overcommit_mode` 2, where
+// MAP_NORESERVE is not honoured) or when less than 64 MiB would be left.
+size_t HugePageHeapReservation(uint64_t address_space_limit, int overcommit_mode);
+
+}  // namespace stc
+
+#endif  // STCLUSTER_APP_HUGE_PAGE_HEAP_H_

@@ -16,10 +16,11 @@
 // 2 MiB and advised MADV_HUGEPAGE, and every call moves a break inside it, as
 // the kernel's brk() would. Shrinking gives the released pages back
 // (MADV_DONTNEED), so that growing again sees zeroed memory, as with the
-// kernel's break. When there is no reservation (limits, or mmap() refused) or
-// it is used up, sbrk() fails with ENOMEM, as the kernel's does when the break
-// cannot grow, and tcmalloc maps its memory with mmap() instead, as it then
-// does: nothing changes but the page size.
+// kernel's break. Without a reservation (limits, or mmap() refused) sbrk() is
+// the C library's (__sbrk: the kernel's break, in 4 KiB pages). Once the
+// reservation is used up, sbrk() fails with ENOMEM, as the kernel's does when
+// the break cannot grow, and tcmalloc maps its memory with mmap() instead, as
+// it then does: either way nothing changes but the page size.
 //
 // The definition takes the place of the C library's for every caller in the
 // process (the dynamic linker binds libtcmalloc_minimal's reference to the
@@ -37,6 +38,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+
+// The C library's sbrk() under its internal name (glibc exports it).
+extern "C" void* __sbrk(intptr_t increment) noexcept;
 
 namespace stc {
 
@@ -62,7 +66,7 @@ std::mutex mu;         // Constant-initialised: usable before main().
 char* base = nullptr;  // 2 MiB aligned; null until the first call.
 size_t reserved = 0;   // Bytes from base on.
 size_t used = 0;       // The break is base + used.
-bool failed = false;   // No reservation: made impossible by limits, or refused.
+bool failed = false;   // No reservation (limits, or refused): the C library's break.
 
 // /proc/sys/vm/overcommit_memory (0 when unreadable). No allocation: this
 // runs inside the allocator's growth.
@@ -109,7 +113,7 @@ extern "C" void* sbrk(intptr_t increment) noexcept {
   if (base == nullptr) {
     if (failed || !Reserve()) {
       failed = true;
-      return Fail();
+      return __sbrk(increment);
     }
   }
   char* const old_break = base + used;

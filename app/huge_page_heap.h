@@ -10,9 +10,9 @@ namespace stc {
 
 // Bytes of address space the heap reserves, a multiple of 2 MiB: 64 GiB, or
 // a quarter of `address_space_limit` (RLIMIT_AS; UINT64_MAX when unlimited)
-// when that is less; 0 (no reservation: sbrk() fails with ENOMEM and tcmalloc
-// maps its memory itself) under strict overcommit (`overcommit_mode` 2, where
-// MAP_NORESERVE is not honoured) or when less than 64 MiB would be left.
+// when that is less; 0 (no reservation: sbrk() is then the C library's) under
+// strict overcommit (`overcommit_mode` 2, where MAP_NORESERVE is not honoured)
+// or when that quarter is under 64 MiB.
 size_t HugePageHeapReservation(uint64_t address_space_limit, int overcommit_mode);
 
 }  // namespace stc

@@ -9,6 +9,8 @@
 #include "cluster/delineate.h"
 #include "cluster/map_store.h"
 #include "cluster/naming.h"
+#include "cluster/ranking.h"
+#include "cluster/saved_ranking.h"
 #ifdef STC_CLUSTER_GAZETTEER
 #include "cluster/gazetteer_places.h"
 #include "geo/gazetteer.h"
@@ -194,6 +196,14 @@ int RunDelineate(const DelineateArgs& a) {
   for (const std::string& n : cl::BuiltinEditionNames()) builtin |= n == edition->name;
   if (!builtin && map.edition == edition->name) {
     st = store.PutMeta(cl::kEditionMetaPrefix + edition->name, cl::EditionToJson(*edition));
+    if (!st.ok()) return Fail(st, kExitStore);
+  }
+  // The ranking's sums, as the last write: rank, show, report and export
+  // --by profile use them instead of reading every aggregate again while the
+  // store stays unchanged (cluster/saved_ranking.h). A map on another grid
+  // than the edition's (an imported file) has none.
+  if (auto sums = cl::SumClusters(*data, map); sums.ok()) {
+    st = cl::SaveRankingSums(&store, map, *edition, *sums);
     if (!st.ok()) return Fail(st, kExitStore);
   }
   std::cerr << "cluster map version " << map.version << " is now current\n";

@@ -8,6 +8,7 @@
 #include "cluster/delineate.h"
 #include "cluster/map_store.h"
 #include "cluster/naming.h"
+#include "cluster/saved_ranking.h"
 #ifdef STC_CLUSTER_GAZETTEER
 #include "cluster/gazetteer_places.h"
 #include "geo/gazetteer.h"
@@ -85,8 +86,20 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
   // from the data now in the store.
   bool unnamed = false;
   for (const cl::ClusterInfo& c : map.clusters) unnamed |= c.name.empty();
+  // The sums delineate saved, while the store is unchanged since: the
+  // aggregates are those the map was made from (cluster/saved_ranking.h).
+  std::optional<cl::RankingSums> saved;
+  if (clusters_file.empty() && !unnamed && map.edition == ed.name) {
+    auto loaded = cl::LoadRankingSums(store, map, ed);
+    if (loaded.ok()) {
+      saved = std::move(*loaded);
+    } else {
+      std::cerr << "warning: " << loaded.status().ToString()
+                << ": ranking from the aggregates instead\n";
+    }
+  }
   std::optional<cl::DelineationData> data;
-  if (unnamed || map.edition == ed.name) {
+  if (!saved && (unnamed || map.edition == ed.name)) {
     auto loaded = cl::LoadDelineationData(store, ed);
     if (!loaded.ok()) return StoreFail(loaded.status());
     data = std::move(*loaded);
@@ -99,7 +112,8 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
   }
   // The aggregates read for that check rank the clusters when they are on
   // the map's grid; otherwise the ranking reads the store.
-  auto ranking = data && data->grid_step_e5 == map.grid_step_e5
+  auto ranking = saved ? Result<cl::Ranking>(cl::RankSums(*saved, map, ed))
+                 : data && data->grid_step_e5 == map.grid_step_e5
                      ? cl::ComputeRanking(*data, map)
                      : cl::ComputeRanking(store, map, ed);
   if (!ranking.ok()) return Fail(ranking.status(), kExitStore);

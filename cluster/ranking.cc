@@ -1,7 +1,6 @@
 #include "cluster/ranking.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "cluster/delineate.h"
 #include "core/csv.h"
@@ -21,14 +20,24 @@ Ranking NewRanking(const ClusterMap& map, const Edition& edition) {
   return r;
 }
 
-// The rows of `r` from each cluster's units per metric; r->world set.
-void RankRows(const ClusterMap& map, const std::unordered_map<int32_t, std::vector<Units>>& sums,
-              Ranking* r) {
-  const Edition& edition = r->edition;
+// Adds `units` of metric `m` to cluster `id`'s sums.
+void AddToCluster(int32_t id, size_t m, Units units, size_t metrics, RankingSums* sums) {
+  std::vector<Units>& v = sums->clusters[id];
+  if (v.empty()) v.assign(metrics, 0);
+  v[m] += units;
+  sums->clustered[m] += units;
+}
+
+}  // namespace
+
+Ranking RankSums(const RankingSums& sums, const ClusterMap& map, const Edition& edition) {
+  Ranking r = NewRanking(map, edition);
+  r.world = sums.world;
+  r.clustered = sums.clustered;
   const size_t metrics = edition.metrics.size();
   for (const ClusterInfo& c : map.clusters) {
-    auto it = sums.find(c.id);
-    if (it == sums.end()) continue;
+    auto it = sums.clusters.find(c.id);
+    if (it == sums.clusters.end()) continue;
     RankedCluster row;
     row.id = c.id;
     row.name = c.name;
@@ -36,32 +45,31 @@ void RankRows(const ClusterMap& map, const std::unordered_map<int32_t, std::vect
     row.units = it->second;
     row.share_pct.assign(metrics, 0);
     for (size_t m = 0; m < metrics; ++m) {
-      if (r->world[m] > 0) {
+      if (r.world[m] > 0) {
         row.share_pct[m] =
-            100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r->world[m]);
+            100.0 * static_cast<double>(row.units[m]) / static_cast<double>(r.world[m]);
       }
       row.score += edition.metrics[m].weight * row.share_pct[m];
     }
-    if (row.score > 0) r->rows.push_back(std::move(row));
+    if (row.score > 0) r.rows.push_back(std::move(row));
   }
-  std::sort(r->rows.begin(), r->rows.end(), [](const RankedCluster& a, const RankedCluster& b) {
+  std::sort(r.rows.begin(), r.rows.end(), [](const RankedCluster& a, const RankedCluster& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.units != b.units) return a.units > b.units;  // Lexicographic, metric order.
     return a.id < b.id;
   });
-  for (size_t i = 0; i < r->rows.size(); ++i) r->rows[i].rank = static_cast<int>(i + 1);
+  for (size_t i = 0; i < r.rows.size(); ++i) r.rows[i].rank = static_cast<int>(i + 1);
+  return r;
 }
 
-}  // namespace
-
 Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition) {
-  Ranking r = NewRanking(map, edition);
   const size_t metrics = edition.metrics.size();
   const Grid store_grid = store.grid(), map_grid(map.grid_step_e5);
   const bool same_grid = store_grid.step_e5() == map.grid_step_e5;
   const CellIndex cells(map);
 
-  std::unordered_map<int32_t, std::vector<Units>> sums;
+  RankingSums sums;
+  sums.clustered.assign(metrics, 0);
   STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units u) -> Status {
     for (size_t m = 0; m < metrics; ++m) {
       const MetricSpec& spec = edition.metrics[m];
@@ -70,42 +78,36 @@ Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const 
       int32_t id = same_grid ? cells.ClusterOfCell(k.cell)
                              : cells.ClusterAt(store_grid.CentreLatE5(k.cell),
                                                store_grid.CentreLonE5(k.cell));
-      if (id == 0) continue;
-      auto& v = sums[id];
-      if (v.empty()) v.assign(metrics, 0);
-      v[m] += u;
-      r.clustered[m] += u;
+      if (id != 0) AddToCluster(id, m, u, metrics, &sums);
     }
     return Status::Ok();
   }));
-  STC_ASSIGN_OR_RETURN(r.world, WorldTotals(store, edition));
-  RankRows(map, sums, &r);
-  return r;
+  STC_ASSIGN_OR_RETURN(sums.world, WorldTotals(store, edition));
+  return RankSums(sums, map, edition);
 }
 
-Result<Ranking> ComputeRanking(const DelineationData& data, const ClusterMap& map) {
+Result<RankingSums> SumClusters(const DelineationData& data, const ClusterMap& map) {
   if (data.grid_step_e5 != map.grid_step_e5) {
     return Status::InvalidArgument(
         "the delineation data's grid (" + std::to_string(data.grid_step_e5) +
         " e-5 degrees) is not the cluster map's (" + std::to_string(map.grid_step_e5) + ")");
   }
-  Ranking r = NewRanking(map, data.edition);
   const size_t metrics = data.metrics();
   const CellIndex cells(map);
-  std::unordered_map<int32_t, std::vector<Units>> sums;
+  RankingSums sums;
+  sums.clustered.assign(metrics, 0);
   for (size_t i = 0; i < data.cells.size(); ++i) {
     const int32_t id = cells.ClusterOfCell(data.cells[i]);
     if (id == 0) continue;
-    auto& v = sums[id];
-    if (v.empty()) v.assign(metrics, 0);
-    for (size_t m = 0; m < metrics; ++m) {
-      v[m] += data.UnitsOf(i, m);
-      r.clustered[m] += data.UnitsOf(i, m);
-    }
+    for (size_t m = 0; m < metrics; ++m) AddToCluster(id, m, data.UnitsOf(i, m), metrics, &sums);
   }
-  r.world = data.world;
-  RankRows(map, sums, &r);
-  return r;
+  sums.world = data.world;
+  return sums;
+}
+
+Result<Ranking> ComputeRanking(const DelineationData& data, const ClusterMap& map) {
+  STC_ASSIGN_OR_RETURN(RankingSums sums, SumClusters(data, map));
+  return RankSums(sums, map, data.edition);
 }
 
 Result<std::map<std::string, int>> ParsePreviousRanking(std::string_view text,

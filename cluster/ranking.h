@@ -53,6 +53,27 @@ struct Ranking {
   std::vector<RankedCluster> rows;  // Every cluster with a positive score, ranked.
 };
 
+// What a ranking is computed from, before its scores and order: per edition
+// metric, the world total and the units inside any cluster, and each
+// cluster's units (clusters with no units in any metric left out). It does
+// not depend on the metrics' weights.
+struct RankingSums {
+  std::vector<Units> world;                        // Per metric.
+  std::vector<Units> clustered;                    // Per metric.
+  std::map<int32_t, std::vector<Units>> clusters;  // Cluster id -> units per metric.
+
+  friend bool operator==(const RankingSums&, const RankingSums&) = default;
+};
+
+// The sums of `map`'s clusters in `data` (LoadDelineationData of the
+// ranking's edition). InvalidArgument when `data` is on another grid than
+// `map`.
+Result<RankingSums> SumClusters(const DelineationData& data, const ClusterMap& map);
+
+// The ranking of `map`'s clusters from `sums` computed for `edition`'s
+// metrics (the scores use the edition's weights).
+Ranking RankSums(const RankingSums& sums, const ClusterMap& map, const Edition& edition);
+
 // Ranks `map`'s clusters on `store`'s aggregates for `edition`.
 Result<Ranking> ComputeRanking(const Store& store, const ClusterMap& map, const Edition& edition);
 

@@ -485,6 +485,8 @@ Result<std::optional<std::string>> Store::GetMeta(std::string_view name) const {
   return impl_->Get(impl_->meta, name);
 }
 
+uint64_t Store::LastSequence() const { return impl_->db->GetLatestSequenceNumber(); }
+
 Status Store::ForEachMeta(
     std::string_view prefix,
     const std::function<Status(std::string_view name, std::string_view value)>& fn) const {

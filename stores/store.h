@@ -349,6 +349,13 @@ class Store {
   // "grid_step_e5", which are fixed when the store is created.
   Status PutMeta(std::string_view name, std::string_view value);
   Status DeleteMeta(std::string_view name);
+  // The sequence number of the store's last write (RocksDB's): it moves with
+  // every write of records, aggregates, totals, metadata or maps, even one
+  // that changes nothing, and not with flushes or compactions. Equal numbers
+  // read at two times mean nothing was written in between (the same on a
+  // read-only open). A value saved by a single PutMeta is the last write
+  // exactly while LastSequence() is the number before it plus one.
+  uint64_t LastSequence() const;
   // Visits the meta entries whose name starts with `prefix`, in name order.
   Status ForEachMeta(
       std::string_view prefix,

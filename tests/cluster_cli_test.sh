@@ -34,6 +34,17 @@ check "rank json parses" 0 $?
 cmp -s "$T/r1.csv" "$T/r2.csv"; check "imported map ranks the same" 0 $?
 "$BIN" rank --db "$T/db" --format csv --clusters "$T/map.csv" > "$T/r3.csv"
 cmp -s "$T/r1.csv" "$T/r3.csv"; check "rank --clusters FILE" 0 $?
+# rank uses the sums delineate saved only while the store is unchanged: after
+# another ingest it reads the aggregates (and notes the map is older).
+cp -r "$T/db" "$T/db2"
+"$BIN" generate --records 2000 --seed 12 --out "$T/dump2" >/dev/null 2>&1
+"$BIN" ingest --db "$T/db2" --quiet "$T/dump2" 2>/dev/null; check "second ingest" 0 $?
+"$BIN" rank --db "$T/db2" --format csv > "$T/r5.csv" 2>"$T/err"
+grep -q "aggregates changed since cluster map version 2" "$T/err"; check "stale map noted" 0 $?
+cmp -s "$T/r1.csv" "$T/r5.csv"; check "rank after an ingest differs" 1 $?
+"$BIN" rank --db "$T/db2" --format csv --clusters "$T/map.csv" > "$T/r6.csv" 2>/dev/null
+cmp -s "$T/r5.csv" "$T/r6.csv"; check "rank after an ingest reads the aggregates" 0 $?
+rm -rf "$T/db2"
 "$BIN" delineate --db "$T/db" --list | grep -c '^[0-9]' > "$T/n"; check "two versions" 2 "$(cat "$T/n")"
 "$BIN" export --db "$T/db" --by cluster > "$T/e.csv"; check "export by cluster" 0 $?
 head -1 "$T/e.csv" | grep -q '^kind,source,year,cluster,name,country,field,units$'; check "export header" 0 $?

@@ -14,6 +14,7 @@
 #include "cluster/map_store.h"
 #include "cluster/naming.h"
 #include "cluster/ranking.h"
+#include "cluster/saved_ranking.h"
 #include "tests/test_util.h"
 
 namespace stc::cluster {
@@ -432,6 +433,122 @@ TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
     EXPECT_EQ(std::string(got.country, 2), std::get<1>(key)) << i;
     EXPECT_EQ(got.metric, std::get<2>(key)) << i;
     EXPECT_EQ(got.units, units) << i;
+  }
+}
+
+// delineate's saved sums (cluster/saved_ranking.h) rank exactly as the
+// aggregates do, survive reopening, and stop being used at the store's next
+// write or for another map version or other metrics.
+TEST(ClusterRank, SavedSumsRankAsTheAggregatesUntilTheStoreIsWritten) {
+  TempDir dir;
+  const Edition ed = TestEdition();
+  ClusterMap map;
+  RankingSums sums;
+  {
+    auto store = stc::testing::OpenStore(dir.Path("db"));
+    WriteWorld(store.get());
+    auto data = LoadDelineationData(*store, ed);
+    ASSERT_TRUE(data.ok());
+    map = Delineate(*data, nullptr, nullptr);
+    ASSERT_EQ(map.clusters.size(), 3u);
+    // Nothing saved yet; an unstored map has none to save.
+    auto none = LoadRankingSums(*store, map, ed);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+    auto summed = SumClusters(*data, map);
+    ASSERT_TRUE(summed.ok());
+    sums = *summed;
+    EXPECT_EQ(SaveRankingSums(store.get(), map, ed, sums).code(), StatusCode::kInvalidArgument);
+    ASSERT_TRUE(SaveClusterMap(store.get(), &map).ok());
+    ASSERT_TRUE(SaveRankingSums(store.get(), map, ed, sums).ok());
+    auto loaded = LoadRankingSums(*store, map, ed);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    ASSERT_TRUE(loaded->has_value());
+    EXPECT_EQ(**loaded, sums);
+  }
+  // The hand-computed world: Alpha 40.5 PCT + 20 articles, Beta 20 + 40,
+  // Gamma 12 + 8; worlds 100 and 200.
+  EXPECT_EQ(sums.world, (std::vector<Units>{U(100), U(200)}));
+  EXPECT_EQ(sums.clustered, (std::vector<Units>{U(72.5), U(68)}));
+  StoreOptions ro_options;
+  ro_options.read_only = true;
+  {
+    auto ro = Store::Open(dir.Path("db"), ro_options);
+    ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+    auto loaded = LoadRankingSums(**ro, map, ed);
+    ASSERT_TRUE(loaded.ok() && loaded->has_value()) << "read-only reopen";
+    auto from_store = ComputeRanking(**ro, map, ed);
+    ASSERT_TRUE(from_store.ok());
+    const Ranking from_sums = RankSums(**loaded, map, ed);
+    EXPECT_EQ(from_sums.world, from_store->world);
+    EXPECT_EQ(from_sums.clustered, from_store->clustered);
+    EXPECT_EQ(FormatRanking(from_sums, RankFormat::kJson, 1000),
+              FormatRanking(*from_store, RankFormat::kJson, 1000));
+    // Another map version, other metrics: not these sums. Weights only
+    // change the scores, so they may differ.
+    ClusterMap other = map;
+    other.version = map.version + 1;
+    EXPECT_FALSE(LoadRankingSums(**ro, other, ed)->has_value());
+    Edition years = ed;
+    years.metrics[0].year_from += 1;
+    EXPECT_FALSE(LoadRankingSums(**ro, map, years)->has_value());
+    Edition filtered = ed;
+    filtered.metrics[1].exclude_fields = {"17"};
+    EXPECT_FALSE(LoadRankingSums(**ro, map, filtered)->has_value());
+    Edition weighted = ed;
+    weighted.metrics[0].weight = 2;
+    EXPECT_TRUE(LoadRankingSums(**ro, map, weighted)->has_value());
+  }
+  {
+    // Any write afterwards, even one that changes no aggregate.
+    auto store = stc::testing::OpenStore(dir.Path("db"));
+    ASSERT_TRUE(LoadRankingSums(*store, map, ed)->has_value()) << "writable reopen";
+    ASSERT_TRUE(store->PutMeta("unrelated", "x").ok());
+    auto loaded = LoadRankingSums(*store, map, ed);
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_FALSE(loaded->has_value());
+  }
+  auto ro = Store::Open(dir.Path("db"), ro_options);
+  ASSERT_TRUE(ro.ok());
+  EXPECT_FALSE(LoadRankingSums(**ro, map, ed)->has_value()) << "read-only after the write";
+}
+
+TEST(ClusterRank, SavedSumsEncodingRoundTripsAndRejectsDamage) {
+  RankingSums sums;
+  sums.world = {U(100), -3};
+  sums.clustered = {U(72.5), 0};
+  sums.clusters[1] = {U(40.5), U(20)};
+  sums.clusters[7] = {0, U(8)};
+  const std::string text = EncodeSavedRanking(12, "2-00ff", 345, sums);
+  uint64_t version = 0, sequence = 0;
+  std::string key;
+  RankingSums back;
+  ASSERT_TRUE(DecodeSavedRanking(text, &version, &key, &sequence, &back).ok());
+  EXPECT_EQ(version, 12u);
+  EXPECT_EQ(key, "2-00ff");
+  EXPECT_EQ(sequence, 345u);
+  EXPECT_EQ(back, sums);
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? t : t.replace(at, from.size(), to);
+  };
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {replaced("sums,1", "sums,2"), "line 1"},
+      {replaced("cluster,7,0,", "cluster,7,"), "line 8: bad units of cluster 7"},
+      {replaced("cluster,7,", "cluster,1,"), "line 8: cluster 1 twice"},
+      {replaced("cluster,7,", "cluster,0,"), "line 8: bad cluster id"},
+      {replaced("sequence,345", "sequence,-1"), "line 4: bad sequence number"},
+      {replaced("\nworld", "\nworlds"), "line 5: unexpected 'worlds' line"},
+      {replaced("clustered,", "cluster,2,"), "a map_version, metrics, sequence, world or"},
+      {replaced("world,", "clustered,"), "line 5: bad clustered totals"},
+      {"", "empty"},
+  };
+  for (const auto& [bad, why] : damaged) {
+    Status st = DecodeSavedRanking(bad, &version, &key, &sequence, &back);
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << bad;
+    EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
   }
 }
 

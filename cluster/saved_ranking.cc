@@ -1,0 +1,178 @@
+#include "cluster/saved_ranking.h"
+
+#include <charconv>
+#include <cstdio>
+#include <vector>
+
+#include "core/hash.h"
+
+namespace stc::cluster {
+namespace {
+
+constexpr std::string_view kHeader = "stcluster-ranking-sums,1";
+
+void AppendUnits(const std::vector<Units>& v, std::string* out) {
+  for (Units u : v) {
+    out->push_back(',');
+    out->append(std::to_string(u));
+  }
+}
+
+template <typename T>
+bool ParseNumber(std::string_view s, T* out) {
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, *out);
+  return ec == std::errc() && p == end && !s.empty();
+}
+
+// Splits `line` at commas (the encoding has no quoted fields).
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> f;
+  size_t pos = 0;
+  while (true) {
+    const size_t comma = line.find(',', pos);
+    f.push_back(line.substr(pos, comma == std::string_view::npos ? line.npos : comma - pos));
+    if (comma == std::string_view::npos) return f;
+    pos = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::string RankingMetricsKey(const Edition& edition) {
+  // Length-prefixed parts, hashed: field names are free text in edition files.
+  std::string canonical;
+  auto part = [&canonical](std::string_view s) {
+    canonical.append(std::to_string(s.size())).push_back(':');
+    canonical.append(s);
+  };
+  for (const MetricSpec& m : edition.metrics) {
+    part(SourceName(m.source));
+    part(std::to_string(m.year_from));
+    part(std::to_string(m.year_to));
+    part(std::to_string(m.exclude_fields.size()));
+    for (const std::string& f : m.exclude_fields) part(f);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(Hash64(canonical)));  // NOLINT(runtime/int)
+  return std::to_string(edition.metrics.size()) + "-" + hex;
+}
+
+std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_key,
+                               uint64_t sequence, const RankingSums& sums) {
+  std::string out(kHeader);
+  out += "\nmap_version," + std::to_string(map_version);
+  out += "\nmetrics," + metrics_key;
+  out += "\nsequence," + std::to_string(sequence);
+  out += "\nworld";
+  AppendUnits(sums.world, &out);
+  out += "\nclustered";
+  AppendUnits(sums.clustered, &out);
+  for (const auto& [id, units] : sums.clusters) {
+    out += "\ncluster," + std::to_string(id);
+    AppendUnits(units, &out);
+  }
+  out += '\n';
+  return out;
+}
+
+Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
+                          uint64_t* sequence, RankingSums* sums) {
+  *sums = RankingSums{};
+  size_t pos = 0, line_no = 0, metrics = 0;
+  bool seen[4] = {false, false, false, false};  // map_version, metrics, sequence, world.
+  bool clustered = false;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    auto bad = [&](const std::string& why) {
+      return Status::Corruption("saved ranking sums, line " + std::to_string(line_no) + ": " + why);
+    };
+    if (line_no == 1) {
+      if (line != kHeader) return bad("not a '" + std::string(kHeader) + "' header");
+      continue;
+    }
+    const std::vector<std::string_view> f = Fields(line);
+    const std::string_view tag = f[0];
+    // The units of a world, clustered or cluster line, after `skip` fields.
+    auto units = [&](size_t skip, std::vector<Units>* out) {
+      if (!seen[3] && tag != "world") return false;
+      if (tag == "world") metrics = f.size() - skip;
+      if (f.size() - skip != metrics) return false;
+      out->resize(metrics);
+      for (size_t m = 0; m < metrics; ++m) {
+        if (!ParseNumber(f[skip + m], &(*out)[m])) return false;
+      }
+      return true;
+    };
+    if (tag == "map_version" && f.size() == 2 && !seen[0]) {
+      if (!ParseNumber(f[1], map_version)) return bad("bad map version");
+      seen[0] = true;
+    } else if (tag == "metrics" && f.size() == 2 && !seen[1]) {
+      *metrics_key = std::string(f[1]);
+      seen[1] = true;
+    } else if (tag == "sequence" && f.size() == 2 && !seen[2]) {
+      if (!ParseNumber(f[1], sequence)) return bad("bad sequence number");
+      seen[2] = true;
+    } else if (tag == "world" && !seen[3]) {
+      if (!units(1, &sums->world)) return bad("bad world totals");
+      seen[3] = true;
+    } else if (tag == "clustered" && !clustered) {
+      if (!units(1, &sums->clustered)) return bad("bad clustered totals");
+      clustered = true;
+    } else if (tag == "cluster" && f.size() >= 2) {
+      int32_t id = 0;
+      if (!ParseNumber(f[1], &id) || id < 1) return bad("bad cluster id");
+      std::vector<Units> v;
+      if (!units(2, &v)) return bad("bad units of cluster " + std::to_string(id));
+      if (!sums->clusters.emplace(id, std::move(v)).second) {
+        return bad("cluster " + std::to_string(id) + " twice");
+      }
+    } else {
+      return bad("unexpected '" + std::string(tag) + "' line");
+    }
+  }
+  if (line_no == 0) return Status::Corruption("saved ranking sums: empty");
+  if (!seen[0] || !seen[1] || !seen[2] || !seen[3] || !clustered) {
+    return Status::Corruption(
+        "saved ranking sums: a map_version, metrics, sequence, world or "
+        "clustered line is missing");
+  }
+  return Status::Ok();
+}
+
+Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
+                       const RankingSums& sums) {
+  if (map.version == 0) {
+    return Status::InvalidArgument("ranking sums are saved only for a stored cluster map");
+  }
+  // The single Put below is the store's next write: its sequence number is
+  // the one before it plus one (the writer's lock keeps other writers out).
+  const uint64_t sequence = store->LastSequence() + 1;
+  return store->PutMeta(
+      kSavedRankingMeta,
+      EncodeSavedRanking(map.version, RankingMetricsKey(edition), sequence, sums));
+}
+
+Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,
+                                                   const Edition& edition) {
+  // The sequence number first: a write after it cannot make old sums look current.
+  const uint64_t now = store.LastSequence();
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(kSavedRankingMeta));
+  if (!text.has_value() || map.version == 0) return std::optional<RankingSums>();
+  uint64_t map_version = 0, sequence = 0;
+  std::string metrics_key;
+  RankingSums sums;
+  STC_RETURN_IF_ERROR(DecodeSavedRanking(*text, &map_version, &metrics_key, &sequence, &sums));
+  if (map_version != map.version || sequence != now || metrics_key != RankingMetricsKey(edition) ||
+      sums.world.size() != edition.metrics.size()) {
+    return std::optional<RankingSums>();
+  }
+  return std::optional<RankingSums>(std::move(sums));
+}
+
+}  // namespace stc::cluster

@@ -1,0 +1,65 @@
+// A ranking's sums kept in the store by `delineate`, so that `rank`, `show`,
+// `report` and `export --by profile` need not read every aggregate again.
+//
+// The ranking of a delineated map is a function of the aggregates, the map
+// and the edition's metrics. `delineate` has just read the aggregates; it
+// keeps the sums (RankingSums: per cluster and metric, and the world totals)
+// in the store's metadata with the store's sequence number after that write.
+// They are used only while nothing else has been written to the store since:
+// any later write (an ingest, even one that finds only duplicates; a map
+// made current; any metadata) moves RocksDB's sequence number, and from then
+// on the ranking is computed from the aggregates again, as without saved
+// sums. A store written by a build that does not know saved sums is caught
+// the same way: its writes move the sequence number too.
+//
+// At 20 million bench records on the default 0.01 degree grid (54 million
+// aggregate rows) reading the aggregates was 17 s of `rank`
+// (docs/performance.md, "The ranking step at scale").
+//
+// Thread-safety: as Store.
+#ifndef STCLUSTER_CLUSTER_SAVED_RANKING_H_
+#define STCLUSTER_CLUSTER_SAVED_RANKING_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cluster/cluster_map.h"
+#include "cluster/edition.h"
+#include "cluster/ranking.h"
+#include "core/status.h"
+#include "stores/store.h"
+
+namespace stc::cluster {
+
+// The metadata name of the saved sums (one set per store: the last
+// delineation's).
+inline constexpr char kSavedRankingMeta[] = "ranking_sums";
+
+// What the sums depend on in an edition: each metric's source, year window
+// and subject filter, in order (not the weights, which only the scores use).
+std::string RankingMetricsKey(const Edition& edition);
+
+// Text encoding of saved sums (docs/clusters.md, "Saved ranking sums").
+std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_key,
+                               uint64_t sequence, const RankingSums& sums);
+// Parses EncodeSavedRanking's text. Corruption naming the line when malformed.
+Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
+                          uint64_t* sequence, RankingSums* sums);
+
+// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, as
+// the store's last write. InvalidArgument for an unstored map or a read-only
+// store; store errors as they come.
+Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
+                       const RankingSums& sums);
+
+// The sums saved for `map` and `edition`'s metrics, when nothing has been
+// written to the store since they were: nullopt when none are saved, they
+// are for another map version or other metrics, or the store changed.
+// Corruption when the saved text is malformed; store errors as they come.
+Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,
+                                                   const Edition& edition);
+
+}  // namespace stc::cluster
+
+#endif  // STCLUSTER_CLUSTER_SAVED_RANKING_H_

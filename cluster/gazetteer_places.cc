@@ -4,18 +4,14 @@ namespace stc::cluster {
 
 std::optional<PlaceInfo> GazetteerPlaces::PrincipalPlace(int32_t lat_e5, int32_t lon_e5,
                                                          double radius_km) const {
-  for (const geo::Place* p : gazetteer_->PlacesWithin(lat_e5 / 1e5, lon_e5 / 1e5, radius_km)) {
-    if (p->feature() == geo::Feature::kSection || p->feature() == geo::Feature::kHistorical) {
-      continue;
-    }
-    PlaceInfo info;
-    info.name = std::string(p->name());
-    info.country = std::string(p->country());
-    info.admin1 = std::string(p->admin1());
-    info.population = p->population();
-    return info;
-  }
-  return std::nullopt;
+  const geo::Place* p = gazetteer_->PrincipalPlaceWithin(lat_e5 / 1e5, lon_e5 / 1e5, radius_km);
+  if (p == nullptr) return std::nullopt;
+  PlaceInfo info;
+  info.name = std::string(p->name());
+  info.country = std::string(p->country());
+  info.admin1 = std::string(p->admin1());
+  info.population = p->population();
+  return info;
 }
 
 Status GazetteerPopulation::ForEachPlace(

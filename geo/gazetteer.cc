@@ -367,6 +367,30 @@ std::vector<const Place*> Gazetteer::PlacesWithin(double lat, double lon, double
   return out;
 }
 
+const Place* Gazetteer::PrincipalPlaceWithin(double lat, double lon, double radius_km) const {
+  if (!(radius_km >= 0) || !std::isfinite(lat) || !std::isfinite(lon)) return nullptr;
+  const Place* best = nullptr;
+  double best_d = 0;
+  ForEachNearby(cell_start_, cell_places_, lat, lon, radius_km, [&](uint32_t i) {
+    const Place& p = places_[i];
+    if (p.feature() == Feature::kSection || p.feature() == Feature::kHistorical) return;
+    // PlacesWithin's order: population (descending), feature, distance, id.
+    if (best != nullptr &&
+        (p.population() < best->population() ||
+         (p.population() == best->population() && p.feature() > best->feature()))) {
+      return;
+    }
+    const double d = DistanceKm(lat, lon, p.lat(), p.lon());
+    if (!(d <= radius_km)) return;
+    if (best == nullptr || p.population() > best->population() || p.feature() < best->feature() ||
+        d < best_d || (d == best_d && p.geoname_id() < best->geoname_id())) {
+      best = &p;
+      best_d = d;
+    }
+  });
+  return best;
+}
+
 const Place* Gazetteer::Nearest(double lat, double lon, double max_km) const {
   if (!(max_km >= 0) || !std::isfinite(lat) || !std::isfinite(lon)) return nullptr;
   // Grow the search box until a place is found or max_km is reached.

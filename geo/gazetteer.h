@@ -153,6 +153,13 @@ class Gazetteer {
   // the area: meant for radii up to a few hundred km.
   std::vector<const Place*> PlacesWithin(double lat, double lon, double radius_km,
                                          uint32_t min_population = 0) const;
+  // The first place of PlacesWithin(lat, lon, radius_km) that is neither a
+  // section (PPLX) nor historical, or nullptr: the principal place of a
+  // location (cluster naming asks it of every cluster cell). Without building
+  // and sorting the list: a place that cannot come first (less populous than
+  // the best so far, or as populous with a lower feature rank) is passed
+  // over before its distance is computed.
+  const Place* PrincipalPlaceWithin(double lat, double lon, double radius_km) const;
   // The nearest place within `max_km` (ties: larger population), or nullptr.
   const Place* Nearest(double lat, double lon, double max_km) const;
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 
 #include "geo/gazetteer_builder.h"
@@ -213,6 +214,56 @@ TEST(Gazetteer, PlacesWithinAndNearest) {
   EXPECT_TRUE(g.PlacesWithin(0, 179.9, 300).empty());
   EXPECT_TRUE(g.PlacesWithin(89.9, 0, 300).empty());
   EXPECT_NEAR(DistanceKm(48.85341, 2.3488, 51.50853, -0.12574), 343.5, 1.0);
+}
+
+// PrincipalPlaceWithin against its definition (the first kept place of
+// PlacesWithin) on a dense random gazetteer: ties of population and feature,
+// sections and historical places, the antimeridian.
+TEST(Gazetteer, PrincipalPlaceWithinIsTheFirstKeptPlaceWithin) {
+  std::mt19937 rng(5);
+  const char* const codes[] = {"PPLC", "PPLA", "PPLA2", "PPL", "PPL", "PPLX", "PPLH"};
+  const double centres[][2] = {{51.5, -0.1}, {40.7, -74.0}, {-17.8, 179.9}};
+  std::string tsv;
+  for (int i = 0; i < 3000; ++i) {
+    const double* c = centres[i % 3];
+    const double lat = c[0] + std::uniform_real_distribution<double>(-0.3, 0.3)(rng);
+    double lon = c[1] + std::uniform_real_distribution<double>(-0.4, 0.4)(rng);
+    if (lon > 180) lon -= 360;
+    const unsigned population = 500 * (1 + rng() % 12);  // Many ties.
+    tsv += std::to_string(100000 + i) + "\tP" + std::to_string(i) + "\tP" + std::to_string(i) +
+           "\t\t" + std::to_string(lat) + "\t" + std::to_string(lon) + "\tP\t" + codes[rng() % 7] +
+           "\t" + (i % 3 == 1 ? "US" : "GB") + "\t\t01\t\t\t\t" + std::to_string(population) +
+           "\t\t10\tEtc/UTC\t2024-01-01\n";
+  }
+  const std::string en = testing::ReadTestData("mini_en.json");
+  const std::string codes_json = testing::ReadTestData("mini_codes.json");
+  auto bytes = BuildGazetteerIndex({tsv, en, codes_json});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto g = Gazetteer::FromBytes(std::move(*bytes));
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  ASSERT_EQ((*g)->size(), 3000u);
+  int found = 0;
+  for (int q = 0; q < 3000; ++q) {
+    const double* c = centres[q % 3];
+    const double lat = c[0] + std::uniform_real_distribution<double>(-0.5, 0.5)(rng);
+    double lon = c[1] + std::uniform_real_distribution<double>(-0.6, 0.6)(rng);
+    if (lon > 180) lon -= 360;
+    const double radius = std::uniform_real_distribution<double>(0.5, 20)(rng);
+    const Place* expected = nullptr;
+    for (const Place* p : (*g)->PlacesWithin(lat, lon, radius)) {
+      if (p->feature() != Feature::kSection && p->feature() != Feature::kHistorical) {
+        expected = p;
+        break;
+      }
+    }
+    ASSERT_EQ((*g)->PrincipalPlaceWithin(lat, lon, radius), expected)
+        << lat << "," << lon << " r=" << radius;
+    found += expected != nullptr;
+  }
+  EXPECT_GT(found, 1500);
+  EXPECT_LT(found, 3000);
+  EXPECT_EQ((*g)->PrincipalPlaceWithin(0, -150, 500), nullptr);
+  EXPECT_EQ((*g)->PrincipalPlaceWithin(51.5, -0.1, -1), nullptr);
 }
 
 TEST(Gazetteer, RejectsAnOldIndexVersion) {

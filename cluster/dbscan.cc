@@ -1,5 +1,8 @@
 #include "cluster/dbscan.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <limits>
 
 #include "cluster/geo_index.h"
@@ -84,28 +87,41 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
     return dx * dx + dy * dy + dz * dz <= limit;
   };
 
-  // 1. Core points.
+  // 1. Core points, each on its own: the buckets are shared out between the
+  // cores (the result does not depend on how). The weight within eps is
+  // added up in blocks of candidates and stops once it reaches the
+  // threshold: in dense areas a core point needs a part of its neighbours
+  // (weights are positive).
+  constexpr uint32_t kBlock = 128;
   std::vector<uint8_t> core(n, 0);
+  const Units* w = p.w.data();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 16),
+                    [&](const tbb::blocked_range<size_t>& buckets) {
+                      Ranges candidates;
+                      for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
+                        index.CandidateRanges(b, &candidates);
+                        auto [first, last] = index.BucketRange(b);
+                        for (uint32_t i = first; i < last; ++i) {
+                          Units sum = 0;
+                          const double xi = px[i], yi = py[i], zi = pz[i];
+                          for (const auto& [lo, hi] : candidates) {
+                            for (uint32_t start = lo; start < hi && sum < options.min_weight;
+                                 start += kBlock) {
+                              const uint32_t end = hi - start > kBlock ? start + kBlock : hi;
+                              Units part = 0;
+                              for (uint32_t j = start; j < end; ++j) {
+                                double dx = xi - px[j], dy = yi - py[j], dz = zi - pz[j];
+                                part += (dx * dx + dy * dy + dz * dz <= limit) ? w[j] : 0;
+                              }
+                              sum += part;
+                            }
+                            if (sum >= options.min_weight) break;
+                          }
+                          core[i] = sum >= options.min_weight ? 1 : 0;
+                        }
+                      }
+                    });
   Ranges ranges;
-  for (size_t b = 0; b < index.buckets(); ++b) {
-    index.CandidateRanges(b, &ranges);
-    auto [first, last] = index.BucketRange(b);
-    for (uint32_t i = first; i < last; ++i) {
-      Units sum = 0;
-      for (const auto& [lo, hi] : ranges) {
-        const double xi = px[i], yi = py[i], zi = pz[i];
-        const Units* w = p.w.data();
-        Units part = 0;
-        for (uint32_t j = lo; j < hi; ++j) {
-          double dx = xi - px[j], dy = yi - py[j], dz = zi - pz[j];
-          part += (dx * dx + dy * dy + dz * dz <= limit) ? w[j] : 0;
-        }
-        sum += part;
-        if (sum >= options.min_weight) break;
-      }
-      core[i] = sum >= options.min_weight ? 1 : 0;
-    }
-  }
 
   // 2. Clusters: connected components of core points within eps. Each
   // unordered pair is examined once (j > i); a neighbour already attached

@@ -1,9 +1,13 @@
 #include "cluster/naming.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "cluster/geo_math.h"
 
@@ -61,27 +65,49 @@ void NameClusters(const DelineationData& data, const PlaceLookup* places, Cluste
     Cell best_cell;
   };
   std::map<int32_t, Work> work;
-  std::vector<int32_t> cluster_of_cell(data.cells.size(), 0);
-  for (size_t i = 0; i < data.cells.size(); ++i) {
-    const int32_t lat = grid.CentreLatE5(data.cells[i]), lon = grid.CentreLonE5(data.cells[i]);
-    const int32_t id = map->ClusterAt(lat, lon);
-    cluster_of_cell[i] = id;
-    if (id == 0) continue;
-    const ClusterInfo* info = map->Find(id);
-    if (info == nullptr) continue;
-    Work& w = work[id];
-    const double a = data.Activity(i);
-    if (a > w.best_cell_activity) {  // Cells come sorted: ties keep the first.
-      w.best_cell_activity = a;
-      w.best_cell = data.cells[i];
+  const size_t n = data.cells.size();
+  std::vector<int32_t> cluster_of_cell(n, 0);
+  const ClusterMap& cmap = *map;
+  for (size_t i = 0; i < n; ++i) {
+    cluster_of_cell[i] =
+        cmap.ClusterAt(grid.CentreLatE5(data.cells[i]), grid.CentreLonE5(data.cells[i]));
+  }
+  // The principal places of a chunk of cells are looked up on every core
+  // (a radius search each: most of the naming's time on fine grids), then
+  // added up in cell order.
+  constexpr size_t kChunk = size_t{1} << 15;
+  std::vector<std::optional<PlaceInfo>> found;
+  for (size_t begin = 0; begin < n; begin += kChunk) {
+    const size_t end = std::min(n, begin + kChunk);
+    found.assign(end - begin, std::nullopt);
+    if (places != nullptr) {
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(begin, end, 256), [&](const tbb::blocked_range<size_t>& r) {
+            for (size_t i = r.begin(); i != r.end(); ++i) {
+              const ClusterInfo* info = cmap.Find(cluster_of_cell[i]);
+              if (info == nullptr || info->name_pinned) continue;
+              found[i - begin] =
+                  places->PrincipalPlace(grid.CentreLatE5(data.cells[i]),
+                                         grid.CentreLonE5(data.cells[i]), ed.place_radius_km);
+            }
+          });
     }
-    if (info->name_pinned || places == nullptr) continue;
-    std::optional<PlaceInfo> p = places->PrincipalPlace(lat, lon, ed.place_radius_km);
-    if (!p.has_value()) continue;
-    std::string key = p->name + "|" + p->country + "|" + p->admin1;
-    PlaceActivity& pa = w.places[key];
-    if (pa.place.name.empty()) pa.place = *p;
-    pa.activity += a;
+    for (size_t i = begin; i < end; ++i) {
+      const int32_t id = cluster_of_cell[i];
+      if (id == 0 || cmap.Find(id) == nullptr) continue;
+      Work& w = work[id];
+      const double a = data.Activity(i);
+      if (a > w.best_cell_activity) {  // Cells come sorted: ties keep the first.
+        w.best_cell_activity = a;
+        w.best_cell = data.cells[i];
+      }
+      const std::optional<PlaceInfo>& p = found[i - begin];
+      if (!p.has_value()) continue;
+      std::string key = p->name + "|" + p->country + "|" + p->admin1;
+      PlaceActivity& pa = w.places[key];
+      if (pa.place.name.empty()) pa.place = *p;
+      pa.activity += a;
+    }
   }
   for (const auto& cu : data.countries) {
     const int32_t id = cluster_of_cell[cu.cell];

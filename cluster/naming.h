@@ -40,8 +40,9 @@ struct PlaceInfo {
   int64_t population = 0;
 };
 
-// The gazetteer as naming sees it. Implementations must be deterministic;
-// PrincipalPlace may be called from one thread at a time.
+// The gazetteer as naming sees it. Implementations must be deterministic
+// and PrincipalPlace safe to call from several threads at once
+// (NameClusters looks up many cells in parallel).
 class PlaceLookup {
  public:
   virtual ~PlaceLookup() = default;

@@ -17,7 +17,9 @@
 //
 // Cost: a GeoIndex scan; about linear in n for bounded local density (each
 // point looks at its 3 x 3 eps-sized buckets). Core determination stops
-// summing as soon as min_weight is reached.
+// summing as soon as min_weight is reached, and runs on oneTBB's threads
+// (every core); the rest on the calling thread. The result does not depend
+// on the threads.
 //
 // Thread-safety: a pure function; concurrent calls are safe.
 #ifndef STCLUSTER_CLUSTER_DBSCAN_H_

@@ -148,11 +148,15 @@ int SlotBits(size_t n) {
 }  // namespace
 
 CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
-  // Cluster cells per tile; the densest tiles become arrays.
+  // Cluster cells per tile; the densest tiles become arrays (of 16-bit
+  // ids: half the memory for the caches; a map with a larger id has none).
   std::map<Cell, size_t> per_tile;
+  bool narrow = true;
   for (const auto& [cell, id] : map.cells) {
     if (id != 0) ++per_tile[TileOf(cell)];
+    narrow &= id >= 0 && id <= int32_t{UINT16_MAX};
   }
+  if (!narrow) per_tile.clear();
   std::vector<std::pair<size_t, Cell>> dense;  // (cells, tile)
   for (const auto& [tile, n] : per_tile) {
     if (n >= kDenseMinCells) dense.emplace_back(n, tile);
@@ -160,7 +164,7 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
   std::sort(dense.begin(), dense.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
-  const size_t max_tiles = kMaxDenseBytes / (kTileCells * sizeof(int32_t));
+  const size_t max_tiles = kMaxDenseBytes / (kTileCells * sizeof(uint16_t));
   if (dense.size() > max_tiles) dense.resize(max_tiles);
   const int tile_bits = SlotBits(dense.size());
   tile_shift_ = 64 - tile_bits;
@@ -174,7 +178,7 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
     tile_keys_[i] = key;
     tile_blocks_[i] = static_cast<uint32_t>(b + 1);
   }
-  auto block_of = [this](const Cell& cell) -> int32_t* {
+  auto block_of = [this](const Cell& cell) -> uint16_t* {
     const uint64_t key = Pack(TileOf(cell));
     for (size_t i = Slot(key, tile_shift_);; i = (i + 1) & (tile_blocks_.size() - 1)) {
       if (tile_blocks_[i] == 0) return nullptr;
@@ -184,8 +188,8 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
   size_t sparse = 0;
   for (const auto& [cell, id] : map.cells) {
     if (id == 0) continue;  // Not in a cluster: the same as absent.
-    if (int32_t* block = block_of(cell)) {
-      block[InTile(cell)] = id;
+    if (uint16_t* block = block_of(cell)) {
+      block[InTile(cell)] = static_cast<uint16_t>(id);
     } else {
       ++sparse;
     }

@@ -107,11 +107,12 @@ class CellIndex {
 
   Grid grid_;
   // Dense tiles: packed tile -> block + 1 (0 = empty slot), linear probing;
-  // block b's ids are dense_[b * kTileCells, (b + 1) * kTileCells), 0 = none.
+  // block b's ids are dense_[b * kTileCells, (b + 1) * kTileCells), 0 = none
+  // (16 bits: a map with an id above 65535 has no dense tiles).
   int tile_shift_ = 63;
   std::vector<uint64_t> tile_keys_;
   std::vector<uint32_t> tile_blocks_;
-  std::vector<int32_t> dense_;
+  std::vector<uint16_t> dense_;
   // The cells of the other tiles: packed cell -> id (0 = empty slot).
   int shift_ = 63;              // 64 - log2(slots).
   std::vector<uint64_t> keys_;  // Packed cells; linear probing.

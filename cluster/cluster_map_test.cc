@@ -77,12 +77,12 @@ TEST(CellIndex, DenseTilesAgreeWithTheMapAcrossTileEdges) {
   }
 }
 
-// Dense tiles are capped (64 MiB of arrays: 4,096 tiles); the tiles past the
-// cap keep their cells in the hash table and answer all the same.
+// Dense tiles are capped (64 MiB of 16-bit ids: 8,192 tiles); the tiles past
+// the cap keep their cells in the hash table and answer all the same.
 TEST(CellIndex, DenseTilesAreCapped) {
   ClusterMap m;
   m.grid_step_e5 = 1000;
-  constexpr int32_t kTiles = 4100;
+  constexpr int32_t kTiles = 8200;
   for (int32_t t = 0; t < kTiles; ++t) {
     for (int32_t k = 0; k < 64 + (t % 3); ++k) {  // 64-66 cells: every tile dense enough.
       m.cells.emplace_back(Cell{t * 64 + k % 8, k / 8}, 1 + t % 5);
@@ -90,10 +90,30 @@ TEST(CellIndex, DenseTilesAreCapped) {
   }
   std::sort(m.cells.begin(), m.cells.end());
   const CellIndex index(m);
-  EXPECT_EQ(index.dense_tiles(), 4096u);
+  EXPECT_EQ(index.dense_tiles(), 8192u);
   for (const auto& [c, id] : m.cells) {
     ASSERT_EQ(index.ClusterOfCell(c), id);
     ASSERT_EQ(index.ClusterOfCell(Cell{c.lat_idx, c.lon_idx + 9}), 0);
+  }
+}
+
+// Dense tiles hold 16-bit ids: a map with a larger id keeps every cell in
+// the hash table, and ids up to 65535 still fit the arrays.
+TEST(CellIndex, IdsAbove16BitsAreHashed) {
+  for (const int32_t top : {65535, 65536, 1 << 30}) {
+    SCOPED_TRACE(top);
+    ClusterMap m;
+    m.grid_step_e5 = 1000;
+    for (int32_t lat = 0; lat < 64; ++lat) {
+      for (int32_t lon = 0; lon < 64; ++lon) {
+        m.cells.emplace_back(Cell{lat, lon}, lat == 5 && lon == 7 ? top : 1 + (lat + lon) % 3);
+      }
+    }
+    const CellIndex index(m);
+    EXPECT_EQ(index.dense_tiles(), top <= 65535 ? 1u : 0u);
+    for (const auto& [c, id] : m.cells) ASSERT_EQ(index.ClusterOfCell(c), id);
+    EXPECT_EQ(index.ClusterOfCell(Cell{5, 7}), top);
+    EXPECT_EQ(index.ClusterOfCell(Cell{64, 0}), 0);
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include "cluster/cluster_map.h"
 #include "cluster/map_store.h"
+#include "cluster/ranking.h"
+#include "cluster/saved_ranking.h"
 #include "core/record_codec.h"
 #include "core/threads.h"
 #include "pipeline/contributions.h"
@@ -303,6 +305,42 @@ void CheckClusterMap(const cluster::ClusterMap& map, const Grid& store_grid, boo
   }
 }
 
+// The ranking sums delineate saved (cluster/saved_ranking.h), when they are
+// still the ones `rank` would use for the current map: the ranking from them
+// must be the one computed from the aggregates.
+Status CheckSavedRankingSums(const Store& store, const cluster::ClusterMap& map, Problems* problems,
+                             VerifyReport* report) {
+  Result<cluster::Edition> edition = cluster::BuiltinEdition(map.edition);
+  if (!edition.ok()) {
+    STC_ASSIGN_OR_RETURN(std::optional<std::string> kept,
+                         store.GetMeta(cluster::kEditionMetaPrefix + map.edition));
+    if (!kept.has_value()) return Status::Ok();  // No edition to rank with: nothing saved for it.
+    edition = cluster::ParseEdition(*kept, "edition '" + map.edition + "' kept in the store");
+    if (!edition.ok()) {
+      problems->Add(edition.status().message());
+      return Status::Ok();
+    }
+  }
+  Result<std::optional<cluster::RankingSums>> saved =
+      cluster::LoadRankingSums(store, map, *edition);
+  if (!saved.ok()) {
+    if (saved.status().code() != StatusCode::kCorruption) return saved.status();
+    problems->Add(saved.status().message());
+    return Status::Ok();
+  }
+  if (!saved->has_value()) return Status::Ok();
+  STC_ASSIGN_OR_RETURN(cluster::Ranking computed, cluster::ComputeRanking(store, map, *edition));
+  const cluster::Ranking from_saved = cluster::RankSums(**saved, map, *edition);
+  ++report->saved_rankings;
+  if (from_saved.world != computed.world || from_saved.clustered != computed.clustered ||
+      cluster::FormatRanking(from_saved, cluster::RankFormat::kCsv, INT32_MAX) !=
+          cluster::FormatRanking(computed, cluster::RankFormat::kCsv, INT32_MAX)) {
+    problems->Add("the ranking sums saved with cluster map version " + std::to_string(map.version) +
+                  " differ from the aggregates (rank would use them: run delineate again)");
+  }
+  return Status::Ok();
+}
+
 Status CheckClusterMaps(const Store& store, const std::vector<Cell>& data_cells, Problems* problems,
                         VerifyReport* report) {
   STC_ASSIGN_OR_RETURN(std::optional<uint64_t> current, store.CurrentClusterMap());
@@ -321,6 +359,7 @@ Status CheckClusterMaps(const Store& store, const std::vector<Cell>& data_cells,
       continue;
     }
     CheckClusterMap(*map, store.grid(), current == v, data_cells, problems, &report->notes);
+    if (current == v) STC_RETURN_IF_ERROR(CheckSavedRankingSums(store, *map, problems, report));
   }
   return Status::Ok();
 }

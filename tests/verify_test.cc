@@ -10,6 +10,11 @@
 #include <vector>
 
 #include "cluster/cluster_map.h"
+#include "cluster/delineate.h"
+#include "cluster/edition.h"
+#include "cluster/map_store.h"
+#include "cluster/ranking.h"
+#include "cluster/saved_ranking.h"
 #include "core/record_codec.h"
 #include "tests/test_util.h"
 
@@ -349,6 +354,43 @@ TEST(Verify, ClusterMaps) {
             "degree");
   EXPECT_NE(r.problems[1].find("cluster map version 4 does not parse"), std::string::npos)
       << r.problems[1];
+}
+
+// The ranking sums delineate saves are checked while rank would use them:
+// right ones pass, tampered ones are a problem, stale ones are not checked.
+TEST(Verify, SavedRankingSums) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  cluster::ClusterMap map = TwoClusters(1000);
+  map.edition = "gii2024";
+  ASSERT_TRUE(cluster::SaveClusterMap(store.get(), &map).ok());
+  const cluster::Edition ed = cluster::BuiltinEdition("gii2024").value();
+  auto data = cluster::LoadDelineationData(*store, ed);
+  ASSERT_TRUE(data.ok());
+  auto sums = cluster::SumClusters(*data, map);
+  ASSERT_TRUE(sums.ok());
+  ASSERT_FALSE(sums->clusters.empty());
+  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums).ok());
+  VerifyReport r = Verify(*store);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.saved_rankings, 1);
+
+  cluster::RankingSums tampered = *sums;
+  tampered.clusters.begin()->second[0] += 1;
+  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, tampered).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.saved_rankings, 1);
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_EQ(r.problems[0],
+            "the ranking sums saved with cluster map version 1 differ from the aggregates (rank "
+            "would use them: run delineate again)");
+
+  ASSERT_TRUE(store->PutMeta("unrelated", "x").ok());  // rank no longer uses them.
+  r = Verify(*store);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.saved_rankings, 0);
 }
 
 TEST(Backup, CheckpointIsAnEqualStore) {

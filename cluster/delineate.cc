@@ -4,7 +4,6 @@
 #include <cstring>
 #include <numeric>
 #include <tuple>
-#include <unordered_map>
 
 #include "cluster/dbscan.h"
 #include "cluster/geo_index.h"
@@ -21,6 +20,55 @@ uint64_t PackCell(const Cell& c) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(c.lat_idx)) << 32) |
          static_cast<uint32_t>(c.lon_idx);
 }
+
+// Packed cell -> its index among the cells seen, in order of first sight:
+// open addressing with linear probing, at most half full (a node-based map
+// was most of the aggregates' reading on fine grids, one row per cell, year,
+// country and field).
+class CellIds {
+ public:
+  CellIds() : keys_(kMinSlots), ids_(kMinSlots, 0) {}
+  // The index of `key`; a new key gets `size()` and *added is set.
+  uint32_t Find(uint64_t key, bool* added) {
+    *added = false;
+    for (size_t i = Slot(key);; i = (i + 1) & (ids_.size() - 1)) {
+      if (ids_[i] == 0) {
+        keys_[i] = key;
+        ids_[i] = ++size_;  // Ids are index + 1: 0 marks an empty slot.
+        *added = true;
+        if (2 * size_ > ids_.size()) Grow();
+        return size_ - 1;
+      }
+      if (keys_[i] == key) return ids_[i] - 1;
+    }
+  }
+  uint32_t size() const { return size_; }
+
+ private:
+  static constexpr size_t kMinSlots = 1024;
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void Grow() {
+    std::vector<uint64_t> keys(2 * keys_.size());
+    std::vector<uint32_t> ids(2 * ids_.size(), 0);
+    keys.swap(keys_);
+    ids.swap(ids_);
+    --shift_;
+    for (size_t j = 0; j < ids.size(); ++j) {
+      if (ids[j] == 0) continue;
+      size_t i = Slot(keys[j]);
+      while (ids_[i] != 0) i = (i + 1) & (ids_.size() - 1);
+      keys_[i] = keys[j];
+      ids_[i] = ids[j];
+    }
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> ids_;
+  uint32_t size_ = 0;
+  int shift_ = 64 - 10;  // 64 - log2(kMinSlots).
+};
 
 // Feeds fixed-width values into a running Hash64 in chunks.
 class Fingerprinter {
@@ -145,7 +193,9 @@ Result<DelineationData> LoadDelineationData(const Store& store, const Edition& e
   const Grid store_grid = store.grid(), grid(d.grid_step_e5);
   const size_t metrics = edition.metrics.size();
 
-  std::unordered_map<uint64_t, uint32_t> index;
+  CellIds index;
+  uint64_t last_key = 0;
+  uint32_t last_id = UINT32_MAX;  // The last row's cell: rows of a cell come together.
   std::vector<Cell> cells;
   std::vector<Units> units;
   struct Raw {
@@ -201,15 +251,20 @@ Result<DelineationData> LoadDelineationData(const Store& store, const Edition& e
       Cell c = store_step == d.grid_step_e5
                    ? k.cell
                    : grid.CellOf(store_grid.CentreLatE5(k.cell), store_grid.CentreLonE5(k.cell));
-      auto [it, added] = index.try_emplace(PackCell(c), static_cast<uint32_t>(cells.size()));
-      if (added) {
-        cells.push_back(c);
-        units.resize(units.size() + metrics, 0);
+      const uint64_t key = PackCell(c);
+      if (key != last_key || last_id == UINT32_MAX) {
+        bool added = false;
+        last_id = index.Find(key, &added);
+        last_key = key;
+        if (added) {
+          cells.push_back(c);
+          units.resize(units.size() + metrics, 0);
+        }
       }
-      units[it->second * metrics + m] += u;
+      units[static_cast<size_t>(last_id) * metrics + m] += u;
       uint16_t country = static_cast<uint16_t>((static_cast<uint8_t>(k.country[0]) << 8) |
                                                static_cast<uint8_t>(k.country[1]));
-      add_raw({it->second, country, static_cast<uint8_t>(m), u});
+      add_raw({last_id, country, static_cast<uint8_t>(m), u});
     }
     return Status::Ok();
   }));

@@ -206,6 +206,9 @@ int RunDelineate(const DelineateArgs& a) {
     st = cl::SaveRankingSums(&store, map, *edition, *sums);
     if (!st.ok()) return Fail(st, kExitStore);
   }
+  // The map out of the log: later commands do not read it back on opening.
+  st = store.Flush();
+  if (!st.ok()) return Fail(st, kExitStore);
   std::cerr << "cluster map version " << map.version << " is now current\n";
   return kExitOk;
 }

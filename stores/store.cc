@@ -517,6 +517,13 @@ Status Store::PutMeta(std::string_view name, std::string_view value) {
       "writing meta " + std::string(name));
 }
 
+Status Store::Flush() {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  return impl_->Rocks(impl_->db->Flush(flush, impl_->handles), "flushing");
+}
+
 Status Store::Compact() {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
   rocksdb::FlushOptions flush;

@@ -390,6 +390,13 @@ class Store {
   // stores/README.md, "Checkpoints"); IoError (nothing left at `to_dir`).
   Status Checkpoint(const std::string& to_dir) const;
 
+  // Writes every memtable to table files and waits: the log they came from
+  // is then obsolete, so opens (read-only ones too) replay nothing. No
+  // sequence number moves (LastSequence() is unchanged). `delineate` calls
+  // it after storing a map (tens of MB of text on a fine grid), which every
+  // later command would otherwise read back from the log, checksum by
+  // checksum, on opening. InvalidArgument on a read-only store.
+  Status Flush();
   // Forces memtables to disk and compacts (used by tests and after bulk loads).
   // Afterwards no zero aggregate or totals entry remains on disk.
   // InvalidArgument on a read-only store.

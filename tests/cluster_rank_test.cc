@@ -465,6 +465,11 @@ TEST(ClusterRank, SavedSumsRankAsTheAggregatesUntilTheStoreIsWritten) {
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
     ASSERT_TRUE(loaded->has_value());
     EXPECT_EQ(**loaded, sums);
+    // A flush (as delineate does after saving) moves no sequence number.
+    const uint64_t before = store->LastSequence();
+    ASSERT_TRUE(store->Flush().ok());
+    EXPECT_EQ(store->LastSequence(), before);
+    ASSERT_TRUE(LoadRankingSums(*store, map, ed)->has_value());
   }
   // The hand-computed world: Alpha 40.5 PCT + 20 articles, Beta 20 + 40,
   // Gamma 12 + 8; worlds 100 and 200.

@@ -3,13 +3,17 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "app/command.h"
 #include "cluster/delineate.h"
 #include "cluster/map_store.h"
 #include "cluster/naming.h"
+#include "cluster/profile.h"
 #include "cluster/ranking.h"
+#include "cluster/saved_profiles.h"
 #include "cluster/saved_ranking.h"
 #ifdef STC_CLUSTER_GAZETTEER
 #include "cluster/gazetteer_places.h"
@@ -32,6 +36,7 @@ struct DelineateArgs {
   std::string out;         // Also write the map here.
   std::string gazetteer;   // "" = the default index; "none" = coordinate names.
   bool dry_run = false;
+  bool no_profiles = false;  // Do not keep the profiles' tallies.
   bool list = false;
   int64_t use = 0;
 };
@@ -180,6 +185,11 @@ int RunDelineate(const DelineateArgs& a) {
     if (!st.ok()) return Fail(st, kExitInput);
     for (const std::string& u : unmatched) std::cerr << "warning: " << u << "\n";
   }
+  // The profiles' record scan runs while the map is written and stored.
+  std::unique_ptr<cl::ProfileScan> scan;
+  if (!a.dry_run && !a.no_profiles) {
+    scan = cl::ProfileScan::Start(store, map, *edition, /*threads=*/0);
+  }
   if (!a.out.empty()) {
     Status st = cl::WriteClusterMapFile(map, a.out);
     if (!st.ok()) return Fail(st, kExitInput);
@@ -202,8 +212,21 @@ int RunDelineate(const DelineateArgs& a) {
   // --by profile use them instead of reading every aggregate again while the
   // store stays unchanged (cluster/saved_ranking.h). A map on another grid
   // than the edition's (an imported file) has none.
+  // With them the profiles' tallies (cluster/saved_profiles.h): show, report
+  // and export --by profile then need not scan every record.
   if (auto sums = cl::SumClusters(*data, map); sums.ok()) {
-    st = cl::SaveRankingSums(&store, map, *edition, *sums);
+    std::optional<cl::ProfileTallies> tallies;
+    if (scan != nullptr) {
+      auto scanned = scan->FinishTallies(cl::kSavedProfileOrgs);
+      if (scanned.ok()) {
+        tallies = std::move(*scanned);
+      } else {
+        std::cerr << "warning: " << scanned.status().ToString()
+                  << ": the profiles are not kept (show, report and export --by profile will "
+                     "scan the records)\n";
+      }
+    }
+    st = cl::SaveRankingSums(&store, map, *edition, *sums, tallies ? &*tallies : nullptr);
     if (!st.ok()) return Fail(st, kExitStore);
   }
   // The map out of the log: later commands do not read it back on opening.
@@ -242,6 +265,10 @@ Command AddDelineateCommand(CLI::App& app) {
                   "coordinates)");
   sub->add_option("--out", a->out, "Also write the cluster map to this file");
   sub->add_flag("--dry-run", a->dry_run, "Do not store the map (use with --out)");
+  sub->add_flag("--no-profiles", a->no_profiles,
+                "Do not keep the clusters' profiles in the store (skips a scan of every "
+                "record; show, report and export --by profile then scan the records "
+                "themselves)");
   sub->add_flag("--list", a->list, "List the stored cluster map versions");
   sub->add_option("--use", a->use, "Make stored version N current")->check(CLI::PositiveNumber);
   return {sub, [a] { return RunDelineate(*a); }};

@@ -3,6 +3,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/command.h"
 #include "app/ranking_input.h"
@@ -35,9 +36,15 @@ int RunProfileExport(const ExportArgs& args) {
   // Without --top every ranked cluster is profiled: the record scan starts
   // as soon as the store, the map and the edition are known, and runs while
   // the aggregates are read and ranked (and the populations computed).
+  // The tallies delineate kept, while current, replace the scan.
   std::unique_ptr<cl::ProfileScan> scan;
+  std::optional<cl::ProfileTallies> saved;
+  cl::ProfileOptions options;
   auto start_scan = [&](const RankingInput& opened) {
-    scan = cl::ProfileScan::Start(*opened.store, opened.map, opened.edition, /*threads=*/0);
+    saved = SavedProfileTallies(opened, options.top_items);
+    if (!saved) {
+      scan = cl::ProfileScan::Start(*opened.store, opened.map, opened.edition, /*threads=*/0);
+    }
   };
   if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in,
                                 args.top > 0 ? nullptr : std::function(start_scan));
@@ -55,10 +62,10 @@ int RunProfileExport(const ExportArgs& args) {
     return rc;
   }
   set.population_source = populations.source;
-  cl::ProfileOptions options;
   options.population = populations.source.empty() ? nullptr : &populations;
-  auto profiles = scan != nullptr ? scan->Finish(in.map, set.ranking, options)
-                                  : cl::ComputeProfiles(*in.store, in.map, set.ranking, options);
+  auto profiles = saved             ? cl::ProfilesFromTallies(*saved, in.map, set.ranking, options)
+                  : scan != nullptr ? scan->Finish(in.map, set.ranking, options)
+                                    : ProfilesOf(in, set.ranking, options);
   if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
   set.profiles = std::move(*profiles);
   std::string text = cl::FormatProfileExport(

@@ -116,7 +116,7 @@ int RunReport(const ReportArgs& a) {
     cl::ProfileOptions popt;
     popt.top_items = 3;
     popt.population = populations.source.empty() ? nullptr : &populations;
-    auto p = cl::ComputeProfiles(store, map, shown, popt);
+    auto p = ProfilesOf(in, shown, popt);
     if (!p.ok()) return Fail(p.status(), kExitStore);
     profiles = std::move(*p);
     input.profiles = &profiles;

@@ -55,7 +55,7 @@ int RunShow(const ShowArgs& a) {
   cl::ProfileOptions options;
   options.top_items = a.top_items;
   options.population = populations.source.empty() ? nullptr : &populations;
-  auto profiles = cl::ComputeProfiles(*in.store, in.map, set.ranking, options);
+  auto profiles = ProfilesOf(in, set.ranking, options);
   if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
   set.profiles = std::move(*profiles);
   std::cout << cl::FormatClusterProfile(

@@ -8,6 +8,7 @@
 #include "cluster/delineate.h"
 #include "cluster/map_store.h"
 #include "cluster/naming.h"
+#include "cluster/saved_profiles.h"
 #include "cluster/saved_ranking.h"
 #ifdef STC_CLUSTER_GAZETTEER
 #include "cluster/gazetteer_places.h"
@@ -126,6 +127,26 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
   out->ranking = std::move(*ranking);
   out->data = std::move(data);
   return kExitOk;
+}
+
+std::optional<cl::ProfileTallies> SavedProfileTallies(const RankingInput& in, int top_items) {
+  if (top_items > cl::kSavedProfileOrgs) return std::nullopt;
+  auto loaded = cl::LoadProfileTallies(*in.store, in.map, in.edition);
+  if (!loaded.ok()) {
+    std::cerr << "warning: " << loaded.status().ToString()
+              << ": scanning the records for the profiles instead\n";
+    return std::nullopt;
+  }
+  return std::move(*loaded);
+}
+
+Result<std::vector<cl::ClusterProfile>> ProfilesOf(const RankingInput& in,
+                                                   const cl::Ranking& ranking,
+                                                   const cl::ProfileOptions& options) {
+  if (auto saved = SavedProfileTallies(in, options.top_items)) {
+    return cl::ProfilesFromTallies(*saved, in.map, ranking, options);
+  }
+  return cl::ComputeProfiles(*in.store, in.map, ranking, options);
 }
 
 int LoadPopulations(const std::string& path, const cl::ClusterMap& map, bool required,

@@ -9,11 +9,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cluster/cluster_map.h"
 #include "cluster/delineate.h"
 #include "cluster/edition.h"
 #include "cluster/population.h"
+#include "cluster/profile.h"
 #include "cluster/ranking.h"
 #include "stores/store.h"
 
@@ -42,6 +44,19 @@ struct RankingInput {
 int LoadRankingInput(const std::string& db, const std::string& clusters_file,
                      const std::string& edition, RankingInput* out,
                      const std::function<void(const RankingInput&)>& on_opened = nullptr);
+
+// The profile tallies `delineate` kept for `in`'s map and edition, while
+// the store is unchanged since and they hold `top_items` organisations
+// (cluster/saved_profiles.h); nullopt otherwise, with a warning on stderr
+// when they are unreadable (the caller then scans the records).
+std::optional<cluster::ProfileTallies> SavedProfileTallies(const RankingInput& in, int top_items);
+
+// The profiles of `ranking`'s rows (a ranking of `in`'s map and edition):
+// from the saved tallies when SavedProfileTallies has them, else from a scan
+// of the records (ComputeProfiles).
+Result<std::vector<cluster::ClusterProfile>> ProfilesOf(const RankingInput& in,
+                                                        const cluster::Ranking& ranking,
+                                                        const cluster::ProfileOptions& options);
 
 // Populations of `map`'s clusters from the gazetteer `path` ("" = the
 // default index, "none" = no populations). With `required`, a missing

@@ -40,35 +40,30 @@ struct MetricAccumulator {
   std::map<std::string, Tally> fields;  // Key: FieldNames::Field::key (sorts fields by code).
 };
 
-std::vector<ProfileItem> Top(const std::map<std::string, Tally>& tallies, Units total, int keep) {
-  std::vector<const Tally*> v;
-  v.reserve(tallies.size());
-  for (const auto& [key, t] : tallies)
-    if (t.units > 0) v.push_back(&t);
-  // Ties: name order, then code.
-  std::sort(v.begin(), v.end(), [](const Tally* a, const Tally* b) {
+// The `keep` fields with most units (ties: name order, then code).
+std::vector<ProfileItem> TopFields(const std::vector<FieldSeries>& fields, Units total, int keep) {
+  std::vector<const FieldSeries*> v;
+  v.reserve(fields.size());
+  for (const FieldSeries& f : fields)
+    if (f.units > 0) v.push_back(&f);
+  std::sort(v.begin(), v.end(), [](const FieldSeries* a, const FieldSeries* b) {
     if (a->units != b->units) return a->units > b->units;
     if (a->name != b->name) return a->name < b->name;
     return a->code < b->code;
   });
   std::vector<ProfileItem> out;
-  for (const Tally* t : v) {
+  for (const FieldSeries* f : v) {
     if (static_cast<int>(out.size()) >= keep) break;
-    ProfileItem item;
-    item.code = t->code;
-    item.name = t->name;
-    item.units = t->units;
-    item.share = total > 0 ? static_cast<double>(t->units) / static_cast<double>(total) : 0;
-    out.push_back(std::move(item));
+    out.push_back({f->code, f->name, f->units,
+                   total > 0 ? static_cast<double>(f->units) / static_cast<double>(total) : 0});
   }
   return out;
 }
 
-// The `keep` organisations with most units (ties: name order).
-// `names`: the spellings the tags of `tallies` index.
+// The `keep` organisations with most units (ties: name order), shares
+// unset. `names`: the spellings the tags of `tallies` index.
 std::vector<ProfileItem> TopOrgs(const TallyMap& tallies,
-                                 const std::vector<const std::string*>& names, Units total,
-                                 int keep) {
+                                 const std::vector<const std::string*>& names, int keep) {
   std::vector<const TallyMap::Entry*> v;
   v.reserve(tallies.size());
   tallies.ForEach([&v](const TallyMap::Entry& t) {
@@ -82,11 +77,11 @@ std::vector<ProfileItem> TopOrgs(const TallyMap& tallies,
   const size_t n = std::min(v.size(), static_cast<size_t>(std::max(keep, 0)));
   std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end(), before);
   std::vector<ProfileItem> out;
+  out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     ProfileItem item;
     item.name = *names[v[i]->tag];
     item.units = v[i]->units;
-    item.share = total > 0 ? static_cast<double>(v[i]->units) / static_cast<double>(total) : 0;
     out.push_back(std::move(item));
   }
   return out;
@@ -373,63 +368,93 @@ ClusterMap SlotsMap(const ClusterMap& map, const std::vector<int32_t>& slot_ids)
   return slots_map;
 }
 
+// The tally of one (cluster, metric) as a MetricTally, `keep` organisations
+// at most (the accumulator's field years moved out).
+MetricTally TallyOf(MetricAccumulator* a, const std::vector<const std::string*>& names, int keep) {
+  MetricTally t;
+  t.year_units = a->year_units;
+  t.orgs = TopOrgs(a->orgs, names, keep);
+  for (auto& [key, f] : a->fields) {
+    if (f.units == 0) continue;
+    t.fields.push_back({f.code, f.name, f.units, std::move(f.years)});
+  }
+  return t;
+}
+
+// The profile of one ranked cluster from its tallies (nullptr: no units).
+ClusterProfile BuildProfile(const std::vector<MetricTally>* tallies, const ClusterMap& map,
+                            const Ranking& ranking, const RankedCluster& row,
+                            const ProfileOptions& options) {
+  const Edition& ed = ranking.edition;
+  ClusterProfile p;
+  p.rank = row.rank;
+  p.id = row.id;
+  p.name = row.name;
+  p.economy = row.economy;
+  p.score = row.score;
+  if (const ClusterInfo* c = map.Find(row.id)) {
+    p.cells = c->cells;
+    p.centre_lat_e5 = c->centre_lat_e5;
+    p.centre_lon_e5 = c->centre_lon_e5;
+    p.radius_km = c->radius_km;
+  }
+  if (options.population != nullptr) {
+    ClusterPopulation pop = options.population->Of(row.id);
+    p.population = pop.population;
+    p.places = pop.places;
+  }
+  for (size_t m = 0; m < ed.metrics.size(); ++m) {
+    const MetricSpec& spec = ed.metrics[m];
+    MetricProfile mp;
+    mp.source = spec.source;
+    mp.year_from = spec.year_from;
+    mp.year_to = spec.year_to;
+    if (tallies != nullptr) {
+      mp.year_units = (*tallies)[m].year_units;
+    } else {
+      mp.year_units.assign(static_cast<size_t>(spec.year_to - spec.year_from + 1), 0);
+    }
+    for (Units u : mp.year_units) mp.units += u;
+    mp.share_pct = m < row.share_pct.size() ? row.share_pct[m] : 0;
+    if (mp.year_units.size() > 1 && mp.year_units.front() > 0) {
+      double ratio =
+          static_cast<double>(mp.year_units.back()) / static_cast<double>(mp.year_units.front());
+      mp.growth = std::pow(ratio, 1.0 / static_cast<double>(mp.year_units.size() - 1)) - 1.0;
+    }
+    if (p.population > 0) {
+      mp.per_million = static_cast<double>(mp.units) / static_cast<double>(kUnit) /
+                       static_cast<double>(p.population) * 1e6;
+    }
+    if (tallies != nullptr) {
+      const MetricTally& t = (*tallies)[m];
+      const size_t keep =
+          std::min(t.orgs.size(), static_cast<size_t>(std::max(options.top_items, 0)));
+      for (size_t i = 0; i < keep; ++i) {
+        ProfileItem item = t.orgs[i];
+        item.share =
+            mp.units > 0 ? static_cast<double>(item.units) / static_cast<double>(mp.units) : 0;
+        mp.top_orgs.push_back(std::move(item));
+      }
+      mp.top_fields = TopFields(t.fields, mp.units, std::max(options.top_items, 0));
+      mp.fields = t.fields;
+    }
+    p.metrics.push_back(std::move(mp));
+  }
+  return p;
+}
+
 // The profiles of ranking's rows, row i from the tallies of slot_of_row[i].
 std::vector<ClusterProfile> BuildProfiles(Tallies* t, const std::vector<size_t>& slot_of_row,
                                           const ClusterMap& map, const Ranking& ranking,
                                           const ProfileOptions& options) {
-  const Edition& ed = ranking.edition;
-  const size_t metrics = ed.metrics.size();
-  auto& acc = t->acc;
-  const auto& names = t->names;
   std::vector<ClusterProfile> out;
   out.reserve(ranking.rows.size());
   for (size_t i = 0; i < ranking.rows.size(); ++i) {
-    const RankedCluster& row = ranking.rows[i];
-    ClusterProfile p;
-    p.rank = row.rank;
-    p.id = row.id;
-    p.name = row.name;
-    p.economy = row.economy;
-    p.score = row.score;
-    if (const ClusterInfo* c = map.Find(row.id)) {
-      p.cells = c->cells;
-      p.centre_lat_e5 = c->centre_lat_e5;
-      p.centre_lon_e5 = c->centre_lon_e5;
-      p.radius_km = c->radius_km;
+    std::vector<MetricTally> tallies;
+    for (MetricAccumulator& a : t->acc[slot_of_row[i]]) {
+      tallies.push_back(TallyOf(&a, t->names, std::max(options.top_items, 0)));
     }
-    if (options.population != nullptr) {
-      ClusterPopulation pop = options.population->Of(row.id);
-      p.population = pop.population;
-      p.places = pop.places;
-    }
-    for (size_t m = 0; m < metrics; ++m) {
-      const MetricSpec& spec = ed.metrics[m];
-      MetricAccumulator& a = acc[slot_of_row[i]][m];
-      MetricProfile mp;
-      mp.source = spec.source;
-      mp.year_from = spec.year_from;
-      mp.year_to = spec.year_to;
-      mp.year_units = a.year_units;
-      for (Units u : mp.year_units) mp.units += u;
-      mp.share_pct = m < row.share_pct.size() ? row.share_pct[m] : 0;
-      if (mp.year_units.size() > 1 && mp.year_units.front() > 0) {
-        double ratio =
-            static_cast<double>(mp.year_units.back()) / static_cast<double>(mp.year_units.front());
-        mp.growth = std::pow(ratio, 1.0 / static_cast<double>(mp.year_units.size() - 1)) - 1.0;
-      }
-      if (p.population > 0) {
-        mp.per_million = static_cast<double>(mp.units) / static_cast<double>(kUnit) /
-                         static_cast<double>(p.population) * 1e6;
-      }
-      mp.top_orgs = TopOrgs(a.orgs, names, mp.units, options.top_items);
-      mp.top_fields = Top(a.fields, mp.units, options.top_items);
-      for (auto& [key, t] : a.fields) {
-        if (t.units == 0) continue;
-        mp.fields.push_back({t.code, t.name, t.units, std::move(t.years)});
-      }
-      p.metrics.push_back(std::move(mp));
-    }
-    out.push_back(std::move(p));
+    out.push_back(BuildProfile(&tallies, map, ranking, ranking.rows[i], options));
   }
   return out;
 }
@@ -499,13 +524,34 @@ ProfileScan::~ProfileScan() {
   }
 }
 
+Status ProfileScan::Wait() {
+  if (impl_->finished) return Status::Internal("ProfileScan finished twice");
+  impl_->finished = true;
+  if (impl_->thread.joinable()) impl_->thread.join();
+  return impl_->status;
+}
+
+Result<ProfileTallies> ProfileScan::FinishTallies(int kept_orgs) {
+  STC_RETURN_IF_ERROR(Wait());
+  ProfileTallies out;
+  out.kept_orgs = std::max(kept_orgs, 0);
+  Tallies& t = impl_->tallies;
+  for (size_t slot = 0; slot < impl_->ids.size(); ++slot) {
+    bool any = false;
+    for (const MetricAccumulator& a : t.acc[slot]) {
+      for (Units u : a.year_units) any |= u != 0;
+    }
+    if (!any) continue;  // No units: no organisations or fields either.
+    std::vector<MetricTally>& v = out.clusters[impl_->ids[slot]];
+    for (MetricAccumulator& a : t.acc[slot]) v.push_back(TallyOf(&a, t.names, out.kept_orgs));
+  }
+  return out;
+}
+
 Result<std::vector<ClusterProfile>> ProfileScan::Finish(const ClusterMap& map,
                                                         const Ranking& ranking,
                                                         const ProfileOptions& options) {
-  if (impl_->finished) return Status::Internal("ProfileScan::Finish called twice");
-  impl_->finished = true;
-  if (impl_->thread.joinable()) impl_->thread.join();
-  STC_RETURN_IF_ERROR(impl_->status);
+  STC_RETURN_IF_ERROR(Wait());
   const Edition& ed = ranking.edition;
   bool same_metrics = ed.metrics.size() == impl_->edition.metrics.size();
   for (size_t m = 0; same_metrics && m < ed.metrics.size(); ++m) {
@@ -527,6 +573,39 @@ Result<std::vector<ClusterProfile>> ProfileScan::Finish(const ClusterMap& map,
     slot_of_row.push_back(static_cast<size_t>(it - impl_->ids.begin()));
   }
   return BuildProfiles(&impl_->tallies, slot_of_row, map, ranking, options);
+}
+
+Result<std::vector<ClusterProfile>> ProfilesFromTallies(const ProfileTallies& tallies,
+                                                        const ClusterMap& map,
+                                                        const Ranking& ranking,
+                                                        const ProfileOptions& options) {
+  if (options.top_items > tallies.kept_orgs) {
+    return Status::InvalidArgument("profiles of " + std::to_string(options.top_items) +
+                                   " top organisations from tallies that keep " +
+                                   std::to_string(tallies.kept_orgs));
+  }
+  const Edition& ed = ranking.edition;
+  for (const auto& [id, v] : tallies.clusters) {
+    bool fits = v.size() == ed.metrics.size();
+    for (size_t m = 0; fits && m < v.size(); ++m) {
+      const MetricSpec& spec = ed.metrics[m];
+      fits = v[m].year_units.size() == static_cast<size_t>(spec.year_to - spec.year_from + 1);
+      for (const FieldSeries& f : v[m].fields)
+        fits &= f.year_units.size() == v[m].year_units.size();
+    }
+    if (!fits) {
+      return Status::InvalidArgument("profile tallies of cluster " + std::to_string(id) +
+                                     " do not fit the metrics of edition " + ed.name);
+    }
+  }
+  std::vector<ClusterProfile> out;
+  out.reserve(ranking.rows.size());
+  for (const RankedCluster& row : ranking.rows) {
+    auto it = tallies.clusters.find(row.id);
+    out.push_back(BuildProfile(it == tallies.clusters.end() ? nullptr : &it->second, map, ranking,
+                               row, options));
+  }
+  return out;
 }
 
 }  // namespace stc::cluster

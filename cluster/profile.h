@@ -35,6 +35,7 @@
 #define STCLUSTER_CLUSTER_PROFILE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,8 @@ struct ProfileItem {
   std::string name;  // "Medical technology", "Computer Science", "Huawei Technologies Co Ltd".
   Units units = 0;   // Attributed units (kUnit = one whole record).
   double share = 0;  // units / the cluster's units of the metric, in [0, 1].
+
+  bool operator==(const ProfileItem&) const = default;
 };
 
 // Every field of one (cluster, metric) with its units per window year (the
@@ -65,6 +68,8 @@ struct FieldSeries {
   std::string code, name;         // As in ProfileItem.
   Units units = 0;                // Sum of year_units.
   std::vector<Units> year_units;  // As MetricProfile::year_units.
+
+  bool operator==(const FieldSeries&) const = default;
 };
 
 // One edition metric of one cluster.
@@ -116,6 +121,31 @@ struct ClusterProfile {
   const MetricProfile* Metric(Source source) const;
 };
 
+// What a profile is built from, for one (cluster, metric): the scan's
+// tallies (ProfileScan::FinishTallies), kept in the store by `delineate`
+// (saved_profiles.h).
+struct MetricTally {
+  std::vector<Units> year_units;  // As MetricProfile::year_units.
+  // Organisations with units, most units first (ties: name order), at most
+  // ProfileTallies::kept_orgs of them; code and share unset.
+  std::vector<ProfileItem> orgs;
+  std::vector<FieldSeries> fields;  // As MetricProfile::fields.
+
+  bool operator==(const MetricTally&) const = default;
+};
+
+// The tallies of every cluster of a map with units in an edition's metrics.
+struct ProfileTallies {
+  // Organisations kept per (cluster, metric): profiles of up to that many
+  // top organisations can be built from these tallies.
+  int kept_orgs = 0;
+  // By cluster id; a cluster of the map that is missing has no units in any
+  // metric. Each vector has one entry per edition metric, edition order.
+  std::map<int32_t, std::vector<MetricTally>> clusters;
+
+  bool operator==(const ProfileTallies&) const = default;
+};
+
 struct ProfileOptions {
   // Entries kept in each top list.
   int top_items = 5;
@@ -156,6 +186,11 @@ class ProfileScan {
   // the footprints, as in ComputeProfiles.
   Result<std::vector<ClusterProfile>> Finish(const ClusterMap& map, const Ranking& ranking,
                                              const ProfileOptions& options);
+  // Waits for the scan; the tallies of every cluster of the map with units
+  // in the edition (at most `kept_orgs` organisations each), for
+  // ProfilesFromTallies. Store and decoding errors as ComputeProfiles. Use
+  // either Finish or FinishTallies, once.
+  Result<ProfileTallies> FinishTallies(int kept_orgs);
   // A scan not finished is stopped (its result dropped) and waited for.
   ~ProfileScan();
   ProfileScan(const ProfileScan&) = delete;
@@ -163,9 +198,21 @@ class ProfileScan {
 
  private:
   struct Impl;
+  // Waits for the scan; its status. Internal when already finished.
+  Status Wait();
   explicit ProfileScan(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The profiles of `ranking`'s rows (rank order) from `tallies` of the map
+// the ranking was computed on: equal to ComputeProfiles(store, map, ranking,
+// options) for the tallies of a scan of that store, map and edition.
+// InvalidArgument when options.top_items exceeds tallies.kept_orgs or a
+// tally has another number of metrics or years than the ranking's edition.
+Result<std::vector<ClusterProfile>> ProfilesFromTallies(const ProfileTallies& tallies,
+                                                        const ClusterMap& map,
+                                                        const Ranking& ranking,
+                                                        const ProfileOptions& options);
 
 }  // namespace stc::cluster
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "cluster/saved_profiles.h"
 #include "core/hash.h"
 
 namespace stc::cluster {
@@ -146,16 +147,19 @@ Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::str
 }
 
 Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
-                       const RankingSums& sums) {
+                       const RankingSums& sums, const ProfileTallies* profiles) {
   if (map.version == 0) {
     return Status::InvalidArgument("ranking sums are saved only for a stored cluster map");
   }
-  // The single Put below is the store's next write: its sequence number is
-  // the one before it plus one (the writer's lock keeps other writers out).
-  const uint64_t sequence = store->LastSequence() + 1;
-  return store->PutMeta(
-      kSavedRankingMeta,
-      EncodeSavedRanking(map.version, RankingMetricsKey(edition), sequence, sums));
+  // The two entries below are the store's next write, one sequence number
+  // each (the writer's lock keeps other writers out).
+  const uint64_t sequence = store->LastSequence() + 2;
+  const std::string metrics_key = RankingMetricsKey(edition);
+  return store->PutMetas(
+      {{kSavedProfilesMeta,
+        profiles == nullptr ? std::string()
+                            : EncodeSavedProfiles(map.version, metrics_key, sequence, *profiles)},
+       {kSavedRankingMeta, EncodeSavedRanking(map.version, metrics_key, sequence, sums)}});
 }
 
 Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,

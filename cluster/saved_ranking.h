@@ -26,6 +26,7 @@
 
 #include "cluster/cluster_map.h"
 #include "cluster/edition.h"
+#include "cluster/profile.h"
 #include "cluster/ranking.h"
 #include "core/status.h"
 #include "stores/store.h"
@@ -47,11 +48,13 @@ std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_
 Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
                           uint64_t* sequence, RankingSums* sums);
 
-// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, as
-// the store's last write. InvalidArgument for an unstored map or a read-only
+// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, and
+// the profile tallies of the same map and edition (saved_profiles.h; when
+// nullptr, an empty value replaces tallies saved before), in one write, as
+// the store's last. InvalidArgument for an unstored map or a read-only
 // store; store errors as they come.
 Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
-                       const RankingSums& sums);
+                       const RankingSums& sums, const ProfileTallies* profiles = nullptr);
 
 // The sums saved for `map` and `edition`'s metrics, when nothing has been
 // written to the store since they were: nullopt when none are saved, they

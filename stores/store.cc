@@ -515,4 +515,19 @@ Status Store::PutMeta(std::string_view name, std::string_view value) {
       "writing meta " + std::string(name));
 }
 
+Status Store::PutMetas(const std::vector<std::pair<std::string, std::string>>& entries) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  rocksdb::WriteBatch batch;
+  for (const auto& [name, value] : entries) {
+    if (name == sk::kMetaFormatVersion || name == sk::kMetaGridStep ||
+        name == sk::kMetaRecordCompression) {
+      return Status::InvalidArgument("store " + dir_ + ": meta '" + name +
+                                     "' is fixed when the store is created");
+    }
+    STC_RETURN_IF_ERROR(
+        impl_->Rocks(batch.Put(impl_->meta, ToSlice(name), ToSlice(value)), "batching meta"));
+  }
+  return impl_->Rocks(impl_->db->Write(impl_->write_options, &batch), "writing meta entries");
+}
+
 }  // namespace stc

@@ -28,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/grid.h"
@@ -349,6 +350,11 @@ class Store {
   // "grid_step_e5", which are fixed when the store is created.
   Status PutMeta(std::string_view name, std::string_view value);
   Status DeleteMeta(std::string_view name);
+  // Writes several meta entries (name, value) in one atomic write, in order;
+  // the sequence number moves by entries.size(): values saved this way are
+  // the last write exactly while LastSequence() is the number before it plus
+  // entries.size(). Errors as PutMeta, nothing written then.
+  Status PutMetas(const std::vector<std::pair<std::string, std::string>>& entries);
   // The sequence number of the store's last write (RocksDB's): it moves with
   // every write of records, aggregates, totals, metadata or maps, even one
   // that changes nothing, and not with flushes or compactions. Equal numbers

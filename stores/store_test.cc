@@ -430,6 +430,21 @@ TEST_F(StoreTest, AddThenSubtractLeavesNothingBehind) {
   EXPECT_EQ(RawKeyCount(dir_, "totals"), 0u);
 }
 
+TEST_F(StoreTest, PutMetasWritesAllOrNoneAndMovesTheSequenceByTheirCount) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  const uint64_t before = store->LastSequence();
+  ASSERT_TRUE(store->PutMetas({{"a", "1"}, {"b", "2"}, {"c", "3"}}).ok());
+  EXPECT_EQ(store->LastSequence(), before + 3);
+  EXPECT_EQ(store->GetMeta("a").value(), std::optional<std::string>("1"));
+  EXPECT_EQ(store->GetMeta("c").value(), std::optional<std::string>("3"));
+  // A fixed name anywhere in the list: nothing written, the sequence unmoved.
+  EXPECT_EQ(store->PutMetas({{"d", "4"}, {"grid_step_e5", "500"}}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->GetMeta("d").value(), std::optional<std::string>());
+  EXPECT_EQ(store->LastSequence(), before + 3);
+}
+
 TEST_F(StoreTest, MetaRoundTripAndFixedNames) {
   auto store = Create();
   ASSERT_NE(store, nullptr);

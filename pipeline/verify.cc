@@ -6,7 +6,9 @@
 
 #include "cluster/cluster_map.h"
 #include "cluster/map_store.h"
+#include "cluster/profile.h"
 #include "cluster/ranking.h"
+#include "cluster/saved_profiles.h"
 #include "cluster/saved_ranking.h"
 #include "core/record_codec.h"
 #include "core/threads.h"
@@ -305,6 +307,33 @@ void CheckClusterMap(const cluster::ClusterMap& map, const Grid& store_grid, boo
   }
 }
 
+// The profile tallies delineate saved (cluster/saved_profiles.h), when they
+// are still the ones show, report and export --by profile would use for the
+// current map: they must be a new scan's.
+Status CheckSavedProfiles(const Store& store, const cluster::ClusterMap& map,
+                          const cluster::Edition& edition, Problems* problems,
+                          VerifyReport* report) {
+  Result<std::optional<cluster::ProfileTallies>> saved =
+      cluster::LoadProfileTallies(store, map, edition);
+  if (!saved.ok()) {
+    if (saved.status().code() != StatusCode::kCorruption) return saved.status();
+    problems->Add(saved.status().message());
+    return Status::Ok();
+  }
+  if (!saved->has_value()) return Status::Ok();
+  STC_ASSIGN_OR_RETURN(cluster::ProfileTallies scanned,
+                       cluster::ProfileScan::Start(store, map, edition, /*threads=*/0)
+                           ->FinishTallies((*saved)->kept_orgs));
+  ++report->saved_profiles;
+  if (scanned != **saved) {
+    problems->Add("the profile tallies saved with cluster map version " +
+                  std::to_string(map.version) +
+                  " differ from a scan of the records (show, report and export --by profile "
+                  "would use them: run delineate again)");
+  }
+  return Status::Ok();
+}
+
 // The ranking sums delineate saved (cluster/saved_ranking.h), when they are
 // still the ones `rank` would use for the current map: the ranking from them
 // must be the one computed from the aggregates.
@@ -328,6 +357,7 @@ Status CheckSavedRankingSums(const Store& store, const cluster::ClusterMap& map,
     problems->Add(saved.status().message());
     return Status::Ok();
   }
+  STC_RETURN_IF_ERROR(CheckSavedProfiles(store, map, *edition, problems, report));
   if (!saved->has_value()) return Status::Ok();
   STC_ASSIGN_OR_RETURN(cluster::Ranking computed, cluster::ComputeRanking(store, map, *edition));
   const cluster::Ranking from_saved = cluster::RankSums(**saved, map, *edition);

@@ -105,6 +105,24 @@ check "profile export header" 0 $?
 check "profile export json" 0 $?
 (cd "$T" && "$BIN" export --db "$T/db" --by profile --gazetteer none --top 3 -o -) |
   cmp -s - "$T/p.csv"; check "profile export -o - writes stdout" 0 $?
+# show, report and export --by profile use the profile tallies delineate kept
+# while the store is unchanged (verify checks them against a scan); the same
+# map read from its file is scanned: the same profiles but the map's version.
+"$BIN" delineate --db "$T/db" --gazetteer none --out "$T/map4.csv" 2>/dev/null; check "delineate again" 0 $?
+"$BIN" verify --db "$T/db" --json > "$T/v.json"; check "verify" 0 $?
+grep -q '"saved_profiles":1' "$T/v.json"; check "verify checked the saved profiles" 0 $?
+unversioned() { sed 's/"cluster_map":{"version":[0-9]*,/"cluster_map":{/' "$1"; }
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json > "$T/ps.json"
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4.csv" > "$T/pf.json"
+grep -q '"top":{"applicant":{"code":"","name":"[A-Z]' "$T/ps.json"; check "saved profiles name applicants" 0 $?
+cmp -s <(unversioned "$T/ps.json") <(unversioned "$T/pf.json"); check "saved profiles = scanned" 0 $?
+"$BIN" show --db "$T/db" --gazetteer none --format json --top-items 25 1 > "$T/ss.json"
+"$BIN" show --db "$T/db" --gazetteer none --format json --top-items 25 --clusters "$T/map4.csv" 1 > "$T/sf.json"
+cmp -s <(unversioned "$T/ss.json") <(unversioned "$T/sf.json"); check "show: saved = scanned" 0 $?
+"$BIN" delineate --db "$T/db" --gazetteer none --no-profiles 2>/dev/null; check "delineate --no-profiles" 0 $?
+"$BIN" verify --db "$T/db" --json | grep -q '"saved_profiles":0,'; check "no profiles kept" 0 $?
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json > "$T/pn.json"
+cmp -s <(unversioned "$T/ps.json") <(unversioned "$T/pn.json"); check "profiles without saved tallies" 0 $?
 "$BIN" rank --db "$T/db" --format csv > "$T/r4.csv"
 (cd "$T" && "$BIN" rank --db "$T/db" --format csv -o -) | cmp -s - "$T/r4.csv"
 check "rank -o - writes stdout" 0 $?

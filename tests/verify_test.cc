@@ -13,7 +13,9 @@
 #include "cluster/delineate.h"
 #include "cluster/edition.h"
 #include "cluster/map_store.h"
+#include "cluster/profile.h"
 #include "cluster/ranking.h"
+#include "cluster/saved_profiles.h"
 #include "cluster/saved_ranking.h"
 #include "core/record_codec.h"
 #include "tests/test_util.h"
@@ -391,6 +393,49 @@ TEST(Verify, SavedRankingSums) {
   r = Verify(*store);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.saved_rankings, 0);
+}
+
+// The profile tallies saved with the sums are checked against a new scan
+// while show, report and export --by profile would use them.
+TEST(Verify, SavedProfileTallies) {
+  TempDir dir;
+  auto store = MakeStore(dir);
+  ASSERT_NE(store, nullptr);
+  cluster::ClusterMap map = TwoClusters(1000);
+  map.edition = "gii2024";
+  ASSERT_TRUE(cluster::SaveClusterMap(store.get(), &map).ok());
+  const cluster::Edition ed = cluster::BuiltinEdition("gii2024").value();
+  auto data = cluster::LoadDelineationData(*store, ed);
+  ASSERT_TRUE(data.ok());
+  auto sums = cluster::SumClusters(*data, map);
+  ASSERT_TRUE(sums.ok());
+  auto tallies = cluster::ProfileScan::Start(*store, map, ed, 2)->FinishTallies(5);
+  ASSERT_TRUE(tallies.ok());
+  ASSERT_FALSE(tallies->clusters.empty());
+  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums, &*tallies).ok());
+  VerifyReport r = Verify(*store);
+  EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
+  EXPECT_EQ(r.saved_rankings, 1);
+  EXPECT_EQ(r.saved_profiles, 1);
+
+  cluster::ProfileTallies tampered = *tallies;
+  tampered.clusters.begin()->second[0].year_units[0] += 1;
+  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums, &tampered).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.saved_profiles, 1);
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_EQ(r.problems[0],
+            "the profile tallies saved with cluster map version 1 differ from a scan of the "
+            "records (show, report and export --by profile would use them: run delineate again)");
+
+  // Damaged bytes are a problem, not an error of verify's.
+  ASSERT_TRUE(
+      store->PutMetas({{cluster::kSavedProfilesMeta, "stcluster-profile-tallies,1\n"}}).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_NE(r.problems[0].find("saved profile tallies: bad"), std::string::npos) << r.problems[0];
 }
 
 TEST(Backup, CheckpointIsAnEqualStore) {

@@ -228,6 +228,11 @@ int RunDelineate(const DelineateArgs& a) {
     }
     st = cl::SaveRankingSums(&store, map, *edition, *sums, tallies ? &*tallies : nullptr);
     if (!st.ok()) return Fail(st, kExitStore);
+    if (tallies) {
+      std::cerr << "profiles of " << tallies->clusters.size()
+                << " clusters kept: show, report and export --by profile read them while the "
+                   "store is unchanged\n";
+    }
   }
   // The map out of the log: later commands do not read it back on opening.
   st = store.Flush();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <numbers>
 
 #include "cluster/geo_math.h"
 #include "core/csv.h"
@@ -240,38 +241,110 @@ ClusterInfo* ClusterMap::Find(int32_t id) {
 }
 
 void ClusterMap::ComputeFootprints() {
+  // Every cell's unit vector summed per cluster, then the haversine distance
+  // from the centre to the farthest cell. On a fine grid a map holds
+  // millions of cells (3.1 million for 20M bench records at 0.01 degree), so
+  // the trigonometry is cached: per row of cells (cells are sorted by
+  // latitude, then longitude) and per column; and along a run of one
+  // cluster's cells in a row, the distance from a fixed centre grows with
+  // the longitude difference |dl| up to pi, so only the run's two ends can be
+  // farthest (every cell is measured when the run's dl reaches +-pi). The
+  // results are the bits of the direct computation (cluster_map_test.cc
+  // compares them on random maps).
   const Grid grid(grid_step_e5);
-  std::map<int32_t, UnitVec> sums;
+  std::vector<UnitVec> sums(clusters.size());
   for (ClusterInfo& c : clusters) {
     c.cells = 0;
     c.radius_km = 0;
-    sums[c.id] = {};
   }
+  // Column trigonometry, by lon_idx + columns (at most 2 * 180 degrees /
+  // step + 1 entries; computed when first needed). Without a table (steps
+  // under 0.001 degree) each cell computes its own.
+  const int64_t columns = int64_t{18'000'000} / std::max(grid_step_e5, 1);
+  const bool table = columns <= (int64_t{1} << 20);
+  std::vector<CosSin> lon_trig(table ? static_cast<size_t>(2 * columns + 1) : 0);
+  std::vector<uint8_t> lon_known(lon_trig.size(), 0);
+  auto lon_of = [&](const Cell& cell) {
+    if (!table) return CosSinE5(grid.CentreLonE5(cell));
+    const auto i = static_cast<size_t>(int64_t{cell.lon_idx} + columns);
+    if (!lon_known[i]) {
+      lon_trig[i] = CosSinE5(grid.CentreLonE5(cell));
+      lon_known[i] = 1;
+    }
+    return lon_trig[i];
+  };
+  // The index in `clusters` (sorted by id) of `id`, -1 when absent; runs of
+  // one id are the rule, so the last answer is kept.
+  int32_t last_id = 0;
+  ptrdiff_t last_index = -1;
+  auto index_of = [&](int32_t id) {
+    if (id != last_id) {
+      last_id = id;
+      const ClusterInfo* c = Find(id);
+      last_index = c == nullptr ? -1 : c - clusters.data();
+    }
+    return last_index;
+  };
+  CosSin lat{};
+  int32_t lat_row = 0;
+  bool have_row = false;
   for (const auto& [cell, id] : cells) {
-    ClusterInfo* c = Find(id);
-    if (c == nullptr) continue;
-    UnitVec v = ToUnitVec(grid.CentreLatE5(cell), grid.CentreLonE5(cell));
-    UnitVec& s = sums[id];
-    s.x += v.x;
-    s.y += v.y;
-    s.z += v.z;
-    ++c->cells;
+    const ptrdiff_t i = index_of(id);
+    if (i < 0) continue;
+    if (!have_row || cell.lat_idx != lat_row) {
+      lat = CosSinE5(grid.CentreLatE5(cell));
+      lat_row = cell.lat_idx;
+      have_row = true;
+    }
+    const UnitVec v = ToUnitVec(lat, lon_of(cell));
+    UnitVec& sum = sums[static_cast<size_t>(i)];
+    sum.x += v.x;
+    sum.y += v.y;
+    sum.z += v.z;
+    ++clusters[static_cast<size_t>(i)].cells;
   }
-  for (ClusterInfo& c : clusters) {
-    const UnitVec& s = sums[c.id];
+  for (size_t i = 0; i < clusters.size(); ++i) {
+    ClusterInfo& c = clusters[i];
+    const UnitVec& s = sums[i];
     double norm = std::sqrt(s.x * s.x + s.y * s.y + s.z * s.z);
     if (c.cells == 0 || norm == 0) continue;
-    double lat = std::asin(std::clamp(s.z / norm, -1.0, 1.0)) * 180 / M_PI;
-    double lon = std::atan2(s.y, s.x) * 180 / M_PI;
-    c.centre_lat_e5 = static_cast<int32_t>(std::lround(lat * 1e5));
-    c.centre_lon_e5 = static_cast<int32_t>(std::lround(lon * 1e5));
+    double lat_deg = std::asin(std::clamp(s.z / norm, -1.0, 1.0)) * 180 / M_PI;
+    double lon_deg = std::atan2(s.y, s.x) * 180 / M_PI;
+    c.centre_lat_e5 = static_cast<int32_t>(std::lround(lat_deg * 1e5));
+    c.centre_lon_e5 = static_cast<int32_t>(std::lround(lon_deg * 1e5));
   }
-  for (const auto& [cell, id] : cells) {
-    ClusterInfo* c = Find(id);
-    if (c == nullptr) continue;
-    double d = HaversineKm(c->centre_lat_e5, c->centre_lon_e5, grid.CentreLatE5(cell),
-                           grid.CentreLonE5(cell));
-    c->radius_km = std::max(c->radius_km, d);
+  auto farther = [&](ClusterInfo* c, const Cell& cell) {
+    c->radius_km =
+        std::max(c->radius_km, HaversineKm(c->centre_lat_e5, c->centre_lon_e5,
+                                           grid.CentreLatE5(cell), grid.CentreLonE5(cell)));
+  };
+  for (size_t begin = 0; begin < cells.size();) {
+    // The run [begin, end): one cluster's consecutive cells in one row.
+    const Cell& first = cells[begin].first;
+    const int32_t id = cells[begin].second;
+    size_t end = begin + 1;
+    while (end < cells.size() && cells[end].second == id &&
+           cells[end].first.lat_idx == first.lat_idx &&
+           cells[end].first.lon_idx > cells[end - 1].first.lon_idx) {
+      ++end;
+    }
+    const ptrdiff_t i = index_of(id);
+    if (i >= 0) {
+      ClusterInfo* c = &clusters[static_cast<size_t>(i)];
+      const double centre = E5ToRadians(c->centre_lon_e5);
+      const double dl_first = E5ToRadians(grid.CentreLonE5(first)) - centre;
+      const double dl_last = E5ToRadians(grid.CentreLonE5(cells[end - 1].first)) - centre;
+      constexpr double kNearPi = std::numbers::pi - 0.1, kPastPi = std::numbers::pi + 0.1;
+      const bool spans_pi =
+          (dl_first < kPastPi && dl_last > kNearPi) || (dl_first < -kNearPi && dl_last > -kPastPi);
+      if (spans_pi) {
+        for (size_t k = begin; k < end; ++k) farther(c, cells[k].first);
+      } else {
+        farther(c, first);
+        if (end - begin > 1) farther(c, cells[end - 1].first);
+      }
+    }
+    begin = end;
   }
 }
 
@@ -306,6 +379,21 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
   auto fail = [&](const std::string& why) {
     return Status::DataError(std::string(what) + ", line " + std::to_string(line_no) + ": " + why);
   };
+  constexpr const char* kBadCell =
+      "expected cell,LAT,LON,ID (degrees, |lat| <= 90, |lon| <= 180, ID >= 1)";
+  int32_t last_id = 0;  // The cluster of the previous cell row (0: none yet).
+  auto add_cell = [&](int32_t lat, int32_t lon, int32_t id) {
+    cells_started = true;
+    cells.emplace_back(Grid(map.grid_step_e5).CellOf(lat, lon), id);
+    if (id != last_id) {
+      last_id = id;
+      if (!clusters.count(id)) {
+        ClusterInfo c;
+        c.id = id;
+        clusters.emplace(c.id, c);
+      }
+    }
+  };
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
@@ -314,6 +402,25 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
+    // Cell rows, millions on a fine grid, without the CSV splitter's copies.
+    if (header && line.starts_with("cell,") && line.find('"') == std::string_view::npos) {
+      std::string_view parts[5];
+      size_t n = 0, from = 0;
+      while (n < 5) {
+        const size_t comma = line.find(',', from);
+        parts[n++] = line.substr(from, comma == std::string_view::npos ? line.npos : comma - from);
+        if (comma == std::string_view::npos) break;
+        from = comma + 1;
+      }
+      int32_t lat = 0, lon = 0;
+      int64_t id = 0;
+      if (n != 4 || !ParseDegreesE5(parts[1], 90, &lat) || !ParseDegreesE5(parts[2], 180, &lon) ||
+          !ParseInt(parts[3], 1, INT32_MAX, &id)) {
+        return fail(kBadCell);
+      }
+      add_cell(lat, lon, static_cast<int32_t>(id));
+      continue;
+    }
     if (!SplitCsvLine(line, &f)) return fail("unterminated quote");
     const std::string& kind = f[0];
     if (!header) {
@@ -353,22 +460,16 @@ Result<ClusterMap> ParseClusterMap(std::string_view text, int32_t default_grid_e
       int64_t id = 0;
       if (f.size() != 4 || !ParseDegreesE5(f[1], 90, &lat) || !ParseDegreesE5(f[2], 180, &lon) ||
           !ParseInt(f[3], 1, INT32_MAX, &id)) {
-        return fail("expected cell,LAT,LON,ID (degrees, |lat| <= 90, |lon| <= 180, ID >= 1)");
+        return fail(kBadCell);
       }
-      cells_started = true;
-      cells.emplace_back(Grid(map.grid_step_e5).CellOf(lat, lon), static_cast<int32_t>(id));
-      if (!clusters.count(static_cast<int32_t>(id))) {
-        ClusterInfo c;
-        c.id = static_cast<int32_t>(id);
-        clusters.emplace(c.id, c);
-      }
+      add_cell(lat, lon, static_cast<int32_t>(id));
     } else {
       return fail("unknown row type '" + kind + "'");
     }
   }
   if (!header)
     return Status::DataError(std::string(what) + ": empty (no stcluster-clusters header)");
-  std::sort(cells.begin(), cells.end());
+  if (!std::is_sorted(cells.begin(), cells.end())) std::sort(cells.begin(), cells.end());
   for (size_t i = 1; i < cells.size(); ++i) {
     if (cells[i].first != cells[i - 1].first) continue;
     if (cells[i].second != cells[i - 1].second) {

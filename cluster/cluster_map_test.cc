@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 
+#include "cluster/geo_math.h"
 #include "cluster/naming.h"
 
 namespace stc::cluster {
@@ -185,6 +187,115 @@ TEST(ClusterMap, ParseErrorsNameTheLine) {
   EXPECT_EQ(ok->clusters.size(), 1u);
   EXPECT_EQ(ok->clusters[0].id, 4);
   EXPECT_EQ(ok->clusters[0].name, "");
+}
+
+// ComputeFootprints' direct form: every cell's unit vector and distance
+// computed afresh (the code before its caches).
+void ReferenceFootprints(ClusterMap* m) {
+  const Grid grid(m->grid_step_e5);
+  std::map<int32_t, UnitVec> sums;
+  for (ClusterInfo& c : m->clusters) {
+    c.cells = 0;
+    c.radius_km = 0;
+    sums[c.id] = {};
+  }
+  for (const auto& [cell, id] : m->cells) {
+    ClusterInfo* c = m->Find(id);
+    if (c == nullptr) continue;
+    const double lat = E5ToRadians(grid.CentreLatE5(cell)),
+                 lon = E5ToRadians(grid.CentreLonE5(cell));
+    const double cl = std::cos(lat);
+    UnitVec& s = sums[id];
+    s.x += cl * std::cos(lon);
+    s.y += cl * std::sin(lon);
+    s.z += std::sin(lat);
+    ++c->cells;
+  }
+  for (ClusterInfo& c : m->clusters) {
+    const UnitVec& s = sums[c.id];
+    const double norm = std::sqrt(s.x * s.x + s.y * s.y + s.z * s.z);
+    if (c.cells == 0 || norm == 0) continue;
+    c.centre_lat_e5 = static_cast<int32_t>(
+        std::lround(std::asin(std::clamp(s.z / norm, -1.0, 1.0)) * 180 / M_PI * 1e5));
+    c.centre_lon_e5 = static_cast<int32_t>(std::lround(std::atan2(s.y, s.x) * 180 / M_PI * 1e5));
+  }
+  for (const auto& [cell, id] : m->cells) {
+    ClusterInfo* c = m->Find(id);
+    if (c == nullptr) continue;
+    c->radius_km =
+        std::max(c->radius_km, HaversineKm(c->centre_lat_e5, c->centre_lon_e5,
+                                           grid.CentreLatE5(cell), grid.CentreLonE5(cell)));
+  }
+}
+
+// The cached footprints are the direct ones, bit for bit: random blobs of
+// cells on several grids, clusters interleaved in rows, one across the
+// antimeridian, one spanning every longitude (its farthest cells inside a
+// run), ids absent from the cluster list, unsorted cells.
+TEST(ClusterMap, FootprintsEqualTheDirectComputation) {
+  std::mt19937 rng(5);
+  for (int32_t step : {1000, 10000, 100, 1}) {
+    for (int round = 0; round < 4; ++round) {
+      ClusterMap m;
+      m.grid_step_e5 = step;
+      const int32_t columns = 18'000'000 / step;
+      std::map<Cell, int32_t> cells;
+      for (int32_t id = 1; id <= 6; ++id) {
+        const int32_t lat0 = static_cast<int32_t>(rng() % 1000) - 500;
+        int32_t lon0 = static_cast<int32_t>(rng() % 2000) - 1000;
+        if (id == 2) lon0 = columns - 3;  // At the antimeridian.
+        const int32_t rows = 1 + static_cast<int32_t>(rng() % 20);
+        const int32_t width = id == 3 ? 2 * columns : 1 + static_cast<int32_t>(rng() % 60);
+        for (int32_t r = 0; r < rows; ++r) {
+          // The world-wide cluster: about 1,000 cells a row whatever the grid.
+          const int32_t stride = id == 3 ? std::max(1, columns / 500) : 1;
+          for (int32_t k = 0; k < width; k += stride * (1 + static_cast<int32_t>(rng() % 3))) {
+            int32_t lon = lon0 + k;
+            if (lon > columns) lon -= 2 * columns;  // Wrapped past 180 degrees.
+            cells[{lat0 + r, lon}] = id;
+          }
+        }
+        if (id != 6) m.clusters.push_back({id, "", "", false});  // 6: cells without a cluster.
+      }
+      for (const auto& [cell, id] : cells) m.cells.emplace_back(cell, id);
+      if (round == 3) std::shuffle(m.cells.begin(), m.cells.end(), rng);
+      ClusterMap expected = m;
+      ReferenceFootprints(&expected);
+      m.ComputeFootprints();
+      for (size_t i = 0; i < m.clusters.size(); ++i) {
+        const ClusterInfo &got = m.clusters[i], &want = expected.clusters[i];
+        EXPECT_EQ(got.cells, want.cells) << step << " " << round << " " << got.id;
+        EXPECT_EQ(got.centre_lat_e5, want.centre_lat_e5) << step << " " << round << " " << got.id;
+        EXPECT_EQ(got.centre_lon_e5, want.centre_lon_e5) << step << " " << round << " " << got.id;
+        EXPECT_EQ(got.radius_km, want.radius_km) << step << " " << round << " " << got.id;
+      }
+      EXPECT_GT(m.Find(3)->radius_km, 1000.0) << "the world-spanning cluster";
+    }
+  }
+}
+
+// Cell rows take a path of their own (no CSV splitting): the same map as
+// through the general one (quoted fields), the same errors.
+TEST(ClusterMap, CellRowsParseAsCsv) {
+  const std::string plain =
+      "stcluster-clusters,1\ngrid_deg,0.01\ncluster,7,A\ncell,35.68,139.77,7\n"
+      "cell,-0.01,-179.99,7\ncell,35.69,139.77,8\n";
+  const std::string quoted =
+      "stcluster-clusters,1\ngrid_deg,0.01\ncluster,7,A\n\"cell\",35.68,139.77,7\n"
+      "\"cell\",-0.01,-179.99,\"7\"\ncell,\"35.69\",139.77,8\n";
+  auto a = ParseClusterMap(plain, 1000, "a");
+  auto b = ParseClusterMap(quoted, 1000, "b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(EncodeClusterMap(*a), EncodeClusterMap(*b));
+  EXPECT_EQ(a->cells.size(), 3u);
+  EXPECT_EQ(a->clusters.size(), 2u);  // 8 from its cell.
+  for (const char* bad : {"cell,1,2", "cell,1,2,3,4", "cell,1,2,3,", "cell,1,2,x", "cell,91,2,3",
+                          "cell,1,181,3", "cell,1,2,0", "cell,,2,3"}) {
+    auto r = ParseClusterMap(std::string("stcluster-clusters,1\n") + bad + "\n", 1000, "f");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("f, line 2: expected cell,LAT,LON,ID"), std::string::npos)
+        << r.status().message();
+  }
 }
 
 TEST(ClusterMap, CoordinateNames) {

@@ -31,10 +31,20 @@ struct UnitVec {
 
 inline double E5ToRadians(int32_t v) { return v * (std::numbers::pi / 180.0 / 100000.0); }
 
+// Cosine and sine of an angle in 1e-5 degrees: the factors of ToUnitVec, so
+// that a caller caching them per latitude or longitude gets the same bits.
+struct CosSin {
+  double cos = 1, sin = 0;
+};
+inline CosSin CosSinE5(int32_t v_e5) {
+  const double a = E5ToRadians(v_e5);
+  return {std::cos(a), std::sin(a)};
+}
+inline UnitVec ToUnitVec(const CosSin& lat, const CosSin& lon) {
+  return {lat.cos * lon.cos, lat.cos * lon.sin, lat.sin};
+}
 inline UnitVec ToUnitVec(int32_t lat_e5, int32_t lon_e5) {
-  double lat = E5ToRadians(lat_e5), lon = E5ToRadians(lon_e5);
-  double c = std::cos(lat);
-  return {c * std::cos(lon), c * std::sin(lon), std::sin(lat)};
+  return ToUnitVec(CosSinE5(lat_e5), CosSinE5(lon_e5));
 }
 
 // Squared chord length between two unit vectors (0 .. 4).

@@ -358,29 +358,48 @@ TEST(Verify, ClusterMaps) {
       << r.problems[1];
 }
 
+// A store with a stored two-cluster map of gii2024 and its ranking sums (as
+// delineate computes them), for the checks of what delineate saves.
+struct SavedWorld {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  cluster::ClusterMap map;
+  cluster::Edition edition;
+  cluster::RankingSums sums;
+};
+
+void MakeSavedWorld(SavedWorld* w) {
+  w->store = MakeStore(w->dir);
+  ASSERT_NE(w->store, nullptr);
+  w->map = TwoClusters(1000);
+  w->map.edition = "gii2024";
+  ASSERT_TRUE(cluster::SaveClusterMap(w->store.get(), &w->map).ok());
+  w->edition = cluster::BuiltinEdition("gii2024").value();
+  auto data = cluster::LoadDelineationData(*w->store, w->edition);
+  ASSERT_TRUE(data.ok());
+  auto sums = cluster::SumClusters(*data, w->map);
+  ASSERT_TRUE(sums.ok());
+  ASSERT_FALSE(sums->clusters.empty());
+  w->sums = std::move(*sums);
+}
+
 // The ranking sums delineate saves are checked while rank would use them:
 // right ones pass, tampered ones are a problem, stale ones are not checked.
 TEST(Verify, SavedRankingSums) {
-  TempDir dir;
-  auto store = MakeStore(dir);
-  ASSERT_NE(store, nullptr);
-  cluster::ClusterMap map = TwoClusters(1000);
-  map.edition = "gii2024";
-  ASSERT_TRUE(cluster::SaveClusterMap(store.get(), &map).ok());
-  const cluster::Edition ed = cluster::BuiltinEdition("gii2024").value();
-  auto data = cluster::LoadDelineationData(*store, ed);
-  ASSERT_TRUE(data.ok());
-  auto sums = cluster::SumClusters(*data, map);
-  ASSERT_TRUE(sums.ok());
-  ASSERT_FALSE(sums->clusters.empty());
-  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums).ok());
+  SavedWorld w;
+  ASSERT_NO_FATAL_FAILURE(MakeSavedWorld(&w));
+  Store* store = w.store.get();
+  const cluster::ClusterMap& map = w.map;
+  const cluster::Edition& ed = w.edition;
+  const cluster::RankingSums* sums = &w.sums;
+  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums).ok());
   VerifyReport r = Verify(*store);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.saved_rankings, 1);
 
   cluster::RankingSums tampered = *sums;
   tampered.clusters.begin()->second[0] += 1;
-  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, tampered).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, tampered).ok());
   r = Verify(*store);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.saved_rankings, 1);
@@ -398,21 +417,16 @@ TEST(Verify, SavedRankingSums) {
 // The profile tallies saved with the sums are checked against a new scan
 // while show, report and export --by profile would use them.
 TEST(Verify, SavedProfileTallies) {
-  TempDir dir;
-  auto store = MakeStore(dir);
-  ASSERT_NE(store, nullptr);
-  cluster::ClusterMap map = TwoClusters(1000);
-  map.edition = "gii2024";
-  ASSERT_TRUE(cluster::SaveClusterMap(store.get(), &map).ok());
-  const cluster::Edition ed = cluster::BuiltinEdition("gii2024").value();
-  auto data = cluster::LoadDelineationData(*store, ed);
-  ASSERT_TRUE(data.ok());
-  auto sums = cluster::SumClusters(*data, map);
-  ASSERT_TRUE(sums.ok());
+  SavedWorld w;
+  ASSERT_NO_FATAL_FAILURE(MakeSavedWorld(&w));
+  Store* store = w.store.get();
+  const cluster::ClusterMap& map = w.map;
+  const cluster::Edition& ed = w.edition;
+  const cluster::RankingSums* sums = &w.sums;
   auto tallies = cluster::ProfileScan::Start(*store, map, ed, 2)->FinishTallies(5);
   ASSERT_TRUE(tallies.ok());
   ASSERT_FALSE(tallies->clusters.empty());
-  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums, &*tallies).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums, &*tallies).ok());
   VerifyReport r = Verify(*store);
   EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
   EXPECT_EQ(r.saved_rankings, 1);
@@ -420,7 +434,7 @@ TEST(Verify, SavedProfileTallies) {
 
   cluster::ProfileTallies tampered = *tallies;
   tampered.clusters.begin()->second[0].year_units[0] += 1;
-  ASSERT_TRUE(cluster::SaveRankingSums(store.get(), map, ed, *sums, &tampered).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums, &tampered).ok());
   r = Verify(*store);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.saved_profiles, 1);

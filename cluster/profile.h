@@ -29,6 +29,10 @@
 // Shares are fractions in [0, 1]. Ties in "top" lists: more units first,
 // then name order.
 //
+// A scan's tallies (ProfileTallies, from ProfileScan::FinishTallies) can be
+// kept: `delineate` saves them in the store (saved_profiles.h), and
+// ProfilesFromTallies builds from them the profiles a scan would give.
+//
 // Thread-safety: functions of their arguments; the store must stay open and
 // `options.population` must outlive the call.
 #ifndef STCLUSTER_CLUSTER_PROFILE_H_

@@ -16,6 +16,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/cluster_map.h"
+#include "cluster/profile.h"
+#include "cluster/ranking.h"
 #include "cluster/tech_fields.h"
 #include "core/record.h"
 #include "core/record_codec.h"
@@ -169,6 +172,14 @@ class FieldNames {
     return a;
   }
 };
+
+// The profile of one ranked cluster `row` of `ranking` (a ranking of `map`)
+// from its tallies, one per edition metric (nullptr: no units in any);
+// profile_build.cc. The one place a profile is assembled, for scans and for
+// kept tallies alike.
+ClusterProfile BuildProfile(const std::vector<MetricTally>* tallies, const ClusterMap& map,
+                            const Ranking& ranking, const RankedCluster& row,
+                            const ProfileOptions& options);
 
 }  // namespace stc::cluster::profile_internal
 

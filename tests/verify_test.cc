@@ -389,17 +389,14 @@ TEST(Verify, SavedRankingSums) {
   SavedWorld w;
   ASSERT_NO_FATAL_FAILURE(MakeSavedWorld(&w));
   Store* store = w.store.get();
-  const cluster::ClusterMap& map = w.map;
-  const cluster::Edition& ed = w.edition;
-  const cluster::RankingSums* sums = &w.sums;
-  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums).ok());
   VerifyReport r = Verify(*store);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.saved_rankings, 1);
 
-  cluster::RankingSums tampered = *sums;
+  cluster::RankingSums tampered = w.sums;
   tampered.clusters.begin()->second[0] += 1;
-  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, tampered).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, tampered).ok());
   r = Verify(*store);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.saved_rankings, 1);
@@ -420,13 +417,10 @@ TEST(Verify, SavedProfileTallies) {
   SavedWorld w;
   ASSERT_NO_FATAL_FAILURE(MakeSavedWorld(&w));
   Store* store = w.store.get();
-  const cluster::ClusterMap& map = w.map;
-  const cluster::Edition& ed = w.edition;
-  const cluster::RankingSums* sums = &w.sums;
-  auto tallies = cluster::ProfileScan::Start(*store, map, ed, 2)->FinishTallies(5);
+  auto tallies = cluster::ProfileScan::Start(*store, w.map, w.edition, 2)->FinishTallies(5);
   ASSERT_TRUE(tallies.ok());
   ASSERT_FALSE(tallies->clusters.empty());
-  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums, &*tallies).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums, &*tallies).ok());
   VerifyReport r = Verify(*store);
   EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
   EXPECT_EQ(r.saved_rankings, 1);
@@ -434,7 +428,7 @@ TEST(Verify, SavedProfileTallies) {
 
   cluster::ProfileTallies tampered = *tallies;
   tampered.clusters.begin()->second[0].year_units[0] += 1;
-  ASSERT_TRUE(cluster::SaveRankingSums(store, map, ed, *sums, &tampered).ok());
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums, &tampered).ok());
   r = Verify(*store);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.saved_profiles, 1);

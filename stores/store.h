@@ -339,6 +339,16 @@ class Store {
 
   // Visits non-zero aggregates in key order (source, year, cell, country, field).
   Status ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const;
+  // The same visit split into up to `parts` key ranges, as
+  // ForEachRecordParallel: `fn(part, ...)` is called concurrently for
+  // different parts, within a part in key order, every key of part i before
+  // those of part i + 1; all parts read one snapshot. The AggregateKey passed
+  // is the part's own, valid during the call. One part when the store is
+  // small, or when it holds deltas not folded yet (an ingest in progress or
+  // stopped: ForEachAggregate adds them in key order). Errors as
+  // ForEachRecordParallel.
+  Status ForEachAggregateParallel(
+      size_t parts, const std::function<Status(size_t part, const AggregateKey&, Units)>& fn) const;
 
   // All (source, year) totals with at least one record, in (source, year) order.
   Result<std::vector<YearTotals>> GetTotals() const;

@@ -1,0 +1,234 @@
+// Store::ForEachRecordParallel and Store::ForEachAggregateParallel: a scan of
+// every record (or aggregate) split into key ranges of about equal size, one
+// thread each, all reading one snapshot.
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "stores/keys.h"
+#include "stores/store.h"
+#include "stores/store_impl.h"
+
+namespace stc {
+namespace {
+
+namespace sk = store_keys;
+using store_internal::Hex;
+using store_internal::ToView;
+
+// The 8 bytes of `key` after `prefix_len` as a big-endian number (zeros
+// past its end), and back.
+uint64_t KeyNumber(std::string_view key, size_t prefix_len) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    const size_t at = prefix_len + i;
+    v = (v << 8) | (at < key.size() ? static_cast<unsigned char>(key[at]) : 0u);
+  }
+  return v;
+}
+
+std::string NumberKey(std::string_view prefix, uint64_t v) {
+  std::string out(prefix);
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return out;
+}
+
+// Up to `parts - 1` ascending split keys dividing the entries of `cf` into
+// ranges of about equal size on disk (RocksDB's approximate sizes, from the
+// table files' indexes, overlapping level-0 files included): a bisection
+// over the key space between the first and the last key. None for a column
+// family still in memory (small stores): scanned in one part.
+std::vector<std::string> SplitKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                   const rocksdb::Snapshot* snapshot, size_t parts) {
+  std::vector<std::string> out;
+  if (parts < 2) return out;
+  std::string first, last;
+  {
+    rocksdb::ReadOptions ro = store_internal::TotalOrder();
+    ro.snapshot = snapshot;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+    it->SeekToFirst();
+    if (!it->Valid()) return out;
+    first = it->key().ToString();
+    it->SeekToLast();
+    if (!it->Valid()) return out;
+    last = it->key().ToString();
+  }
+  size_t prefix = 0;
+  while (prefix < first.size() && prefix < last.size() && first[prefix] == last[prefix]) ++prefix;
+  const std::string_view common(first.data(), prefix);
+  const uint64_t lo = KeyNumber(first, prefix), hi = KeyNumber(last, prefix);
+  if (hi <= lo) return out;
+  rocksdb::SizeApproximationOptions options;
+  options.include_files = true;
+  options.include_memtables = false;
+  auto size_below = [&](const std::string& key) {
+    rocksdb::Range range(first, key);
+    uint64_t size = 0;
+    if (!db->GetApproximateSizes(options, cf, &range, 1, &size).ok()) return uint64_t{0};
+    return size;
+  };
+  const std::string end = last + '\0';  // Just past the last key.
+  const uint64_t total = size_below(end);
+  if (total < (uint64_t{1} << 20)) return out;  // Under 1 MiB on disk: not worth threads.
+  for (size_t i = 1; i < parts; ++i) {
+    const uint64_t want = total / parts * i;
+    uint64_t a = lo, b = hi;  // size_below(key(a)) <= want < size_below(key(b)), roughly.
+    for (int step = 0; step < 64 && b - a > 1; ++step) {
+      const uint64_t mid = a + (b - a) / 2;
+      if (size_below(NumberKey(common, mid)) <= want) {
+        a = mid;
+      } else {
+        b = mid;
+      }
+    }
+    std::string key = NumberKey(common, b);
+    if (key > first && key <= last && (out.empty() || key > out.back())) out.push_back(key);
+  }
+  return out;
+}
+
+// Visits every entry of `cf` at `snapshot`, split at SplitKeys into up to
+// `parts` ranges, one thread each (the calling thread takes part 0). Each
+// part's thread makes its own visitor, `make_visit(part)`, on its own stack
+// (scratch state of two parts side by side in memory made their writes
+// share cache lines: a two-part aggregate scan took more CPU than the serial
+// one), and calls `visit(key, value)` for each entry, which returns a
+// Status; the first error stops every part at its next entry and the lowest
+// failing part's error is returned. `what` names the scan in RocksDB errors.
+template <typename MakeVisit>
+Status ScanInParts(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                   const rocksdb::Snapshot* snapshot, size_t parts, const std::string& dir,
+                   std::string_view what, const MakeVisit& make_visit) {
+  const std::vector<std::string> splits = SplitKeys(db, cf, snapshot, parts);
+  const size_t n = splits.size() + 1;
+  std::vector<Status> results(n);
+  std::atomic<bool> stop{false};
+  auto scan = [&](size_t part) {
+    rocksdb::ReadOptions ro = store_internal::TotalOrder();
+    ro.fill_cache = false;  // A full scan would evict the lookup working set.
+    ro.readahead_size = store_internal::kScanReadaheadBytes;
+    ro.snapshot = snapshot;
+    rocksdb::Slice lower, upper;
+    if (part > 0) {
+      lower = splits[part - 1];
+      ro.iterate_lower_bound = &lower;
+    }
+    if (part + 1 < n) {
+      upper = splits[part];
+      ro.iterate_upper_bound = &upper;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+    if (part > 0) {
+      it->Seek(lower);
+    } else {
+      it->SeekToFirst();
+    }
+    auto visit = make_visit(part);
+    for (; it->Valid(); it->Next()) {
+      if (stop.load(std::memory_order_relaxed)) return;  // Another part failed.
+      Status s = visit(ToView(it->key()), it->value());
+      if (!s.ok()) {
+        results[part] = std::move(s);
+        stop = true;
+        return;
+      }
+    }
+    if (!it->status().ok()) {
+      results[part] = FromRocks(it->status(), dir, what);
+      stop = true;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t part = 1; part < n; ++part) {
+    try {
+      threads.emplace_back(scan, part);
+    } catch (const std::system_error&) {
+      scan(part);  // No thread to be had: scanned here, in turn.
+    }
+  }
+  scan(0);
+  for (std::thread& t : threads) t.join();
+  for (Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// The store's snapshot for the length of a scan.
+struct SnapshotHolder {
+  explicit SnapshotHolder(rocksdb::DB* d) : db(d), snapshot(d->GetSnapshot()) {}
+  ~SnapshotHolder() { db->ReleaseSnapshot(snapshot); }
+  SnapshotHolder(const SnapshotHolder&) = delete;
+  SnapshotHolder& operator=(const SnapshotHolder&) = delete;
+  rocksdb::DB* db;
+  const rocksdb::Snapshot* snapshot;
+};
+
+}  // namespace
+
+Status Store::ForEachRecordParallel(
+    size_t parts,
+    const std::function<Status(size_t part, Source, std::string_view key, std::string_view value)>&
+        fn) const {
+  rocksdb::DB* db = impl_->db;
+  SnapshotHolder holder(db);
+  return ScanInParts(
+      db, impl_->records, holder.snapshot, parts, dir_, "scanning records", [&](size_t part) {
+        return [&, part](std::string_view k, const rocksdb::Slice& v) -> Status {
+          Source source;
+          std::string_view key;
+          if (!sk::DecodeRecordKey(k, &source, &key)) {
+            return Status::Corruption("store " + dir_ + ": malformed record key " + Hex(k));
+          }
+          return fn(part, source, key, ToView(v));
+        };
+      });
+}
+
+Status Store::ForEachAggregateParallel(
+    size_t parts, const std::function<Status(size_t part, const AggregateKey&, Units)>& fn) const {
+  rocksdb::DB* db = impl_->db;
+  SnapshotHolder holder(db);
+  // Deltas not folded yet (an ingest in progress, or one that stopped) are
+  // added in key order by the serial scan: then one part.
+  if (impl_->pending != nullptr) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = holder.snapshot;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, impl_->pending));
+    it->SeekToFirst();
+    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
+    if (it->Valid()) {
+      return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
+    }
+  }
+  return ScanInParts(
+      db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates", [&](size_t part) {
+        // The part's decoded key, reused from entry to entry.
+        return [&, part, key = AggregateKey()](std::string_view k,
+                                               const rocksdb::Slice& v) mutable -> Status {
+          if (v.size() != sk::kAggregateValueBytes) {
+            return Status::Corruption("store " + dir_ + ": malformed aggregate entry, key " +
+                                      Hex(k) + ", value of " + std::to_string(v.size()) + " bytes");
+          }
+          const Units units = sk::LoadInt64Le(v.data());
+          if (units == 0) return Status::Ok();  // Added then removed (as ForEachAggregate).
+          if (!sk::DecodeAggregateKey(k, &key)) {
+            return Status::Corruption("store " + dir_ + ": malformed aggregate key " + Hex(k));
+          }
+          return fn(part, key, units);
+        };
+      });
+}
+
+}  // namespace stc

@@ -1,9 +1,13 @@
 #include "pipeline/export.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include "core/csv.h"
 #include "core/grid.h"
@@ -51,19 +55,80 @@ void WriteTotals(const std::vector<YearTotals>& totals, const ExportOptions& opt
   }
 }
 
+// The sums of one part of the by-cluster scan, keyed by (source, year,
+// country, cluster, field), the field as the part's own index into `fields`.
+// Aligned so that two parts' tables never share a cache line.
+class alignas(64) ClusterSums {
+ public:
+  void Add(const AggregateKey& k, uint32_t order, Units units) {
+    uint32_t field;
+    if (last_field_ < fields_.size() && fields_[last_field_] == k.field) {
+      field = last_field_;
+    } else {
+      auto [it, added] = field_ids_.try_emplace(k.field, static_cast<uint32_t>(fields_.size()));
+      if (added) fields_.push_back(k.field);
+      field = last_field_ = it->second;
+    }
+    const uint64_t head = uint64_t{static_cast<uint8_t>(k.source)} << 48 |
+                          uint64_t{static_cast<uint16_t>(k.year)} << 32 |
+                          uint64_t{static_cast<uint8_t>(k.country[0])} << 8 |
+                          uint64_t{static_cast<uint8_t>(k.country[1])};
+    sums_[Key{head, order, field}] += units;
+  }
+  // Visits every sum as (source, year, order, country, field, units).
+  template <typename Fn>
+  void ForEach(const Fn& fn) const {
+    for (const auto& [key, units] : sums_) {
+      const char country[2] = {static_cast<char>(key.head >> 8 & 0xff),
+                               static_cast<char>(key.head & 0xff)};
+      fn(static_cast<uint8_t>(key.head >> 48), static_cast<int32_t>(key.head >> 32 & 0xffff),
+         key.order, Country(country), fields_[key.field], units);
+    }
+  }
+
+ private:
+  struct Key {
+    uint64_t head;  // Source, year, country.
+    uint32_t order;
+    uint32_t field;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      uint64_t h = (k.head ^ (uint64_t{k.order} << 20 | k.field)) * 0x9e3779b97f4a7c15ULL;
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<Key, Units, KeyHash> sums_;
+  std::vector<std::string> fields_;
+  std::unordered_map<std::string, uint32_t> field_ids_;
+  uint32_t last_field_ = UINT32_MAX;
+};
+
 // Export by cluster (see export.h): sums per (source, year, cluster, country,
-// field), noise (cluster 0) after the clusters.
+// field), noise (cluster 0) after the clusters. The aggregates are read in
+// key ranges on several threads, each summing into its own table; the
+// tables are combined, in output order, at the end.
 Status ExportByCluster(const Store& store, const ExportOptions& options, std::ostream& out) {
   const bool csv = options.format == ExportOptions::Format::kCsv;
+  const size_t threads =
+      options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<ClusterSums> parts(threads);
+  STC_RETURN_IF_ERROR(store.ForEachAggregateParallel(
+      threads, [&](size_t part, const AggregateKey& k, Units units) -> Status {
+        if (!InRange(options, k.source, k.year)) return Status::Ok();
+        const int32_t id = options.cluster_of(k.cell);
+        parts[part].Add(k, id > 0 ? static_cast<uint32_t>(id) : UINT32_MAX, units);
+        return Status::Ok();
+      }));
   using Key = std::tuple<uint8_t, int32_t, uint32_t, std::string, std::string>;
   std::map<Key, Units> sums;
-  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
-    if (units == 0 || !InRange(options, k.source, k.year)) return Status::Ok();
-    int32_t id = options.cluster_of(k.cell);
-    uint32_t order = id > 0 ? static_cast<uint32_t>(id) : UINT32_MAX;
-    sums[Key(static_cast<uint8_t>(k.source), k.year, order, Country(k.country), k.field)] += units;
-    return Status::Ok();
-  }));
+  for (const ClusterSums& p : parts) {
+    p.ForEach([&](uint8_t source, int32_t year, uint32_t order, std::string country,
+                  const std::string& field, Units units) {
+      sums[Key(source, year, order, std::move(country), field)] += units;
+    });
+  }
   out << (csv ? "kind,source,year,cluster,name,country,field,units\n"
               : "{\"by\":\"cluster\",\"clusters\":[");
   bool first = true;

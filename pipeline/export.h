@@ -54,9 +54,14 @@ struct ExportOptions {
   int32_t year_from = 0;         // Inclusive year range.
   int32_t year_to = 9999;
   // Export by cluster when set: the cluster id of a store cell, 0 when the
-  // cell is in no cluster. `cluster_name` gives a cluster's display name.
+  // cell is in no cluster; called concurrently from the scan's threads, so
+  // it must be safe to call so. `cluster_name` gives a cluster's display
+  // name (called on the calling thread only).
   std::function<int32_t(const Cell&)> cluster_of;
   std::function<std::string(int32_t)> cluster_name;
+  // By cluster: threads reading the aggregates (key ranges of the store,
+  // Store::ForEachAggregateParallel); 0 = one per core.
+  size_t threads = 0;
 };
 
 // Writes the aggregates of `store` to `out`. IoError when `out` fails.

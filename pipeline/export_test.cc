@@ -1,6 +1,8 @@
-// ExportAggregates by cluster: the sums per (source, year, cluster, country,
+// ExportAggregates: by cluster, the sums per (source, year, cluster, country,
 // field) against a brute-force sum of the serial scan, for 1 to 3 threads
-// reading key ranges of a store large enough to be split.
+// reading key ranges of a store large enough to be split; by cell, every row
+// (read on one thread, formatted on another) against the serial scan
+// formatted here, and a failing stream.
 #include "pipeline/export.h"
 
 #include <gtest/gtest.h>
@@ -8,11 +10,14 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <streambuf>
 #include <string>
 #include <tuple>
 
 #include "core/csv.h"
+#include "core/grid.h"
 #include "core/units.h"
+#include "pipeline/rejects_log.h"
 #include "stores/store_test_util.h"
 
 namespace stc {
@@ -93,6 +98,120 @@ TEST_F(ExportByClusterTest, SumsEqualTheBruteForceSumsForAnyThreadCount) {
     Status s = ExportAggregates(*store, o, out);
     ASSERT_TRUE(s.ok()) << s.ToString();
     EXPECT_EQ(out.str(), expected.str());
+  }
+}
+
+// Writes 200,000 cell rows in 4 bulk writes: more rows than a few batches of
+// the reading thread.
+void FillCells(Store* store) {
+  std::mt19937 rng(9);
+  for (int b = 0; b < 4; ++b) {
+    StoreBatch batch;
+    for (int i = 0; i < 50000; ++i) {
+      AggregateKey k;
+      k.source = i % 5 == 0 ? Source::kArticle : Source::kPct;
+      k.year = 2015 + b;
+      k.cell = Cell{i / 250 - 100, i % 250 - 125};
+      k.country[0] = 'J';
+      k.country[1] = i % 3 == 0 ? 'P' : 'O';
+      k.field = i % 7 == 0 ? "a \"field\", quoted" : (i % 2 ? "A" : "");
+      batch.AddAggregate(k, static_cast<Units>(1 + rng() % 100000));
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+  }
+}
+
+// The cell export as the serial scan gives it, formatted here.
+std::string WantCells(const Store& store, bool csv, int32_t year_from) {
+  const Grid& grid = store.grid();
+  std::string want = csv ? "kind,source,year,lat,lon,country,field,units\n"
+                         : "{\"grid_deg\":\"" + FormatE5(grid.step_e5()) + "\",\"cells\":[";
+  size_t rows = 0;
+  EXPECT_TRUE(store
+                  .ForEachAggregate([&](const AggregateKey& k, Units u) {
+                    if (k.year < year_from) return Status::Ok();
+                    const std::string country =
+                        k.country[0] ? std::string(k.country, 2) : std::string();
+                    const std::string lat = FormatE5(grid.CentreLatE5(k.cell));
+                    const std::string lon = FormatE5(grid.CentreLonE5(k.cell));
+                    const std::string src(SourceName(k.source));
+                    if (csv) {
+                      want += "cell," + src + "," + std::to_string(k.year) + "," + lat + "," + lon +
+                              "," + country + "," + CsvText(k.field) + "," + FormatUnits(u) + "\n";
+                    } else {
+                      std::string field;
+                      AppendJsonEscaped(k.field, &field);
+                      want += std::string(rows == 0 ? "\n" : ",\n") + "{\"source\":\"" + src +
+                              "\",\"year\":" + std::to_string(k.year) + ",\"lat\":\"" + lat +
+                              "\",\"lon\":\"" + lon + "\",\"country\":\"" + country +
+                              "\",\"field\":\"" + field + "\",\"units\":\"" + FormatUnits(u) +
+                              "\"}";
+                    }
+                    ++rows;
+                    return Status::Ok();
+                  })
+                  .ok());
+  want += csv ? "" : "],\"totals\":[";
+  want += csv ? "" : "]}\n";
+  return want;
+}
+
+TEST_F(ExportByClusterTest, CellRowsEqualTheSerialScanInBothFormats) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  FillCells(store.get());
+  for (bool csv : {true, false}) {
+    for (int32_t year_from : {0, 2017}) {
+      SCOPED_TRACE(testing::Message() << csv << " " << year_from);
+      ExportOptions o;
+      o.format = csv ? ExportOptions::Format::kCsv : ExportOptions::Format::kJson;
+      o.year_from = year_from;
+      std::ostringstream out;
+      Status s = ExportAggregates(*store, o, out);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      const std::string want = WantCells(*store, csv, year_from);
+      EXPECT_GT(want.size(), size_t{4} << 20);  // Several batches and writes.
+      // Not EXPECT_EQ: gtest's diff of two texts of megabytes takes minutes.
+      EXPECT_EQ(out.str().size(), want.size());
+      EXPECT_TRUE(out.str() == want) << "the export differs from the serial scan";
+    }
+  }
+}
+
+// A stream that fails after `limit` bytes.
+class FailingBuf : public std::streambuf {
+ public:
+  explicit FailingBuf(size_t limit) : limit_(limit) {}
+
+ protected:
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    if (written_ + static_cast<size_t>(n) > limit_) return 0;
+    written_ += static_cast<size_t>(n);
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (written_ + 1 > limit_) return traits_type::eof();
+    ++written_;
+    return c;
+  }
+
+ private:
+  size_t limit_;
+  size_t written_ = 0;
+};
+
+// A write that fails mid-export is an IoError, whether it fails at once or
+// after some batches, and the reading thread is stopped (the call returns).
+TEST_F(ExportByClusterTest, CellExportToAFailingStreamIsAnIoError) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  FillCells(store.get());
+  for (size_t limit : {size_t{0}, size_t{100}, size_t{3} << 20}) {
+    SCOPED_TRACE(limit);
+    FailingBuf buf(limit);
+    std::ostream out(&buf);
+    Status s = ExportAggregates(*store, ExportOptions(), out);
+    EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
   }
 }
 

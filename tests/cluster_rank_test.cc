@@ -414,6 +414,10 @@ TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
       cell[m] += u;
     }
   }
+  for (int32_t year = 2016; year <= 2024; ++year) {  // World totals: the ranking's shares.
+    b.AddTotals(Source::kPct, year, U(1000000), 0, 1);
+    b.AddTotals(Source::kArticle, year, U(1000000), 0, 1);
+  }
   ASSERT_TRUE(store->Apply(b).ok());
   auto data = LoadDelineationData(*store, ed);
   ASSERT_TRUE(data.ok()) << data.status().ToString();
@@ -434,6 +438,23 @@ TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
     EXPECT_EQ(got.metric, std::get<2>(key)) << i;
     EXPECT_EQ(got.units, units) << i;
   }
+  // The ranking read from the store (its aggregates in key ranges, one
+  // thread each) equals the one from the data just checked.
+  // A map by hand: every cell in one of 7 clusters by its row, one row in 8
+  // in none.
+  ClusterMap map;
+  map.grid_step_e5 = data->grid_step_e5;
+  for (int32_t id = 1; id <= 7; ++id)
+    map.clusters.push_back({.id = id, .name = "c", .economy = "JP"});
+  for (const Cell& c : data->cells) {
+    const int32_t row = c.lat_idx / 30;
+    if ((row % 8 + 8) % 8 != 0) map.cells.emplace_back(c, (row % 7 + 7) % 7 + 1);
+  }
+  map.ComputeFootprints();
+  auto from_store = ComputeRanking(*store, map, ed);
+  ASSERT_TRUE(from_store.ok()) << from_store.status().ToString();
+  ASSERT_EQ(from_store->rows.size(), 7u);
+  ExpectRankedFromDataAlike(*data, map, *from_store);
 }
 
 // delineate's saved sums (cluster/saved_ranking.h) rank exactly as the

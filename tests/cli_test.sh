@@ -28,6 +28,9 @@ check "same cells compressed or not" 0 $?
 
 "$BIN" export --db "$T/db" --format csv > "$T/a.csv"; check "export exit" 0 $?
 head -1 "$T/a.csv" | grep -q '^kind,source,year,lat,lon,country,field,units$'; check "csv header" 0 $?
+# stats counts the non-empty cells (aggregate rows) the export writes.
+"$BIN" stats --db "$T/db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cells"]["pct"])' > "$T/n_cells"
+check "stats cells = export cell rows" "$(grep -c '^cell,pct,' "$T/a.csv")" "$(cat "$T/n_cells")"
 # "-o -" is standard output (as with no -o), never a file named "-".
 (cd "$T" && "$BIN" export --db "$T/db" --format csv -o - > "$T/dash.csv"); check "export -o - exit" 0 $?
 cmp -s "$T/a.csv" "$T/dash.csv"; check "export -o - writes stdout" 0 $?

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
+#include <mutex>
 
 #include "core/hash.h"
 #include "geo/normalize.h"
@@ -33,6 +35,13 @@ double DistanceKm(double lat1, double lon1, double lat2, double lon2) {
                                                            std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * 6371.0088 * std::asin(std::min(1.0, std::sqrt(a)));
 }
+
+struct Gazetteer::UnitVectors {
+  std::once_flag once;
+  std::vector<double> xyz;  // 3 per place.
+};
+
+Gazetteer::Gazetteer() : units_(std::make_unique<UnitVectors>()) {}
 
 Result<std::unique_ptr<Gazetteer>> Gazetteer::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -367,10 +376,41 @@ std::vector<const Place*> Gazetteer::PlacesWithin(double lat, double lon, double
   return out;
 }
 
+const double* Gazetteer::PlaceUnitVectors() const {
+  std::call_once(units_->once, [&] {
+    constexpr double kRad = M_PI / 180.0;
+    units_->xyz.resize(3 * static_cast<size_t>(size()));
+    for (uint32_t i = 0; i < size(); ++i) {
+      const double lat = places_[i].lat() * kRad, lon = places_[i].lon() * kRad;
+      units_->xyz[3 * i] = std::cos(lat) * std::cos(lon);
+      units_->xyz[3 * i + 1] = std::cos(lat) * std::sin(lon);
+      units_->xyz[3 * i + 2] = std::sin(lat);
+    }
+  });
+  return units_->xyz.data();
+}
+
 const Place* Gazetteer::PrincipalPlaceWithin(double lat, double lon, double radius_km) const {
   if (!(radius_km >= 0) || !std::isfinite(lat) || !std::isfinite(lon)) return nullptr;
+  constexpr double kRad = M_PI / 180.0, kEarthKm = 6371.0088;
+  // Squared chords below which a place is surely within the radius, above
+  // which it is surely not (a margin of 1e-9 of the radius, and 1e-15
+  // absolute, far above the rounding of either distance); in between,
+  // DistanceKm decides, as it always did.
+  auto chord2 = [&](double km) {
+    const double c = 2 * std::sin(std::min(km, M_PI * kEarthKm) / (2 * kEarthKm));
+    return c * c;
+  };
+  const double surely_in = chord2(radius_km * (1 - 1e-9)) - 1e-15;
+  const double surely_out = radius_km * (1 + 1e-9) >= M_PI * kEarthKm
+                                ? std::numeric_limits<double>::infinity()
+                                : chord2(radius_km * (1 + 1e-9)) + 1e-15;
+  const double* units = PlaceUnitVectors();
+  const double qx = std::cos(lat * kRad) * std::cos(lon * kRad);
+  const double qy = std::cos(lat * kRad) * std::sin(lon * kRad);
+  const double qz = std::sin(lat * kRad);
   const Place* best = nullptr;
-  double best_d = 0;
+  double best_d = -1;  // DistanceKm to best, when computed.
   ForEachNearby(cell_start_, cell_places_, lat, lon, radius_km, [&](uint32_t i) {
     const Place& p = places_[i];
     if (p.feature() == Feature::kSection || p.feature() == Feature::kHistorical) return;
@@ -380,10 +420,24 @@ const Place* Gazetteer::PrincipalPlaceWithin(double lat, double lon, double radi
          (p.population() == best->population() && p.feature() > best->feature()))) {
       return;
     }
-    const double d = DistanceKm(lat, lon, p.lat(), p.lon());
-    if (!(d <= radius_km)) return;
-    if (best == nullptr || p.population() > best->population() || p.feature() < best->feature() ||
-        d < best_d || (d == best_d && p.geoname_id() < best->geoname_id())) {
+    const double* u = units + 3 * static_cast<size_t>(i);
+    const double dx = u[0] - qx, dy = u[1] - qy, dz = u[2] - qz;
+    const double c2 = dx * dx + dy * dy + dz * dz;
+    if (c2 > surely_out) return;
+    double d = -1;
+    if (c2 >= surely_in) {
+      d = DistanceKm(lat, lon, p.lat(), p.lon());
+      if (!(d <= radius_km)) return;
+    }
+    if (best == nullptr || p.population() > best->population() || p.feature() < best->feature()) {
+      best = &p;
+      best_d = d;
+      return;
+    }
+    // As populous and of the same feature rank: the nearer, then the lower id.
+    if (d < 0) d = DistanceKm(lat, lon, p.lat(), p.lon());
+    if (best_d < 0) best_d = DistanceKm(lat, lon, best->lat(), best->lon());
+    if (d < best_d || (d == best_d && p.geoname_id() < best->geoname_id())) {
       best = &p;
       best_d = d;
     }

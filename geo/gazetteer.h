@@ -158,13 +158,16 @@ class Gazetteer {
   // location (cluster naming asks it of every cluster cell). Without building
   // and sorting the list: a place that cannot come first (less populous than
   // the best so far, or as populous with a lower feature rank) is passed
-  // over before its distance is computed.
+  // over before its distance is computed, and the distance is first the
+  // chord between unit vectors (the places' computed once, on the first
+  // call); DistanceKm decides only near the radius and between places of
+  // equal population and feature, so the result is the definition's.
   const Place* PrincipalPlaceWithin(double lat, double lon, double radius_km) const;
   // The nearest place within `max_km` (ties: larger population), or nullptr.
   const Place* Nearest(double lat, double lon, double max_km) const;
 
  private:
-  Gazetteer() = default;
+  Gazetteer();
   Status Init();
   const format::CountryRecord* FindCountry(std::string_view iso2) const;
 
@@ -195,6 +198,11 @@ class Gazetteer {
   static constexpr uint16_t kSharedCell = 0xffff;
   std::vector<uint16_t> cell_owner_;
   size_t max_country_name_ = 0;
+  // Each place's unit vector (x, y, z), for PrincipalPlaceWithin: made once,
+  // by the first call (which may come from any thread), then read-only.
+  struct UnitVectors;
+  std::unique_ptr<UnitVectors> units_;
+  const double* PlaceUnitVectors() const;
 };
 
 // Great-circle distance in km between two points in degrees.

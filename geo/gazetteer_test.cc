@@ -266,6 +266,42 @@ TEST(Gazetteer, PrincipalPlaceWithinIsTheFirstKeptPlaceWithin) {
   EXPECT_EQ((*g)->PrincipalPlaceWithin(51.5, -0.1, -1), nullptr);
 }
 
+// At the radius's edge PrincipalPlaceWithin decides as DistanceKm does: a
+// place a hair inside the radius is found, one a hair outside is not, at any
+// latitude (its chord pre-check must leave those cases to DistanceKm).
+TEST(Gazetteer, PrincipalPlaceWithinDecidesTheEdgeAsDistanceKm) {
+  const double places[][2] = {{51.5, -0.1}, {78.2, 15.6}, {-33.9, 151.2}, {-17.8, 179.95}};
+  std::string tsv;
+  for (int i = 0; i < 4; ++i) {
+    tsv += std::to_string(200000 + i) + "\tQ" + std::to_string(i) + "\tQ" + std::to_string(i) +
+           "\t\t" + std::to_string(places[i][0]) + "\t" + std::to_string(places[i][1]) +
+           "\tP\tPPL\tGB\t\t01\t\t\t\t1000\t\t10\tEtc/UTC\t2024-01-01\n";
+  }
+  auto bytes = BuildGazetteerIndex(
+      {tsv, testing::ReadTestData("mini_en.json"), testing::ReadTestData("mini_codes.json")});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto g = Gazetteer::FromBytes(std::move(*bytes));
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  std::mt19937 rng(17);
+  int inside = 0, outside = 0;
+  for (int q = 0; q < 4000; ++q) {
+    const Place& p = (*g)->place(static_cast<uint32_t>(q % 4));
+    const double lat = p.lat() + std::uniform_real_distribution<double>(-0.1, 0.1)(rng);
+    double lon = p.lon() + std::uniform_real_distribution<double>(-0.1, 0.1)(rng);
+    if (lon > 180) lon -= 360;
+    const double d = DistanceKm(lat, lon, p.lat(), p.lon());
+    const double rel[] = {-1e-6, -1e-10, 0, 1e-10, 1e-6};
+    const double radius = d * (1 + rel[q % 5]);
+    const bool within = d <= radius;
+    inside += within;
+    outside += !within;
+    EXPECT_EQ((*g)->PrincipalPlaceWithin(lat, lon, radius), within ? &p : nullptr)
+        << lat << "," << lon << " d=" << d << " r=" << radius;
+  }
+  EXPECT_GT(inside, 1000);
+  EXPECT_GT(outside, 1000);
+}
+
 TEST(Gazetteer, RejectsAnOldIndexVersion) {
   std::string bytes = MiniIndexBytes();
   format::Header h;

@@ -141,14 +141,7 @@ std::string EncodedAggregate(const AggregateKey& k) {
 }
 
 AggregateKey Agg(int32_t year, int32_t lat, int32_t lon, const char* country, std::string field) {
-  AggregateKey k;
-  k.source = Source::kArticle;
-  k.year = year;
-  k.cell = Cell{lat, lon};
-  k.country[0] = country[0];
-  k.country[1] = country[1];
-  k.field = std::move(field);
-  return k;
+  return TestAggregateKey(Source::kArticle, year, lat, lon, country, std::move(field));
 }
 
 std::vector<AggVisit> SerialAggregates(const Store& store) {
@@ -211,7 +204,9 @@ TEST_F(RecordScanTest, AggregatePartsConcatenatedEqualTheSerialScan) {
   // operands (in the memtable, over table files); after it they are gone.
   for (bool compacted : {false, true}) {
     SCOPED_TRACE(compacted);
-    if (compacted) ASSERT_TRUE(store->Compact().ok());
+    if (compacted) {
+      ASSERT_TRUE(store->Compact().ok());
+    }
     const std::vector<AggVisit> serial = SerialAggregates(*store);
     ASSERT_EQ(serial, std::vector<AggVisit>(want.begin(), want.end()));
     for (size_t parts : {size_t{1}, size_t{2}, size_t{3}, size_t{8}}) {

@@ -19,14 +19,7 @@ namespace {
 using Cells = std::map<std::string, Units>;  // Encoded aggregate key -> units.
 
 AggregateKey Key(int32_t year, int32_t lat, int32_t lon, const char* country, std::string field) {
-  AggregateKey k;
-  k.source = Source::kPct;
-  k.year = year;
-  k.cell = Cell{lat, lon};
-  k.country[0] = country[0];
-  k.country[1] = country[1];
-  k.field = std::move(field);
-  return k;
+  return TestAggregateKey(Source::kPct, year, lat, lon, country, std::move(field));
 }
 
 std::string Encoded(const AggregateKey& k) {

@@ -28,14 +28,7 @@ namespace fs = std::filesystem;
 
 AggregateKey Agg(Source source, int32_t year, int32_t lat, int32_t lon, const char* country,
                  std::string field) {
-  AggregateKey k;
-  k.source = source;
-  k.year = year;
-  k.cell = {lat, lon};
-  k.country[0] = country[0];
-  k.country[1] = country[0] ? country[1] : 0;
-  k.field = std::move(field);
-  return k;
+  return TestAggregateKey(source, year, lat, lon, country, std::move(field));
 }
 
 std::vector<std::pair<AggregateKey, Units>> AllAggregates(const Store& store) {

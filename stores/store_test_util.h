@@ -93,6 +93,19 @@ inline size_t RawFileCount(const std::string& dir, const std::string& cf) {
   return opened ? count : SIZE_MAX;
 }
 
+// An aggregate key of the tests: `country` two letters or "" (none).
+inline AggregateKey TestAggregateKey(Source source, int32_t year, int32_t lat_idx, int32_t lon_idx,
+                                     const char* country, std::string field) {
+  AggregateKey k;
+  k.source = source;
+  k.year = year;
+  k.cell = Cell{lat_idx, lon_idx};
+  k.country[0] = country[0];
+  k.country[1] = country[0] ? country[1] : 0;
+  k.field = std::move(field);
+  return k;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -1,6 +1,5 @@
 #include "pipeline/export.h"
 
-#include <algorithm>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -16,6 +15,7 @@
 
 #include "core/csv.h"
 #include "core/grid.h"
+#include "core/threads.h"
 #include "core/units.h"
 #include "pipeline/rejects_log.h"
 
@@ -116,8 +116,7 @@ class alignas(64) ClusterSums {
 // tables are combined, in output order, at the end.
 Status ExportByCluster(const Store& store, const ExportOptions& options, std::ostream& out) {
   const bool csv = options.format == ExportOptions::Format::kCsv;
-  const size_t threads =
-      options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = static_cast<size_t>(ResolveThreads(static_cast<int>(options.threads)));
   std::vector<ClusterSums> parts(threads);
   STC_RETURN_IF_ERROR(store.ForEachAggregateParallel(
       threads, [&](size_t part, const AggregateKey& k, Units units) -> Status {

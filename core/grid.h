@@ -75,6 +75,10 @@ class Grid {
 std::string FormatE5(int32_t v);
 // The same, appended to *out (no temporary strings).
 void AppendE5(int32_t v, std::string* out);
+// The same text written at `out`, which has room for kMaxE5Chars; returns its
+// end. For loops that format many values into one buffer.
+inline constexpr size_t kMaxE5Chars = 12;  // "-21474.83648"
+char* WriteE5(int32_t v, char* out);
 
 }  // namespace stc
 

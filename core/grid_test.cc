@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -109,6 +110,32 @@ TEST(Grid, FormatE5) {
     out.resize(4);
     AppendE5(v, &out);
     ASSERT_EQ(out, "lat=" + want) << v;
+  }
+}
+
+// WriteE5 (the digit-pair formatting AppendE5 uses) against printf: every
+// value within two degrees of zero (every fraction, with and without trailing
+// zeros) and the ends of int32.
+TEST(Grid, WriteE5MatchesPrintf) {
+  auto reference = [](int32_t v) {
+    const int64_t a = v < 0 ? -int64_t{v} : v;
+    char ref[32];
+    std::snprintf(ref, sizeof(ref), "%s%lld.%05lld", v < 0 ? "-" : "",
+                  static_cast<long long>(a / 100000), static_cast<long long>(a % 100000));
+    std::string want(ref);
+    while (want.back() == '0') want.pop_back();
+    if (want.back() == '.') want.pop_back();
+    if (want == "-0") want = "0";
+    return want;
+  };
+  std::vector<int32_t> values = {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1};
+  for (int32_t v = -200000; v <= 200000; ++v) values.push_back(v);
+  char buf[kMaxE5Chars + 8];
+  for (int32_t v : values) {
+    std::memset(buf, 'x', sizeof(buf));
+    const char* end = WriteE5(v, buf);
+    ASSERT_LE(end - buf, static_cast<ptrdiff_t>(kMaxE5Chars)) << v;
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), reference(v)) << v;
   }
 }
 

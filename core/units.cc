@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+
+#include "core/digits.h"
 
 namespace stc {
 
@@ -12,25 +15,31 @@ std::string FormatUnits(Units u) {
 }
 
 void AppendUnits(Units u, std::string* out) {
+  char buf[kMaxUnitsChars];
+  out->append(buf, WriteUnits(u, buf));
+}
+
+char* WriteUnits(Units u, char* out) {
+  static_assert(kUnit == 1'000'000'000 && kUnitDecimals == 9);
+  uint64_t x = static_cast<uint64_t>(u);
   if (u < 0) {
-    out->push_back('-');
-    u = -u;  // |u| <= 9.2e18 fits; kUnit-scaled sums never reach INT64_MIN.
+    *out++ = '-';
+    x = 0 - x;  // |u| as unsigned: exact for INT64_MIN too.
   }
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), u / kUnit);
-  out->append(buf, end);
-  Units frac = u % kUnit;
-  if (frac != 0) {
-    // kUnitDecimals digits, zero-padded on the left, trailing zeros dropped.
-    char digits[kUnitDecimals];
-    for (int i = kUnitDecimals - 1; i >= 0; --i, frac /= 10) {
-      digits[i] = static_cast<char>('0' + frac % 10);
-    }
-    int n = kUnitDecimals;
-    while (digits[n - 1] == '0') --n;
-    out->push_back('.');
-    out->append(digits, static_cast<size_t>(n));
-  }
+  out = std::to_chars(out, out + 20, x / kUnit).ptr;
+  const auto frac = static_cast<uint32_t>(x % kUnit);
+  if (frac == 0) return out;
+  // Nine digits, zero-padded on the left: the first, then four pairs
+  // (kDigitPairs), then the trailing zeros dropped.
+  *out++ = '.';
+  char* digits = out;
+  digits[0] = static_cast<char>('0' + frac / 100'000'000);
+  const uint32_t rest = frac % 100'000'000;
+  const uint32_t pairs[4] = {rest / 1'000'000, rest / 10'000 % 100, rest / 100 % 100, rest % 100};
+  for (int i = 0; i < 4; ++i) std::memcpy(digits + 1 + 2 * i, kDigitPairs + 2 * pairs[i], 2);
+  int n = kUnitDecimals;
+  while (digits[n - 1] == '0') --n;
+  return digits + n;
 }
 
 bool ParseUnits(const std::string& text, Units* out) {

@@ -34,6 +34,10 @@ inline Units ShareOf(Units total, uint32_t n, uint32_t index) {
 std::string FormatUnits(Units u);
 // The same, appended to *out (no temporary strings).
 void AppendUnits(Units u, std::string* out);
+// The same text written at `out`, which has room for kMaxUnitsChars; returns
+// its end. For loops that format many values into one buffer.
+inline constexpr size_t kMaxUnitsChars = 21;  // "-9223372036.854775808"
+char* WriteUnits(Units u, char* out);
 
 // Parses the output of FormatUnits (at most nine decimals). Returns false on
 // malformed text.

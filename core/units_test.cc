@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 namespace stc {
 namespace {
@@ -68,6 +72,42 @@ TEST(Units, AppendUnitsAppendsTheFormattedText) {
     AppendUnits(u, &out);
     ASSERT_EQ(out, "x," + want) << u;
     ASSERT_EQ(FormatUnits(u), want) << u;
+  }
+}
+
+// WriteUnits (the digit-pair formatting AppendUnits uses) against printf on
+// fractions with every number of trailing zeros, small and large whole parts,
+// and the ends of int64.
+TEST(Units, WriteUnitsMatchesPrintf) {
+  auto reference = [](Units u) {
+    const uint64_t a = u < 0 ? 0 - static_cast<uint64_t>(u) : static_cast<uint64_t>(u);
+    char ref[48];
+    std::snprintf(ref, sizeof(ref), "%s%llu.%09llu", u < 0 ? "-" : "",
+                  static_cast<unsigned long long>(a / kUnit),
+                  static_cast<unsigned long long>(a % kUnit));
+    std::string want(ref);
+    while (want.back() == '0') want.pop_back();
+    if (want.back() == '.') want.pop_back();
+    return want;
+  };
+  std::mt19937_64 rng(11);
+  std::vector<Units> values = {0,         1,         -1,        kUnit,        -kUnit,
+                               kUnit - 1, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+  Units pow10 = 1;
+  for (int zeros = 0; zeros <= kUnitDecimals; ++zeros, pow10 *= 10) {
+    for (int i = 0; i < 2000; ++i) {
+      const Units frac = static_cast<Units>(rng() % static_cast<uint64_t>(kUnit / pow10)) * pow10;
+      const Units whole = i % 3 == 0 ? 0 : static_cast<Units>(rng() % 100000);
+      const Units u = whole * kUnit + frac;
+      values.push_back(i % 2 ? -u : u);
+    }
+  }
+  char buf[kMaxUnitsChars + 8];
+  for (Units u : values) {
+    std::memset(buf, 'x', sizeof(buf));
+    const char* end = WriteUnits(u, buf);
+    ASSERT_LE(end - buf, static_cast<ptrdiff_t>(kMaxUnitsChars)) << u;
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), reference(u)) << u;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -239,6 +240,97 @@ class BatchQueue {
   bool closed_ = false;
 };
 
+// Formats the rows of the cell export, CSV or JSON. The aggregates come in
+// key order, one row per (country, field) of a source, year and cell: the
+// text up to the country is made once per cell and copied for the rows
+// after it, and a row's short plain text goes straight into a buffer on the
+// stack (formatting was half the export's CPU time on a 0.01-degree store).
+// The text is what the escaping helpers make (AppendCsvText,
+// AppendJsonEscaped), which the other rows still go through.
+class CellRows {
+ public:
+  CellRows(const Grid& grid, bool csv) : grid_(grid), csv_(csv) {}
+
+  // Appends the row of `r` (its field `field`) to *out; `first`: the first
+  // row of the JSON array.
+  void Append(const RowBatch::Row& r, std::string_view field, bool first, std::string* out) {
+    if (!has_prefix_ || r.cell != cell_ || r.year != year_ || r.source != source_) SetPrefix(r);
+    const std::string_view country(r.country, r.country[0] == 0 ? 0 : 2);
+    if (!csv_) out->append(first ? "\n" : ",\n");
+    out->append(prefix_);
+    // The rest of the row: country, field and units, with their separators.
+    char buf[kFastField + kMaxUnitsChars + 32];
+    char* p = buf;
+    if (Plain(country) && Plain(field) && field.size() <= kFastField) {
+      p = Copy(country, p);
+      p = Copy(csv_ ? std::string_view(",") : std::string_view(R"(","field":")"), p);
+      p = Copy(field, p);
+    } else {
+      if (csv_) {
+        out->append(country);
+        out->push_back(',');
+        AppendCsvText(field, out);
+      } else {
+        AppendJsonEscaped(country, out);
+        out->append(R"(","field":")");
+        AppendJsonEscaped(field, out);
+      }
+    }
+    p = Copy(csv_ ? std::string_view(",") : std::string_view(R"(","units":")"), p);
+    p = WriteUnits(r.units, p);
+    p = Copy(csv_ ? std::string_view("\n") : std::string_view(R"("})"), p);
+    out->append(buf, p);
+  }
+
+ private:
+  // Fields of up to this many bytes take the fast path.
+  static constexpr size_t kFastField = 32;
+
+  // True when `v` is printable ASCII that neither format escapes or quotes,
+  // and not a CSV cell to neutralise.
+  bool Plain(std::string_view v) const {
+    for (char c : v) {
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == ',') return false;
+    }
+    return !csv_ || !CsvNeedsNeutralising(v);
+  }
+  static char* Copy(std::string_view v, char* p) {
+    std::memcpy(p, v.data(), v.size());
+    return p + v.size();
+  }
+  void SetPrefix(const RowBatch::Row& r) {
+    has_prefix_ = true;
+    source_ = r.source;
+    year_ = r.year;
+    cell_ = r.cell;
+    char year[16];
+    const std::string_view year_text(
+        year, static_cast<size_t>(std::to_chars(year, year + sizeof(year), r.year).ptr - year));
+    char lat[kMaxE5Chars], lon[kMaxE5Chars];
+    const std::string_view lat_text(lat, WriteE5(grid_.CentreLatE5(r.cell), lat) - lat);
+    const std::string_view lon_text(lon, WriteE5(grid_.CentreLonE5(r.cell), lon) - lon);
+    prefix_.clear();
+    if (csv_) {
+      prefix_.append("cell,").append(SourceName(r.source)).append(",").append(year_text);
+      prefix_.append(",").append(lat_text).append(",").append(lon_text).append(",");
+    } else {
+      prefix_.append(R"({"source":")").append(SourceName(r.source));
+      prefix_.append(R"(","year":)").append(year_text);
+      prefix_.append(R"(,"lat":")").append(lat_text);
+      prefix_.append(R"(","lon":")").append(lon_text);
+      prefix_.append(R"(","country":")");
+    }
+  }
+
+  const Grid& grid_;
+  const bool csv_;
+  bool has_prefix_ = false;
+  Source source_{};
+  int32_t year_ = 0;
+  Cell cell_;
+  std::string prefix_;  // The text of the current cell's rows up to the country.
+};
+
 }  // namespace
 
 Status ExportAggregates(const Store& store, const ExportOptions& options, std::ostream& out) {
@@ -287,48 +379,12 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
   // temporary strings per row) and written out every 1 MiB.
   constexpr size_t kWriteBytes = size_t{1} << 20;
   line.reserve(kWriteBytes + 4096);
-  char year[16];
+  CellRows rows(grid, csv);
   bool write_failed = false;
   while (std::unique_ptr<RowBatch> batch = queue.Pop()) {
     for (const RowBatch::Row& r : batch->rows) {
-      const std::string_view year_text(
-          year, static_cast<size_t>(std::to_chars(year, year + sizeof(year), r.year).ptr - year));
-      const std::string_view country(r.country, r.country[0] == 0 ? 0 : 2);
-      const std::string_view field(batch->fields.data() + r.field_at, r.field_size);
-      if (csv) {
-        line += "cell,";
-        line += SourceName(r.source);
-        line += ',';
-        line += year_text;
-        line += ',';
-        AppendE5(grid.CentreLatE5(r.cell), &line);
-        line += ',';
-        AppendE5(grid.CentreLonE5(r.cell), &line);
-        line += ',';
-        line += country;
-        line += ',';
-        AppendCsvText(field, &line);
-        line += ',';
-        AppendUnits(r.units, &line);
-        line += '\n';
-      } else {
-        line += first ? "\n" : ",\n";
-        line += "{\"source\":\"";
-        line += SourceName(r.source);
-        line += "\",\"year\":";
-        line += year_text;
-        line += ",\"lat\":\"";
-        AppendE5(grid.CentreLatE5(r.cell), &line);
-        line += "\",\"lon\":\"";
-        AppendE5(grid.CentreLonE5(r.cell), &line);
-        line += "\",\"country\":\"";
-        AppendJsonEscaped(country, &line);
-        line += "\",\"field\":\"";
-        AppendJsonEscaped(field, &line);
-        line += "\",\"units\":\"";
-        AppendUnits(r.units, &line);
-        line += "\"}";
-      }
+      rows.Append(r, std::string_view(batch->fields.data() + r.field_at, r.field_size), first,
+                  &line);
       first = false;
       if (line.size() < kWriteBytes) continue;
       out.write(line.data(), static_cast<std::streamsize>(line.size()));

@@ -101,24 +101,60 @@ TEST_F(ExportByClusterTest, SumsEqualTheBruteForceSumsForAnyThreadCount) {
   }
 }
 
+// Fields of every kind the cell export writes differently: empty, short,
+// quoted in CSV, neutralised in CSV, non-ASCII, escaped in JSON, a control
+// character, longer than the rows' fast path.
+const char* const kCellFields[] = {"",
+                                   "A",
+                                   "H",
+                                   "a \"field\", quoted",
+                                   "=SUM(A1)",
+                                   "Ünïcode",
+                                   "back\\slash",
+                                   "tab\there",
+                                   "a field name of more than thirty-two bytes"};
+
 // Writes 200,000 cell rows in 4 bulk writes: more rows than a few batches of
-// the reading thread.
+// the reading thread. Three rows share each cell (other countries and
+// fields); some rows have no country.
 void FillCells(Store* store) {
   std::mt19937 rng(9);
   for (int b = 0; b < 4; ++b) {
     StoreBatch batch;
     for (int i = 0; i < 50000; ++i) {
       AggregateKey k;
-      k.source = i % 5 == 0 ? Source::kArticle : Source::kPct;
+      k.source = i / 3 % 5 == 0 ? Source::kArticle : Source::kPct;
       k.year = 2015 + b;
-      k.cell = Cell{i / 250 - 100, i % 250 - 125};
-      k.country[0] = 'J';
-      k.country[1] = i % 3 == 0 ? 'P' : 'O';
-      k.field = i % 7 == 0 ? "a \"field\", quoted" : (i % 2 ? "A" : "");
+      k.cell = Cell{i / 3 / 250 - 100, i / 3 % 250 - 125};
+      k.country[0] = i % 4 == 3 ? 0 : 'J';
+      k.country[1] = i % 4 == 3 ? 0 : i % 3 == 0 ? 'P' : 'O';
+      k.field = kCellFields[(i + b) % std::size(kCellFields)];
       batch.AddAggregate(k, static_cast<Units>(1 + rng() % 100000));
     }
     ASSERT_TRUE(store->Apply(batch).ok());
   }
+}
+
+// One cell in every year and source: consecutive rows differ in their year
+// or source only.
+void FillOneCell(Store* store) {
+  StoreBatch batch;
+  Units u = 1;
+  for (Source source : {Source::kPct, Source::kArticle}) {
+    for (int32_t year = 2015; year <= 2018; ++year) {
+      for (const char* field : {"A", "B"}) {
+        AggregateKey k;
+        k.source = source;
+        k.year = year;
+        k.cell = Cell{12, -34};
+        k.country[0] = 'D';
+        k.country[1] = 'E';
+        k.field = field;
+        batch.AddAggregate(k, u *= 3);
+      }
+    }
+  }
+  ASSERT_TRUE(store->Apply(batch).ok());
 }
 
 // The cell export as the serial scan gives it, formatted here.
@@ -176,6 +212,26 @@ TEST_F(ExportByClusterTest, CellRowsEqualTheSerialScanInBothFormats) {
       EXPECT_TRUE(out.str() == want) << "the export differs from the serial scan";
     }
   }
+}
+
+// Rows of one cell that follow each other with another year or source: each
+// row has its own year and source (the text of the cell is made again).
+TEST_F(ExportByClusterTest, CellRowsOfOneCellInSeveralYearsAndSources) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  FillOneCell(store.get());
+  for (bool csv : {true, false}) {
+    SCOPED_TRACE(csv);
+    ExportOptions o;
+    o.format = csv ? ExportOptions::Format::kCsv : ExportOptions::Format::kJson;
+    std::ostringstream out;
+    ASSERT_TRUE(ExportAggregates(*store, o, out).ok());
+    EXPECT_EQ(out.str(), WantCells(*store, csv, 0));
+  }
+  std::ostringstream out;
+  ASSERT_TRUE(ExportAggregates(*store, ExportOptions(), out).ok());
+  EXPECT_NE(out.str().find("cell,pct,2016,0.12,-0.34,DE,B,0.000000081\n"), std::string::npos)
+      << out.str();
 }
 
 // A stream that fails after `limit` bytes.

@@ -1,15 +1,17 @@
 #include "pipeline/export.h"
 
+#include <tbb/concurrent_queue.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
 #include <charconv>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -166,97 +168,23 @@ Status ExportByCluster(const Store& store, const ExportOptions& options, std::os
   return Status::Ok();
 }
 
-// Rows of the cell export read from the store, handed from the thread that
-// reads the aggregates to the one that formats and writes them.
-struct RowBatch {
-  struct Row {
-    Source source;
-    int32_t year;
-    Cell cell;
-    char country[2];
-    uint32_t field_at;  // In `fields`.
-    uint32_t field_size;
-    Units units;
-  };
-  static constexpr size_t kRows = size_t{1} << 15;
-  std::vector<Row> rows;
-  std::string fields;
-  void Clear() {
-    rows.clear();
-    fields.clear();
-  }
-};
-
-// A queue of batches between the two threads, at most `capacity` full ones
-// (the reader waits when it is full), closed by the reader at its end or by
-// either side on an error.
-class BatchQueue {
- public:
-  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
-  // False when the queue was closed before there was room.
-  bool Push(std::unique_ptr<RowBatch> b) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return closed_ || full_.size() < capacity_; });
-    if (closed_) return false;
-    full_.push_back(std::move(b));
-    cv_.notify_all();
-    return true;
-  }
-  // The next batch, or null once the queue is closed and drained.
-  std::unique_ptr<RowBatch> Pop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return closed_ || !full_.empty(); });
-    if (full_.empty()) return nullptr;
-    std::unique_ptr<RowBatch> b = std::move(full_.front());
-    full_.pop_front();
-    cv_.notify_all();
-    return b;
-  }
-  // A batch to fill: a recycled one, else a new one.
-  std::unique_ptr<RowBatch> Empty() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (empty_.empty()) return std::make_unique<RowBatch>();
-    std::unique_ptr<RowBatch> b = std::move(empty_.back());
-    empty_.pop_back();
-    return b;
-  }
-  void Recycle(std::unique_ptr<RowBatch> b) {
-    b->Clear();
-    std::lock_guard<std::mutex> lock(mu_);
-    empty_.push_back(std::move(b));
-  }
-  void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::unique_ptr<RowBatch>> full_;
-  std::vector<std::unique_ptr<RowBatch>> empty_;
-  bool closed_ = false;
-};
-
 // Formats the rows of the cell export, CSV or JSON. The aggregates come in
 // key order, one row per (country, field) of a source, year and cell: the
 // text up to the country is made once per cell and copied for the rows
 // after it, and a row's short plain text goes straight into a buffer on the
-// stack (formatting was half the export's CPU time on a 0.01-degree store).
-// The text is what the escaping helpers make (AppendCsvText,
-// AppendJsonEscaped), which the other rows still go through.
+// stack (formatting had been half the export's CPU time on a 0.01-degree
+// store). The text is what the escaping helpers make (AppendCsvText,
+// AppendJsonEscaped), which the other rows still go through. A JSON row
+// starts with ",\n" (the writer drops the comma of the first one).
 class CellRows {
  public:
   CellRows(const Grid& grid, bool csv) : grid_(grid), csv_(csv) {}
 
-  // Appends the row of `r` (its field `field`) to *out; `first`: the first
-  // row of the JSON array.
-  void Append(const RowBatch::Row& r, std::string_view field, bool first, std::string* out) {
-    if (!has_prefix_ || r.cell != cell_ || r.year != year_ || r.source != source_) SetPrefix(r);
-    const std::string_view country(r.country, r.country[0] == 0 ? 0 : 2);
-    if (!csv_) out->append(first ? "\n" : ",\n");
+  // Appends the row of (k, units) to *out.
+  void Append(const AggregateKey& k, Units units, std::string* out) {
+    if (!has_prefix_ || k.cell != cell_ || k.year != year_ || k.source != source_) SetPrefix(k);
+    const std::string_view country(k.country, k.country[0] == 0 ? 0 : 2);
+    const std::string_view field(k.field);
     out->append(prefix_);
     // The rest of the row: country, field and units, with their separators.
     char buf[kFastField + kMaxUnitsChars + 32];
@@ -265,19 +193,17 @@ class CellRows {
       p = Copy(country, p);
       p = Copy(csv_ ? std::string_view(",") : std::string_view(R"(","field":")"), p);
       p = Copy(field, p);
+    } else if (csv_) {
+      out->append(country);
+      out->push_back(',');
+      AppendCsvText(field, out);
     } else {
-      if (csv_) {
-        out->append(country);
-        out->push_back(',');
-        AppendCsvText(field, out);
-      } else {
-        AppendJsonEscaped(country, out);
-        out->append(R"(","field":")");
-        AppendJsonEscaped(field, out);
-      }
+      AppendJsonEscaped(country, out);
+      out->append(R"(","field":")");
+      AppendJsonEscaped(field, out);
     }
     p = Copy(csv_ ? std::string_view(",") : std::string_view(R"(","units":")"), p);
-    p = WriteUnits(r.units, p);
+    p = WriteUnits(units, p);
     p = Copy(csv_ ? std::string_view("\n") : std::string_view(R"("})"), p);
     out->append(buf, p);
   }
@@ -298,23 +224,23 @@ class CellRows {
     std::memcpy(p, v.data(), v.size());
     return p + v.size();
   }
-  void SetPrefix(const RowBatch::Row& r) {
+  void SetPrefix(const AggregateKey& k) {
     has_prefix_ = true;
-    source_ = r.source;
-    year_ = r.year;
-    cell_ = r.cell;
+    source_ = k.source;
+    year_ = k.year;
+    cell_ = k.cell;
     char year[16];
     const std::string_view year_text(
-        year, static_cast<size_t>(std::to_chars(year, year + sizeof(year), r.year).ptr - year));
+        year, static_cast<size_t>(std::to_chars(year, year + sizeof(year), k.year).ptr - year));
     char lat[kMaxE5Chars], lon[kMaxE5Chars];
-    const std::string_view lat_text(lat, WriteE5(grid_.CentreLatE5(r.cell), lat) - lat);
-    const std::string_view lon_text(lon, WriteE5(grid_.CentreLonE5(r.cell), lon) - lon);
+    const std::string_view lat_text(lat, WriteE5(grid_.CentreLatE5(k.cell), lat) - lat);
+    const std::string_view lon_text(lon, WriteE5(grid_.CentreLonE5(k.cell), lon) - lon);
     prefix_.clear();
     if (csv_) {
-      prefix_.append("cell,").append(SourceName(r.source)).append(",").append(year_text);
+      prefix_.append("cell,").append(SourceName(k.source)).append(",").append(year_text);
       prefix_.append(",").append(lat_text).append(",").append(lon_text).append(",");
     } else {
-      prefix_.append(R"({"source":")").append(SourceName(r.source));
+      prefix_.append(",\n").append(R"({"source":")").append(SourceName(k.source));
       prefix_.append(R"(","year":)").append(year_text);
       prefix_.append(R"(,"lat":")").append(lat_text);
       prefix_.append(R"(","lon":")").append(lon_text);
@@ -331,76 +257,113 @@ class CellRows {
   std::string prefix_;  // The text of the current cell's rows up to the country.
 };
 
+// The text of one key range of the cell export, formatted by a pipeline
+// thread and written out in range order.
+struct RangeText {
+  size_t range = 0;
+  std::string text;
+  Status status;
+};
+
+// At most this many key ranges (ExportOptions::range_bytes): the split
+// costs a few dozen size estimates per range.
+constexpr size_t kExportMaxRanges = 4096;
+
 }  // namespace
 
 Status ExportAggregates(const Store& store, const ExportOptions& options, std::ostream& out) {
   if (options.cluster_of) return ExportByCluster(store, options, out);
   const Grid& grid = store.grid();
   const bool csv = options.format == ExportOptions::Format::kCsv;
-  std::string line;
   if (csv) {
     out << "kind,source,year,lat,lon,country,field,units\n";
   } else {
     out << "{\"grid_deg\":\"" << FormatE5(grid.step_e5()) << "\",\"cells\":[";
   }
-  // One thread reads the aggregates into batches of rows, this one formats
-  // them and writes them out: reading and formatting each took about half
-  // of the serial export's time.
-  BatchQueue queue(4);
-  Status read_status;
-  std::thread reader;
-  auto read = [&] {
-    std::unique_ptr<RowBatch> batch = queue.Empty();
-    read_status = store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
-      if (units == 0 || !InRange(options, k.source, k.year)) return Status::Ok();
-      batch->rows.push_back({k.source,
-                             k.year,
-                             k.cell,
-                             {k.country[0], k.country[1]},
-                             static_cast<uint32_t>(batch->fields.size()),
-                             static_cast<uint32_t>(k.field.size()),
-                             units});
-      batch->fields += k.field;
-      if (batch->rows.size() < RowBatch::kRows) return Status::Ok();
-      if (!queue.Push(std::move(batch))) return Status::IoError("writing the export failed");
-      batch = queue.Empty();
-      return Status::Ok();
-    });
-    if (read_status.ok() && !batch->rows.empty()) queue.Push(std::move(batch));
-    queue.Close();
-  };
-  try {
-    reader = std::thread(read);
-  } catch (const std::system_error& e) {
-    return Status::Internal(std::string("export: cannot start the reading thread: ") + e.what());
-  }
-  bool first = true;
-  // Rows are appended to `line` (a buffer reused for the whole export, no
-  // temporary strings per row) and written out every 1 MiB.
-  constexpr size_t kWriteBytes = size_t{1} << 20;
-  line.reserve(kWriteBytes + 4096);
-  CellRows rows(grid, csv);
+  STC_ASSIGN_OR_RETURN(std::unique_ptr<Store::AggregateRanges> ranges,
+                       store.SplitAggregates(options.range_bytes, kExportMaxRanges));
+  bool first = true;  // No row written yet (JSON: the first row's comma is dropped).
   bool write_failed = false;
-  while (std::unique_ptr<RowBatch> batch = queue.Pop()) {
-    for (const RowBatch::Row& r : batch->rows) {
-      rows.Append(r, std::string_view(batch->fields.data() + r.field_at, r.field_size), first,
-                  &line);
-      first = false;
-      if (line.size() < kWriteBytes) continue;
-      out.write(line.data(), static_cast<std::streamsize>(line.size()));
-      line.clear();
-    }
-    queue.Recycle(std::move(batch));
-    if (!out) {
-      write_failed = true;
-      queue.Close();  // The reader stops at its next full batch.
-      break;
-    }
+  // Writes `text`, rows of CellRows.
+  auto write = [&](std::string_view text) {
+    if (text.empty() || write_failed) return;
+    if (!csv && first) text.remove_prefix(1);
+    first = false;
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) write_failed = true;
+  };
+  Status status;
+  if (ranges->size() == 1) {
+    // A small store, or one with pending deltas (ForEachAggregate's merge):
+    // formatted and written here, every 1 MiB.
+    constexpr size_t kWriteBytes = size_t{1} << 20;
+    std::string text;
+    text.reserve(kWriteBytes + 4096);
+    CellRows rows(grid, csv);
+    status = ranges->Scan(0, [&](const AggregateKey& k, Units units) -> Status {
+      if (!InRange(options, k.source, k.year)) return Status::Ok();
+      rows.Append(k, units, &text);
+      if (text.size() < kWriteBytes) return Status::Ok();
+      write(text);
+      text.clear();
+      return write_failed ? Status::IoError("writing the export failed") : Status::Ok();
+    });
+    if (status.ok()) write(text);
+  } else {
+    // Ranges formatted on every core, written in key order (oneTBB's ordered
+    // pipeline); at most two ranges per thread in flight.
+    const size_t threads = static_cast<size_t>(ResolveThreads(static_cast<int>(options.threads)));
+    std::atomic<bool> stop{false};
+    tbb::concurrent_queue<RangeText*> spare;
+    std::vector<std::unique_ptr<RangeText>> owned;
+    std::mutex owned_mu;  // Taken once per RangeText made, not per range.
+    size_t next = 0;
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          2 * threads,
+          tbb::make_filter<void, RangeText*>(tbb::filter_mode::serial_in_order,
+                                             [&](tbb::flow_control& fc) -> RangeText* {
+                                               if (next == ranges->size() || stop.load()) {
+                                                 fc.stop();
+                                                 return nullptr;
+                                               }
+                                               RangeText* r = nullptr;
+                                               if (!spare.try_pop(r)) {
+                                                 std::lock_guard<std::mutex> lock(owned_mu);
+                                                 owned.push_back(std::make_unique<RangeText>());
+                                                 r = owned.back().get();
+                                               }
+                                               r->range = next++;
+                                               return r;
+                                             }) &
+              tbb::make_filter<RangeText*, RangeText*>(
+                  tbb::filter_mode::parallel,
+                  [&](RangeText* r) {
+                    r->text.clear();
+                    if (stop.load(std::memory_order_relaxed)) return r;
+                    CellRows rows(grid, csv);
+                    r->status = ranges->Scan(r->range, [&](const AggregateKey& k, Units units) {
+                      if (InRange(options, k.source, k.year)) rows.Append(k, units, &r->text);
+                      return stop.load(std::memory_order_relaxed)
+                                 ? Status::Internal("export stopped after an error")
+                                 : Status::Ok();
+                    });
+                    return r;
+                  }) &
+              tbb::make_filter<RangeText*, void>(tbb::filter_mode::serial_in_order,
+                                                 [&](RangeText* r) {
+                                                   if (status.ok() && !r->status.ok()) {
+                                                     status = r->status;
+                                                   }
+                                                   if (status.ok()) write(r->text);
+                                                   if (!status.ok() || write_failed) stop = true;
+                                                   spare.push(r);
+                                                 }));
+    });
   }
-  reader.join();
   if (write_failed) return Status::IoError("writing the export failed");
-  STC_RETURN_IF_ERROR(read_status);
-  out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  STC_RETURN_IF_ERROR(status);
   STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
   if (!csv) out << "],\"totals\":[";
   WriteTotals(totals, options, csv, out);

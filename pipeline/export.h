@@ -59,9 +59,13 @@ struct ExportOptions {
   // name (called on the calling thread only).
   std::function<int32_t(const Cell&)> cluster_of;
   std::function<std::string(int32_t)> cluster_name;
-  // By cluster: threads reading the aggregates (key ranges of the store,
-  // Store::ForEachAggregateParallel); 0 = one per core.
+  // Threads reading the aggregates; 0 = one per core. By cluster: key ranges
+  // of the store (Store::ForEachAggregateParallel), one per thread. Cells:
+  // key ranges of about `range_bytes` on disk (Store::SplitAggregates),
+  // formatted on the threads and written in key order, at most two ranges'
+  // text per thread held at a time.
   size_t threads = 0;
+  uint64_t range_bytes = uint64_t{1} << 20;
 };
 
 // Writes the aggregates of `store` to `out`. IoError when `out` fails.

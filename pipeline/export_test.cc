@@ -196,20 +196,35 @@ TEST_F(ExportByClusterTest, CellRowsEqualTheSerialScanInBothFormats) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   FillCells(store.get());
-  for (bool csv : {true, false}) {
-    for (int32_t year_from : {0, 2017}) {
-      SCOPED_TRACE(testing::Message() << csv << " " << year_from);
-      ExportOptions o;
-      o.format = csv ? ExportOptions::Format::kCsv : ExportOptions::Format::kJson;
-      o.year_from = year_from;
-      std::ostringstream out;
-      Status s = ExportAggregates(*store, o, out);
-      ASSERT_TRUE(s.ok()) << s.ToString();
-      const std::string want = WantCells(*store, csv, year_from);
-      EXPECT_GT(want.size(), size_t{4} << 20);  // Several batches and writes.
-      // Not EXPECT_EQ: gtest's diff of two texts of megabytes takes minutes.
-      EXPECT_EQ(out.str().size(), want.size());
-      EXPECT_TRUE(out.str() == want) << "the export differs from the serial scan";
+  // In memory and in level-0 files, the store is one range; compacted, the
+  // small ranges asked for below split it into many, formatted in parallel.
+  for (bool compacted : {false, true}) {
+    if (compacted) {
+      ASSERT_TRUE(store->Compact().ok());
+      auto ranges = store->SplitAggregates(64 << 10, 4096);
+      ASSERT_TRUE(ranges.ok());
+      EXPECT_GT(ranges.value()->size(), 8u);
+    }
+    for (bool csv : {true, false}) {
+      for (int32_t year_from : {0, 2017}) {
+        for (size_t threads : {1, 2, 3}) {
+          SCOPED_TRACE(testing::Message()
+                       << compacted << " " << csv << " " << year_from << " " << threads);
+          ExportOptions o;
+          o.format = csv ? ExportOptions::Format::kCsv : ExportOptions::Format::kJson;
+          o.year_from = year_from;
+          o.threads = threads;
+          o.range_bytes = 64 << 10;
+          std::ostringstream out;
+          Status s = ExportAggregates(*store, o, out);
+          ASSERT_TRUE(s.ok()) << s.ToString();
+          const std::string want = WantCells(*store, csv, year_from);
+          EXPECT_GT(want.size(), size_t{4} << 20);  // Several ranges and writes.
+          // Not EXPECT_EQ: gtest's diff of two texts of megabytes takes minutes.
+          EXPECT_EQ(out.str().size(), want.size());
+          EXPECT_TRUE(out.str() == want) << "the export differs from the serial scan";
+        }
+      }
     }
   }
 }
@@ -262,12 +277,19 @@ TEST_F(ExportByClusterTest, CellExportToAFailingStreamIsAnIoError) {
   auto store = Create();
   ASSERT_NE(store, nullptr);
   FillCells(store.get());
-  for (size_t limit : {size_t{0}, size_t{100}, size_t{3} << 20}) {
-    SCOPED_TRACE(limit);
-    FailingBuf buf(limit);
-    std::ostream out(&buf);
-    Status s = ExportAggregates(*store, ExportOptions(), out);
-    EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+  for (bool compacted : {false, true}) {  // One range, then many in parallel.
+    if (compacted) {
+      ASSERT_TRUE(store->Compact().ok());
+    }
+    for (size_t limit : {size_t{0}, size_t{100}, size_t{3} << 20}) {
+      SCOPED_TRACE(testing::Message() << compacted << " " << limit);
+      FailingBuf buf(limit);
+      std::ostream out(&buf);
+      ExportOptions o;
+      o.range_bytes = 64 << 10;
+      Status s = ExportAggregates(*store, o, out);
+      EXPECT_EQ(s.code(), StatusCode::kIoError) << s.ToString();
+    }
   }
 }
 

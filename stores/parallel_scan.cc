@@ -1,6 +1,7 @@
 // Store::ForEachRecordParallel and Store::ForEachAggregateParallel: a scan of
 // every record (or aggregate) split into key ranges of about equal size, one
-// thread each, all reading one snapshot.
+// thread each, all reading one snapshot; and Store::SplitAggregates, the same
+// ranges for callers that scan them on threads of their own.
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
@@ -42,13 +43,32 @@ std::string NumberKey(std::string_view prefix, uint64_t v) {
   return out;
 }
 
+// The units of the aggregate entry (k, v) into *units and, unless they are
+// 0 (added, then removed: skipped by every scan), its key into *key.
+// Corruption for a malformed entry.
+Status DecodeAggregateEntry(const std::string& dir, std::string_view k, const rocksdb::Slice& v,
+                            AggregateKey* key, Units* units) {
+  if (v.size() != sk::kAggregateValueBytes) {
+    return Status::Corruption("store " + dir + ": malformed aggregate entry, key " + Hex(k) +
+                              ", value of " + std::to_string(v.size()) + " bytes");
+  }
+  *units = sk::LoadInt64Le(v.data());
+  if (*units != 0 && !sk::DecodeAggregateKey(k, key)) {
+    return Status::Corruption("store " + dir + ": malformed aggregate key " + Hex(k));
+  }
+  return Status::Ok();
+}
+
 // Up to `parts - 1` ascending split keys dividing the entries of `cf` into
 // ranges of about equal size on disk (RocksDB's approximate sizes, from the
 // table files' indexes, overlapping level-0 files included): a bisection
 // over the key space between the first and the last key. None for a column
 // family still in memory (small stores): scanned in one part.
+// With `range_bytes` > 0, fewer ranges when the column family holds less
+// than `parts` ranges of that size.
 std::vector<std::string> SplitKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
-                                   const rocksdb::Snapshot* snapshot, size_t parts) {
+                                   const rocksdb::Snapshot* snapshot, size_t parts,
+                                   uint64_t range_bytes = 0) {
   std::vector<std::string> out;
   if (parts < 2) return out;
   std::string first, last;
@@ -81,6 +101,8 @@ std::vector<std::string> SplitKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
   const std::string end = last + '\0';  // Just past the last key.
   const uint64_t total = size_below(end);
   if (total < (uint64_t{1} << 20)) return out;  // Under 1 MiB on disk: not worth threads.
+  if (range_bytes > 0)
+    parts = std::min<uint64_t>(parts, std::max<uint64_t>(1, total / range_bytes));
   for (size_t i = 1; i < parts; ++i) {
     const uint64_t want = total / parts * i;
     uint64_t a = lo, b = hi;  // size_below(key(a)) <= want < size_below(key(b)), roughly.
@@ -212,23 +234,77 @@ Status Store::ForEachAggregateParallel(
       return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
     }
   }
-  return ScanInParts(
-      db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates", [&](size_t part) {
-        // The part's decoded key, reused from entry to entry.
-        return [&, part, key = AggregateKey()](std::string_view k,
-                                               const rocksdb::Slice& v) mutable -> Status {
-          if (v.size() != sk::kAggregateValueBytes) {
-            return Status::Corruption("store " + dir_ + ": malformed aggregate entry, key " +
-                                      Hex(k) + ", value of " + std::to_string(v.size()) + " bytes");
-          }
-          const Units units = sk::LoadInt64Le(v.data());
-          if (units == 0) return Status::Ok();  // Added then removed (as ForEachAggregate).
-          if (!sk::DecodeAggregateKey(k, &key)) {
-            return Status::Corruption("store " + dir_ + ": malformed aggregate key " + Hex(k));
-          }
-          return fn(part, key, units);
-        };
-      });
+  return ScanInParts(db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
+                     [&](size_t part) {
+                       // The part's decoded key, reused from entry to entry.
+                       return [&, part, key = AggregateKey()](
+                                  std::string_view k, const rocksdb::Slice& v) mutable -> Status {
+                         Units units = 0;
+                         STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, k, v, &key, &units));
+                         return units == 0 ? Status::Ok() : fn(part, key, units);
+                       };
+                     });
+}
+
+Store::AggregateRanges::~AggregateRanges() {
+  if (snapshot_ != nullptr) {
+    store_->impl_->db->ReleaseSnapshot(static_cast<const rocksdb::Snapshot*>(snapshot_));
+  }
+}
+
+Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t range_bytes,
+                                                                       size_t max_ranges) const {
+  rocksdb::DB* db = impl_->db;
+  if (impl_->pending != nullptr) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), impl_->pending));
+    it->SeekToFirst();
+    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
+    if (it->Valid()) {
+      // Pending deltas: one range, the serial scan that adds them.
+      return std::unique_ptr<AggregateRanges>(new AggregateRanges(this, nullptr, {}));
+    }
+  }
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
+  std::unique_ptr<AggregateRanges> ranges(new AggregateRanges(this, snapshot, {}));
+  ranges->splits_ = SplitKeys(db, impl_->aggregates, snapshot, max_ranges, range_bytes);
+  return ranges;
+}
+
+Status Store::AggregateRanges::Scan(
+    size_t i, const std::function<Status(const AggregateKey&, Units)>& fn) const {
+  if (i >= size()) {
+    return Status::InvalidArgument("aggregate range " + std::to_string(i) + " of " +
+                                   std::to_string(size()));
+  }
+  if (snapshot_ == nullptr) return store_->ForEachAggregate(fn);
+  const Store::Impl& impl = *store_->impl_;
+  rocksdb::ReadOptions ro = store_internal::TotalOrder();
+  ro.fill_cache = false;  // A full scan would evict the lookup working set.
+  ro.readahead_size = store_internal::kScanReadaheadBytes;
+  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
+  rocksdb::Slice lower, upper;
+  if (i > 0) {
+    lower = splits_[i - 1];
+    ro.iterate_lower_bound = &lower;
+  }
+  if (i + 1 < size()) {
+    upper = splits_[i];
+    ro.iterate_upper_bound = &upper;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.aggregates));
+  if (i > 0) {
+    it->Seek(lower);
+  } else {
+    it->SeekToFirst();
+  }
+  const std::string& dir = store_->dir_;
+  AggregateKey key;
+  Units units = 0;
+  for (; it->Valid(); it->Next()) {
+    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir, ToView(it->key()), it->value(), &key, &units));
+    if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
+  }
+  return FromRocks(it->status(), dir, "scanning aggregates");
 }
 
 }  // namespace stc

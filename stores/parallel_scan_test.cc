@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -173,6 +174,37 @@ std::vector<AggVisit> ParallelAggregates(const Store& store, size_t parts, size_
   return all;
 }
 
+// SplitAggregates' ranges, scanned on two threads from the last range to
+// the first, concatenated in range order; *n: the number of ranges.
+std::vector<AggVisit> RangeAggregates(const Store& store, uint64_t range_bytes, size_t max_ranges,
+                                      size_t* n) {
+  Result<std::unique_ptr<Store::AggregateRanges>> ranges =
+      store.SplitAggregates(range_bytes, max_ranges);
+  EXPECT_TRUE(ranges.ok()) << ranges.status().ToString();
+  if (!ranges.ok()) return {};
+  const Store::AggregateRanges& r = *ranges.value();
+  *n = r.size();
+  EXPECT_EQ(r.Scan(r.size(), [](const AggregateKey&, Units) { return Status::Ok(); }).code(),
+            StatusCode::kInvalidArgument);
+  std::vector<std::vector<AggVisit>> got(r.size());
+  auto scan = [&](size_t parity) {
+    for (size_t i = r.size(); i-- > 0;) {
+      if (i % 2 != parity) continue;
+      Status s = r.Scan(i, [&](const AggregateKey& k, Units u) {
+        got[i].emplace_back(EncodedAggregate(k), u);
+        return Status::Ok();
+      });
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+  };
+  std::thread odd(scan, 1);
+  scan(0);
+  odd.join();
+  std::vector<AggVisit> all;
+  for (const auto& p : got) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
 // Four bulk writes (table files) of 60,000 cells each, over two years and
 // with two fields per cell, and a fifth write that cancels some of them to
 // zero: every non-zero aggregate once, in key order across the parts, equal
@@ -218,6 +250,19 @@ TEST_F(RecordScanTest, AggregatePartsConcatenatedEqualTheSerialScan) {
         EXPECT_GT(used, 1u);
       }
     }
+    // The same ranges for callers with threads of their own: as many as
+    // the size asks for, up to the maximum.
+    size_t n = 0;
+    EXPECT_EQ(RangeAggregates(*store, 64 << 10, 1000, &n), serial);
+    EXPECT_GT(n, 4u);
+    EXPECT_LE(n, 1000u);
+    const size_t small_ranges = n;
+    EXPECT_EQ(RangeAggregates(*store, 1, 3, &n), serial);
+    EXPECT_EQ(n, 3u);
+    EXPECT_EQ(RangeAggregates(*store, uint64_t{1} << 40, 1000, &n), serial);
+    EXPECT_EQ(n, 1u);
+    EXPECT_EQ(RangeAggregates(*store, 256 << 10, 1000, &n), serial);
+    EXPECT_LT(n, small_ranges);
   }
 }
 
@@ -243,6 +288,9 @@ TEST_F(RecordScanTest, AggregatesWithPendingDeltasAreScannedInOnePart) {
   size_t used = 0;
   EXPECT_EQ(ParallelAggregates(*store, 4, &used), serial);
   EXPECT_EQ(used, 1u);
+  size_t ranges = 0;
+  EXPECT_EQ(RangeAggregates(*store, 1, 4, &ranges), serial);
+  EXPECT_EQ(ranges, 1u);
   ASSERT_TRUE(store->FoldPendingAggregates().ok());
   ASSERT_TRUE(store->Compact().ok());
   EXPECT_EQ(SerialAggregates(*store), serial);

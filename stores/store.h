@@ -350,6 +350,41 @@ class Store {
   Status ForEachAggregateParallel(
       size_t parts, const std::function<Status(size_t part, const AggregateKey&, Units)>& fn) const;
 
+  // The aggregates split into key ranges, all read on one snapshot, for
+  // callers that scan the ranges on their own threads in their own order and
+  // combine the results in key order (the cell export formats ranges in
+  // parallel and writes them in order). Every key of range i sorts before
+  // those of range i + 1. Made by SplitAggregates; must not outlive the
+  // store. Thread-safe: ranges may be scanned concurrently.
+  class AggregateRanges {
+   public:
+    ~AggregateRanges();
+    AggregateRanges(const AggregateRanges&) = delete;
+    AggregateRanges& operator=(const AggregateRanges&) = delete;
+    // At least 1.
+    size_t size() const { return splits_.size() + 1; }
+    // Visits the non-zero aggregates of range `i` (< size()) in key order,
+    // as ForEachAggregate; the AggregateKey passed is valid during the call.
+    // The first error of `fn` stops the scan and is returned; store errors
+    // as ForEachAggregate.
+    Status Scan(size_t i, const std::function<Status(const AggregateKey&, Units)>& fn) const;
+
+   private:
+    friend class Store;
+    AggregateRanges(const Store* store, const void* snapshot, std::vector<std::string> splits)
+        : store_(store), snapshot_(snapshot), splits_(std::move(splits)) {}
+    const Store* store_;
+    const void* snapshot_;  // rocksdb::Snapshot; null: one range, ForEachAggregate.
+    std::vector<std::string> splits_;
+  };
+  // Splits the aggregates into ranges of about `range_bytes` on disk each
+  // (RocksDB's estimate from the table files' indexes), at most `max_ranges`
+  // of them. One range for a small store (under 1 MiB on disk) and while
+  // deltas of an unfinished ingest are pending (that range is scanned as
+  // ForEachAggregate, which adds them). Store errors as ForEachAggregate.
+  Result<std::unique_ptr<AggregateRanges>> SplitAggregates(uint64_t range_bytes,
+                                                           size_t max_ranges) const;
+
   // All (source, year) totals with at least one record, in (source, year) order.
   Result<std::vector<YearTotals>> GetTotals() const;
 

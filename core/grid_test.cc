@@ -89,6 +89,20 @@ TEST(Grid, ValidSteps) {
   EXPECT_FALSE(Grid::IsValidStep(7));
 }
 
+// The text of `v` (1e-5 degrees) built from printf: the reference for
+// AppendE5 and WriteE5.
+std::string PrintfE5(int32_t v) {
+  const int64_t a = v < 0 ? -int64_t{v} : v;
+  char ref[32];
+  std::snprintf(ref, sizeof(ref), "%s%lld.%05lld", v < 0 ? "-" : "",
+                static_cast<long long>(a / 100000), static_cast<long long>(a % 100000));
+  std::string want(ref);
+  while (want.back() == '0') want.pop_back();
+  if (want.back() == '.') want.pop_back();
+  if (want == "-0") want = "0";
+  return want;
+}
+
 TEST(Grid, FormatE5) {
   EXPECT_EQ(FormatE5(3568000), "35.68");
   EXPECT_EQ(FormatE5(-1), "-0.00001");
@@ -99,17 +113,9 @@ TEST(Grid, FormatE5) {
   // AppendE5 appends the same text: against printf over the whole range.
   std::string out = "lat=";
   for (int32_t v = -18000000; v <= 18000000; v += 997) {
-    const int64_t a = v < 0 ? -int64_t{v} : v;
-    char ref[32];
-    std::snprintf(ref, sizeof(ref), "%s%lld.%05lld", v < 0 ? "-" : "",
-                  static_cast<long long>(a / 100000), static_cast<long long>(a % 100000));
-    std::string want(ref);
-    while (want.back() == '0') want.pop_back();
-    if (want.back() == '.') want.pop_back();
-    if (want == "-0") want = "0";
     out.resize(4);
     AppendE5(v, &out);
-    ASSERT_EQ(out, "lat=" + want) << v;
+    ASSERT_EQ(out, "lat=" + PrintfE5(v)) << v;
   }
 }
 
@@ -117,17 +123,6 @@ TEST(Grid, FormatE5) {
 // value within two degrees of zero (every fraction, with and without trailing
 // zeros) and the ends of int32.
 TEST(Grid, WriteE5MatchesPrintf) {
-  auto reference = [](int32_t v) {
-    const int64_t a = v < 0 ? -int64_t{v} : v;
-    char ref[32];
-    std::snprintf(ref, sizeof(ref), "%s%lld.%05lld", v < 0 ? "-" : "",
-                  static_cast<long long>(a / 100000), static_cast<long long>(a % 100000));
-    std::string want(ref);
-    while (want.back() == '0') want.pop_back();
-    if (want.back() == '.') want.pop_back();
-    if (want == "-0") want = "0";
-    return want;
-  };
   std::vector<int32_t> values = {INT32_MIN, INT32_MIN + 1, INT32_MAX, INT32_MAX - 1};
   for (int32_t v = -200000; v <= 200000; ++v) values.push_back(v);
   char buf[kMaxE5Chars + 8];
@@ -135,7 +130,7 @@ TEST(Grid, WriteE5MatchesPrintf) {
     std::memset(buf, 'x', sizeof(buf));
     const char* end = WriteE5(v, buf);
     ASSERT_LE(end - buf, static_cast<ptrdiff_t>(kMaxE5Chars)) << v;
-    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), reference(v)) << v;
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), PrintfE5(v)) << v;
   }
 }
 

@@ -52,6 +52,20 @@ TEST(Units, FormatUnitsIsExactDecimal) {
   EXPECT_EQ(FormatUnits(10 * kUnit + 10), "10.00000001");
 }
 
+// The text of `u` built from printf: the reference for FormatUnits,
+// AppendUnits and WriteUnits.
+std::string PrintfUnits(Units u) {
+  const uint64_t a = u < 0 ? 0 - static_cast<uint64_t>(u) : static_cast<uint64_t>(u);
+  char ref[48];
+  std::snprintf(ref, sizeof(ref), "%s%llu.%09llu", u < 0 ? "-" : "",
+                static_cast<unsigned long long>(a / kUnit),
+                static_cast<unsigned long long>(a % kUnit));
+  std::string want(ref);
+  while (want.back() == '0') want.pop_back();
+  if (want.back() == '.') want.pop_back();
+  return want;
+}
+
 // AppendUnits appends exactly FormatUnits' text; checked against a
 // reference built from printf on both sides of zero.
 TEST(Units, AppendUnitsAppendsTheFormattedText) {
@@ -60,14 +74,7 @@ TEST(Units, AppendUnitsAppendsTheFormattedText) {
   for (int i = 0; i < 10000; ++i) {
     Units u = static_cast<Units>(rng() >> (1 + rng() % 63));  // In [0, 2^63): negatable.
     if (i % 2) u = -u;
-    const uint64_t a = u < 0 ? static_cast<uint64_t>(-u) : static_cast<uint64_t>(u);
-    char ref[48];
-    std::snprintf(ref, sizeof(ref), "%s%llu.%09llu", u < 0 ? "-" : "",
-                  static_cast<unsigned long long>(a / kUnit),
-                  static_cast<unsigned long long>(a % kUnit));
-    std::string want(ref);
-    while (want.back() == '0') want.pop_back();
-    if (want.back() == '.') want.pop_back();
+    const std::string want = PrintfUnits(u);
     out.resize(2);
     AppendUnits(u, &out);
     ASSERT_EQ(out, "x," + want) << u;
@@ -79,17 +86,6 @@ TEST(Units, AppendUnitsAppendsTheFormattedText) {
 // fractions with every number of trailing zeros, small and large whole parts,
 // and the ends of int64.
 TEST(Units, WriteUnitsMatchesPrintf) {
-  auto reference = [](Units u) {
-    const uint64_t a = u < 0 ? 0 - static_cast<uint64_t>(u) : static_cast<uint64_t>(u);
-    char ref[48];
-    std::snprintf(ref, sizeof(ref), "%s%llu.%09llu", u < 0 ? "-" : "",
-                  static_cast<unsigned long long>(a / kUnit),
-                  static_cast<unsigned long long>(a % kUnit));
-    std::string want(ref);
-    while (want.back() == '0') want.pop_back();
-    if (want.back() == '.') want.pop_back();
-    return want;
-  };
   std::mt19937_64 rng(11);
   std::vector<Units> values = {0,         1,         -1,        kUnit,        -kUnit,
                                kUnit - 1, INT64_MAX, INT64_MIN, INT64_MIN + 1};
@@ -107,7 +103,7 @@ TEST(Units, WriteUnitsMatchesPrintf) {
     std::memset(buf, 'x', sizeof(buf));
     const char* end = WriteUnits(u, buf);
     ASSERT_LE(end - buf, static_cast<ptrdiff_t>(kMaxUnitsChars)) << u;
-    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), reference(u)) << u;
+    ASSERT_EQ(std::string(static_cast<const char*>(buf), end), PrintfUnits(u)) << u;
   }
 }
 

@@ -16,6 +16,7 @@ struct VerifyArgs {
   bool json = false;
   size_t max_differences = 20;
   int threads = 0;
+  uint64_t group_mb = 32;
 };
 
 std::string Json(std::string_view s) {
@@ -32,7 +33,8 @@ std::string Value(const VerifyDifference& d, int64_t v) {
 void PrintJson(const Store& store, const VerifyReport& r) {
   const Grid& grid = store.grid();
   std::cout << "{\"store\":" << Json(store.dir()) << ",\"ok\":" << (r.ok() ? "true" : "false")
-            << ",\"records\":" << r.records << ",\"aggregates_stored\":" << r.aggregates_stored
+            << ",\"records\":" << r.records << ",\"passes\":" << r.passes
+            << ",\"aggregates_stored\":" << r.aggregates_stored
             << ",\"aggregates_recomputed\":" << r.aggregates_recomputed
             << ",\"totals\":" << r.totals_stored << ",\"cluster_maps\":" << r.cluster_maps
             << ",\"saved_rankings\":" << r.saved_rankings
@@ -64,7 +66,8 @@ void PrintJson(const Store& store, const VerifyReport& r) {
 
 void PrintText(const Store& store, const VerifyReport& r) {
   std::cout << "store:        " << store.dir() << "\n"
-            << "records:      " << r.records << " read\n"
+            << "records:      " << r.records << " read"
+            << (r.passes > 1 ? " (" + std::to_string(r.passes) + " passes)" : std::string()) << "\n"
             << "aggregates:   " << r.aggregates_stored << " stored, " << r.aggregates_recomputed
             << " recomputed from the records\n"
             << "totals:       " << r.totals_stored << " (source, year)\n"
@@ -107,6 +110,7 @@ int RunVerify(const VerifyArgs& args) {
   VerifyOptions options;
   options.max_differences = args.max_differences;
   options.threads = args.threads;
+  options.group_bytes = args.group_mb << 20;
   auto report = VerifyStore(**store, options);
   if (!report.ok()) return Fail(report.status(), kExitStore);
   if (args.json) {
@@ -138,6 +142,12 @@ Command AddVerifyCommand(CLI::App& app) {
   sub->add_option("--threads", a->threads,
                   "Threads reading the records (default: all cores; the report is the same)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--group-mb", a->group_mb,
+                  "Memory bound: the (source, year) pairs are compared in groups of about this "
+                  "many MB of stored aggregates, one pass over the records each (0: one pass; "
+                  "the report is the same)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30));
   return {sub, [a] { return RunVerify(*a); }};
 }
 

@@ -1,7 +1,9 @@
 #include "pipeline/verify.h"
 
 #include <algorithm>
+#include <climits>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "cluster/cluster_map.h"
@@ -138,10 +140,12 @@ class MergedAggregates {
   std::string key_;
 };
 
-// Compares the stored aggregates (streamed in key order) with the
-// recomputed ones; collects the recomputed aggregates' cells into `cells`
-// (in key order, repeated) when not null.
-Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>& parts, size_t max,
+// Compares the stored aggregates of the (source, year) pairs in [from, to)
+// (streamed in key order) with the recomputed ones, those of the same pairs;
+// collects the recomputed aggregates' cells into `cells` (in key order,
+// repeated) when not null.
+Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>& parts,
+                         Store::SourceYear from, std::optional<Store::SourceYear> to, size_t max,
                          std::vector<Cell>* cells, VerifyReport* report) {
   MergedAggregates merged(parts);
   AggregateKey again_key;
@@ -164,20 +168,21 @@ Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>
     AddDifference(report, max, std::move(d));
   };
   STC_RETURN_IF_ERROR(next());
-  STC_RETURN_IF_ERROR(store.ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
-    ++report->aggregates_stored;
-    while (have && sk::AggregateKeyLess(again_key, k)) {
-      differ(again_key, 0, again_units);
-      STC_RETURN_IF_ERROR(next());
-    }
-    if (have && again_key == k) {
-      if (again_units != units) differ(k, units, again_units);
-      STC_RETURN_IF_ERROR(next());
-    } else {
-      differ(k, units, 0);
-    }
-    return Status::Ok();
-  }));
+  STC_RETURN_IF_ERROR(
+      store.ForEachAggregateOfYears(from, to, [&](const AggregateKey& k, Units units) -> Status {
+        ++report->aggregates_stored;
+        while (have && sk::AggregateKeyLess(again_key, k)) {
+          differ(again_key, 0, again_units);
+          STC_RETURN_IF_ERROR(next());
+        }
+        if (have && again_key == k) {
+          if (again_units != units) differ(k, units, again_units);
+          STC_RETURN_IF_ERROR(next());
+        } else {
+          differ(k, units, 0);
+        }
+        return Status::Ok();
+      }));
   while (have) {
     differ(again_key, 0, again_units);
     STC_RETURN_IF_ERROR(next());
@@ -406,73 +411,136 @@ std::string DescribeDifferenceKey(const VerifyDifference& d, const Grid& grid) {
   return out;
 }
 
+namespace {
+
+// The first (source, year) pair of each group after the first: the pairs
+// with records, in key order, cut after about `group_bytes` of their stored
+// aggregates. None for one group. Pairs without totals (an inconsistent
+// store) fall in the group around them: the groups cover every pair.
+Result<std::vector<Store::SourceYear>> GroupStarts(const Store& store, uint64_t group_bytes) {
+  std::vector<Store::SourceYear> starts;
+  if (group_bytes == 0) return starts;
+  STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
+  std::vector<Store::SourceYear> pairs;
+  for (const YearTotals& t : totals) pairs.emplace_back(t.source, t.year);
+  STC_ASSIGN_OR_RETURN(std::vector<uint64_t> bytes, store.ApproximateAggregateBytes(pairs));
+  uint64_t held = 0;
+  for (size_t i = 0; i + 1 < pairs.size(); ++i) {
+    held += bytes[i];
+    if (held < group_bytes) continue;
+    starts.push_back(pairs[i + 1]);
+    held = 0;
+  }
+  return starts;
+}
+
+}  // namespace
+
 Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& options) {
   VerifyReport report;
   Problems problems(&report, options.max_differences);
   const Grid& grid = store.grid();
-
-  // 1. Stream the records into the writer's delta map, one per part of a
-  // scan on every core. Integer sums: the split does not change them; the
-  // parts' problems are combined in part (= key) order.
   const size_t n = static_cast<size_t>(ResolveThreads(options.threads));
-  struct Part {
-    std::unique_ptr<DeltaMap> deltas;
-    CountedRecord r;
-    int64_t records = 0;
-    VerifyReport problems;  // Only problem_count and problems.
-  };
-  std::vector<Part> parts(n);
-  // A map's unmerged runs are most of its memory: runs of 1/(2n) of the
-  // default size keep n maps below one default map (the 20M bench store:
-  // 571 MiB with 2 threads, 776 MiB for the serial scan before).
-  for (Part& part : parts) {
-    part.deltas = std::make_unique<DeltaMap>(std::max<size_t>((size_t{1} << 20) / (2 * n), 4096));
-  }
-  STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
-      n, [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
-        Part& part = parts[part_index];
-        Problems part_problems(&part.problems, options.max_differences);
-        CountedRecord& r = part.r;
-        ++part.records;
-        Status st = DecodeCountedRecord(value, &r);
-        if (!st.ok()) {
-          part_problems.Add(RecordName(source, key) + " does not decode: " + st.message());
-          return Status::Ok();
-        }
-        r.source = source;
-        std::string why = CheckRecord(r);
-        if (!why.empty()) {
-          part_problems.Add(RecordName(source, key) + ": " + why);
-          // A year the store cannot key has no aggregates to compare.
-          if (r.year < 0 || r.year > sk::kMaxYear || r.field.size() > sk::kMaxFieldBytes) {
+  STC_ASSIGN_OR_RETURN(const std::vector<Store::SourceYear> starts,
+                       GroupStarts(store, options.group_bytes));
+  std::vector<std::pair<std::pair<Source, int32_t>, TotalsRow>> totals;
+  std::vector<Cell> cells;  // Of the recomputed aggregates; per group sorted, unique.
+  const bool want_cells = options.check_cluster_maps;
+
+  report.passes = static_cast<int64_t>(starts.size() + 1);
+  for (size_t group = 0; group <= starts.size(); ++group) {
+    const Store::SourceYear from =
+        group == 0 ? Store::SourceYear(static_cast<Source>(0), INT32_MIN) : starts[group - 1];
+    const std::optional<Store::SourceYear> to =
+        group < starts.size() ? std::optional<Store::SourceYear>(starts[group]) : std::nullopt;
+    auto in_group = [&](Source source, int32_t year) {
+      const Store::SourceYear p(source, year);
+      return !(p < from) && (!to.has_value() || p < *to);
+    };
+    const bool first_pass = group == 0;
+
+    // 1. Stream the records into the writer's delta map, one per part of a
+    // scan on every core; only the group's records are added. Integer sums:
+    // the split does not change them. The first pass checks every record,
+    // and the parts' problems are combined in part (= key) order.
+    struct Part {
+      std::unique_ptr<DeltaMap> deltas;
+      CountedRecord r;
+      int64_t records = 0;
+      VerifyReport problems;  // Only problem_count and problems.
+    };
+    std::vector<Part> parts(n);
+    // A map's unmerged runs are most of its memory: runs of 1/(2n) of the
+    // default size keep n maps below one default map (the 20M bench store:
+    // 571 MiB with 2 threads, 776 MiB for the serial scan before).
+    for (Part& part : parts) {
+      part.deltas = std::make_unique<DeltaMap>(std::max<size_t>((size_t{1} << 20) / (2 * n), 4096));
+    }
+    STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
+        n, [&](size_t part_index, Source source, std::string_view key, std::string_view value) {
+          Part& part = parts[part_index];
+          if (!first_pass) {
+            // Checked in the first pass; here only the group's records.
+            int32_t year = 0, version = 0;
+            if (!PeekYearVersion(value, &year, &version) || !in_group(source, year)) {
+              return Status::Ok();
+            }
+          }
+          Problems part_problems(&part.problems, options.max_differences);
+          CountedRecord& r = part.r;
+          if (first_pass) ++part.records;
+          Status st = DecodeCountedRecord(value, &r);
+          if (!st.ok()) {
+            if (first_pass) {
+              part_problems.Add(RecordName(source, key) + " does not decode: " + st.message());
+            }
             return Status::Ok();
           }
-        }
-        part.deltas->Add(r, +1, grid);
-        return Status::Ok();
-      }));
+          r.source = source;
+          std::string why = CheckRecord(r);
+          if (!why.empty()) {
+            if (first_pass) part_problems.Add(RecordName(source, key) + ": " + why);
+            // A year the store cannot key has no aggregates to compare.
+            if (r.year < 0 || r.year > sk::kMaxYear || r.field.size() > sk::kMaxFieldBytes) {
+              return Status::Ok();
+            }
+          }
+          if (in_group(source, r.year)) part.deltas->Add(r, +1, grid);
+          return Status::Ok();
+        }));
 
-  // 2. Each part's combined deltas, taken out of its map (freed at once):
-  // the aggregates encoded in key order, the totals summed over the parts.
-  std::vector<SortedAggregates> sorted(parts.size());
-  std::vector<std::pair<std::pair<Source, int32_t>, TotalsRow>> totals;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    Part& part = parts[i];
-    report.records += part.records;
-    report.problem_count += part.problems.problem_count;
-    for (std::string& text : part.problems.problems) {
-      if (report.problems.size() < options.max_differences) {
-        report.problems.push_back(std::move(text));
+    // 2. Each part's combined deltas, taken out of its map (freed at once):
+    // the aggregates encoded in key order, the totals summed over the parts.
+    std::vector<SortedAggregates> sorted(parts.size());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      Part& part = parts[i];
+      report.records += part.records;
+      report.problem_count += part.problems.problem_count;
+      for (std::string& text : part.problems.problems) {
+        if (report.problems.size() < options.max_differences) {
+          report.problems.push_back(std::move(text));
+        }
       }
+      StoreBatch part_totals;
+      // Keys out of the store's ranges were skipped above: none to refuse.
+      STC_RETURN_IF_ERROR(part.deltas->FlushSorted(&sorted[i], &part_totals));
+      part.deltas.reset();
+      part_totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units u, int64_t c) {
+        totals.push_back({{s, y}, {w, u, c}});
+      });
     }
-    StoreBatch part_totals;
-    // Keys out of the store's ranges were skipped above: none to refuse.
-    STC_RETURN_IF_ERROR(part.deltas->FlushSorted(&sorted[i], &part_totals));
-    part.deltas.reset();
-    part_totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units u, int64_t c) {
-      totals.push_back({{s, y}, {w, u, c}});
-    });
+
+    // 3. Compare (the recomputed aggregates merged from the parts as the
+    // stored ones of the group stream by), keeping their cells for the
+    // maps' notes.
+    std::vector<Cell> group_cells;
+    STC_RETURN_IF_ERROR(CompareAggregates(store, sorted, from, to, options.max_differences,
+                                          want_cells ? &group_cells : nullptr, &report));
+    std::sort(group_cells.begin(), group_cells.end());
+    group_cells.erase(std::unique(group_cells.begin(), group_cells.end()), group_cells.end());
+    cells.insert(cells.end(), group_cells.begin(), group_cells.end());
   }
+
   std::sort(totals.begin(), totals.end(),
             [](const auto& x, const auto& y) { return x.first < y.first; });
   size_t kept = 0;
@@ -487,14 +555,6 @@ Result<VerifyReport> VerifyStore(const Store& store, const VerifyOptions& option
     }
   }
   totals.resize(kept);
-
-  // 3. Compare (the recomputed aggregates merged from the parts as the
-  // stored ones stream by), keeping their cells for the maps' notes.
-  std::vector<Cell> cells;
-  STC_RETURN_IF_ERROR(CompareAggregates(store, sorted, options.max_differences,
-                                        options.check_cluster_maps ? &cells : nullptr, &report));
-  sorted.clear();
-  sorted.shrink_to_fit();
   STC_RETURN_IF_ERROR(CompareTotals(store, totals, options.max_differences, &report));
 
   // 4. Cluster maps.

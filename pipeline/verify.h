@@ -9,9 +9,10 @@
 // implementations disagree.
 //
 // Memory: records are streamed, on every core (VerifyOptions::threads); the
-// recomputed aggregates are held in memory, bounded by the number of distinct
-// (source, year, cell, country, field) keys (and during the scan by that
-// number once per thread).
+// recomputed aggregates of one group of (source, year) pairs are held in
+// memory (VerifyOptions::group_bytes), bounded by the number of distinct
+// (source, year, cell, country, field) keys of the group (and during the scan
+// by that number once per thread).
 // Reads one store snapshot per scan: run it on a store no one writes to (or a
 // read-only open, which sees the state at the moment it was opened).
 // Library code: prints nothing.
@@ -39,6 +40,12 @@ struct VerifyOptions {
   // on it: the parts' sums are integers and their problems are listed in
   // key order.
   int threads = 0;
+  // Recomputed aggregates held at a time. The (source, year) pairs, which
+  // lead the aggregate keys, are compared in groups of about this many bytes
+  // of stored aggregates (RocksDB's estimate), one pass over the records per
+  // group: a record adds only to its own pair's aggregates. 0: one group.
+  // The report does not depend on it.
+  uint64_t group_bytes = uint64_t{32} << 20;
 };
 
 // One value that differs between the store and the recomputation.
@@ -58,6 +65,7 @@ std::string DescribeDifferenceKey(const VerifyDifference& d, const Grid& grid);
 
 struct VerifyReport {
   int64_t records = 0;                // Records read.
+  int64_t passes = 0;                 // Passes over the records (VerifyOptions::group_bytes).
   int64_t aggregates_stored = 0;      // Non-zero aggregate entries in the store.
   int64_t aggregates_recomputed = 0;  // Non-zero aggregates recomputed from the records.
   int64_t totals_stored = 0;          // (source, year) totals in the store.

@@ -246,6 +246,85 @@ Status Store::ForEachAggregateParallel(
                      });
 }
 
+namespace {
+
+// The smallest aggregate key of (source, year) and later pairs: the source
+// byte and the year, big-endian (years past the key's range start the next
+// source).
+std::string SourceYearBound(Store::SourceYear p) {
+  uint32_t source = static_cast<uint8_t>(p.first);
+  int32_t year = std::max(p.second, 0);
+  if (year > sk::kMaxYear) {
+    ++source;
+    year = 0;
+  }
+  std::string out(3, '\0');
+  out[0] = static_cast<char>(source);
+  out[1] = static_cast<char>((year >> 8) & 0xff);
+  out[2] = static_cast<char>(year & 0xff);
+  return out;
+}
+
+}  // namespace
+
+Status Store::ForEachAggregateOfYears(
+    SourceYear from, std::optional<SourceYear> to,
+    const std::function<Status(const AggregateKey&, Units)>& fn) const {
+  rocksdb::DB* db = impl_->db;
+  if (impl_->pending != nullptr) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), impl_->pending));
+    it->SeekToFirst();
+    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
+    if (it->Valid()) {
+      // Pending deltas: the serial scan adds them; the pairs outside are skipped.
+      return ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
+        const SourceYear p{k.source, k.year};
+        if (p < from || (to.has_value() && !(p < *to))) return Status::Ok();
+        return fn(k, units);
+      });
+    }
+  }
+  rocksdb::ReadOptions ro = store_internal::TotalOrder();
+  ro.fill_cache = false;  // A full scan would evict the lookup working set.
+  ro.readahead_size = store_internal::kScanReadaheadBytes;
+  const std::string lower_key = SourceYearBound(from);
+  const std::string upper_key = to.has_value() ? SourceYearBound(*to) : std::string();
+  rocksdb::Slice lower(lower_key), upper(upper_key);
+  ro.iterate_lower_bound = &lower;
+  if (to.has_value()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, impl_->aggregates));
+  AggregateKey key;
+  Units units = 0;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, ToView(it->key()), it->value(), &key, &units));
+    if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
+  }
+  return FromRocks(it->status(), dir_, "scanning aggregates");
+}
+
+Result<std::vector<uint64_t>> Store::ApproximateAggregateBytes(
+    const std::vector<SourceYear>& pairs) const {
+  std::vector<std::string> bounds;
+  bounds.reserve(2 * pairs.size());
+  std::vector<rocksdb::Range> ranges;
+  ranges.reserve(pairs.size());
+  for (const SourceYear& p : pairs) {
+    bounds.push_back(SourceYearBound(p));
+    bounds.push_back(SourceYearBound({p.first, p.second + 1}));
+  }
+  for (size_t i = 0; i < pairs.size(); ++i) ranges.emplace_back(bounds[2 * i], bounds[2 * i + 1]);
+  std::vector<uint64_t> sizes(pairs.size(), 0);
+  if (pairs.empty()) return sizes;
+  rocksdb::SizeApproximationOptions options;
+  options.include_files = true;
+  options.include_memtables = true;
+  STC_RETURN_IF_ERROR(
+      impl_->Rocks(impl_->db->GetApproximateSizes(options, impl_->aggregates, ranges.data(),
+                                                  static_cast<int>(ranges.size()), sizes.data()),
+                   "estimating the aggregates' size"));
+  return sizes;
+}
+
 Store::AggregateRanges::~AggregateRanges() {
   if (snapshot_ != nullptr) {
     store_->impl_->db->ReleaseSnapshot(static_cast<const rocksdb::Snapshot*>(snapshot_));

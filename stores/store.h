@@ -377,6 +377,20 @@ class Store {
     const void* snapshot_;  // rocksdb::Snapshot; null: one range, ForEachAggregate.
     std::vector<std::string> splits_;
   };
+  // A (source, year) pair, ordered as the aggregate keys are (by source,
+  // then year), which they lead.
+  using SourceYear = std::pair<Source, int32_t>;
+  // The aggregates whose (source, year) is at least `from` and below `to`
+  // (none: no bound), visited as ForEachAggregate visits them (pending deltas
+  // added): verify compares a few years at a time. Errors as
+  // ForEachAggregate.
+  Status ForEachAggregateOfYears(SourceYear from, std::optional<SourceYear> to,
+                                 const std::function<Status(const AggregateKey&, Units)>& fn) const;
+  // RocksDB's estimate of the bytes (table files and memtables) of each
+  // pair's aggregates, in the order given.
+  Result<std::vector<uint64_t>> ApproximateAggregateBytes(
+      const std::vector<SourceYear>& pairs) const;
+
   // Splits the aggregates into ranges of about `range_bytes` on disk each
   // (RocksDB's estimate from the table files' indexes), at most `max_ranges`
   // of them. One range for a small store (under 1 MiB on disk) and while

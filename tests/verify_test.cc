@@ -268,15 +268,69 @@ TEST(Verify, ParallelScanReportsAsTheSerialOne) {
   b.AddAggregate(key, 3);
   ASSERT_TRUE(store->Apply(b).ok());
 
-  for (size_t max : {size_t{2}, size_t{20}}) {
+  // The totals of one year off by one record: a difference in the last
+  // groups' years too.
+  std::vector<YearTotals> stored_totals = store->GetTotals().value();
+  ASSERT_EQ(stored_totals.size(), 9u);
+  b = StoreBatch();
+  b.AddTotals(Source::kPct, 2021, 0, 0, 1);
+  ASSERT_TRUE(store->Apply(b).ok());
+  std::vector<Store::SourceYear> pairs;
+  for (const YearTotals& t : stored_totals) pairs.emplace_back(t.source, t.year);
+  auto bytes = store->ApproximateAggregateBytes(pairs);
+  ASSERT_TRUE(bytes.ok());
+  uint64_t half_bytes = 0;
+  for (uint64_t n : bytes.value()) {
+    EXPECT_GT(n, 0u);
+    half_bytes += n;
+  }
+  half_bytes /= 2;
+
+  for (size_t max : {size_t{2}, size_t{20}, size_t{1000}}) {
     SCOPED_TRACE(max);
     VerifyOptions o;
     o.max_differences = max;
     o.threads = 1;
+    o.group_bytes = 0;  // One pass.
     auto serial = VerifyStore(*store, o);
     o.threads = 2;
     auto parallel = VerifyStore(*store, o);
     ASSERT_TRUE(serial.ok() && parallel.ok());
+    EXPECT_EQ(serial->passes, 1);
+    EXPECT_EQ(parallel->passes, 1);
+    // A pass per year (each year's aggregates at least a byte) on one and
+    // two threads, and two or three groups of years: the same report.
+    for (const auto& [group_bytes, threads] :
+         {std::pair<uint64_t, int>{1, 1}, {1, 2}, {half_bytes, 2}}) {
+      o.group_bytes = group_bytes;
+      o.threads = threads;
+      SCOPED_TRACE(::testing::Message() << group_bytes << " " << threads);
+      auto grouped = VerifyStore(*store, o);
+      ASSERT_TRUE(grouped.ok()) << grouped.status().ToString();
+      if (group_bytes == 1) {
+        EXPECT_EQ(grouped->passes, 9);
+      } else {
+        EXPECT_GE(grouped->passes, 2);
+        EXPECT_LE(grouped->passes, 3);
+      }
+      EXPECT_EQ(grouped->records, serial->records);
+      EXPECT_EQ(grouped->problem_count, serial->problem_count);
+      EXPECT_EQ(grouped->problems, serial->problems);
+      EXPECT_EQ(grouped->aggregates_recomputed, serial->aggregates_recomputed);
+      EXPECT_EQ(grouped->aggregates_stored, serial->aggregates_stored);
+      EXPECT_EQ(grouped->totals_stored, serial->totals_stored);
+      EXPECT_EQ(grouped->notes, serial->notes);
+      EXPECT_EQ(grouped->difference_count, serial->difference_count);
+      ASSERT_EQ(grouped->differences.size(), serial->differences.size());
+      for (size_t i = 0; i < grouped->differences.size(); ++i) {
+        const VerifyDifference &p = grouped->differences[i], &q = serial->differences[i];
+        EXPECT_EQ(p.is_totals, q.is_totals) << i;
+        EXPECT_EQ(p.key, q.key) << i;
+        EXPECT_EQ(p.column, q.column) << i;
+        EXPECT_EQ(p.stored, q.stored) << i;
+        EXPECT_EQ(p.recomputed, q.recomputed) << i;
+      }
+    }
     EXPECT_EQ(parallel->records, 60000);
     EXPECT_EQ(parallel->records, serial->records);
     EXPECT_EQ(parallel->problem_count, 4);

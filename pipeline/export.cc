@@ -9,7 +9,6 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <system_error>
 #include <tuple>
@@ -315,8 +314,9 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
     const size_t threads = static_cast<size_t>(ResolveThreads(static_cast<int>(options.threads)));
     std::atomic<bool> stop{false};
     tbb::concurrent_queue<RangeText*> spare;
+    // Made by the input stage (serial: one call at a time), recycled through
+    // `spare` by the output stage.
     std::vector<std::unique_ptr<RangeText>> owned;
-    std::mutex owned_mu;  // Taken once per RangeText made, not per range.
     size_t next = 0;
     tbb::task_arena arena(static_cast<int>(threads));
     arena.execute([&] {
@@ -330,7 +330,6 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
                                                }
                                                RangeText* r = nullptr;
                                                if (!spare.try_pop(r)) {
-                                                 std::lock_guard<std::mutex> lock(owned_mu);
                                                  owned.push_back(std::make_unique<RangeText>());
                                                  r = owned.back().get();
                                                }
@@ -341,6 +340,7 @@ Status ExportAggregates(const Store& store, const ExportOptions& options, std::o
                   tbb::filter_mode::parallel,
                   [&](RangeText* r) {
                     r->text.clear();
+                    r->status = Status::Ok();
                     if (stop.load(std::memory_order_relaxed)) return r;
                     CellRows rows(grid, csv);
                     r->status = ranges->Scan(r->range, [&](const AggregateKey& k, Units units) {

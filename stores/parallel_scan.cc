@@ -43,6 +43,20 @@ std::string NumberKey(std::string_view prefix, uint64_t v) {
   return out;
 }
 
+// Whether the pending log `pending` (null: none) of the store in `dir` holds
+// deltas of an unfinished ingest (at `snapshot`; null: now). The scans that
+// see some read in one part: the serial scan adds them in key order.
+Result<bool> HasPendingDeltas(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* pending,
+                              const rocksdb::Snapshot* snapshot, const std::string& dir) {
+  if (pending == nullptr) return false;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, pending));
+  it->SeekToFirst();
+  STC_RETURN_IF_ERROR(FromRocks(it->status(), dir, "reading the pending log"));
+  return it->Valid();
+}
+
 // The units of the aggregate entry (k, v) into *units and, unless they are
 // 0 (added, then removed: skipped by every scan), its key into *key.
 // Corruption for a malformed entry.
@@ -224,15 +238,10 @@ Status Store::ForEachAggregateParallel(
   SnapshotHolder holder(db);
   // Deltas not folded yet (an ingest in progress, or one that stopped) are
   // added in key order by the serial scan: then one part.
-  if (impl_->pending != nullptr) {
-    rocksdb::ReadOptions ro;
-    ro.snapshot = holder.snapshot;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, impl_->pending));
-    it->SeekToFirst();
-    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
-    if (it->Valid()) {
-      return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
-    }
+  STC_ASSIGN_OR_RETURN(const bool pending,
+                       HasPendingDeltas(db, impl_->pending, holder.snapshot, dir_));
+  if (pending) {
+    return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
   }
   return ScanInParts(db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
                      [&](size_t part) {
@@ -271,18 +280,14 @@ Status Store::ForEachAggregateOfYears(
     SourceYear from, std::optional<SourceYear> to,
     const std::function<Status(const AggregateKey&, Units)>& fn) const {
   rocksdb::DB* db = impl_->db;
-  if (impl_->pending != nullptr) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), impl_->pending));
-    it->SeekToFirst();
-    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
-    if (it->Valid()) {
-      // Pending deltas: the serial scan adds them; the pairs outside are skipped.
-      return ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
-        const SourceYear p{k.source, k.year};
-        if (p < from || (to.has_value() && !(p < *to))) return Status::Ok();
-        return fn(k, units);
-      });
-    }
+  STC_ASSIGN_OR_RETURN(const bool pending, HasPendingDeltas(db, impl_->pending, nullptr, dir_));
+  if (pending) {
+    // The serial scan adds the deltas; the pairs outside are skipped.
+    return ForEachAggregate([&](const AggregateKey& k, Units units) -> Status {
+      const SourceYear p{k.source, k.year};
+      if (p < from || (to.has_value() && !(p < *to))) return Status::Ok();
+      return fn(k, units);
+    });
   }
   rocksdb::ReadOptions ro = store_internal::TotalOrder();
   ro.fill_cache = false;  // A full scan would evict the lookup working set.
@@ -334,14 +339,10 @@ Store::AggregateRanges::~AggregateRanges() {
 Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t range_bytes,
                                                                        size_t max_ranges) const {
   rocksdb::DB* db = impl_->db;
-  if (impl_->pending != nullptr) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), impl_->pending));
-    it->SeekToFirst();
-    STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "reading the pending log"));
-    if (it->Valid()) {
-      // Pending deltas: one range, the serial scan that adds them.
-      return std::unique_ptr<AggregateRanges>(new AggregateRanges(this, nullptr, {}));
-    }
+  STC_ASSIGN_OR_RETURN(const bool pending, HasPendingDeltas(db, impl_->pending, nullptr, dir_));
+  if (pending) {
+    // One range, the serial scan that adds the deltas.
+    return std::unique_ptr<AggregateRanges>(new AggregateRanges(this, nullptr, {}));
   }
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   std::unique_ptr<AggregateRanges> ranges(new AggregateRanges(this, snapshot, {}));

@@ -219,6 +219,19 @@ TEST(Verify, UndecodableRecordIsAProblemAndItsContributionsDiffer) {
 // several places (undecodable records at both ends and in the middle, a
 // record with a unit too many, a changed aggregate): the scan on two threads
 // reports exactly what the serial scan does, problems in key order.
+// Two reports' listed differences, field by field (the caller checks that
+// there are as many).
+void ExpectSameDifferences(const std::vector<VerifyDifference>& a,
+                           const std::vector<VerifyDifference>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    EXPECT_EQ(a[i].is_totals, b[i].is_totals) << i;
+    EXPECT_EQ(a[i].key, b[i].key) << i;
+    EXPECT_EQ(a[i].column, b[i].column) << i;
+    EXPECT_EQ(a[i].stored, b[i].stored) << i;
+    EXPECT_EQ(a[i].recomputed, b[i].recomputed) << i;
+  }
+}
+
 TEST(Verify, ParallelScanReportsAsTheSerialOne) {
   TempDir dir;
   std::string data;
@@ -322,14 +335,7 @@ TEST(Verify, ParallelScanReportsAsTheSerialOne) {
       EXPECT_EQ(grouped->notes, serial->notes);
       EXPECT_EQ(grouped->difference_count, serial->difference_count);
       ASSERT_EQ(grouped->differences.size(), serial->differences.size());
-      for (size_t i = 0; i < grouped->differences.size(); ++i) {
-        const VerifyDifference &p = grouped->differences[i], &q = serial->differences[i];
-        EXPECT_EQ(p.is_totals, q.is_totals) << i;
-        EXPECT_EQ(p.key, q.key) << i;
-        EXPECT_EQ(p.column, q.column) << i;
-        EXPECT_EQ(p.stored, q.stored) << i;
-        EXPECT_EQ(p.recomputed, q.recomputed) << i;
-      }
+      ExpectSameDifferences(grouped->differences, serial->differences);
     }
     EXPECT_EQ(parallel->records, 60000);
     EXPECT_EQ(parallel->records, serial->records);
@@ -344,14 +350,7 @@ TEST(Verify, ParallelScanReportsAsTheSerialOne) {
     EXPECT_GT(parallel->difference_count, 3);
     EXPECT_EQ(parallel->difference_count, serial->difference_count);
     ASSERT_EQ(parallel->differences.size(), serial->differences.size());
-    for (size_t i = 0; i < parallel->differences.size(); ++i) {
-      const VerifyDifference &p = parallel->differences[i], &q = serial->differences[i];
-      EXPECT_EQ(p.is_totals, q.is_totals) << i;
-      EXPECT_EQ(p.key, q.key) << i;
-      EXPECT_EQ(p.column, q.column) << i;
-      EXPECT_EQ(p.stored, q.stored) << i;
-      EXPECT_EQ(p.recomputed, q.recomputed) << i;
-    }
+    ExpectSameDifferences(parallel->differences, serial->differences);
   }
 }
 

@@ -1,8 +1,8 @@
 // ExportAggregates: by cluster, the sums per (source, year, cluster, country,
 // field) against a brute-force sum of the serial scan, for 1 to 3 threads
-// reading key ranges of a store large enough to be split; by cell, every row
-// (read on one thread, formatted on another) against the serial scan
-// formatted here, and a failing stream.
+// reading key ranges of a store large enough to be split (thousands of
+// fields too); by cell, every row (key ranges formatted on every core)
+// against the serial scan formatted here, and a failing stream.
 #include "pipeline/export.h"
 
 #include <gtest/gtest.h>
@@ -29,6 +29,43 @@ class ExportByClusterTest : public StoreTest {};
 int32_t BandCluster(const Cell& c) {
   const int32_t band = (c.lat_idx + 1000) / 7;
   return band % 4 == 3 ? 0 : band % 11 + 1;
+}
+
+// The by-cluster CSV of `store` (clusters by BandCluster, names "C<id>"),
+// by brute force: the serial scan summed in a std::map in the output order
+// (source, year, cluster with noise last, country, field). *rows: the
+// cluster and noise rows written.
+std::string BruteForceByCluster(const Store& store, size_t* rows) {
+  using Key = std::tuple<uint8_t, int32_t, uint32_t, std::string, std::string>;
+  std::map<Key, Units> want;
+  Status scan = store.ForEachAggregate([&](const AggregateKey& k, Units u) {
+    const int32_t id = BandCluster(k.cell);
+    const uint32_t order = id > 0 ? static_cast<uint32_t>(id) : UINT32_MAX;
+    std::string country = k.country[0] ? std::string(k.country, 2) : std::string();
+    want[Key(static_cast<uint8_t>(k.source), k.year, order, country, k.field)] += u;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(scan.ok()) << scan.ToString();
+  std::ostringstream expected;
+  expected << "kind,source,year,cluster,name,country,field,units\n";
+  *rows = 0;
+  for (const auto& [key, units] : want) {
+    if (units == 0) continue;
+    const auto& [source, year, order, country, field] = key;
+    const bool noise = order == UINT32_MAX;
+    expected << (noise ? "noise," : "cluster,") << SourceName(static_cast<Source>(source)) << ","
+             << year << "," << (noise ? "" : std::to_string(order)) << ","
+             << (noise ? "" : "C" + std::to_string(order)) << "," << country << ","
+             << CsvText(field) << "," << FormatUnits(units) << "\n";
+    ++*rows;
+  }
+  std::vector<YearTotals> totals = store.GetTotals().value();
+  for (const YearTotals& t : totals) {
+    expected << "world," << SourceName(t.source) << "," << t.year << ",,,,," << FormatUnits(t.world)
+             << "\nunlocated," << SourceName(t.source) << "," << t.year << ",,,,,"
+             << FormatUnits(t.unlocated) << "\n";
+  }
+  return expected.str();
 }
 
 TEST_F(ExportByClusterTest, SumsEqualTheBruteForceSumsForAnyThreadCount) {
@@ -58,34 +95,8 @@ TEST_F(ExportByClusterTest, SumsEqualTheBruteForceSumsForAnyThreadCount) {
   totals.AddTotals(Source::kPct, 2016, 12345, 67, 9);
   ASSERT_TRUE(store->Apply(totals).ok());
 
-  // Brute force: the serial scan summed in a std::map in the output order
-  // (source, year, cluster with noise last, country, field).
-  using Key = std::tuple<uint8_t, int32_t, uint32_t, std::string, std::string>;
-  std::map<Key, Units> want;
-  ASSERT_TRUE(store
-                  ->ForEachAggregate([&](const AggregateKey& k, Units u) {
-                    const int32_t id = BandCluster(k.cell);
-                    const uint32_t order = id > 0 ? static_cast<uint32_t>(id) : UINT32_MAX;
-                    std::string country = k.country[0] ? std::string(k.country, 2) : std::string();
-                    want[Key(static_cast<uint8_t>(k.source), k.year, order, country, k.field)] += u;
-                    return Status::Ok();
-                  })
-                  .ok());
-  std::ostringstream expected;
-  expected << "kind,source,year,cluster,name,country,field,units\n";
   size_t rows = 0;
-  for (const auto& [key, units] : want) {
-    if (units == 0) continue;
-    const auto& [source, year, order, country, field] = key;
-    const bool noise = order == UINT32_MAX;
-    expected << (noise ? "noise," : "cluster,") << SourceName(static_cast<Source>(source)) << ","
-             << year << "," << (noise ? "" : std::to_string(order)) << ","
-             << (noise ? "" : "C" + std::to_string(order)) << "," << country << ","
-             << CsvText(field) << "," << FormatUnits(units) << "\n";
-    ++rows;
-  }
-  expected << "world,pct,2016,,,,," << FormatUnits(12345) << "\nunlocated,pct,2016,,,,,"
-           << FormatUnits(67) << "\n";
+  const std::string expected = BruteForceByCluster(*store, &rows);
   ASSERT_GT(rows, 1000u);
 
   for (size_t threads : {size_t{1}, size_t{2}, size_t{3}}) {
@@ -97,7 +108,46 @@ TEST_F(ExportByClusterTest, SumsEqualTheBruteForceSumsForAnyThreadCount) {
     std::ostringstream out;
     Status s = ExportAggregates(*store, o, out);
     ASSERT_TRUE(s.ok()) << s.ToString();
-    EXPECT_EQ(out.str(), expected.str());
+    EXPECT_EQ(out.str(), expected);
+  }
+}
+
+// Thousands of distinct fields (the parts intern them in tables that grow),
+// many rows to a cell, and cells of every cluster next to each other in key
+// order.
+TEST_F(ExportByClusterTest, ManyFieldsAndRowsPerCellEqualTheBruteForceSums) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  std::mt19937 rng(11);
+  for (int b = 0; b < 3; ++b) {
+    StoreBatch batch;
+    for (int i = 0; i < 40000; ++i) {
+      AggregateKey k;
+      k.source = Source::kPct;
+      k.year = 2020 + b % 2;
+      k.cell = Cell{static_cast<int32_t>(rng() % 120) - 60, static_cast<int32_t>(rng() % 3)};
+      k.country[0] = 'U';
+      k.country[1] = rng() % 2 == 0 ? 'S' : 'Y';
+      // 3,000 fields, some a prefix of others ("f1", "f12", "f123").
+      k.field = "f" + std::to_string(rng() % 3000);
+      batch.AddAggregate(k, static_cast<Units>(1 + rng() % 1000));
+    }
+    ASSERT_TRUE(store->Apply(batch).ok());
+  }
+  size_t rows = 0;
+  const std::string expected = BruteForceByCluster(*store, &rows);
+  ASSERT_GT(rows, 20000u);
+  for (size_t threads : {size_t{1}, size_t{2}}) {
+    SCOPED_TRACE(threads);
+    ExportOptions o;
+    o.threads = threads;
+    o.cluster_of = BandCluster;
+    o.cluster_name = [](int32_t id) { return "C" + std::to_string(id); };
+    std::ostringstream out;
+    Status s = ExportAggregates(*store, o, out);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(out.str().size(), expected.size());
+    EXPECT_TRUE(out.str() == expected);
   }
 }
 

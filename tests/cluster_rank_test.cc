@@ -374,19 +374,19 @@ TEST(ClusterRank, RankingFromDelineationDataEqualsTheStoreScan) {
 
 // Many rows per (cell, country, metric), across years and fields, more than
 // LoadDelineationData's in-place folding starts at (65,536 entries): its
-// cells, units and country splits equal sums computed here by brute force.
+// cells, units and country splits equal sums computed here by brute force,
+// on the store's grid (a part's rows come in a sorted run per source and
+// year, which it merges) and on a grid 100 times coarser (whose cells come
+// back with every row of the store's: a run per row, more than it merges,
+// so it sorts).
 TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
   TempDir dir;
   auto store = stc::testing::OpenStore(dir.Path("db"));
   const Grid& g = store->grid();
-  Edition ed = TestEdition();
-  ed.metrics[1].exclude_fields = {"27"};
   std::mt19937_64 rng(29);
   const char* const countries[] = {"JP", "US", "CN", "HK", "DE"};
   const char* const fields[] = {"H", "17", "12", "27"};
-  // (cell, country, metric) -> units, and cell -> units per metric.
-  std::map<std::tuple<Cell, std::string, size_t>, Units> want_countries;
-  std::map<Cell, std::vector<Units>> want_cells;
+  std::vector<std::pair<AggregateKey, Units>> rows;
   StoreBatch b;
   for (int i = 0; i < 400000; ++i) {
     AggregateKey k;
@@ -402,59 +402,73 @@ TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
     k.field = fields[rng() % 4];
     const Units u = static_cast<Units>(1 + rng() % (3 * kUnit));
     b.AddAggregate(k, u);
-    for (size_t m = 0; m < ed.metrics.size(); ++m) {
-      const MetricSpec& spec = ed.metrics[m];
-      if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to ||
-          !spec.Counts(k.field)) {
-        continue;
-      }
-      want_countries[{k.cell, std::string(cc, 2), m}] += u;
-      std::vector<Units>& cell = want_cells[k.cell];
-      cell.resize(ed.metrics.size(), 0);
-      cell[m] += u;
-    }
+    rows.emplace_back(k, u);
   }
   for (int32_t year = 2016; year <= 2024; ++year) {  // World totals: the ranking's shares.
     b.AddTotals(Source::kPct, year, U(1000000), 0, 1);
     b.AddTotals(Source::kArticle, year, U(1000000), 0, 1);
   }
   ASSERT_TRUE(store->Apply(b).ok());
-  auto data = LoadDelineationData(*store, ed);
-  ASSERT_TRUE(data.ok()) << data.status().ToString();
-  ASSERT_GT(want_countries.size(), size_t{65536});
-  ASSERT_EQ(data->cells.size(), want_cells.size());
-  size_t i = 0;
-  for (const auto& [cell, units] : want_cells) {
-    ASSERT_EQ(data->cells[i], cell) << i;
-    for (size_t m = 0; m < units.size(); ++m) EXPECT_EQ(data->UnitsOf(i, m), units[m]) << i;
-    ++i;
+  for (const int32_t step : {g.step_e5(), 100 * g.step_e5()}) {
+    SCOPED_TRACE(step);
+    Edition ed = TestEdition();
+    ed.metrics[1].exclude_fields = {"27"};
+    ed.grid_step_e5 = step;
+    const Grid grid(step);
+    // (cell, country, metric) -> units, and cell -> units per metric.
+    std::map<std::tuple<Cell, std::string, size_t>, Units> want_countries;
+    std::map<Cell, std::vector<Units>> want_cells;
+    for (const auto& [k, u] : rows) {
+      const Cell cell = grid.CellOf(g.CentreLatE5(k.cell), g.CentreLonE5(k.cell));
+      for (size_t m = 0; m < ed.metrics.size(); ++m) {
+        const MetricSpec& spec = ed.metrics[m];
+        if (k.source != spec.source || k.year < spec.year_from || k.year > spec.year_to ||
+            !spec.Counts(k.field)) {
+          continue;
+        }
+        want_countries[{cell, std::string(k.country, 2), m}] += u;
+        std::vector<Units>& units = want_cells[cell];
+        units.resize(ed.metrics.size(), 0);
+        units[m] += u;
+      }
+    }
+    auto data = LoadDelineationData(*store, ed);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    if (step == g.step_e5()) ASSERT_GT(want_countries.size(), size_t{65536});
+    ASSERT_EQ(data->cells.size(), want_cells.size());
+    size_t i = 0;
+    for (const auto& [cell, units] : want_cells) {
+      ASSERT_EQ(data->cells[i], cell) << i;
+      for (size_t m = 0; m < units.size(); ++m) EXPECT_EQ(data->UnitsOf(i, m), units[m]) << i;
+      ++i;
+    }
+    ASSERT_EQ(data->countries.size(), want_countries.size());
+    i = 0;
+    for (const auto& [key, units] : want_countries) {
+      const DelineationData::CountryUnits& got = data->countries[i++];
+      ASSERT_EQ(data->cells[got.cell], std::get<0>(key)) << i;
+      EXPECT_EQ(std::string(got.country, 2), std::get<1>(key)) << i;
+      EXPECT_EQ(got.metric, std::get<2>(key)) << i;
+      EXPECT_EQ(got.units, units) << i;
+    }
+    // The ranking read from the store (its aggregates in key ranges, one
+    // thread each) equals the one from the data just checked.
+    // A map by hand: every cell in one of 7 clusters by its row, one row in 8
+    // in none.
+    ClusterMap map;
+    map.grid_step_e5 = data->grid_step_e5;
+    for (int32_t id = 1; id <= 7; ++id)
+      map.clusters.push_back({.id = id, .name = "c", .economy = "JP"});
+    for (const Cell& c : data->cells) {
+      const int32_t row = c.lat_idx / 30;
+      if ((row % 8 + 8) % 8 != 0) map.cells.emplace_back(c, (row % 7 + 7) % 7 + 1);
+    }
+    map.ComputeFootprints();
+    auto from_store = ComputeRanking(*store, map, ed);
+    ASSERT_TRUE(from_store.ok()) << from_store.status().ToString();
+    ASSERT_GE(from_store->rows.size(), 2u);
+    ExpectRankedFromDataAlike(*data, map, *from_store);
   }
-  ASSERT_EQ(data->countries.size(), want_countries.size());
-  i = 0;
-  for (const auto& [key, units] : want_countries) {
-    const DelineationData::CountryUnits& got = data->countries[i++];
-    ASSERT_EQ(data->cells[got.cell], std::get<0>(key)) << i;
-    EXPECT_EQ(std::string(got.country, 2), std::get<1>(key)) << i;
-    EXPECT_EQ(got.metric, std::get<2>(key)) << i;
-    EXPECT_EQ(got.units, units) << i;
-  }
-  // The ranking read from the store (its aggregates in key ranges, one
-  // thread each) equals the one from the data just checked.
-  // A map by hand: every cell in one of 7 clusters by its row, one row in 8
-  // in none.
-  ClusterMap map;
-  map.grid_step_e5 = data->grid_step_e5;
-  for (int32_t id = 1; id <= 7; ++id)
-    map.clusters.push_back({.id = id, .name = "c", .economy = "JP"});
-  for (const Cell& c : data->cells) {
-    const int32_t row = c.lat_idx / 30;
-    if ((row % 8 + 8) % 8 != 0) map.cells.emplace_back(c, (row % 7 + 7) % 7 + 1);
-  }
-  map.ComputeFootprints();
-  auto from_store = ComputeRanking(*store, map, ed);
-  ASSERT_TRUE(from_store.ok()) << from_store.status().ToString();
-  ASSERT_EQ(from_store->rows.size(), 7u);
-  ExpectRankedFromDataAlike(*data, map, *from_store);
 }
 
 // delineate's saved sums (cluster/saved_ranking.h) rank exactly as the

@@ -3,7 +3,9 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <atomic>
 #include <limits>
+#include <memory>
 
 #include "cluster/geo_index.h"
 #include "cluster/geo_math.h"
@@ -13,32 +15,42 @@ namespace {
 
 using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
 
-// Union-find over positions, union by smaller root (deterministic), path halving.
+// Union-find over positions that threads may update at once: a root is
+// linked below a smaller one by compare-and-swap (retried when another
+// thread linked it first), and finds halve their paths. A parent always has
+// a smaller index than its child, so there are no cycles, and a stale read
+// is still an ancestor: the sets found are the connected components of the
+// unions made, whatever their order.
 class DisjointSets {
  public:
-  explicit DisjointSets(size_t n) : parent_(n) {
-    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
+  explicit DisjointSets(size_t n) : parent_(new std::atomic<uint32_t>[n]) {
+    for (size_t i = 0; i < n; ++i) parent_[i].store(static_cast<uint32_t>(i), kRelaxed);
   }
   uint32_t Find(uint32_t x) {
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];
-      x = parent_[x];
+    for (;;) {
+      const uint32_t p = parent_[x].load(kRelaxed);
+      if (p == x) return x;
+      const uint32_t g = parent_[p].load(kRelaxed);
+      if (g != p) parent_[x].store(g, kRelaxed);  // x is no root: only finds write here.
+      x = g;
     }
-    return x;
   }
-  // Returns the new root.
+  // Returns the root of the united set (at the time of the union).
   uint32_t Union(uint32_t a, uint32_t b) {
-    a = Find(a);
-    b = Find(b);
-    if (a == b) return a;
-    if (b < a) std::swap(a, b);
-    parent_[b] = a;
-    return a;
+    for (;;) {
+      a = Find(a);
+      b = Find(b);
+      if (a == b) return a;
+      if (b < a) std::swap(a, b);
+      uint32_t expected = b;
+      if (parent_[b].compare_exchange_strong(expected, a, kRelaxed)) return a;
+    }
   }
-  uint32_t Parent(uint32_t x) const { return parent_[x]; }
+  uint32_t Parent(uint32_t x) const { return parent_[x].load(kRelaxed); }
 
  private:
-  std::vector<uint32_t> parent_;
+  static constexpr std::memory_order kRelaxed = std::memory_order_relaxed;
+  std::unique_ptr<std::atomic<uint32_t>[]> parent_;
 };
 
 // Points in index order, structure of arrays (the inner loops vectorise).
@@ -121,29 +133,35 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
                         }
                       }
                     });
-  Ranges ranges;
-
-  // 2. Clusters: connected components of core points within eps. Each
-  // unordered pair is examined once (j > i); a neighbour already attached
-  // directly to i's root needs no Find.
+  // 2. Clusters: connected components of core points within eps, the
+  // buckets shared out between the cores as in step 1 (the components do
+  // not depend on the order of the unions). Each unordered pair is examined
+  // once (j > i); a neighbour already attached directly to i's root needs no
+  // Find.
   DisjointSets sets(n);
-  for (size_t b = 0; b < index.buckets(); ++b) {
-    auto [first, last] = index.BucketRange(b);
-    bool any_core = false;
-    for (uint32_t i = first; i < last && !any_core; ++i) any_core = core[i] != 0;
-    if (!any_core) continue;
-    index.CandidateRanges(b, &ranges);
-    for (uint32_t i = first; i < last; ++i) {
-      if (!core[i]) continue;
-      uint32_t root = sets.Find(i);
-      for (const auto& [lo, hi] : ranges) {
-        for (uint32_t j = std::max(lo, i + 1); j < hi; ++j) {
-          if (!core[j] || sets.Parent(j) == root || !within(i, j)) continue;
-          root = sets.Union(root, j);
-        }
-      }
-    }
-  }
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 16),
+                    [&](const tbb::blocked_range<size_t>& buckets) {
+                      Ranges ranges;
+                      for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
+                        auto [first, last] = index.BucketRange(b);
+                        bool any_core = false;
+                        for (uint32_t i = first; i < last && !any_core; ++i) {
+                          any_core = core[i] != 0;
+                        }
+                        if (!any_core) continue;
+                        index.CandidateRanges(b, &ranges);
+                        for (uint32_t i = first; i < last; ++i) {
+                          if (!core[i]) continue;
+                          uint32_t root = sets.Find(i);
+                          for (const auto& [lo, hi] : ranges) {
+                            for (uint32_t j = std::max(lo, i + 1); j < hi; ++j) {
+                              if (!core[j] || sets.Parent(j) == root || !within(i, j)) continue;
+                              root = sets.Union(root, j);
+                            }
+                          }
+                        }
+                      }
+                    });
 
   // 3. Number the clusters by the smallest input index of their cores.
   std::vector<uint32_t> position_of(n);
@@ -158,34 +176,41 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
     label[pos] = label_of_root[root];
   }
 
-  // 4. Border points: the nearest core point's cluster (ties: smallest input index).
-  for (size_t b = 0; b < index.buckets(); ++b) {
-    auto [first, last] = index.BucketRange(b);
-    bool any_border = false;
-    for (uint32_t i = first; i < last && !any_border; ++i) any_border = core[i] == 0;
-    if (!any_border) continue;
-    index.CandidateRanges(b, &ranges);
-    for (uint32_t i = first; i < last; ++i) {
-      if (core[i]) continue;
-      double best = std::numeric_limits<double>::infinity();
-      uint32_t best_pos = 0;
-      bool found = false;
-      for (const auto& [lo, hi] : ranges) {
-        for (uint32_t j = lo; j < hi; ++j) {
-          if (!core[j]) continue;
-          double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];
-          double d = dx * dx + dy * dy + dz * dz;
-          if (d > limit) continue;
-          if (!found || d < best || (d == best && p.input[j] < p.input[best_pos])) {
-            best = d;
-            best_pos = j;
-            found = true;
+  // 4. Border points: the nearest core point's cluster (ties: smallest input
+  // index). Each writes its own label and reads only core points' labels:
+  // the buckets are shared out between the cores.
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, index.buckets(), 16),
+      [&](const tbb::blocked_range<size_t>& buckets) {
+        Ranges ranges;
+        for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
+          auto [first, last] = index.BucketRange(b);
+          bool any_border = false;
+          for (uint32_t i = first; i < last && !any_border; ++i) any_border = core[i] == 0;
+          if (!any_border) continue;
+          index.CandidateRanges(b, &ranges);
+          for (uint32_t i = first; i < last; ++i) {
+            if (core[i]) continue;
+            double best = std::numeric_limits<double>::infinity();
+            uint32_t best_pos = 0;
+            bool found = false;
+            for (const auto& [lo, hi] : ranges) {
+              for (uint32_t j = lo; j < hi; ++j) {
+                if (!core[j]) continue;
+                double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];
+                double d = dx * dx + dy * dy + dz * dz;
+                if (d > limit) continue;
+                if (!found || d < best || (d == best && p.input[j] < p.input[best_pos])) {
+                  best = d;
+                  best_pos = j;
+                  found = true;
+                }
+              }
+            }
+            if (found) label[i] = label[best_pos];
           }
         }
-      }
-      if (found) label[i] = label[best_pos];
-    }
-  }
+      });
 
   for (uint32_t pos = 0; pos < n; ++pos) {
     result.cluster[p.input[pos]] = label[pos];

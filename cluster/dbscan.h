@@ -17,9 +17,10 @@
 //
 // Cost: a GeoIndex scan; about linear in n for bounded local density (each
 // point looks at its 3 x 3 eps-sized buckets). Core determination stops
-// summing as soon as min_weight is reached, and runs on oneTBB's threads
-// (every core); the rest on the calling thread. The result does not depend
-// on the threads.
+// summing as soon as min_weight is reached. The core points, the unions of
+// core points within eps (a union-find updated by compare-and-swap) and the
+// border points run on oneTBB's threads (every core), the numbering on the
+// calling thread. The result does not depend on the threads.
 //
 // Thread-safety: a pure function; concurrent calls are safe.
 #ifndef STCLUSTER_CLUSTER_DBSCAN_H_

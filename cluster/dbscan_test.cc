@@ -1,6 +1,8 @@
 #include "cluster/dbscan.h"
 
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <random>
 #include <vector>
@@ -134,6 +136,41 @@ TEST(Dbscan, MatchesBruteForceOnLargerSets) {
     o.min_weight = 3 * kUnit;
     ExpectSame(pts, o, "large trial " + std::to_string(trial));
     if (HasFatalFailure()) return;
+  }
+}
+
+// Enough points, spread wide enough, that the unions and the border points
+// are shared out between threads (buckets in many tasks): the brute force
+// as above, and the same result on one thread and on eight.
+TEST(Dbscan, ManyBucketsOnAnyNumberOfThreadsMatchBruteForce) {
+  std::mt19937_64 rng(4242);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::vector<WeightedLocation> pts = RandomWorld(rng, 6000, 1.5);
+    DbscanOptions o;
+    o.eps_km = 8 + static_cast<double>(rng() % 10);
+    o.min_weight = 2 * kUnit;
+    ExpectSame(pts, o, "trial " + std::to_string(trial));
+    if (HasFatalFailure()) return;
+  }
+  // Five worlds of a few centres each, side by side: several clusters.
+  std::vector<WeightedLocation> pts;
+  for (int world = 0; world < 5; ++world) {
+    std::vector<WeightedLocation> part = RandomWorld(rng, 40000, 0.5);
+    pts.insert(pts.end(), part.begin(), part.end());
+  }
+  DbscanOptions o;
+  o.eps_km = 10;
+  o.min_weight = 20 * kUnit;
+  DbscanResult one, eight;
+  tbb::task_arena(1).execute([&] { one = WeightedDbscan(pts, o); });
+  // Eight threads on however many cores: more interleavings of the unions.
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, 8);
+  for (int round = 0; round < 3; ++round) {
+    tbb::task_arena(8).execute([&] { eight = WeightedDbscan(pts, o); });
+    ASSERT_GT(one.num_clusters, 1);
+    ASSERT_EQ(eight.num_clusters, one.num_clusters) << round;
+    EXPECT_TRUE(eight.cluster == one.cluster) << round;
+    EXPECT_TRUE(eight.core == one.core) << round;
   }
 }
 

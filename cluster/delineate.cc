@@ -87,8 +87,12 @@ ClusterMap Delineate(const DelineationData& data, const PlaceLookup* places,
   }
 
   // 2. Merge clusters of different metrics that touch (cells within merge_km).
+  // Only members of two different metrics are compared: with clusters of one
+  // metric there is nothing to merge.
   DisjointSets sets(labels);
-  if (!members.empty()) {
+  bool several_metrics = false;
+  for (uint8_t m : member_metric) several_metrics |= m != member_metric.front();
+  if (several_metrics) {
     std::vector<int32_t> lat(members.size()), lon(members.size());
     for (size_t i = 0; i < members.size(); ++i) {
       lat[i] = grid.CentreLatE5(data.cells[members[i].cell]);
@@ -97,9 +101,11 @@ ClusterMap Delineate(const DelineationData& data, const PlaceLookup* places,
     const GeoIndex index(lat, lon, data.edition.merge_km);
     const double limit = Chord2Limit(data.edition.merge_km);
     std::vector<UnitVec> v(members.size());
+    std::vector<uint8_t> metric(members.size());  // By position: read in order.
     for (size_t pos = 0; pos < members.size(); ++pos) {
       uint32_t i = index.order()[pos];
       v[pos] = ToUnitVec(lat[i], lon[i]);
+      metric[pos] = member_metric[i];
     }
     std::vector<std::pair<uint32_t, uint32_t>> ranges;
     for (size_t b = 0; b < index.buckets(); ++b) {
@@ -109,8 +115,8 @@ ClusterMap Delineate(const DelineationData& data, const PlaceLookup* places,
         const uint32_t i = index.order()[p];
         for (auto [lo, hi] : ranges) {
           for (uint32_t q = std::max(lo, p + 1); q < hi; ++q) {
+            if (metric[p] == metric[q]) continue;
             const uint32_t j = index.order()[q];
-            if (member_metric[i] == member_metric[j]) continue;
             if (sets.Find(members[i].label) == sets.Find(members[j].label)) continue;
             if (Chord2(v[p], v[q]) <= limit) sets.Union(members[i].label, members[j].label);
           }

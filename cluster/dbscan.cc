@@ -103,15 +103,26 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
   // cores (the result does not depend on how). The weight within eps is
   // added up in blocks of candidates and stops once it reaches the
   // threshold: in dense areas a core point needs a part of its neighbours
-  // (weights are positive).
+  // (weights are positive). A bucket whose candidates together weigh less
+  // than the threshold holds no core point (each point's neighbours are
+  // among them): most buckets of a sparse world are passed over on that
+  // sum, from prefix sums of the weights in position order.
   constexpr uint32_t kBlock = 128;
   std::vector<uint8_t> core(n, 0);
   const Units* w = p.w.data();
+  std::vector<Units> below(n + 1, 0);  // below[pos]: the weight of positions < pos.
+  for (size_t pos = 0; pos < n; ++pos) below[pos + 1] = below[pos] + w[pos];
   tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 16),
                     [&](const tbb::blocked_range<size_t>& buckets) {
                       Ranges candidates;
                       for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
                         index.CandidateRanges(b, &candidates);
+                        Units reach = 0;  // The candidates' weight, up to the threshold.
+                        for (const auto& [lo, hi] : candidates) {
+                          reach += below[hi] - below[lo];
+                          if (reach >= options.min_weight) break;
+                        }
+                        if (reach < options.min_weight) continue;
                         auto [first, last] = index.BucketRange(b);
                         for (uint32_t i = first; i < last; ++i) {
                           Units sum = 0;

@@ -142,8 +142,9 @@ class MergedAggregates {
 
 // Compares the stored aggregates of the (source, year) pairs in [from, to)
 // (streamed in key order) with the recomputed ones, those of the same pairs;
-// collects the recomputed aggregates' cells into `cells` (in key order,
-// repeated) when not null.
+// collects the recomputed aggregates' cells into `cells` (in key order, the
+// rows of one cell once, a cell of several years or sources repeated) when
+// not null.
 Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>& parts,
                          Store::SourceYear from, std::optional<Store::SourceYear> to, size_t max,
                          std::vector<Cell>* cells, VerifyReport* report) {
@@ -155,7 +156,10 @@ Status CompareAggregates(const Store& store, const std::vector<SortedAggregates>
     STC_ASSIGN_OR_RETURN(have, merged.Next(&again_key, &again_units));
     if (have) {
       ++report->aggregates_recomputed;
-      if (cells != nullptr) cells->push_back(again_key.cell);
+      // A cell's rows (countries, fields) come one after the other: once.
+      if (cells != nullptr && (cells->empty() || cells->back() != again_key.cell)) {
+        cells->push_back(again_key.cell);
+      }
     }
     return Status::Ok();
   };

@@ -208,12 +208,12 @@ int RunDelineate(const DelineateArgs& a) {
     st = store.PutMeta(cl::kEditionMetaPrefix + edition->name, cl::EditionToJson(*edition));
     if (!st.ok()) return Fail(st, kExitStore);
   }
-  // The ranking's sums, as the last write: rank, show, report and export
-  // --by profile use them instead of reading every aggregate again while the
-  // store stays unchanged (cluster/saved_ranking.h). A map on another grid
-  // than the edition's (an imported file) has none.
-  // With them the profiles' tallies (cluster/saved_profiles.h): show, report
-  // and export --by profile then need not scan every record.
+  // The ranking's sums and the noise locations, as the last write: rank,
+  // show, report and export --by profile use them instead of reading every
+  // aggregate again while the store stays unchanged (cluster/saved_ranking.h). A map on another
+  // grid than the edition's (an imported file) has none. With them the profiles' tallies
+  // (cluster/saved_profiles.h): show, report and export --by profile then need not scan every
+  // record.
   if (auto sums = cl::SumClusters(*data, map); sums.ok()) {
     std::optional<cl::ProfileTallies> tallies;
     if (scan != nullptr) {
@@ -226,7 +226,10 @@ int RunDelineate(const DelineateArgs& a) {
                      "scan the records)\n";
       }
     }
-    st = cl::SaveRankingSums(&store, map, *edition, *sums, tallies ? &*tallies : nullptr);
+    // The noise locations `report` draws (those of at least five records).
+    const std::vector<cl::NoisePoint> noise =
+        cl::NoiseLocations(*data, map, cl::kSavedNoiseMinUnits);
+    st = cl::SaveRankingSums(&store, map, *edition, *sums, tallies ? &*tallies : nullptr, &noise);
     if (!st.ok()) return Fail(st, kExitStore);
     if (tallies) {
       std::cerr << "profiles of " << tallies->clusters.size()

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "app/command.h"
@@ -13,6 +14,7 @@
 #include "cluster/naming.h"
 #include "cluster/profile.h"
 #include "cluster/ranking.h"
+#include "cluster/saved_ranking.h"
 #include "report/report.h"
 #include "report/topojson.h"
 
@@ -61,15 +63,6 @@ int RunReport(const ReportArgs& a) {
     if (!prev.ok()) return Fail(prev.status(), kExitInput);
     cl::ApplyPreviousRanking(*prev, &ranking);
   }
-  // The edition's weighted cells, for the noise locations (read once: the
-  // ranking's load may have read them already).
-  if (!in.data) {
-    auto loaded = cl::LoadDelineationData(store, in.edition);
-    if (!loaded.ok()) return StoreFail(loaded.status());
-    in.data = std::move(*loaded);
-  }
-  const cl::DelineationData* data = &*in.data;
-
   report::ReportOptions options;
   options.top = a.top;
   options.bar_top = a.bar_top;
@@ -78,7 +71,25 @@ int RunReport(const ReportArgs& a) {
   input.map = &map;
   input.title = a.title;
   input.generator = "stcluster 0.1.0 report";
-  input.noise = report::NoiseLocations(*data, map, options.noise_min_units);
+  // The noise locations: those delineate kept while the store is unchanged,
+  // else from the edition's weighted cells (read once: the ranking's load
+  // may have read them already).
+  std::optional<std::vector<cl::NoisePoint>> saved_noise;
+  if (!in.data) {
+    auto saved = cl::LoadNoiseLocations(store, map, in.edition, options.noise_min_units);
+    if (!saved.ok()) return StoreFail(saved.status());
+    saved_noise = std::move(*saved);
+  }
+  if (saved_noise) {
+    input.noise = std::move(*saved_noise);
+  } else {
+    if (!in.data) {
+      auto loaded = cl::LoadDelineationData(store, in.edition);
+      if (!loaded.ok()) return StoreFail(loaded.status());
+      in.data = std::move(*loaded);
+    }
+    input.noise = report::NoiseLocations(*in.data, map, options.noise_min_units);
+  }
 
   std::vector<report::GeoFeature> countries;
   if (a.atlas != "none") {

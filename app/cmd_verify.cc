@@ -38,7 +38,8 @@ void PrintJson(const Store& store, const VerifyReport& r) {
             << ",\"aggregates_recomputed\":" << r.aggregates_recomputed
             << ",\"totals\":" << r.totals_stored << ",\"cluster_maps\":" << r.cluster_maps
             << ",\"saved_rankings\":" << r.saved_rankings
-            << ",\"saved_profiles\":" << r.saved_profiles << ",\"current_cluster_map\":"
+            << ",\"saved_profiles\":" << r.saved_profiles << ",\"saved_noise\":" << r.saved_noise
+            << ",\"current_cluster_map\":"
             << (r.current_cluster_map ? std::to_string(*r.current_cluster_map) : "null")
             << ",\"difference_count\":" << r.difference_count << ",\"differences\":[";
   for (size_t i = 0; i < r.differences.size(); ++i) {
@@ -75,6 +76,7 @@ void PrintText(const Store& store, const VerifyReport& r) {
   if (r.current_cluster_map) std::cout << " (current: version " << *r.current_cluster_map << ")";
   if (r.saved_rankings > 0) std::cout << "; its saved ranking sums checked";
   if (r.saved_profiles > 0) std::cout << "; its saved profile tallies checked";
+  if (r.saved_noise > 0) std::cout << "; its saved noise locations checked";
   std::cout << "\n";
   if (r.difference_count > 0) {
     std::cout << "differences:  " << r.difference_count;

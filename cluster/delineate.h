@@ -66,6 +66,20 @@ Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& editio
 // is not a multiple of the store grid; store errors as they come.
 Result<DelineationData> LoadDelineationData(const Store& store, const Edition& edition);
 
+// A rounded location outside every cluster with enough weight to be drawn.
+struct NoisePoint {
+  int32_t lat_e5 = 0, lon_e5 = 0;  // Cell centre.
+  Units units = 0;                 // Summed over the edition's metrics.
+  friend bool operator==(const NoisePoint&, const NoisePoint&) = default;
+};
+
+// The noise locations of `data` (the edition's weighted cells): cells whose
+// centre lies in no cluster of `map` and whose weight summed over the
+// edition's metrics is at least `min_units` (WIPO draws "rounded locations
+// with at least five records": 5 * kUnit). Sorted by cell.
+std::vector<NoisePoint> NoiseLocations(const DelineationData& data, const ClusterMap& map,
+                                       Units min_units);
+
 struct MetricReport {
   Source source = Source::kPct;
   Units world = 0;

@@ -1,6 +1,6 @@
-// Reading the aggregates for a delineation (LoadDelineationData) and the
-// world totals of an edition's metrics (WorldTotals); the delineation itself
-// is delineate.cc.
+// Reading the aggregates for a delineation (LoadDelineationData), the world
+// totals of an edition's metrics (WorldTotals) and the noise locations of a
+// delineation (NoiseLocations); the delineation itself is delineate.cc.
 #include <algorithm>
 #include <memory>
 #include <numeric>
@@ -327,6 +327,22 @@ Result<DelineationData> LoadDelineationData(const Store& store, const Edition& e
   }
   d.fingerprint = fp.Finish();
   return d;
+}
+
+std::vector<NoisePoint> NoiseLocations(const DelineationData& data, const ClusterMap& map,
+                                       Units min_units) {
+  std::vector<NoisePoint> out;
+  const size_t metrics = data.metrics();
+  for (size_t i = 0; i < data.cells.size(); ++i) {
+    Units sum = 0;
+    for (size_t m = 0; m < metrics; ++m) sum += data.UnitsOf(i, m);
+    if (sum < min_units || sum <= 0) continue;
+    const int32_t lat = data.cells[i].lat_idx * data.grid_step_e5;
+    const int32_t lon = data.cells[i].lon_idx * data.grid_step_e5;
+    if (map.ClusterAt(lat, lon) != 0) continue;
+    out.push_back({lat, lon, sum});
+  }
+  return out;
 }
 
 }  // namespace stc::cluster

@@ -146,19 +146,91 @@ Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::str
   return Status::Ok();
 }
 
+namespace {
+constexpr std::string_view kNoiseHeader = "stcluster-noise-locations,1";
+}  // namespace
+
+std::string EncodeSavedNoise(uint64_t map_version, const std::string& metrics_key,
+                             uint64_t sequence, Units min_units,
+                             const std::vector<NoisePoint>& points) {
+  std::string out(kNoiseHeader);
+  out += "\nmap_version," + std::to_string(map_version);
+  out += "\nmetrics," + metrics_key;
+  out += "\nsequence," + std::to_string(sequence);
+  out += "\nmin_units," + std::to_string(min_units);
+  out += '\n';
+  for (const NoisePoint& p : points) {
+    out += std::to_string(p.lat_e5);
+    out += ',';
+    out += std::to_string(p.lon_e5);
+    out += ',';
+    out += std::to_string(p.units);
+    out += '\n';
+  }
+  return out;
+}
+
+Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::string* metrics_key,
+                        uint64_t* sequence, Units* min_units, std::vector<NoisePoint>* points) {
+  points->clear();
+  static constexpr std::string_view kTags[] = {"map_version", "metrics", "sequence", "min_units"};
+  size_t pos = 0, line_no = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    auto bad = [&](const std::string& why) {
+      points->clear();
+      return Status::Corruption("saved noise locations, line " + std::to_string(line_no) + ": " +
+                                why);
+    };
+    if (line_no == 1) {
+      if (line != kNoiseHeader) return bad("not a '" + std::string(kNoiseHeader) + "' header");
+      continue;
+    }
+    const std::vector<std::string_view> f = Fields(line);
+    if (line_no <= 1 + std::size(kTags)) {  // The fixed lines, in order.
+      const std::string_view tag = kTags[line_no - 2];
+      if (f.size() != 2 || f[0] != tag) return bad("expected a '" + std::string(tag) + "' line");
+      const bool ok = tag == "map_version" ? ParseNumber(f[1], map_version)
+                      : tag == "metrics"   ? (*metrics_key = std::string(f[1]), true)
+                      : tag == "sequence"  ? ParseNumber(f[1], sequence)
+                                           : ParseNumber(f[1], min_units);
+      if (!ok) return bad("bad " + std::string(tag));
+      continue;
+    }
+    NoisePoint p;
+    if (f.size() != 3 || !ParseNumber(f[0], &p.lat_e5) || !ParseNumber(f[1], &p.lon_e5) ||
+        !ParseNumber(f[2], &p.units)) {
+      return bad("expected lat_e5,lon_e5,units");
+    }
+    points->push_back(p);
+  }
+  if (line_no < 1 + std::size(kTags)) {
+    return Status::Corruption("saved noise locations: a header line is missing");
+  }
+  return Status::Ok();
+}
+
 Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
-                       const RankingSums& sums, const ProfileTallies* profiles) {
+                       const RankingSums& sums, const ProfileTallies* profiles,
+                       const std::vector<NoisePoint>* noise) {
   if (map.version == 0) {
     return Status::InvalidArgument("ranking sums are saved only for a stored cluster map");
   }
-  // The two entries below are the store's next write, one sequence number
+  // The three entries below are the store's next write, one sequence number
   // each (the writer's lock keeps other writers out).
-  const uint64_t sequence = store->LastSequence() + 2;
+  const uint64_t sequence = store->LastSequence() + 3;
   const std::string metrics_key = RankingMetricsKey(edition);
   return store->PutMetas(
       {{kSavedProfilesMeta,
         profiles == nullptr ? std::string()
                             : EncodeSavedProfiles(map.version, metrics_key, sequence, *profiles)},
+       {kSavedNoiseMeta, noise == nullptr ? std::string()
+                                          : EncodeSavedNoise(map.version, metrics_key, sequence,
+                                                             kSavedNoiseMinUnits, *noise)},
        {kSavedRankingMeta, EncodeSavedRanking(map.version, metrics_key, sequence, sums)}});
 }
 
@@ -177,6 +249,29 @@ Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const Clu
     return std::optional<RankingSums>();
   }
   return std::optional<RankingSums>(std::move(sums));
+}
+
+Result<std::optional<std::vector<NoisePoint>>> LoadNoiseLocations(const Store& store,
+                                                                  const ClusterMap& map,
+                                                                  const Edition& edition,
+                                                                  Units min_units) {
+  using Points = std::optional<std::vector<NoisePoint>>;
+  // The sequence number first: a write after it cannot make old ones look current.
+  const uint64_t now = store.LastSequence();
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(kSavedNoiseMeta));
+  if (!text.has_value() || text->empty() || map.version == 0) return Points();
+  uint64_t map_version = 0, sequence = 0;
+  std::string metrics_key;
+  Units kept_from = 0;
+  std::vector<NoisePoint> points;
+  STC_RETURN_IF_ERROR(
+      DecodeSavedNoise(*text, &map_version, &metrics_key, &sequence, &kept_from, &points));
+  if (map_version != map.version || sequence != now || metrics_key != RankingMetricsKey(edition) ||
+      min_units < kept_from) {
+    return Points();
+  }
+  std::erase_if(points, [min_units](const NoisePoint& p) { return p.units < min_units; });
+  return Points(std::move(points));
 }
 
 }  // namespace stc::cluster

@@ -1,5 +1,6 @@
 // A ranking's sums kept in the store by `delineate`, so that `rank`, `show`,
-// `report` and `export --by profile` need not read every aggregate again.
+// `report` and `export --by profile` need not read every aggregate again;
+// and the map's noise locations, for `report`.
 //
 // The ranking of a delineated map is a function of the aggregates, the map
 // and the edition's metrics. `delineate` has just read the aggregates; it
@@ -25,6 +26,7 @@
 #include <string_view>
 
 #include "cluster/cluster_map.h"
+#include "cluster/delineate.h"
 #include "cluster/edition.h"
 #include "cluster/profile.h"
 #include "cluster/ranking.h"
@@ -48,13 +50,34 @@ std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_
 Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
                           uint64_t* sequence, RankingSums* sums);
 
-// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, and
-// the profile tallies of the same map and edition (saved_profiles.h; when
-// nullptr, an empty value replaces tallies saved before), in one write, as
-// the store's last. InvalidArgument for an unstored map or a read-only
-// store; store errors as they come.
+// The metadata name of the saved noise locations (`report` draws them):
+// those of the last delineation, with the same currency as the sums.
+inline constexpr char kSavedNoiseMeta[] = "noise_locations";
+// The noise locations kept: those of at least this many units (five
+// records, the report's threshold). A report asking for fewer reads the
+// aggregates.
+inline constexpr Units kSavedNoiseMinUnits = 5 * kUnit;
+
+// Text encoding of saved noise locations (docs/clusters.md, "Saved ranking
+// sums"): a header, the map version, metrics key, sequence number and
+// threshold, then one "lat_e5,lon_e5,units" line per location.
+std::string EncodeSavedNoise(uint64_t map_version, const std::string& metrics_key,
+                             uint64_t sequence, Units min_units,
+                             const std::vector<NoisePoint>& points);
+// Parses EncodeSavedNoise's text. Corruption naming the line when malformed.
+Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::string* metrics_key,
+                        uint64_t* sequence, Units* min_units, std::vector<NoisePoint>* points);
+
+// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, the
+// profile tallies of the same map and edition (saved_profiles.h; when
+// nullptr, an empty value replaces tallies saved before) and its noise
+// locations of at least kSavedNoiseMinUnits (NoiseLocations; when nullptr,
+// an empty value replaces those saved before), in one write, as the
+// store's last. InvalidArgument for an unstored map or a read-only store;
+// store errors as they come.
 Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& edition,
-                       const RankingSums& sums, const ProfileTallies* profiles = nullptr);
+                       const RankingSums& sums, const ProfileTallies* profiles = nullptr,
+                       const std::vector<NoisePoint>* noise = nullptr);
 
 // The sums saved for `map` and `edition`'s metrics, when nothing has been
 // written to the store since they were: nullopt when none are saved, they
@@ -62,6 +85,17 @@ Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& editi
 // Corruption when the saved text is malformed; store errors as they come.
 Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,
                                                    const Edition& edition);
+
+// The noise locations of at least `min_units` saved for `map` and
+// `edition`'s metrics, under the same conditions as LoadRankingSums: equal
+// to NoiseLocations(LoadDelineationData(store, edition), map, min_units).
+// nullopt also when none are saved or `min_units` is below the threshold
+// they were kept with. Corruption when the saved text is malformed; store
+// errors as they come.
+Result<std::optional<std::vector<NoisePoint>>> LoadNoiseLocations(const Store& store,
+                                                                  const ClusterMap& map,
+                                                                  const Edition& edition,
+                                                                  Units min_units);
 
 }  // namespace stc::cluster
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "cluster/cluster_map.h"
+#include "cluster/delineate.h"
 #include "cluster/map_store.h"
 #include "cluster/profile.h"
 #include "cluster/ranking.h"
@@ -343,6 +344,29 @@ Status CheckSavedProfiles(const Store& store, const cluster::ClusterMap& map,
   return Status::Ok();
 }
 
+// The noise locations delineate saved (cluster/saved_ranking.h), when they
+// are still the ones `report` would use for the current map: they must be
+// those of the aggregates.
+Status CheckSavedNoise(const Store& store, const cluster::ClusterMap& map,
+                       const cluster::Edition& edition, Problems* problems, VerifyReport* report) {
+  Result<std::optional<std::vector<cluster::NoisePoint>>> saved =
+      cluster::LoadNoiseLocations(store, map, edition, cluster::kSavedNoiseMinUnits);
+  if (!saved.ok()) {
+    if (saved.status().code() != StatusCode::kCorruption) return saved.status();
+    problems->Add(saved.status().message());
+    return Status::Ok();
+  }
+  if (!saved->has_value()) return Status::Ok();
+  STC_ASSIGN_OR_RETURN(cluster::DelineationData data, cluster::LoadDelineationData(store, edition));
+  ++report->saved_noise;
+  if (**saved != cluster::NoiseLocations(data, map, cluster::kSavedNoiseMinUnits)) {
+    problems->Add("the noise locations saved with cluster map version " +
+                  std::to_string(map.version) +
+                  " differ from the aggregates (report would use them: run delineate again)");
+  }
+  return Status::Ok();
+}
+
 // The ranking sums delineate saved (cluster/saved_ranking.h), when they are
 // still the ones `rank` would use for the current map: the ranking from them
 // must be the one computed from the aggregates.
@@ -367,6 +391,7 @@ Status CheckSavedRankingSums(const Store& store, const cluster::ClusterMap& map,
     return Status::Ok();
   }
   STC_RETURN_IF_ERROR(CheckSavedProfiles(store, map, *edition, problems, report));
+  STC_RETURN_IF_ERROR(CheckSavedNoise(store, map, *edition, problems, report));
   if (!saved->has_value()) return Status::Ok();
   STC_ASSIGN_OR_RETURN(cluster::Ranking computed, cluster::ComputeRanking(store, map, *edition));
   const cluster::Ranking from_saved = cluster::RankSums(**saved, map, *edition);

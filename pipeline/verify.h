@@ -72,6 +72,7 @@ struct VerifyReport {
   int64_t cluster_maps = 0;           // Cluster map versions checked.
   int64_t saved_rankings = 0;         // Saved ranking sums checked (0 or 1: the current map's).
   int64_t saved_profiles = 0;         // Saved profile tallies checked (0 or 1: the current map's).
+  int64_t saved_noise = 0;            // Saved noise locations checked (0 or 1: the current map's).
   std::optional<uint64_t> current_cluster_map;
 
   int64_t difference_count = 0;               // Every difference (aggregates and totals columns).

@@ -33,18 +33,10 @@
 
 namespace stc::report {
 
-// A rounded location outside every cluster with enough weight to be drawn.
-struct NoisePoint {
-  int32_t lat_e5 = 0, lon_e5 = 0;  // Cell centre.
-  Units units = 0;                 // Summed over the edition's metrics.
-};
-
-// The noise locations of `data` (the edition's weighted cells): cells whose
-// centre lies in no cluster of `map` and whose weight summed over the
-// edition's metrics is at least `min_units` (WIPO draws "rounded locations
-// with at least five records": 5 * kUnit). Sorted by cell.
-std::vector<NoisePoint> NoiseLocations(const cluster::DelineationData& data,
-                                       const cluster::ClusterMap& map, Units min_units);
+// The noise locations (cluster/delineate.h; delineate keeps them with the
+// ranking's sums, cluster/saved_ranking.h).
+using cluster::NoiseLocations;
+using cluster::NoisePoint;
 
 struct ReportOptions {
   int top = 100;         // Clusters on the map, in the table and with a profile.

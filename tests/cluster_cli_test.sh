@@ -111,6 +111,14 @@ check "profile export json" 0 $?
 "$BIN" delineate --db "$T/db" --gazetteer none --out "$T/map4.csv" 2>/dev/null; check "delineate again" 0 $?
 "$BIN" verify --db "$T/db" --json > "$T/v.json"; check "verify" 0 $?
 grep -q '"saved_profiles":1' "$T/v.json"; check "verify checked the saved profiles" 0 $?
+grep -q '"saved_noise":1' "$T/v.json"; check "verify checked the saved noise locations" 0 $?
+# report draws the noise locations delineate kept; from the map file it reads
+# the aggregates: the same page but the map's version.
+"$BIN" report --db "$T/db" --gazetteer none --atlas none -o "$T/rs.html" 2>/dev/null
+check "report" 0 $?
+"$BIN" report --db "$T/db" --gazetteer none --atlas none --clusters "$T/map4.csv" -o "$T/rf.html" 2>/dev/null
+mapless() { sed 's/Cluster map: [^,]*,/Cluster map:,/' "$1"; }
+cmp -s <(mapless "$T/rs.html") <(mapless "$T/rf.html"); check "report: saved noise = read" 0 $?
 unversioned() { sed 's/"cluster_map":{"version":[0-9]*,/"cluster_map":{/' "$1"; }
 "$BIN" export --db "$T/db" --by profile --gazetteer none --format json > "$T/ps.json"
 "$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4.csv" > "$T/pf.json"

@@ -434,7 +434,9 @@ TEST(ClusterRank, DelineationDataEqualsBruteForceSums) {
     }
     auto data = LoadDelineationData(*store, ed);
     ASSERT_TRUE(data.ok()) << data.status().ToString();
-    if (step == g.step_e5()) ASSERT_GT(want_countries.size(), size_t{65536});
+    if (step == g.step_e5()) {
+      ASSERT_GT(want_countries.size(), size_t{65536});
+    }
     ASSERT_EQ(data->cells.size(), want_cells.size());
     size_t i = 0;
     for (const auto& [cell, units] : want_cells) {
@@ -589,6 +591,106 @@ TEST(ClusterRank, SavedSumsEncodingRoundTripsAndRejectsDamage) {
     Status st = DecodeSavedRanking(bad, &version, &key, &sequence, &back);
     EXPECT_EQ(st.code(), StatusCode::kCorruption) << bad;
     EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+  }
+}
+
+// The noise locations delineate keeps (saved_ranking.h) equal those
+// computed from the aggregates, for the kept threshold and above, while the
+// store is unchanged, and are not used below that threshold, for another
+// map version, after a write, or when none were kept.
+TEST(ClusterRank, SavedNoiseEqualsTheAggregatesUntilTheStoreIsWritten) {
+  TempDir dir;
+  auto store = stc::testing::OpenStore(dir.Path("db"));
+  const Grid& g = store->grid();
+  std::mt19937_64 rng(41);
+  StoreBatch b;
+  // Two dense places (clusters) and scattered cells of 0-12 records.
+  for (int i = 0; i < 4000; ++i) {
+    AggregateKey k;
+    k.source = Source::kPct;
+    k.year = 2019 + static_cast<int32_t>(rng() % 5);
+    if (i % 2 == 0) {
+      const double lat = i % 4 == 0 ? 35.68 : 48.85, lon = i % 4 == 0 ? 139.77 : 2.35;
+      k.cell = g.CellOf(static_cast<int32_t>(std::lround((lat + (rng() % 100) / 1000.0) * 1e5)),
+                        static_cast<int32_t>(std::lround((lon + (rng() % 100) / 1000.0) * 1e5)));
+    } else {
+      k.cell = Cell{static_cast<int32_t>(rng() % 6000) - 3000,
+                    static_cast<int32_t>(rng() % 12000) - 6000};
+    }
+    k.country[0] = 'J';
+    k.country[1] = 'P';
+    k.field = "H";
+    b.AddAggregate(k, static_cast<Units>(rng() % (13 * kUnit)));
+  }
+  for (int32_t year = 2019; year <= 2023; ++year) b.AddTotals(Source::kPct, year, U(50000), 0, 1);
+  ASSERT_TRUE(store->Apply(b).ok());
+  Edition ed = TestEdition();
+  for (MetricSpec& m : ed.metrics) m.min_weight = U(100);  // No scattered cell is a core.
+  auto data = LoadDelineationData(*store, ed);
+  ASSERT_TRUE(data.ok());
+  ClusterMap map = Delineate(*data, nullptr, nullptr);
+  ASSERT_EQ(map.clusters.size(), 2u);
+  auto sums = SumClusters(*data, map);
+  ASSERT_TRUE(sums.ok());
+  ASSERT_TRUE(SaveClusterMap(store.get(), &map).ok());
+  // None kept.
+  ASSERT_TRUE(SaveRankingSums(store.get(), map, ed, *sums).ok());
+  EXPECT_FALSE(LoadNoiseLocations(*store, map, ed, kSavedNoiseMinUnits)->has_value());
+  const std::vector<NoisePoint> kept = NoiseLocations(*data, map, kSavedNoiseMinUnits);
+  ASSERT_TRUE(SaveRankingSums(store.get(), map, ed, *sums, nullptr, &kept).ok());
+  ASSERT_TRUE(LoadRankingSums(*store, map, ed)->has_value()) << "the sums stay current";
+  for (const Units min : {kSavedNoiseMinUnits, kSavedNoiseMinUnits + 1, 9 * kUnit}) {
+    SCOPED_TRACE(min);
+    const std::vector<NoisePoint> want = NoiseLocations(*data, map, min);
+    ASSERT_GT(want.size(), 10u);
+    auto loaded = LoadNoiseLocations(*store, map, ed, min);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    ASSERT_TRUE(loaded->has_value());
+    EXPECT_EQ(**loaded, want);
+  }
+  ASSERT_LT(NoiseLocations(*data, map, 9 * kUnit).size(), kept.size());
+  EXPECT_FALSE(LoadNoiseLocations(*store, map, ed, kSavedNoiseMinUnits - 1)->has_value());
+  ClusterMap other = map;
+  other.version = map.version + 1;
+  EXPECT_FALSE(LoadNoiseLocations(*store, other, ed, kSavedNoiseMinUnits)->has_value());
+  ASSERT_TRUE(store->PutMeta("unrelated", "x").ok());
+  EXPECT_FALSE(LoadNoiseLocations(*store, map, ed, kSavedNoiseMinUnits)->has_value());
+}
+
+TEST(ClusterRank, SavedNoiseEncodingRoundTripsAndRejectsDamage) {
+  const std::vector<NoisePoint> points = {
+      {-900000, 1800000, U(5)}, {0, 0, U(7.25)}, {3568000, -13977000, 123456789012}};
+  const std::string text = EncodeSavedNoise(12, "2-00ff", 345, U(5), points);
+  uint64_t version = 0, sequence = 0;
+  std::string key;
+  Units min = 0;
+  std::vector<NoisePoint> back;
+  ASSERT_TRUE(DecodeSavedNoise(text, &version, &key, &sequence, &min, &back).ok());
+  EXPECT_EQ(version, 12u);
+  EXPECT_EQ(key, "2-00ff");
+  EXPECT_EQ(sequence, 345u);
+  EXPECT_EQ(min, U(5));
+  EXPECT_EQ(back, points);
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    const size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? t : t.replace(at, from.size(), to);
+  };
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {replaced("locations,1", "locations,2"), "line 1"},
+      {replaced("sequence,345", "sequence,x"), "line 4: bad sequence"},
+      {replaced("\nmetrics,", "\nmetric,"), "line 3: expected a 'metrics' line"},
+      {replaced("\n0,0,", "\n0,0,x"), "line 7: expected lat_e5,lon_e5,units"},
+      {replaced("\n0,0,", "\n0,"), "line 7: expected lat_e5,lon_e5,units"},
+      {text.substr(0, text.find("\nmin_units")), "a header line is missing"},
+      {"", "a header line is missing"},
+  };
+  for (const auto& [bad, why] : damaged) {
+    Status st = DecodeSavedNoise(bad, &version, &key, &sequence, &min, &back);
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << bad;
+    EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+    EXPECT_TRUE(back.empty());
   }
 }
 

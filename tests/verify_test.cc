@@ -499,6 +499,43 @@ TEST(Verify, SavedProfileTallies) {
   EXPECT_NE(r.problems[0].find("saved profile tallies: bad"), std::string::npos) << r.problems[0];
 }
 
+// The noise locations saved with the sums are checked against the
+// aggregates while report would use them.
+TEST(Verify, SavedNoiseLocations) {
+  SavedWorld w;
+  ASSERT_NO_FATAL_FAILURE(MakeSavedWorld(&w));
+  Store* store = w.store.get();
+  auto data = cluster::LoadDelineationData(*store, w.edition);
+  ASSERT_TRUE(data.ok());
+  const std::vector<cluster::NoisePoint> noise =
+      cluster::NoiseLocations(*data, w.map, cluster::kSavedNoiseMinUnits);
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums, nullptr, &noise).ok());
+  VerifyReport r = Verify(*store);
+  EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
+  EXPECT_EQ(r.saved_rankings, 1);
+  EXPECT_EQ(r.saved_noise, 1);
+
+  std::vector<cluster::NoisePoint> tampered = noise;
+  tampered.push_back({100000, 200000, 6 * kUnit});
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums, nullptr, &tampered).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.saved_noise, 1);
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_EQ(r.problems[0],
+            "the noise locations saved with cluster map version 1 differ from the aggregates "
+            "(report would use them: run delineate again)");
+
+  // Damaged text is a problem, not an error of verify's.
+  ASSERT_TRUE(store->PutMetas({{cluster::kSavedNoiseMeta, "stcluster-noise-locations,1\n"}}).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_NE(r.problems[0].find("saved noise locations: a header line is missing"),
+            std::string::npos)
+      << r.problems[0];
+}
+
 TEST(Backup, CheckpointIsAnEqualStore) {
   TempDir dir;
   auto store = MakeStore(dir);

@@ -259,7 +259,12 @@ Result<std::optional<std::vector<NoisePoint>>> LoadNoiseLocations(const Store& s
   // The sequence number first: a write after it cannot make old ones look current.
   const uint64_t now = store.LastSequence();
   STC_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(kSavedNoiseMeta));
-  if (!text.has_value() || text->empty() || map.version == 0) return Points();
+  // The locations are on the grid of the data they came from, the map's:
+  // an edition on another grid has other cells.
+  const int32_t grid = edition.grid_step_e5 > 0 ? edition.grid_step_e5 : store.grid().step_e5();
+  if (!text.has_value() || text->empty() || map.version == 0 || grid != map.grid_step_e5) {
+    return Points();
+  }
   uint64_t map_version = 0, sequence = 0;
   std::string metrics_key;
   Units kept_from = 0;

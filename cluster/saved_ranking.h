@@ -89,9 +89,9 @@ Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const Clu
 // The noise locations of at least `min_units` saved for `map` and
 // `edition`'s metrics, under the same conditions as LoadRankingSums: equal
 // to NoiseLocations(LoadDelineationData(store, edition), map, min_units).
-// nullopt also when none are saved or `min_units` is below the threshold
-// they were kept with. Corruption when the saved text is malformed; store
-// errors as they come.
+// nullopt also when none are saved, `min_units` is below the threshold
+// they were kept with, or the edition's grid is not the map's. Corruption when the saved text is
+// malformed; store errors as they come.
 Result<std::optional<std::vector<NoisePoint>>> LoadNoiseLocations(const Store& store,
                                                                   const ClusterMap& map,
                                                                   const Edition& edition,

@@ -650,6 +650,12 @@ TEST(ClusterRank, SavedNoiseEqualsTheAggregatesUntilTheStoreIsWritten) {
   }
   ASSERT_LT(NoiseLocations(*data, map, 9 * kUnit).size(), kept.size());
   EXPECT_FALSE(LoadNoiseLocations(*store, map, ed, kSavedNoiseMinUnits - 1)->has_value());
+  Edition coarser = ed;  // The same metrics on another grid: other cells.
+  coarser.grid_step_e5 = 10 * map.grid_step_e5;
+  EXPECT_FALSE(LoadNoiseLocations(*store, map, coarser, kSavedNoiseMinUnits)->has_value());
+  Edition same_grid = ed;  // The store's grid named explicitly: the same cells.
+  same_grid.grid_step_e5 = map.grid_step_e5;
+  EXPECT_TRUE(LoadNoiseLocations(*store, map, same_grid, kSavedNoiseMinUnits)->has_value());
   ClusterMap other = map;
   other.version = map.version + 1;
   EXPECT_FALSE(LoadNoiseLocations(*store, other, ed, kSavedNoiseMinUnits)->has_value());

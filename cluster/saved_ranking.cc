@@ -38,6 +38,27 @@ std::vector<std::string_view> Fields(std::string_view line) {
   }
 }
 
+// Calls fn(line_no, line) for each line of `text` (split at '\n', numbered
+// from 1) until it returns an error, which is returned; *lines: the number
+// of lines visited.
+template <typename Fn>
+Status ForEachLine(std::string_view text, size_t* lines, const Fn& fn) {
+  *lines = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    STC_RETURN_IF_ERROR(fn(++*lines, text.substr(pos, end - pos)));
+    pos = end + 1;
+  }
+  return Status::Ok();
+}
+
+// Corruption "<what>, line N: <why>".
+Status BadLine(std::string_view what, size_t line_no, const std::string& why) {
+  return Status::Corruption(std::string(what) + ", line " + std::to_string(line_no) + ": " + why);
+}
+
 }  // namespace
 
 std::string RankingMetricsKey(const Edition& edition) {
@@ -81,63 +102,60 @@ std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_
 Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
                           uint64_t* sequence, RankingSums* sums) {
   *sums = RankingSums{};
-  size_t pos = 0, line_no = 0, metrics = 0;
+  size_t lines = 0, metrics = 0;
   bool seen[4] = {false, false, false, false};  // map_version, metrics, sequence, world.
   bool clustered = false;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    auto bad = [&](const std::string& why) {
-      return Status::Corruption("saved ranking sums, line " + std::to_string(line_no) + ": " + why);
-    };
-    if (line_no == 1) {
-      if (line != kHeader) return bad("not a '" + std::string(kHeader) + "' header");
-      continue;
-    }
-    const std::vector<std::string_view> f = Fields(line);
-    const std::string_view tag = f[0];
-    // The units of a world, clustered or cluster line, after `skip` fields.
-    auto units = [&](size_t skip, std::vector<Units>* out) {
-      if (!seen[3] && tag != "world") return false;
-      if (tag == "world") metrics = f.size() - skip;
-      if (f.size() - skip != metrics) return false;
-      out->resize(metrics);
-      for (size_t m = 0; m < metrics; ++m) {
-        if (!ParseNumber(f[skip + m], &(*out)[m])) return false;
-      }
-      return true;
-    };
-    if (tag == "map_version" && f.size() == 2 && !seen[0]) {
-      if (!ParseNumber(f[1], map_version)) return bad("bad map version");
-      seen[0] = true;
-    } else if (tag == "metrics" && f.size() == 2 && !seen[1]) {
-      *metrics_key = std::string(f[1]);
-      seen[1] = true;
-    } else if (tag == "sequence" && f.size() == 2 && !seen[2]) {
-      if (!ParseNumber(f[1], sequence)) return bad("bad sequence number");
-      seen[2] = true;
-    } else if (tag == "world" && !seen[3]) {
-      if (!units(1, &sums->world)) return bad("bad world totals");
-      seen[3] = true;
-    } else if (tag == "clustered" && !clustered) {
-      if (!units(1, &sums->clustered)) return bad("bad clustered totals");
-      clustered = true;
-    } else if (tag == "cluster" && f.size() >= 2) {
-      int32_t id = 0;
-      if (!ParseNumber(f[1], &id) || id < 1) return bad("bad cluster id");
-      std::vector<Units> v;
-      if (!units(2, &v)) return bad("bad units of cluster " + std::to_string(id));
-      if (!sums->clusters.emplace(id, std::move(v)).second) {
-        return bad("cluster " + std::to_string(id) + " twice");
-      }
-    } else {
-      return bad("unexpected '" + std::string(tag) + "' line");
-    }
-  }
-  if (line_no == 0) return Status::Corruption("saved ranking sums: empty");
+  STC_RETURN_IF_ERROR(
+      ForEachLine(text, &lines, [&](size_t line_no, std::string_view line) -> Status {
+        auto bad = [&](const std::string& why) {
+          return BadLine("saved ranking sums", line_no, why);
+        };
+        if (line_no == 1) {
+          if (line != kHeader) return bad("not a '" + std::string(kHeader) + "' header");
+          return Status::Ok();
+        }
+        const std::vector<std::string_view> f = Fields(line);
+        const std::string_view tag = f[0];
+        // The units of a world, clustered or cluster line, after `skip` fields.
+        auto units = [&](size_t skip, std::vector<Units>* out) {
+          if (!seen[3] && tag != "world") return false;
+          if (tag == "world") metrics = f.size() - skip;
+          if (f.size() - skip != metrics) return false;
+          out->resize(metrics);
+          for (size_t m = 0; m < metrics; ++m) {
+            if (!ParseNumber(f[skip + m], &(*out)[m])) return false;
+          }
+          return true;
+        };
+        if (tag == "map_version" && f.size() == 2 && !seen[0]) {
+          if (!ParseNumber(f[1], map_version)) return bad("bad map version");
+          seen[0] = true;
+        } else if (tag == "metrics" && f.size() == 2 && !seen[1]) {
+          *metrics_key = std::string(f[1]);
+          seen[1] = true;
+        } else if (tag == "sequence" && f.size() == 2 && !seen[2]) {
+          if (!ParseNumber(f[1], sequence)) return bad("bad sequence number");
+          seen[2] = true;
+        } else if (tag == "world" && !seen[3]) {
+          if (!units(1, &sums->world)) return bad("bad world totals");
+          seen[3] = true;
+        } else if (tag == "clustered" && !clustered) {
+          if (!units(1, &sums->clustered)) return bad("bad clustered totals");
+          clustered = true;
+        } else if (tag == "cluster" && f.size() >= 2) {
+          int32_t id = 0;
+          if (!ParseNumber(f[1], &id) || id < 1) return bad("bad cluster id");
+          std::vector<Units> v;
+          if (!units(2, &v)) return bad("bad units of cluster " + std::to_string(id));
+          if (!sums->clusters.emplace(id, std::move(v)).second) {
+            return bad("cluster " + std::to_string(id) + " twice");
+          }
+        } else {
+          return bad("unexpected '" + std::string(tag) + "' line");
+        }
+        return Status::Ok();
+      }));
+  if (lines == 0) return Status::Corruption("saved ranking sums: empty");
   if (!seen[0] || !seen[1] || !seen[2] || !seen[3] || !clustered) {
     return Status::Corruption(
         "saved ranking sums: a map_version, metrics, sequence, world or "
@@ -174,21 +192,14 @@ Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::strin
                         uint64_t* sequence, Units* min_units, std::vector<NoisePoint>* points) {
   points->clear();
   static constexpr std::string_view kTags[] = {"map_version", "metrics", "sequence", "min_units"};
-  size_t pos = 0, line_no = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
+  size_t lines = 0;
+  Status st = ForEachLine(text, &lines, [&](size_t line_no, std::string_view line) -> Status {
     auto bad = [&](const std::string& why) {
-      points->clear();
-      return Status::Corruption("saved noise locations, line " + std::to_string(line_no) + ": " +
-                                why);
+      return BadLine("saved noise locations", line_no, why);
     };
     if (line_no == 1) {
       if (line != kNoiseHeader) return bad("not a '" + std::string(kNoiseHeader) + "' header");
-      continue;
+      return Status::Ok();
     }
     const std::vector<std::string_view> f = Fields(line);
     if (line_no <= 1 + std::size(kTags)) {  // The fixed lines, in order.
@@ -199,7 +210,7 @@ Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::strin
                       : tag == "sequence"  ? ParseNumber(f[1], sequence)
                                            : ParseNumber(f[1], min_units);
       if (!ok) return bad("bad " + std::string(tag));
-      continue;
+      return Status::Ok();
     }
     NoisePoint p;
     if (f.size() != 3 || !ParseNumber(f[0], &p.lat_e5) || !ParseNumber(f[1], &p.lon_e5) ||
@@ -207,8 +218,13 @@ Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::strin
       return bad("expected lat_e5,lon_e5,units");
     }
     points->push_back(p);
+    return Status::Ok();
+  });
+  if (!st.ok()) {
+    points->clear();
+    return st;
   }
-  if (line_no < 1 + std::size(kTags)) {
+  if (lines < 1 + std::size(kTags)) {
     return Status::Corruption("saved noise locations: a header line is missing");
   }
   return Status::Ok();

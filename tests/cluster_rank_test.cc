@@ -555,6 +555,13 @@ TEST(ClusterRank, SavedSumsRankAsTheAggregatesUntilTheStoreIsWritten) {
   EXPECT_FALSE(LoadRankingSums(**ro, map, ed)->has_value()) << "read-only after the write";
 }
 
+// `text` with its first `from` replaced by `to` (`from` must occur).
+std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
 TEST(ClusterRank, SavedSumsEncodingRoundTripsAndRejectsDamage) {
   RankingSums sums;
   sums.world = {U(100), -3};
@@ -571,10 +578,7 @@ TEST(ClusterRank, SavedSumsEncodingRoundTripsAndRejectsDamage) {
   EXPECT_EQ(sequence, 345u);
   EXPECT_EQ(back, sums);
   auto replaced = [&](const std::string& from, const std::string& to) {
-    std::string t = text;
-    const size_t at = t.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    return at == std::string::npos ? t : t.replace(at, from.size(), to);
+    return Replaced(text, from, to);
   };
   const std::vector<std::pair<std::string, std::string>> damaged = {
       {replaced("sums,1", "sums,2"), "line 1"},
@@ -678,10 +682,7 @@ TEST(ClusterRank, SavedNoiseEncodingRoundTripsAndRejectsDamage) {
   EXPECT_EQ(min, U(5));
   EXPECT_EQ(back, points);
   auto replaced = [&](const std::string& from, const std::string& to) {
-    std::string t = text;
-    const size_t at = t.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    return at == std::string::npos ? t : t.replace(at, from.size(), to);
+    return Replaced(text, from, to);
   };
   const std::vector<std::pair<std::string, std::string>> damaged = {
       {replaced("locations,1", "locations,2"), "line 1"},

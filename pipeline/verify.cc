@@ -346,9 +346,11 @@ Status CheckSavedProfiles(const Store& store, const cluster::ClusterMap& map,
 
 // The noise locations delineate saved (cluster/saved_ranking.h), when they
 // are still the ones `report` would use for the current map: they must be
-// those of the aggregates.
+// those of the aggregates. *data: the edition's aggregates when they were
+// read for that (CheckSavedRankingSums ranks from them too).
 Status CheckSavedNoise(const Store& store, const cluster::ClusterMap& map,
-                       const cluster::Edition& edition, Problems* problems, VerifyReport* report) {
+                       const cluster::Edition& edition, Problems* problems, VerifyReport* report,
+                       std::optional<cluster::DelineationData>* data) {
   Result<std::optional<std::vector<cluster::NoisePoint>>> saved =
       cluster::LoadNoiseLocations(store, map, edition, cluster::kSavedNoiseMinUnits);
   if (!saved.ok()) {
@@ -357,9 +359,9 @@ Status CheckSavedNoise(const Store& store, const cluster::ClusterMap& map,
     return Status::Ok();
   }
   if (!saved->has_value()) return Status::Ok();
-  STC_ASSIGN_OR_RETURN(cluster::DelineationData data, cluster::LoadDelineationData(store, edition));
+  STC_ASSIGN_OR_RETURN(*data, cluster::LoadDelineationData(store, edition));
   ++report->saved_noise;
-  if (**saved != cluster::NoiseLocations(data, map, cluster::kSavedNoiseMinUnits)) {
+  if (**saved != cluster::NoiseLocations(**data, map, cluster::kSavedNoiseMinUnits)) {
     problems->Add("the noise locations saved with cluster map version " +
                   std::to_string(map.version) +
                   " differ from the aggregates (report would use them: run delineate again)");
@@ -391,9 +393,15 @@ Status CheckSavedRankingSums(const Store& store, const cluster::ClusterMap& map,
     return Status::Ok();
   }
   STC_RETURN_IF_ERROR(CheckSavedProfiles(store, map, *edition, problems, report));
-  STC_RETURN_IF_ERROR(CheckSavedNoise(store, map, *edition, problems, report));
+  std::optional<cluster::DelineationData> data;
+  STC_RETURN_IF_ERROR(CheckSavedNoise(store, map, *edition, problems, report, &data));
   if (!saved->has_value()) return Status::Ok();
-  STC_ASSIGN_OR_RETURN(cluster::Ranking computed, cluster::ComputeRanking(store, map, *edition));
+  // From the aggregates the noise check read, when it read them on the
+  // map's grid (the same ranking as from the store: ComputeRanking).
+  STC_ASSIGN_OR_RETURN(cluster::Ranking computed,
+                       data && data->grid_step_e5 == map.grid_step_e5
+                           ? cluster::ComputeRanking(*data, map)
+                           : cluster::ComputeRanking(store, map, *edition));
   const cluster::Ranking from_saved = cluster::RankSums(**saved, map, *edition);
   ++report->saved_rankings;
   if (from_saved.world != computed.world || from_saved.clustered != computed.clustered ||

@@ -515,6 +515,18 @@ TEST(Verify, SavedNoiseLocations) {
   EXPECT_EQ(r.saved_rankings, 1);
   EXPECT_EQ(r.saved_noise, 1);
 
+  // The ranking check reads the aggregates the noise check read: tampered
+  // sums beside right noise locations are still a problem.
+  cluster::RankingSums sums = w.sums;
+  sums.clusters.begin()->second[0] += 1;
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, sums, nullptr, &noise).ok());
+  r = Verify(*store);
+  EXPECT_EQ(r.saved_noise, 1);
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_EQ(r.problems[0],
+            "the ranking sums saved with cluster map version 1 differ from the aggregates (rank "
+            "would use them: run delineate again)");
+
   std::vector<cluster::NoisePoint> tampered = noise;
   tampered.push_back({100000, 200000, 6 * kUnit});
   ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums, nullptr, &tampered).ok());

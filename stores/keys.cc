@@ -141,18 +141,6 @@ void AppendInt64Le(std::string* out, int64_t v) {
   out->append(buf, 8);
 }
 
-int64_t LoadInt64Le(const char* p) {
-  const auto* b = reinterpret_cast<const unsigned char*>(p);
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | b[i];
-  return static_cast<int64_t>(v);
-}
-
-void StoreInt64Le(char* p, int64_t v) {
-  auto u = static_cast<uint64_t>(v);
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((u >> (8 * i)) & 0xff);
-}
-
 bool IsAllZero(std::string_view value) {
   for (char c : value) {
     if (c != 0) return false;

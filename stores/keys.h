@@ -11,8 +11,10 @@
 #ifndef STCLUSTER_STORES_KEYS_H_
 #define STCLUSTER_STORES_KEYS_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,13 @@
 #include "stores/store.h"
 
 namespace stc::store_keys {
+
+// The bytes of `v` in the opposite order.
+constexpr uint64_t ByteSwap64(uint64_t v) {
+  uint64_t out = 0;
+  for (int i = 0; i < 8; ++i) out = (out << 8) | ((v >> (8 * i)) & 0xff);
+  return out;
+}
 
 // Column family names.
 inline constexpr char kMetaCf[] = "default";  // Meta settings (name -> string).
@@ -108,9 +117,20 @@ bool DecodeTotalsKey(std::string_view in, Source* source, int32_t* year);
 
 // ---- Values: vectors of little-endian int64 (8 * k bytes, k >= 1), the unit
 // the merge operator (stores/merge_operator.h) adds elementwise.
+// The two below are inline: every scan of the aggregates loads one per entry
+// (out of line, the byte loop was 2-4% of a by-cluster export's samples).
 void AppendInt64Le(std::string* out, int64_t v);
-int64_t LoadInt64Le(const char* p);
-void StoreInt64Le(char* p, int64_t v);
+inline int64_t LoadInt64Le(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::big) v = ByteSwap64(v);
+  return static_cast<int64_t>(v);
+}
+inline void StoreInt64Le(char* p, int64_t v) {
+  auto u = static_cast<uint64_t>(v);
+  if constexpr (std::endian::native == std::endian::big) u = ByteSwap64(u);
+  std::memcpy(p, &u, sizeof u);
+}
 // True when every byte of `value` is zero (an all-zero int64 vector).
 bool IsAllZero(std::string_view value);
 

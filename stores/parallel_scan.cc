@@ -10,6 +10,7 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "stores/keys.h"
 #include "stores/store.h"
 #include "stores/store_impl.h"
+#include "stores/table_run.h"
 
 namespace stc {
 namespace {
@@ -28,6 +30,16 @@ using store_internal::ToView;
 
 // The 8 bytes of `key` after `prefix_len` as a big-endian number (zeros
 // past its end), and back.
+// The direct read of `cf` (OpenTableRun), counted in *scans when there is one.
+std::shared_ptr<const store_internal::TableRun> CountedTableRun(rocksdb::DB* db, bool read_only,
+                                                                rocksdb::ColumnFamilyHandle* cf,
+                                                                std::atomic<uint64_t>* scans) {
+  std::shared_ptr<const store_internal::TableRun> run =
+      store_internal::OpenTableRun(db, read_only, cf);
+  if (run != nullptr) scans->fetch_add(1, std::memory_order_relaxed);
+  return run;
+}
+
 uint64_t KeyNumber(std::string_view key, size_t prefix_len) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) {
@@ -142,46 +154,37 @@ std::vector<std::string> SplitKeys(rocksdb::DB* db, rocksdb::ColumnFamilyHandle*
 // one), and calls `visit(key, value)` for each entry, which returns a
 // Status; the first error stops every part at its next entry and the lowest
 // failing part's error is returned. `what` names the scan in RocksDB errors.
+// The parts read the table files of `run` when it is not null (OpenTableRun
+// of `cf`), else through the database at `snapshot`; RocksDB's performance
+// counters are off on every part's thread.
 template <typename MakeVisit>
 Status ScanInParts(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                    const rocksdb::Snapshot* snapshot, size_t parts, const std::string& dir,
-                   std::string_view what, const MakeVisit& make_visit) {
+                   std::string_view what, std::shared_ptr<const store_internal::TableRun> run,
+                   const MakeVisit& make_visit) {
   const std::vector<std::string> splits = SplitKeys(db, cf, snapshot, parts);
   const size_t n = splits.size() + 1;
   std::vector<Status> results(n);
   std::atomic<bool> stop{false};
   auto scan = [&](size_t part) {
-    rocksdb::ReadOptions ro = store_internal::TotalOrder();
-    ro.fill_cache = false;  // A full scan would evict the lookup working set.
-    ro.readahead_size = store_internal::kScanReadaheadBytes;
-    ro.snapshot = snapshot;
-    rocksdb::Slice lower, upper;
-    if (part > 0) {
-      lower = splits[part - 1];
-      ro.iterate_lower_bound = &lower;
-    }
-    if (part + 1 < n) {
-      upper = splits[part];
-      ro.iterate_upper_bound = &upper;
-    }
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
-    if (part > 0) {
-      it->Seek(lower);
-    } else {
-      it->SeekToFirst();
-    }
+    store_internal::PerfCountersOff perf_off;
+    std::optional<std::string> lower, upper;
+    if (part > 0) lower = splits[part - 1];
+    if (part + 1 < n) upper = splits[part];
+    store_internal::ScanIterator it(db, cf, run.get(), snapshot, std::move(lower),
+                                    std::move(upper));
     auto visit = make_visit(part);
-    for (; it->Valid(); it->Next()) {
+    for (; it.Valid(); it.Next()) {
       if (stop.load(std::memory_order_relaxed)) return;  // Another part failed.
-      Status s = visit(ToView(it->key()), it->value());
+      Status s = visit(ToView(it.key()), it.value());
       if (!s.ok()) {
         results[part] = std::move(s);
         stop = true;
         return;
       }
     }
-    if (!it->status().ok()) {
-      results[part] = FromRocks(it->status(), dir, what);
+    if (!it.status().ok()) {
+      results[part] = FromRocks(it.status(), dir, what);
       stop = true;
     }
   };
@@ -220,7 +223,9 @@ Status Store::ForEachRecordParallel(
   rocksdb::DB* db = impl_->db;
   SnapshotHolder holder(db);
   return ScanInParts(
-      db, impl_->records, holder.snapshot, parts, dir_, "scanning records", [&](size_t part) {
+      db, impl_->records, holder.snapshot, parts, dir_, "scanning records",
+      CountedTableRun(db, impl_->read_only, impl_->records, &impl_->table_run_scans),
+      [&](size_t part) {
         return [&, part](std::string_view k, const rocksdb::Slice& v) -> Status {
           Source source;
           std::string_view key;
@@ -243,16 +248,18 @@ Status Store::ForEachAggregateParallel(
   if (pending) {
     return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
   }
-  return ScanInParts(db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
-                     [&](size_t part) {
-                       // The part's decoded key, reused from entry to entry.
-                       return [&, part, key = AggregateKey()](
-                                  std::string_view k, const rocksdb::Slice& v) mutable -> Status {
-                         Units units = 0;
-                         STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, k, v, &key, &units));
-                         return units == 0 ? Status::Ok() : fn(part, key, units);
-                       };
-                     });
+  return ScanInParts(
+      db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
+      CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans),
+      [&](size_t part) {
+        // The part's decoded key, reused from entry to entry.
+        return [&, part, key = AggregateKey()](std::string_view k,
+                                               const rocksdb::Slice& v) mutable -> Status {
+          Units units = 0;
+          STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, k, v, &key, &units));
+          return units == 0 ? Status::Ok() : fn(part, key, units);
+        };
+      });
 }
 
 namespace {
@@ -289,22 +296,19 @@ Status Store::ForEachAggregateOfYears(
       return fn(k, units);
     });
   }
-  rocksdb::ReadOptions ro = store_internal::TotalOrder();
-  ro.fill_cache = false;  // A full scan would evict the lookup working set.
-  ro.readahead_size = store_internal::kScanReadaheadBytes;
-  const std::string lower_key = SourceYearBound(from);
-  const std::string upper_key = to.has_value() ? SourceYearBound(*to) : std::string();
-  rocksdb::Slice lower(lower_key), upper(upper_key);
-  ro.iterate_lower_bound = &lower;
-  if (to.has_value()) ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, impl_->aggregates));
+  const std::shared_ptr<const store_internal::TableRun> run =
+      CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans);
+  store_internal::PerfCountersOff perf_off;
+  store_internal::ScanIterator it(
+      db, impl_->aggregates, run.get(), /*snapshot=*/nullptr, SourceYearBound(from),
+      to.has_value() ? std::optional<std::string>(SourceYearBound(*to)) : std::nullopt);
   AggregateKey key;
   Units units = 0;
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, ToView(it->key()), it->value(), &key, &units));
+  for (; it.Valid(); it.Next()) {
+    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, ToView(it.key()), it.value(), &key, &units));
     if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
   }
-  return FromRocks(it->status(), dir_, "scanning aggregates");
+  return FromRocks(it.status(), dir_, "scanning aggregates");
 }
 
 Result<std::vector<uint64_t>> Store::ApproximateAggregateBytes(
@@ -347,6 +351,7 @@ Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t 
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   std::unique_ptr<AggregateRanges> ranges(new AggregateRanges(this, snapshot, {}));
   ranges->splits_ = SplitKeys(db, impl_->aggregates, snapshot, max_ranges, range_bytes);
+  ranges->run_ = CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans);
   return ranges;
 }
 
@@ -358,33 +363,21 @@ Status Store::AggregateRanges::Scan(
   }
   if (snapshot_ == nullptr) return store_->ForEachAggregate(fn);
   const Store::Impl& impl = *store_->impl_;
-  rocksdb::ReadOptions ro = store_internal::TotalOrder();
-  ro.fill_cache = false;  // A full scan would evict the lookup working set.
-  ro.readahead_size = store_internal::kScanReadaheadBytes;
-  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
-  rocksdb::Slice lower, upper;
-  if (i > 0) {
-    lower = splits_[i - 1];
-    ro.iterate_lower_bound = &lower;
-  }
-  if (i + 1 < size()) {
-    upper = splits_[i];
-    ro.iterate_upper_bound = &upper;
-  }
-  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.aggregates));
-  if (i > 0) {
-    it->Seek(lower);
-  } else {
-    it->SeekToFirst();
-  }
+  store_internal::PerfCountersOff perf_off;
+  std::optional<std::string> lower, upper;
+  if (i > 0) lower = splits_[i - 1];
+  if (i + 1 < size()) upper = splits_[i];
+  store_internal::ScanIterator it(impl.db, impl.aggregates, run_.get(),
+                                  static_cast<const rocksdb::Snapshot*>(snapshot_),
+                                  std::move(lower), std::move(upper));
   const std::string& dir = store_->dir_;
   AggregateKey key;
   Units units = 0;
-  for (; it->Valid(); it->Next()) {
-    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir, ToView(it->key()), it->value(), &key, &units));
+  for (; it.Valid(); it.Next()) {
+    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir, ToView(it.key()), it.value(), &key, &units));
     if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
   }
-  return FromRocks(it->status(), dir, "scanning aggregates");
+  return FromRocks(it.status(), dir, "scanning aggregates");
 }
 
 }  // namespace stc

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -295,6 +296,97 @@ TEST_F(RecordScanTest, AggregatesWithPendingDeltasAreScannedInOnePart) {
   ASSERT_TRUE(store->Compact().ok());
   EXPECT_EQ(SerialAggregates(*store), serial);
   EXPECT_EQ(ParallelAggregates(*store, 4, &used), serial);
+}
+
+// The aggregates of (source, year) pairs in [from, to), as visited.
+std::vector<AggVisit> AggregatesOfYears(const Store& store, Store::SourceYear from,
+                                        std::optional<Store::SourceYear> to) {
+  std::vector<AggVisit> out;
+  Status s = store.ForEachAggregateOfYears(from, to, [&](const AggregateKey& k, Units u) {
+    out.emplace_back(EncodedAggregate(k), u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+// The records' parallel scan, parts concatenated.
+std::vector<Visit> ParallelRecords(const Store& store, size_t parts) {
+  std::vector<std::vector<Visit>> got(parts);
+  Status s = store.ForEachRecordParallel(parts, [&](size_t part, Source src, std::string_view k,
+                                                    std::string_view v) {
+    if (part >= got.size()) return Status::Internal("part out of range");
+    got[part].emplace_back(std::string(1, static_cast<char>(src)) + std::string(k), std::string(v));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::vector<Visit> all;
+  for (const auto& p : got) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
+// A store compacted into one sorted run per column family and opened
+// read-only: its full scans read the table files directly
+// (table_run_scans), and every one of them visits what the same scans of
+// the store open for writing (through RocksDB's iterator) visited.
+TEST_F(RecordScanTest, ReadOnlyStoresReadOneSortedRunDirectly) {
+  std::vector<Visit> records;
+  std::vector<AggVisit> aggregates, of_2019, from_2020;
+  {
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    Fill(store.get(), 4, 30000);
+    for (int b = 0; b < 4; ++b) {
+      StoreBatch batch;
+      for (int i = 0; i < 60000; ++i) {
+        batch.AddAggregate(Agg(2018 + b % 3, b * 1000 + i / 100, i % 100, "DE", "A"),
+                           Units{1} + (i * 7919LL) % 1000003);
+      }
+      ASSERT_TRUE(store->Apply(batch).ok());
+    }
+    StoreBatch cancel;  // Zero sums, dropped by the compaction.
+    for (int i = 0; i < 600; i += 2)
+      cancel.AddAggregate(Agg(2019, 1000 + i / 100, i % 100, "DE", "A"),
+                          -(Units{1} + (i * 7919LL) % 1000003));
+    ASSERT_TRUE(store->Apply(cancel).ok());
+    ASSERT_TRUE(store->Compact().ok());
+    records = Serial(*store);
+    aggregates = SerialAggregates(*store);
+    of_2019 = AggregatesOfYears(*store, {Source::kArticle, 2019},
+                                Store::SourceYear{Source::kArticle, 2020});
+    from_2020 = AggregatesOfYears(*store, {Source::kArticle, 2020}, std::nullopt);
+    size_t used = 0;
+    EXPECT_EQ(ParallelAggregates(*store, 3, &used), aggregates);
+    EXPECT_EQ(store->table_run_scans(), 0u);  // Open for writing: never.
+  }
+  ASSERT_EQ(records.size(), 120000u);
+  ASSERT_EQ(aggregates.size(), 240000u - 300u);
+  ASSERT_EQ(of_2019.size(), 60000u - 300u);
+  ASSERT_EQ(from_2020.size(), 60000u);
+  StoreOptions ro;
+  ro.read_only = true;
+  auto store = OpenOrDie(ro);
+  ASSERT_NE(store, nullptr);
+  for (size_t parts : {size_t{1}, size_t{2}, size_t{3}}) {
+    SCOPED_TRACE(parts);
+    const uint64_t before = store->table_run_scans();
+    EXPECT_EQ(ParallelRecords(*store, parts), records);
+    size_t used = 0;
+    EXPECT_EQ(ParallelAggregates(*store, parts, &used), aggregates);
+    EXPECT_EQ(used, parts);  // More than 1 MiB of table files: the scan splits.
+    EXPECT_EQ(store->table_run_scans(), before + 2);
+  }
+  const uint64_t before = store->table_run_scans();
+  size_t n = 0;
+  EXPECT_EQ(RangeAggregates(*store, 32 << 10, 100, &n), aggregates);
+  EXPECT_GT(n, 2u);
+  EXPECT_EQ(AggregatesOfYears(*store, {Source::kArticle, 2019},
+                              Store::SourceYear{Source::kArticle, 2020}),
+            of_2019);
+  EXPECT_EQ(AggregatesOfYears(*store, {Source::kArticle, 2020}, std::nullopt), from_2020);
+  EXPECT_EQ(store->table_run_scans(), before + 3);
+  // The serial scan still reads through the database: the same entries.
+  EXPECT_EQ(SerialAggregates(*store), aggregates);
 }
 
 // A callback error stops the scan and is returned.

@@ -39,6 +39,10 @@
 
 namespace stc {
 
+namespace store_internal {
+class TableRun;  // stores/table_run.h.
+}  // namespace store_internal
+
 struct StoreOptions {
   // Create the store when `dir` does not hold one (the directory too).
   bool create_if_missing = false;
@@ -298,6 +302,12 @@ class Store {
   // every thread. Each call visits every sorted run that may hold its keys,
   // so fewer calls for the same keys cost less (tests, benchmarks).
   uint64_t point_lookup_calls() const;
+  // Diagnostics: how many full scans (ForEachRecordParallel,
+  // ForEachAggregateParallel, ForEachAggregateOfYears, SplitAggregates) read
+  // the column family's table files directly instead of through RocksDB's
+  // iterator: a store opened read-only whose column family is one sorted run
+  // on disk (stores/table_run.h; tests, benchmarks).
+  uint64_t table_run_scans() const;
 
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`
@@ -376,6 +386,9 @@ class Store {
     const Store* store_;
     const void* snapshot_;  // rocksdb::Snapshot; null: one range, ForEachAggregate.
     std::vector<std::string> splits_;
+    // The aggregates' table files when the ranges read them directly; null:
+    // through the database at snapshot_.
+    std::shared_ptr<const store_internal::TableRun> run_;
   };
   // A (source, year) pair, ordered as the aggregate keys are (by source,
   // then year), which they lead.

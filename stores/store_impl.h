@@ -87,6 +87,8 @@ struct Store::Impl {
   // Store::point_lookup_calls (relaxed: a diagnostic count, one add per call
   // of up to 32 keys).
   mutable std::atomic<uint64_t> point_lookup_calls{0};
+  // Store::table_run_scans (relaxed: a diagnostic count).
+  mutable std::atomic<uint64_t> table_run_scans{0};
   // Store::pending_flushes_written.
   std::atomic<uint64_t> pending_flushes_written{0};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.

@@ -163,6 +163,10 @@ uint64_t Store::point_lookup_calls() const {
   return impl_->point_lookup_calls.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::table_run_scans() const {
+  return impl_->table_run_scans.load(std::memory_order_relaxed);
+}
+
 uint64_t Store::pending_flushes_written() const {
   return impl_->pending_flushes_written.load(std::memory_order_relaxed);
 }

@@ -28,18 +28,19 @@ namespace sk = store_keys;
 using store_internal::Hex;
 using store_internal::ToView;
 
-// The 8 bytes of `key` after `prefix_len` as a big-endian number (zeros
-// past its end), and back.
 // The direct read of `cf` (OpenTableRun), counted in *scans when there is one.
 std::shared_ptr<const store_internal::TableRun> CountedTableRun(rocksdb::DB* db, bool read_only,
+                                                                const rocksdb::Snapshot* snapshot,
                                                                 rocksdb::ColumnFamilyHandle* cf,
                                                                 std::atomic<uint64_t>* scans) {
   std::shared_ptr<const store_internal::TableRun> run =
-      store_internal::OpenTableRun(db, read_only, cf);
+      store_internal::OpenTableRun(db, cf, snapshot, read_only);
   if (run != nullptr) scans->fetch_add(1, std::memory_order_relaxed);
   return run;
 }
 
+// The 8 bytes of `key` after `prefix_len` as a big-endian number (zeros
+// past its end), and back.
 uint64_t KeyNumber(std::string_view key, size_t prefix_len) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) {
@@ -224,7 +225,8 @@ Status Store::ForEachRecordParallel(
   SnapshotHolder holder(db);
   return ScanInParts(
       db, impl_->records, holder.snapshot, parts, dir_, "scanning records",
-      CountedTableRun(db, impl_->read_only, impl_->records, &impl_->table_run_scans),
+      CountedTableRun(db, impl_->read_only, holder.snapshot, impl_->records,
+                      &impl_->table_run_scans),
       [&](size_t part) {
         return [&, part](std::string_view k, const rocksdb::Slice& v) -> Status {
           Source source;
@@ -248,18 +250,18 @@ Status Store::ForEachAggregateParallel(
   if (pending) {
     return ForEachAggregate([&](const AggregateKey& k, Units u) { return fn(0, k, u); });
   }
-  return ScanInParts(
-      db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
-      CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans),
-      [&](size_t part) {
-        // The part's decoded key, reused from entry to entry.
-        return [&, part, key = AggregateKey()](std::string_view k,
-                                               const rocksdb::Slice& v) mutable -> Status {
-          Units units = 0;
-          STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, k, v, &key, &units));
-          return units == 0 ? Status::Ok() : fn(part, key, units);
-        };
-      });
+  return ScanInParts(db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
+                     CountedTableRun(db, impl_->read_only, holder.snapshot, impl_->aggregates,
+                                     &impl_->table_run_scans),
+                     [&](size_t part) {
+                       // The part's decoded key, reused from entry to entry.
+                       return [&, part, key = AggregateKey()](
+                                  std::string_view k, const rocksdb::Slice& v) mutable -> Status {
+                         Units units = 0;
+                         STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, k, v, &key, &units));
+                         return units == 0 ? Status::Ok() : fn(part, key, units);
+                       };
+                     });
 }
 
 namespace {
@@ -297,7 +299,7 @@ Status Store::ForEachAggregateOfYears(
     });
   }
   const std::shared_ptr<const store_internal::TableRun> run =
-      CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans);
+      CountedTableRun(db, impl_->read_only, nullptr, impl_->aggregates, &impl_->table_run_scans);
   store_internal::PerfCountersOff perf_off;
   store_internal::ScanIterator it(
       db, impl_->aggregates, run.get(), /*snapshot=*/nullptr, SourceYearBound(from),
@@ -351,7 +353,8 @@ Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t 
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   std::unique_ptr<AggregateRanges> ranges(new AggregateRanges(this, snapshot, {}));
   ranges->splits_ = SplitKeys(db, impl_->aggregates, snapshot, max_ranges, range_bytes);
-  ranges->run_ = CountedTableRun(db, impl_->read_only, impl_->aggregates, &impl_->table_run_scans);
+  ranges->run_ =
+      CountedTableRun(db, impl_->read_only, snapshot, impl_->aggregates, &impl_->table_run_scans);
   return ranges;
 }
 

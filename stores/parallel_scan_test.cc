@@ -325,11 +325,12 @@ std::vector<Visit> ParallelRecords(const Store& store, size_t parts) {
   return all;
 }
 
-// A store compacted into one sorted run per column family and opened
-// read-only: its full scans read the table files directly
-// (table_run_scans), and every one of them visits what the same scans of
-// the store open for writing (through RocksDB's iterator) visited.
-TEST_F(RecordScanTest, ReadOnlyStoresReadOneSortedRunDirectly) {
+// A store compacted into one sorted run per column family: its full scans
+// read the table files directly (table_run_scans), open for writing (at the
+// scan's snapshot) or read-only, and every one of them visits what the
+// scans through RocksDB's iterator visit (before the compaction, and the
+// serial scan).
+TEST_F(RecordScanTest, StoresInOneSortedRunAreReadFromTheirTableFiles) {
   std::vector<Visit> records;
   std::vector<AggVisit> aggregates, of_2019, from_2020;
   {
@@ -349,7 +350,8 @@ TEST_F(RecordScanTest, ReadOnlyStoresReadOneSortedRunDirectly) {
       cancel.AddAggregate(Agg(2019, 1000 + i / 100, i % 100, "DE", "A"),
                           -(Units{1} + (i * 7919LL) % 1000003));
     ASSERT_TRUE(store->Apply(cancel).ok());
-    ASSERT_TRUE(store->Compact().ok());
+    // Several sorted runs (level-0 files, the memtable): read through
+    // RocksDB's iterator.
     records = Serial(*store);
     aggregates = SerialAggregates(*store);
     of_2019 = AggregatesOfYears(*store, {Source::kArticle, 2019},
@@ -357,7 +359,14 @@ TEST_F(RecordScanTest, ReadOnlyStoresReadOneSortedRunDirectly) {
     from_2020 = AggregatesOfYears(*store, {Source::kArticle, 2020}, std::nullopt);
     size_t used = 0;
     EXPECT_EQ(ParallelAggregates(*store, 3, &used), aggregates);
-    EXPECT_EQ(store->table_run_scans(), 0u);  // Open for writing: never.
+    EXPECT_EQ(store->table_run_scans(), 0u);
+    // One sorted run each: the parallel scans read the files at their
+    // snapshot.
+    ASSERT_TRUE(store->Compact().ok());
+    EXPECT_EQ(ParallelAggregates(*store, 3, &used), aggregates);
+    EXPECT_EQ(used, 3u);
+    EXPECT_EQ(ParallelRecords(*store, 2), records);
+    EXPECT_EQ(store->table_run_scans(), 2u);
   }
   ASSERT_EQ(records.size(), 120000u);
   ASSERT_EQ(aggregates.size(), 240000u - 300u);

@@ -32,9 +32,9 @@ rocksdb::Options ReaderOptions(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
 
 }  // namespace
 
-std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, bool read_only,
-                                             rocksdb::ColumnFamilyHandle* cf) {
-  if (!read_only || cf == nullptr) return nullptr;
+std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                             const rocksdb::Snapshot* snapshot, bool read_only) {
+  if (cf == nullptr || (!read_only && snapshot == nullptr)) return nullptr;
   for (const char* property :
        {"rocksdb.num-entries-active-mem-table", "rocksdb.num-entries-imm-mem-tables"}) {
     uint64_t n = 0;
@@ -59,6 +59,7 @@ std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, bool read_only,
   for (const rocksdb::SstFileMetaData* f : order) {
     // Disjoint ranges, as on every level past 0 (the bytewise comparator).
     if (!files.empty() && !(files.back().largest < f->smallestkey)) return nullptr;
+    if (snapshot != nullptr && f->largest_seqno > snapshot->GetSequenceNumber()) return nullptr;
     TableRun::File file;
     file.reader = std::make_unique<rocksdb::SstFileReader>(options);
     if (!file.reader->Open(f->directory + "/" + f->relative_filename).ok()) return nullptr;

@@ -6,8 +6,8 @@
 // RocksDB's merging and level iterators, even when all but one of them are
 // empty. After an ingest the aggregates and the records are one sorted run
 // in one level (Store::CompactAggregatesIfLayered, CompactRecordsIfLayered),
-// and a store opened read-only cannot change under the scan. Its table files
-// can then be read one after the other, each through its own reader
+// and a read-only store, or a scan's snapshot, does not change with later
+// writes. Its table files can then be read one after the other, each through its own reader
 // (rocksdb::SstFileReader), which skips the merging and level iterators: on
 // the aggregates of a 0.01-degree store (54 million entries of 21 bytes) 35%
 // less CPU an entry (docs/performance.md, "Latest changes").
@@ -47,17 +47,21 @@ class TableRun {
   std::vector<File> files_;
 };
 
-// The sorted run of `cf` when a scan may read its table files directly:
-// the store (`db`) is open read-only (`read_only`); the column family's memtables are empty; its
-// table files are all on one level (a single file on level 0), their key
-// ranges disjoint; none holds range deletions; and every file opens (the
-// readers keep them open, so a writer's compaction that deletes them later
-// does not affect the scan). Null otherwise, also when the column family has
-// no table file: the scan then reads through the database. Never fails: a
-// file that does not open is a reason to read through the database, which
-// reports the error if it has one.
-std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, bool read_only,
-                                             rocksdb::ColumnFamilyHandle* cf);
+// The sorted run of `cf` when a scan of it at `snapshot` may read its table
+// files directly: the column family's memtables are empty; its table files
+// are all on one level (a single file on level 0), their key ranges
+// disjoint; none holds range deletions; every file opens (the readers keep
+// them open, so a compaction that deletes them later does not affect the
+// scan); and the store cannot hold anything newer than the snapshot in
+// them: it is open read-only (`read_only`), or `snapshot` is given and no
+// file holds a sequence number past it. (The memtables are checked before
+// the files are listed: anything written up to the snapshot is then in the
+// files.) Null otherwise, also when the column family has no table file:
+// the scan then reads through the database. Never fails: a file that does
+// not open is a reason to read through the database, which reports the
+// error if it has one.
+std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                                             const rocksdb::Snapshot* snapshot, bool read_only);
 
 // A forward scan of the entries of `cf` with keys in [lower, upper) (none:
 // unbounded), positioned on the first one at construction. Reads the table

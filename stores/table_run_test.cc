@@ -124,11 +124,11 @@ TEST_F(TableRunTest, ManyFilesOfOneLevelReadAsTheDatabaseDoes) {
   ASSERT_GT(levels.begin()->first, 0);
   ASSERT_GT(levels.begin()->second, 5u);
 
-  const std::shared_ptr<const TableRun> run = OpenTableRun(db_, /*read_only=*/true, Cf());
+  const std::shared_ptr<const TableRun> run = OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true);
   ASSERT_NE(run, nullptr);
   ASSERT_EQ(run->files().size(), levels.begin()->second);
-  // Not for a store opened for writing.
-  EXPECT_EQ(OpenTableRun(db_, /*read_only=*/false, Cf()), nullptr);
+  // Open for writing: only with a snapshot.
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/false), nullptr);
 
   const Entries all(want.begin(), want.end());
   EXPECT_EQ(Scan(run.get(), std::nullopt, std::nullopt), all);
@@ -183,11 +183,11 @@ TEST_F(TableRunTest, OneLevelZeroFileWithOperandsButNotTwo) {
   want[Key(500)] = Value(-4);
   // Entries in the memtable: refused (a read-only open would have replayed
   // them from the log into its memtable).
-  EXPECT_EQ(OpenTableRun(db_, /*read_only=*/true, Cf()), nullptr);
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true), nullptr);
   ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
   OpenReadOnly();
   ASSERT_EQ(Levels(), (std::map<int, size_t>{{0, 1}}));
-  const std::shared_ptr<const TableRun> run = OpenTableRun(db_, /*read_only=*/true, Cf());
+  const std::shared_ptr<const TableRun> run = OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true);
   ASSERT_NE(run, nullptr);
   const Entries all(want.begin(), want.end());
   EXPECT_EQ(Scan(run.get(), std::nullopt, std::nullopt), all);
@@ -200,7 +200,41 @@ TEST_F(TableRunTest, OneLevelZeroFileWithOperandsButNotTwo) {
   ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
   OpenReadOnly();
   ASSERT_EQ(Levels(), (std::map<int, size_t>{{0, 2}}));
-  EXPECT_EQ(OpenTableRun(db_, /*read_only=*/true, Cf()), nullptr);
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true), nullptr);
+}
+
+// A store open for writing: the run is read at a snapshot that no table
+// file postdates. Anything written after the snapshot and moved into the run
+// by a flush and a compaction refuses it.
+TEST_F(TableRunTest, WritableStoresNeedASnapshotTheFilesDoNotPostdate) {
+  OpenWritable();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), Key(i), Value(i)).ok());
+  }
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
+  ASSERT_TRUE(db_->CompactRange(cro, nullptr, nullptr).ok());
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/false), nullptr);
+  const std::shared_ptr<const TableRun> run =
+      OpenTableRun(db_, Cf(), snapshot, /*read_only=*/false);
+  ASSERT_NE(run, nullptr);
+  // Written after the snapshot: the run read before still shows the
+  // snapshot's entries; a run asked for later at that snapshot is refused.
+  ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), Key(7), Value(700)).ok());
+  ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), Key(200), Value(200)).ok());
+  EXPECT_EQ(OpenTableRun(db_, Cf(), snapshot, /*read_only=*/false), nullptr);  // Memtable.
+  ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
+  ASSERT_TRUE(db_->CompactRange(cro, nullptr, nullptr).ok());
+  EXPECT_EQ(OpenTableRun(db_, Cf(), snapshot, /*read_only=*/false), nullptr);  // Newer files.
+  Entries want;
+  for (int i = 0; i < 100; ++i) want.emplace_back(Key(i), Value(i));
+  EXPECT_EQ(Scan(run.get(), std::nullopt, std::nullopt), want);
+  db_->ReleaseSnapshot(snapshot);
+  const rocksdb::Snapshot* later = db_->GetSnapshot();
+  EXPECT_NE(OpenTableRun(db_, Cf(), later, /*read_only=*/false), nullptr);
+  db_->ReleaseSnapshot(later);
 }
 
 // A range deletion in the only table file: refused.
@@ -213,7 +247,7 @@ TEST_F(TableRunTest, RangeDeletionsRefuseTheRun) {
   ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
   OpenReadOnly();
   ASSERT_EQ(Levels(), (std::map<int, size_t>{{0, 1}}));
-  EXPECT_EQ(OpenTableRun(db_, /*read_only=*/true, Cf()), nullptr);
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true), nullptr);
   EXPECT_EQ(Scan(nullptr, std::nullopt, std::nullopt).size(), 90u);
 }
 
@@ -222,7 +256,7 @@ TEST_F(TableRunTest, NoTableFileNoRun) {
   OpenWritable();
   ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
   OpenReadOnly();
-  EXPECT_EQ(OpenTableRun(db_, /*read_only=*/true, Cf()), nullptr);
+  EXPECT_EQ(OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true), nullptr);
   EXPECT_TRUE(Scan(nullptr, std::nullopt, std::nullopt).empty());
 }
 

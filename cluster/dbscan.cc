@@ -3,7 +3,9 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -60,6 +62,64 @@ struct Layout {
   std::vector<uint32_t> input;  // Position -> input index.
 };
 
+// The candidate ranges of one bucket cut at bucket boundaries into pieces,
+// each a bucket's positions in order of latitude, with two cursors per piece
+// that follow the latitude window of a point, [lat - reach, lat + reach]
+// (reach: GeoIndex::eps_deg in 1e-5 degrees, rounded up), as the bucket's
+// points are visited in order of latitude: a point farther in latitude is
+// not within eps, and the cursors only move forward. About a third of the
+// candidates of a bucket lie outside a point's window (most of the bands
+// above and below).
+class LatWindow {
+ public:
+  LatWindow(const int32_t* lat, int64_t reach) : lat_(lat), reach_(reach) {}
+
+  // The pieces of `ranges` (disjoint, each whole buckets: `starts` holds
+  // every bucket's first position and the end); those of the range that
+  // holds position `own` first.
+  void Reset(const Ranges& ranges, const std::vector<uint32_t>& starts, uint32_t own) {
+    pieces_.clear();
+    for (const auto& [lo, hi] : ranges) {
+      const bool first = lo <= own && own < hi;
+      const size_t at = pieces_.size();
+      size_t k =
+          static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), lo) - starts.begin()) -
+          1;
+      for (uint32_t start = lo; start < hi; ++k) {
+        const uint32_t end = std::min(hi, starts[k + 1]);
+        pieces_.push_back({start, end, start, start});
+        start = end;
+      }
+      if (first) std::rotate(pieces_.begin(), pieces_.begin() + at, pieces_.end());
+    }
+    out_.resize(pieces_.size());
+  }
+
+  // The pieces' positions whose latitude is within reach of `lat`, which
+  // does not decrease between calls after Reset.
+  const Ranges& At(int32_t lat) {
+    const int64_t lo_lat = int64_t{lat} - reach_, hi_lat = int64_t{lat} + reach_;
+    for (size_t k = 0; k < pieces_.size(); ++k) {
+      Piece& piece = pieces_[k];
+      while (piece.lo < piece.end && lat_[piece.lo] < lo_lat) ++piece.lo;
+      if (piece.hi < piece.lo) piece.hi = piece.lo;
+      while (piece.hi < piece.end && lat_[piece.hi] <= hi_lat) ++piece.hi;
+      out_[k] = {piece.lo, piece.hi};
+    }
+    return out_;
+  }
+
+ private:
+  struct Piece {
+    uint32_t start, end;  // The bucket's positions in the range.
+    uint32_t lo, hi;      // The window's: [lo, hi).
+  };
+  const int32_t* lat_;
+  int64_t reach_;
+  std::vector<Piece> pieces_;
+  Ranges out_;
+};
+
 }  // namespace
 
 DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
@@ -82,7 +142,24 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
   p.z.resize(n);
   p.w.resize(n);
   p.input = index.order();
+  // Within each bucket, the points in order of latitude (then index), for
+  // LatWindow; the result does not depend on the order within a bucket.
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 64),
+                    [&](const tbb::blocked_range<size_t>& buckets) {
+                      for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
+                        auto [first, last] = index.BucketRange(b);
+                        std::sort(p.input.begin() + first, p.input.begin() + last,
+                                  [&](uint32_t a, uint32_t c) {
+                                    return lat[a] != lat[c] ? lat[a] < lat[c] : a < c;
+                                  });
+                      }
+                    });
+  std::vector<int32_t> plat(n);  // Latitudes by position.
+  std::vector<uint32_t> starts(index.buckets() + 1, static_cast<uint32_t>(n));
+  for (size_t b = 0; b < index.buckets(); ++b) starts[b] = index.BucketRange(b).first;
+  const auto reach_e5 = static_cast<int64_t>(std::ceil(index.eps_deg() * 1e5));
   for (size_t pos = 0; pos < n; ++pos) {
+    plat[pos] = lat[p.input[pos]];
     const WeightedLocation& q = points[p.input[pos]];
     UnitVec v = ToUnitVec(q.lat_e5, q.lon_e5);
     p.x[pos] = v.x;
@@ -115,30 +192,25 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
   tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 16),
                     [&](const tbb::blocked_range<size_t>& buckets) {
                       Ranges candidates;
+                      LatWindow window(plat.data(), reach_e5);
                       for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
                         index.CandidateRanges(b, &candidates);
                         auto [first, last] = index.BucketRange(b);
-                        // The range of the bucket's own band first: its points
-                        // are the nearest, so the sum reaches the threshold
-                        // sooner (the order of positive terms does not change
-                        // whether it does; own-bucket-first inside that range
-                        // measured no better).
-                        for (auto& r : candidates) {
-                          if (r.first <= first && first < r.second) {
-                            std::swap(r, candidates.front());
-                            break;
-                          }
-                        }
                         Units reach = 0;  // The candidates' weight, up to the threshold.
                         for (const auto& [lo, hi] : candidates) {
                           reach += below[hi] - below[lo];
                           if (reach >= options.min_weight) break;
                         }
                         if (reach < options.min_weight) continue;
+                        // The range of the bucket's own band first: its points
+                        // are the nearest, so the sum reaches the threshold
+                        // sooner (the order of terms that are not negative
+                        // does not change whether it does).
+                        window.Reset(candidates, starts, first);
                         for (uint32_t i = first; i < last; ++i) {
                           Units sum = 0;
                           const double xi = px[i], yi = py[i], zi = pz[i];
-                          for (const auto& [lo, hi] : candidates) {
+                          for (const auto& [lo, hi] : window.At(plat[i])) {
                             for (uint32_t start = lo; start < hi && sum < options.min_weight;
                                  start += kBlock) {
                               const uint32_t end = hi - start > kBlock ? start + kBlock : hi;
@@ -164,6 +236,7 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
   tbb::parallel_for(tbb::blocked_range<size_t>(0, index.buckets(), 16),
                     [&](const tbb::blocked_range<size_t>& buckets) {
                       Ranges ranges;
+                      LatWindow window(plat.data(), reach_e5);
                       for (size_t b = buckets.begin(); b != buckets.end(); ++b) {
                         auto [first, last] = index.BucketRange(b);
                         bool any_core = false;
@@ -172,10 +245,11 @@ DbscanResult WeightedDbscan(std::span<const WeightedLocation> points,
                         }
                         if (!any_core) continue;
                         index.CandidateRanges(b, &ranges);
+                        window.Reset(ranges, starts, first);
                         for (uint32_t i = first; i < last; ++i) {
                           if (!core[i]) continue;
                           uint32_t root = sets.Find(i);
-                          for (const auto& [lo, hi] : ranges) {
+                          for (const auto& [lo, hi] : window.At(plat[i])) {
                             for (uint32_t j = std::max(lo, i + 1); j < hi; ++j) {
                               if (!core[j] || sets.Parent(j) == root || !within(i, j)) continue;
                               root = sets.Union(root, j);

@@ -43,6 +43,10 @@ class GeoIndex {
   size_t buckets() const { return keys_.size(); }
   // Positions [first, second) of occupied bucket `b` (< buckets()).
   std::pair<uint32_t, uint32_t> BucketRange(size_t b) const { return {starts_[b], starts_[b + 1]}; }
+  // eps as an angle in degrees, with a margin: two points whose latitudes
+  // differ by more are not within eps (the latitude difference is a lower
+  // bound of the great-circle distance).
+  double eps_deg() const { return eps_deg_; }
   // Replaces `*out` with disjoint position ranges [first, second) holding
   // every point within eps of any point of bucket `b` (and possibly more).
   void CandidateRanges(size_t b, std::vector<std::pair<uint32_t, uint32_t>>* out) const;

@@ -16,8 +16,9 @@
 // among their core points.
 //
 // Cost: a GeoIndex scan; about linear in n for bounded local density (each
-// point looks at its 3 x 3 eps-sized buckets). Core determination stops
-// summing as soon as min_weight is reached. The core points, the unions of
+// point looks at the points of its 3 x 3 eps-sized buckets that are within
+// eps in latitude). Core determination stops summing as soon as min_weight
+// is reached. The core points, the unions of
 // core points within eps (a union-find updated by compare-and-swap) and the
 // border points run on oneTBB's threads (every core), the numbering on the
 // calling thread. The result does not depend on the threads.

@@ -7,10 +7,10 @@
 // empty. After an ingest the aggregates and the records are one sorted run
 // in one level (Store::CompactAggregatesIfLayered, CompactRecordsIfLayered),
 // and a read-only store, or a scan's snapshot, does not change with later
-// writes. Its table files can then be read one after the other, each through its own reader
-// (rocksdb::SstFileReader), which skips the merging and level iterators: on
-// the aggregates of a 0.01-degree store (54 million entries of 21 bytes) 35%
-// less CPU an entry (docs/performance.md, "Latest changes").
+// writes. Its table files can then be read one after the other, each through
+// its own reader (rocksdb::SstFileReader), which skips the merging and level
+// iterators: on the aggregates of a 0.01-degree store (54 million entries of
+// 21 bytes) 35% less CPU an entry (docs/performance.md, "Latest changes").
 //
 // ScanIterator reads [lower, upper) of one column family either way, so the
 // scans do not depend on which one is taken.

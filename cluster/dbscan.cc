@@ -87,7 +87,7 @@ class LatWindow {
           1;
       for (uint32_t start = lo; start < hi; ++k) {
         const uint32_t end = std::min(hi, starts[k + 1]);
-        pieces_.push_back({start, end, start, start});
+        pieces_.push_back({end, start, start});
         start = end;
       }
       if (first) std::rotate(pieces_.begin(), pieces_.begin() + at, pieces_.end());
@@ -111,8 +111,8 @@ class LatWindow {
 
  private:
   struct Piece {
-    uint32_t start, end;  // The bucket's positions in the range.
-    uint32_t lo, hi;      // The window's: [lo, hi).
+    uint32_t end;     // The end of the bucket's positions in the range.
+    uint32_t lo, hi;  // The window's: [lo, hi), moving forward from the start.
   };
   const int32_t* lat_;
   int64_t reach_;

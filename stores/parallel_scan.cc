@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,6 +85,18 @@ Status DecodeAggregateEntry(const std::string& dir, std::string_view k, const ro
     return Status::Corruption("store " + dir + ": malformed aggregate key " + Hex(k));
   }
   return Status::Ok();
+}
+
+// Visits the non-zero aggregates `it` reads, in key order, until `fn` fails.
+Status VisitAggregates(store_internal::ScanIterator* it, const std::string& dir,
+                       const std::function<Status(const AggregateKey&, Units)>& fn) {
+  AggregateKey key;
+  Units units = 0;
+  for (; it->Valid(); it->Next()) {
+    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir, ToView(it->key()), it->value(), &key, &units));
+    if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
+  }
+  return FromRocks(it->status(), dir, "scanning aggregates");
 }
 
 // Up to `parts - 1` ascending split keys dividing the entries of `cf` into
@@ -168,7 +181,6 @@ Status ScanInParts(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   std::vector<Status> results(n);
   std::atomic<bool> stop{false};
   auto scan = [&](size_t part) {
-    store_internal::PerfCountersOff perf_off;
     std::optional<std::string> lower, upper;
     if (part > 0) lower = splits[part - 1];
     if (part + 1 < n) upper = splits[part];
@@ -300,17 +312,10 @@ Status Store::ForEachAggregateOfYears(
   }
   const std::shared_ptr<const store_internal::TableRun> run =
       CountedTableRun(db, impl_->read_only, nullptr, impl_->aggregates, &impl_->table_run_scans);
-  store_internal::PerfCountersOff perf_off;
   store_internal::ScanIterator it(
       db, impl_->aggregates, run.get(), /*snapshot=*/nullptr, SourceYearBound(from),
       to.has_value() ? std::optional<std::string>(SourceYearBound(*to)) : std::nullopt);
-  AggregateKey key;
-  Units units = 0;
-  for (; it.Valid(); it.Next()) {
-    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir_, ToView(it.key()), it.value(), &key, &units));
-    if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
-  }
-  return FromRocks(it.status(), dir_, "scanning aggregates");
+  return VisitAggregates(&it, dir_, fn);
 }
 
 Result<std::vector<uint64_t>> Store::ApproximateAggregateBytes(
@@ -366,21 +371,13 @@ Status Store::AggregateRanges::Scan(
   }
   if (snapshot_ == nullptr) return store_->ForEachAggregate(fn);
   const Store::Impl& impl = *store_->impl_;
-  store_internal::PerfCountersOff perf_off;
   std::optional<std::string> lower, upper;
   if (i > 0) lower = splits_[i - 1];
   if (i + 1 < size()) upper = splits_[i];
   store_internal::ScanIterator it(impl.db, impl.aggregates, run_.get(),
                                   static_cast<const rocksdb::Snapshot*>(snapshot_),
                                   std::move(lower), std::move(upper));
-  const std::string& dir = store_->dir_;
-  AggregateKey key;
-  Units units = 0;
-  for (; it.Valid(); it.Next()) {
-    STC_RETURN_IF_ERROR(DecodeAggregateEntry(dir, ToView(it.key()), it.value(), &key, &units));
-    if (units != 0) STC_RETURN_IF_ERROR(fn(key, units));
-  }
-  return FromRocks(it.status(), dir, "scanning aggregates");
+  return VisitAggregates(&it, store_->dir_, fn);
 }
 
 }  // namespace stc

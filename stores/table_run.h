@@ -63,13 +63,28 @@ class TableRun {
 std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
                                              const rocksdb::Snapshot* snapshot, bool read_only);
 
+// Turns RocksDB's per-thread performance counters off for its lifetime (each
+// step of an iterator otherwise adds to them: about 7% of a scan's CPU on
+// small entries) and restores the thread's level after. Thread-local.
+class PerfCountersOff {
+ public:
+  PerfCountersOff();
+  ~PerfCountersOff();
+  PerfCountersOff(const PerfCountersOff&) = delete;
+  PerfCountersOff& operator=(const PerfCountersOff&) = delete;
+
+ private:
+  int level_;
+};
+
 // A forward scan of the entries of `cf` with keys in [lower, upper) (none:
 // unbounded), positioned on the first one at construction. Reads the table
 // files of `run` when it is not null (OpenTableRun of the same column
 // family), otherwise through the database at `snapshot` (null: the latest
 // state). Either way: no block cache fill, kScanReadaheadBytes of read-ahead,
-// total-order seeks. Thread-compatible; `db`, `cf`, `run` and `snapshot` must
-// outlive it.
+// total-order seeks, RocksDB's performance counters off on the constructing
+// thread for its lifetime (it must be used and destroyed there).
+// Thread-compatible; `db`, `cf`, `run` and `snapshot` must outlive it.
 class ScanIterator {
  public:
   ScanIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const TableRun* run,
@@ -96,26 +111,13 @@ class ScanIterator {
   // A new iterator of file `file_` of the run, on its first key in range.
   void OpenFile();
 
+  PerfCountersOff perf_off_;  // First: the counters stay off until it_ is gone.
   std::optional<std::string> lower_, upper_;
   rocksdb::Slice lower_slice_, upper_slice_;
   rocksdb::ReadOptions ro_;
   const TableRun* run_;
   size_t file_ = 0, end_file_ = 0;  // The run's files still to read: [file_, end_file_).
   std::unique_ptr<rocksdb::Iterator> it_;
-};
-
-// Turns RocksDB's per-thread performance counters off for its lifetime (each
-// step of an iterator otherwise adds to them: about 7% of a scan's CPU on
-// small entries) and restores the thread's level after. Thread-local.
-class PerfCountersOff {
- public:
-  PerfCountersOff();
-  ~PerfCountersOff();
-  PerfCountersOff(const PerfCountersOff&) = delete;
-  PerfCountersOff& operator=(const PerfCountersOff&) = delete;
-
- private:
-  int level_;
 };
 
 }  // namespace stc::store_internal

@@ -15,28 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "core/smaps_test_util.h"
+
 namespace {
 
-char* Break() { return static_cast<char*>(sbrk(0)); }
+using stc::VmFlagsOf;
 
-// The VmFlags line of the /proc/self/smaps entry that maps `p`, or "" when
-// none (or /proc is not there).
-std::string VmFlagsOf(const void* p) {
-  std::ifstream smaps("/proc/self/smaps");
-  const auto addr = reinterpret_cast<uintptr_t>(p);
-  std::string line;
-  bool inside = false;
-  while (std::getline(smaps, line)) {
-    uintptr_t from = 0, to = 0;
-    char dash = 0;
-    if (std::sscanf(line.c_str(), "%lx%c%lx", &from, &dash, &to) == 3 && dash == '-') {
-      inside = addr >= from && addr < to;
-    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
-      return line;
-    }
-  }
-  return "";
-}
+char* Break() { return static_cast<char*>(sbrk(0)); }
 
 TEST(HugePageHeap, BreakMovesAsTheKernelsDoes) {
   char* const start = Break();

@@ -1,5 +1,6 @@
 #include "core/large_alloc.h"
 
+#include <atomic>
 #include <cstdint>
 #include <new>
 
@@ -29,7 +30,12 @@ constexpr size_t kHugePage = size_t{2} << 20;
 
 size_t RoundUp(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 
+std::atomic<bool> huge_pages{false};
+
 }  // namespace
+
+void SetLargeBlocksOnHugePages(bool on) { huge_pages.store(on, std::memory_order_relaxed); }
+bool LargeBlocksOnHugePages() { return huge_pages.load(std::memory_order_relaxed); }
 
 bool IsMappedLarge(size_t bytes) { return STC_LARGE_ALLOC_MMAP && bytes >= kLargeAllocBytes; }
 
@@ -39,7 +45,8 @@ void* AllocateLarge(size_t bytes) {
     if (bytes > SIZE_MAX - 2 * kHugePage) throw std::bad_alloc();
     const size_t size = RoundUp(bytes);
     // Map one huge page more than needed and unmap the unaligned ends, so
-    // the block starts on a 2 MiB boundary and every page of it can be huge.
+    // the block starts on a 2 MiB boundary and every page of it can be huge
+    // (when advised).
     void* raw = mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED) throw std::bad_alloc();
@@ -49,7 +56,9 @@ void* AllocateLarge(size_t bytes) {
     const uintptr_t end = start + size + kHugePage;
     if (end > aligned + size) munmap(reinterpret_cast<void*>(aligned + size), end - aligned - size);
     void* p = reinterpret_cast<void*>(aligned);
-    madvise(p, size, MADV_HUGEPAGE);  // Advice only: ignored where THP is off.
+    if (LargeBlocksOnHugePages()) {
+      madvise(p, size, MADV_HUGEPAGE);  // Advice only: ignored where THP is off.
+    }
     return p;
   }
 #endif

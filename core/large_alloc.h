@@ -1,14 +1,20 @@
-// Memory for large, short-lived buffers (the ingest's write buffers, sorted
-// runs, table-file inputs): blocks of at least kLargeAllocBytes are mapped
-// from the kernel on their own, aligned to 2 MiB and advised for transparent
-// huge pages (madvise(MADV_HUGEPAGE): on Linux with THP in "madvise" or
-// "always" mode); smaller blocks come from operator new.
+// Memory for large buffers (the ingest's write buffers, sorted runs,
+// table-file inputs): blocks of at least kLargeAllocBytes are mapped from the
+// kernel on their own, aligned to 2 MiB, and advised for transparent huge
+// pages (madvise(MADV_HUGEPAGE)) only while SetLargeBlocksOnHugePages(true)
+// holds; otherwise they take the system's default page size (4 KiB where THP
+// is in "madvise" mode, Debian's default). Smaller blocks come from operator
+// new.
 //
-// Why: such a buffer is written once front to back, freed, and mapped again
-// at the next flush. With 4 KiB pages every first touch is a page fault
-// (about a quarter of a 2M-record ingest's system time went to them, on a
-// virtual machine); a 2 MiB page takes one fault per 512 of those. Where
-// huge pages are unavailable the advice is ignored and nothing else changes.
+// Why a choice: a huge page costs one fault where 4 KiB pages cost 512, and
+// fewer TLB misses on every later access; but on the virtual machines we run
+// on, free memory is handed back to the host in blocks of 8 MiB, and a fresh
+// 2 MiB page then comes from such a block at about 2.4 ms per MiB, while 4 KiB
+// pages come from the guest's own fragmented free memory at about 0.4 ms per
+// MiB (docs/performance.md, "First touches of memory"). A buffer filled once
+// or twice is cheaper on small pages; one refilled many times (a large
+// ingest, whose write buffers are reused from flush to flush) on huge pages.
+// The ingest picks (pipeline/ingest.h, BuffersOnHugePages).
 //
 // Built with AddressSanitizer, every block comes from operator new (so that
 // out-of-bounds accesses are still caught). Thread-safe. Failure throws
@@ -28,8 +34,12 @@ inline constexpr size_t kLargeAllocBytes = size_t{2} << 20;
 // FreeLarge(p, bytes), the same `bytes`.
 void* AllocateLarge(size_t bytes);
 void FreeLarge(void* p, size_t bytes) noexcept;
-// Whether a block of `bytes` is mapped on its own (advised for huge pages).
+// Whether a block of `bytes` is mapped on its own.
 bool IsMappedLarge(size_t bytes);
+// Whether blocks mapped from now on are advised for huge pages (default: no).
+// Process-wide; blocks already mapped keep their advice.
+void SetLargeBlocksOnHugePages(bool on);
+bool LargeBlocksOnHugePages();
 
 // A standard allocator over AllocateLarge (stateless: all instances equal).
 template <typename T>

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/smaps_test_util.h"
+
 namespace stc {
 namespace {
 
@@ -29,6 +31,27 @@ TEST(LargeAlloc, BlocksAroundTheThresholdAreWritableAndAligned) {
     FreeLarge(p, bytes);
   }
   FreeLarge(nullptr, kLargeAllocBytes);  // A no-op, like operator delete.
+}
+
+// Mapped blocks are advised for huge pages ("hg") only while the setting
+// says so; blocks already mapped keep their advice.
+TEST(LargeAlloc, HugePageAdviceFollowsTheSetting) {
+  const size_t bytes = 8 * kLargeAllocBytes;
+  if (!IsMappedLarge(bytes)) GTEST_SKIP() << "blocks come from operator new in this build";
+  const bool before = LargeBlocksOnHugePages();
+  EXPECT_FALSE(before);  // The default.
+  auto* small = static_cast<char*>(AllocateLarge(bytes));
+  SetLargeBlocksOnHugePages(true);
+  EXPECT_TRUE(LargeBlocksOnHugePages());
+  auto* huge = static_cast<char*>(AllocateLarge(bytes));
+  SetLargeBlocksOnHugePages(false);
+  small[0] = huge[0] = 1;
+  const std::string small_flags = VmFlagsOf(small), huge_flags = VmFlagsOf(huge);
+  FreeLarge(small, bytes);
+  FreeLarge(huge, bytes);
+  if (small_flags.empty() || huge_flags.empty()) GTEST_SKIP() << "no /proc/self/smaps entries";
+  EXPECT_EQ(small_flags.find(" hg"), std::string::npos) << small_flags;
+  EXPECT_NE(huge_flags.find(" hg"), std::string::npos) << huge_flags;
 }
 
 TEST(LargeAlloc, VectorAndStringGrowLikeTheStandardOnes) {

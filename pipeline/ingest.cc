@@ -15,6 +15,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/large_alloc.h"
 #include "core/threads.h"
 #include "io/byte_source.h"
 #include "parsers/input_plan.h"
@@ -131,6 +132,10 @@ std::string RunId() {
 
 }  // namespace
 
+bool BuffersOnHugePages(uint64_t input_bytes, size_t flush_bytes) {
+  return input_bytes / 2 >= flush_bytes;
+}
+
 Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                            const IngestOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
@@ -207,6 +212,16 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
     }
   }
   Reader reader(&files, &options, forced, &plan.formats, &skip);
+  uint64_t input_bytes = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!skip[i]) input_bytes += identities[i].size;
+  }
+  // The write buffers' page size for this run (restored when it ends).
+  struct PagesGuard {
+    bool before = LargeBlocksOnHugePages();
+    ~PagesGuard() { SetLargeBlocksOnHugePages(before); }
+  } pages_guard;
+  SetLargeBlocksOnHugePages(BuffersOnHugePages(input_bytes, options.flush_bytes));
   Writer writer(store, &stats, &log, &files, options.flush_bytes);
   STC_RETURN_IF_ERROR(writer.Start());
   if (options.replace.has_value()) {

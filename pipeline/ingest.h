@@ -138,6 +138,16 @@ struct IngestStats {
 Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
                            const IngestOptions& options);
 
+// Whether an ingest that will read `input_bytes` of files (as stored:
+// compressed) with a write budget of `flush_bytes` (IngestOptions) puts its
+// write buffers on huge pages (core/large_alloc.h): when the input is at
+// least twice the budget, so that each buffer is refilled several times
+// (decompressed and encoded, a record takes more room in a buffer than in a
+// compressed file). A buffer filled once or twice costs less on small pages
+// on the virtual machines we run on (docs/performance.md, "First touches of
+// memory"). Ingest sets the choice for the run and restores the previous one.
+bool BuffersOnHugePages(uint64_t input_bytes, size_t flush_bytes);
+
 // Expands files and folders into the sorted list of files to read. Hidden
 // files (starting with '.') are skipped. NotFound when an input is missing.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs);

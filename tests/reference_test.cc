@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/large_alloc.h"
 #include "gen/generator.h"
 #include "pipeline/export.h"
 #include "pipeline/ingest.h"
@@ -220,6 +221,37 @@ TEST_F(PipelineVsReferenceTest, ManySmallBackgroundFlushes) {
   EXPECT_EQ(again.records_unchanged, lines());
   EXPECT_EQ(again.units_written, 0);
   EXPECT_TRUE(SameCsv(expected(), ExportCsv(*store)));
+}
+
+// The write buffers' page size (core/large_alloc.h): huge pages when the
+// input is at least twice the write budget, small pages otherwise; set for
+// the run only (seen from the progress callback, on the serial stage).
+TEST_F(PipelineVsReferenceTest, BuffersOnHugePagesOnlyWhenRefilledAndOnlyForTheRun) {
+  EXPECT_TRUE(BuffersOnHugePages(uint64_t{512} << 20, size_t{256} << 20));
+  EXPECT_FALSE(BuffersOnHugePages((uint64_t{512} << 20) - 1, size_t{256} << 20));
+  EXPECT_FALSE(BuffersOnHugePages(0, size_t{1} << 20));
+  uint64_t input_bytes = 0;
+  for (const std::string& f : files()) input_bytes += std::filesystem::file_size(f);
+  ASSERT_GT(input_bytes, uint64_t{256} << 10);  // Twice the small budget below.
+  for (const size_t flush_bytes : {size_t{128} << 10, IngestOptions().flush_bytes}) {
+    SCOPED_TRACE(flush_bytes);
+    std::unique_ptr<Store> store =
+        OpenFreshStore(store_dir_.string() + std::to_string(flush_bytes));
+    ASSERT_NE(store, nullptr);
+    IngestOptions options;
+    options.threads = 2;
+    options.flush_bytes = flush_bytes;
+    int huge = 0, small = 0;
+    options.progress = [&](uint64_t, uint64_t) { ++(LargeBlocksOnHugePages() ? huge : small); };
+    Result<IngestStats> s = Ingest(store.get(), files(), options);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    const bool expect_huge = BuffersOnHugePages(input_bytes, flush_bytes);
+    EXPECT_EQ(expect_huge, flush_bytes < IngestOptions().flush_bytes);
+    EXPECT_GT(expect_huge ? huge : small, 0);
+    EXPECT_EQ(expect_huge ? small : huge, 0);
+    EXPECT_FALSE(LargeBlocksOnHugePages());  // Restored.
+    EXPECT_TRUE(SameCsv(expected(), ExportCsv(*store)));
+  }
 }
 
 TEST_F(PipelineVsReferenceTest, FilesInReverseOrder) {

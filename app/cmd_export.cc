@@ -10,6 +10,7 @@
 #include "cluster/map_store.h"
 #include "cluster/profile.h"
 #include "cluster/profile_format.h"
+#include "core/large_alloc.h"
 #include "pipeline/export.h"
 
 namespace stc {
@@ -75,6 +76,13 @@ int RunProfileExport(const ExportArgs& args) {
 
 int RunExport(const ExportArgs& args) {
   if (args.by == "profile") return RunProfileExport(args);
+  // The cell export on huge pages (core/large_alloc.h), set before the store
+  // is opened: tens of millions of rows stream through buffers reused from
+  // range to range, so their first touch matters less than the TLB misses
+  // of every row (0.01-degree 20M store: 3.5-3.7 s on small pages against
+  // 3.2-3.3 s; switched on only once the export starts, some runs took
+  // 4.2-4.5 s).
+  const ScopedHugePages pages(args.by == "cell");
   ExportOptions eo;
   eo.format = args.format == "json" ? ExportOptions::Format::kJson : ExportOptions::Format::kCsv;
   if (!args.source.empty()) {

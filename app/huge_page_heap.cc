@@ -1,26 +1,30 @@
-// The stcluster executable's heap on transparent huge pages: a definition of
-// sbrk() that tcmalloc-minimal (the process's allocator, linked only into this
-// executable: top-level CMakeLists.txt, STC_TCMALLOC) grows its heap with.
+// The stcluster executable's heap, which can be put on transparent huge
+// pages: a definition of sbrk() that tcmalloc-minimal (the process's
+// allocator, linked only into this executable: top-level CMakeLists.txt,
+// STC_TCMALLOC) grows its heap with.
 //
-// Why: tcmalloc takes its memory from sbrk(), and the kernel backs the
-// program break with 4 KiB pages unless the region is advised for huge pages
-// (THP in "madvise" mode, Debian's default). Every first touch of a 4 KiB page
-// is then a page fault, and on the virtual machines we run on a fault costs
-// about 12-15 us: about 3 ms per MiB, against about 1.2 ms per MiB for a fresh
-// 2 MiB page and 0.06 ms for one the kernel hands back again
-// (docs/performance.md, "The heap on huge pages"). A 2M-record cold ingest
-// took 39,000 page faults with the kernel's break and 1,200 with this one.
+// Why: tcmalloc takes its memory from sbrk(), and the kernel's program break
+// is one mapping that cannot be advised as a whole. Huge pages pay for a run
+// that reuses its memory many times (fewer page faults and TLB misses: a 2M
+// cold ingest went from 39,000 faults to 1,200 when this heap was first on
+// huge pages); a run that touches its memory once pays more for fresh huge
+// pages on the virtual machines we run on (about 2.4 ms per MiB against 0.4
+// ms for 4 KiB pages: docs/performance.md, "First touches of memory"). So
+// the heap starts on the system's default pages, and SetHeapOnHugePages
+// switches it: registered as core/large_alloc.h's hook, it follows the
+// ingest's choice for its write buffers (pipeline/ingest.h,
+// BuffersOnHugePages).
 //
 // How: the first call reserves address space (HugePageHeapReservation: 64 GiB
 // unless limits say less; nothing is committed: MAP_NORESERVE), aligned to
-// 2 MiB and advised MADV_HUGEPAGE, and every call moves a break inside it, as
-// the kernel's brk() would. Shrinking gives the released pages back
-// (MADV_DONTNEED), so that growing again sees zeroed memory, as with the
-// kernel's break. Without a reservation (limits, or mmap() refused) sbrk() is
-// the C library's (__sbrk: the kernel's break, in 4 KiB pages). Once the
-// reservation is used up, sbrk() fails with ENOMEM, as the kernel's does when
-// the break cannot grow, and tcmalloc maps its memory with mmap() instead, as
-// it then does: either way nothing changes but the page size.
+// 2 MiB, and every call moves a break inside it, as the kernel's brk() would.
+// Shrinking gives the released pages back (MADV_DONTNEED), so that growing
+// again sees zeroed memory, as with the kernel's break. Without a reservation
+// (limits, or mmap() refused) sbrk() is the C library's (__sbrk: the kernel's
+// break, in 4 KiB pages). Once the reservation is used up, sbrk() fails with
+// ENOMEM, as the kernel's does when the break cannot grow, and tcmalloc maps
+// its memory with mmap() instead, as it then does: either way nothing changes
+// but the page size.
 //
 // The definition takes the place of the C library's for every caller in the
 // process (the dynamic linker binds libtcmalloc_minimal's reference to the
@@ -38,6 +42,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+
+#include "core/large_alloc.h"
 
 // The C library's sbrk() under its internal name (glibc exports it).
 extern "C" void* __sbrk(intptr_t increment) noexcept;
@@ -67,6 +73,7 @@ char* base = nullptr;  // 2 MiB aligned; null until the first call.
 size_t reserved = 0;   // Bytes from base on.
 size_t used = 0;       // The break is base + used.
 bool failed = false;   // No reservation (limits, or refused): the C library's break.
+bool huge = false;     // SetHeapOnHugePages's last choice.
 
 // /proc/sys/vm/overcommit_memory (0 when unreadable). No allocation: this
 // runs inside the allocator's growth.
@@ -102,9 +109,34 @@ bool Reserve() {
     munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
   base = reinterpret_cast<char*>(aligned);
   reserved = bytes;
-  madvise(base, reserved, MADV_HUGEPAGE);  // Advice: ignored where THP is off.
+  if (huge) madvise(base, reserved, MADV_HUGEPAGE);  // Ignored where THP is off.
   return true;
 }
+
+}  // namespace
+
+namespace stc {
+
+void SetHeapOnHugePages(bool on) {
+  std::lock_guard<std::mutex> lock(mu);
+  if (on == huge) return;
+  huge = on;
+  // The whole reservation: pages faulted in from now on (the advice is kept
+  // even where THP is off, and then ignored).
+  if (base != nullptr) madvise(base, reserved, on ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+}
+
+bool HeapOnHugePages() {
+  std::lock_guard<std::mutex> lock(mu);
+  return huge;
+}
+
+}  // namespace stc
+
+namespace {
+
+// The ingest's choice of page size covers this heap too.
+const bool kHookSet = (stc::SetHugePagesHook(&stc::SetHeapOnHugePages), true);
 
 }  // namespace
 

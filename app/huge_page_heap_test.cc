@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/large_alloc.h"
 #include "core/smaps_test_util.h"
 
 namespace {
@@ -57,13 +58,30 @@ TEST(HugePageHeap, RefusesMoreThanItsReservation) {
   EXPECT_EQ(Break(), start);
 }
 
-TEST(HugePageHeap, RegionIsAdvisedForHugePages) {
+// The heap starts on the system's default pages; SetHeapOnHugePages advises
+// the whole reservation for huge pages and back ("hg" and "nh": the kernel
+// keeps the advice even where THP is off). SetLargeBlocksOnHugePages reaches
+// it through the hook this file registers.
+TEST(HugePageHeap, RegionFollowsTheChoiceOfPageSize) {
   char* const start = Break();
   ASSERT_NE(sbrk(4096), reinterpret_cast<void*>(-1));
-  const std::string flags = VmFlagsOf(start);
-  if (flags.empty()) GTEST_SKIP() << "no /proc/self/smaps entry for the break";
-  // "hg": MADV_HUGEPAGE (the kernel keeps the advice even where THP is off).
-  EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+  const std::string before = VmFlagsOf(start);
+  if (before.empty()) GTEST_SKIP() << "no /proc/self/smaps entry for the break";
+  EXPECT_FALSE(stc::HeapOnHugePages());
+  EXPECT_EQ(before.find(" hg"), std::string::npos) << before;
+  stc::SetHeapOnHugePages(true);
+  EXPECT_TRUE(stc::HeapOnHugePages());
+  const std::string on = VmFlagsOf(start);
+  EXPECT_NE(on.find(" hg"), std::string::npos) << on;
+  stc::SetHeapOnHugePages(false);
+  const std::string off = VmFlagsOf(start);
+  EXPECT_EQ(off.find(" hg"), std::string::npos) << off;
+  EXPECT_NE(off.find(" nh"), std::string::npos) << off;
+  stc::SetLargeBlocksOnHugePages(true);  // Through the hook.
+  EXPECT_TRUE(stc::HeapOnHugePages());
+  EXPECT_NE(VmFlagsOf(start).find(" hg"), std::string::npos);
+  stc::SetLargeBlocksOnHugePages(false);
+  EXPECT_FALSE(stc::HeapOnHugePages());
   sbrk(-4096);
 }
 
@@ -89,6 +107,7 @@ TEST(HugePageHeap, ReservationFollowsLimits) {
 // tcmalloc-minimal's small objects come from this break: allocating 64 MiB of
 // them moves it, and they lie below it.
 TEST(HugePageHeap, TcmallocGrowsThisHeap) {
+  stc::SetHeapOnHugePages(true);
   char* const before = Break();
   std::vector<void*> blocks;
   for (int i = 0; i < (64 << 20) / 256; ++i) blocks.push_back(std::malloc(256));
@@ -99,6 +118,7 @@ TEST(HugePageHeap, TcmallocGrowsThisHeap) {
   EXPECT_LT(last, after);
   EXPECT_NE(VmFlagsOf(last).find(" hg"), std::string::npos);
   for (void* b : blocks) std::free(b);
+  stc::SetHeapOnHugePages(false);
 }
 #endif
 

@@ -31,11 +31,16 @@ constexpr size_t kHugePage = size_t{2} << 20;
 size_t RoundUp(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 
 std::atomic<bool> huge_pages{false};
+std::atomic<HugePagesHook> hook{nullptr};
 
 }  // namespace
 
-void SetLargeBlocksOnHugePages(bool on) { huge_pages.store(on, std::memory_order_relaxed); }
+void SetLargeBlocksOnHugePages(bool on) {
+  huge_pages.store(on, std::memory_order_relaxed);
+  if (HugePagesHook h = hook.load(std::memory_order_acquire)) h(on);
+}
 bool LargeBlocksOnHugePages() { return huge_pages.load(std::memory_order_relaxed); }
+void SetHugePagesHook(HugePagesHook h) { hook.store(h, std::memory_order_release); }
 
 bool IsMappedLarge(size_t bytes) { return STC_LARGE_ALLOC_MMAP && bytes >= kLargeAllocBytes; }
 

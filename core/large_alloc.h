@@ -14,7 +14,8 @@
 // MiB (docs/performance.md, "First touches of memory"). A buffer filled once
 // or twice is cheaper on small pages; one refilled many times (a large
 // ingest, whose write buffers are reused from flush to flush) on huge pages.
-// The ingest picks (pipeline/ingest.h, BuffersOnHugePages).
+// The ingest picks (pipeline/ingest.h, BuffersOnHugePages), for these blocks
+// and, through the hook below, for the executable's heap.
 //
 // Built with AddressSanitizer, every block comes from operator new (so that
 // out-of-bounds accesses are still caught). Thread-safe. Failure throws
@@ -37,9 +38,32 @@ void FreeLarge(void* p, size_t bytes) noexcept;
 // Whether a block of `bytes` is mapped on its own.
 bool IsMappedLarge(size_t bytes);
 // Whether blocks mapped from now on are advised for huge pages (default: no).
-// Process-wide; blocks already mapped keep their advice.
+// Process-wide; blocks already mapped keep their advice. Also calls the
+// hook, if one is set, with `on`.
 void SetLargeBlocksOnHugePages(bool on);
 bool LargeBlocksOnHugePages();
+// A function that applies the same choice to other memory of the process:
+// the stcluster executable's heap registers one (app/huge_page_heap.cc), so
+// that the ingest's choice covers it too. Null: none (the default).
+using HugePagesHook = void (*)(bool on);
+void SetHugePagesHook(HugePagesHook hook);
+
+// SetLargeBlocksOnHugePages(on) for the object's lifetime; the destructor
+// restores the setting found at construction. For a run (an ingest, an
+// export) that knows how its memory will be used. Not for overlapping
+// lifetimes on several threads (the setting is process-wide).
+class ScopedHugePages {
+ public:
+  explicit ScopedHugePages(bool on) : before_(LargeBlocksOnHugePages()) {
+    SetLargeBlocksOnHugePages(on);
+  }
+  ~ScopedHugePages() { SetLargeBlocksOnHugePages(before_); }
+  ScopedHugePages(const ScopedHugePages&) = delete;
+  ScopedHugePages& operator=(const ScopedHugePages&) = delete;
+
+ private:
+  bool before_;
+};
 
 // A standard allocator over AllocateLarge (stateless: all instances equal).
 template <typename T>

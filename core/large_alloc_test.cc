@@ -54,6 +54,36 @@ TEST(LargeAlloc, HugePageAdviceFollowsTheSetting) {
   EXPECT_NE(huge_flags.find(" hg"), std::string::npos) << huge_flags;
 }
 
+// ScopedHugePages sets the choice for its lifetime and restores the one it
+// found, and the hook sees every change.
+bool hook_seen = false;
+int hook_calls = 0;
+void RecordHook(bool on) {
+  hook_seen = on;
+  ++hook_calls;
+}
+
+TEST(LargeAlloc, ScopedHugePagesRestoresTheChoiceAndCallsTheHook) {
+  SetHugePagesHook(&RecordHook);
+  ASSERT_FALSE(LargeBlocksOnHugePages());
+  {
+    const ScopedHugePages outer(true);
+    EXPECT_TRUE(LargeBlocksOnHugePages());
+    EXPECT_TRUE(hook_seen);
+    {
+      const ScopedHugePages inner(false);
+      EXPECT_FALSE(LargeBlocksOnHugePages());
+      EXPECT_FALSE(hook_seen);
+    }
+    EXPECT_TRUE(LargeBlocksOnHugePages());
+    EXPECT_TRUE(hook_seen);
+  }
+  EXPECT_FALSE(LargeBlocksOnHugePages());
+  EXPECT_FALSE(hook_seen);
+  EXPECT_EQ(hook_calls, 4);
+  SetHugePagesHook(nullptr);
+}
+
 TEST(LargeAlloc, VectorAndStringGrowLikeTheStandardOnes) {
   // Grown past several mapped sizes (reallocations copy between blocks).
   LargeVector<uint64_t> v;

@@ -216,12 +216,9 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   for (size_t i = 0; i < files.size(); ++i) {
     if (!skip[i]) input_bytes += identities[i].size;
   }
-  // The write buffers' page size for this run (restored when it ends).
-  struct PagesGuard {
-    bool before = LargeBlocksOnHugePages();
-    ~PagesGuard() { SetLargeBlocksOnHugePages(before); }
-  } pages_guard;
-  SetLargeBlocksOnHugePages(BuffersOnHugePages(input_bytes, options.flush_bytes));
+  // The write buffers' and the heap's page size for this run (restored when
+  // it ends).
+  const ScopedHugePages pages(BuffersOnHugePages(input_bytes, options.flush_bytes));
   Writer writer(store, &stats, &log, &files, options.flush_bytes);
   STC_RETURN_IF_ERROR(writer.Start());
   if (options.replace.has_value()) {

@@ -136,7 +136,7 @@ bool HeapOnHugePages() {
 namespace {
 
 // The ingest's choice of page size covers this heap too.
-const bool kHookSet = (stc::SetHugePagesHook(&stc::SetHeapOnHugePages), true);
+[[maybe_unused]] const bool kHookSet = (stc::SetHugePagesHook(&stc::SetHeapOnHugePages), true);
 
 }  // namespace
 

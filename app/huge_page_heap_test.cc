@@ -1,7 +1,7 @@
 // huge_page_heap.cc: the program break it keeps (this test binary links it, so
 // its sbrk() is the one called here), and, when built with tcmalloc-minimal
 // (STC_TEST_TCMALLOC), that tcmalloc grows its heap through it; the size of
-// its reservation under limits.
+// its reservation under limits, and the choice of page size.
 #include "app/huge_page_heap.h"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 

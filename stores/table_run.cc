@@ -65,6 +65,7 @@ std::shared_ptr<const TableRun> OpenTableRun(rocksdb::DB* db, rocksdb::ColumnFam
     if (!file.reader->Open(f->directory + "/" + f->relative_filename).ok()) return nullptr;
     const std::shared_ptr<const rocksdb::TableProperties> props = file.reader->GetTableProperties();
     if (props == nullptr || props->num_range_deletions != 0) return nullptr;
+    file.raw = RawTable::Open(f->directory + "/" + f->relative_filename, *props);
     file.smallest = f->smallestkey;
     file.largest = f->largestkey;
     files.push_back(std::move(file));
@@ -108,11 +109,21 @@ ScanIterator::ScanIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, con
   }
   if (file_ == end_file_) return;  // Nothing in range: it_ stays null, !Valid().
   OpenFile();
-  if (!it_->Valid()) NextFile();
+  NextFile();
 }
 
 void ScanIterator::OpenFile() {
-  it_.reset(run_->files()[file_].reader->NewIterator(ro_));
+  const TableRun::File& file = run_->files()[file_];
+  if (file.raw != nullptr) {
+    ++raw_files_;
+    raw_.emplace(file.raw.get(), lower_.has_value() ? &*lower_ : nullptr,
+                 upper_.has_value() ? &*upper_ : nullptr);
+    raw_active_ = true;
+    if (raw_->Failed()) AfterRawFile();
+    return;
+  }
+  raw_active_ = false;
+  it_.reset(file.reader->NewIterator(ro_));
   if (lower_.has_value()) {
     it_->Seek(lower_slice_);
   } else {
@@ -120,8 +131,34 @@ void ScanIterator::OpenFile() {
   }
 }
 
+void ScanIterator::AfterRawFile() {
+  if (!raw_->Failed()) {
+    NextFile();
+    return;
+  }
+  // The file's iterator takes over where the cursor stopped.
+  ++raw_fallbacks_;
+  const std::string resume(raw_->resume_key());
+  const bool inclusive = raw_->resume_inclusive();
+  raw_active_ = false;
+  it_.reset(run_->files()[file_].reader->NewIterator(ro_));
+  if (resume.empty() && inclusive) {
+    if (lower_.has_value()) {
+      it_->Seek(lower_slice_);
+    } else {
+      it_->SeekToFirst();
+    }
+  } else if (lower_.has_value() && resume < *lower_) {
+    it_->Seek(lower_slice_);  // Every key before `lower` was skipped.
+  } else {
+    it_->Seek(resume);
+    if (!inclusive && it_->Valid() && it_->key() == resume) it_->Next();
+  }
+  if (!it_->Valid()) NextFile();
+}
+
 void ScanIterator::NextFile() {
-  while (!it_->Valid() && it_->status().ok() && file_ + 1 < end_file_) {
+  while (FileDone() && file_ + 1 < end_file_) {
     ++file_;
     OpenFile();
   }

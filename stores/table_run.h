@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "stores/raw_table.h"
 #include "stores/store_impl.h"
 
 namespace stc::store_internal {
@@ -38,6 +39,9 @@ class TableRun {
  public:
   struct File {
     std::unique_ptr<rocksdb::SstFileReader> reader;
+    // The same file read block by block (raw_table.h); null when its
+    // layout is one RawTable does not read.
+    std::unique_ptr<const RawTable> raw;
     std::string smallest, largest;  // User keys.
   };
   explicit TableRun(std::vector<File> files) : files_(std::move(files)) {}
@@ -80,11 +84,12 @@ class PerfCountersOff {
 // A forward scan of the entries of `cf` with keys in [lower, upper) (none:
 // unbounded), positioned on the first one at construction. Reads the table
 // files of `run` when it is not null (OpenTableRun of the same column
-// family), otherwise through the database at `snapshot` (null: the latest
-// state). Either way: no block cache fill, kScanReadaheadBytes of read-ahead,
-// total-order seeks, RocksDB's performance counters off on the constructing
-// thread for its lifetime (it must be used and destroyed there).
-// Thread-compatible; `db`, `cf`, `run` and `snapshot` must outlive it.
+// family), each block by block (RawTableCursor) when RawTable reads it and
+// from where that stops through the file's SstFileReader, otherwise
+// through the database at `snapshot` (null: the latest state). Either way: no block cache fill,
+// kScanReadaheadBytes of read-ahead, total-order seeks, RocksDB's performance counters off on the
+// constructing thread for its lifetime (it must be used and destroyed there). Thread-compatible;
+// `db`, `cf`, `run` and `snapshot` must outlive it.
 class ScanIterator {
  public:
   ScanIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, const TableRun* run,
@@ -93,23 +98,54 @@ class ScanIterator {
   ScanIterator(const ScanIterator&) = delete;
   ScanIterator& operator=(const ScanIterator&) = delete;
 
-  bool Valid() const { return it_ != nullptr && it_->Valid(); }
+  bool Valid() const { return raw_active_ ? raw_->Valid() : it_ != nullptr && it_->Valid(); }
   // Precondition: Valid().
   void Next() {
+    if (raw_active_) {
+      raw_->Next();
+      if (!raw_->Valid()) AfterRawFile();
+      return;
+    }
     it_->Next();
     if (run_ != nullptr && !it_->Valid()) NextFile();
   }
-  rocksdb::Slice key() const { return it_->key(); }
-  rocksdb::Slice value() const { return it_->value(); }
+  rocksdb::Slice key() const {
+    if (raw_active_) {
+      const std::string_view k = raw_->user_key();
+      return rocksdb::Slice(k.data(), k.size());
+    }
+    return it_->key();
+  }
+  rocksdb::Slice value() const {
+    if (raw_active_) {
+      const std::string_view v = raw_->value();
+      return rocksdb::Slice(v.data(), v.size());
+    }
+    return it_->value();
+  }
   // OK unless a read failed (then !Valid()).
-  rocksdb::Status status() const { return it_ == nullptr ? rocksdb::Status::OK() : it_->status(); }
+  rocksdb::Status status() const {
+    return raw_active_ || it_ == nullptr ? rocksdb::Status::OK() : it_->status();
+  }
+  // Diagnostics (tests): the files of the run read block by block, and those
+  // of them whose rest RocksDB read after RawTableCursor stopped.
+  size_t raw_files() const { return raw_files_; }
+  size_t raw_fallbacks() const { return raw_fallbacks_; }
 
  private:
   // Moves to the next file of the run that holds a key in range, while the
   // current one has none left and no error.
   void NextFile();
-  // A new iterator of file `file_` of the run, on its first key in range.
+  // File `file_` of the run, on its first key in range: block by block when
+  // it can, else through an iterator of its SstFileReader.
   void OpenFile();
+  // The raw cursor of the current file stopped: at its end (the next file)
+  // or where it cannot read (the file's iterator from there).
+  void AfterRawFile();
+  // Whether the current file has no entry left (and no error).
+  bool FileDone() const {
+    return raw_active_ ? !raw_->Valid() : !it_->Valid() && it_->status().ok();
+  }
 
   PerfCountersOff perf_off_;  // First: the counters stay off until it_ is gone.
   std::optional<std::string> lower_, upper_;
@@ -118,6 +154,9 @@ class ScanIterator {
   const TableRun* run_;
   size_t file_ = 0, end_file_ = 0;  // The run's files still to read: [file_, end_file_).
   std::unique_ptr<rocksdb::Iterator> it_;
+  std::optional<RawTableCursor> raw_;
+  bool raw_active_ = false;  // The current file is read through raw_, not it_.
+  size_t raw_files_ = 0, raw_fallbacks_ = 0;
 };
 
 }  // namespace stc::store_internal

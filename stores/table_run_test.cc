@@ -8,10 +8,12 @@
 #include <rocksdb/db.h>
 #include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -83,7 +85,12 @@ class TableRunTest : public ::testing::Test {
     Entries out;
     ScanIterator it(db_, Cf(), run, nullptr, std::move(lower), std::move(upper));
     for (; it.Valid(); it.Next()) out.emplace_back(it.key().ToString(), it.value().ToString());
-    EXPECT_TRUE(it.status().ok()) << it.status().ToString();
+    last_status_ = it.status();
+    if (expect_ok_) {
+      EXPECT_TRUE(it.status().ok()) << it.status().ToString();
+    }
+    raw_files_ += it.raw_files();
+    raw_fallbacks_ += it.raw_fallbacks();
     return out;
   }
 
@@ -100,6 +107,11 @@ class TableRunTest : public ::testing::Test {
 
   std::string dir_;
   rocksdb::DB* db_ = nullptr;
+  // Of the scans so far: the files read block by block, and those whose
+  // rest RocksDB read (ScanIterator's diagnostics); the last scan's status.
+  size_t raw_files_ = 0, raw_fallbacks_ = 0;
+  rocksdb::Status last_status_;
+  bool expect_ok_ = true;
 };
 
 // 6,000 keys compacted into many files of the last level: every range,
@@ -159,6 +171,76 @@ TEST_F(TableRunTest, ManyFilesOfOneLevelReadAsTheDatabaseDoes) {
     }
   }
   EXPECT_GT(nonempty, bounds.size() * bounds.size() / 4);
+  // The run's files were read block by block (raw_table.h), never falling back.
+  EXPECT_GT(raw_files_, bounds.size() * bounds.size() / 4);
+  EXPECT_EQ(raw_fallbacks_, 0u);
+}
+
+// Files whose blocks RawTableCursor cannot read (a hash index in the data
+// blocks) are read by RocksDB from where it stopped: the same entries as
+// the database gives. A damaged block: the entries before it, then
+// RocksDB's error.
+TEST_F(TableRunTest, RocksDbReadsWhereTheBlocksCannotBeRead) {
+  for (const bool hashed : {true, false}) {
+    SCOPED_TRACE(hashed ? "hash index" : "damaged block");
+    std::filesystem::remove_all(dir_);
+    rocksdb::Options o = Options();
+    rocksdb::BlockBasedTableOptions t;
+    t.checksum = rocksdb::kXXH3;
+    t.block_size = 512;
+    if (hashed) t.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    o.target_file_size_base = 1 << 20;  // One file.
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir_, &db_).ok());
+    std::map<std::string, std::string> want;
+    for (int i = 0; i < 2000; ++i) {
+      want[Key(i)] = Value(i);
+      ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), Key(i), Value(i)).ok());
+    }
+    ASSERT_TRUE(db_->Flush(rocksdb::FlushOptions()).ok());
+    Close();
+    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(o, dir_, &db_).ok());
+    ASSERT_EQ(Levels(), (std::map<int, size_t>{{0, 1}}));
+    rocksdb::ColumnFamilyMetaData meta;
+    db_->GetColumnFamilyMetaData(Cf(), &meta);
+    const std::string path = meta.levels[0].files[0].db_path + "/" + meta.levels[0].files[0].name;
+    std::shared_ptr<const TableRun> run = OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true);
+    ASSERT_NE(run, nullptr);
+    ASSERT_NE(run->files()[0].raw, nullptr);
+    const Entries all(want.begin(), want.end());
+    raw_fallbacks_ = 0;
+    if (hashed) {
+      EXPECT_EQ(Scan(run.get(), std::nullopt, std::nullopt), all);
+      EXPECT_EQ(Scan(run.get(), Key(700), Key(900)),
+                Entries(want.find(Key(700)), want.find(Key(900))));
+      EXPECT_EQ(raw_fallbacks_, 2u);
+      Close();
+      continue;
+    }
+    // Damage the middle block of the file, then read it again.
+    const RawTable& raw = *run->files()[0].raw;
+    const size_t middle = raw.blocks().size() / 2;
+    ASSERT_GT(middle, 2u);
+    const RawTable::Block victim = raw.blocks()[middle];
+    const std::string last_before(raw.separator(middle - 1));
+    run.reset();
+    Close();
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(victim.offset + victim.size / 2));
+      f.put('\x5a');
+    }
+    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(o, dir_, &db_).ok());
+    run = OpenTableRun(db_, Cf(), nullptr, /*read_only=*/true);
+    ASSERT_NE(run, nullptr);
+    expect_ok_ = false;
+    const Entries got = Scan(run.get(), std::nullopt, std::nullopt);
+    EXPECT_TRUE(last_status_.IsCorruption()) << last_status_.ToString();
+    EXPECT_EQ(got, Entries(want.begin(), want.upper_bound(last_before)));
+    EXPECT_EQ(raw_fallbacks_, 1u);
+    expect_ok_ = true;
+    Close();
+  }
 }
 
 // One level-0 file is one sorted run: its merge operands are added and its

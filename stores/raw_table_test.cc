@@ -1,0 +1,358 @@
+// RawTable and RawTableCursor (raw_table.h) against RocksDB's own reader:
+// table files written by RocksDB with the layouts the reader knows (every
+// format version it reads, plain and LZ4 blocks, small and large blocks,
+// index entries delta-encoded or not) give the entries SstFileReader gives,
+// over any range; files it does not know are left to RocksDB; a corrupt
+// block stops the cursor after the entries before it; older versions of a
+// key are skipped.
+#include "stores/raw_table.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/sst_file_reader.h>
+#include <rocksdb/sst_file_writer.h>
+#include <rocksdb/table.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stc::store_internal {
+namespace {
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+class RawTableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::path(::testing::TempDir()) /
+            ("stc_raw_table_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  struct Layout {
+    int format_version = 5;
+    rocksdb::CompressionType compression = rocksdb::kLZ4Compression;
+    size_t block_size = 16 * 1024;
+    int index_restart_interval = 1;
+    rocksdb::ChecksumType checksum = rocksdb::kXXH3;
+    std::string Name() const {
+      return "format " + std::to_string(format_version) + ", compression " +
+             std::to_string(compression) + ", blocks " + std::to_string(block_size) +
+             ", index restarts " + std::to_string(index_restart_interval) + ", checksum " +
+             std::to_string(checksum);
+    }
+  };
+  static rocksdb::Options OptionsOf(const Layout& l) {
+    rocksdb::Options o;
+    o.compression = l.compression;
+    rocksdb::BlockBasedTableOptions t;
+    t.format_version = l.format_version;
+    t.block_size = l.block_size;
+    t.index_block_restart_interval = l.index_restart_interval;
+    t.checksum = l.checksum;
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+    return o;
+  }
+
+  // Writes `entries` (sorted, distinct keys) as one table file.
+  std::string Write(const Layout& l, const std::map<std::string, std::string>& entries,
+                    const std::string& name = "t.sst") {
+    const std::string path = dir_ + "/" + name;
+    rocksdb::SstFileWriter w(rocksdb::EnvOptions(), OptionsOf(l));
+    EXPECT_TRUE(w.Open(path).ok());
+    for (const auto& [k, v] : entries) EXPECT_TRUE(w.Put(k, v).ok());
+    EXPECT_TRUE(w.Finish().ok());
+    return path;
+  }
+
+  static std::shared_ptr<const rocksdb::TableProperties> Properties(const Layout& l,
+                                                                    const std::string& path) {
+    rocksdb::SstFileReader r(OptionsOf(l));
+    EXPECT_TRUE(r.Open(path).ok());
+    return r.GetTableProperties();
+  }
+
+  // The cursor's entries of [lower, upper); `failed` tells whether it stopped
+  // with Failed().
+  static Entries Scan(const RawTable& t, const std::string* lower, const std::string* upper,
+                      bool* failed = nullptr) {
+    Entries out;
+    RawTableCursor c(&t, lower, upper);
+    for (; c.Valid(); c.Next()) out.emplace_back(std::string(c.user_key()), std::string(c.value()));
+    if (failed != nullptr) *failed = c.Failed();
+    return out;
+  }
+
+  // The entries of `all` in [lower, upper), by the map's own order.
+  static Entries Select(const std::map<std::string, std::string>& all, const std::string* lower,
+                        const std::string* upper) {
+    Entries out;
+    auto it = lower == nullptr ? all.begin() : all.lower_bound(*lower);
+    for (; it != all.end() && (upper == nullptr || it->first < *upper); ++it) out.push_back(*it);
+    return out;
+  }
+
+  std::string dir_;
+};
+
+// Keys of 1-40 random bytes (zero bytes included), values of 0-120.
+std::map<std::string, std::string> RandomEntries(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::map<std::string, std::string> out;
+  while (out.size() < n) {
+    std::string k(1 + rng() % 40, '\0');
+    // Mostly a shared prefix (as store keys), so that blocks share key bytes.
+    for (size_t i = 0; i < k.size(); ++i) {
+      k[i] = static_cast<char>(i < 3 ? 'a' + rng() % 3 : rng() % 256);
+    }
+    std::string v(rng() % 121, '\0');
+    for (char& c : v) c = static_cast<char>(rng() % 7);  // Compressible.
+    out[k] = v;
+  }
+  return out;
+}
+
+TEST_F(RawTableTest, ReadsWhatRocksDbReadsInEveryLayoutItKnows) {
+  const std::map<std::string, std::string> entries = RandomEntries(6000, 11);
+  std::vector<Layout> layouts;
+  for (int fv : {2, 3, 4, 5}) {
+    for (auto compression : {rocksdb::kLZ4Compression, rocksdb::kNoCompression}) {
+      for (size_t block : {size_t{256}, size_t{16 * 1024}}) {
+        for (int restarts : {1, 16}) {
+          layouts.push_back({fv, compression, block, restarts, rocksdb::kXXH3});
+        }
+      }
+    }
+  }
+  layouts.push_back({5, rocksdb::kLZ4Compression, 4096, 1, rocksdb::kNoChecksum});
+  std::mt19937 rng(5);
+  for (const Layout& l : layouts) {
+    SCOPED_TRACE(l.Name());
+    const std::string path = Write(l, entries);
+    const auto props = Properties(l, path);
+    ASSERT_NE(props, nullptr);
+    const std::unique_ptr<const RawTable> t = RawTable::Open(path, *props);
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->blocks().size(), props->num_data_blocks);
+    if (l.block_size == 256) {
+      EXPECT_GT(t->blocks().size(), 100u);
+    }
+
+    // RocksDB's reader, the brute-force selection and the cursor agree.
+    Entries rocks;
+    {
+      rocksdb::SstFileReader r(OptionsOf(l));
+      ASSERT_TRUE(r.Open(path).ok());
+      std::unique_ptr<rocksdb::Iterator> it(r.NewIterator(rocksdb::ReadOptions()));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        rocks.emplace_back(it->key().ToString(), it->value().ToString());
+      }
+      ASSERT_TRUE(it->status().ok());
+    }
+    const Entries all(entries.begin(), entries.end());
+    ASSERT_EQ(rocks, all);
+    bool failed = true;
+    ASSERT_EQ(Scan(*t, nullptr, nullptr, &failed), all);
+    EXPECT_FALSE(failed);
+
+    // Bounds: every block's separator, just past it, existing keys, random
+    // strings, before the first and past the last key.
+    std::vector<std::string> bounds = {"", "a", "b", "c", "\xff"};
+    for (size_t i = 0; i < t->blocks().size(); i += 1 + t->blocks().size() / 4) {
+      bounds.emplace_back(t->separator(i));
+      bounds.push_back(std::string(t->separator(i)) + '\0');
+    }
+    for (int i = 0; i < 5; ++i) {
+      auto it = entries.begin();
+      std::advance(it, rng() % entries.size());
+      bounds.push_back(it->first);
+      bounds.push_back(it->first.substr(0, 1 + rng() % it->first.size()));
+    }
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      for (size_t j = 0; j < bounds.size(); ++j) {
+        const std::string* lower = i == 0 ? nullptr : &bounds[i];
+        const std::string* upper = j == 0 ? nullptr : &bounds[j];
+        ASSERT_EQ(Scan(*t, lower, upper), Select(entries, lower, upper))
+            << "lower " << (lower ? *lower : "-") << " upper " << (upper ? *upper : "-");
+      }
+    }
+  }
+}
+
+// Files it does not know are left to RocksDB: another checksum type, a
+// hash index in the data blocks, deletions, merge operands.
+TEST_F(RawTableTest, LeavesOtherLayoutsToRocksDb) {
+  const std::map<std::string, std::string> entries = RandomEntries(500, 3);
+  Layout crc;
+  crc.checksum = rocksdb::kCRC32c;
+  const std::string crc_path = Write(crc, entries, "crc.sst");
+  EXPECT_EQ(RawTable::Open(crc_path, *Properties(crc, crc_path)), nullptr);
+
+  Layout hashed;
+  rocksdb::Options o = OptionsOf(hashed);
+  rocksdb::BlockBasedTableOptions t;
+  t.checksum = rocksdb::kXXH3;
+  t.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  const std::string hash_path = dir_ + "/hash.sst";
+  {
+    rocksdb::SstFileWriter w(rocksdb::EnvOptions(), o);
+    ASSERT_TRUE(w.Open(hash_path).ok());
+    for (const auto& [k, v] : entries) ASSERT_TRUE(w.Put(k, v).ok());
+    ASSERT_TRUE(w.Finish().ok());
+  }
+  // The index opens; the data blocks are refused: the cursor stops before
+  // its first entry, for RocksDB to read the file from its start.
+  const auto hash_table = RawTable::Open(hash_path, *Properties(hashed, hash_path));
+  ASSERT_NE(hash_table, nullptr);
+  RawTableCursor c(hash_table.get(), nullptr, nullptr);
+  EXPECT_TRUE(c.Failed());
+  EXPECT_TRUE(c.resume_key().empty());
+  EXPECT_TRUE(c.resume_inclusive());
+
+  Layout plain;
+  const std::string del_path = dir_ + "/del.sst";
+  {
+    rocksdb::SstFileWriter w(rocksdb::EnvOptions(), OptionsOf(plain));
+    ASSERT_TRUE(w.Open(del_path).ok());
+    ASSERT_TRUE(w.Put("a", "1").ok());
+    ASSERT_TRUE(w.Delete("b").ok());
+    ASSERT_TRUE(w.Finish().ok());
+  }
+  EXPECT_EQ(RawTable::Open(del_path, *Properties(plain, del_path)), nullptr);
+}
+
+// A merge operand where a value was expected (properties that claim none):
+// the cursor stops on that key, inclusive, after the values before it.
+TEST_F(RawTableTest, StopsOnAnEntryThatIsNotAValue) {
+  Layout l;
+  rocksdb::Options o = OptionsOf(l);
+  o.merge_operator.reset();
+  const std::string path = dir_ + "/merge.sst";
+  {
+    rocksdb::SstFileWriter w(rocksdb::EnvOptions(), o);
+    ASSERT_TRUE(w.Open(path).ok());
+    ASSERT_TRUE(w.Put("k1", "v1").ok());
+    ASSERT_TRUE(w.Put("k2", "v2").ok());
+    ASSERT_TRUE(w.Merge("k3", "m3").ok());
+    ASSERT_TRUE(w.Put("k4", "v4").ok());
+    ASSERT_TRUE(w.Finish().ok());
+  }
+  rocksdb::TableProperties props = *Properties(l, path);
+  EXPECT_EQ(RawTable::Open(path, props), nullptr);  // The properties tell.
+  props.num_merge_operands = 0;
+  const auto t = RawTable::Open(path, props);
+  ASSERT_NE(t, nullptr);
+  RawTableCursor c(t.get(), nullptr, nullptr);
+  Entries got;
+  for (; c.Valid(); c.Next()) got.emplace_back(std::string(c.user_key()), std::string(c.value()));
+  EXPECT_EQ(got, (Entries{{"k1", "v1"}, {"k2", "v2"}}));
+  ASSERT_TRUE(c.Failed());
+  EXPECT_EQ(c.resume_key(), "k3");
+  EXPECT_TRUE(c.resume_inclusive());
+}
+
+// A byte changed in a data block: the cursor gives the blocks before it and
+// stops, resuming after the last key it gave; RocksDB reports the damage.
+TEST_F(RawTableTest, CorruptBlockStopsAfterTheBlocksBefore) {
+  const std::map<std::string, std::string> entries = RandomEntries(3000, 9);
+  for (auto compression : {rocksdb::kLZ4Compression, rocksdb::kNoCompression}) {
+    Layout l;
+    l.compression = compression;
+    l.block_size = 1024;
+    const std::string path = Write(l, entries, "c" + std::to_string(compression) + ".sst");
+    const auto props = Properties(l, path);
+    const auto intact = RawTable::Open(path, *props);
+    ASSERT_NE(intact, nullptr);
+    ASSERT_GT(intact->blocks().size(), 10u);
+    const RawTable::Block victim = intact->blocks()[intact->blocks().size() / 2];
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekg(static_cast<std::streamoff>(victim.offset + victim.size / 2));
+      char byte = 0;
+      f.read(&byte, 1);
+      byte = static_cast<char>(byte ^ 0x20);
+      f.seekp(static_cast<std::streamoff>(victim.offset + victim.size / 2));
+      f.write(&byte, 1);
+    }
+    const auto t = RawTable::Open(path, *props);  // The index is intact.
+    ASSERT_NE(t, nullptr);
+    bool failed = false;
+    const Entries got = Scan(*t, nullptr, nullptr, &failed);
+    EXPECT_TRUE(failed);
+    // Exactly the entries of the blocks before the damaged one.
+    Entries before;
+    for (const auto& [k, v] : entries) {
+      if (k > t->separator(intact->blocks().size() / 2 - 1)) break;
+      before.emplace_back(k, v);
+    }
+    ASSERT_FALSE(before.empty());
+    EXPECT_EQ(got, before);
+    RawTableCursor c(t.get(), nullptr, nullptr);
+    while (c.Valid()) c.Next();
+    ASSERT_TRUE(c.Failed());
+    EXPECT_EQ(c.resume_key(), before.back().first);
+    EXPECT_FALSE(c.resume_inclusive());
+    // RocksDB finds the damage too.
+    rocksdb::SstFileReader r(OptionsOf(l));
+    ASSERT_TRUE(r.Open(path).ok());
+    std::unique_ptr<rocksdb::Iterator> it(r.NewIterator(rocksdb::ReadOptions()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    }
+    EXPECT_FALSE(it->status().ok());
+  }
+}
+
+// A file flushed while a snapshot held an older version of a key holds both:
+// the cursor gives the newest only, as the database does.
+TEST_F(RawTableTest, OlderVersionsOfAKeyAreSkipped) {
+  rocksdb::Options o = OptionsOf(Layout());
+  o.create_if_missing = true;
+  o.disable_auto_compactions = true;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, dir_ + "/db", &db).ok());
+  std::map<std::string, std::string> want;
+  std::vector<const rocksdb::Snapshot*> snapshots;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 400; ++i) {
+      if (round > 0 && i % (round + 1) != 0) continue;
+      const std::string k = "key" + std::to_string(1000 + i);
+      const std::string v = "v" + std::to_string(round) + "." + std::to_string(i);
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), k, v).ok());
+      want[k] = v;
+    }
+    snapshots.push_back(db->GetSnapshot());
+  }
+  ASSERT_TRUE(db->Flush(rocksdb::FlushOptions()).ok());
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  ASSERT_EQ(files.size(), 1u);
+  const std::string path = files[0].directory + "/" + files[0].name;
+  for (const auto* s : snapshots) db->ReleaseSnapshot(s);
+  delete db;
+  const auto props = Properties(Layout(), path);
+  ASSERT_GT(props->num_entries, want.size());  // Older versions kept.
+  const auto t = RawTable::Open(path, *props);
+  ASSERT_NE(t, nullptr);
+  bool failed = true;
+  EXPECT_EQ(Scan(*t, nullptr, nullptr, &failed), Entries(want.begin(), want.end()));
+  EXPECT_FALSE(failed);
+  const std::string lower = "key1100", upper = "key1300";
+  EXPECT_EQ(Scan(*t, &lower, &upper), Select(want, &lower, &upper));
+}
+
+}  // namespace
+}  // namespace stc::store_internal

@@ -126,12 +126,15 @@ std::map<std::string, std::string> RandomEntries(size_t n, uint32_t seed) {
 }
 
 TEST_F(RawTableTest, ReadsWhatRocksDbReadsInEveryLayoutItKnows) {
-  const std::map<std::string, std::string> entries = RandomEntries(6000, 11);
+  const std::map<std::string, std::string> entries = RandomEntries(2000, 11);
   std::vector<Layout> layouts;
   for (int fv : {2, 3, 4, 5}) {
     for (auto compression : {rocksdb::kLZ4Compression, rocksdb::kNoCompression}) {
       for (size_t block : {size_t{256}, size_t{16 * 1024}}) {
+        // Index entries between restart points matter from version 4 on
+        // (values delta-encoded).
         for (int restarts : {1, 16}) {
+          if (restarts > 1 && fv < 4) continue;
           layouts.push_back({fv, compression, block, restarts, rocksdb::kXXH3});
         }
       }
@@ -181,8 +184,10 @@ TEST_F(RawTableTest, ReadsWhatRocksDbReadsInEveryLayoutItKnows) {
       bounds.push_back(it->first);
       bounds.push_back(it->first.substr(0, 1 + rng() % it->first.size()));
     }
+    // Every bound alone, and a third of the pairs.
     for (size_t i = 0; i < bounds.size(); ++i) {
       for (size_t j = 0; j < bounds.size(); ++j) {
+        if (i != 0 && j != 0 && (i + j) % 3 != 0) continue;
         const std::string* lower = i == 0 ? nullptr : &bounds[i];
         const std::string* upper = j == 0 ? nullptr : &bounds[j];
         ASSERT_EQ(Scan(*t, lower, upper), Select(entries, lower, upper))

@@ -26,20 +26,25 @@ char* WriteUnits(Units u, char* out) {
     *out++ = '-';
     x = 0 - x;  // |u| as unsigned: exact for INT64_MIN too.
   }
-  out = std::to_chars(out, out + 20, x / kUnit).ptr;
+  const uint64_t whole = x / kUnit;
+  if (whole < 10) {  // Most units: one digit, without to_chars' loop.
+    *out++ = static_cast<char>('0' + whole);
+  } else {
+    out = std::to_chars(out, out + 20, whole).ptr;
+  }
   const auto frac = static_cast<uint32_t>(x % kUnit);
   if (frac == 0) return out;
-  // Nine digits, zero-padded on the left: the first, then four pairs
-  // (kDigitPairs), then the trailing zeros dropped.
+  // Nine digits, zero-padded on the left: the first, then eight at once
+  // (EightDigits), then the trailing zeros dropped: the leading zero bytes
+  // of the eight digits' values, the last in memory being the most
+  // significant byte.
   *out++ = '.';
-  char* digits = out;
-  digits[0] = static_cast<char>('0' + frac / 100'000'000);
-  const uint32_t rest = frac % 100'000'000;
-  const uint32_t pairs[4] = {rest / 1'000'000, rest / 10'000 % 100, rest / 100 % 100, rest % 100};
-  for (int i = 0; i < 4; ++i) std::memcpy(digits + 1 + 2 * i, kDigitPairs + 2 * pairs[i], 2);
-  int n = kUnitDecimals;
-  while (digits[n - 1] == '0') --n;
-  return digits + n;
+  out[0] = static_cast<char>('0' + frac / 100'000'000);
+  const uint64_t eight = EightDigits(frac % 100'000'000);
+  const uint64_t text = eight | 0x3030303030303030ULL;
+  std::memcpy(out + 1, &text, 8);
+  if (eight == 0) return out + 1;  // frac != 0: the first digit is not 0.
+  return out + 9 - __builtin_clzll(eight) / 8;
 }
 
 bool ParseUnits(const std::string& text, Units* out) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/digits.h"
+
 namespace stc {
 namespace {
 
@@ -105,6 +107,26 @@ TEST(Units, WriteUnitsMatchesPrintf) {
     ASSERT_LE(end - buf, static_cast<ptrdiff_t>(kMaxUnitsChars)) << u;
     ASSERT_EQ(std::string(static_cast<const char*>(buf), end), PrintfUnits(u)) << u;
   }
+}
+
+// EightDigits (core/digits.h) against snprintf: its two four-digit lanes
+// never carry into each other, so every value of each lane beside random
+// values of the other covers every digit it can produce.
+TEST(Units, EightDigitsMatchesPrintf) {
+  std::mt19937 rng(5);
+  auto check = [](uint32_t v) {
+    char want[16];
+    std::snprintf(want, sizeof want, "%08u", v);
+    const uint64_t text = EightDigits(v) | 0x3030303030303030ULL;
+    char got[8];
+    std::memcpy(got, &text, 8);
+    ASSERT_EQ(std::string(got, 8), want) << v;
+  };
+  for (uint32_t lane = 0; lane < 10000; ++lane) {
+    check(lane * 10000 + rng() % 10000);
+    check(rng() % 10000 * 10000 + lane);
+  }
+  check(99999999);
 }
 
 TEST(Units, ParseUnitsRoundTrips) {

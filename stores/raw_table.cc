@@ -129,14 +129,18 @@ bool ParseRestarts(std::string_view contents, size_t* entries_end, uint32_t* res
 
 }  // namespace
 
-bool BlockReader::Read(int fd, uint8_t checksum_type, const RawTable::Block& b,
+bool BlockReader::Read(int fd, uint8_t checksum_type, const RawTable::Block& b, uint64_t limit,
                        std::string_view* contents) {
   if (b.size > kMaxBlockBytes) return false;
   const size_t need = static_cast<size_t>(b.size) + kTrailerSize;
   if (b.offset < window_offset_ || b.offset + need > window_offset_ + window_size_) {
-    const size_t want = std::max(need, kWindowBytes);
+    // Up to kWindowBytes ahead, not past `limit`; at least the block.
+    const size_t ahead =
+        limit > b.offset ? static_cast<size_t>(std::min<uint64_t>(limit - b.offset, kWindowBytes))
+                         : 0;
+    const size_t want = std::max(need, ahead);
     if (window_capacity_ < want) {
-      window_ = std::make_unique<char[]>(want);
+      window_ = std::make_unique_for_overwrite<char[]>(want);  // Read into, never zeroed.
       window_capacity_ = want;
     }
     window_size_ = 0;
@@ -216,7 +220,10 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
   }
   BlockReader reader;
   std::string_view contents;
-  if (!reader.Read(t->fd_, t->checksum_type_, index, &contents)) return nullptr;
+  if (!reader.Read(t->fd_, t->checksum_type_, index, index.offset + index.size + kTrailerSize,
+                   &contents)) {
+    return nullptr;
+  }
   size_t entries_end = 0;
   uint32_t restarts = 0;
   if (!ParseRestarts(contents, &entries_end, &restarts)) return nullptr;
@@ -297,6 +304,24 @@ RawTableCursor::RawTableCursor(const RawTable* table, const std::string* lower,
     }
     block_index_ = lo;
   }
+  // The blocks the range may need end with the first whose separator is at
+  // least `upper` (it may hold keys below it).
+  size_t end = table->blocks().size();
+  if (upper != nullptr) {
+    end = static_cast<size_t>(
+        std::lower_bound(table->blocks().begin() + static_cast<ptrdiff_t>(block_index_),
+                         table->blocks().end(), *upper,
+                         [&](const RawTable::Block& b, const std::string& u) {
+                           return table->separator(
+                                      static_cast<size_t>(&b - table->blocks().data())) < u;
+                         }) -
+        table->blocks().begin());
+    if (end < table->blocks().size()) ++end;
+  }
+  if (end > 0) {
+    const RawTable::Block& last = table->blocks()[end - 1];
+    read_limit_ = last.offset + last.size + kTrailerSize;
+  }
   Advance(/*load=*/true);
   if (lower != nullptr) {
     while (Valid() && user_key() < *lower) Next();
@@ -313,7 +338,7 @@ void RawTableCursor::Advance(bool load) {
       }
       uint32_t restarts = 0;
       if (!reader_.Read(table_->fd(), table_->checksum_type(), table_->blocks()[block_index_],
-                        &contents_) ||
+                        read_limit_, &contents_) ||
           !ParseRestarts(contents_, &entries_end_, &restarts)) {
         FailAfterLast();
         return;

@@ -84,9 +84,12 @@ class BlockReader {
  public:
   static constexpr size_t kWindowBytes = size_t{1} << 20;
   // The contents of block `b` (uncompressed) of the file `fd`, valid until
-  // the next call. False on a read error, a checksum mismatch or a
-  // malformed or unknown compressed block.
-  bool Read(int fd, uint8_t checksum_type, const RawTable::Block& b, std::string_view* contents);
+  // the next call; the read ahead stops at `limit` (a file offset: the end
+  // of the last block the caller will read), so that a short scan reads and
+  // holds no more than it needs. False on a read error, a checksum mismatch
+  // or a malformed or unknown compressed block.
+  bool Read(int fd, uint8_t checksum_type, const RawTable::Block& b, uint64_t limit,
+            std::string_view* contents);
 
  private:
   std::unique_ptr<char[]> window_;  // File bytes [window_offset_, + window_size_).
@@ -133,6 +136,7 @@ class RawTableCursor {
   const std::string* upper_;
   BlockReader reader_;
   size_t block_index_ = 0;
+  uint64_t read_limit_ = 0;      // The end of the last block the range may need.
   bool block_in_bound_ = false;  // Every key of the block is below *upper_.
   std::string_view contents_;    // The current block's.
   size_t pos_ = 0, entries_end_ = 0;

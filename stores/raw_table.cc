@@ -363,9 +363,12 @@ void RawTableCursor::Advance(bool load) {
     }
     // An older version of the last key: its user key is the last one's.
     const size_t new_user = new_size - 8;
+    // RocksDB shares the longest common prefix, so the unshared part of a
+    // different key differs at its first byte: one byte compared, mostly.
     const bool older =
         has_key_ && new_user == user_key_size_ &&
-        (shared >= new_user || std::memcmp(key_.data() + shared, p, new_user - shared) == 0);
+        (shared >= new_user ||
+         (key_[shared] == p[0] && std::memcmp(key_.data() + shared, p, new_user - shared) == 0));
     key_.resize(shared);
     key_.append(p, non_shared);
     value_ = std::string_view(p + non_shared, value_size);

@@ -110,7 +110,8 @@ class RawTableCursor {
   // The scan stopped at a block or an entry it cannot read. RocksDB must
   // read the rest of the file: from resume_key() on when
   // resume_inclusive(), else from the first key after it; from the range's
-  // start when resume_key() is empty and inclusive.
+  // start when resume_key() is empty and inclusive (empty and not inclusive:
+  // after the empty key, which is a key like any other).
   bool Failed() const { return state_ == State::kFailed; }
   std::string_view resume_key() const { return Failed() ? user_key() : std::string_view(); }
   bool resume_inclusive() const { return resume_inclusive_; }

@@ -321,6 +321,36 @@ TEST_F(RawTableTest, CorruptBlockStopsAfterTheBlocksBefore) {
   }
 }
 
+// The empty key is a key: damage right after it resumes after it (not from
+// the start, which would give it twice).
+TEST_F(RawTableTest, ResumesAfterTheEmptyKey) {
+  Layout l;
+  l.block_size = 1;  // One entry a block.
+  l.compression = rocksdb::kNoCompression;
+  const std::map<std::string, std::string> entries = {{"", "e"}, {"a", "1"}, {"b", "2"}};
+  const std::string path = Write(l, entries);
+  const auto props = Properties(l, path);
+  auto t = RawTable::Open(path, *props);
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->blocks().size(), 3u);
+  const RawTable::Block second = t->blocks()[1];
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(second.offset));
+    f.put('\x7f');
+  }
+  t = RawTable::Open(path, *props);
+  ASSERT_NE(t, nullptr);
+  RawTableCursor c(t.get(), nullptr, nullptr);
+  ASSERT_TRUE(c.Valid());
+  EXPECT_EQ(c.user_key(), "");
+  EXPECT_EQ(c.value(), "e");
+  c.Next();
+  ASSERT_TRUE(c.Failed());
+  EXPECT_EQ(c.resume_key(), "");
+  EXPECT_FALSE(c.resume_inclusive());
+}
+
 // A file flushed while a snapshot held an older version of a key holds both:
 // the cursor gives the newest only, as the database does.
 TEST_F(RawTableTest, OlderVersionsOfAKeyAreSkipped) {

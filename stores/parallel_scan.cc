@@ -29,14 +29,22 @@ namespace sk = store_keys;
 using store_internal::Hex;
 using store_internal::ToView;
 
-// The direct read of `cf` (OpenTableRun), counted in *scans when there is one.
+// The direct read of `cf` (OpenTableRun), counted in the store's
+// table_run_scans when there is one, and in raw_table_scans when every file
+// of it is read block by block.
 std::shared_ptr<const store_internal::TableRun> CountedTableRun(rocksdb::DB* db, bool read_only,
                                                                 const rocksdb::Snapshot* snapshot,
                                                                 rocksdb::ColumnFamilyHandle* cf,
-                                                                std::atomic<uint64_t>* scans) {
+                                                                std::atomic<uint64_t>* scans,
+                                                                std::atomic<uint64_t>* raw_scans) {
   std::shared_ptr<const store_internal::TableRun> run =
       store_internal::OpenTableRun(db, cf, snapshot, read_only);
-  if (run != nullptr) scans->fetch_add(1, std::memory_order_relaxed);
+  if (run == nullptr) return run;
+  scans->fetch_add(1, std::memory_order_relaxed);
+  if (std::all_of(run->files().begin(), run->files().end(),
+                  [](const store_internal::TableRun::File& f) { return f.raw != nullptr; })) {
+    raw_scans->fetch_add(1, std::memory_order_relaxed);
+  }
   return run;
 }
 
@@ -238,7 +246,7 @@ Status Store::ForEachRecordParallel(
   return ScanInParts(
       db, impl_->records, holder.snapshot, parts, dir_, "scanning records",
       CountedTableRun(db, impl_->read_only, holder.snapshot, impl_->records,
-                      &impl_->table_run_scans),
+                      &impl_->table_run_scans, &impl_->raw_table_scans),
       [&](size_t part) {
         return [&, part](std::string_view k, const rocksdb::Slice& v) -> Status {
           Source source;
@@ -264,7 +272,7 @@ Status Store::ForEachAggregateParallel(
   }
   return ScanInParts(db, impl_->aggregates, holder.snapshot, parts, dir_, "scanning aggregates",
                      CountedTableRun(db, impl_->read_only, holder.snapshot, impl_->aggregates,
-                                     &impl_->table_run_scans),
+                                     &impl_->table_run_scans, &impl_->raw_table_scans),
                      [&](size_t part) {
                        // The part's decoded key, reused from entry to entry.
                        return [&, part, key = AggregateKey()](
@@ -311,7 +319,8 @@ Status Store::ForEachAggregateOfYears(
     });
   }
   const std::shared_ptr<const store_internal::TableRun> run =
-      CountedTableRun(db, impl_->read_only, nullptr, impl_->aggregates, &impl_->table_run_scans);
+      CountedTableRun(db, impl_->read_only, nullptr, impl_->aggregates, &impl_->table_run_scans,
+                      &impl_->raw_table_scans);
   store_internal::ScanIterator it(
       db, impl_->aggregates, run.get(), /*snapshot=*/nullptr, SourceYearBound(from),
       to.has_value() ? std::optional<std::string>(SourceYearBound(*to)) : std::nullopt);
@@ -358,8 +367,8 @@ Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t 
   const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   std::unique_ptr<AggregateRanges> ranges(new AggregateRanges(this, snapshot, {}));
   ranges->splits_ = SplitKeys(db, impl_->aggregates, snapshot, max_ranges, range_bytes);
-  ranges->run_ =
-      CountedTableRun(db, impl_->read_only, snapshot, impl_->aggregates, &impl_->table_run_scans);
+  ranges->run_ = CountedTableRun(db, impl_->read_only, snapshot, impl_->aggregates,
+                                 &impl_->table_run_scans, &impl_->raw_table_scans);
   return ranges;
 }
 

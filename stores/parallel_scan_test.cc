@@ -367,6 +367,9 @@ TEST_F(RecordScanTest, StoresInOneSortedRunAreReadFromTheirTableFiles) {
     EXPECT_EQ(used, 3u);
     EXPECT_EQ(ParallelRecords(*store, 2), records);
     EXPECT_EQ(store->table_run_scans(), 2u);
+    // The store's own table files (its options: LZ4, XXH3 checksums) are
+    // read block by block (stores/raw_table.h).
+    EXPECT_EQ(store->raw_table_scans(), 2u);
   }
   ASSERT_EQ(records.size(), 120000u);
   ASSERT_EQ(aggregates.size(), 240000u - 300u);
@@ -394,6 +397,7 @@ TEST_F(RecordScanTest, StoresInOneSortedRunAreReadFromTheirTableFiles) {
             of_2019);
   EXPECT_EQ(AggregatesOfYears(*store, {Source::kArticle, 2020}, std::nullopt), from_2020);
   EXPECT_EQ(store->table_run_scans(), before + 3);
+  EXPECT_EQ(store->raw_table_scans(), store->table_run_scans());
   // The serial scan still reads through the database: the same entries.
   EXPECT_EQ(SerialAggregates(*store), aggregates);
 }

@@ -269,8 +269,9 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
       b.offset = prev.offset + prev.size + kTrailerSize;
       b.size = prev.size + static_cast<uint64_t>(change);
     }
-    // Blocks follow each other before the index.
-    if (!t->blocks_.empty() && b.offset < t->blocks_.back().offset + t->blocks_.back().size) {
+    // Blocks follow each other, trailers included, before the index.
+    if (!t->blocks_.empty() &&
+        b.offset < t->blocks_.back().offset + t->blocks_.back().size + kTrailerSize) {
       return nullptr;
     }
     if (b.size > kMaxBlockBytes || b.offset + b.size + kTrailerSize > index.offset) return nullptr;

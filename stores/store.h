@@ -308,6 +308,10 @@ class Store {
   // iterator: a store opened read-only whose column family is one sorted run
   // on disk (stores/table_run.h; tests, benchmarks).
   uint64_t table_run_scans() const;
+  // Diagnostics: how many of those read every table file of the run block by
+  // block (stores/raw_table.h), the store's own layout being one that reader
+  // knows (tests, benchmarks).
+  uint64_t raw_table_scans() const;
 
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`

@@ -89,6 +89,8 @@ struct Store::Impl {
   mutable std::atomic<uint64_t> point_lookup_calls{0};
   // Store::table_run_scans (relaxed: a diagnostic count).
   mutable std::atomic<uint64_t> table_run_scans{0};
+  // Store::raw_table_scans (relaxed: a diagnostic count).
+  mutable std::atomic<uint64_t> raw_table_scans{0};
   // Store::pending_flushes_written.
   std::atomic<uint64_t> pending_flushes_written{0};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.

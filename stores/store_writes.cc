@@ -167,6 +167,10 @@ uint64_t Store::table_run_scans() const {
   return impl_->table_run_scans.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::raw_table_scans() const {
+  return impl_->raw_table_scans.load(std::memory_order_relaxed);
+}
+
 uint64_t Store::pending_flushes_written() const {
   return impl_->pending_flushes_written.load(std::memory_order_relaxed);
 }

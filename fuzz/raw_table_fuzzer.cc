@@ -2,8 +2,9 @@
 // file bytes, as a damaged or hostile store would hand them over.
 //
 // One input: byte 0: bit 0 = index values delta-encoded, bit 1 = index keys
-// are user keys (the table properties RocksDB would report); bytes 1-4: the
-// data block count the properties claim (little-endian); the rest: the
+// are user keys, bit 2 = LZ4 blocks (the table properties RocksDB would
+// report); bytes 1-4: the data block count the properties claim
+// (little-endian); the rest: the
 // table file. RawTable::Open either refuses the file or opens it; a cursor
 // over it, whole and from a lower bound taken from the file's own index,
 // never reads outside its blocks and stops (end or Failed()) after
@@ -54,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rocksdb::TableProperties props;
   props.index_value_is_delta_encoded = data[0] & 1;
   props.index_key_is_user_key = (data[0] >> 1) & 1;
+  props.compression_name = (data[0] >> 2) & 1 ? "LZ4" : "NoCompression";
   uint32_t blocks = 0;
   std::memcpy(&blocks, data + 1, 4);
   props.num_data_blocks = blocks;

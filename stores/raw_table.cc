@@ -168,7 +168,9 @@ bool BlockReader::Read(int fd, uint8_t checksum_type, const RawTable::Block& b, 
   // Format versions 2 and up: the decompressed size, then LZ4's raw block.
   uint32_t plain_size = 0;
   const char* p = Varint32(data, data + b.size, &plain_size);
-  if (p == nullptr || plain_size > kMaxBlockBytes) return false;
+  // LZ4 expands at most 255 times: a larger size is damage, not a block
+  // (and no reason to allocate it).
+  if (p == nullptr || plain_size > kMaxBlockBytes || plain_size > 255 * b.size + 64) return false;
   plain_.resize(plain_size);
   const int src = static_cast<int>(data + b.size - p);
   if (LZ4_decompress_safe(p, plain_.data(), src, static_cast<int>(plain_size)) !=
@@ -184,6 +186,11 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
   // Only what this reader knows: values only, a plain binary-search index.
   if (props.num_deletions != 0 || props.num_merge_operands != 0 || props.num_range_deletions != 0 ||
       props.index_partitions != 0) {
+    return nullptr;
+  }
+  // Plain or LZ4 blocks only (a file of another compression, e.g. ZSTD from
+  // an older build, would stop at its first block).
+  if (props.compression_name != "NoCompression" && props.compression_name != "LZ4") {
     return nullptr;
   }
   const auto index_type =

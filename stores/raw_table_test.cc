@@ -228,6 +228,19 @@ TEST_F(RawTableTest, LeavesOtherLayoutsToRocksDb) {
   EXPECT_TRUE(c.resume_key().empty());
   EXPECT_TRUE(c.resume_inclusive());
 
+  Layout zstd;
+  zstd.compression = rocksdb::kZSTD;
+  const std::string zstd_path = dir_ + "/zstd.sst";
+  {
+    rocksdb::SstFileWriter w(rocksdb::EnvOptions(), OptionsOf(zstd));
+    ASSERT_TRUE(w.Open(zstd_path).ok());
+    for (const auto& [k, v] : entries) ASSERT_TRUE(w.Put(k, v).ok());
+    ASSERT_TRUE(w.Finish().ok());
+  }
+  const auto zstd_props = Properties(zstd, zstd_path);
+  ASSERT_EQ(zstd_props->compression_name, "ZSTD");
+  EXPECT_EQ(RawTable::Open(zstd_path, *zstd_props), nullptr);
+
   Layout plain;
   const std::string del_path = dir_ + "/del.sst";
   {

@@ -34,6 +34,8 @@
 #endif
 #include <xxhash.h>
 
+#include "core/record_codec.h"
+
 namespace stc::store_internal {
 namespace {
 
@@ -59,18 +61,11 @@ uint64_t Fixed64(const char* p) {
   return v;
 }
 
-// Varint parsers: null on a truncated or overlong varint.
+// Varint parsers (RocksDB's varints are the store's: core/record_codec.h):
+// null on a truncated or overlong varint.
 const char* Varint64(const char* p, const char* limit, uint64_t* v) {
-  uint64_t result = 0;
-  for (int shift = 0; shift <= 63 && p < limit; shift += 7) {
-    const auto byte = static_cast<uint8_t>(*p++);
-    result |= uint64_t{byte & 0x7fu} << shift;
-    if (byte < 0x80) {
-      *v = result;
-      return p;
-    }
-  }
-  return nullptr;
+  std::string_view in(p, static_cast<size_t>(limit - p));
+  return GetVarint64(&in, v) ? in.data() : nullptr;
 }
 const char* Varint32(const char* p, const char* limit, uint32_t* v) {
   uint64_t w = 0;
@@ -271,7 +266,7 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
     } else {
       uint64_t zigzag = 0;
       if ((q = Varint64(q, limit, &zigzag)) == nullptr) return nullptr;
-      const auto change = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+      const int64_t change = UnZigZag(zigzag);
       const Block& prev = t->blocks_.back();
       b.offset = prev.offset + prev.size + kTrailerSize;
       b.size = prev.size + static_cast<uint64_t>(change);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/hash.h"
+#include "core/pread.h"
 
 namespace stc {
 namespace {
@@ -15,16 +16,11 @@ namespace {
 constexpr char kPrefix[] = "file:";
 constexpr size_t kEdgeBytes = 64 << 10;
 
+// Exactly `n` bytes at `offset`: false at an error or the end of the file.
 bool ReadAt(int fd, uint64_t offset, size_t n, std::string* out) {
   out->resize(n);
   size_t got = 0;
-  while (got < n) {
-    ssize_t r = ::pread(fd, out->data() + got, n - got, static_cast<off_t>(offset + got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    got += static_cast<size_t>(r);
-  }
-  return true;
+  return PreadFully(fd, offset, out->data(), n, &got) && got == n;
 }
 
 // "size\tfingerprint(hex)\trecords\ttime\toutcome"

@@ -34,6 +34,7 @@
 #endif
 #include <xxhash.h>
 
+#include "core/pread.h"
 #include "core/record_codec.h"
 
 namespace stc::store_internal {
@@ -93,22 +94,6 @@ const char* EntryHeader(const char* p, const char* limit, uint32_t* shared, uint
   return Varint32(p, limit, value_size);
 }
 
-// Reads exactly `n` bytes at `offset` (short only at the end of the file).
-bool ReadAt(int fd, uint64_t offset, char* out, size_t n, size_t* got) {
-  size_t done = 0;
-  while (done < n) {
-    const ssize_t r = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    if (r == 0) break;
-    done += static_cast<size_t>(r);
-  }
-  *got = done;
-  return true;
-}
-
 // The restart array of a block's contents: the end of its entries and the
 // restart count. False when malformed or when a hash index follows.
 bool ParseRestarts(std::string_view contents, size_t* entries_end, uint32_t* restarts) {
@@ -140,7 +125,7 @@ bool BlockReader::Read(int fd, uint8_t checksum_type, const RawTable::Block& b, 
     }
     window_size_ = 0;
     size_t got = 0;
-    if (!ReadAt(fd, b.offset, window_.get(), want, &got) || got < need) return false;
+    if (!PreadFully(fd, b.offset, window_.get(), want, &got) || got < need) return false;
     window_offset_ = b.offset;
     window_size_ = got;
   }
@@ -202,7 +187,8 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
   const auto file_size = static_cast<uint64_t>(st.st_size);
   char footer[kFooterSize];
   size_t got = 0;
-  if (!ReadAt(t->fd_, file_size - kFooterSize, footer, kFooterSize, &got) || got != kFooterSize) {
+  if (!PreadFully(t->fd_, file_size - kFooterSize, footer, kFooterSize, &got) ||
+      got != kFooterSize) {
     return nullptr;
   }
   if (Fixed64(footer + 45) != kBlockBasedTableMagic) return nullptr;

@@ -428,10 +428,16 @@ Result<bool> Store::FoldPendingAggregates() {
       part->status = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
     }
   };
-  std::thread second;
-  if (parts.size() == 2) second = std::thread(write_part, &parts[1]);
-  write_part(&parts[0]);
-  if (second.joinable()) second.join();
+  {
+    // The flushes' runs are read once and deleted after: their pages are
+    // dropped from the page cache as they are read, and the sums written
+    // into them instead of into fresh ones (stores/page_cache_fs.h).
+    const store_internal::DropReadsScope drop(impl_->fs.get());
+    std::thread second;
+    if (parts.size() == 2) second = std::thread(write_part, &parts[1]);
+    write_part(&parts[0]);
+    if (second.joinable()) second.join();
+  }
   Status st;
   for (const Part& part : parts) {
     if (st.ok()) st = part.status;

@@ -107,6 +107,12 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
   o.max_file_opening_threads = std::min(ResolveThreads(0), 16);
   o.bytes_per_sync = kMiB;
   o.wal_bytes_per_sync = kMiB;
+  // Compactions read their inputs in 256 KiB pieces (block by block
+  // otherwise): fewer reads, and fewer page-cache drops in the merges that
+  // drop their inputs (stores/page_cache_fs.h). A piece is buffered per input
+  // file and part of a merge: at most 64 level-0 files x 3 parts x 256 KiB
+  // (2 MiB pieces added 80 MiB to a 20M-record load's peak).
+  o.compaction_readahead_size = 256 * 1024;
   o.db_write_buffer_size = 256 * kMiB;  // All memtables together.
   o.max_total_wal_size = 256 * kMiB;    // Flushes small CFs that pin old WALs.
   o.keep_log_file_num = 5;
@@ -288,6 +294,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   impl->cache = rocksdb::NewLRUCache(64 * kMiB);
 
   rocksdb::DBOptions db_options = MakeDbOptions(options);
+  impl->fs = std::make_shared<store_internal::DropReadsFileSystem>(rocksdb::FileSystem::Default());
+  impl->env = rocksdb::NewCompositeEnv(impl->fs);
+  db_options.env = impl->env.get();
   std::vector<std::string> cf_names = {sk::kMetaCf, sk::kRecordsCf, sk::kAggregatesCf,
                                        sk::kTotalsCf};
   if (exists) {

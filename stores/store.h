@@ -312,6 +312,10 @@ class Store {
   // block (stores/raw_table.h), the store's own layout being one that reader
   // knows (tests, benchmarks).
   uint64_t raw_table_scans() const;
+  // Diagnostics: how many reads of table files the merges of
+  // CompactRecordsIfLayered and CompactAggregatesIfLayered dropped from the
+  // page cache after reading them (stores/page_cache_fs.h; tests).
+  uint64_t page_cache_drops() const;
 
   // Looks up the encoded values of `keys` (all of one `source`).
   // (*values)[i] is empty std::nullopt when keys[i] is not stored. `*values`

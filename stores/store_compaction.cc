@@ -103,7 +103,14 @@ Result<bool> Store::CompactIfLayered(LayeredCf which, uint64_t min_level0_files)
       // overlaps.
       compact.output_file_size_limit = db->GetOptions(cf).target_file_size_base;
       const int output = std::max(last_level, static_cast<int>(meta.levels.size()) - 1);
-      rocksdb::Status s = db->CompactFiles(compact, cf, inputs, output);
+      // Every input is read once and deleted after: its pages are dropped
+      // from the page cache as they are read, and the output written into
+      // them instead of into fresh ones (stores/page_cache_fs.h).
+      rocksdb::Status s;
+      {
+        const store_internal::DropReadsScope drop(impl_->fs.get());
+        s = db->CompactFiles(compact, cf, inputs, output);
+      }
       if (s.ok()) return true;
       // Aborted: a background compaction took some of the files meanwhile.
       if (!s.IsAborted() || attempt >= kMaxAttempts) return impl_->Rocks(s, what);

@@ -7,6 +7,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "stores/page_cache_fs.h"
 #include "stores/store.h"
 #include "stores/writer_lock.h"
 
@@ -72,6 +74,10 @@ struct Store::Impl {
   int threads = 1;  // StoreOptions::threads, clamped to 1-8.
   rocksdb::WriteOptions write_options;
   std::shared_ptr<rocksdb::Cache> cache;
+  // The database's file system and the Env over it (page_cache_fs.h); both
+  // outlive `db` (members are destroyed after ~Impl closes it).
+  std::shared_ptr<store_internal::DropReadsFileSystem> fs;
+  std::unique_ptr<rocksdb::Env> env;
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // Every opened CF (owned).
   rocksdb::ColumnFamilyHandle* meta = nullptr;

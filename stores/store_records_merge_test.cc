@@ -88,10 +88,17 @@ TEST_F(StoreTest, CompactRecordsIfLayeredMergesLevelZeroFilesFromTheThreshold) {
   std::map<std::string, std::string> before, after;
   collect(&before);
   EXPECT_EQ(before, want);
+  // Reads outside the merge stay in the page cache.
+  EXPECT_EQ(store->page_cache_drops(), 0u);
   Result<bool> compacted = store->CompactRecordsIfLayered(2);  // Three level-0 files.
   ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
   EXPECT_TRUE(compacted.value());
+  // The merge read its inputs and dropped them from the page cache; reads
+  // after it do not.
+  const uint64_t drops = store->page_cache_drops();
+  EXPECT_GT(drops, 0u);
   collect(&after);
+  EXPECT_EQ(store->page_cache_drops(), drops);
   EXPECT_EQ(after, want);
   Result<bool> again = store->CompactRecordsIfLayered(1);
   ASSERT_TRUE(again.ok());

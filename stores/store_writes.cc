@@ -171,6 +171,8 @@ uint64_t Store::raw_table_scans() const {
   return impl_->raw_table_scans.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::page_cache_drops() const { return impl_->fs->dropped_reads(); }
+
 uint64_t Store::pending_flushes_written() const {
   return impl_->pending_flushes_written.load(std::memory_order_relaxed);
 }

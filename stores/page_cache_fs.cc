@@ -20,14 +20,18 @@ constexpr uint64_t kDropPiece = uint64_t{2} << 20;
 // file again), at most one piece per part and input.
 class DropReadsFileSystem::File : public rocksdb::FSRandomAccessFileOwnerWrapper {
  public:
-  File(std::unique_ptr<rocksdb::FSRandomAccessFile>&& base, uint64_t size, DropReadsFileSystem* fs)
-      : rocksdb::FSRandomAccessFileOwnerWrapper(std::move(base)), size_(size), fs_(fs) {}
+  File(std::unique_ptr<rocksdb::FSRandomAccessFile>&& base, std::string base_name, uint64_t size,
+       DropReadsFileSystem* fs)
+      : rocksdb::FSRandomAccessFileOwnerWrapper(std::move(base)),
+        base_name_(std::move(base_name)),
+        size_(size),
+        fs_(fs) {}
 
   rocksdb::IOStatus Read(uint64_t offset, size_t n, const rocksdb::IOOptions& options,
                          rocksdb::Slice* result, char* scratch,
                          rocksdb::IODebugContext* dbg) const override {
     rocksdb::IOStatus s = target()->Read(offset, n, options, result, scratch, dbg);
-    if (s.ok() && fs_->dropping() && !result->empty()) {
+    if (s.ok() && !result->empty() && fs_->Dropping(base_name_)) {
       const uint64_t end = offset + result->size();
       const uint64_t from = offset / kDropPiece * kDropPiece;
       const uint64_t to = end >= size_ ? end : end / kDropPiece * kDropPiece;
@@ -43,6 +47,7 @@ class DropReadsFileSystem::File : public rocksdb::FSRandomAccessFileOwnerWrapper
   }
 
  private:
+  std::string base_name_;
   uint64_t size_;  // Table files do not change once written.
   DropReadsFileSystem* fs_;
 };
@@ -55,9 +60,31 @@ rocksdb::IOStatus DropReadsFileSystem::NewRandomAccessFile(
     uint64_t size = 0;
     // Without its size, the file's last piece is not dropped.
     if (!target()->GetFileSize(fname, rocksdb::IOOptions(), &size, dbg).ok()) size = UINT64_MAX;
-    *result = std::make_unique<File>(std::move(*result), size, this);
+    const size_t slash = fname.rfind('/');
+    *result = std::make_unique<File>(std::move(*result),
+                                     slash == std::string::npos ? fname : fname.substr(slash + 1),
+                                     size, this);
   }
   return s;
+}
+
+bool DropReadsFileSystem::Dropping(std::string_view base_name) const {
+  if (scopes_.load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return names_.find(base_name) != names_.end();
+}
+
+DropReadsScope::DropReadsScope(DropReadsFileSystem* fs, std::vector<std::string> base_names)
+    : fs_(fs), names_(std::move(base_names)) {
+  std::lock_guard<std::mutex> lock(fs_->mu_);
+  fs_->names_.insert(names_.begin(), names_.end());
+  fs_->scopes_.fetch_add(1, std::memory_order_relaxed);
+}
+
+DropReadsScope::~DropReadsScope() {
+  std::lock_guard<std::mutex> lock(fs_->mu_);
+  for (const std::string& name : names_) fs_->names_.erase(fs_->names_.find(name));
+  fs_->scopes_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 }  // namespace stc::store_internal

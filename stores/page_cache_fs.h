@@ -13,17 +13,19 @@
 //
 // What: DropReadsFileSystem passes every call to its base file system. The
 // table files (".sst") it opens for random access are wrapped: while a
-// DropReadsScope of the file system is alive, each read of such a file that
-// completes a 2 MiB-aligned piece of it (or reads to its end) is followed by
+// DropReadsScope naming the file is alive, each read of it that completes a
+// 2 MiB-aligned piece of it (or reads to its end) is followed by
 // FSRandomAccessFile::InvalidateCache over the pieces it read into
 // (posix_fadvise(POSIX_FADV_DONTNEED) on POSIX), a hint that changes no data:
 // a later read of the range reads the file again. Pages not yet written back
 // (dirty) are not dropped; the store's table files are synced when written.
+// Files a scope does not name (the merge's output, read back by RocksDB to
+// check it) keep their pages.
 //
 // Thread-safety: as the base file system; scopes may be opened and closed
-// from any thread, and nest (dropping lasts while any is alive). Reads of
-// every file during a scope are dropped, whoever reads: a store opens scopes
-// only around merges whose inputs nobody else reads meanwhile.
+// from any thread, and may overlap. Reads of a named file are dropped
+// whoever reads it: a store names only the inputs of a merge, which nobody
+// else reads meanwhile and which are deleted after it.
 #ifndef STCLUSTER_STORES_PAGE_CACHE_FS_H_
 #define STCLUSTER_STORES_PAGE_CACHE_FS_H_
 
@@ -31,7 +33,11 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace stc::store_internal {
 
@@ -46,32 +52,34 @@ class DropReadsFileSystem : public rocksdb::FileSystemWrapper {
                                         std::unique_ptr<rocksdb::FSRandomAccessFile>* result,
                                         rocksdb::IODebugContext* dbg) override;
 
-  // Whether reads of table files are dropped now.
-  bool dropping() const { return scopes_.load(std::memory_order_relaxed) > 0; }
-  // Drops made so far (a diagnostic count, relaxed): reads of table files
-  // that completed a piece.
+  // Whether the reads of the table file `base_name` ("000123.sst") are
+  // dropped now.
+  bool Dropping(std::string_view base_name) const;
+  // Drops made so far (a diagnostic count, relaxed): reads of named table
+  // files that completed a piece.
   uint64_t dropped_reads() const { return dropped_reads_.load(std::memory_order_relaxed); }
 
  private:
   friend class DropReadsScope;
   class File;
-  std::atomic<int> scopes_{0};
+  std::atomic<int> scopes_{0};  // Open scopes: no lock taken while none is.
+  mutable std::mutex mu_;
+  std::multiset<std::string, std::less<>> names_;  // Named by open scopes; guarded by mu_.
   std::atomic<uint64_t> dropped_reads_{0};
 };
 
-// Reads of `fs`'s table files are dropped from the page cache for the
-// scope's lifetime. `fs` must outlive it.
+// Reads of `fs`'s table files `base_names` ("000123.sst") are dropped from
+// the page cache for the scope's lifetime. `fs` must outlive it.
 class DropReadsScope {
  public:
-  explicit DropReadsScope(DropReadsFileSystem* fs) : fs_(fs) {
-    fs_->scopes_.fetch_add(1, std::memory_order_relaxed);
-  }
-  ~DropReadsScope() { fs_->scopes_.fetch_sub(1, std::memory_order_relaxed); }
+  DropReadsScope(DropReadsFileSystem* fs, std::vector<std::string> base_names);
+  ~DropReadsScope();
   DropReadsScope(const DropReadsScope&) = delete;
   DropReadsScope& operator=(const DropReadsScope&) = delete;
 
  private:
   DropReadsFileSystem* fs_;
+  std::vector<std::string> names_;
 };
 
 }  // namespace stc::store_internal

@@ -432,7 +432,8 @@ Result<bool> Store::FoldPendingAggregates() {
     // The flushes' runs are read once and deleted after: their pages are
     // dropped from the page cache as they are read, and the sums written
     // into them instead of into fresh ones (stores/page_cache_fs.h).
-    const store_internal::DropReadsScope drop(impl_->fs.get());
+    const store_internal::DropReadsScope drop(
+        impl_->fs.get(), store_internal::TableFileBaseNames(db, impl_->pending));
     std::thread second;
     if (parts.size() == 2) second = std::thread(write_part, &parts[1]);
     write_part(&parts[0]);

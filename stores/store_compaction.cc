@@ -9,12 +9,31 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "stores/store.h"
 #include "stores/store_impl.h"
 
 namespace stc {
+namespace store_internal {
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<std::string> TableFileBaseNames(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(cf, &meta);
+  std::vector<std::string> names;
+  for (const rocksdb::LevelMetaData& level : meta.levels) {
+    for (const rocksdb::SstFileMetaData& file : level.files) names.push_back(BaseName(file.name));
+  }
+  return names;
+}
+
+}  // namespace store_internal
 
 Status Store::Flush() {
   STC_RETURN_IF_ERROR(impl_->CheckWritable());
@@ -108,7 +127,9 @@ Result<bool> Store::CompactIfLayered(LayeredCf which, uint64_t min_level0_files)
       // them instead of into fresh ones (stores/page_cache_fs.h).
       rocksdb::Status s;
       {
-        const store_internal::DropReadsScope drop(impl_->fs.get());
+        std::vector<std::string> names;
+        for (const std::string& input : inputs) names.push_back(store_internal::BaseName(input));
+        const store_internal::DropReadsScope drop(impl_->fs.get(), std::move(names));
         s = db->CompactFiles(compact, cf, inputs, output);
       }
       if (s.ok()) return true;

@@ -68,6 +68,15 @@ using store_internal::MakeCfOptions;
 using store_internal::ParseInt64;
 using store_internal::ToSlice;
 
+namespace store_internal {
+
+// The last component of `path` ("000123.sst" of "/000123.sst").
+std::string BaseName(const std::string& path);
+// The base names of the table files of `cf`, every level.
+std::vector<std::string> TableFileBaseNames(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
+
+}  // namespace store_internal
+
 struct Store::Impl {
   std::string dir;
   bool read_only = false;

@@ -1,6 +1,7 @@
 #include "stores/page_cache_fs.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -60,12 +61,14 @@ rocksdb::IOStatus DropReadsFileSystem::NewRandomAccessFile(
     uint64_t size = 0;
     // Without its size, the file's last piece is not dropped.
     if (!target()->GetFileSize(fname, rocksdb::IOOptions(), &size, dbg).ok()) size = UINT64_MAX;
-    const size_t slash = fname.rfind('/');
-    *result = std::make_unique<File>(std::move(*result),
-                                     slash == std::string::npos ? fname : fname.substr(slash + 1),
-                                     size, this);
+    *result = std::make_unique<File>(std::move(*result), BaseName(fname), size, this);
   }
   return s;
+}
+
+std::string BaseName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
 bool DropReadsFileSystem::Dropping(std::string_view base_name) const {

@@ -4,8 +4,8 @@
 // Why: on the virtual machines we run on, a page the page cache takes for the
 // first time costs about 1.7 ms of system time per MiB (free memory is handed
 // back to the host and supplied afresh when touched), against about 0.3 ms
-// for pages just freed (docs/performance.md, "Page cache reused by the
-// merges"). A merge of every table file of a column family into its last
+// for pages just freed (docs/performance.md, design choice "Merges drop
+// their inputs from the page cache"). A merge of every table file of a column family into its last
 // level (Store::CompactRecordsIfLayered, CompactAggregatesIfLayered) reads
 // each input once and writes as many bytes again, and deletes its inputs when
 // done: with the inputs' pages dropped as they are read, the output is written
@@ -67,6 +67,10 @@ class DropReadsFileSystem : public rocksdb::FileSystemWrapper {
   std::multiset<std::string, std::less<>> names_;  // Named by open scopes; guarded by mu_.
   std::atomic<uint64_t> dropped_reads_{0};
 };
+
+// The last component of `path`: "000123.sst" of "/000123.sst" (the name
+// RocksDB's file metadata gives) or of "dir/000123.sst".
+std::string BaseName(std::string_view path);
 
 // Reads of `fs`'s table files `base_names` ("000123.sst") are dropped from
 // the page cache for the scope's lifetime. `fs` must outlive it.

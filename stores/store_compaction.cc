@@ -18,11 +18,6 @@
 namespace stc {
 namespace store_internal {
 
-std::string BaseName(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::vector<std::string> TableFileBaseNames(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
   rocksdb::ColumnFamilyMetaData meta;
   db->GetColumnFamilyMetaData(cf, &meta);

@@ -29,6 +29,9 @@ namespace store_internal {
 inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
+// The base names of the table files of `cf` ("000123.sst"), every level.
+std::vector<std::string> TableFileBaseNames(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
+
 // Maps a non-OK RocksDB status to stc::Status; `what` names the operation.
 Status FromRocks(const rocksdb::Status& s, const std::string& dir, std::string_view what);
 
@@ -67,15 +70,6 @@ using store_internal::Hex;
 using store_internal::MakeCfOptions;
 using store_internal::ParseInt64;
 using store_internal::ToSlice;
-
-namespace store_internal {
-
-// The last component of `path` ("000123.sst" of "/000123.sst").
-std::string BaseName(const std::string& path);
-// The base names of the table files of `cf`, every level.
-std::vector<std::string> TableFileBaseNames(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
-
-}  // namespace store_internal
 
 struct Store::Impl {
   std::string dir;

@@ -23,9 +23,11 @@
 // check it) keep their pages.
 //
 // Thread-safety: as the base file system; scopes may be opened and closed
-// from any thread, and may overlap. Reads of a named file are dropped
-// whoever reads it: a store names only the inputs of a merge, which nobody
-// else reads meanwhile and which are deleted after it.
+// from any thread, and may overlap. The pages of a named file are dropped
+// for every reader of it, in this process or another (read-only stores
+// reading the same files): a store names only the inputs of a merge, which
+// it deletes after the merge; a reader that still has them open reads the
+// pages again from the disk, and gets the same bytes.
 #ifndef STCLUSTER_STORES_PAGE_CACHE_FS_H_
 #define STCLUSTER_STORES_PAGE_CACHE_FS_H_
 

@@ -313,8 +313,9 @@ class Store {
   // knows (tests, benchmarks).
   uint64_t raw_table_scans() const;
   // Diagnostics: how many reads of table files the merges of
-  // CompactRecordsIfLayered and CompactAggregatesIfLayered dropped from the
-  // page cache after reading them (stores/page_cache_fs.h; tests).
+  // CompactRecordsIfLayered, CompactAggregatesIfLayered and
+  // FoldPendingAggregates dropped from the page cache after reading them
+  // (stores/page_cache_fs.h; tests).
   uint64_t page_cache_drops() const;
 
   // Looks up the encoded values of `keys` (all of one `source`).

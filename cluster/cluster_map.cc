@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <numbers>
+#include <unordered_map>
 
 #include "cluster/geo_math.h"
 #include "core/csv.h"
@@ -133,9 +134,10 @@ int32_t ClusterMap::ClusterOfCell(const Cell& cell) const {
 
 namespace {
 
-// Tiles with at least this many cluster cells (1 in 64) are dense arrays,
-// the densest first, up to kMaxDenseBytes of them: at worst 256 bytes a
-// cell against about 24 in the hash table, bounded.
+// Tiles with at least this many cluster cells (1 in 64) are dense, the
+// densest first, up to kMaxDenseBytes of packed indexes: at worst 2 bytes a
+// cell (a palette of more than 256 ids) against about 24 in the hash table,
+// bounded.
 constexpr size_t kDenseMinCells = 64;
 constexpr size_t kMaxDenseBytes = size_t{64} << 20;
 
@@ -146,54 +148,87 @@ int SlotBits(size_t n) {
   return bits;
 }
 
+// Bits of an index into a palette of `n` ids: 0, 1, 2, 4, 8 or 16 (fields
+// never straddle two 64-bit words).
+uint32_t IndexBits(size_t n) {
+  uint32_t bits = 0;
+  while ((size_t{1} << bits) < n) bits = bits == 0 ? 1 : 2 * bits;
+  return bits;
+}
+
 }  // namespace
 
 CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
-  // Cluster cells per tile; the densest tiles become arrays (of 16-bit
-  // ids: half the memory for the caches; a map with a larger id has none).
-  std::map<Cell, size_t> per_tile;
-  bool narrow = true;
+  // Cluster cells per tile; the tiles with enough of them, densest first.
+  std::unordered_map<uint64_t, size_t> per_tile;
   for (const auto& [cell, id] : map.cells) {
-    if (id != 0) ++per_tile[TileOf(cell)];
-    narrow &= id >= 0 && id <= int32_t{UINT16_MAX};
+    if (id != 0) ++per_tile[Pack(TileOf(cell))];
   }
-  if (!narrow) per_tile.clear();
   std::vector<std::pair<size_t, Cell>> dense;  // (cells, tile)
   for (const auto& [tile, n] : per_tile) {
-    if (n >= kDenseMinCells) dense.emplace_back(n, tile);
+    if (n >= kDenseMinCells) {
+      dense.emplace_back(n, Cell{static_cast<int32_t>(tile >> 32), static_cast<int32_t>(tile)});
+    }
   }
   std::sort(dense.begin(), dense.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
-  const size_t max_tiles = kMaxDenseBytes / (kTileCells * sizeof(uint16_t));
-  if (dense.size() > max_tiles) dense.resize(max_tiles);
-  const int tile_bits = SlotBits(dense.size());
+  // Each candidate's cells (position in the tile, id).
+  std::unordered_map<uint64_t, size_t> candidate;
+  for (size_t k = 0; k < dense.size(); ++k) candidate[Pack(dense[k].second)] = k;
+  std::vector<std::vector<std::pair<uint32_t, int32_t>>> members(dense.size());
+  for (const auto& [cell, id] : map.cells) {
+    if (id == 0) continue;  // Not in a cluster: the same as absent.
+    auto it = candidate.find(Pack(TileOf(cell)));
+    if (it != candidate.end()) {
+      members[it->second].emplace_back(static_cast<uint32_t>(InTile(cell)), id);
+    }
+  }
+  // The candidates whose packed indexes fit the cap, with their palettes.
+  packed_.assign(1, 0);
+  std::vector<std::pair<Cell, size_t>> kept;  // (tile, index in tiles_)
+  size_t bytes = 0;
+  for (size_t k = 0; k < dense.size(); ++k) {
+    std::vector<int32_t> palette;
+    palette.reserve(members[k].size() + 1);
+    for (const auto& m : members[k]) palette.push_back(m.second);
+    if (members[k].size() < kTileCells) palette.push_back(0);  // Cells of no cluster.
+    std::sort(palette.begin(), palette.end());
+    palette.erase(std::unique(palette.begin(), palette.end()), palette.end());
+    const uint32_t bits = IndexBits(palette.size());
+    const size_t words = kTileCells * bits / 64;
+    if (bytes + words * sizeof(uint64_t) > kMaxDenseBytes) continue;
+    bytes += words * sizeof(uint64_t);
+    Tile t;
+    t.word = bits == 0 ? 0 : static_cast<uint32_t>(packed_.size());
+    t.palette = static_cast<uint32_t>(palette_.size());
+    t.bits = bits;
+    t.mask = bits == 0 ? 0 : static_cast<uint32_t>((uint64_t{1} << bits) - 1);
+    packed_.resize(packed_.size() + words, 0);
+    for (const auto& [pos, id] : members[k]) {
+      const uint64_t index = static_cast<uint64_t>(
+          std::lower_bound(palette.begin(), palette.end(), id) - palette.begin());
+      const size_t bit = pos * bits;
+      packed_[t.word + bit / 64] |= index << (bit % 64);
+    }
+    palette_.insert(palette_.end(), palette.begin(), palette.end());
+    kept.emplace_back(dense[k].second, tiles_.size());
+    tiles_.push_back(t);
+  }
+  const int tile_bits = SlotBits(kept.size());
   tile_shift_ = 64 - tile_bits;
   tile_keys_.assign(size_t{1} << tile_bits, 0);
   tile_blocks_.assign(size_t{1} << tile_bits, 0);
-  dense_.assign(dense.size() * kTileCells, 0);
-  for (size_t b = 0; b < dense.size(); ++b) {
-    const uint64_t key = Pack(dense[b].second);
+  for (const auto& [tile, index] : kept) {
+    const uint64_t key = Pack(tile);
     size_t i = Slot(key, tile_shift_);
     while (tile_blocks_[i] != 0) i = (i + 1) & (tile_blocks_.size() - 1);
     tile_keys_[i] = key;
-    tile_blocks_[i] = static_cast<uint32_t>(b + 1);
+    tile_blocks_[i] = static_cast<uint32_t>(index + 1);
   }
-  auto block_of = [this](const Cell& cell) -> uint16_t* {
-    const uint64_t key = Pack(TileOf(cell));
-    for (size_t i = Slot(key, tile_shift_);; i = (i + 1) & (tile_blocks_.size() - 1)) {
-      if (tile_blocks_[i] == 0) return nullptr;
-      if (tile_keys_[i] == key) return dense_.data() + (tile_blocks_[i] - 1) * kTileCells;
-    }
-  };
   size_t sparse = 0;
   for (const auto& [cell, id] : map.cells) {
-    if (id == 0) continue;  // Not in a cluster: the same as absent.
-    if (uint16_t* block = block_of(cell)) {
-      block[InTile(cell)] = static_cast<uint16_t>(id);
-    } else {
-      ++sparse;
-    }
+    if (id != 0 && DenseTileOf(cell) == nullptr) ++sparse;
   }
   const int bits = SlotBits(sparse);
   shift_ = 64 - bits;
@@ -201,7 +236,7 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
   ids_.assign(size_t{1} << bits, 0);
   const size_t mask = ids_.size() - 1;
   for (const auto& [cell, id] : map.cells) {
-    if (id == 0 || block_of(cell) != nullptr) continue;
+    if (id == 0 || DenseTileOf(cell) != nullptr) continue;
     const uint64_t key = Pack(cell);
     size_t i = Slot(key, shift_);
     while (ids_[i] != 0 && keys_[i] != key) i = (i + 1) & mask;
@@ -211,12 +246,10 @@ CellIndex::CellIndex(const ClusterMap& map) : grid_(map.grid_step_e5) {
 }
 
 int32_t CellIndex::ClusterOfCell(const Cell& cell) const {
-  const uint64_t tile = Pack(TileOf(cell));
-  const size_t tile_mask = tile_blocks_.size() - 1;
-  for (size_t i = Slot(tile, tile_shift_);; i = (i + 1) & tile_mask) {
-    const uint32_t b = tile_blocks_[i];
-    if (b == 0) break;
-    if (tile_keys_[i] == tile) return dense_[(b - 1) * kTileCells + InTile(cell)];
+  if (const Tile* t = DenseTileOf(cell)) {
+    const size_t bit = InTile(cell) * t->bits;
+    const uint64_t word = packed_[t->word + bit / 64];
+    return palette_[t->palette + ((word >> (bit % 64)) & t->mask)];
   }
   const uint64_t key = Pack(cell);
   const size_t mask = keys_.size() - 1;

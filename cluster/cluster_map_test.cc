@@ -79,43 +79,76 @@ TEST(CellIndex, DenseTilesAgreeWithTheMapAcrossTileEdges) {
   }
 }
 
-// Dense tiles are capped (64 MiB of 16-bit ids: 8,192 tiles); the tiles past
-// the cap keep their cells in the hash table and answer all the same.
+// Dense tiles are capped at 64 MiB of packed indexes; the tiles past the cap
+// keep their cells in the hash table and answer all the same. Tiles of 258
+// cells with distinct ids (a palette of 259 with the empty cells) take 16
+// bits a cell: 8 KiB, so 8,192 of them fit.
 TEST(CellIndex, DenseTilesAreCapped) {
   ClusterMap m;
   m.grid_step_e5 = 1000;
   constexpr int32_t kTiles = 8200;
   for (int32_t t = 0; t < kTiles; ++t) {
-    for (int32_t k = 0; k < 64 + (t % 3); ++k) {  // 64-66 cells: every tile dense enough.
-      m.cells.emplace_back(Cell{t * 64 + k % 8, k / 8}, 1 + t % 5);
-    }
+    for (int32_t k = 0; k < 258; ++k) m.cells.emplace_back(Cell{t * 64 + k % 16, k / 16}, 1 + k);
   }
   std::sort(m.cells.begin(), m.cells.end());
   const CellIndex index(m);
   EXPECT_EQ(index.dense_tiles(), 8192u);
+  EXPECT_EQ(index.dense_bytes(), size_t{64} << 20);
   for (const auto& [c, id] : m.cells) {
     ASSERT_EQ(index.ClusterOfCell(c), id);
-    ASSERT_EQ(index.ClusterOfCell(Cell{c.lat_idx, c.lon_idx + 9}), 0);
+    ASSERT_EQ(index.ClusterOfCell(Cell{c.lat_idx, c.lon_idx + 20}), 0);
   }
 }
 
-// Dense tiles hold 16-bit ids: a map with a larger id keeps every cell in
-// the hash table, and ids up to 65535 still fit the arrays.
-TEST(CellIndex, IdsAbove16BitsAreHashed) {
-  for (const int32_t top : {65535, 65536, 1 << 30}) {
-    SCOPED_TRACE(top);
-    ClusterMap m;
-    m.grid_step_e5 = 1000;
-    for (int32_t lat = 0; lat < 64; ++lat) {
-      for (int32_t lon = 0; lon < 64; ++lon) {
-        m.cells.emplace_back(Cell{lat, lon}, lat == 5 && lon == 7 ? top : 1 + (lat + lon) % 3);
+// A dense tile's ids are indexes into its palette of distinct ids (0 for
+// the cells of no cluster), packed in 0, 1, 2, 4, 8 or 16 bits: one tile
+// with `n` distinct ids, full or with holes, at positive and negative
+// indices, takes 4096 * bits / 8 bytes, and every cell of the square around
+// it answers as the map's binary search. Ids of any size.
+TEST(CellIndex, DenseTilesPackTheirPalettesInTheFewestBits) {
+  struct Case {
+    size_t distinct;  // Distinct ids, 0 included, in the tile.
+    size_t bits;
+  };
+  for (const Case c : {Case{1, 0}, Case{2, 1}, Case{3, 2}, Case{4, 2}, Case{5, 4}, Case{16, 4},
+                       Case{17, 8}, Case{256, 8}, Case{257, 16}, Case{4096, 16}}) {
+    for (const bool holes : {false, true}) {
+      if (holes && c.distinct == 1) continue;  // Holes make 0 one of the ids.
+      for (const int32_t base : {0, -64, 128}) {
+        SCOPED_TRACE(testing::Message()
+                     << c.distinct << " ids, holes " << holes << ", base " << base);
+        ClusterMap m;
+        m.grid_step_e5 = 1000;
+        const size_t ids = holes ? c.distinct - 1 : c.distinct;  // Besides 0.
+        std::mt19937 rng(static_cast<uint32_t>(c.distinct * 7 + holes));
+        size_t placed = 0;
+        for (int32_t lat = 0; lat < 64; ++lat) {
+          for (int32_t lon = 0; lon < 64; ++lon) {
+            const size_t i = static_cast<size_t>(lat * 64 + lon);
+            // Holes: every third cell absent or present with id 0. The
+            // first cells take each id once (as many as the cells allow).
+            if (holes && i % 3 == 0) {
+              if (i % 2 == 0) m.cells.emplace_back(Cell{base + lat, base + lon}, 0);
+              continue;
+            }
+            const size_t pick = placed < ids ? placed : rng() % ids;
+            ++placed;
+            m.cells.emplace_back(Cell{base + lat, base + lon},
+                                 static_cast<int32_t>(1 + pick * 1000003 % 2000000000));
+          }
+        }
+        std::sort(m.cells.begin(), m.cells.end());
+        const CellIndex index(m);
+        ASSERT_EQ(index.dense_tiles(), 1u);
+        EXPECT_EQ(index.dense_bytes(), 4096 * c.bits / 8);
+        for (int32_t lat = base - 3; lat < base + 67; ++lat) {
+          for (int32_t lon = base - 3; lon < base + 67; ++lon) {
+            ASSERT_EQ(index.ClusterOfCell(Cell{lat, lon}), m.ClusterOfCell(Cell{lat, lon}))
+                << lat << " " << lon;
+          }
+        }
       }
     }
-    const CellIndex index(m);
-    EXPECT_EQ(index.dense_tiles(), top <= 65535 ? 1u : 0u);
-    for (const auto& [c, id] : m.cells) ASSERT_EQ(index.ClusterOfCell(c), id);
-    EXPECT_EQ(index.ClusterOfCell(Cell{5, 7}), top);
-    EXPECT_EQ(index.ClusterOfCell(Cell{64, 0}), 0);
   }
 }
 

@@ -33,6 +33,7 @@ Result<std::vector<std::pair<std::string, Units>>> TopUnresolved(const Store& st
     CountedRecordView rec;
   };
   std::vector<Part> parts(static_cast<size_t>(ResolveThreads(0)));
+  for (Part& part : parts) ReserveThreadScratch(&part.rec);
   STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
       parts.size(), [&](size_t part_index, Source, std::string_view, std::string_view value) {
         Part& part = parts[part_index];

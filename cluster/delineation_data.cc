@@ -88,7 +88,11 @@ Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& editio
     CountedRecordView rec;
   };
   std::vector<Part> parts(static_cast<size_t>(ResolveThreads(0)));
-  for (Part& part : parts) part.world.assign(metrics, 0);
+  for (Part& part : parts) {
+    ReserveThreadScratch(&part.world);
+    part.world.assign(metrics, 0);
+    ReserveThreadScratch(&part.rec);
+  }
   STC_RETURN_IF_ERROR(store.ForEachRecordParallel(
       parts.size(),
       [&](size_t part_index, Source source, std::string_view key,

@@ -154,23 +154,13 @@ struct Part {
   std::vector<uint32_t> fields;                     // Of the current record.
 };
 
-// Gives the vectors a part rewrites for every record 512 bytes of capacity
-// at least: the allocator's size class of 512-byte blocks starts each block
-// on a cache line, so that no line holds both parts' scratch (small vectors
-// of two threads could share a line, and each record's writes would then
-// take it from the other core).
-template <typename T>
-void ReserveBytes(std::vector<T>* v) {
-  v->reserve(std::max<size_t>(v->capacity(), (512 + sizeof(T) - 1) / sizeof(T)));
-}
+// The vectors a part rewrites for every record, each in a block of its own
+// (ReserveThreadScratch: two threads' small blocks could share cache lines).
 void ReserveWholeLines(Part* part) {
-  ReserveBytes(&part->rec.codes);
-  ReserveBytes(&part->rec.orgs);
-  ReserveBytes(&part->rec.points);
-  ReserveBytes(&part->rec.unresolved);
-  ReserveBytes(&part->weights);
-  ReserveBytes(&part->orgs);
-  ReserveBytes(&part->fields);
+  ReserveThreadScratch(&part->rec);
+  ReserveThreadScratch(&part->weights);
+  ReserveThreadScratch(&part->orgs);
+  ReserveThreadScratch(&part->fields);
 }
 
 // What a scan adds up: a set of clusters ("slots"), each cluster's points

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/hash.h"
+#include "core/threads.h"
 
 namespace stc {
 namespace {
@@ -154,6 +155,13 @@ struct Cursor {
 };
 
 }  // namespace
+
+void ReserveThreadScratch(CountedRecordView* view) {
+  ReserveThreadScratch(&view->codes);
+  ReserveThreadScratch(&view->orgs);
+  ReserveThreadScratch(&view->points);
+  ReserveThreadScratch(&view->unresolved);
+}
 
 Status DecodeCountedRecordView(std::string_view in, CountedRecordView* r) {
   auto bad = [] { return Status::Corruption("malformed stored record"); };

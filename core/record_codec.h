@@ -60,6 +60,11 @@ struct CountedRecordView {
   std::vector<std::pair<std::string_view, Units>> unresolved;
 };
 
+// Gives the view's vectors room of their own (ReserveThreadScratch in
+// core/threads.h): for a view that a thread of a parallel scan decodes every
+// record into, beside other threads doing the same.
+void ReserveThreadScratch(CountedRecordView* view);
+
 // Decodes `data` into `*out` (views into `data`). Accepts and rejects exactly
 // the bytes DecodeCountedRecord does, with the same Corruption messages; on
 // failure `*out` is partly overwritten.

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "core/threads.h"
+
 namespace stc {
 namespace {
 
@@ -135,10 +137,16 @@ TEST(RecordCodec, ReadsVersion2Records) {
 }
 
 // One view reused for records of every size (stale entries of a longer
-// record must not survive) holds what the copying decoder gives.
+// record must not survive) holds what the copying decoder gives; with its
+// vectors given thread scratch first (ReserveThreadScratch) too.
 TEST(RecordCodec, ViewDecodesLikeTheCopyingDecoder) {
   std::mt19937_64 rng(11);
   CountedRecordView view;
+  ReserveThreadScratch(&view);
+  EXPECT_GE(view.codes.capacity() * sizeof(view.codes[0]), kThreadScratchBytes);
+  EXPECT_GE(view.orgs.capacity() * sizeof(view.orgs[0]), kThreadScratchBytes);
+  EXPECT_GE(view.points.capacity() * sizeof(view.points[0]), kThreadScratchBytes);
+  EXPECT_GE(view.unresolved.capacity() * sizeof(view.unresolved[0]), kThreadScratchBytes);
   for (int i = 0; i < 5000; ++i) {
     CountedRecord r = RandomRecord(rng);
     std::string enc;

@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #ifndef XXH_INLINE_ALL
 #define XXH_INLINE_ALL
@@ -113,6 +114,8 @@ bool BlockReader::Read(int fd, uint8_t checksum_type, const RawTable::Block& b, 
                        std::string_view* contents) {
   if (b.size > kMaxBlockBytes) return false;
   const size_t need = static_cast<size_t>(b.size) + kTrailerSize;
+  // A handle past any file (the window test below would wrap around).
+  if (b.offset > std::numeric_limits<uint64_t>::max() - need) return false;
   if (b.offset < window_offset_ || b.offset + need > window_offset_ + window_size_) {
     // Up to kWindowBytes ahead, not past `limit`; at least the block.
     const size_t ahead =
@@ -317,6 +320,22 @@ RawTableCursor::RawTableCursor(const RawTable* table, const std::string* lower,
   }
 }
 
+bool RawTableCursor::UserKeyIncreases(size_t shared, const char* unshared, size_t new_user) const {
+  // The new user key is key_[0, from_key) then unshared[0, new_user -
+  // from_key); its first min(from_key, user_key_size_) bytes are the last
+  // user key's.
+  const size_t from_key = std::min(shared, new_user);
+  if (from_key > user_key_size_) return true;  // The last user key, then more.
+  const size_t old_rest = user_key_size_ - from_key, new_rest = new_user - from_key;
+  const char* old_bytes = key_.data() + from_key;
+  // RocksDB shares the longest common prefix: the first byte decides, mostly.
+  if (old_rest > 0 && new_rest > 0 && old_bytes[0] != unshared[0]) {
+    return static_cast<uint8_t>(unshared[0]) > static_cast<uint8_t>(old_bytes[0]);
+  }
+  const int c = std::memcmp(old_bytes, unshared, std::min(old_rest, new_rest));
+  return c < 0 || (c == 0 && old_rest < new_rest);
+}
+
 void RawTableCursor::Advance(bool load) {
   for (;;) {
     if (load) {
@@ -358,6 +377,13 @@ void RawTableCursor::Advance(bool load) {
         has_key_ && new_user == user_key_size_ &&
         (shared >= new_user ||
          (key_[shared] == p[0] && std::memcmp(key_.data() + shared, p, new_user - shared) == 0));
+    // Keys come in increasing order, which the scans' bounds and resume
+    // keys rely on; a block whose checksum matches but whose keys do not
+    // (damage that hit the checksum too, or one forged) stops the scan.
+    if (has_key_ && !older && !UserKeyIncreases(shared, p, new_user)) {
+      FailAfterLast();
+      return;
+    }
     key_.resize(shared);
     key_.append(p, non_shared);
     value_ = std::string_view(p + non_shared, value_size);

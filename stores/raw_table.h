@@ -20,7 +20,8 @@
 // the file's properties). Any other file is left to RocksDB (Open returns
 // null). The cursor verifies every block's checksum, as RocksDB's scans do,
 // and stops with Failed() at the first block or entry it cannot read (a
-// checksum mismatch, a malformed block, an entry that is not a value):
+// checksum mismatch, a malformed block, an entry that is not a value, a
+// key not above the one before):
 // the caller then reads the rest of the file through RocksDB, which
 // reports the corruption if there is one. Older versions of a key (a file
 // written while a snapshot was held) are skipped, as RocksDB's iterator
@@ -120,12 +121,20 @@ class RawTableCursor {
   std::string_view value() const { return value_; }
   // Precondition: Valid().
   void Next() { Advance(/*load=*/false); }
+  // The index (in table->blocks()) of the block the entry was read from
+  // (tests and the fuzzer check the index against the blocks with it).
+  // Precondition: Valid().
+  size_t block() const { return block_index_; }
 
  private:
   enum class State { kEntry, kEnd, kFailed };
   // Moves to the next entry to show: from the entry at pos_ of the current
   // block, or from the start of block block_index_ when `load`.
   void Advance(bool load);
+  // Whether the entry whose key shares `shared` bytes with key_ and goes on
+  // with `unshared` has a user key (of `new_user` bytes) above the last
+  // one. Precondition: has_key_.
+  bool UserKeyIncreases(size_t shared, const char* unshared, size_t new_user) const;
   // Fails with every entry up to the last decoded one (key_) handled.
   void FailAfterLast() {
     if (!has_key_) user_key_size_ = 0;

@@ -7,6 +7,7 @@
 // key are skipped.
 #include "stores/raw_table.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -17,6 +18,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +26,11 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL  // Header-only, as raw_table.cc uses it.
+#endif
+#include <xxhash.h>
 
 namespace stc::store_internal {
 namespace {
@@ -48,6 +55,7 @@ class RawTableTest : public ::testing::Test {
     size_t block_size = 16 * 1024;
     int index_restart_interval = 1;
     rocksdb::ChecksumType checksum = rocksdb::kXXH3;
+    int restart_interval = 16;  // Of the data blocks.
     std::string Name() const {
       return "format " + std::to_string(format_version) + ", compression " +
              std::to_string(compression) + ", blocks " + std::to_string(block_size) +
@@ -62,6 +70,7 @@ class RawTableTest : public ::testing::Test {
     t.format_version = l.format_version;
     t.block_size = l.block_size;
     t.index_block_restart_interval = l.index_restart_interval;
+    t.block_restart_interval = l.restart_interval;
     t.checksum = l.checksum;
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
     return o;
@@ -362,6 +371,112 @@ TEST_F(RawTableTest, ResumesAfterTheEmptyKey) {
   ASSERT_TRUE(c.Failed());
   EXPECT_EQ(c.resume_key(), "");
   EXPECT_FALSE(c.resume_inclusive());
+}
+
+// A key not above the one before, in a block whose checksum matches (damage
+// that hit the checksum too, or a forged one: libFuzzer forges them), stops
+// the cursor after the last key in order, within a block and at a block's
+// first entry, with XXH3 checksums (recomputed for the altered block, which
+// RocksDB then verifies) and without.
+TEST_F(RawTableTest, KeysOutOfOrderStopTheCursor) {
+  std::map<std::string, std::string> entries;
+  for (int i = 0; i < 200; ++i) entries["key" + std::to_string(1000 + i)] = "v";
+  for (const auto checksum : {rocksdb::kNoChecksum, rocksdb::kXXH3}) {
+    for (const bool at_block_start : {false, true}) {
+      SCOPED_TRACE(testing::Message()
+                   << "checksum " << int{checksum} << ", at a block's start " << at_block_start);
+      Layout l;
+      l.compression = rocksdb::kNoCompression;
+      l.block_size = 256;
+      l.restart_interval = 1;  // Every key whole in the file.
+      l.checksum = checksum;
+      const std::string path = Write(l, entries);
+      const auto props = Properties(l, path);
+      const auto intact = RawTable::Open(path, *props);
+      ASSERT_NE(intact, nullptr);
+      ASSERT_GT(intact->blocks().size(), 4u);
+      // The victim: block 2's first key, or its second.
+      auto it = entries.upper_bound(std::string(intact->separator(1)));
+      if (!at_block_start) ++it;
+      const std::string victim = it->first;
+      const std::string before = std::prev(it)->first;
+      std::string bytes;
+      {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      const size_t at = bytes.find(victim);
+      ASSERT_NE(at, std::string::npos);
+      ASSERT_EQ(bytes.find(victim, at + 1), std::string::npos);
+      bytes[at + 3] = '0';  // "key1xyz" -> "key0xyz": below every key.
+      const RawTable::Block block = intact->blocks()[2];
+      ASSERT_GE(at, block.offset);
+      ASSERT_LT(at, block.offset + block.size);
+      if (checksum == rocksdb::kXXH3) {
+        // RocksDB's checksum of a plain block: the low 32 bits of XXH3 of
+        // its contents (the compression byte 0 changes nothing).
+        const uint32_t sum =
+            static_cast<uint32_t>(XXH3_64bits(bytes.data() + block.offset, block.size));
+        for (int i = 0; i < 4; ++i) {
+          bytes[block.offset + block.size + 1 + i] = static_cast<char>(sum >> (8 * i));
+        }
+      }
+      {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      }
+      rocksdb::SstFileReader r(OptionsOf(l));
+      ASSERT_TRUE(r.Open(path).ok());
+      EXPECT_TRUE(r.VerifyChecksum().ok());  // The altered block passes.
+      const auto t = RawTable::Open(path, *props);
+      ASSERT_NE(t, nullptr);
+      bool failed = false;
+      const Entries got = Scan(*t, nullptr, nullptr, &failed);
+      EXPECT_TRUE(failed);
+      Entries want;
+      for (const auto& [k, v] : entries) {
+        if (k == victim) break;
+        want.emplace_back(k, v);
+      }
+      EXPECT_EQ(got, want);
+      RawTableCursor c(t.get(), nullptr, nullptr);
+      while (c.Valid()) c.Next();
+      ASSERT_TRUE(c.Failed());
+      EXPECT_EQ(c.resume_key(), before);
+      EXPECT_FALSE(c.resume_inclusive());
+    }
+  }
+}
+
+// A block handle near the end of the offsets (a damaged index) is refused,
+// not wrapped around onto the reader's window: an empty one (fuzz_raw_table
+// found it: a null pointer read) or one holding the file's first bytes.
+TEST_F(RawTableTest, BlockHandlesPastAnyFileAreRefused) {
+  Layout l;
+  const std::string path = Write(l, RandomEntries(10, 3));
+  const auto t = RawTable::Open(path, *Properties(l, path));
+  ASSERT_NE(t, nullptr);
+  ASSERT_FALSE(t->blocks().empty());
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  for (const bool window_loaded : {false, true}) {
+    for (const uint64_t size : {uint64_t{0}, uint64_t{3}, uint64_t{20}}) {
+      SCOPED_TRACE(testing::Message() << "window loaded " << window_loaded << ", size " << size);
+      BlockReader reader;
+      std::string_view contents;
+      if (window_loaded) {
+        ASSERT_TRUE(reader.Read(fd, t->checksum_type(), t->blocks()[0], kMax, &contents));
+      }
+      // offset + size + the 5-byte trailer wraps around to 0 (the empty
+      // window's end) or into the loaded window.
+      RawTable::Block b;
+      b.size = size;
+      b.offset = kMax - size - 5 + 1 + (window_loaded ? 8 : 0);
+      EXPECT_FALSE(reader.Read(fd, t->checksum_type(), b, kMax, &contents));
+    }
+  }
+  ::close(fd);
 }
 
 // A file flushed while a snapshot held an older version of a key holds both:

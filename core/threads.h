@@ -21,9 +21,11 @@ inline constexpr size_t kThreadScratchBytes = 512;
 // Gives `*v` room for kThreadScratchBytes at least. Small blocks of two
 // threads can share a cache line in the allocator's small size classes, and
 // then every item's writes take the line from the other core (the 0.1-degree
-// 20M profile scan took 2.4 s instead of 1.5 s in about half the runs); a
-// block of 512 bytes starts on a cache line, and doubling keeps it there.
-// Call it before the scan, once per vector; it changes no contents.
+// 20M profile scan took 2.4 s instead of 1.5 s in about half the runs). In
+// tcmalloc's size classes of 512 bytes and more (the executables link it,
+// docs/performance.md) a block starts on a cache line, and so it does after
+// the vector doubles. Call it before the scan, once per vector; it changes
+// no contents.
 template <typename T>
 void ReserveThreadScratch(std::vector<T>* v) {
   v->reserve(std::max(v->capacity(), (kThreadScratchBytes + sizeof(T) - 1) / sizeof(T)));

@@ -265,7 +265,12 @@ std::unique_ptr<const RawTable> RawTable::Open(const std::string& path,
         b.offset < t->blocks_.back().offset + t->blocks_.back().size + kTrailerSize) {
       return nullptr;
     }
-    if (b.size > kMaxBlockBytes || b.offset + b.size + kTrailerSize > index.offset) return nullptr;
+    // Before the index, trailer included (written so that a handle near 2^64
+    // cannot wrap around).
+    if (b.size > kMaxBlockBytes || b.offset > index.offset ||
+        index.offset - b.offset < b.size + kTrailerSize) {
+      return nullptr;
+    }
     t->blocks_.push_back(b);
     t->separator_bytes_.append(key, 0, key.size() - trailer_key_bytes);
     t->separator_offsets_.push_back(t->separator_bytes_.size());

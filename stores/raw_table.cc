@@ -325,20 +325,22 @@ RawTableCursor::RawTableCursor(const RawTable* table, const std::string* lower,
   }
 }
 
-bool RawTableCursor::UserKeyIncreases(size_t shared, const char* unshared, size_t new_user) const {
+int RawTableCursor::CompareWithLastUserKey(size_t shared, const char* unshared,
+                                           size_t new_user) const {
   // The new user key is key_[0, from_key) then unshared[0, new_user -
   // from_key); its first min(from_key, user_key_size_) bytes are the last
   // user key's.
   const size_t from_key = std::min(shared, new_user);
-  if (from_key > user_key_size_) return true;  // The last user key, then more.
+  if (from_key > user_key_size_) return 1;  // The last user key, then more.
   const size_t old_rest = user_key_size_ - from_key, new_rest = new_user - from_key;
   const char* old_bytes = key_.data() + from_key;
   // RocksDB shares the longest common prefix: the first byte decides, mostly.
   if (old_rest > 0 && new_rest > 0 && old_bytes[0] != unshared[0]) {
-    return static_cast<uint8_t>(unshared[0]) > static_cast<uint8_t>(old_bytes[0]);
+    return static_cast<uint8_t>(unshared[0]) > static_cast<uint8_t>(old_bytes[0]) ? 1 : -1;
   }
-  const int c = std::memcmp(old_bytes, unshared, std::min(old_rest, new_rest));
-  return c < 0 || (c == 0 && old_rest < new_rest);
+  const int c = std::memcmp(unshared, old_bytes, std::min(old_rest, new_rest));
+  if (c != 0) return c;
+  return new_rest < old_rest ? -1 : new_rest > old_rest ? 1 : 0;
 }
 
 void RawTableCursor::Advance(bool load) {
@@ -374,21 +376,17 @@ void RawTableCursor::Advance(bool load) {
       FailAfterLast();
       return;
     }
-    // An older version of the last key: its user key is the last one's.
+    // An older version of the last key has the last one's user key. Other
+    // keys come in increasing order, which the scans' bounds and resume keys
+    // rely on; a block whose checksum matches but whose keys do not (damage
+    // that hit the checksum too, or one forged) stops the scan.
     const size_t new_user = new_size - 8;
-    // RocksDB shares the longest common prefix, so the unshared part of a
-    // different key differs at its first byte: one byte compared, mostly.
-    const bool older =
-        has_key_ && new_user == user_key_size_ &&
-        (shared >= new_user ||
-         (key_[shared] == p[0] && std::memcmp(key_.data() + shared, p, new_user - shared) == 0));
-    // Keys come in increasing order, which the scans' bounds and resume
-    // keys rely on; a block whose checksum matches but whose keys do not
-    // (damage that hit the checksum too, or one forged) stops the scan.
-    if (has_key_ && !older && !UserKeyIncreases(shared, p, new_user)) {
+    const int order = has_key_ ? CompareWithLastUserKey(shared, p, new_user) : 1;
+    if (order < 0) {
       FailAfterLast();
       return;
     }
+    const bool older = order == 0;
     key_.resize(shared);
     key_.append(p, non_shared);
     value_ = std::string_view(p + non_shared, value_size);

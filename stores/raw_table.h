@@ -131,10 +131,11 @@ class RawTableCursor {
   // Moves to the next entry to show: from the entry at pos_ of the current
   // block, or from the start of block block_index_ when `load`.
   void Advance(bool load);
-  // Whether the entry whose key shares `shared` bytes with key_ and goes on
-  // with `unshared` has a user key (of `new_user` bytes) above the last
-  // one. Precondition: has_key_.
-  bool UserKeyIncreases(size_t shared, const char* unshared, size_t new_user) const;
+  // The order of the user key (of `new_user` bytes) of the entry whose key
+  // shares `shared` bytes with key_ and goes on with `unshared`, against the
+  // last user key: < 0 below it, 0 the same (an older version), > 0 above.
+  // Precondition: has_key_.
+  int CompareWithLastUserKey(size_t shared, const char* unshared, size_t new_user) const;
   // Fails with every entry up to the last decoded one (key_) handled.
   void FailAfterLast() {
     if (!has_key_) user_key_size_ = 0;

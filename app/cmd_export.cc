@@ -35,17 +35,19 @@ int RunProfileExport(const ExportArgs& args) {
   namespace cl = stc::cluster;
   RankingInput in;
   // Without --top every ranked cluster is profiled: the record scan starts
-  // as soon as the store, the map and the edition are known, and runs while
-  // the aggregates are read and ranked (and the populations computed).
-  // The tallies delineate kept, while current, replace the scan.
+  // as soon as the store, the map and the edition are known, and its sums
+  // rank the clusters, so the aggregates are not read (unless the ranking
+  // needs them: ranking_input.h). The tallies delineate kept, while
+  // current, replace the scan.
   std::unique_ptr<cl::ProfileScan> scan;
   std::optional<cl::ProfileTallies> saved;
   cl::ProfileOptions options;
-  auto start_scan = [&](const RankingInput& opened) {
+  auto start_scan = [&](const RankingInput& opened) -> cl::ProfileScan* {
     saved = SavedProfileTallies(opened, options.top_items);
     if (!saved) {
       scan = cl::ProfileScan::Start(*opened.store, opened.map, opened.edition, /*threads=*/0);
     }
+    return scan.get();  // Its sums rank the clusters: no aggregates read.
   };
   if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in,
                                 args.top > 0 ? nullptr : std::function(start_scan));

@@ -30,7 +30,7 @@ int ResolveEdition(const std::string& name_or_file, cl::Edition* out) {
 
 int LoadRankingInput(const std::string& db, const std::string& clusters_file,
                      const std::string& edition, RankingInput* out,
-                     const std::function<void(const RankingInput&)>& on_opened) {
+                     const std::function<cl::ProfileScan*(const RankingInput&)>& on_opened) {
   auto opened = OpenForReading(db);
   if (!opened.ok()) return StoreFail(opened.status());
   out->store = std::move(*opened);
@@ -81,7 +81,7 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
     if (int rc = ResolveEdition(edition_name, &out->edition); rc != kExitOk) return rc;
   }
   const cl::Edition& ed = out->edition;
-  if (on_opened) on_opened(*out);
+  cl::ProfileScan* scan = on_opened ? on_opened(*out) : nullptr;
 
   // Names missing from an imported map, and a check that the map was made
   // from the data now in the store.
@@ -99,24 +99,48 @@ int LoadRankingInput(const std::string& db, const std::string& clusters_file,
                 << ": ranking from the aggregates instead\n";
     }
   }
+  // The check of the map against the aggregates needs their fingerprint: a
+  // record scan that ranks the clusters reads no aggregates, so it takes the
+  // fingerprint the last delineation saved, while the store is unchanged
+  // since (cluster/saved_ranking.h).
+  const bool check_map = map.edition == ed.name && map.fingerprint != 0;
+  std::optional<uint64_t> fingerprint;
+  if (!saved && !unnamed && check_map && scan != nullptr) {
+    auto known = cl::CurrentDataFingerprint(store, ed);
+    if (known.ok()) {
+      fingerprint = *known;
+    } else {
+      std::cerr << "warning: " << known.status().ToString()
+                << ": checking the map against the aggregates instead\n";
+    }
+  }
   std::optional<cl::DelineationData> data;
-  if (!saved && (unnamed || map.edition == ed.name)) {
+  if (!saved &&
+      (unnamed || (check_map && !fingerprint) || (map.edition == ed.name && scan == nullptr))) {
     auto loaded = cl::LoadDelineationData(store, ed);
     if (!loaded.ok()) return StoreFail(loaded.status());
     data = std::move(*loaded);
     if (unnamed) cl::NameClusters(*data, nullptr, &map);
-    if (map.edition == ed.name && map.fingerprint != 0 && map.fingerprint != data->fingerprint) {
-      std::cerr << "note: the store's " << ed.name << " aggregates changed since cluster map "
-                << (map.version ? "version " + std::to_string(map.version) : clusters_file)
-                << " was made; its clusters are kept as they are (run delineate to redo them)\n";
-    }
+    fingerprint = data->fingerprint;
+  }
+  if (check_map && fingerprint && map.fingerprint != *fingerprint) {
+    std::cerr << "note: the store's " << ed.name << " aggregates changed since cluster map "
+              << (map.version ? "version " + std::to_string(map.version) : clusters_file)
+              << " was made; its clusters are kept as they are (run delineate to redo them)\n";
   }
   // The aggregates read for that check rank the clusters when they are on
-  // the map's grid; otherwise the ranking reads the store.
-  auto ranking = saved ? Result<cl::Ranking>(cl::RankSums(*saved, map, ed))
-                 : data && data->grid_step_e5 == map.grid_step_e5
-                     ? cl::ComputeRanking(*data, map)
-                     : cl::ComputeRanking(store, map, ed);
+  // the map's grid; otherwise the sums of the caller's record scan, or the
+  // aggregates read from the store.
+  auto rank = [&]() -> Result<cl::Ranking> {
+    if (saved) return cl::RankSums(*saved, map, ed);
+    if (data && data->grid_step_e5 == map.grid_step_e5) return cl::ComputeRanking(*data, map);
+    if (scan != nullptr) {
+      STC_ASSIGN_OR_RETURN(cl::RankingSums sums, scan->Sums());
+      return cl::RankSums(sums, map, ed);
+    }
+    return cl::ComputeRanking(store, map, ed);
+  };
+  auto ranking = rank();
   if (!ranking.ok()) return Fail(ranking.status(), kExitStore);
   for (size_t m = 0; m < ranking->world.size(); ++m) {
     if (ranking->world[m] == 0) {

@@ -41,9 +41,15 @@ struct RankingInput {
 // `on_opened`, when given, is called once the store, the map and the edition
 // are in `*out` and before the aggregates are read (export --by profile
 // starts its record scan there); the map may still change after it (names).
-int LoadRankingInput(const std::string& db, const std::string& clusters_file,
-                     const std::string& edition, RankingInput* out,
-                     const std::function<void(const RankingInput&)>& on_opened = nullptr);
+// It returns the record scan it started, or nullptr: the ranking then takes
+// its sums from that scan (cluster::ProfileScan::Sums) and reads no
+// aggregates, unless it needs them anyway (to name the clusters of an
+// unnamed map, or to check the map against the aggregates). The scan must
+// outlive the call.
+int LoadRankingInput(
+    const std::string& db, const std::string& clusters_file, const std::string& edition,
+    RankingInput* out,
+    const std::function<cluster::ProfileScan*(const RankingInput&)>& on_opened = nullptr);
 
 // The profile tallies `delineate` kept for `in`'s map and edition, while
 // the store is unchanged since and they hold `top_items` organisations

@@ -61,6 +61,10 @@ struct DelineationData {
 // per-year totals, or, for a metric with a subject filter, by counting the
 // stored records (totals are not kept per field). Store errors as they come.
 Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& edition);
+// The part of WorldTotals kept in the per-year totals: the world totals of
+// the metrics without a subject filter, 0 for the others (which a caller
+// that scans the records anyway counts there). Store errors as they come.
+Result<std::vector<Units>> UnfilteredWorldTotals(const Store& store, const Edition& edition);
 
 // Reads the aggregates for `edition`. InvalidArgument when the edition grid
 // is not a multiple of the store grid; store errors as they come.

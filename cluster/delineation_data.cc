@@ -64,21 +64,27 @@ double DelineationData::Activity(size_t cell) const {
   return a;
 }
 
-Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& edition) {
+Result<std::vector<Units>> UnfilteredWorldTotals(const Store& store, const Edition& edition) {
   const size_t metrics = edition.metrics.size();
   std::vector<Units> world(metrics, 0);
   STC_ASSIGN_OR_RETURN(std::vector<YearTotals> totals, store.GetTotals());
-  bool filtered = false;
   for (const YearTotals& t : totals) {
     for (size_t m = 0; m < metrics; ++m) {
       const MetricSpec& spec = edition.metrics[m];
-      filtered |= !spec.exclude_fields.empty();
       if (spec.exclude_fields.empty() && t.source == spec.source && t.year >= spec.year_from &&
           t.year <= spec.year_to) {
         world[m] += t.world;
       }
     }
   }
+  return world;
+}
+
+Result<std::vector<Units>> WorldTotals(const Store& store, const Edition& edition) {
+  const size_t metrics = edition.metrics.size();
+  STC_ASSIGN_OR_RETURN(std::vector<Units> world, UnfilteredWorldTotals(store, edition));
+  bool filtered = false;
+  for (const MetricSpec& spec : edition.metrics) filtered |= !spec.exclude_fields.empty();
   if (!filtered) return world;
   // Totals are not kept per field: count the filtered metrics' records, on
   // every core (integer sums: the split does not change them), decoding only

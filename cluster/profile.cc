@@ -152,6 +152,7 @@ struct Part {
   std::vector<std::pair<size_t, Units>> weights;    // (slot, units) of the current record.
   std::vector<std::pair<uint32_t, uint32_t>> orgs;  // (key, spelling) of the current record.
   std::vector<uint32_t> fields;                     // Of the current record.
+  std::vector<Units> world;  // Per metric with a subject filter: its records kept.
 };
 
 // The vectors a part rewrites for every record, each in a block of its own
@@ -167,8 +168,9 @@ void ReserveWholeLines(Part* part) {
 // found through `cells` (a map whose ids are slot + 1).
 struct Tallies {
   std::vector<std::vector<MetricAccumulator>> acc;  // Combined, [slot][metric].
-  std::vector<const std::string*> names;            // The spellings acc's tags index (in parts).
-  std::vector<Part> parts;                          // Own the names.
+  std::vector<Units> world;               // Combined, per metric: Part::world (0 without a filter).
+  std::vector<const std::string*> names;  // The spellings acc's tags index (in parts).
+  std::vector<Part> parts;                // Own the names.
 };
 
 // Counts `store`'s records into `t` (t->parts sized to the scan's threads,
@@ -179,8 +181,13 @@ Status ScanRecords(const Store& store, const Edition& ed, const CellIndex& cells
   const size_t metrics = ed.metrics.size();
   const Grid store_grid = store.grid();
   std::vector<Part>& parts = t->parts;
+  // Metrics with a subject filter: their world totals are counted here, as
+  // WorldTotals counts them (the per-year totals are not kept per field).
+  bool any_filtered = false;
+  for (const MetricSpec& spec : ed.metrics) any_filtered |= !spec.exclude_fields.empty();
   for (Part& part : parts) {
     ReserveWholeLines(&part);
+    part.world.assign(metrics, 0);
     part.acc.resize(t->acc.size());
     for (size_t slot = 0; slot < t->acc.size(); ++slot) {
       part.acc[slot].resize(metrics);
@@ -207,6 +214,15 @@ Status ScanRecords(const Store& store, const Edition& ed, const CellIndex& cells
         if (Status st = DecodeCountedRecordView(value, &rec); !st.ok()) {
           return Status::Corruption("record " + std::string(SourceName(source)) + " " +
                                     std::string(key) + ": " + st.message());
+        }
+        if (any_filtered) {
+          for (size_t m = 0; m < metrics; ++m) {
+            const MetricSpec& spec = ed.metrics[m];
+            if (!spec.exclude_fields.empty() && spec.source == source &&
+                rec.year >= spec.year_from && rec.year <= spec.year_to && spec.Counts(rec.field)) {
+              part.world[m] += kUnit;
+            }
+          }
         }
         std::vector<std::pair<size_t, Units>>& weights = part.weights;
         weights.clear();
@@ -269,7 +285,9 @@ void CombineParts(size_t metrics, Tallies* t) {
   auto& acc = t->acc;
   auto& names = t->names;
   StringMap<uint32_t> global_keys;
+  t->world.assign(metrics, 0);
   for (Part& part : t->parts) {
+    for (size_t m = 0; m < metrics; ++m) t->world[m] += part.world[m];
     std::vector<uint32_t> global_spelling(part.org_names.spellings(), kNoItem);
     std::vector<uint32_t> global_key(part.org_names.keys());
     for (uint32_t k = 0; k < global_key.size(); ++k) {
@@ -375,6 +393,7 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
 }
 
 struct ProfileScan::Impl {
+  const Store* store = nullptr;
   Edition edition;
   std::vector<int32_t> ids;  // The map's cluster ids, ascending: slot i is ids[i].
   Tallies tallies;
@@ -387,6 +406,7 @@ struct ProfileScan::Impl {
 std::unique_ptr<ProfileScan> ProfileScan::Start(const Store& store, const ClusterMap& map,
                                                 const Edition& edition, int threads) {
   auto impl = std::make_unique<Impl>();
+  impl->store = &store;
   impl->edition = edition;
   for (const auto& [cell, id] : map.cells) {
     if (id != 0) impl->ids.push_back(id);
@@ -419,11 +439,39 @@ ProfileScan::~ProfileScan() {
   }
 }
 
+Status ProfileScan::Join() {
+  if (impl_->thread.joinable()) impl_->thread.join();
+  return impl_->status;
+}
+
 Status ProfileScan::Wait() {
   if (impl_->finished) return Status::Internal("ProfileScan finished twice");
   impl_->finished = true;
-  if (impl_->thread.joinable()) impl_->thread.join();
-  return impl_->status;
+  return Join();
+}
+
+Result<RankingSums> ProfileScan::Sums() {
+  if (impl_->finished) return Status::Internal("ProfileScan::Sums after its Finish");
+  STC_RETURN_IF_ERROR(Join());
+  const Edition& ed = impl_->edition;
+  const size_t metrics = ed.metrics.size();
+  RankingSums sums;
+  STC_ASSIGN_OR_RETURN(sums.world, UnfilteredWorldTotals(*impl_->store, ed));
+  for (size_t m = 0; m < metrics; ++m) {
+    if (!ed.metrics[m].exclude_fields.empty()) sums.world[m] = impl_->tallies.world[m];
+  }
+  sums.clustered.assign(metrics, 0);
+  for (size_t slot = 0; slot < impl_->ids.size(); ++slot) {
+    std::vector<Units> units(metrics, 0);
+    bool any = false;
+    for (size_t m = 0; m < metrics; ++m) {
+      for (Units u : impl_->tallies.acc[slot][m].year_units) units[m] += u;
+      sums.clustered[m] += units[m];
+      any |= units[m] != 0;
+    }
+    if (any) sums.clusters.emplace(impl_->ids[slot], std::move(units));
+  }
+  return sums;
 }
 
 Result<ProfileTallies> ProfileScan::FinishTallies(int kept_orgs) {

@@ -195,6 +195,15 @@ class ProfileScan {
   // ProfilesFromTallies. Store and decoding errors as ComputeProfiles. Use
   // either Finish or FinishTallies, once.
   Result<ProfileTallies> FinishTallies(int kept_orgs);
+  // Waits for the scan; the sums the size ranking of the map's clusters
+  // needs (RankSums), from the scanned records instead of the aggregates:
+  // equal to the sums of the aggregates of a store the records agree with
+  // (what `verify` checks), as the profiles' year counts are. The world
+  // totals as WorldTotals (a metric with a subject filter counted in the
+  // scan). Store and decoding errors as ComputeProfiles; Internal after
+  // Finish or FinishTallies. Call it before either of them, as often as
+  // wanted.
+  Result<RankingSums> Sums();
   // A scan not finished is stopped (its result dropped) and waited for.
   ~ProfileScan();
   ProfileScan(const ProfileScan&) = delete;
@@ -204,6 +213,8 @@ class ProfileScan {
   struct Impl;
   // Waits for the scan; its status. Internal when already finished.
   Status Wait();
+  // Waits for the scan (again, if need be); its status.
+  Status Join();
   explicit ProfileScan(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -19,6 +19,12 @@ void AppendUnits(const std::vector<Units>& v, std::string* out) {
   }
 }
 
+bool ParseHex(std::string_view s, uint64_t* out) {
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, *out, 16);
+  return ec == std::errc() && p == end && !s.empty();
+}
+
 template <typename T>
 bool ParseNumber(std::string_view s, T* out) {
   const char* end = s.data() + s.size();
@@ -82,11 +88,18 @@ std::string RankingMetricsKey(const Edition& edition) {
 }
 
 std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_key,
-                               uint64_t sequence, const RankingSums& sums) {
+                               uint64_t sequence, const RankingSums& sums,
+                               const SavedDataFingerprint* data) {
   std::string out(kHeader);
   out += "\nmap_version," + std::to_string(map_version);
   out += "\nmetrics," + metrics_key;
   out += "\nsequence," + std::to_string(sequence);
+  if (data != nullptr) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(data->fingerprint));  // NOLINT(runtime/int)
+    out += "\ndata," + std::to_string(data->grid_step_e5) + "," + hex;
+  }
   out += "\nworld";
   AppendUnits(sums.world, &out);
   out += "\nclustered";
@@ -100,10 +113,13 @@ std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_
 }
 
 Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
-                          uint64_t* sequence, RankingSums* sums) {
+                          uint64_t* sequence, RankingSums* sums,
+                          std::optional<SavedDataFingerprint>* data) {
   *sums = RankingSums{};
+  if (data != nullptr) data->reset();
   size_t lines = 0, metrics = 0;
   bool seen[4] = {false, false, false, false};  // map_version, metrics, sequence, world.
+  bool seen_data = false;
   bool clustered = false;
   STC_RETURN_IF_ERROR(
       ForEachLine(text, &lines, [&](size_t line_no, std::string_view line) -> Status {
@@ -136,6 +152,14 @@ Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::str
         } else if (tag == "sequence" && f.size() == 2 && !seen[2]) {
           if (!ParseNumber(f[1], sequence)) return bad("bad sequence number");
           seen[2] = true;
+        } else if (tag == "data" && f.size() == 3 && !seen_data) {
+          SavedDataFingerprint d;
+          if (!ParseNumber(f[1], &d.grid_step_e5) || d.grid_step_e5 <= 0 || f[2].size() != 16 ||
+              !ParseHex(f[2], &d.fingerprint)) {
+            return bad("bad data grid or fingerprint");
+          }
+          if (data != nullptr) *data = d;
+          seen_data = true;
         } else if (tag == "world" && !seen[3]) {
           if (!units(1, &sums->world)) return bad("bad world totals");
           seen[3] = true;
@@ -240,6 +264,9 @@ Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& editi
   // each (the writer's lock keeps other writers out).
   const uint64_t sequence = store->LastSequence() + 3;
   const std::string metrics_key = RankingMetricsKey(edition);
+  // The map's fingerprint is that of the data it was made from, the data
+  // the sums were summed from (on the map's grid).
+  const SavedDataFingerprint data{map.grid_step_e5, map.fingerprint};
   return store->PutMetas(
       {{kSavedProfilesMeta,
         profiles == nullptr ? std::string()
@@ -247,7 +274,8 @@ Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& editi
        {kSavedNoiseMeta, noise == nullptr ? std::string()
                                           : EncodeSavedNoise(map.version, metrics_key, sequence,
                                                              kSavedNoiseMinUnits, *noise)},
-       {kSavedRankingMeta, EncodeSavedRanking(map.version, metrics_key, sequence, sums)}});
+       {kSavedRankingMeta, EncodeSavedRanking(map.version, metrics_key, sequence, sums,
+                                              map.fingerprint == 0 ? nullptr : &data)}});
 }
 
 Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,
@@ -265,6 +293,25 @@ Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const Clu
     return std::optional<RankingSums>();
   }
   return std::optional<RankingSums>(std::move(sums));
+}
+
+Result<std::optional<uint64_t>> CurrentDataFingerprint(const Store& store, const Edition& edition) {
+  // The sequence number first: a write after it cannot make old sums look current.
+  const uint64_t now = store.LastSequence();
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> text, store.GetMeta(kSavedRankingMeta));
+  if (!text.has_value()) return std::optional<uint64_t>();
+  uint64_t map_version = 0, sequence = 0;
+  std::string metrics_key;
+  RankingSums sums;
+  std::optional<SavedDataFingerprint> data;
+  STC_RETURN_IF_ERROR(
+      DecodeSavedRanking(*text, &map_version, &metrics_key, &sequence, &sums, &data));
+  const int32_t grid = edition.grid_step_e5 > 0 ? edition.grid_step_e5 : store.grid().step_e5();
+  if (!data.has_value() || sequence != now || metrics_key != RankingMetricsKey(edition) ||
+      data->grid_step_e5 != grid) {
+    return std::optional<uint64_t>();
+  }
+  return std::optional<uint64_t>(data->fingerprint);
 }
 
 Result<std::optional<std::vector<NoisePoint>>> LoadNoiseLocations(const Store& store,

@@ -43,12 +43,24 @@ inline constexpr char kSavedRankingMeta[] = "ranking_sums";
 // and subject filter, in order (not the weights, which only the scores use).
 std::string RankingMetricsKey(const Edition& edition);
 
-// Text encoding of saved sums (docs/clusters.md, "Saved ranking sums").
+// What the saved sums were summed from: the grid and the fingerprint of the
+// delineation data (DelineationData::grid_step_e5 and ::fingerprint).
+struct SavedDataFingerprint {
+  int32_t grid_step_e5 = 0;
+  uint64_t fingerprint = 0;
+};
+
+// Text encoding of saved sums (docs/clusters.md, "Saved ranking sums");
+// `data` may be nullptr (unknown: no `data` line).
 std::string EncodeSavedRanking(uint64_t map_version, const std::string& metrics_key,
-                               uint64_t sequence, const RankingSums& sums);
-// Parses EncodeSavedRanking's text. Corruption naming the line when malformed.
+                               uint64_t sequence, const RankingSums& sums,
+                               const SavedDataFingerprint* data = nullptr);
+// Parses EncodeSavedRanking's text (`*data`, when given: reset when the text
+// has no `data` line, as saved by builds before it). Corruption naming the
+// line when malformed.
 Status DecodeSavedRanking(std::string_view text, uint64_t* map_version, std::string* metrics_key,
-                          uint64_t* sequence, RankingSums* sums);
+                          uint64_t* sequence, RankingSums* sums,
+                          std::optional<SavedDataFingerprint>* data = nullptr);
 
 // The metadata name of the saved noise locations (`report` draws them):
 // those of the last delineation, with the same currency as the sums.
@@ -68,7 +80,10 @@ std::string EncodeSavedNoise(uint64_t map_version, const std::string& metrics_ke
 Status DecodeSavedNoise(std::string_view text, uint64_t* map_version, std::string* metrics_key,
                         uint64_t* sequence, Units* min_units, std::vector<NoisePoint>* points);
 
-// Saves `sums` of the stored map `map` (map.version > 0) for `edition`, the
+// Saves `sums` of the stored map `map` (map.version > 0) for `edition`
+// (summed from the delineation data the map was made from, whose grid and
+// fingerprint are the map's, as Delineate sets them; a map with fingerprint
+// 0 saves none), the
 // profile tallies of the same map and edition (saved_profiles.h; when
 // nullptr, an empty value replaces tallies saved before) and its noise
 // locations of at least kSavedNoiseMinUnits (NoiseLocations; when nullptr,
@@ -85,6 +100,15 @@ Status SaveRankingSums(Store* store, const ClusterMap& map, const Edition& editi
 // Corruption when the saved text is malformed; store errors as they come.
 Result<std::optional<RankingSums>> LoadRankingSums(const Store& store, const ClusterMap& map,
                                                    const Edition& edition);
+
+// The fingerprint LoadDelineationData(store, edition) would give, known
+// without reading the aggregates when the last delineation saved it with its
+// sums and nothing has been written to the store since (the conditions of
+// LoadRankingSums, for any map), `edition` having the same metrics and grid;
+// nullopt otherwise. A map's fingerprint compared with it tells whether the
+// map was made from the aggregates now in the store. Corruption when the
+// saved text is malformed; store errors as they come.
+Result<std::optional<uint64_t>> CurrentDataFingerprint(const Store& store, const Edition& edition);
 
 // The noise locations of at least `min_units` saved for `map` and
 // `edition`'s metrics, under the same conditions as LoadRankingSums: equal

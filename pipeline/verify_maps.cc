@@ -184,6 +184,21 @@ Status CheckSavedRankingSums(const Store& store, const cluster::ClusterMap& map,
     problems->Add("the ranking sums saved with cluster map version " + std::to_string(map.version) +
                   " differ from the aggregates (rank would use them: run delineate again)");
   }
+  // The data fingerprint saved with them (export --by profile checks map
+  // files against it instead of reading the aggregates).
+  STC_ASSIGN_OR_RETURN(std::optional<uint64_t> fingerprint,
+                       cluster::CurrentDataFingerprint(store, *edition));
+  if (fingerprint.has_value()) {
+    if (!data) {
+      STC_ASSIGN_OR_RETURN(data, cluster::LoadDelineationData(store, *edition));
+    }
+    if (data->fingerprint != *fingerprint) {
+      problems->Add("the data fingerprint saved with cluster map version " +
+                    std::to_string(map.version) +
+                    "'s ranking sums is not that of the aggregates (export --by profile would "
+                    "check map files against it: run delineate again)");
+    }
+  }
   return Status::Ok();
 }
 

@@ -44,6 +44,14 @@ grep -q "aggregates changed since cluster map version 2" "$T/err"; check "stale 
 cmp -s "$T/r1.csv" "$T/r5.csv"; check "rank after an ingest differs" 1 $?
 "$BIN" rank --db "$T/db2" --format csv --clusters "$T/map.csv" > "$T/r6.csv" 2>/dev/null
 cmp -s "$T/r5.csv" "$T/r6.csv"; check "rank after an ingest reads the aggregates" 0 $?
+# export --by profile ranks from its record scan; the check of the map
+# against the changed store reads the aggregates (nothing saved is current).
+"$BIN" export --db "$T/db2" --by profile --gazetteer none --format json --clusters "$T/map.csv" \
+  > "$T/p5.json" 2>"$T/err"
+grep -q "aggregates changed since cluster map $T/map.csv" "$T/err"; check "profiles: stale map noted" 0 $?
+"$BIN" export --db "$T/db2" --by profile --gazetteer none --format json --clusters "$T/map.csv" \
+  --top 100000 > "$T/p6.json" 2>/dev/null
+cmp -s "$T/p5.json" "$T/p6.json"; check "profiles after an ingest: scan's ranking = aggregates'" 0 $?
 rm -rf "$T/db2"
 "$BIN" delineate --db "$T/db" --list | grep -c '^[0-9]' > "$T/n"; check "two versions" 2 "$(cat "$T/n")"
 "$BIN" export --db "$T/db" --by cluster > "$T/e.csv"; check "export by cluster" 0 $?
@@ -124,6 +132,21 @@ unversioned() { sed 's/"cluster_map":{"version":[0-9]*,/"cluster_map":{/' "$1"; 
 "$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4.csv" > "$T/pf.json"
 grep -q '"top":{"applicant":{"code":"","name":"[A-Z]' "$T/ps.json"; check "saved profiles name applicants" 0 $?
 cmp -s <(unversioned "$T/ps.json") <(unversioned "$T/pf.json"); check "saved profiles = scanned" 0 $?
+# From a map file the scan ranks the clusters (--top ranks from the
+# aggregates before it scans): the same rows. The map is checked against the
+# fingerprint delineate saved: no note for this map, a note for one whose
+# fingerprint differs.
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4.csv" \
+  --top 100000 > "$T/pt.json" 2>/dev/null
+cmp -s "$T/pf.json" "$T/pt.json"; check "profiles: scan's ranking = aggregates'" 0 $?
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4.csv" \
+  2>"$T/err" >/dev/null
+grep -q "changed since" "$T/err"; check "profiles: current map not noted" 1 $?
+sed 's/^fingerprint,.*/fingerprint,0123456789abcdef/' "$T/map4.csv" > "$T/map4fp.csv"
+grep -q '^fingerprint,0123456789abcdef$' "$T/map4fp.csv"; check "map with another fingerprint" 0 $?
+"$BIN" export --db "$T/db" --by profile --gazetteer none --format json --clusters "$T/map4fp.csv" \
+  2>"$T/err" > "$T/pfp.json"
+grep -q "aggregates changed since cluster map $T/map4fp.csv" "$T/err"; check "profiles: other data noted" 0 $?
 "$BIN" show --db "$T/db" --gazetteer none --format json --top-items 25 1 > "$T/ss.json"
 "$BIN" show --db "$T/db" --gazetteer none --format json --top-items 25 --clusters "$T/map4.csv" 1 > "$T/sf.json"
 cmp -s <(unversioned "$T/ss.json") <(unversioned "$T/sf.json"); check "show: saved = scanned" 0 $?

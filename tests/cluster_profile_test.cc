@@ -474,6 +474,99 @@ TEST(ClusterProfile, ScanStartedBeforeTheRankingEqualsComputeProfiles) {
   { auto dropped = ProfileScan::Start(*w.store, map, edition, 2); }  // Stopped, joined.
 }
 
+// The rankings' inputs compared: world and clustered totals, and each
+// ranked row's cluster, units and score, in order.
+void ExpectSameRanking(const Ranking& got, const Ranking& want, const std::string& what) {
+  EXPECT_EQ(got.world, want.world) << what;
+  EXPECT_EQ(got.clustered, want.clustered) << what;
+  ASSERT_EQ(got.rows.size(), want.rows.size()) << what;
+  for (size_t i = 0; i < got.rows.size(); ++i) {
+    EXPECT_EQ(got.rows[i].id, want.rows[i].id) << what << " row " << i;
+    EXPECT_EQ(got.rows[i].units, want.rows[i].units) << what << " row " << i;
+    EXPECT_EQ(got.rows[i].score, want.rows[i].score) << what << " row " << i;
+  }
+}
+
+// ProfileScan::Sums ranks as the aggregates do: the hand-computed world
+// (with and without a subject filter, whose world total the scan counts),
+// a map on a coarser grid than the store's, and the random store of many
+// records scanned in 1, 2 and 4 parts. Sums may be asked twice and before
+// Finish, not after it.
+TEST(ClusterProfile, ScanSumsRankAsTheAggregates) {
+  World w;
+  Edition filtered = BuiltinEdition("gii2024").value();
+  filtered.metrics[1].exclude_fields = {"27"};  // Medicine out: only A1 (field 17) counts.
+  Build(&w, filtered);
+  const Grid coarse(5000);
+  ClusterMap coarse_map;  // 0.05 degree: Alpha's two cells are one.
+  coarse_map.grid_step_e5 = coarse.step_e5();
+  coarse_map.clusters = {{1, "Alpha", "JP"}, {2, "Beta", "GB"}};
+  auto cell = [&](const Pt& p) { return coarse.CellOf(E5(p.lat), E5(p.lon)); };
+  coarse_map.cells = {{cell(kTokyoA), 1}, {cell(kCambridge), 2}};
+  std::sort(coarse_map.cells.begin(), coarse_map.cells.end());
+  coarse_map.ComputeFootprints();
+  for (const Edition& e : {BuiltinEdition("gii2024").value(), filtered}) {
+    for (const ClusterMap* map : {&w.map, &coarse_map}) {
+      const std::string what = e.metrics[1].exclude_fields.empty() ? "gii2024" : "filtered";
+      auto want = ComputeRanking(*w.store, *map, e);
+      ASSERT_TRUE(want.ok());
+      auto scan = ProfileScan::Start(*w.store, *map, e, 2);
+      auto sums = scan->Sums();
+      ASSERT_TRUE(sums.ok()) << sums.status().ToString();
+      ExpectSameRanking(RankSums(*sums, *map, e), *want, what);
+      auto again = scan->Sums();
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(*again, *sums) << "asked twice";
+      if (map == &w.map) {
+        auto data = LoadDelineationData(*w.store, e);
+        ASSERT_TRUE(data.ok());
+        auto from_data = SumClusters(*data, *map);
+        ASSERT_TRUE(from_data.ok());
+        EXPECT_EQ(*sums, *from_data) << what;
+      }
+      ProfileOptions o;
+      ASSERT_TRUE(scan->Finish(*map, *want, o).ok());
+      EXPECT_EQ(scan->Sums().status().code(), StatusCode::kInternal);
+    }
+  }
+  // By hand (SubjectFilterAndWeights): the filtered article world is A1 alone.
+  auto scan = ProfileScan::Start(*w.store, w.map, filtered, 1);
+  auto sums = scan->Sums();
+  ASSERT_TRUE(sums.ok());
+  EXPECT_EQ(sums->world, (std::vector<Units>{U(7), U(1)}));
+  EXPECT_EQ(sums->clusters.at(1), (std::vector<Units>{U(3.5), U(0.5)}));
+
+  // Many records in table files, scanned in parts.
+  TempDir dir;
+  auto store = stc::testing::OpenStore(dir.Path("db"));
+  const Grid& g = store->grid();
+  const Pt places[] = {kTokyoA, kTokyoB, kParis, kCambridge, kSydney};
+  std::mt19937 rng(5);
+  for (int batch = 0; batch < 3; ++batch) {
+    StoreBatch b;
+    for (int i = 0; i < 10000; ++i) {
+      char key[32];
+      std::snprintf(key, sizeof key, "PCT/JP2020/%06d", batch * 10000 + i);
+      std::vector<Pt> points;
+      const int n = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < n; ++k) points.push_back(At(places[rng() % 5], 1.0 / n));
+      Put(&b, g, Source::kPct, key, 2019 + static_cast<int>(rng() % 6), "H", {"G06F 3/01"},
+          {"Acme"}, points);
+    }
+    ASSERT_TRUE(store->Apply(b).ok());
+  }
+  ASSERT_TRUE(store->Compact().ok());
+  const Edition e = BuiltinEdition("gii2024").value();
+  auto want = ComputeRanking(*store, w.map, e);
+  ASSERT_TRUE(want.ok());
+  ASSERT_EQ(want->rows.size(), 3u);
+  for (int threads : {1, 2, 4}) {
+    auto many = ProfileScan::Start(*store, w.map, e, threads)->Sums();
+    ASSERT_TRUE(many.ok());
+    ExpectSameRanking(RankSums(*many, w.map, e), *want, std::to_string(threads) + " threads");
+  }
+}
+
 TEST(ClusterProfile, EditionFilesMatchTheSchema) {
   const std::string schema = std::string(STC_SOURCE_DIR) + "/docs/schema/edition.schema.json";
   for (const std::string& name : BuiltinEditionNames()) {

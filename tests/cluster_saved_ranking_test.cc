@@ -47,6 +47,14 @@ TEST(ClusterRank, SavedSumsRankAsTheAggregatesUntilTheStoreIsWritten) {
     sums = *summed;
     EXPECT_EQ(SaveRankingSums(store.get(), map, ed, sums).code(), StatusCode::kInvalidArgument);
     ASSERT_TRUE(SaveClusterMap(store.get(), &map).ok());
+    // A map without a fingerprint saves sums but no data fingerprint.
+    ClusterMap unknown = map;
+    unknown.fingerprint = 0;
+    ASSERT_TRUE(SaveRankingSums(store.get(), unknown, ed, sums).ok());
+    ASSERT_TRUE(LoadRankingSums(*store, map, ed)->has_value());
+    EXPECT_FALSE(CurrentDataFingerprint(*store, ed)->has_value());
+    ASSERT_NE(map.fingerprint, 0u);
+    EXPECT_EQ(map.fingerprint, data->fingerprint);  // Delineate's.
     ASSERT_TRUE(SaveRankingSums(store.get(), map, ed, sums).ok());
     auto loaded = LoadRankingSums(*store, map, ed);
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
@@ -90,15 +98,35 @@ TEST(ClusterRank, SavedSumsRankAsTheAggregatesUntilTheStoreIsWritten) {
     Edition weighted = ed;
     weighted.metrics[0].weight = 2;
     EXPECT_TRUE(LoadRankingSums(**ro, map, weighted)->has_value());
+    // The data's fingerprint, for any map: that of the aggregates now, for
+    // the same metrics and grid only.
+    auto fingerprint = CurrentDataFingerprint(**ro, ed);
+    ASSERT_TRUE(fingerprint.ok()) << fingerprint.status().ToString();
+    auto now = LoadDelineationData(**ro, ed);
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(*fingerprint, std::optional<uint64_t>(now->fingerprint));
+    auto weighted_fp = CurrentDataFingerprint(**ro, weighted);
+    ASSERT_TRUE(weighted_fp.ok());
+    EXPECT_EQ(*weighted_fp, std::optional<uint64_t>(now->fingerprint));
+    EXPECT_FALSE(CurrentDataFingerprint(**ro, years)->has_value());
+    EXPECT_FALSE(CurrentDataFingerprint(**ro, filtered)->has_value());
+    Edition coarser = ed;
+    coarser.grid_step_e5 = map.grid_step_e5 * 5;
+    EXPECT_FALSE(CurrentDataFingerprint(**ro, coarser)->has_value());
+    auto coarse_data = LoadDelineationData(**ro, coarser);
+    ASSERT_TRUE(coarse_data.ok());
+    EXPECT_NE(coarse_data->fingerprint, now->fingerprint);  // The grid matters.
   }
   {
     // Any write afterwards, even one that changes no aggregate.
     auto store = stc::testing::OpenStore(dir.Path("db"));
     ASSERT_TRUE(LoadRankingSums(*store, map, ed)->has_value()) << "writable reopen";
+    ASSERT_TRUE(CurrentDataFingerprint(*store, ed)->has_value()) << "writable reopen";
     ASSERT_TRUE(store->PutMeta("unrelated", "x").ok());
     auto loaded = LoadRankingSums(*store, map, ed);
     ASSERT_TRUE(loaded.ok());
     EXPECT_FALSE(loaded->has_value());
+    EXPECT_FALSE(CurrentDataFingerprint(*store, ed)->has_value());
   }
   auto ro = Store::Open(dir.Path("db"), ro_options);
   ASSERT_TRUE(ro.ok());
@@ -145,6 +173,26 @@ TEST(ClusterRank, SavedSumsEncodingRoundTripsAndRejectsDamage) {
     Status st = DecodeSavedRanking(bad, &version, &key, &sequence, &back);
     EXPECT_EQ(st.code(), StatusCode::kCorruption) << bad;
     EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+  }
+  // The data's grid and fingerprint: optional (texts saved before it have
+  // none), round-tripped when present.
+  std::optional<SavedDataFingerprint> data;
+  ASSERT_TRUE(DecodeSavedRanking(text, &version, &key, &sequence, &back, &data).ok());
+  EXPECT_FALSE(data.has_value());
+  const SavedDataFingerprint fp{1000, 0xfedcba9876543210ULL};
+  const std::string with = EncodeSavedRanking(12, "2-00ff", 345, sums, &fp);
+  EXPECT_NE(with.find("\ndata,1000,fedcba9876543210\n"), std::string::npos) << with;
+  ASSERT_TRUE(DecodeSavedRanking(with, &version, &key, &sequence, &back, &data).ok());
+  ASSERT_TRUE(data.has_value());
+  EXPECT_EQ(data->grid_step_e5, 1000);
+  EXPECT_EQ(data->fingerprint, fp.fingerprint);
+  EXPECT_EQ(back, sums);
+  for (const std::string& bad :
+       {Replaced(with, "data,1000,", "data,0,"), Replaced(with, "fedcba98", "fedcba9"),
+        Replaced(with, "fedcba98", "fedcbax8"), Replaced(with, "data,1000,", "data,"),
+        Replaced(with, "\nworld", "\ndata,1000,fedcba9876543210\nworld")}) {
+    Status st = DecodeSavedRanking(bad, &version, &key, &sequence, &back, &data);
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << bad;
   }
 }
 

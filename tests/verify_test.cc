@@ -434,6 +434,7 @@ void MakeSavedWorld(SavedWorld* w) {
   ASSERT_TRUE(sums.ok());
   ASSERT_FALSE(sums->clusters.empty());
   w->sums = std::move(*sums);
+  w->map.fingerprint = data->fingerprint;  // As Delineate sets it: saved with the sums.
 }
 
 // The ranking sums delineate saves are checked while rank would use them:
@@ -457,6 +458,21 @@ TEST(Verify, SavedRankingSums) {
   EXPECT_EQ(r.problems[0],
             "the ranking sums saved with cluster map version 1 differ from the aggregates (rank "
             "would use them: run delineate again)");
+
+  // The data fingerprint saved with them, which export --by profile checks
+  // map files against.
+  cluster::ClusterMap other = w.map;
+  other.fingerprint ^= 1;
+  ASSERT_TRUE(cluster::SaveRankingSums(store, other, w.edition, w.sums).ok());
+  r = Verify(*store);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(r.problem_count, 1);
+  EXPECT_EQ(r.problems[0],
+            "the data fingerprint saved with cluster map version 1's ranking sums is not that of "
+            "the aggregates (export --by profile would check map files against it: run "
+            "delineate again)");
+  ASSERT_TRUE(cluster::SaveRankingSums(store, w.map, w.edition, w.sums).ok());
+  EXPECT_TRUE(Verify(*store).ok());
 
   ASSERT_TRUE(store->PutMeta("unrelated", "x").ok());  // rank no longer uses them.
   r = Verify(*store);

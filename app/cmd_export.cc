@@ -39,20 +39,13 @@ int RunProfileExport(const ExportArgs& args) {
   // rank the clusters, so the aggregates are not read (unless the ranking
   // needs them: ranking_input.h). The tallies delineate kept, while
   // current, replace the scan.
-  std::unique_ptr<cl::ProfileScan> scan;
-  std::optional<cl::ProfileTallies> saved;
+  ProfileSource source;
   cl::ProfileOptions options;
-  auto start_scan = [&](const RankingInput& opened) -> cl::ProfileScan* {
-    saved = SavedProfileTallies(opened, options.top_items);
-    if (!saved) {
-      scan = cl::ProfileScan::Start(*opened.store, opened.map, opened.edition, /*threads=*/0);
-    }
-    return scan.get();  // Its sums rank the clusters: no aggregates read.
-  };
+  auto open = [&](const RankingInput& opened) { return source.Open(opened, options.top_items); };
   if (int rc = LoadRankingInput(args.db, args.clusters, args.edition, &in,
-                                args.top > 0 ? nullptr : std::function(start_scan));
+                                args.top > 0 ? nullptr : std::function(open));
       rc != kExitOk) {
-    return rc;  // ~ProfileScan stops a scan started.
+    return rc;  // A scan started is stopped.
   }
   cl::ProfileSet set;
   set.ranking = in.ranking;
@@ -66,9 +59,7 @@ int RunProfileExport(const ExportArgs& args) {
   }
   set.population_source = populations.source;
   options.population = populations.source.empty() ? nullptr : &populations;
-  auto profiles = saved             ? cl::ProfilesFromTallies(*saved, in.map, set.ranking, options)
-                  : scan != nullptr ? scan->Finish(in.map, set.ranking, options)
-                                    : ProfilesOf(in, set.ranking, options);
+  auto profiles = source.Profiles(in, set.ranking, options);
   if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
   set.profiles = std::move(*profiles);
   std::string text = cl::FormatProfileExport(

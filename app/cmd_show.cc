@@ -38,8 +38,13 @@ int RunShow(const ShowArgs& a) {
     std::cerr << "stcluster: which cluster? give its rank (3), id (id:12) or name\n";
     return kExitUsage;
   }
+  // The profile's source opened with the store: a record scan, when the
+  // tallies delineate kept are not current, starts at once and ranks the
+  // clusters (no aggregates read: ranking_input.h).
   RankingInput in;
-  if (int rc = LoadRankingInput(a.db, a.clusters, a.edition, &in); rc != kExitOk) return rc;
+  ProfileSource source;
+  auto open = [&](const RankingInput& opened) { return source.Open(opened, a.top_items); };
+  if (int rc = LoadRankingInput(a.db, a.clusters, a.edition, &in, open); rc != kExitOk) return rc;
   auto row = cl::FindCluster(in.ranking, a.cluster);
   if (!row.ok()) return Fail(row.status(), kExitUsage);
 
@@ -55,7 +60,7 @@ int RunShow(const ShowArgs& a) {
   cl::ProfileOptions options;
   options.top_items = a.top_items;
   options.population = populations.source.empty() ? nullptr : &populations;
-  auto profiles = ProfilesOf(in, set.ranking, options);
+  auto profiles = source.Profiles(in, set.ranking, options);
   if (!profiles.ok()) return Fail(profiles.status(), kExitStore);
   set.profiles = std::move(*profiles);
   std::cout << cl::FormatClusterProfile(

@@ -173,6 +173,20 @@ Result<std::vector<cl::ClusterProfile>> ProfilesOf(const RankingInput& in,
   return cl::ComputeProfiles(*in.store, in.map, ranking, options);
 }
 
+cl::ProfileScan* ProfileSource::Open(const RankingInput& in, int top_items) {
+  saved_ = SavedProfileTallies(in, top_items);
+  if (!saved_) scan_ = cl::ProfileScan::Start(*in.store, in.map, in.edition, /*threads=*/0);
+  return scan_.get();
+}
+
+Result<std::vector<cl::ClusterProfile>> ProfileSource::Profiles(const RankingInput& in,
+                                                                const cl::Ranking& ranking,
+                                                                const cl::ProfileOptions& options) {
+  if (saved_) return cl::ProfilesFromTallies(*saved_, in.map, ranking, options);
+  if (scan_ != nullptr) return scan_->Finish(in.map, ranking, options);
+  return ProfilesOf(in, ranking, options);
+}
+
 int LoadPopulations(const std::string& path, const cl::ClusterMap& map, bool required,
                     cl::ClusterPopulations* out) {
   *out = cl::ClusterPopulations{};

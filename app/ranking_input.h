@@ -64,6 +64,28 @@ Result<std::vector<cluster::ClusterProfile>> ProfilesOf(const RankingInput& in,
                                                         const cluster::Ranking& ranking,
                                                         const cluster::ProfileOptions& options);
 
+// Where the profiles of a ranking still to be computed come from: the
+// tallies `delineate` kept, while current, else a record scan started as
+// soon as the store, the map and the edition are known, whose sums then
+// rank the clusters (LoadRankingInput's `on_opened`). Not thread-safe.
+class ProfileSource {
+ public:
+  // For LoadRankingInput's `on_opened`: the saved tallies of `in`'s map and
+  // edition holding `top_items` organisations, or a scan started; returns
+  // the scan (nullptr with saved tallies).
+  cluster::ProfileScan* Open(const RankingInput& in, int top_items);
+  // The profiles of `ranking`'s rows (a ranking of `in`'s map and edition):
+  // from the saved tallies or the scan Open started; without Open, as
+  // ProfilesOf. Once only after Open.
+  Result<std::vector<cluster::ClusterProfile>> Profiles(const RankingInput& in,
+                                                        const cluster::Ranking& ranking,
+                                                        const cluster::ProfileOptions& options);
+
+ private:
+  std::optional<cluster::ProfileTallies> saved_;
+  std::unique_ptr<cluster::ProfileScan> scan_;  // Stopped when dropped unfinished.
+};
+
 // Populations of `map`'s clusters from the gazetteer `path` ("" = the
 // default index, "none" = no populations). With `required`, a missing
 // default index is an error (exit 3), else a warning and empty populations.

@@ -52,6 +52,10 @@ grep -q "aggregates changed since cluster map $T/map.csv" "$T/err"; check "profi
 "$BIN" export --db "$T/db2" --by profile --gazetteer none --format json --clusters "$T/map.csv" \
   --top 100000 > "$T/p6.json" 2>/dev/null
 cmp -s "$T/p5.json" "$T/p6.json"; check "profiles after an ingest: scan's ranking = aggregates'" 0 $?
+"$BIN" show --db "$T/db2" --gazetteer none --format json --clusters "$T/map.csv" 1 > "$T/s5.json" 2>"$T/err"
+grep -q "aggregates changed since cluster map $T/map.csv" "$T/err"; check "show: stale map noted" 0 $?
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a["cluster"] == b["clusters"][0], "rank 1 differs"' "$T/s5.json" "$T/p5.json"
+check "show after an ingest: the export's rank 1" 0 $?
 rm -rf "$T/db2"
 "$BIN" delineate --db "$T/db" --list | grep -c '^[0-9]' > "$T/n"; check "two versions" 2 "$(cat "$T/n")"
 "$BIN" export --db "$T/db" --by cluster > "$T/e.csv"; check "export by cluster" 0 $?

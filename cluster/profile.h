@@ -167,9 +167,10 @@ Result<std::vector<ClusterProfile>> ComputeProfiles(const Store& store, const Cl
                                                     const Ranking& ranking,
                                                     const ProfileOptions& options);
 
-// The same scan started before the ranking is known, so that it runs while
-// the caller ranks (export --by profile overlaps it with the aggregates' scan
-// and the ranking). It tallies every cluster of the map (ComputeProfiles only
+// The same scan started before the ranking is known: its Sums rank the
+// clusters (export --by profile and show, without reading the aggregates),
+// or it runs while the caller ranks otherwise (delineate stores the map
+// meanwhile). It tallies every cluster of the map (ComputeProfiles only
 // the ranked ones: without a score a cluster has no records in the edition's
 // windows, so the extra tallies are empty), and Finish keeps the ranking's
 // rows: the result equals ComputeProfiles(store, map, ranking, options) for a

@@ -1,7 +1,8 @@
 // The small hand-computed world of the profile tests (cluster_profile_test.cc,
-// cluster_saved_profiles_test.cc): counted records written into a store with
-// their aggregates and totals, as the ingest pipeline would, and a
-// hand-made cluster map over them.
+// cluster_profile_scan_test.cc, cluster_saved_profiles_test.cc): counted
+// records written into a store with their aggregates and totals, as the
+// ingest pipeline would, a hand-made cluster map over them, and its ranking,
+// populations and profiles (Build).
 #ifndef STCLUSTER_TESTS_PROFILE_WORLD_H_
 #define STCLUSTER_TESTS_PROFILE_WORLD_H_
 
@@ -9,13 +10,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "cluster/cluster_map.h"
+#include "cluster/edition.h"
+#include "cluster/population.h"
+#include "cluster/profile.h"
+#include "cluster/ranking.h"
 #include "core/record_codec.h"
 #include "stores/store.h"
+#include "tests/test_util.h"
 
 namespace stc::cluster::profile_world {
 
@@ -113,6 +121,54 @@ inline ClusterMap WorldMap(const Grid& g) {
   std::sort(map.cells.begin(), map.cells.end());
   map.ComputeFootprints();
   return map;
+}
+
+// Six places, four of them in the clusters of WorldMap (population.h).
+class FakePopulation : public PopulationSource {
+ public:
+  Status ForEachPlace(const std::function<Status(const PopulatedPlace&)>& fn) const override {
+    const std::vector<PopulatedPlace> places = {
+        {E5(35.68), E5(139.77), 2'000'000},  // In Alpha.
+        {E5(35.70), E5(139.80), 500'000},    // In Alpha.
+        {E5(35.68), E5(139.77), 0},          // No population: not counted.
+        {E5(35.75), E5(139.90), 1'000'000},  // Near Alpha but in no cluster cell.
+        {E5(52.20), E5(0.12), 150'000},      // Beta.
+        {E5(48.85), E5(2.35), 2'100'000},    // Paris: noise, no cluster.
+    };
+    for (const PopulatedPlace& p : places) STC_RETURN_IF_ERROR(fn(p));
+    return Status::Ok();
+  }
+  std::string Describe() const override { return "fake gazetteer, 6 places"; }
+};
+
+// The store of the world and what Build computes on it.
+struct World {
+  stc::testing::TempDir dir;
+  std::unique_ptr<Store> store;
+  ClusterMap map;
+  Ranking ranking;
+  ClusterPopulations populations;
+  std::vector<ClusterProfile> profiles;
+};
+
+// The world written into a fresh store, ranked for `edition`, with its
+// populations and profiles (every ranked cluster).
+inline void Build(World* w, const Edition& edition) {
+  w->store = stc::testing::OpenStore(w->dir.Path("db"));
+  WriteWorld(w->store.get());
+  w->map = WorldMap(w->store->grid());
+  auto r = ComputeRanking(*w->store, w->map, edition);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  w->ranking = std::move(*r);
+  FakePopulation pop;
+  auto p = ComputeClusterPopulations(w->map, pop);
+  ASSERT_TRUE(p.ok());
+  w->populations = std::move(*p);
+  ProfileOptions o;
+  o.population = &w->populations;
+  auto profiles = ComputeProfiles(*w->store, w->map, w->ranking, o);
+  ASSERT_TRUE(profiles.ok()) << profiles.status().ToString();
+  w->profiles = std::move(*profiles);
 }
 
 }  // namespace stc::cluster::profile_world

@@ -37,6 +37,13 @@ cmp -s "$T/a.csv" "$T/dash.csv"; check "export -o - writes stdout" 0 $?
 [ ! -e "$T/-" ]; check "export -o - makes no file '-'" 0 $?
 "$BIN" export --db "$T/db" --format csv -o "$T/o.csv"; cmp -s "$T/a.csv" "$T/o.csv"; check "export -o FILE" 0 $?
 "$BIN" export --db "$T/db" -o "$T/nodir/x.csv" 2>"$T/err"; check "export -o unwritable -> exit 3" 3 $?
+# Over an existing longer file (truncated), and a failed write reported with the system's reason.
+head -c 3000000 /dev/urandom > "$T/o.csv"
+"$BIN" export --db "$T/db" --format csv -o "$T/o.csv"; cmp -s "$T/a.csv" "$T/o.csv"; check "export -o over a longer file" 0 $?
+if [ -w /dev/full ]; then
+  "$BIN" export --db "$T/db" -o /dev/full 2>"$T/err"; check "export -o /dev/full -> exit 4" 4 $?
+  grep -q '/dev/full: write failed: No space left on device' "$T/err"; check "export -o /dev/full says why" 0 $?
+fi
 (cd "$T" && "$BIN" ingest --db "$T/db" --quiet --force --stats-json - "$T/dump" 2>/dev/null) |
   python3 -c 'import json,sys; d=json.load(sys.stdin); first=json.load(open(sys.argv[1]))
 assert d["records_read"] == first["records_read"] and d["records_new"] == 0' "$T/s.json"

@@ -23,11 +23,12 @@ struct ExportArgs {
   std::string source;
   std::string years;
   std::string format = "csv";
-  std::string output;     // Empty = stdout.
-  std::string clusters;   // --by cluster: this map file instead of the store's current map.
-  std::string edition;    // --by profile.
-  std::string gazetteer;  // --by profile: populations.
-  int top = 0;            // --by profile: 0 = every ranked cluster.
+  std::string output;          // Empty = stdout.
+  std::string clusters;        // --by cluster: this map file instead of the store's current map.
+  std::string edition;         // --by profile.
+  std::string gazetteer;       // --by profile: populations.
+  int top = 0;                 // --by profile: 0 = every ranked cluster.
+  bool direct_output = false;  // -o FILE around the page cache (io/output_file.h).
 };
 
 // --by profile: every ranked cluster's profile, one row per cluster x metric
@@ -125,9 +126,11 @@ int RunExport(const ExportArgs& args) {
   if (IsStdout(args.output)) {
     st = ExportAggregates(**store, eo, std::cout);
   } else {
-    // Written around the page cache where the file system allows it: a fine
-    // grid's cell export is gigabytes (io/output_file.h).
-    auto out = OutputFile::Create(args.output);
+    // A fine grid's cell export is gigabytes: written in small pieces by a
+    // thread of its own, or around the page cache (io/output_file.h).
+    OutputFileOptions oo;
+    oo.direct = args.direct_output;
+    auto out = OutputFile::Create(args.output, oo);
     if (!out.ok()) return Fail(out.status(), kExitInput);
     st = ExportAggregates(**store, eo, (*out)->stream());
     // The file's own error (with the system's message) over the export's
@@ -156,6 +159,11 @@ Command AddExportCommand(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
   sub->add_option("-o,--output", a->output, "Output file (default, or -: stdout)");
+  sub->add_flag("--direct-output", a->direct_output,
+                "With -o FILE (cells, --by cluster): write a regular file around the page cache "
+                "(O_DIRECT) where the file system allows: the export leaves the memory to the "
+                "store's files, but a program reading the file right after reads it from the "
+                "disk");
   sub->add_option("--clusters", a->clusters,
                   "With --by cluster or profile: use this cluster map file");
   sub->add_option("--edition", a->edition,

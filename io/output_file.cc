@@ -17,6 +17,11 @@
 #include <vector>
 
 namespace stc {
+namespace {
+// Writes through the page cache in pieces of at most this size (the folio
+// sizes of output_file.h).
+constexpr size_t kPlainWriteBytes = size_t{128} << 10;
+}  // namespace
 
 // The stream buffer: the put area is one of the aligned buffers; a full one
 // goes to the writer thread (`full_`), which returns it to `free_` once
@@ -158,7 +163,8 @@ class OutputFile::Buf : public std::streambuf {
   // rest of the file goes that way too.
   Status WriteAll(const char* p, size_t n) {
     while (n > 0) {
-      const ssize_t w = ::write(fd_.get(), p, n);
+      const bool direct = direct_.load(std::memory_order_relaxed);
+      const ssize_t w = ::write(fd_.get(), p, direct ? n : std::min(n, kPlainWriteBytes));
       if (w < 0) {
         if (errno == EINTR) continue;
         if (errno == EINVAL && direct_.load(std::memory_order_relaxed)) {

@@ -1,25 +1,33 @@
 // An output file for large writes: `export -o FILE` of a fine grid's cells
 // writes gigabytes of CSV.
 //
-// Why not std::ofstream: a buffered write takes a page of the page cache for
-// every 4 KiB written, and on the virtual machines we run on a page taken
-// fresh costs 1.5-3 ms of system time per MiB (docs/performance.md, "First
-// touches of memory"): the 2.1 GB cell export of a 0.01° 20M-record store
-// took 6-10 s to a new file, against 2.0 s to /dev/null. Written with O_DIRECT
-// the bytes go from our buffers to the disk without the page cache: about
-// 0.1 s of system time for 2 GB (docs/performance.md, "Exports written around
-// the page cache").
+// Why not std::ofstream: it hands large writes to the kernel whole, and the
+// page cache takes a folio as large as each write. On the virtual machines we
+// run on, a large folio comes fresh from the host while small ones can come
+// from the guest's own fragmented free memory: writing 2 GB to a new file
+// (`dd`) took 5.8-7.2 s of system time in 4 MiB writes, and in 128 KiB
+// writes 0.4 s in one state of the machine, 3.4-6.1 s in another, when that
+// memory had run out (docs/performance.md, "Exports: small writes, or around the
+// page cache"). Small writes are never dearer; what the page cache costs
+// when fresh memory is needed is avoided only by `direct`, below.
 //
 // How: the stream's bytes are copied into aligned buffers (`buffer_bytes`
 // each, `buffers` of them); a full buffer goes to a writer thread, which
-// writes it while the caller fills the next one. A regular file is switched
-// to O_DIRECT after it is opened (fcntl); where the file system refuses that,
-// or a direct write fails with EINVAL (an alignment the device does not
-// take), the file is written through the page cache instead, from the same
-// buffers: the bytes are the same either way. The last block is written whole
-// (zero-padded) and the file truncated to the bytes written. Other outputs
-// (a pipe, a character device such as /dev/null) are written plainly: O_DIRECT
-// on a pipe would change its reads (packet mode).
+// writes it in pieces of at most 128 KiB while the caller fills the next one.
+//
+// With `direct`, a regular file is written around the page cache instead
+// (O_DIRECT, switched on after the file is opened): no page cache to pay
+// for, and the page cache is left to others (the store's table files), but
+// a program that reads the file right after reads it from the disk and pays
+// for the pages then (the 2.1 GB cell export of a 0.01° 20M store: 1.6-1.9 s
+// to write against 5-9 s through the page cache in the second state, then
+// 2.8-3.5 s for `cat` to read it, against 0.07-0.09 s when cached). Bound by
+// the disk's write speed, so not the default. Where the file system refuses O_DIRECT, or a direct
+// write fails with EINVAL (an alignment the device does not take), the file
+// is written through the page cache from the same buffers: the bytes are the
+// same either way. The last block is written whole (zero-padded) and the file
+// truncated to the bytes written. Pipes and character devices are never
+// written direct (O_DIRECT on a pipe is packet mode).
 //
 // Not thread-safe: one thread writes the stream. Failure: Create returns
 // IoError naming the path; a failed write (ENOSPC, EIO) sets the stream's
@@ -43,7 +51,7 @@ struct OutputFileOptions {
   // Offsets and sizes of direct writes are multiples of this (4096 suits
   // every common device). Tests set other values to reach the fallback.
   size_t alignment = 4096;
-  bool direct = true;  // False: always through the page cache.
+  bool direct = false;  // True: around the page cache where allowed (above).
 };
 
 class OutputFile {

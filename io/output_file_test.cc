@@ -97,21 +97,24 @@ TEST_F(OutputFileTest, BytesComeOutAsWrittenWhateverTheSizes) {
          {std::vector<size_t>{1}, std::vector<size_t>{7, 4096, 1, 70000},
           std::vector<size_t>{65536}, std::vector<size_t>{1 << 20}}) {
       if (pieces[0] == 1 && pieces.size() == 1 && total > 100'000) continue;  // Slow, same paths.
-      EXPECT_EQ(WriteInPieces(text, pieces, o), text) << total << " bytes";
+      for (bool direct : {false, true}) {
+        o.direct = direct;
+        EXPECT_EQ(WriteInPieces(text, pieces, o), text) << total << " bytes, direct " << direct;
+      }
     }
   }
 }
 
-TEST_F(OutputFileTest, RegularFilesGoAroundThePageCacheWhereTheFileSystemAllows) {
+TEST_F(OutputFileTest, RegularFilesGoAroundThePageCacheWhenAskedAndAllowed) {
   if (!DirectSupported(dir_)) GTEST_SKIP() << dir_ << ": the file system refuses O_DIRECT";
   const std::string text = RandomText(1'000'003, 7);
   bool direct = false;
-  EXPECT_EQ(WriteInPieces(text, {4099}, OutputFileOptions{}, &direct), text);
+  OutputFileOptions o;
+  o.direct = true;
+  EXPECT_EQ(WriteInPieces(text, {4099}, o, &direct), text);
   EXPECT_TRUE(direct);
-  OutputFileOptions plain;
-  plain.direct = false;
-  EXPECT_EQ(WriteInPieces(text, {4099}, plain, &direct), text);
-  EXPECT_FALSE(direct);
+  EXPECT_EQ(WriteInPieces(text, {4099}, OutputFileOptions{}, &direct), text);
+  EXPECT_FALSE(direct);  // The default.
 }
 
 TEST_F(OutputFileTest, ADirectWriteTheDeviceRefusesIsWrittenThroughThePageCache) {
@@ -119,6 +122,7 @@ TEST_F(OutputFileTest, ADirectWriteTheDeviceRefusesIsWrittenThroughThePageCache)
   // 1000-byte blocks: not a multiple of any device's sector size, so the
   // first direct write fails with EINVAL and the rest goes buffered.
   OutputFileOptions o;
+  o.direct = true;
   o.alignment = 1000;
   o.buffer_bytes = 10'000;
   const std::string text = RandomText(123'457, 3);

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/fd.h"
+
 namespace stc {
 namespace {
 
@@ -52,27 +54,8 @@ bool HasSuffix(std::string_view s, std::string_view suffix) {
   return true;
 }
 
-std::string ErrnoText(int err) {
-  char buf[256];
-  // GNU strerror_r returns the message (possibly not in buf).
-  return strerror_r(err, buf, sizeof(buf));
-}
-
-// An open file descriptor, closed on destruction.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+using io_internal::ErrnoText;
+using io_internal::Fd;
 
 // What every source shares: the file, its name, sticky errors and the count
 // of bytes read from the file.

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/fd.h"
+
 namespace stc {
 namespace {
 // Writes through the page cache in pieces of at most this size (the folio
@@ -78,10 +80,11 @@ class OutputFile::Buf : public std::streambuf {
     setp(nullptr, nullptr);
     Status st = error_;
     if (st.ok() && regular_ && ftruncate(fd_.get(), static_cast<off_t>(written_)) != 0) {
-      st = Status::IoError(path_ + ": cannot set the file's size: " + std::strerror(errno));
+      st =
+          Status::IoError(path_ + ": cannot set the file's size: " + io_internal::ErrnoText(errno));
     }
     if (::close(fd_.release()) != 0 && st.ok()) {
-      st = Status::IoError(path_ + ": closing failed: " + std::strerror(errno));
+      st = Status::IoError(path_ + ": closing failed: " + io_internal::ErrnoText(errno));
     }
     close_status_ = st;
     return st;
@@ -121,21 +124,6 @@ class OutputFile::Buf : public std::streambuf {
   struct Free {
     void operator()(char* p) const { std::free(p); }
   };
-  // Closes the descriptor unless released.
-  class Fd {
-   public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-      if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-   private:
-    int fd_;
-  };
 
   void WriterLoop() {
     for (;;) {
@@ -174,7 +162,7 @@ class OutputFile::Buf : public std::streambuf {
             continue;
           }
         }
-        return Status::IoError(path_ + ": write failed: " + std::strerror(errno));
+        return Status::IoError(path_ + ": write failed: " + io_internal::ErrnoText(errno));
       }
       p += w;
       n -= static_cast<size_t>(w);
@@ -182,7 +170,7 @@ class OutputFile::Buf : public std::streambuf {
     return Status::Ok();
   }
 
-  Fd fd_;
+  io_internal::Fd fd_;
   const std::string path_;
   const bool regular_;
   size_t alignment_;
@@ -206,7 +194,7 @@ class OutputFile::Buf : public std::streambuf {
 Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path,
                                                        const OutputFileOptions& options) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+  if (fd < 0) return Status::IoError("cannot write " + path + ": " + io_internal::ErrnoText(errno));
   struct stat st;
   const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   return std::unique_ptr<OutputFile>(

@@ -70,6 +70,10 @@ int RunProfileExport(const ExportArgs& args) {
 }
 
 int RunExport(const ExportArgs& args) {
+  if (args.direct_output && (IsStdout(args.output) || args.by == "profile")) {
+    std::cerr << "stcluster: --direct-output applies to -o FILE of the cell and cluster exports\n";
+    return kExitUsage;
+  }
   if (args.by == "profile") return RunProfileExport(args);
   // The cell export on huge pages (core/large_alloc.h), set before the store
   // is opened: tens of millions of rows stream through buffers reused from

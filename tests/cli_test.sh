@@ -41,6 +41,8 @@ cmp -s "$T/a.csv" "$T/dash.csv"; check "export -o - writes stdout" 0 $?
 head -c 3000000 /dev/urandom > "$T/o.csv"
 "$BIN" export --db "$T/db" --format csv -o "$T/o.csv"; cmp -s "$T/a.csv" "$T/o.csv"; check "export -o over a longer file" 0 $?
 "$BIN" export --db "$T/db" --format csv --direct-output -o "$T/c.csv"; cmp -s "$T/a.csv" "$T/c.csv"; check "export --direct-output -o FILE" 0 $?
+"$BIN" export --db "$T/db" --direct-output > /dev/null 2>"$T/err"; check "export --direct-output to stdout -> usage" 2 $?
+grep -q -- '--direct-output applies to -o FILE' "$T/err"; check "export --direct-output to stdout says why" 0 $?
 if [ -w /dev/full ]; then
   "$BIN" export --db "$T/db" -o /dev/full 2>"$T/err"; check "export -o /dev/full -> exit 4" 4 $?
   grep -q '/dev/full: write failed: No space left on device' "$T/err"; check "export -o /dev/full says why" 0 $?

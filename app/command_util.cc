@@ -1,7 +1,7 @@
-#include <fstream>
 #include <iostream>
 
 #include "app/command.h"
+#include "io/output_file.h"
 #include "pipeline/ingest.h"
 
 namespace stc {
@@ -24,10 +24,11 @@ int WriteOutput(const std::string& path, std::string_view text) {
     if (!std::cout) return Fail(Status::IoError("cannot write to standard output"), kExitInput);
     return kExitOk;
   }
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) return Fail(Status::IoError("cannot write " + path), kExitInput);
+  // OutputFile for its errors: a failed write names the system's reason.
+  auto out = OutputFile::Create(path);
+  if (!out.ok()) return Fail(out.status(), kExitInput);
+  (*out)->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (Status st = (*out)->Close(); !st.ok()) return Fail(st, kExitInput);
   return kExitOk;
 }
 

@@ -162,6 +162,11 @@ cmp -s <(unversioned "$T/ps.json") <(unversioned "$T/pn.json"); check "profiles 
 (cd "$T" && "$BIN" rank --db "$T/db" --format csv -o -) | cmp -s - "$T/r4.csv"
 check "rank -o - writes stdout" 0 $?
 [ ! -e "$T/-" ]; check "-o - makes no file '-'" 0 $?
+"$BIN" rank --db "$T/db" --format csv -o "$T/r5.csv"; cmp -s "$T/r4.csv" "$T/r5.csv"; check "rank -o FILE" 0 $?
+if [ -w /dev/full ]; then
+  "$BIN" rank --db "$T/db" -o /dev/full 2>"$T/err"; check "rank -o /dev/full -> exit 3" 3 $?
+  grep -q '/dev/full: write failed: No space left on device' "$T/err"; check "rank -o /dev/full says why" 0 $?
+fi
 # CSV neutralisation through a names file.
 "$BIN" rank --db "$T/db" --format json --top 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["clusters"][0]["id"])' > "$T/id"
 grep '^cell,' "$T/map.csv" | head -1 | cut -d, -f2,3 > "$T/ll"

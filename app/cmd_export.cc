@@ -139,7 +139,7 @@ int RunExport(const ExportArgs& args) {
     st = ExportAggregates(**store, eo, (*out)->stream());
     // The file's own error (with the system's message) over the export's
     // "writing the export failed".
-    if (Status closed = (*out)->Close(); !closed.ok()) return Fail(closed, kExitStore);
+    if (Status closed = (*out)->Close(); !closed.ok()) return Fail(closed, kExitInput);
   }
   if (!st.ok()) return Fail(st, kExitStore);
   return kExitOk;

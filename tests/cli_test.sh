@@ -44,7 +44,7 @@ head -c 3000000 /dev/urandom > "$T/o.csv"
 "$BIN" export --db "$T/db" --direct-output > /dev/null 2>"$T/err"; check "export --direct-output to stdout -> usage" 2 $?
 grep -q -- '--direct-output applies to -o FILE' "$T/err"; check "export --direct-output to stdout says why" 0 $?
 if [ -w /dev/full ]; then
-  "$BIN" export --db "$T/db" -o /dev/full 2>"$T/err"; check "export -o /dev/full -> exit 4" 4 $?
+  "$BIN" export --db "$T/db" -o /dev/full 2>"$T/err"; check "export -o /dev/full -> exit 3" 3 $?
   grep -q '/dev/full: write failed: No space left on device' "$T/err"; check "export -o /dev/full says why" 0 $?
 fi
 (cd "$T" && "$BIN" ingest --db "$T/db" --quiet --force --stats-json - "$T/dump" 2>/dev/null) |

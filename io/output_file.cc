@@ -154,15 +154,16 @@ class OutputFile::Buf : public std::streambuf {
       const bool direct = direct_.load(std::memory_order_relaxed);
       const ssize_t w = ::write(fd_.get(), p, direct ? n : std::min(n, kPlainWriteBytes));
       if (w < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EINVAL && direct_.load(std::memory_order_relaxed)) {
+        const int err = errno;  // Before fcntl, which may set it.
+        if (err == EINTR) continue;
+        if (err == EINVAL && direct_.load(std::memory_order_relaxed)) {
           const int flags = fcntl(fd_.get(), F_GETFL);
           if (flags >= 0 && fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) == 0) {
             direct_.store(false, std::memory_order_relaxed);
             continue;
           }
         }
-        return Status::IoError(path_ + ": write failed: " + io_internal::ErrnoText(errno));
+        return Status::IoError(path_ + ": write failed: " + io_internal::ErrnoText(err));
       }
       p += w;
       n -= static_cast<size_t>(w);

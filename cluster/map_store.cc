@@ -1,7 +1,10 @@
 #include "cluster/map_store.h"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "io/output_file.h"
 
 namespace stc::cluster {
 
@@ -46,11 +49,11 @@ Result<ClusterMap> ReadClusterMapFile(const std::string& path, int32_t default_g
 }
 
 Status WriteClusterMapFile(const ClusterMap& map, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  out << EncodeClusterMap(map);
-  out.close();
-  if (!out) return Status::IoError("cannot write cluster map file " + path);
-  return Status::Ok();
+  // OutputFile for its errors: a failed write names the system's reason.
+  STC_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path));
+  const std::string text = EncodeClusterMap(map);
+  out->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  return out->Close();
 }
 
 }  // namespace stc::cluster

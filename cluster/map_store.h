@@ -35,7 +35,8 @@ Result<std::optional<ClusterMap>> LoadCurrentClusterMap(const Store& store);
 // NotFound/IoError when unreadable; DataError naming the line when malformed.
 Result<ClusterMap> ReadClusterMapFile(const std::string& path, int32_t default_grid_e5);
 
-// Writes EncodeClusterMap(map) to `path`. IoError naming the file.
+// Writes EncodeClusterMap(map) to `path` (io/output_file.h). IoError naming the
+// file and the system's reason.
 Status WriteClusterMapFile(const ClusterMap& map, const std::string& path);
 
 }  // namespace stc::cluster

@@ -121,6 +121,10 @@ check "profile export json" 0 $?
 # while the store is unchanged (verify checks them against a scan); the same
 # map read from its file is scanned: the same profiles but the map's version.
 "$BIN" delineate --db "$T/db" --gazetteer none --out "$T/map4.csv" 2>/dev/null; check "delineate again" 0 $?
+if [ -w /dev/full ]; then
+  "$BIN" delineate --db "$T/db" --gazetteer none --dry-run --out /dev/full 2>"$T/err"; check "delineate --out /dev/full -> exit 3" 3 $?
+  grep -q '/dev/full: write failed: No space left on device' "$T/err"; check "delineate --out /dev/full says why" 0 $?
+fi
 "$BIN" verify --db "$T/db" --json > "$T/v.json"; check "verify" 0 $?
 grep -q '"saved_profiles":1' "$T/v.json"; check "verify checked the saved profiles" 0 $?
 grep -q '"saved_noise":1' "$T/v.json"; check "verify checked the saved noise locations" 0 $?

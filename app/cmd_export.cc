@@ -1,5 +1,4 @@
 // The `export` subcommand.
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +46,9 @@ class RecordScanTest : public StoreTest {
       ASSERT_TRUE(s.ok()) << s.ToString();
     }
   }
+
+  // RocksDB's event lines in the store's LOG and its table files.
+  std::string StoreEvents() const;
 
   static std::vector<Visit> Serial(const Store& store) {
     std::vector<Visit> out;
@@ -325,6 +330,23 @@ std::vector<Visit> ParallelRecords(const Store& store, size_t parts) {
   return all;
 }
 
+// What RocksDB did in the test's store (its LOG's event lines: flushes,
+// compactions, file deletions) and the table files left, for a failure's
+// message.
+std::string RecordScanTest::StoreEvents() const {
+  std::string out = "\nstore events:\n";
+  std::ifstream log(dir_ + "/LOG");
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("EVENT_LOG_v1") != std::string::npos) out += line + "\n";
+  }
+  out += "table files:";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    if (e.path().extension() == ".sst") out += " " + e.path().filename().string();
+  }
+  return out;
+}
+
 // A store compacted into one sorted run per column family: its full scans
 // read the table files directly (table_run_scans), open for writing (at the
 // scan's snapshot) or read-only, and every one of them visits what the
@@ -368,8 +390,12 @@ TEST_F(RecordScanTest, StoresInOneSortedRunAreReadFromTheirTableFiles) {
     EXPECT_EQ(ParallelRecords(*store, 2), records);
     EXPECT_EQ(store->table_run_scans(), 2u);
     // The store's own table files (its options: LZ4, XXH3 checksums) are
-    // read block by block (stores/raw_table.h).
-    EXPECT_EQ(store->raw_table_scans(), 2u);
+    // read block by block (stores/raw_table.h). (It counted 1 once, under
+    // ASan: RocksDB was rewriting a file in the background that Compact had
+    // only moved down, and a scan found it gone between two opens; Compact
+    // now rewrites every last level. On a failure the store's events say
+    // what RocksDB did.)
+    EXPECT_EQ(store->raw_table_scans(), 2u) << StoreEvents();
   }
   ASSERT_EQ(records.size(), 120000u);
   ASSERT_EQ(aggregates.size(), 240000u - 300u);

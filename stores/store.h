@@ -484,9 +484,11 @@ class Store {
   // later command would otherwise read back from the log, checksum by
   // checksum, on opening. InvalidArgument on a read-only store.
   Status Flush();
-  // Forces memtables to disk and compacts (used by tests and after bulk loads).
-  // Afterwards no zero aggregate or totals entry remains on disk.
-  // InvalidArgument on a read-only store.
+  // Forces memtables to disk and compacts every column family into one
+  // sorted run of rewritten files (used by tests). Afterwards
+  // no zero aggregate or totals entry remains on disk, and RocksDB has no
+  // compaction of its own left to run (store_compaction.cc). InvalidArgument
+  // on a read-only store.
   Status Compact();
   // Compacts the aggregates column family when level 0 holds at least
   // `min_level0_files` table files (each bulk write adds one): scans of the

@@ -486,9 +486,9 @@ class Store {
   Status Flush();
   // Forces memtables to disk and compacts every column family into one
   // sorted run of rewritten files (used by tests). Afterwards
-  // no zero aggregate or totals entry remains on disk, and RocksDB has no
-  // compaction of its own left to run (store_compaction.cc). InvalidArgument
-  // on a read-only store.
+  // no zero aggregate or totals entry remains on disk and, when no snapshot
+  // was held meanwhile, RocksDB has no compaction of its own left to run
+  // (store_compaction.cc). InvalidArgument on a read-only store.
   Status Compact();
   // Compacts the aggregates column family when level 0 holds at least
   // `min_level0_files` table files (each bulk write adds one): scans of the

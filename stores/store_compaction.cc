@@ -55,7 +55,8 @@ Status Store::Compact() {
   //    not be quiet when this returns, and a scan started then could find a
   //    file gone between two opens of it (stores/parallel_scan_test.cc saw
   //    it once as a table file read through RocksDB instead of block by
-  //    block). Rewritten here, every file carries sequence number 0.
+  //    block). Rewritten here while no snapshot is held, every file
+  //    carries sequence number 0.
   rocksdb::CompactRangeOptions merge;
   merge.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
   rocksdb::CompactRangeOptions rewrite;

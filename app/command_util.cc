@@ -24,11 +24,9 @@ int WriteOutput(const std::string& path, std::string_view text) {
     if (!std::cout) return Fail(Status::IoError("cannot write to standard output"), kExitInput);
     return kExitOk;
   }
-  // OutputFile for its errors: a failed write names the system's reason.
-  auto out = OutputFile::Create(path);
-  if (!out.ok()) return Fail(out.status(), kExitInput);
-  (*out)->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
-  if (Status st = (*out)->Close(); !st.ok()) return Fail(st, kExitInput);
+  // Through OutputFile for its errors: a failed write names the system's
+  // reason.
+  if (Status st = WriteWholeFile(path, text); !st.ok()) return Fail(st, kExitInput);
   return kExitOk;
 }
 

@@ -1,7 +1,6 @@
 #include "cluster/map_store.h"
 
 #include <fstream>
-#include <memory>
 #include <sstream>
 
 #include "io/output_file.h"
@@ -49,11 +48,9 @@ Result<ClusterMap> ReadClusterMapFile(const std::string& path, int32_t default_g
 }
 
 Status WriteClusterMapFile(const ClusterMap& map, const std::string& path) {
-  // OutputFile for its errors: a failed write names the system's reason.
-  STC_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path));
-  const std::string text = EncodeClusterMap(map);
-  out->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
-  return out->Close();
+  // Through OutputFile for its errors: a failed write names the system's
+  // reason.
+  return WriteWholeFile(path, EncodeClusterMap(map));
 }
 
 }  // namespace stc::cluster

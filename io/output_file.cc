@@ -215,4 +215,10 @@ Status OutputFile::Close() { return buf_->Close(); }
 bool OutputFile::direct() const { return buf_->direct(); }
 uint64_t OutputFile::bytes() const { return buf_->bytes(); }
 
+Status WriteWholeFile(const std::string& path, std::string_view text) {
+  STC_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path));
+  out->stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+  return out->Close();
+}
+
 }  // namespace stc

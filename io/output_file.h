@@ -40,6 +40,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -84,6 +85,11 @@ class OutputFile {
   std::unique_ptr<Buf> buf_;
   std::unique_ptr<std::ostream> stream_;
 };
+
+// Replaces the file at `path` with `text` (an OutputFile with the default
+// options, written and closed). IoError naming the path and the system's
+// reason when the file cannot be created or written.
+Status WriteWholeFile(const std::string& path, std::string_view text);
 
 }  // namespace stc
 

@@ -179,6 +179,24 @@ TEST_F(OutputFileTest, AFailedWriteStopsTheStreamAndIsReportedByClose) {
   EXPECT_NE(st.message().find("write failed"), std::string::npos) << st.message();
 }
 
+TEST_F(OutputFileTest, WriteWholeFileReplacesTheFileOrNamesWhyNot) {
+  const std::string path = dir_ + "/whole";
+  std::ofstream(path, std::ios::binary) << RandomText(50'000, 3);
+  const std::string text = RandomText(9'000'001, 4);  // Past two 4 MiB buffers.
+  ASSERT_TRUE(WriteWholeFile(path, text).ok());
+  EXPECT_EQ(ReadAll(path), text);
+  ASSERT_TRUE(WriteWholeFile(path, "").ok());
+  EXPECT_EQ(ReadAll(path), "");
+  const Status missing = WriteWholeFile(dir_ + "/no/such/out", "x");
+  EXPECT_EQ(missing.code(), StatusCode::kIoError);
+  EXPECT_NE(missing.message().find(dir_ + "/no/such/out"), std::string::npos);
+  if (fs::exists("/dev/full")) {
+    const Status full = WriteWholeFile("/dev/full", RandomText(100'000, 5));
+    EXPECT_EQ(full.code(), StatusCode::kIoError);
+    EXPECT_NE(full.message().find("/dev/full: write failed"), std::string::npos) << full.message();
+  }
+}
+
 TEST_F(OutputFileTest, AMissingFolderIsAnErrorNamingThePath) {
   const std::string path = dir_ + "/no/such/folder/out.csv";
   auto f = OutputFile::Create(path);

@@ -153,7 +153,7 @@ void CheckChunks(const Mode& m, stc::ChunkReader* chunker, const RecordingSource
   Chunk chunk;
   while (chunker->Next(&chunk)) {
     STC_FUZZ_CHECK(!saw_last, "a chunk after the last one");
-    const std::string& data = chunk.data;
+    const std::string_view data = chunk.data;
     const std::string at = " at offset " + std::to_string(chunk.offset);
     STC_FUZZ_CHECK(chunk.offset == expected, "chunks do not tile the stream" + at);
     STC_FUZZ_CHECK(chunk.offset + data.size() <= stream.size(), "chunk past the stream" + at);

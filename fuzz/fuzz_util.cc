@@ -211,7 +211,7 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
       continue;
     }
     STC_FUZZ_CHECK(w.format != nullptr ||
-                       w.chunk.data.find_first_not_of(" \t\r\n") == std::string::npos ||
+                       w.chunk.data.view().find_first_not_of(" \t\r\n") == std::string::npos ||
                        w.data_size == 0,
                    "a chunk with data but no format");
     STC_FUZZ_CHECK(w.chunk.data.size() >= w.data_size + kUnitPadding, "unit padding missing");

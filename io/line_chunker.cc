@@ -24,17 +24,6 @@ constexpr size_t kMaxReadBytes = 1 << 20;
 // Scratch size for skipping oversized lines.
 constexpr size_t kSkipBufferBytes = 64 << 10;
 
-// Grows `s` by `n` bytes of unspecified content and returns a pointer to them.
-char* GrowUninitialized(std::string* s, size_t n) {
-  const size_t old = s->size();
-#if defined(__cpp_lib_string_resize_and_overwrite)
-  s->resize_and_overwrite(old + n, [](char*, size_t m) { return m; });
-#else
-  s->resize(old + n);
-#endif
-  return s->data() + old;
-}
-
 std::string Prefix(const char* p, size_t n) { return std::string(p, std::min(n, kPrefixBytes)); }
 
 }  // namespace
@@ -65,16 +54,16 @@ size_t LineChunker::ReadFill(char* dst, size_t cap) {
 }
 
 void LineChunker::KeepTail(Chunk* chunk, size_t from) {
-  std::string& data = chunk->data;
-  carry_.assign(data, from, std::string::npos);
+  ByteBuffer& data = chunk->data;
+  carry_.assign(data.data() + from, data.size() - from);
   carry_pos_ = 0;
   carry_offset_ = chunk->offset + from;
-  data.resize(from);
+  data.Truncate(from);
 }
 
 bool LineChunker::Next(Chunk* chunk) {
   if (done_) return false;
-  std::string& data = chunk->data;
+  ByteBuffer& data = chunk->data;
   data.clear();
   chunk->unit_ends.clear();
   chunk->offset = carry_offset_;
@@ -116,7 +105,7 @@ bool LineChunker::Next(Chunk* chunk) {
   // 2. What is left of the carry is the start of a line; keep reading after
   // it, straight into `data`.
   size_t line_start = data.size();
-  data.append(carry_, carry_pos_, std::string::npos);
+  data.append(carry_.data() + carry_pos_, carry_.size() - carry_pos_);
   carry_.clear();
   carry_pos_ = 0;
   size_t scanned = data.size();  // The carried partial line holds no '\n'.
@@ -134,14 +123,14 @@ bool LineChunker::Next(Chunk* chunk) {
     if (data.size() < target) {
       request = std::clamp(target - data.size(), kMinReadBytes, kMaxReadBytes);
     }
-    char* dst = GrowUninitialized(&data, request);
+    char* dst = data.GrowUninitialized(request);
     const size_t n = ReadFill(dst, request);
-    data.resize(data.size() - request + n);
+    data.Truncate(data.size() - request + n);
   }
 }
 
 bool LineChunker::ScanLines(Chunk* chunk, size_t* line_start, size_t* scanned) {
-  std::string& data = chunk->data;
+  ByteBuffer& data = chunk->data;
   const size_t target = options_.target_chunk_bytes;
   const size_t max_line = options_.max_line_bytes;
   const char* base = data.data();
@@ -178,7 +167,7 @@ bool LineChunker::ScanLines(Chunk* chunk, size_t* line_start, size_t* scanned) {
       chunk->oversized.push_back(
           {chunk->offset + *line_start, len, Prefix(base + *line_start, len)});
       KeepTail(chunk, end + 1);
-      data.resize(*line_start);
+      data.Truncate(*line_start);
       return true;
     }
     *line_start = end + 1;
@@ -192,12 +181,12 @@ bool LineChunker::ScanLines(Chunk* chunk, size_t* line_start, size_t* scanned) {
 }
 
 void LineChunker::SkipOversized(Chunk* chunk, size_t line_start) {
-  std::string& data = chunk->data;
+  ByteBuffer& data = chunk->data;
   OversizedLine line;
   line.offset = chunk->offset + line_start;
   line.length = data.size() - line_start;
   line.prefix = Prefix(data.data() + line_start, line.length);
-  data.resize(line_start);  // The chunk ends right before the oversized line.
+  data.Truncate(line_start);  // The chunk ends right before the oversized line.
   if (buf_.size() < kSkipBufferBytes) buf_.resize(kSkipBufferBytes);
   for (;;) {
     if (ended_) {
@@ -229,7 +218,7 @@ void LineChunker::SkipOversized(Chunk* chunk, size_t line_start) {
 }
 
 void LineChunker::Finish(Chunk* chunk, size_t line_start) {
-  std::string& data = chunk->data;
+  ByteBuffer& data = chunk->data;
   if (!error_.ok()) {
     chunk->stream_error = error_;
     chunk->error_offset = stream_offset_;
@@ -237,7 +226,7 @@ void LineChunker::Finish(Chunk* chunk, size_t line_start) {
       chunk->has_partial_line = true;
       chunk->partial_line_offset = chunk->offset + line_start;
       chunk->partial_line_prefix = Prefix(data.data() + line_start, data.size() - line_start);
-      data.resize(line_start);
+      data.Truncate(line_start);
     }
   }
   // At a clean end, an unterminated final line stays in `data`.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "io/byte_buffer.h"
 #include "io/byte_source.h"
 
 namespace stc {
@@ -55,7 +56,7 @@ struct OversizedLine {
 // line. The last chunk may be empty (e.g. when the stream ends right at a
 // chunk boundary).
 struct Chunk {
-  std::string data;  // Whole lines (or whole units); may be empty.
+  ByteBuffer data;  // Whole lines (or whole units); may be empty.
   // Empty for line framing (every line is a unit). Set by UnitChunker: the
   // end offset in `data` of each unit, ascending; the last one is data.size().
   std::vector<size_t> unit_ends;

@@ -75,7 +75,7 @@ void ExpectCleanTiling(const std::vector<Chunk>& chunks, const std::string& orig
     // Whole lines, none oversized; only the file's last line may lack '\n'.
     size_t start = 0;
     while (start < c.data.size()) {
-      size_t nl = c.data.find('\n', start);
+      size_t nl = c.data.view().find('\n', start);
       if (nl == std::string::npos) {
         EXPECT_TRUE(c.last && c.oversized.empty()) << "unterminated line not at the end";
         EXPECT_EQ(pos + c.data.size(), original.size());

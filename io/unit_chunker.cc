@@ -29,9 +29,8 @@ size_t UnitChunker::ReadMore() {
   // Straight into pending_'s free room (no intermediate block); its
   // capacity is kept between reads, so it stops growing after a few.
   const size_t old = pending_.size();
-  if (pending_.capacity() < old + kReadBytes) pending_.reserve(2 * (old + kReadBytes));
-  pending_.resize(old + kReadBytes);
-  Result<size_t> n = source_->Read(pending_.data() + old, kReadBytes);
+  char* dst = pending_.GrowUninitialized(kReadBytes);
+  Result<size_t> n = source_->Read(dst, kReadBytes);
   size_t got = 0;
   if (!n.ok()) {
     error_ = n.status();
@@ -41,13 +40,13 @@ size_t UnitChunker::ReadMore() {
   } else {
     got = std::min(*n, kReadBytes);
   }
-  pending_.resize(old + got);
+  pending_.Truncate(old + got);
   return got;
 }
 
 void UnitChunker::Compact() {
   if (pos_ > (1u << 20) && pos_ * 2 > pending_.size()) {
-    pending_.erase(0, pos_);
+    pending_.EraseFront(pos_);
     scanned_ -= pos_;
     pos_ = 0;
   }
@@ -98,7 +97,7 @@ size_t UnitChunker::FindNextStart() {
 
 bool UnitChunker::Next(Chunk* chunk) {
   if (done_) return false;
-  std::string& data = chunk->data;
+  ByteBuffer& data = chunk->data;
   data.clear();
   // Room for a full chunk and a unit past its target, once per chunk
   // object: appending units then never reallocates (and copies) it.
@@ -124,7 +123,7 @@ bool UnitChunker::Next(Chunk* chunk) {
         Compact();
         return true;
       }
-      data.append(pending_, pos_, len);
+      data.append(pending_.data() + pos_, len);
       chunk->unit_ends.push_back(data.size());
       pos_ = next;
       pos_offset_ += len;
@@ -161,7 +160,7 @@ void UnitChunker::SkipOversized(Chunk* chunk) {
     // Drop what was scanned (keeping a possible partial marker at the end).
     const size_t drop = std::max(scanned_, pos_) - pos_;
     length += drop;
-    pending_.erase(0, pos_ + drop);
+    pending_.EraseFront(pos_ + drop);
     pos_ = 0;
     scanned_ = 0;
     size_t next = FindNextStart();
@@ -170,7 +169,7 @@ void UnitChunker::SkipOversized(Chunk* chunk) {
       // The prefix was taken from what was buffered, which may run past the
       // unit's end (into a start marker not yet recognised).
       if (unit.prefix.size() > unit.length) unit.prefix.resize(unit.length);
-      pending_.erase(0, next);
+      pending_.EraseFront(next);
       scanned_ = 0;
       pos_offset_ = unit.offset + unit.length;
       chunk->oversized.push_back(std::move(unit));
@@ -205,7 +204,7 @@ void UnitChunker::EndFile(Chunk* chunk) {
       chunk->partial_line_prefix = Prefix(pending_.data() + pos_, len);
     }
   } else if (len > 0) {
-    chunk->data.append(pending_, pos_, len);
+    chunk->data.append(pending_.data() + pos_, len);
     chunk->unit_ends.push_back(chunk->data.size());
   }
   pos_offset_ += len;

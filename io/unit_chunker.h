@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/byte_buffer.h"
 #include "io/line_chunker.h"
 
 namespace stc {
@@ -61,7 +62,7 @@ class UnitChunker : public ChunkReader {
   std::unique_ptr<ByteSource> source_;
   LineChunkerOptions options_;
   std::string marker_;       // "\n" + line_prefix; empty for whole-stream units.
-  std::string pending_;      // Bytes read, not yet delivered, from pending_[pos_].
+  ByteBuffer pending_;       // Bytes read, not yet delivered, from pending_[pos_].
   size_t pos_ = 0;           // Start of the current unit in pending_.
   size_t scanned_ = 0;       // pending_[pos_ + 1, scanned_) holds no marker start.
   uint64_t pos_offset_ = 0;  // Stream offset of pending_[pos_].

@@ -37,7 +37,7 @@ Cuts Flatten(const std::vector<Chunk>& chunks) {
   for (const Chunk& ch : chunks) {
     size_t start = 0;
     for (size_t end : ch.unit_ends) {
-      c.units.emplace_back(ch.data.substr(start, end - start), ch.offset + start);
+      c.units.emplace_back(ch.data.view().substr(start, end - start), ch.offset + start);
       start = end;
     }
     EXPECT_EQ(start, ch.data.size());

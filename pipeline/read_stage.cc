@@ -420,7 +420,7 @@ bool Reader::Next(Work* w) {
     // start with an oversized line, leaving the first chunk empty).
     if (format_ == nullptr) {
       format_ = forced_;
-      bool blank = w->chunk.data.find_first_not_of(" \t\r\n") == std::string::npos;
+      bool blank = w->chunk.data.view().find_first_not_of(" \t\r\n") == std::string::npos;
       if (format_ == nullptr && !blank) {
         format_ = DetectFormat(std::string_view(w->chunk.data).substr(0, 65536));
         if (format_ == nullptr) {

@@ -57,6 +57,9 @@ Status Store::Compact() {
   //    it once as a table file read through RocksDB instead of block by
   //    block). Rewritten here while no snapshot is held, every file
   //    carries sequence number 0.
+  // One kForce pass would not do: RocksDB 7.8's CompactRange picks the
+  // deepest level holding files before it walks the levels, so with every
+  // file in level 0 that pass only moves them down (CompactRangeInternal).
   rocksdb::CompactRangeOptions merge;
   merge.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kSkip;
   rocksdb::CompactRangeOptions rewrite;

@@ -140,10 +140,11 @@ std::string_view FindRegion(std::string_view cc, const TokenizedText& t, Address
   return found;
 }
 
-const Place* AddressMatcher::BestPlace(const format::KeyRecord* k, uint32_t* kind,
-                                       double* score) const {
+const Place* AddressMatcher::BestPlace(const format::KeyRecord* k, uint32_t* kind, double* score,
+                                       size_t* candidates) const {
   std::span<const format::Posting> ps = g_.Postings(k, cc_);
   size_t limit = cc_.empty() ? 400 : 24;
+  if (candidates != nullptr) *candidates = std::min(ps.size(), limit);
   for (size_t i = 0; i < ps.size() && i < 8; ++i) {
     Gazetteer::Prefetch(&g_.place(Gazetteer::PlaceOf(ps[i])));
   }
@@ -217,12 +218,14 @@ bool AddressMatcher::MatchWhole(const TokenizedText& t, const AddressContext& ct
     if (k == nullptr || k->postings_count == 0) continue;
     uint32_t kind = 0;
     double score = 0;
-    const Place* p = BestPlace(k, &kind, &score);
+    size_t candidates = 0;
+    const Place* p = BestPlace(k, &kind, &score, &candidates);
     if (p == nullptr) continue;
     m->place = p;
     m->begin = vb;
     m->end = ve;
     m->trimmed = variant > 0;
+    m->sole_candidate = candidates == 1;
     m->quality = kind == format::kKindAlternate ? MatchQuality::kAlternate
                  : variant > 0                  ? MatchQuality::kFuzzy
                                                 : MatchQuality::kExact;
@@ -345,6 +348,7 @@ bool AddressMatcher::MatchText(const TokenizedText& t, const AddressContext& ctx
   if (!found || best < -3.5) return false;
   m->quality = MatchQuality::kAddressToken;
   m->trimmed = false;
+  m->sole_candidate = false;
   return true;
 }
 

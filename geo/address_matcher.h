@@ -47,6 +47,9 @@ struct Match {
   MatchQuality quality = MatchQuality::kUnresolved;
   uint32_t begin = 0, end = 0;  // Token span of the matched name.
   bool trimmed = false;         // Markers were removed from the name.
+  // Set by MatchWhole: the name had a single candidate place in the
+  // country, so the preferred region could not have changed the match.
+  bool sole_candidate = false;
 };
 
 class AddressMatcher {
@@ -63,7 +66,10 @@ class AddressMatcher {
   bool MatchText(const TokenizedText& t, const AddressContext& ctx, Match* m) const;
 
  private:
-  const Place* BestPlace(const format::KeyRecord* k, uint32_t* kind, double* score) const;
+  // The best of `k`'s places in the country; `*candidates` (when given)
+  // gets how many places it weighed.
+  const Place* BestPlace(const format::KeyRecord* k, uint32_t* kind, double* score,
+                         size_t* candidates = nullptr) const;
 
   const Gazetteer& g_;
   std::string_view cc_;

@@ -75,6 +75,20 @@ GeoResult Geocoder::Search(const GeoQuery& q, bool memo) {
     // An unknown country: a place found elsewhere would be a guess.
     if (cc.empty()) return out;
   }
+  // A city matched before whose match could not depend on the rest of the
+  // query (the address, its postcode: see where free_key_ is inserted):
+  // answered from the city memo without reading the address. Its key
+  // starts with a byte no key of the region-dependent entries starts with.
+  const bool region_free = memo && !q.city.empty() && q.state.empty() && cc.size() == 2;
+  uint64_t free_hash = 0;
+  if (region_free) {
+    free_key_.assign(1, '\xff').append(cc).append(q.city);
+    free_hash = Hash64(free_key_);
+    if (const CityMatch* f = city_memo_.Find(free_key_, free_hash)) {
+      ++address_skipped_;
+      return f->result;
+    }
+  }
   Tokenize(q.city, &city_);
   city_.HashTokens();
   if (q.postcode.empty()) {
@@ -98,10 +112,11 @@ GeoResult Geocoder::Search(const GeoQuery& q, bool memo) {
     Region r = RegionOf(cc, NormalizeKey(q.state));
     admin1 = r.found ? r.admin1 : q.state.size() <= 8 ? q.state : std::string_view();
   }
+  std::string_view city_region;  // A region named in the city field itself.
   if (cc.size() == 2) {
-    std::string_view a = FindRegion(cc, city_, &city_ctx);
+    city_region = FindRegion(cc, city_, &city_ctx);
     std::string_view b = FindRegion(cc, address_, &addr_ctx);
-    if (admin1.empty()) admin1 = !a.empty() ? a : b;
+    if (admin1.empty()) admin1 = !city_region.empty() ? city_region : b;
   }
 
   AddressMatcher matcher(gaz_, cc, admin1);
@@ -141,6 +156,13 @@ GeoResult Geocoder::Search(const GeoQuery& q, bool memo) {
       }
     }
     if (use_memo) city_memo_.Insert(city_key_, city_hash, city);
+    // The rest of the query reaches the city's match only through the
+    // preferred region (the country is given). That region is the one the
+    // city field names when it names one; otherwise the address's, which
+    // changes nothing when the whole city field had a single candidate.
+    if (region_free && city.matched && (!city_region.empty() || m.sole_candidate)) {
+      city_memo_.Insert(free_key_, free_hash, city);
+    }
     if (city.matched) return city.result;
   }
   if (matcher.MatchText(address_, addr_ctx, &m)) {

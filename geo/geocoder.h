@@ -93,6 +93,10 @@ class Geocoder {
   uint64_t cache_hits() const { return hits_; }
   uint64_t cache_misses() const { return misses_; }
   uint64_t cache_bypassed() const { return bypassed_; }
+  // Searches answered from the city memo without reading the address: the
+  // country given, no state, and a city whose match no region could change
+  // (a single candidate place, or a region named in the city field).
+  uint64_t address_skipped() const { return address_skipped_; }
   const Gazetteer& gazetteer() const { return gaz_; }
 
  private:
@@ -127,11 +131,14 @@ class Geocoder {
     bool matched = false;
     GeoResult result;  // When matched.
   };
+  // It also holds, under keys of their own (free_key_: country and city
+  // only), the matches no address could change (Search): those queries
+  // skip reading the address at all.
   StringCache<CityMatch> city_memo_;
-  std::string city_key_;
+  std::string city_key_, free_key_;
   TokenizedText city_, address_, light_, name_light_;
   std::string key_;
-  uint64_t hits_ = 0, misses_ = 0, bypassed_ = 0;
+  uint64_t hits_ = 0, misses_ = 0, bypassed_ = 0, address_skipped_ = 0;
 };
 
 }  // namespace stc::geo

@@ -290,12 +290,43 @@ TEST(Geocoder, CityMemoAgreesWithTheFullSearch) {
   }
   // The region the address prefers picks among the same city's places.
   Geocoder g(testing::MiniGazetteer());
+  EXPECT_EQ(g.address_skipped(), 0u);
   EXPECT_EQ(
       g.Geocode({"US", "Cambridge", "1 Main St, Cambridge, MA 02139", "", ""}).place->admin1(),
       "MA");
   EXPECT_EQ(
       g.Geocode({"US", "Cambridge", "2 Harbor Rd, Baltimore, MD 21201", "", ""}).place->admin1(),
       "MD");
+  EXPECT_EQ(g.address_skipped(), 0u);  // Two candidates in the US: the address counts.
+}
+
+// A city with a single candidate in its country is answered without its
+// address once matched (the query cache cannot: the addresses differ), and
+// the answer is the full search's; a city with several is never.
+TEST(Geocoder, CityWithOneCandidateSkipsTheAddress) {
+  Geocoder g(testing::MiniGazetteer());
+  Geocoder full(testing::MiniGazetteer(), GeocoderOptions{0});
+  const std::string_view addresses[] = {"1 rue de Rivoli", "5 Elm St, Paris, TX 75460",
+                                        "Waterloo, Ontario, Canada", ""};
+  for (std::string_view address : addresses) {
+    const GeoQuery q{"FR", "Paris", address, "", ""};
+    const GeoResult a = g.Geocode(q), b = full.GeocodeUncached(q);
+    ASSERT_NE(a.place, nullptr);
+    EXPECT_EQ(a.place, b.place) << address;
+    EXPECT_EQ(a.quality, b.quality) << address;
+    EXPECT_EQ(a.place->country(), "FR");
+  }
+  EXPECT_EQ(g.address_skipped(), 3u);  // All but the first.
+  // A state given, or no country given: the full search (the memo of the
+  // city under its region) as before.
+  g.Geocode({"FR", "Paris", "6 rue X", "", "Ile-de-France"});
+  g.Geocode({"", "Paris", "7 rue X", "", ""});
+  EXPECT_EQ(g.address_skipped(), 3u);
+  // Several candidates in the country (Cambridge MA and MD): never skipped.
+  for (int i = 0; i < 3; ++i) {
+    g.Geocode({"US", "Cambridge", "1 Main St " + std::to_string(i) + ", Cambridge, MA", "", ""});
+  }
+  EXPECT_EQ(g.address_skipped(), 3u);
 }
 
 }  // namespace

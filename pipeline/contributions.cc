@@ -17,7 +17,12 @@ int32_t Unbias(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v
 }  // namespace
 
 int DeltaMap::Pack(const AggregateKey& k, uint64_t w[3]) {
-  if (k.field.size() > 11 || k.field.find('\0') != std::string::npos) return 0;
+  // (A loop, not find: a call to memchr for at most 11 bytes cost about 1%
+  // of a cold ingest, once per record.)
+  if (k.field.size() > 11) return 0;
+  for (const char c : k.field) {
+    if (c == '\0') return 0;
+  }
   unsigned char f[11] = {0};
   std::memcpy(f, k.field.data(), k.field.size());
   // The store's aggregate key bytes (stores/README.md), big-endian, the field

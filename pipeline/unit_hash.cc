@@ -47,7 +47,24 @@ std::optional<uint64_t> UnitHashSeed(const Format& format, const ReaderContext& 
 }
 
 uint64_t UnitHash(std::string_view unit, uint64_t seed) {
-  const uint64_t h = XXH3_64bits_withSeed(unit.data(), unit.size(), seed);
+  // XXH3_64bits_withSeed derives a secret from the seed for every input over
+  // 240 bytes (nearly every unit), then hashes with it. The seed is the same
+  // for all the units of a file, so the secret is derived once per thread and
+  // seed; xxHash documents that _withSecretandSeed with that secret gives
+  // exactly _withSeed's values.
+  struct Secret {
+    bool valid = false;
+    uint64_t seed = 0;
+    alignas(64) unsigned char bytes[XXH3_SECRET_DEFAULT_SIZE];
+  };
+  thread_local Secret secret;
+  if (!secret.valid || secret.seed != seed) {
+    XXH3_generateSecret_fromSeed(secret.bytes, seed);
+    secret.seed = seed;
+    secret.valid = true;
+  }
+  const uint64_t h = XXH3_64bits_withSecretandSeed(unit.data(), unit.size(), secret.bytes,
+                                                   sizeof secret.bytes, seed);
   return h != 0 ? h : 1;
 }
 

@@ -4,10 +4,16 @@
 
 #include <cstdint>
 #include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include "core/hash_test_util.h"
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
 
 namespace stc {
 namespace {
@@ -23,6 +29,22 @@ TEST(UnitHash, KnownValuesAreXxh3) {
       {241, 0x956cae592c67279eu},  {394, 0xb91f533b336d2d13u}, {1000, 0x571d5cbfef44331bu},
       {4099, 0xd84ddd40d2dfa2c7u}, {0, 0x2d06800538d394c2u}};
   for (const auto& [n, want] : kWant) EXPECT_EQ(UnitHash(HashTestInput(n), 0), want) << n;
+}
+
+// UnitHash derives XXH3's secret once per seed: its values are XXH3's seeded
+// ones (a reference computed directly) for every length class, and stay so
+// as the seed changes from call to call (the secret derived again) and back.
+TEST(UnitHash, EqualsSeededXxh3AcrossSeedChanges) {
+  const uint64_t kSeeds[] = {0, 1, 0x9e3779b97f4a7c15u, 1, 0, 42, 42, UINT64_MAX};
+  const size_t kLengths[] = {0, 1, 16, 17, 128, 129, 240, 241, 394, 1000, 4099, 70000};
+  for (const uint64_t seed : kSeeds) {
+    for (const size_t n : kLengths) {
+      const std::string unit = HashTestInput(n);
+      uint64_t want = XXH3_64bits_withSeed(unit.data(), unit.size(), seed);
+      if (want == 0) want = 1;
+      EXPECT_EQ(UnitHash(unit, seed), want) << "seed " << seed << ", " << n << " bytes";
+    }
+  }
 }
 
 // A 400-byte unit (a record's line); none of the hashes is 0.

@@ -356,5 +356,87 @@ TEST_F(StoreTest, RecordsInParallelAreWrittenAsOneFilePerThread) {
   }
 }
 
+// Record writes out of order or repeated are refused (InvalidArgument) with
+// nothing written, whichever path would write them: a batch (small), one
+// table file, or one file per thread with the disorder exactly at the cut
+// between two files (each file's keys ascend). The store stays writable:
+// the same writes in order go in afterwards.
+TEST_F(StoreTest, RecordWritesOutOfOrderAreRefusedWithNothingWritten) {
+  auto value = [](int i) { return "v" + std::to_string(i); };
+  struct Case {
+    const char* name;
+    int records;
+    bool parallel;
+    int swap_at;  // Keys swap_at and swap_at + 1 swapped; -1: key 1 repeats key 0.
+  };
+  for (const Case& c :
+       {Case{"batch", 1000, false, 500}, Case{"batch, repeated", 1000, false, -1},
+        Case{"one file", 120000, false, 77777}, Case{"one file, repeated", 120000, false, -1},
+        Case{"two files, at the cut", 120000, true, 59999}}) {
+    SCOPED_TRACE(c.name);
+    fs::remove_all(dir_);
+    StoreOptions o;
+    o.create_if_missing = true;
+    o.grid_step_e5 = 1000;
+    o.threads = 2;
+    auto store = OpenOrDie(o);
+    ASSERT_NE(store, nullptr);
+    std::vector<std::string> keys(c.records), values(c.records);
+    for (int i = 0; i < c.records; ++i) {
+      keys[i] = std::string(1, static_cast<char>(Source::kPct)) + RecordKey(i);
+      values[i] = value(i);
+    }
+    std::vector<Store::RecordWrite> writes(c.records);
+    for (int i = 0; i < c.records; ++i) writes[i] = {keys[i], values[i]};
+    if (c.swap_at >= 0) {
+      std::swap(writes[c.swap_at], writes[c.swap_at + 1]);
+    } else {
+      writes[1].store_key = writes[0].store_key;
+    }
+    SortedAggregates deltas;
+    std::string agg;
+    AggregateKey key;
+    key.year = 2019;
+    key.cell = Cell{1, 2};
+    store_keys::EncodeAggregateKey(key, &agg);
+    deltas.Add(agg, kUnit * c.records);
+    StoreBatch totals;
+    totals.AddTotals(Source::kPct, 2019, kUnit * c.records, 0, c.records);
+    const uint64_t pending_before = store->pending_flushes_written();
+    const Status refused = store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel);
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused.ToString();
+    EXPECT_EQ(store->pending_flushes_written(), pending_before);
+    int records = 0;
+    ASSERT_TRUE(store
+                    ->ForEachRecord([&](Source, std::string_view, std::string_view) {
+                      ++records;
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(records, 0);
+    int aggregates = 0;
+    ASSERT_TRUE(store
+                    ->ForEachAggregate([&](const AggregateKey&, Units) {
+                      ++aggregates;
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(aggregates, 0);
+
+    for (int i = 0; i < c.records; ++i) writes[i] = {keys[i], values[i]};
+    const Status st = store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    ExpectRecordsInOrder(*store, c.records, value);
+    Units units = 0;
+    ASSERT_TRUE(store
+                    ->ForEachAggregate([&](const AggregateKey&, Units u) {
+                      units += u;
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(units, kUnit * c.records);
+  }
+}
+
 }  // namespace
 }  // namespace stc

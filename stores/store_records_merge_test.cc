@@ -48,6 +48,30 @@ void ExpectRecordsInOrder(const Store& store, int n, const std::function<std::st
   EXPECT_TRUE(same);
 }
 
+// The deltas and totals of `records` PCT records of 2019, each one unit in
+// one cell.
+void OneCellDeltas(int records, SortedAggregates* deltas, StoreBatch* totals) {
+  std::string agg;
+  AggregateKey key;
+  key.year = 2019;
+  key.cell = Cell{1, 2};
+  store_keys::EncodeAggregateKey(key, &agg);
+  deltas->Add(agg, kUnit * records);
+  totals->AddTotals(Source::kPct, 2019, kUnit * records, 0, records);
+}
+
+// The sum of the store's aggregates.
+Units AggregateSum(const Store& store) {
+  Units units = 0;
+  EXPECT_TRUE(store
+                  .ForEachAggregate([&](const AggregateKey&, Units u) {
+                    units += u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  return units;
+}
+
 // Bulk writes of interleaved keys leave one level-0 file of records each:
 // CompactRecordsIfLayered merges them once there are enough, keeps every
 // record and leaves nothing for a second call.
@@ -330,26 +354,13 @@ TEST_F(StoreTest, RecordsInParallelAreWrittenAsOneFilePerThread) {
     std::vector<Store::RecordWrite> writes(c.records);
     for (int i = 0; i < c.records; ++i) writes[i] = {keys[i], values[i]};
     SortedAggregates deltas;
-    std::string agg;
-    AggregateKey key;
-    key.year = 2019;
-    key.cell = Cell{1, 2};
-    store_keys::EncodeAggregateKey(key, &agg);
-    deltas.Add(agg, kUnit * c.records);
     StoreBatch totals;
-    totals.AddTotals(Source::kPct, 2019, kUnit * c.records, 0, c.records);
+    OneCellDeltas(c.records, &deltas, &totals);
     const Status st = c.pending
                           ? store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel)
                           : store->ApplyWithSortedRecords(writes, deltas, totals, c.parallel);
     ASSERT_TRUE(st.ok()) << st.ToString();
-    Units units = 0;
-    ASSERT_TRUE(store
-                    ->ForEachAggregate([&](const AggregateKey&, Units u) {
-                      units += u;
-                      return Status::Ok();
-                    })
-                    .ok());
-    EXPECT_EQ(units, kUnit * c.records);
+    EXPECT_EQ(AggregateSum(*store), kUnit * c.records);
     ExpectRecordsInOrder(*store, c.records, value);
     store.reset();
     EXPECT_EQ(RawFileCount(dir_, store_keys::kRecordsCf), c.files);
@@ -394,14 +405,8 @@ TEST_F(StoreTest, RecordWritesOutOfOrderAreRefusedWithNothingWritten) {
       writes[1].store_key = writes[0].store_key;
     }
     SortedAggregates deltas;
-    std::string agg;
-    AggregateKey key;
-    key.year = 2019;
-    key.cell = Cell{1, 2};
-    store_keys::EncodeAggregateKey(key, &agg);
-    deltas.Add(agg, kUnit * c.records);
     StoreBatch totals;
-    totals.AddTotals(Source::kPct, 2019, kUnit * c.records, 0, c.records);
+    OneCellDeltas(c.records, &deltas, &totals);
     const uint64_t pending_before = store->pending_flushes_written();
     const Status refused = store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel);
     EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused.ToString();
@@ -427,14 +432,7 @@ TEST_F(StoreTest, RecordWritesOutOfOrderAreRefusedWithNothingWritten) {
     const Status st = store->ApplyWithPendingAggregates(writes, deltas, totals, c.parallel);
     ASSERT_TRUE(st.ok()) << st.ToString();
     ExpectRecordsInOrder(*store, c.records, value);
-    Units units = 0;
-    ASSERT_TRUE(store
-                    ->ForEachAggregate([&](const AggregateKey&, Units u) {
-                      units += u;
-                      return Status::Ok();
-                    })
-                    .ok());
-    EXPECT_EQ(units, kUnit * c.records);
+    EXPECT_EQ(AggregateSum(*store), kUnit * c.records);
   }
 }
 

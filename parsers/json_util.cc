@@ -18,8 +18,8 @@ bool Digits(std::string_view s, size_t pos, size_t n, int32_t* out) {
   return true;
 }
 
-}  // namespace
-
+// A coordinate given as a string: "" (after trimming) -> kAbsent, a whole
+// finite number -> kOk, anything else -> kBad.
 CoordStatus CoordinateFromText(std::string_view text, double* out) {
   std::string tmp(TrimAscii(text));
   if (tmp.empty()) return CoordStatus::kAbsent;
@@ -29,6 +29,8 @@ CoordStatus CoordinateFromText(std::string_view text, double* out) {
   *out = d;
   return CoordStatus::kOk;
 }
+
+}  // namespace
 
 std::string_view TrimAscii(std::string_view s) {
   while (!s.empty() &&

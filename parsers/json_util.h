@@ -36,9 +36,6 @@ enum class CoordStatus { kAbsent, kOk, kBad };
 CoordStatus ReadCoordinate(simdjson::ondemand::value value, double* out);
 // The same for a DOM value (a valid document: no 1e999 in it).
 CoordStatus ReadCoordinate(simdjson::dom::element value, double* out);
-// A coordinate given as a string: "" (after trimming) -> kAbsent, a whole
-// finite number -> kOk, anything else -> kBad.
-CoordStatus CoordinateFromText(std::string_view text, double* out);
 
 // Converts a checked pair of degrees into 1e-5 degrees. Returns false when
 // out of range (|lat| > 90, |lon| > 180).

@@ -48,8 +48,8 @@ class JsonLineParser : public RecordParser {
     simdjson::dom::element root;
     if (!sink->Scoped() && line.size() <= kMaxDomLineBytes &&
         dom_parser_.parse(line.data(), line.size(), false).get(root) == simdjson::SUCCESS) {
-      DomJson::Object obj;
-      if (!DomJson::AsObject(DomJson::Root(dom_parser_), &obj)) {
+      simdjson::dom::object obj;
+      if (root.get_object().get(obj)) {
         sink->Reject("malformed_json", "not a JSON object");
         return;
       }

@@ -63,7 +63,35 @@ void Record::Clear() {
     if (spares.persons.size() < kMaxSparePersons) spares.persons.push_back(std::move(p));
   }
   persons.clear();
+  person_views.clear();
   declared_persons = 0;
+}
+
+void PersonViews::Add(const Person& person) {
+  PersonView& p = persons.emplace_back();
+  p.name = person.name;
+  p.first_location = static_cast<uint32_t>(locations.size());
+  p.n_locations = static_cast<uint32_t>(person.locations.size());
+  for (const Location& l : person.locations) {
+    locations.push_back({l.has_coords, l.lat_e5, l.lon_e5, l.country, l.city, l.address});
+  }
+}
+
+void Record::MaterialisePersonViews() {
+  for (const PersonView& v : person_views.persons) {
+    Person& p = AddPerson();
+    p.name.assign(v.name);
+    for (const LocationView* l = person_views.begin(v); l != person_views.end(v); ++l) {
+      Location& loc = AddLocation(&p);
+      loc.has_coords = l->has_coords;
+      loc.lat_e5 = l->lat_e5;
+      loc.lon_e5 = l->lon_e5;
+      loc.country.assign(l->country);
+      loc.city.assign(l->city);
+      loc.address.assign(l->address);
+    }
+  }
+  person_views.clear();
 }
 
 Person& Record::AddPerson() {

@@ -58,6 +58,46 @@ struct Person {
   std::vector<Location> locations;  // May be empty: the person is unlocated.
 };
 
+// A Location as views (Record::person_views): the same fields, the text not
+// owned.
+struct LocationView {
+  bool has_coords = false;
+  int32_t lat_e5 = 0;
+  int32_t lon_e5 = 0;
+  std::string_view country;  // As Location::country would hold it (normalised).
+  std::string_view city;
+  std::string_view address;
+};
+
+// A Person as views: its name and its locations, which are
+// PersonViews::locations[first_location, first_location + n_locations).
+struct PersonView {
+  std::string_view name;
+  uint32_t first_location = 0;
+  uint32_t n_locations = 0;
+};
+
+// A record's persons as views into text kept elsewhere (a parser's buffers),
+// in two flat lists: what a reader fills without building a Person and a
+// Location (their strings and vectors) per person and address.
+struct PersonViews {
+  std::vector<PersonView> persons;
+  std::vector<LocationView> locations;
+
+  bool empty() const { return persons.empty(); }
+  void clear() {
+    persons.clear();
+    locations.clear();
+  }
+  // Appends `person` (its name and locations) as views into its strings.
+  void Add(const Person& person);
+  // The locations of `p`.
+  const LocationView* begin(const PersonView& p) const {
+    return locations.data() + p.first_location;
+  }
+  const LocationView* end(const PersonView& p) const { return begin(p) + p.n_locations; }
+};
+
 // Persons and locations a Record keeps after Clear() so that the next record
 // reuses their strings' and vectors' storage. Copies start empty.
 struct RecordSpares {
@@ -83,6 +123,12 @@ struct Record {
   std::vector<std::string> codes;  // Raw IPC codes or subject codes, as given.
   std::vector<std::string> orgs;   // Applicants or affiliation organisations.
   std::vector<Person> persons;     // Listed persons, input order.
+  // The listed persons as views instead, when the reader's sink accepts them
+  // (ParseSink::AcceptsPersonViews, parsers/record_parser.h): each field as
+  // `persons` would hold it (normalised alike); the text belongs to the
+  // parser and stays valid until its next Parse call. A record uses one form
+  // or the other: when person_views is not empty, persons is empty.
+  PersonViews person_views;
   // Declared number of persons when the list is truncated (Scopus author-count
   // @total); 0 or <= persons.size() means "the list is complete".
   uint32_t declared_persons = 0;
@@ -102,6 +148,12 @@ struct Record {
   // list->emplace_back(text) for `list` = &codes or &orgs, reusing the
   // storage of a string removed by Clear() when there is one.
   void AddString(std::vector<std::string>* list, std::string_view text);
+  // Listed persons in either form.
+  size_t PersonCount() const { return persons.size() + person_views.persons.size(); }
+  // Copies person_views into persons (through AddPerson and AddLocation) and
+  // empties person_views: for code that needs the Record's own form (the
+  // geocoder). Nothing when person_views is empty.
+  void MaterialisePersonViews();
 
   RecordSpares spares;  // Storage only: never part of the record's content.
 };

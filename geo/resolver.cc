@@ -76,6 +76,15 @@ class GeoThreadResolver : public ThreadResolver {
     }
   }
 
+  bool ResolveUnchanged(const PersonViews& views,
+                        std::map<std::string, uint64_t>* counts) override {
+    for (const LocationView& loc : views.locations) {
+      if (!GivenAsIs(loc)) return false;
+    }
+    if (!views.locations.empty()) (*counts)["given"] += views.locations.size();
+    return true;
+  }
+
  private:
   // A resolved location of the record being resolved: its input and result,
   // and the outcome keys it counted.
@@ -111,6 +120,17 @@ class GeoThreadResolver : public ThreadResolver {
     }
     if (loc->country != cc) loc->country.assign(cc);
     return true;
+  }
+
+  // True when AcceptGiven accepts `loc` without changing it (its code is
+  // the gazetteer's own).
+  bool GivenAsIs(const LocationView& loc) const {
+    if (!loc.has_coords || loc.country.size() != 2 || !options_.validate_coordinates) {
+      return false;
+    }
+    std::string_view cc = gaz_.CountryCode(loc.country);
+    return cc == loc.country && !IsNullIsland(loc.lat_e5, loc.lon_e5) &&
+           gaz_.InCountryFootprint(cc, loc.lat_e5, loc.lon_e5);
   }
 
   // An outcome of the location ResolveOne resolves, to count.

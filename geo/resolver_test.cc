@@ -171,5 +171,58 @@ TEST(GeoResolver, RepeatedLocationsResolveAsEachAlone) {
   }
 }
 
+// A record whose persons are views is resolved without materialising them
+// when every location has coordinates inside the country its code names:
+// then ResolveUnchanged counts what Resolve counts (Resolve changes nothing);
+// otherwise it changes and counts nothing.
+TEST(GeoResolver, ResolveUnchangedAgreesWithResolve) {
+  const std::vector<Location> candidates = {
+      At(Loc("BE", "Waterloo"), 50.71469, 4.3991),  // Given as is.
+      At(Loc("BE", ""), 50.8, 4.4),                 // Given as is.
+      At(Loc("be", "Waterloo"), 50.71469, 4.3991),  // The code would change.
+      At(Loc("UK", ""), 52.2, 0.12),                // An alias: would become GB.
+      At(Loc("CA", "Waterloo"), 50.71469, 4.3991),  // Out of its country.
+      At(Loc("JP", "Tokyo"), 0, 0),                 // Null island.
+      At(Loc("", "Tokyo"), 35.6895, 139.69171),     // No country to check: declined.
+      Loc("CH", "Zürich"),                          // No coordinates.
+  };
+  GeoResolver resolver(MiniGazetteer(), {});
+  auto tr = resolver.NewThreadResolver();
+  size_t unchanged = 0;
+  // Every pair of candidates as a record of two persons.
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    for (size_t j = 0; j < candidates.size(); ++j) {
+      SCOPED_TRACE(std::to_string(i) + "," + std::to_string(j));
+      Record record;
+      for (size_t k : {i, j}) record.AddPerson().locations = {candidates[k]};
+      PersonViews views;
+      for (const Person& p : record.persons) views.Add(p);
+      using Counts = std::map<std::string, uint64_t>;
+      Counts view_counts, counts;
+      const bool as_is = tr->ResolveUnchanged(views, &view_counts);
+      const std::vector<Person> before = record.persons;
+      tr->Resolve(&record, &counts);
+      bool same = true;
+      for (size_t k = 0; k < 2; ++k) same &= record.persons[k].locations == before[k].locations;
+      const Counts all_given = {{"given", 2}};
+      if (as_is) EXPECT_TRUE(same && counts == all_given);
+      EXPECT_EQ(view_counts, as_is ? counts : Counts());
+      unchanged += as_is;
+    }
+  }
+  EXPECT_EQ(unchanged, 4u);  // The pairs of the first two.
+  // Without validation Resolve still keeps them; the views path declines.
+  ResolverOptions o;
+  o.validate_coordinates = false;
+  GeoResolver lax(MiniGazetteer(), o);
+  PersonViews views;
+  Person p;
+  p.locations = {candidates[0]};
+  views.Add(p);
+  std::map<std::string, uint64_t> counts;
+  EXPECT_FALSE(lax.NewThreadResolver()->ResolveUnchanged(views, &counts));
+  EXPECT_TRUE(counts.empty());
+}
+
 }  // namespace
 }  // namespace stc::geo

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <string>
+#include <type_traits>
 
 #include "parsers/json_util.h"
 #include "parsers/pct_number.h"
@@ -26,6 +27,8 @@ struct Scratch {
   std::string_view updated;
   bool have_date = false;
   bool have_updated = false;
+  // The sink takes persons as views and the line is read from its DOM.
+  bool person_views = false;
 };
 
 // Walks one JSON object line and hands each field to Derived::OnField.
@@ -80,6 +83,7 @@ class JsonLineParser : public RecordParser {
   void Walk(typename Api::Object& obj, simdjson::ondemand::document* doc, ParseSink* sink) {
     Record* r = sink->NewRecord();
     Scratch s;
+    s.person_views = std::is_same_v<Api, DomJson> && sink->AcceptsPersonViews();
     FieldResult fr;
     const bool scoped = sink->Scoped();
     bool skipped = false;
@@ -134,11 +138,27 @@ class JsonLineParser : public RecordParser {
       }
     }
     r->version = version;
-    if (r->persons.empty()) {
+    if (r->PersonCount() == 0) {
       sink->Reject("no_persons", "empty or missing person list");
       return false;
     }
     return true;
+  }
+
+  // Reads the person list `v` into the record: as views when the sink takes
+  // them and the list is plain (ReadPersonViews), else into r->persons (the
+  // views of an earlier list of the same line, a repeated member, first).
+  template <typename Api>
+  static void ReadPersonList(typename Api::Value& v, std::string_view list_key, Record* r,
+                             std::vector<std::string>* orgs, const Scratch& s, FieldResult* fr) {
+    if constexpr (std::is_same_v<Api, DomJson>) {
+      if (s.person_views && r->persons.empty() &&
+          ReadPersonViews(v, list_key, &r->person_views, orgs)) {
+        return;
+      }
+    }
+    r->MaterialisePersonViews();
+    fr->issue = ReadPersons<Api>(v, list_key, r, orgs, &fr->detail);
   }
 
   template <typename Api>
@@ -198,7 +218,7 @@ class PctParser : public JsonLineParser<PctParser> {
       if (fr->issue != JsonIssue::kNone) fr->detail = "applicants is not a list of objects";
     } else if (key == "inventors") {
       ignored_orgs_.clear();
-      fr->issue = ReadPersons<Api>(v, "addresses", r, &ignored_orgs_, &fr->detail);
+      ReadPersonList<Api>(v, "addresses", r, &ignored_orgs_, *s, fr);
     }
   }
 
@@ -262,7 +282,7 @@ class ArticleParser : public JsonLineParser<ArticleParser> {
         r->declared_persons = static_cast<uint32_t>(n);
       }
     } else if (key == "authors") {
-      fr->issue = ReadPersons<Api>(v, "affiliations", r, &r->orgs, &fr->detail);
+      ReadPersonList<Api>(v, "affiliations", r, &r->orgs, *s, fr);
     }
   }
 

@@ -129,6 +129,98 @@ JsonIssue ReadPersons(typename Api::Value value, std::string_view list_key, Reco
   return issue;
 }
 
+namespace {
+
+// One address object into *loc as ReadLocation would fill a Location; false
+// when it is not plain (ReadPersonViews).
+bool ReadLocationView(simdjson::dom::element value, LocationView* loc,
+                      std::vector<std::string>* orgs) {
+  simdjson::dom::object obj;
+  if (value.get_object().get(obj) != simdjson::SUCCESS) return false;
+  double lat = 0, lon = 0;
+  CoordStatus lat_st = CoordStatus::kAbsent, lon_st = CoordStatus::kAbsent;
+  for (simdjson::dom::key_value_pair kv : obj) {
+    const std::string_view key = kv.key;
+    std::string_view text;
+    if (key == "lat") {
+      lat_st = ReadCoordinate(kv.value, &lat);
+    } else if (key == "lon") {
+      lon_st = ReadCoordinate(kv.value, &lon);
+    } else if (key == "country") {
+      if (!DomJson::ReadStringView(kv.value, &text)) return false;
+      // NormaliseCountry2's result when it is the text itself (trimmed).
+      text = TrimAscii(text);
+      if (!text.empty() &&
+          (text.size() != 2 || text[0] < 'A' || text[0] > 'Z' || text[1] < 'A' || text[1] > 'Z')) {
+        return false;
+      }
+      loc->country = text;
+    } else if (key == "text" || key == "address") {
+      if (!DomJson::ReadStringView(kv.value, &text)) return false;
+      loc->address = text;
+    } else if (key == "city") {
+      if (!DomJson::ReadStringView(kv.value, &text)) return false;
+      loc->city = text;
+    } else if (key == "name") {
+      if (!DomJson::ReadStringView(kv.value, &text)) return false;
+      if (!text.empty() && std::find(orgs->begin(), orgs->end(), text) == orgs->end()) {
+        orgs->emplace_back(text);
+      }
+    }
+  }
+  if (lat_st != lon_st || lat_st == CoordStatus::kBad) return false;
+  if (lat_st == CoordStatus::kOk) {
+    if (!ToE5(lat, lon, &loc->lat_e5, &loc->lon_e5)) return false;
+    loc->has_coords = true;
+  }
+  return true;
+}
+
+bool ReadPersonViewsInto(simdjson::dom::element value, std::string_view list_key,
+                         PersonViews* views, std::vector<std::string>* orgs) {
+  if (value.is_null()) return true;
+  simdjson::dom::array arr;
+  if (value.get_array().get(arr) != simdjson::SUCCESS) return false;
+  for (simdjson::dom::element element : arr) {
+    simdjson::dom::object obj;
+    if (element.get_object().get(obj) != simdjson::SUCCESS) return false;
+    // By index: the locations of a later member may move the vector.
+    const size_t person = views->persons.size();
+    views->persons.emplace_back().first_location = static_cast<uint32_t>(views->locations.size());
+    for (simdjson::dom::key_value_pair kv : obj) {
+      const std::string_view key = kv.key;
+      if (key == "name") {
+        std::string_view name;
+        if (!DomJson::ReadStringView(kv.value, &name)) return false;
+        views->persons[person].name = name;
+      } else if (key == list_key) {
+        if (kv.value.is_null()) continue;
+        simdjson::dom::array locs;
+        if (kv.value.get_array().get(locs) != simdjson::SUCCESS) return false;
+        for (simdjson::dom::element l : locs) {
+          if (!ReadLocationView(l, &views->locations.emplace_back(), orgs)) return false;
+          ++views->persons[person].n_locations;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ReadPersonViews(simdjson::dom::element value, std::string_view list_key, PersonViews* views,
+                     std::vector<std::string>* orgs) {
+  const size_t n_persons = views->persons.size();
+  const size_t n_locations = views->locations.size();
+  const size_t n_orgs = orgs->size();
+  if (ReadPersonViewsInto(value, list_key, views, orgs)) return true;
+  views->persons.resize(n_persons);
+  views->locations.resize(n_locations);
+  orgs->resize(n_orgs);
+  return false;
+}
+
 template <typename Api>
 JsonIssue ReadStringArray(typename Api::Value value, std::vector<std::string>* out) {
   if (Api::IsNull(value)) return JsonIssue::kNone;

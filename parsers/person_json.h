@@ -30,6 +30,17 @@ template <typename Api>
 JsonIssue ReadPersons(typename Api::Value value, std::string_view list_key, Record* record,
                       std::vector<std::string>* orgs, std::string* detail);
 
+// The same list read from a DOM value into views (Record::person_views, for
+// a sink that accepts them) when every address in it is plain: both lat and
+// lon valid or both absent, a country that is blank or already an ISO-2 code
+// in capitals, every member of the expected type. Appends to *views (and to
+// *orgs as ReadPersons does) and returns true; returns false with *views and
+// *orgs as they were when something is not plain, and the caller reads the
+// list with ReadPersons, which gives the Record's form or names the issue.
+// The views point into the DOM parser's buffers.
+bool ReadPersonViews(simdjson::dom::element value, std::string_view list_key, PersonViews* views,
+                     std::vector<std::string>* orgs);
+
 // Reads an array of strings (null elements skipped; a null array is empty).
 template <typename Api>
 JsonIssue ReadStringArray(typename Api::Value value, std::vector<std::string>* out);

@@ -60,6 +60,11 @@ class ParseSink {
     Skip(reason);
     return true;
   }
+  // True when the sink takes a record's persons as views
+  // (Record::person_views): a reader may then list them there instead of in
+  // Record::persons, for the sink to use before the parser's next Parse
+  // call. Default: false (readers fill Record::persons).
+  virtual bool AcceptsPersonViews() const { return false; }
   // The unit holds no record by design (a CSV header line, an empty Scopus
   // result page): not a record read, not a reject; counted in the summary's
   // warnings under `what`. Default: Warn(what).

@@ -8,19 +8,22 @@
 namespace stc {
 namespace {
 
-bool SameLocation(const Location& a, const Location& b) {
+// Persons and locations are compared in their view form (core/record.h),
+// which both kinds of Record give: the reader's views, or views of the
+// Record's own persons.
+bool SameLocation(const LocationView& a, const LocationView& b) {
   if (a.has_coords != b.has_coords) return false;
   if (a.has_coords) return a.lat_e5 == b.lat_e5 && a.lon_e5 == b.lon_e5;
   return a.city == b.city && a.country == b.country && a.address == b.address;
 }
 
-bool SamePerson(const Person& a, const Person& b) {
-  if (a.name != b.name || a.locations.size() != b.locations.size()) return false;
-  for (size_t i = 0; i < a.locations.size(); ++i) {
-    const Location& x = a.locations[i];
-    const Location& y = b.locations[i];
-    if (!SameLocation(x, y) || x.country != y.country || x.city != y.city ||
-        x.address != y.address) {
+bool SamePerson(const PersonViews& views, const PersonView& a, const PersonView& b) {
+  if (a.name != b.name || a.n_locations != b.n_locations) return false;
+  const LocationView* x = views.begin(a);
+  const LocationView* y = views.begin(b);
+  for (uint32_t i = 0; i < a.n_locations; ++i) {
+    if (!SameLocation(x[i], y[i]) || x[i].country != y[i].country || x[i].city != y[i].city ||
+        x[i].address != y[i].address) {
       return false;
     }
   }
@@ -28,7 +31,7 @@ bool SamePerson(const Person& a, const Person& b) {
 }
 
 // Writes the label of an unresolved location into *label (reused buffer).
-void UnresolvedLabel(const Location* l, std::string* label) {
+void UnresolvedLabel(const LocationView* l, std::string* label) {
   if (l == nullptr) {
     label->assign("(no address)");
     return;
@@ -36,7 +39,7 @@ void UnresolvedLabel(const Location* l, std::string* label) {
   if (!l->city.empty()) {
     label->assign(l->city);
   } else {
-    label->assign(l->address, 0, 80);
+    label->assign(l->address.substr(0, 80));
   }
   if (label->empty()) label->assign("(no address)");
   if (!l->country.empty()) {
@@ -45,7 +48,7 @@ void UnresolvedLabel(const Location* l, std::string* label) {
   }
 }
 
-void AddUnresolved(CountedRecord* out, const Location* l, Units units, std::string* label) {
+void AddUnresolved(CountedRecord* out, const LocationView* l, Units units, std::string* label) {
   out->unlocated += units;
   UnresolvedLabel(l, label);
   for (auto& [k, u] : out->unresolved) {
@@ -58,8 +61,8 @@ void AddUnresolved(CountedRecord* out, const Location* l, Units units, std::stri
 }
 
 // CountRecord after the record's key, field, codes and organisations are
-// in *out.
-void CountPersons(const Record& record, CountedRecord* out) {
+// in *out, with the record's persons as `views`.
+void CountPersons(const Record& record, const PersonViews& views, CountedRecord* out) {
   out->source = record.source;
   out->year = record.year;
   out->version = record.version;
@@ -72,34 +75,34 @@ void CountPersons(const Record& record, CountedRecord* out) {
   // every kept person; long ones (articles with hundreds of authors) find the
   // kept persons of a hash through an open-addressed table of indexes. The
   // scratch vectors are per thread so that no record allocates.
-  thread_local std::vector<const Person*> persons;
+  thread_local std::vector<const PersonView*> persons;
   thread_local std::vector<uint64_t> name_hashes;  // Of persons[i]: most pairs differ there.
   thread_local std::vector<uint32_t> slots;        // persons index + 1; 0 = empty.
-  thread_local std::vector<const Location*> locs;
+  thread_local std::vector<const LocationView*> locs;
   thread_local std::string label;
   persons.clear();
   name_hashes.clear();
   constexpr size_t kScanPersons = 16;
-  const bool table = record.persons.size() > kScanPersons;
+  const bool table = views.persons.size() > kScanPersons;
   size_t mask = 0;
   if (table) {
     size_t cap = 64;
-    while (cap < 2 * record.persons.size()) cap <<= 1;
+    while (cap < 2 * views.persons.size()) cap <<= 1;
     slots.assign(cap, 0);
     mask = cap - 1;
   }
-  for (const Person& p : record.persons) {
+  for (const PersonView& p : views.persons) {
     const uint64_t h = MemoryHash64(p.name);
     bool dup = false;
     if (!table) {
       for (size_t q = 0; q < persons.size() && !dup; ++q) {
-        dup = name_hashes[q] == h && SamePerson(p, *persons[q]);
+        dup = name_hashes[q] == h && SamePerson(views, p, *persons[q]);
       }
     } else {
       size_t b = h & mask;
       for (; slots[b] != 0 && !dup; b = (b + 1) & mask) {
         const uint32_t q = slots[b] - 1;
-        dup = name_hashes[q] == h && SamePerson(p, *persons[q]);
+        dup = name_hashes[q] == h && SamePerson(views, p, *persons[q]);
       }
       if (!dup) slots[b] = static_cast<uint32_t>(persons.size() + 1);
     }
@@ -120,15 +123,15 @@ void CountPersons(const Record& record, CountedRecord* out) {
       continue;
     }
     locs.clear();
-    for (const Location& l : persons[i]->locations) {
+    for (const LocationView* l = views.begin(*persons[i]); l != views.end(*persons[i]); ++l) {
       bool dup = false;
-      for (const Location* m : locs) {
-        if (SameLocation(l, *m)) {
+      for (const LocationView* m : locs) {
+        if (SameLocation(*l, *m)) {
           dup = true;
           break;
         }
       }
-      if (!dup) locs.push_back(&l);
+      if (!dup) locs.push_back(l);
     }
     if (locs.empty()) {
       AddUnresolved(out, nullptr, share, &label);
@@ -137,7 +140,7 @@ void CountPersons(const Record& record, CountedRecord* out) {
     uint32_t k = static_cast<uint32_t>(locs.size());
     for (uint32_t j = 0; j < k; ++j) {
       Units part = k == 1 ? share : ShareOf(share, k, j);
-      const Location& l = *locs[j];
+      const LocationView& l = *locs[j];
       if (!l.has_coords) {
         AddUnresolved(out, &l, part, &label);
         continue;
@@ -170,6 +173,18 @@ void CountPersons(const Record& record, CountedRecord* out) {
     }
   }
   out->points.resize(w);
+}
+
+// CountPersons with the record's persons in either form.
+void CountPersons(const Record& record, CountedRecord* out) {
+  if (!record.person_views.empty() || record.persons.empty()) {
+    CountPersons(record, record.person_views, out);
+    return;
+  }
+  thread_local PersonViews views;
+  views.clear();
+  for (const Person& p : record.persons) views.Add(p);
+  CountPersons(record, views, out);
 }
 
 }  // namespace

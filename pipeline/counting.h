@@ -11,7 +11,8 @@
 namespace stc {
 
 // Fills `*out` from `record` (overwriting it, reusing its capacity).
-// Precondition: record.persons is not empty.
+// Precondition: the record lists persons (record.PersonCount() > 0), in
+// either form (core/record.h).
 void CountRecord(const Record& record, CountedRecord* out);
 
 // The same for a record not needed afterwards: its key, field, codes and

@@ -67,6 +67,14 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
                              const ReaderContext& context, const LineChunkerOptions& chunking,
                              uint64_t max_offset);
 
+// Parses every line of `bytes` (the input taken as JSON Lines, with no
+// decompression) with two parsers of `format`: one for a sink that takes
+// persons as views (Record::person_views), as the ingest's, one for a sink
+// that does not. Aborts unless both give the same rejects, skips and
+// records, and the same counted records (core/record.h: the two forms of a
+// record's persons must not change what is stored).
+void CheckPersonViews(const Format& format, const ReaderContext& context, std::string_view bytes);
+
 // Aborts unless `s`, escaped by AppendJsonEscaped (pipeline/rejects_log.h)
 // and put between quotes, is a valid JSON string (valid UTF-8, no raw control
 // character) that decodes back to `s` exactly when `s` is valid UTF-8.

@@ -184,22 +184,21 @@ bool ReadPersonViewsInto(simdjson::dom::element value, std::string_view list_key
   for (simdjson::dom::element element : arr) {
     simdjson::dom::object obj;
     if (element.get_object().get(obj) != simdjson::SUCCESS) return false;
-    // By index: the locations of a later member may move the vector.
-    const size_t person = views->persons.size();
-    views->persons.emplace_back().first_location = static_cast<uint32_t>(views->locations.size());
+    // Its locations follow those of the persons before it (a repeated list
+    // member adds to them).
+    PersonView& person = views->persons.emplace_back();
+    person.first_location = static_cast<uint32_t>(views->locations.size());
     for (simdjson::dom::key_value_pair kv : obj) {
       const std::string_view key = kv.key;
       if (key == "name") {
-        std::string_view name;
-        if (!DomJson::ReadStringView(kv.value, &name)) return false;
-        views->persons[person].name = name;
+        if (!DomJson::ReadStringView(kv.value, &person.name)) return false;
       } else if (key == list_key) {
         if (kv.value.is_null()) continue;
         simdjson::dom::array locs;
         if (kv.value.get_array().get(locs) != simdjson::SUCCESS) return false;
         for (simdjson::dom::element l : locs) {
           if (!ReadLocationView(l, &views->locations.emplace_back(), orgs)) return false;
-          ++views->persons[person].n_locations;
+          ++person.n_locations;
         }
       }
     }

@@ -2,26 +2,58 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
 
 #include "core/hash.h"
 
 namespace stc {
 namespace {
 
-// Persons and locations are compared in their view form (core/record.h),
-// which both kinds of Record give: the reader's views, or views of the
-// Record's own persons.
-bool SameLocation(const LocationView& a, const LocationView& b) {
+// A record's persons in either form (core/record.h), for the one counting
+// step below: its own Person objects, or the reader's views. Each gives the
+// persons' count, names and locations (Location or LocationView, which have
+// the same fields).
+class OwnPersons {
+ public:
+  explicit OwnPersons(const std::vector<Person>& persons) : persons_(persons) {}
+  size_t size() const { return persons_.size(); }
+  std::string_view name(size_t i) const { return persons_[i].name; }
+  std::span<const Location> locations(size_t i) const { return persons_[i].locations; }
+
+ private:
+  const std::vector<Person>& persons_;
+};
+
+class ViewedPersons {
+ public:
+  explicit ViewedPersons(const PersonViews& views) : views_(views) {}
+  size_t size() const { return views_.persons.size(); }
+  std::string_view name(size_t i) const { return views_.persons[i].name; }
+  std::span<const LocationView> locations(size_t i) const {
+    const PersonView& p = views_.persons[i];
+    return {views_.begin(p), p.n_locations};
+  }
+
+ private:
+  const PersonViews& views_;
+};
+
+template <typename Loc>
+bool SameLocation(const Loc& a, const Loc& b) {
   if (a.has_coords != b.has_coords) return false;
   if (a.has_coords) return a.lat_e5 == b.lat_e5 && a.lon_e5 == b.lon_e5;
   return a.city == b.city && a.country == b.country && a.address == b.address;
 }
 
-bool SamePerson(const PersonViews& views, const PersonView& a, const PersonView& b) {
-  if (a.name != b.name || a.n_locations != b.n_locations) return false;
-  const LocationView* x = views.begin(a);
-  const LocationView* y = views.begin(b);
-  for (uint32_t i = 0; i < a.n_locations; ++i) {
+template <typename Persons>
+bool SamePerson(const Persons& persons, size_t a, size_t b) {
+  if (persons.name(a) != persons.name(b)) return false;
+  const auto x = persons.locations(a);
+  const auto y = persons.locations(b);
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i) {
     if (!SameLocation(x[i], y[i]) || x[i].country != y[i].country || x[i].city != y[i].city ||
         x[i].address != y[i].address) {
       return false;
@@ -31,7 +63,8 @@ bool SamePerson(const PersonViews& views, const PersonView& a, const PersonView&
 }
 
 // Writes the label of an unresolved location into *label (reused buffer).
-void UnresolvedLabel(const LocationView* l, std::string* label) {
+template <typename Loc>
+void UnresolvedLabel(const Loc* l, std::string* label) {
   if (l == nullptr) {
     label->assign("(no address)");
     return;
@@ -39,7 +72,7 @@ void UnresolvedLabel(const LocationView* l, std::string* label) {
   if (!l->city.empty()) {
     label->assign(l->city);
   } else {
-    label->assign(l->address.substr(0, 80));
+    label->assign(std::string_view(l->address).substr(0, 80));
   }
   if (label->empty()) label->assign("(no address)");
   if (!l->country.empty()) {
@@ -48,7 +81,8 @@ void UnresolvedLabel(const LocationView* l, std::string* label) {
   }
 }
 
-void AddUnresolved(CountedRecord* out, const LocationView* l, Units units, std::string* label) {
+template <typename Loc>
+void AddUnresolved(CountedRecord* out, const Loc* l, Units units, std::string* label) {
   out->unlocated += units;
   UnresolvedLabel(l, label);
   for (auto& [k, u] : out->unresolved) {
@@ -61,8 +95,10 @@ void AddUnresolved(CountedRecord* out, const LocationView* l, Units units, std::
 }
 
 // CountRecord after the record's key, field, codes and organisations are
-// in *out, with the record's persons as `views`.
-void CountPersons(const Record& record, const PersonViews& views, CountedRecord* out) {
+// in *out, with the record's persons as `all` (OwnPersons or ViewedPersons).
+template <typename Persons>
+void CountPersons(const Record& record, const Persons& all, CountedRecord* out) {
+  using Loc = typename decltype(all.locations(0))::value_type;
   out->source = record.source;
   out->year = record.year;
   out->version = record.version;
@@ -75,39 +111,40 @@ void CountPersons(const Record& record, const PersonViews& views, CountedRecord*
   // every kept person; long ones (articles with hundreds of authors) find the
   // kept persons of a hash through an open-addressed table of indexes. The
   // scratch vectors are per thread so that no record allocates.
-  thread_local std::vector<const PersonView*> persons;
+  thread_local std::vector<uint32_t> persons;      // Indexes in `all` of the kept persons.
   thread_local std::vector<uint64_t> name_hashes;  // Of persons[i]: most pairs differ there.
   thread_local std::vector<uint32_t> slots;        // persons index + 1; 0 = empty.
-  thread_local std::vector<const LocationView*> locs;
+  thread_local std::vector<const Loc*> locs;
   thread_local std::string label;
   persons.clear();
   name_hashes.clear();
   constexpr size_t kScanPersons = 16;
-  const bool table = views.persons.size() > kScanPersons;
+  const size_t n = all.size();
+  const bool table = n > kScanPersons;
   size_t mask = 0;
   if (table) {
     size_t cap = 64;
-    while (cap < 2 * views.persons.size()) cap <<= 1;
+    while (cap < 2 * n) cap <<= 1;
     slots.assign(cap, 0);
     mask = cap - 1;
   }
-  for (const PersonView& p : views.persons) {
-    const uint64_t h = MemoryHash64(p.name);
+  for (size_t p = 0; p < n; ++p) {
+    const uint64_t h = MemoryHash64(all.name(p));
     bool dup = false;
     if (!table) {
       for (size_t q = 0; q < persons.size() && !dup; ++q) {
-        dup = name_hashes[q] == h && SamePerson(views, p, *persons[q]);
+        dup = name_hashes[q] == h && SamePerson(all, p, persons[q]);
       }
     } else {
       size_t b = h & mask;
       for (; slots[b] != 0 && !dup; b = (b + 1) & mask) {
         const uint32_t q = slots[b] - 1;
-        dup = name_hashes[q] == h && SamePerson(views, p, *persons[q]);
+        dup = name_hashes[q] == h && SamePerson(all, p, persons[q]);
       }
       if (!dup) slots[b] = static_cast<uint32_t>(persons.size() + 1);
     }
     if (!dup) {
-      persons.push_back(&p);
+      persons.push_back(static_cast<uint32_t>(p));
       name_hashes.push_back(h);
     }
   }
@@ -123,24 +160,24 @@ void CountPersons(const Record& record, const PersonViews& views, CountedRecord*
       continue;
     }
     locs.clear();
-    for (const LocationView* l = views.begin(*persons[i]); l != views.end(*persons[i]); ++l) {
+    for (const Loc& l : all.locations(persons[i])) {
       bool dup = false;
-      for (const LocationView* m : locs) {
-        if (SameLocation(*l, *m)) {
+      for (const Loc* m : locs) {
+        if (SameLocation(l, *m)) {
           dup = true;
           break;
         }
       }
-      if (!dup) locs.push_back(l);
+      if (!dup) locs.push_back(&l);
     }
     if (locs.empty()) {
-      AddUnresolved(out, nullptr, share, &label);
+      AddUnresolved<Loc>(out, nullptr, share, &label);
       continue;
     }
     uint32_t k = static_cast<uint32_t>(locs.size());
     for (uint32_t j = 0; j < k; ++j) {
       Units part = k == 1 ? share : ShareOf(share, k, j);
-      const LocationView& l = *locs[j];
+      const Loc& l = *locs[j];
       if (!l.has_coords) {
         AddUnresolved(out, &l, part, &label);
         continue;
@@ -177,14 +214,11 @@ void CountPersons(const Record& record, const PersonViews& views, CountedRecord*
 
 // CountPersons with the record's persons in either form.
 void CountPersons(const Record& record, CountedRecord* out) {
-  if (!record.person_views.empty() || record.persons.empty()) {
-    CountPersons(record, record.person_views, out);
-    return;
+  if (!record.person_views.empty()) {
+    CountPersons(record, ViewedPersons(record.person_views), out);
+  } else {
+    CountPersons(record, OwnPersons(record.persons), out);
   }
-  thread_local PersonViews views;
-  views.clear();
-  for (const Person& p : record.persons) views.Add(p);
-  CountPersons(record, views, out);
 }
 
 }  // namespace

@@ -57,14 +57,16 @@ std::string DumpRecord(const Record& r) {
   return out;
 }
 
-// Parses lines like ItemSink does (one reused Record, count, encode,
-// fingerprint) and writes one canonical text line per outcome.
+// Parses lines like ItemSink does (one reused Record, persons as views when
+// `views`, count, encode, fingerprint) and writes one canonical text line per
+// outcome (persons in the Record's own form: views are materialised).
 class DumpSink : public ParseSink {
  public:
   // A scoped sink whose scope holds every year: nothing is skipped, but the
   // JSON Lines readers take their On-Demand path (parsers/json_api.h).
-  explicit DumpSink(bool scoped = false) : scoped_(scoped) {}
+  DumpSink(bool scoped, bool views) : scoped_(scoped), views_(views) {}
   bool Scoped() const override { return scoped_; }
+  bool AcceptsPersonViews() const override { return views_; }
   Record* NewRecord() override {
     Flush();
     record_.Clear();
@@ -87,6 +89,7 @@ class DumpSink : public ParseSink {
     CountRecord(record_, &counted_);
     encoded_.clear();
     EncodeCountedRecord(counted_, &encoded_);
+    record_.MaterialisePersonViews();
     out += DumpRecord(record_) + "\n  counted key=[" + counted_.key + "] " + Hex(encoded_) +
            " fp=" + std::to_string(FingerprintEncoded(encoded_)) + "\n";
   }
@@ -98,12 +101,14 @@ class DumpSink : public ParseSink {
   std::string encoded_;
   bool pending_ = false;
   bool scoped_ = false;
+  bool views_ = true;
 };
 
+// `views`: the sink takes persons as views, as the ingest's does.
 std::string ParseLines(const char* format, const std::vector<std::string>& lines,
-                       bool scoped = false) {
+                       bool scoped = false, bool views = true) {
   auto parser = FindFormat(format)->NewParser();
-  DumpSink sink(scoped);
+  DumpSink sink(scoped, views);
   for (const std::string& line : lines) {
     std::string padded = line + std::string(kUnitPadding, ' ');
     parser->Parse(std::string_view(padded.data(), line.size()), &sink);
@@ -200,6 +205,7 @@ TEST(ParseGolden, PctEdgeCases) {
   const std::string head = Head(got, "pct_edge");
   EXPECT_EQ(Hash64(got), 15995365148443441841u) << head;
   EXPECT_EQ(ParseLines("pct-jsonl", lines, /*scoped=*/true), got);
+  EXPECT_EQ(ParseLines("pct-jsonl", lines, /*scoped=*/false, /*views=*/false), got);
 }
 
 // A generated corpus: random mixes of the fields, spellings, escapes, nulls,
@@ -390,8 +396,10 @@ TEST(ParseGolden, GeneratedPctCorpus) {
   std::string got = ParseLines("pct-jsonl", lines);
   const std::string head = Head(got, "pct");
   EXPECT_EQ(Hash64(got), 12382710210662306469u) << head;
-  // The DOM fast path and the On-Demand walk give the same output.
+  // The DOM fast path and the On-Demand walk give the same output, and so
+  // do persons as views and as Person objects.
   EXPECT_EQ(ParseLines("pct-jsonl", lines, /*scoped=*/true), got);
+  EXPECT_EQ(ParseLines("pct-jsonl", lines, /*scoped=*/false, /*views=*/false), got);
 }
 
 TEST(ParseGolden, GeneratedArticleCorpus) {
@@ -402,6 +410,7 @@ TEST(ParseGolden, GeneratedArticleCorpus) {
   const std::string head = Head(got, "article");
   EXPECT_EQ(Hash64(got), 18297609331858506400u) << head;
   EXPECT_EQ(ParseLines("article-jsonl", lines, /*scoped=*/true), got);
+  EXPECT_EQ(ParseLines("article-jsonl", lines, /*scoped=*/false, /*views=*/false), got);
 }
 
 // RecordParser::PeekKey: on the corpora's lines, whenever it finds a key and

@@ -26,13 +26,15 @@ class ThreadResolver {
   // correction to (*counts)["corrected_" + why]. Never fails: a location it
   // cannot resolve stays unlocated.
   virtual void Resolve(Record* record, std::map<std::string, uint64_t>* counts) = 0;
-  // For a record whose persons are views (Record::person_views): when it
-  // can tell cheaply that Resolve would leave every location as it is (the
-  // common case of given coordinates inside the country their code names),
-  // adds to *counts what Resolve would add and returns true; otherwise
-  // returns false having changed nothing, and the caller materialises the
-  // views (Record::MaterialisePersonViews) and calls Resolve. Default: false.
-  virtual bool ResolveUnchanged(const PersonViews& views, std::map<std::string, uint64_t>* counts) {
+  // Resolve for a record whose persons are views (Record::person_views):
+  // completes or corrects the viewed locations in place and counts as
+  // Resolve would, so that the views then show what Resolve would leave in
+  // the Record's own form. A text it changes (a country code) is pointed at
+  // storage of this ThreadResolver's, valid until its next call. Returns
+  // false having changed and counted nothing when it does not resolve views;
+  // the caller then materialises them (Record::MaterialisePersonViews) and
+  // calls Resolve. Default: false.
+  virtual bool ResolveViews(PersonViews* views, std::map<std::string, uint64_t>* counts) {
     return false;
   }
 };

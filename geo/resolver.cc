@@ -1,5 +1,7 @@
 #include "geo/resolver.h"
 
+#include <array>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,45 +45,57 @@ class GeoThreadResolver : public ThreadResolver {
           Tally("given");
           continue;
         }
-        // Readers repeat a location within a record (a Scopus affiliation's
-        // address once per author): the same input gets the same result,
-        // resolved once.
-        Memo* m = nullptr;
-        for (size_t i = 0; i < n_memo_; ++i) {
-          if (memo_[i].in == loc) {
-            m = &memo_[i];
-            break;
-          }
-        }
+        const Memo* m = FindMemo(loc);
         if (m != nullptr) {
           loc = m->out;  // Assignments reuse the strings' storage.
         } else {
-          if (n_memo_ < kMaxMemo) {
-            if (n_memo_ == memo_.size()) memo_.emplace_back();
-            m = &memo_[n_memo_++];
-            m->in = loc;
-          }
-          keys_.clear();
-          ResolveOne(&loc);
-          if (m != nullptr) {
-            m->out = loc;
-            m->keys = keys_;
-          }
+          m = ResolveNew(&loc);
         }
-        for (std::string_view key : m != nullptr ? m->keys : keys_) Tally(key);
+        TallyOutcome(m);
       }
     }
-    for (size_t i = 0; i < n_tallies_; ++i) {
-      (*counts)[std::string(tallies_[i].first)] += tallies_[i].second;
-    }
+    AddTallies(counts);
   }
 
-  bool ResolveUnchanged(const PersonViews& views,
-                        std::map<std::string, uint64_t>* counts) override {
-    for (const LocationView& loc : views.locations) {
-      if (!GivenAsIs(loc)) return false;
+  bool ResolveViews(PersonViews* views, std::map<std::string, uint64_t>* counts) override {
+    // The common case of normalised input first: every location given as is.
+    bool all_given = true;
+    for (const LocationView& loc : views->locations) {
+      if (!GivenAsIs(loc)) {
+        all_given = false;
+        break;
+      }
     }
-    if (!views.locations.empty()) (*counts)["given"] += views.locations.size();
+    if (all_given) {
+      if (!views->locations.empty()) (*counts)["given"] += views->locations.size();
+      return true;
+    }
+    // Otherwise as Resolve does, location by location, through a scratch
+    // Location; a changed text is pointed at storage of this resolver's.
+    n_memo_ = 0;
+    n_tallies_ = 0;
+    n_texts_ = 0;
+    for (LocationView& view : views->locations) {
+      if (GivenAsIs(view)) {
+        Tally("given");
+        continue;
+      }
+      const Memo* m = FindMemo(view);
+      if (m != nullptr) {
+        PointAt(m->out, &view);
+      } else {
+        AssignLocation(view, &scratch_);
+        if (AcceptGiven(&scratch_)) {  // Only the code's case changes.
+          PointAt(scratch_, &view);
+          Tally("given");
+          continue;
+        }
+        m = ResolveNew(&scratch_);
+        PointAt(scratch_, &view);
+      }
+      TallyOutcome(m);
+    }
+    AddTallies(counts);
     return true;
   }
 
@@ -106,6 +120,90 @@ class GeoThreadResolver : public ThreadResolver {
     if (n_tallies_ == tallies_.size()) tallies_.emplace_back();
     tallies_[n_tallies_++] = {key, 1};
   }
+  void AddTallies(std::map<std::string, uint64_t>* counts) const {
+    for (size_t i = 0; i < n_tallies_; ++i) {
+      (*counts)[std::string(tallies_[i].first)] += tallies_[i].second;
+    }
+  }
+  // Tallies the outcome keys of the location just resolved: the memo's, or
+  // keys_ when it had no memo (ResolveNew).
+  void TallyOutcome(const Memo* m) {
+    for (std::string_view key : m != nullptr ? m->keys : keys_) Tally(key);
+  }
+
+  // Readers repeat a location within a record (a Scopus affiliation's
+  // address once per author): the same input gets the same result, resolved
+  // once. The memo of this record's input equal to `loc` (a Location or a
+  // LocationView), or nullptr.
+  template <typename Loc>
+  const Memo* FindMemo(const Loc& loc) const {
+    for (size_t i = 0; i < n_memo_; ++i) {
+      const Location& in = memo_[i].in;
+      if (in.has_coords == loc.has_coords && in.lat_e5 == loc.lat_e5 && in.lon_e5 == loc.lon_e5 &&
+          in.city == loc.city && in.country == loc.country && in.address == loc.address) {
+        return &memo_[i];
+      }
+    }
+    return nullptr;
+  }
+  // Resolves *loc (not accepted as given, not in the memo) and keeps it in
+  // the memo when there is room. Returns the memo, or nullptr (the outcome
+  // keys are then in keys_).
+  const Memo* ResolveNew(Location* loc) {
+    Memo* m = nullptr;
+    if (n_memo_ < kMaxMemo) {
+      if (n_memo_ == memo_.size()) memo_.emplace_back();
+      m = &memo_[n_memo_++];
+      m->in = *loc;
+    }
+    keys_.clear();
+    ResolveOne(loc);
+    if (m != nullptr) {
+      m->out = *loc;
+      m->keys = keys_;
+    }
+    return m;
+  }
+
+  static void AssignLocation(const LocationView& v, Location* loc) {
+    loc->has_coords = v.has_coords;
+    loc->lat_e5 = v.lat_e5;
+    loc->lon_e5 = v.lon_e5;
+    loc->country.assign(v.country);
+    loc->city.assign(v.city);
+    loc->address.assign(v.address);
+  }
+  // Makes *view show `loc` (its resolved form): the coordinates, and each
+  // text that differs as a view of text that stays valid until this
+  // resolver's next call.
+  void PointAt(const Location& loc, LocationView* view) {
+    view->has_coords = loc.has_coords;
+    view->lat_e5 = loc.lat_e5;
+    view->lon_e5 = loc.lon_e5;
+    if (view->country != loc.country) view->country = Keep(loc.country);
+    if (view->city != loc.city) view->city = Keep(loc.city);
+    if (view->address != loc.address) view->address = Keep(loc.address);
+  }
+  // `text` in storage of this resolver's: a country code (what a resolution
+  // changes) in a static table of every code, anything else in texts_.
+  std::string_view Keep(std::string_view text) {
+    if (text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z') {
+      static constexpr auto kCodes = [] {
+        std::array<char, 26 * 26 * 2> codes{};
+        for (int i = 0; i < 26 * 26; ++i) {
+          codes[2 * i] = static_cast<char>('A' + i / 26);
+          codes[2 * i + 1] = static_cast<char>('A' + i % 26);
+        }
+        return codes;
+      }();
+      return {kCodes.data() + 2 * ((text[0] - 'A') * 26 + (text[1] - 'A')), 2};
+    }
+    if (n_texts_ == texts_.size()) texts_.emplace_back();
+    std::string& kept = texts_[n_texts_++];
+    kept.assign(text);
+    return kept;
+  }
+
   // True, with the country code normalised, when *loc has coordinates inside
   // the footprint of the country it names by a known ISO-2 code: the outcome
   // ResolveOne gives it ("given", nothing changed but the code's case).
@@ -223,6 +321,11 @@ class GeoThreadResolver : public ThreadResolver {
   size_t n_memo_ = 0;
   std::vector<std::pair<std::string_view, uint64_t>> tallies_;  // The first n_tallies_.
   size_t n_tallies_ = 0;
+  Location scratch_;  // A viewed location being resolved (ResolveViews).
+  // Texts of resolved views (Keep): the first n_texts_ are this call's; a
+  // deque, so that adding one moves none.
+  std::deque<std::string> texts_;
+  size_t n_texts_ = 0;
 };
 
 }  // namespace

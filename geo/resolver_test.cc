@@ -134,12 +134,14 @@ TEST(GeoResolver, RepeatedLocationsResolveAsEachAlone) {
                                  Loc("FR", "Atlantis"),
                                  Loc("", "Atlantis"),
                                  At(Loc("CH", "Zürich"), 0, 0),
+                                 At(Loc("CH", "Zürich"), 35.7, 139.7),  // Out of CH.
                                  At(Loc("JP", ""), 35.7, 139.7),
                                  At(Loc("JP", ""), 48.9, 2.3)};
   for (int i = 0; i < 20; ++i) kinds.push_back(Loc("CH", "Town " + std::to_string(i)));
   GeoResolver resolver(MiniGazetteer(), {});
   auto tr = resolver.NewThreadResolver();
-  for (int round = 0; round < 3; ++round) {  // The resolver is reused across records.
+  auto viewing = resolver.NewThreadResolver();  // The same through ResolveViews.
+  for (int round = 0; round < 3; ++round) {     // The resolvers are reused across records.
     Record record;
     std::map<std::string, uint64_t> counts, want_counts;
     std::vector<Location> want;
@@ -153,7 +155,16 @@ TEST(GeoResolver, RepeatedLocationsResolveAsEachAlone) {
         for (const auto& [key, n_key] : alone.counts) want_counts[key] += n_key;
       }
     }
+    Record viewed;
+    for (const Person& p : record.persons) viewed.person_views.Add(p);
+    std::map<std::string, uint64_t> view_counts;
+    ASSERT_TRUE(viewing->ResolveViews(&viewed.person_views, &view_counts));
+    viewed.MaterialisePersonViews();
     tr->Resolve(&record, &counts);
+    for (size_t p = 0; p < record.persons.size(); ++p) {
+      EXPECT_EQ(viewed.persons[p].locations, record.persons[p].locations);
+    }
+    EXPECT_EQ(view_counts, want_counts);
     size_t i = 0;
     for (const Person& person : record.persons) {
       for (const Location& l : person.locations) {
@@ -171,57 +182,76 @@ TEST(GeoResolver, RepeatedLocationsResolveAsEachAlone) {
   }
 }
 
-// A record whose persons are views is resolved without materialising them
-// when every location has coordinates inside the country its code names:
-// then ResolveUnchanged counts what Resolve counts (Resolve changes nothing);
-// otherwise it changes and counts nothing.
-TEST(GeoResolver, ResolveUnchangedAgreesWithResolve) {
+// A record whose persons are views is resolved in place: the views then
+// show what Resolve leaves in the Record's own form, and the counts are
+// Resolve's. Every pair and some triples of candidates (given, corrected,
+// geocoded from text, unresolved, repeated), with and without validation.
+TEST(GeoResolver, ResolveViewsAgreesWithResolve) {
   const std::vector<Location> candidates = {
       At(Loc("BE", "Waterloo"), 50.71469, 4.3991),  // Given as is.
       At(Loc("BE", ""), 50.8, 4.4),                 // Given as is.
-      At(Loc("be", "Waterloo"), 50.71469, 4.3991),  // The code would change.
-      At(Loc("UK", ""), 52.2, 0.12),                // An alias: would become GB.
+      At(Loc("be", "Waterloo"), 50.71469, 4.3991),  // The code changes case.
+      At(Loc("UK", ""), 52.2, 0.12),                // An alias: becomes GB.
       At(Loc("CA", "Waterloo"), 50.71469, 4.3991),  // Out of its country.
       At(Loc("JP", "Tokyo"), 0, 0),                 // Null island.
-      At(Loc("", "Tokyo"), 35.6895, 139.69171),     // No country to check: declined.
-      Loc("CH", "Zürich"),                          // No coordinates.
+      At(Loc("CA", "Waterloo"), 0, 0),              // The same text as two above.
+      At(Loc("", "Tokyo"), 35.6895, 139.69171),     // No country to check.
+      Loc("CH", "Zürich"),                          // Geocoded.
+      Loc("United Kingdom", "Cambridge"),           // A country name: becomes GB.
+      Loc("", "Cambridge"),                         // Found, country filled in.
+      Loc("FR", "Atlantis"),                        // Unresolved.
+      Loc("Narnia", "Cair Paravel"),                // Unknown country, kept.
+      Loc("US", "", "1 Main St, Mountain View, CA 94043"),
   };
-  GeoResolver resolver(MiniGazetteer(), {});
-  auto tr = resolver.NewThreadResolver();
-  size_t unchanged = 0;
-  // Every pair of candidates as a record of two persons.
+  std::vector<std::vector<size_t>> records;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    for (size_t j = 0; j < candidates.size(); ++j) {
-      SCOPED_TRACE(std::to_string(i) + "," + std::to_string(j));
+    for (size_t j = 0; j < candidates.size(); ++j) records.push_back({i, j});
+    records.push_back({i, 8, i});  // A repeat after another: from the memo.
+  }
+  size_t changed = 0;
+  for (bool validate : {true, false}) {
+    ResolverOptions o;
+    o.validate_coordinates = validate;
+    GeoResolver resolver(MiniGazetteer(), o);
+    auto viewing = resolver.NewThreadResolver();
+    auto owning = resolver.NewThreadResolver();
+    // Each candidate resolved alone: what every copy in a record must get.
+    std::vector<Location> alone;
+    std::vector<std::map<std::string, uint64_t>> alone_counts;
+    for (const Location& c : candidates) {
+      Record r;
+      r.AddPerson().locations = {c};
+      resolver.NewThreadResolver()->Resolve(&r, &alone_counts.emplace_back());
+      alone.push_back(r.persons[0].locations[0]);
+    }
+    for (const std::vector<size_t>& ks : records) {
+      SCOPED_TRACE(::testing::PrintToString(ks) + (validate ? " validated" : " not validated"));
       Record record;
-      for (size_t k : {i, j}) record.AddPerson().locations = {candidates[k]};
-      PersonViews views;
-      for (const Person& p : record.persons) views.Add(p);
+      for (size_t k : ks) record.AddPerson().locations = {candidates[k]};
+      Record viewed;
+      for (const Person& p : record.persons) viewed.person_views.Add(p);
       using Counts = std::map<std::string, uint64_t>;
       Counts view_counts, counts;
-      const bool as_is = tr->ResolveUnchanged(views, &view_counts);
+      ASSERT_TRUE(viewing->ResolveViews(&viewed.person_views, &view_counts));
       const std::vector<Person> before = record.persons;
-      tr->Resolve(&record, &counts);
-      bool same = true;
-      for (size_t k = 0; k < 2; ++k) same &= record.persons[k].locations == before[k].locations;
-      const Counts all_given = {{"given", 2}};
-      if (as_is) EXPECT_TRUE(same && counts == all_given);
-      EXPECT_EQ(view_counts, as_is ? counts : Counts());
-      unchanged += as_is;
+      owning->Resolve(&record, &counts);
+      viewed.MaterialisePersonViews();  // Before the resolvers' next call.
+      EXPECT_EQ(view_counts, counts);
+      Counts want_counts;
+      for (size_t k : ks) {
+        for (const auto& [key, n] : alone_counts[k]) want_counts[key] += n;
+      }
+      EXPECT_EQ(counts, want_counts);
+      ASSERT_EQ(viewed.persons.size(), record.persons.size());
+      for (size_t k = 0; k < record.persons.size(); ++k) {
+        EXPECT_EQ(viewed.persons[k].name, record.persons[k].name);
+        EXPECT_EQ(viewed.persons[k].locations, record.persons[k].locations);
+        EXPECT_EQ(record.persons[k].locations[0], alone[ks[k]]);
+        changed += record.persons[k].locations != before[k].locations;
+      }
     }
   }
-  EXPECT_EQ(unchanged, 4u);  // The pairs of the first two.
-  // Without validation Resolve still keeps them; the views path declines.
-  ResolverOptions o;
-  o.validate_coordinates = false;
-  GeoResolver lax(MiniGazetteer(), o);
-  PersonViews views;
-  Person p;
-  p.locations = {candidates[0]};
-  views.Add(p);
-  std::map<std::string, uint64_t> counts;
-  EXPECT_FALSE(lax.NewThreadResolver()->ResolveUnchanged(views, &counts));
-  EXPECT_TRUE(counts.empty());
+  EXPECT_GT(changed, 100u);  // Most records had a location resolved or corrected.
 }
 
 }  // namespace

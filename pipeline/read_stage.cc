@@ -141,7 +141,7 @@ void ItemSink::FlushPending() {
   }
   if (resolver_ != nullptr &&
       (record_.person_views.empty() ||
-       !resolver_->ResolveUnchanged(record_.person_views, &work_->geocoding))) {
+       !resolver_->ResolveViews(&record_.person_views, &work_->geocoding))) {
     record_.MaterialisePersonViews();
     resolver_->Resolve(&record_, &work_->geocoding);
   }

@@ -47,8 +47,8 @@ class ItemSink : public ParseSink {
   // units parsed with it.
   void set_scope(const ReplaceSpec* scope) { scope_ = scope; }
   bool Scoped() const override { return scope_ != nullptr; }
-  // Persons as views are counted as they are, or materialised first when
-  // the resolver would change a location (FlushPending).
+  // Persons as views are resolved and counted as they are, or materialised
+  // first when the resolver does not resolve views (FlushPending).
   bool AcceptsPersonViews() const override { return true; }
   std::string_view OutOfScope(int32_t year) const override;
   // Called after Parse returns: commits a pending record; a unit that produced

@@ -1,5 +1,9 @@
 #include "parsers/scopus_search.h"
 
+#include <array>
+#include <deque>
+#include <string>
+
 #include "parsers/dom_util.h"
 #include "parsers/id_index.h"
 #include "parsers/scopus_common.h"
@@ -112,13 +116,18 @@ class ScopusSearchParser : public RecordParser {
       }
       ++n_affiliations_;
     });
+    // Persons as views when the sink takes them: names into the document
+    // (or names_), locations into affiliations_, both kept until this
+    // parser's next entry.
+    const bool views = sink->AcceptsPersonViews();
+    n_names_ = 0;
     Node authors = m[kAuthor];
     if (IsPresent(authors)) {
-      ReadAuthors(authors, r);
+      if (!views || !ReadAuthorViews(authors, &r->person_views)) ReadAuthors(authors, r);
       int64_t total = 0;
       Node count = m[kAuthorCount];
       if (ReadCount(Member(count, "@total"), &total) || ReadCount(count, &total)) {
-        if (total > static_cast<int64_t>(r->persons.size()) && total <= 1000000) {
+        if (total > static_cast<int64_t>(r->PersonCount()) && total <= 1000000) {
           r->declared_persons = static_cast<uint32_t>(total);
           sink->Warn("scopus_truncated_author_list");
         }
@@ -129,23 +138,102 @@ class ScopusSearchParser : public RecordParser {
       sink->Warn("scopus_standard_view");
       for (size_t i = 0; i < n_affiliations_; ++i) {
         const ScopusAffiliation& a = affiliations_[i];
+        if (views) {
+          PersonView& p = r->person_views.persons.emplace_back();
+          p.name = a.name;
+          p.first_location = static_cast<uint32_t>(r->person_views.locations.size());
+          p.n_locations = AddLocationView(a.location, p.first_location, &r->person_views);
+          continue;
+        }
         Person& p = r->AddPerson();
         p.name.assign(a.name);
         AddLocation(r, &p, a.location);
       }
     }
-    if (r->persons.empty()) sink->Reject("no_persons", "no authors and no affiliations");
+    if (r->PersonCount() == 0) sink->Reject("no_persons", "no authors and no affiliations");
   }
+
+  // AddLocation (parsers/source_util.h) for views: appends a view of `loc`
+  // to the person whose locations start at views->locations[first] unless
+  // an identical location is there; true when appended.
+  static bool AddLocationView(const Location& loc, size_t first, PersonViews* views) {
+    for (size_t i = first; i < views->locations.size(); ++i) {
+      const LocationView& v = views->locations[i];
+      if (v.has_coords == loc.has_coords && v.lat_e5 == loc.lat_e5 && v.lon_e5 == loc.lon_e5 &&
+          v.country == loc.country && v.city == loc.city && v.address == loc.address) {
+        return false;
+      }
+    }
+    views->locations.push_back(
+        {loc.has_coords, loc.lat_e5, loc.lon_e5, loc.country, loc.city, loc.address});
+    return true;
+  }
+
+  // ReadAuthors into *views. False, with *views cleared, when an authid
+  // repeats: its affiliations would join an earlier person's, and a person's
+  // viewed locations are contiguous; ReadAuthors then reads the list.
+  bool ReadAuthorViews(Node authors, PersonViews* views) {
+    author_ids_.Clear();
+    std::string scratch;
+    bool repeated = false;
+    ForEach(authors, [&](Node a) {
+      if (repeated) return;
+      const std::array<Node, 5> m = Members(a, kAuthorKeys);
+      scratch.clear();
+      std::string_view id = FieldViewOf(m[0], &scratch);
+      if (!id.empty()) {
+        bool fresh;
+        author_ids_.FindOrInsert(id, static_cast<uint32_t>(views->persons.size()), &fresh);
+        if (!fresh) {
+          repeated = true;
+          return;
+        }
+      }
+      PersonView& person = views->persons.emplace_back();
+      person.name = AuthorName(m);
+      person.first_location = static_cast<uint32_t>(views->locations.size());
+      ForEachScopusId(m[4], [&](std::string_view afid) {
+        const uint32_t i = affiliation_ids_.Find(afid);
+        if (i != IdIndex::kMissing) {
+          person.n_locations +=
+              AddLocationView(affiliations_[i].location, person.first_location, views);
+        }
+      });
+    });
+    if (repeated) views->clear();
+    return !repeated;
+  }
+
+  // An author's name as ReadAuthors makes it (authname, else "surname,
+  // given-name"), as a view into the document or, when decoded or composed,
+  // into names_.
+  std::string_view AuthorName(const std::array<Node, 5>& m) {
+    std::string scratch;
+    std::string_view name = FieldViewOf(m[1], &scratch);
+    if (name.empty()) {
+      name = FieldViewOf(m[2], &scratch);
+      std::string given_scratch;
+      const std::string_view given = FieldViewOf(m[3], &given_scratch);
+      if (given.empty()) return scratch.empty() ? name : Keep(name);
+      std::string& composed = NextName();
+      composed.assign(name).append(", ").append(given);
+      return composed;
+    }
+    return scratch.empty() ? name : Keep(name);
+  }
+  std::string& NextName() {
+    if (n_names_ == names_.size()) names_.emplace_back();
+    return names_[n_names_++];
+  }
+  std::string_view Keep(std::string_view text) { return NextName().assign(text); }
 
   // COMPLETE view authors; one person per distinct authid (a repeated
   // authid adds its affiliations to the first listing).
   void ReadAuthors(Node authors, Record* r) {
     author_ids_.Clear();
     std::string scratch;
-    static constexpr std::array<std::string_view, 5> kKeys = {"authid", "authname", "surname",
-                                                              "given-name", "afid"};
     ForEach(authors, [&](Node a) {
-      const std::array<Node, 5> m = Members(a, kKeys);
+      const std::array<Node, 5> m = Members(a, kAuthorKeys);
       Person* person = nullptr;
       std::string_view id = FieldViewOf(m[0], &scratch);
       if (!id.empty()) {
@@ -173,8 +261,16 @@ class ScopusSearchParser : public RecordParser {
     });
   }
 
+  static constexpr std::array<std::string_view, 5> kAuthorKeys = {"authid", "authname", "surname",
+                                                                  "given-name", "afid"};
+
   const ReaderOptions& options_;
   simdjson::dom::parser parser_;
+  // Names of this entry's viewed persons that are not in the document
+  // (decoded or composed): the first n_names_. A deque, so that adding one
+  // moves none.
+  std::deque<std::string> names_;
+  size_t n_names_ = 0;
   // This entry's affiliations: the first n_affiliations_ (the rest is
   // storage kept for the next entries).
   std::vector<ScopusAffiliation> affiliations_;

@@ -6,9 +6,11 @@
 #ifndef STCLUSTER_PIPELINE_PARSE_OUTCOME_TEST_UTIL_H_
 #define STCLUSTER_PIPELINE_PARSE_OUTCOME_TEST_UTIL_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 
+#include "core/location_resolver.h"
 #include "core/record.h"
 #include "core/record_codec.h"
 #include "parsers/record_parser.h"
@@ -32,11 +34,15 @@ struct ParseOutcome {
 };
 
 // Parses `unit` (followed by at least kUnitPadding readable bytes) with
-// `parser` for a sink that takes persons as views when `views`.
-inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, bool views) {
+// `parser` for a sink that takes persons as views when `views`. With a
+// `resolver`, each record is resolved first as the ingest's sink does
+// (ItemSink::FlushPending: ResolveViews, else the views materialised and
+// Resolve), and the outcome ends with the resolver's counts.
+inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, bool views,
+                                  ThreadResolver* resolver = nullptr) {
   class Sink : public ParseSink {
    public:
-    explicit Sink(bool views) : views_(views) {}
+    Sink(bool views, ThreadResolver* resolver) : views_(views), resolver_(resolver) {}
     bool AcceptsPersonViews() const override { return views_; }
     Record* NewRecord() override {
       Flush();
@@ -63,6 +69,11 @@ inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, b
       if (!(r.persons.empty() || r.person_views.empty()) || (!views_ && !r.person_views.empty())) {
         out.forms_ok = false;
       }
+      if (resolver_ != nullptr &&
+          (r.person_views.empty() || !resolver_->ResolveViews(&record_.person_views, &counts))) {
+        record_.MaterialisePersonViews();
+        resolver_->Resolve(&record_, &counts);
+      }
       out.text.append("record ");
       if (r.PersonCount() > 0) {
         CountRecord(r, &counted_);
@@ -88,16 +99,21 @@ inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, b
       out.text += '\n';
     }
     ParseOutcome out;
+    std::map<std::string, uint64_t> counts;  // The resolver's.
 
    private:
     bool views_;
+    ThreadResolver* resolver_;
     Record record_;
     CountedRecord counted_;
     bool pending_ = false;
   };
-  Sink sink(views);
+  Sink sink(views, resolver);
   parser->Parse(unit, &sink);
   sink.Flush();
+  for (const auto& [key, n] : sink.counts) {
+    sink.out.text.append("resolved ").append(key).append(" ").append(std::to_string(n)) += '\n';
+  }
   return std::move(sink.out);
 }
 

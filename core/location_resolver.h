@@ -30,7 +30,8 @@ class ThreadResolver {
   // completes or corrects the viewed locations in place and counts as
   // Resolve would, so that the views then show what Resolve would leave in
   // the Record's own form. A text it changes (a country code) is pointed at
-  // storage of this ThreadResolver's, valid until its next call. Returns
+  // text that stays valid at least until this ThreadResolver's next call.
+  // Returns
   // false having changed and counted nothing when it does not resolve views;
   // the caller then materialises them (Record::MaterialisePersonViews) and
   // calls Resolve. Default: false.

@@ -4,6 +4,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -70,8 +71,8 @@ class GeoThreadResolver : public ThreadResolver {
       if (!views->locations.empty()) (*counts)["given"] += views->locations.size();
       return true;
     }
-    // Otherwise as Resolve does, location by location, through a scratch
-    // Location; a changed text is pointed at storage of this resolver's.
+    // Otherwise as Resolve does, location by location; a changed text is
+    // pointed at storage that outlives the views' use (SetText).
     n_memo_ = 0;
     n_tallies_ = 0;
     n_texts_ = 0;
@@ -80,18 +81,22 @@ class GeoThreadResolver : public ThreadResolver {
         Tally("given");
         continue;
       }
-      const Memo* m = FindMemo(view);
+      const Memo* m = FindViewMemo(view);
       if (m != nullptr) {
-        PointAt(m->out, &view);
+        view = m->out_view;
+      } else if (AcceptGiven(&view)) {  // Only the code's case changes.
+        Tally("given");
+        continue;
       } else {
-        AssignLocation(view, &scratch_);
-        if (AcceptGiven(&scratch_)) {  // Only the code's case changes.
-          PointAt(scratch_, &view);
-          Tally("given");
-          continue;
+        Memo* fresh = NewMemo();
+        if (fresh != nullptr) fresh->in_view = view;
+        keys_.clear();
+        ResolveOne(&view);
+        if (fresh != nullptr) {
+          fresh->out_view = view;
+          fresh->keys = keys_;
         }
-        m = ResolveNew(&scratch_);
-        PointAt(scratch_, &view);
+        m = fresh;
       }
       TallyOutcome(m);
     }
@@ -102,8 +107,10 @@ class GeoThreadResolver : public ThreadResolver {
  private:
   // A resolved location of the record being resolved: its input and result,
   // and the outcome keys it counted.
+  // (Resolve fills in and out, ResolveViews in_view and out_view.)
   struct Memo {
     Location in, out;
+    LocationView in_view, out_view;
     Keys keys;
   };
   static constexpr size_t kMaxMemo = 16;
@@ -146,16 +153,36 @@ class GeoThreadResolver : public ThreadResolver {
     }
     return nullptr;
   }
+  // The memo of this record's viewed input equal to `view`, or nullptr. A
+  // reader's repeated location is usually the same text (the same
+  // affiliation): compared by address first.
+  const Memo* FindViewMemo(const LocationView& view) const {
+    for (size_t i = 0; i < n_memo_; ++i) {
+      const LocationView& in = memo_[i].in_view;
+      if (in.has_coords == view.has_coords && in.lat_e5 == view.lat_e5 &&
+          in.lon_e5 == view.lon_e5 && SameText(in.city, view.city) &&
+          SameText(in.country, view.country) && SameText(in.address, view.address)) {
+        return &memo_[i];
+      }
+    }
+    return nullptr;
+  }
+  static bool SameText(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && (a.data() == b.data() || a == b);
+  }
+  // A memo for the location about to be resolved, or nullptr when this
+  // record's are all taken.
+  Memo* NewMemo() {
+    if (n_memo_ == kMaxMemo) return nullptr;
+    if (n_memo_ == memo_.size()) memo_.emplace_back();
+    return &memo_[n_memo_++];
+  }
   // Resolves *loc (not accepted as given, not in the memo) and keeps it in
   // the memo when there is room. Returns the memo, or nullptr (the outcome
   // keys are then in keys_).
   const Memo* ResolveNew(Location* loc) {
-    Memo* m = nullptr;
-    if (n_memo_ < kMaxMemo) {
-      if (n_memo_ == memo_.size()) memo_.emplace_back();
-      m = &memo_[n_memo_++];
-      m->in = *loc;
-    }
+    Memo* m = NewMemo();
+    if (m != nullptr) m->in = *loc;
     keys_.clear();
     ResolveOne(loc);
     if (m != nullptr) {
@@ -165,27 +192,18 @@ class GeoThreadResolver : public ThreadResolver {
     return m;
   }
 
-  static void AssignLocation(const LocationView& v, Location* loc) {
-    loc->has_coords = v.has_coords;
-    loc->lat_e5 = v.lat_e5;
-    loc->lon_e5 = v.lon_e5;
-    loc->country.assign(v.country);
-    loc->city.assign(v.city);
-    loc->address.assign(v.address);
+  // *text = value, for a Location's text or a view's: a view is pointed at
+  // `value` itself when `stable` (the gazetteer's text), else at storage of
+  // this resolver's (Keep).
+  static void SetText(std::string* text, std::string_view value, bool stable = false) {
+    text->assign(value);
   }
-  // Makes *view show `loc` (its resolved form): the coordinates, and each
-  // text that differs as a view of text that stays valid until this
-  // resolver's next call.
-  void PointAt(const Location& loc, LocationView* view) {
-    view->has_coords = loc.has_coords;
-    view->lat_e5 = loc.lat_e5;
-    view->lon_e5 = loc.lon_e5;
-    if (view->country != loc.country) view->country = Keep(loc.country);
-    if (view->city != loc.city) view->city = Keep(loc.city);
-    if (view->address != loc.address) view->address = Keep(loc.address);
+  void SetText(std::string_view* text, std::string_view value, bool stable = false) {
+    *text = stable ? value : Keep(value);
   }
-  // `text` in storage of this resolver's: a country code (what a resolution
-  // changes) in a static table of every code, anything else in texts_.
+  // `text` in storage of this resolver's, valid until its next call: a
+  // country code (what a resolution sets) in a static table of every code,
+  // anything else in texts_.
   std::string_view Keep(std::string_view text) {
     if (text.size() == 2 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= 'A' && text[1] <= 'Z') {
       static constexpr auto kCodes = [] {
@@ -207,7 +225,8 @@ class GeoThreadResolver : public ThreadResolver {
   // True, with the country code normalised, when *loc has coordinates inside
   // the footprint of the country it names by a known ISO-2 code: the outcome
   // ResolveOne gives it ("given", nothing changed but the code's case).
-  bool AcceptGiven(Location* loc) const {
+  template <typename Loc>
+  bool AcceptGiven(Loc* loc) {
     if (!loc->has_coords || loc->country.size() != 2 || !options_.validate_coordinates) {
       return false;
     }
@@ -216,7 +235,7 @@ class GeoThreadResolver : public ThreadResolver {
         !gaz_.InCountryFootprint(cc, loc->lat_e5, loc->lon_e5)) {
       return false;
     }
-    if (loc->country != cc) loc->country.assign(cc);
+    if (loc->country != cc) SetText(&loc->country, cc, /*stable=*/true);
     return true;
   }
 
@@ -235,15 +254,17 @@ class GeoThreadResolver : public ThreadResolver {
   void Count(std::string_view key) { keys_.push_back(key); }
 
   // Resolves *loc, recording its outcome keys in keys_.
-  void ResolveOne(Location* loc) {
+  template <typename Loc>
+  void ResolveOne(Loc* loc) {
     // The country as given (a code or a name) drives the query; the record
-    // keeps its ISO-2 code.
-    raw_country_ = loc->country;
+    // keeps its ISO-2 code. (A view's text stays; a Location's is copied.)
+    std::string_view raw_country = loc->country;
+    if constexpr (std::is_same_v<Loc, Location>) raw_country = raw_country_ = loc->country;
     bool unknown_country = false;
     if (!loc->country.empty()) {
       std::string_view cc = gaz_.CountryCode(loc->country);
       if (!cc.empty()) {
-        loc->country.assign(cc);
+        SetText(&loc->country, cc, /*stable=*/true);
       } else {
         unknown_country = true;  // Kept as written: it labels the unresolved place.
       }
@@ -260,7 +281,7 @@ class GeoThreadResolver : public ThreadResolver {
       return;
     }
     GeoQuery q;
-    q.country = raw_country_;
+    q.country = raw_country;
     q.city = loc->city;
     q.address = loc->address;
 
@@ -302,10 +323,14 @@ class GeoThreadResolver : public ThreadResolver {
     Apply(r, loc);
   }
 
-  void Fill(const GeoResult& r, Location* loc) {
-    if (loc->country.empty() && r.country[0] != 0) loc->country.assign(r.country, 2);
+  template <typename Loc>
+  void Fill(const GeoResult& r, Loc* loc) {
+    if (loc->country.empty() && r.country[0] != 0) {
+      SetText(&loc->country, std::string_view(r.country, 2));
+    }
   }
-  void Apply(const GeoResult& r, Location* loc) {
+  template <typename Loc>
+  void Apply(const GeoResult& r, Loc* loc) {
     loc->has_coords = true;
     loc->lat_e5 = r.lat_e5;
     loc->lon_e5 = r.lon_e5;
@@ -321,7 +346,6 @@ class GeoThreadResolver : public ThreadResolver {
   size_t n_memo_ = 0;
   std::vector<std::pair<std::string_view, uint64_t>> tallies_;  // The first n_tallies_.
   size_t n_tallies_ = 0;
-  Location scratch_;  // A viewed location being resolved (ResolveViews).
   // Texts of resolved views (Keep): the first n_texts_ are this call's; a
   // deque, so that adding one moves none.
   std::deque<std::string> texts_;

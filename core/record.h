@@ -126,8 +126,10 @@ struct Record {
   // The listed persons as views instead, when the reader's sink accepts them
   // (ParseSink::AcceptsPersonViews, parsers/record_parser.h): each field as
   // `persons` would hold it (normalised alike); the text belongs to the
-  // parser and stays valid until its next Parse call. A record uses one form
-  // or the other: when person_views is not empty, persons is empty.
+  // parser (or, once resolved, the resolver: ThreadResolver::ResolveViews)
+  // and stays valid until the sink's next NewRecord or the parser's next
+  // Parse call. A record uses one form or the other: when person_views is
+  // not empty, persons is empty.
   PersonViews person_views;
   // Declared number of persons when the list is truncated (Scopus author-count
   // @total); 0 or <= persons.size() means "the list is complete".

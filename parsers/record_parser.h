@@ -62,8 +62,10 @@ class ParseSink {
   }
   // True when the sink takes a record's persons as views
   // (Record::person_views): a reader may then list them there instead of in
-  // Record::persons, for the sink to use before the parser's next Parse
-  // call. Default: false (readers fill Record::persons).
+  // Record::persons, for the sink to use before its next NewRecord call or
+  // the parser's next Parse call, whichever comes first (a reader may reuse
+  // the viewed text for its next record). Default: false (readers fill
+  // Record::persons).
   virtual bool AcceptsPersonViews() const { return false; }
   // The unit holds no record by design (a CSV header line, an empty Scopus
   // result page): not a record read, not a reject; counted in the summary's

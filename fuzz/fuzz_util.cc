@@ -11,9 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <sstream>
 
 #include "core/record_codec.h"
 #include "core/units.h"
+#include "geo/gazetteer.h"
+#include "geo/gazetteer_builder.h"
+#include "geo/resolver.h"
 #include "pipeline/ingest.h"
 #include "pipeline/parse_outcome_test_util.h"
 #include "pipeline/read_stage.h"
@@ -239,9 +244,15 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
   return counts;
 }
 
-void CheckPersonViews(const Format& format, const ReaderContext& context, std::string_view bytes) {
+void CheckPersonViews(const Format& format, const ReaderContext& context, std::string_view bytes,
+                      const LocationResolver* resolver) {
   auto with_views = format.NewParser(context);
   auto without = format.NewParser(context);
+  std::unique_ptr<ThreadResolver> viewing, owning;
+  if (resolver != nullptr) {
+    viewing = resolver->NewThreadResolver();
+    owning = resolver->NewThreadResolver();
+  }
   std::string padded;
   for (size_t start = 0; start < bytes.size();) {
     size_t end = bytes.find('\n', start);
@@ -250,11 +261,31 @@ void CheckPersonViews(const Format& format, const ReaderContext& context, std::s
     start = end + 1;
     padded.assign(line).append(kUnitPadding, ' ');
     const std::string_view unit(padded.data(), line.size());
-    const ParseOutcome a = DescribeParse(without.get(), unit, /*views=*/false);
-    const ParseOutcome b = DescribeParse(with_views.get(), unit, /*views=*/true);
+    const ParseOutcome a = DescribeParse(without.get(), unit, /*views=*/false, owning.get());
+    const ParseOutcome b = DescribeParse(with_views.get(), unit, /*views=*/true, viewing.get());
     STC_FUZZ_CHECK(a.forms_ok && b.forms_ok && a.with_views == 0, Printable(line));
     if (a.text != b.text) Fail("persons as views change the outcome", Printable(line));
   }
+}
+
+const LocationResolver& MiniGeoResolver() {
+  static const LocationResolver* resolver = [] {
+    auto read = [](const char* name) {
+      std::ifstream in(std::string(STC_GEO_TESTDATA) + "/" + name, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    static const std::string cities = read("mini_cities500.txt");
+    static const std::string en = read("mini_en.json");
+    static const std::string codes = read("mini_codes.json");
+    Result<std::string> bytes = geo::BuildGazetteerIndex({cities, en, codes});
+    STC_FUZZ_CHECK(bytes.ok(), "the mini gazetteer: " + bytes.status().ToString());
+    auto gazetteer = geo::Gazetteer::FromBytes(std::move(bytes).value());
+    STC_FUZZ_CHECK(gazetteer.ok(), "the mini gazetteer: " + gazetteer.status().ToString());
+    return new geo::GeoResolver(*std::move(gazetteer).value().release());
+  }();
+  return *resolver;
 }
 
 void CheckJsonEscaping(std::string_view s) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/location_resolver.h"
 #include "io/line_chunker.h"
 #include "parsers/record_parser.h"
 
@@ -72,8 +73,16 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
 // persons as views (Record::person_views), as the ingest's, one for a sink
 // that does not. Aborts unless both give the same rejects, skips and
 // records, and the same counted records (core/record.h: the two forms of a
-// record's persons must not change what is stored).
-void CheckPersonViews(const Format& format, const ReaderContext& context, std::string_view bytes);
+// record's persons must not change what is stored). With `resolver`, every
+// record is resolved first as the ingest's sink does (views through
+// ThreadResolver::ResolveViews, Person objects through Resolve), by one
+// thread resolver per form, and the outcomes include the resolvers' counts.
+void CheckPersonViews(const Format& format, const ReaderContext& context, std::string_view bytes,
+                      const LocationResolver* resolver = nullptr);
+
+// A geocoder over the hand-made gazetteer of geo/testdata (a few dozen
+// places), built once: for CheckPersonViews.
+const LocationResolver& MiniGeoResolver();
 
 // Aborts unless `s`, escaped by AppendJsonEscaped (pipeline/rejects_log.h)
 // and put between quotes, is a valid JSON string (valid UTF-8, no raw control

@@ -73,7 +73,7 @@ class Place {
   char country_[2];
   char admin1_[8];  // NUL-padded.
   uint8_t feature_;
-  uint8_t reserved_[3];
+  [[maybe_unused]] uint8_t reserved_[3];  // Padding of the on-disk record.
 };
 static_assert(sizeof(Place) == sizeof(format::PlaceRecord));
 

@@ -5,8 +5,6 @@
 
 #include <cstring>
 #include <pugixml.hpp>
-#include <string>
-#include <vector>
 
 #include "parsers/country_names.h"
 #include "parsers/id_index.h"
@@ -49,64 +47,36 @@ pugi::xml_node Addressbook(pugi::xml_node party) {
   return first;
 }
 
-// The first child of each name an addressbook's reading needs, found in one
-// pass over its children (a child(name) call per name would compare every
-// child's name each time).
-struct BookParts {
-  pugi::xml_node name, orgname, last_name, first_name, address;
-
-  explicit BookParts(pugi::xml_node book) {
-    for (pugi::xml_node part : book.children()) {
-      const char* tag = part.name();
-      pugi::xml_node* slot = nullptr;
-      switch (tag[0]) {
-        case 'n':
-          if (std::strcmp(tag, "name") == 0) slot = &name;
-          break;
-        case 'o':
-          if (std::strcmp(tag, "orgname") == 0) slot = &orgname;
-          break;
-        case 'l':
-          if (std::strcmp(tag, "last-name") == 0) slot = &last_name;
-          break;
-        case 'f':
-          if (std::strcmp(tag, "first-name") == 0) slot = &first_name;
-          break;
-        case 'a':
-          if (std::strcmp(tag, "address") == 0) slot = &address;
-          break;
-        default:
-          break;
-      }
-      if (slot != nullptr && !*slot) *slot = part;
-    }
-  }
-};
-
 // The party's name into *name (its storage reused).
-void PartyName(const BookParts& book, std::string* name) {
+void PartyName(pugi::xml_node book, std::string* name) {
   name->clear();
-  AppendTextOf(book.name, name);
-  if (name->empty()) AppendTextOf(book.orgname, name);
+  AppendTextOf(book.child("name"), name);
+  if (name->empty()) AppendTextOf(book.child("orgname"), name);
   if (name->empty()) {
-    AppendTextOf(book.last_name, name);
+    AppendTextOf(book.child("last-name"), name);
     const size_t last = name->size();
     if (last > 0) name->append(", ");
     const size_t first_at = name->size();
-    AppendTextOf(book.first_name, name);
+    AppendTextOf(book.child("first-name"), name);
     if (name->size() == first_at) name->resize(last);  // No first name: no separator.
   }
 }
 
+std::string PartyName(pugi::xml_node book) {
+  std::string name;
+  PartyName(book, &name);
+  return name;
+}
+
 // The party's address into *loc (every field set; its storage reused), or
 // false when it has none (missing address).
-bool PartyLocation(const BookParts& book, Location* loc) {
+bool PartyLocation(pugi::xml_node book, Location* loc) {
   loc->has_coords = false;
   loc->lat_e5 = loc->lon_e5 = 0;
   loc->address.clear();
   loc->city.clear();
   loc->country.clear();
-  pugi::xml_node address = book.address;
+  pugi::xml_node address = book.child("address");
   if (!address) return false;
   pugi::xml_node city, country;  // The first of each, picked up on the way.
   for (pugi::xml_node part : address.children()) {
@@ -236,25 +206,7 @@ class PatentscopeParser : public RecordParser {
   void ParseBiblio(pugi::xml_node b, ParseSink* sink) {
     Record* r = sink->NewRecord();
     r->source = Source::kPct;
-    // The children read below in one pass: the first of each name, every
-    // publication-reference in order.
-    pugi::xml_node app_ref, ipcr, ipc, parties;
-    publications_.clear();
-    for (pugi::xml_node c : b.children()) {
-      const char* tag = c.name();
-      if (std::strcmp(tag, "publication-reference") == 0) {
-        publications_.push_back(c);
-      } else if (!app_ref && std::strcmp(tag, "application-reference") == 0) {
-        app_ref = c;
-      } else if (!ipcr && std::strcmp(tag, "classifications-ipcr") == 0) {
-        ipcr = c;
-      } else if (!ipc && std::strcmp(tag, "classification-ipc") == 0) {
-        ipc = c;
-      } else if (!parties && std::strcmp(tag, "parties") == 0) {
-        parties = c;
-      }
-    }
-    pugi::xml_node app = app_ref.child("document-id");
+    pugi::xml_node app = b.child("application-reference").child("document-id");
     std::string number = TextOf(app.child("doc-number"));
     if (number.empty()) {
       sink->Reject("missing_key", "no application-reference doc-number");
@@ -264,7 +216,7 @@ class PatentscopeParser : public RecordParser {
     // The earliest publication carried gives the year and the version (an
     // A3 document listing its A1 publication counts as of the A1 year).
     int32_t earliest = 0;
-    for (pugi::xml_node pub : publications_) {
+    for (pugi::xml_node pub : b.children("publication-reference")) {
       pugi::xml_node id = pub.child("document-id");
       int32_t y, d;
       if (!ParseDate(TextOf(id.child("date")), &y, &d)) continue;
@@ -280,12 +232,13 @@ class PatentscopeParser : public RecordParser {
     }
     r->version = RankedVersion(VersionRank::kDated, earliest);
     if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
-    for (pugi::xml_node c : ipcr.children("classification-ipcr")) {
+    for (pugi::xml_node c : b.child("classifications-ipcr").children("classification-ipcr")) {
       std::string code = IpcCode(c);
       if (!code.empty()) r->codes.push_back(code);
     }
     if (r->codes.empty()) {
       // Pre-2006 documents: classification-ipc/main-classification "7 H04Q 7/38".
+      pugi::xml_node ipc = b.child("classification-ipc");
       std::string main = TextOf(ipc.child("main-classification"));
       if (main.size() > 2 && main[0] >= '0' && main[0] <= '9' && main[1] == ' ')
         main = main.substr(2);
@@ -297,10 +250,11 @@ class PatentscopeParser : public RecordParser {
       if (sec >= 'A' && sec <= 'H') r->field.assign(1, sec);
     }
     names_.Clear();
+    pugi::xml_node parties = b.child("parties");
     for (pugi::xml_node inv : parties.child("inventors").children("inventor")) AddInventor(inv, r);
     for (pugi::xml_node a : parties.child("applicants").children("applicant")) {
-      PartyName(BookParts(Addressbook(a)), &name_);
-      AddOrg(name_, r);
+      pugi::xml_node book = Addressbook(a);
+      AddOrg(PartyName(book), r);
       if (strcasecmp(a.attribute("app-type").value(), "applicant-inventor") == 0) AddInventor(a, r);
     }
     if (r->persons.empty()) sink->Reject("no_persons", "no inventors");
@@ -311,7 +265,7 @@ class PatentscopeParser : public RecordParser {
   // once, with the first listing's address (or the second's when the first
   // has none).
   void AddInventor(pugi::xml_node party, Record* r) {
-    const BookParts book(Addressbook(party));
+    pugi::xml_node book = Addressbook(party);
     PartyName(book, &name_);
     const bool has_loc = PartyLocation(book, &loc_);
     NameKeyInto(name_, &key_);
@@ -334,8 +288,7 @@ class PatentscopeParser : public RecordParser {
 
   pugi::xml_document doc_;
   pugi::xpath_query biblio_query_{"//wo-bibliographic-data"};
-  IdIndex names_;                             // NameKey -> index in the record's persons.
-  std::vector<pugi::xml_node> publications_;  // Of the document being read.
+  IdIndex names_;  // NameKey -> index in the record's persons.
   // Scratch reused from inventor to inventor.
   std::string key_, name_;
   Location loc_;

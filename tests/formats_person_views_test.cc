@@ -66,10 +66,7 @@ class ScopusMaker {
                     "\"}");
       }
     }
-    std::shuffle(m.begin(), m.end(), rng_);
-    std::string s = "{";
-    for (size_t i = 0; i < m.size(); ++i) s += (i > 0 ? "," : "") + m[i];
-    return s + "}";
+    return Object(&m);
   }
 
   std::string Affiliation() {
@@ -95,10 +92,7 @@ class ScopusMaker {
     }
     if (Pick(8) != 0) m.push_back(R"("affiliation-city":)" + city);
     if (Pick(8) != 0) m.push_back(R"("affiliation-country":)" + country);
-    std::shuffle(m.begin(), m.end(), rng_);
-    std::string s = "{";
-    for (size_t i = 0; i < m.size(); ++i) s += (i > 0 ? "," : "") + m[i];
-    return s + "}";
+    return Object(&m);
   }
 
   std::string Author() {
@@ -127,9 +121,14 @@ class ScopusMaker {
       }
       m.push_back(R"("afid":)" + list + "]");
     }
-    std::shuffle(m.begin(), m.end(), rng_);
+    return Object(&m);
+  }
+
+  // A JSON object of `members` ("key":value texts) in a random order.
+  std::string Object(std::vector<std::string>* members) {
+    std::shuffle(members->begin(), members->end(), rng_);
     std::string s = "{";
-    for (size_t i = 0; i < m.size(); ++i) s += (i > 0 ? "," : "") + m[i];
+    for (size_t i = 0; i < members->size(); ++i) s += (i > 0 ? "," : "") + (*members)[i];
     return s + "}";
   }
 

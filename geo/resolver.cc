@@ -140,16 +140,10 @@ class GeoThreadResolver : public ThreadResolver {
 
   // Readers repeat a location within a record (a Scopus affiliation's
   // address once per author): the same input gets the same result, resolved
-  // once. The memo of this record's input equal to `loc` (a Location or a
-  // LocationView), or nullptr.
-  template <typename Loc>
-  const Memo* FindMemo(const Loc& loc) const {
+  // once. The memo of this record's input equal to `loc`, or nullptr.
+  const Memo* FindMemo(const Location& loc) const {
     for (size_t i = 0; i < n_memo_; ++i) {
-      const Location& in = memo_[i].in;
-      if (in.has_coords == loc.has_coords && in.lat_e5 == loc.lat_e5 && in.lon_e5 == loc.lon_e5 &&
-          in.city == loc.city && in.country == loc.country && in.address == loc.address) {
-        return &memo_[i];
-      }
+      if (memo_[i].in == loc) return &memo_[i];
     }
     return nullptr;
   }

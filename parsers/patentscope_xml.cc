@@ -4,7 +4,10 @@
 #include <strings.h>
 
 #include <cstring>
+#include <deque>
 #include <pugixml.hpp>
+#include <string>
+#include <utility>
 
 #include "parsers/country_names.h"
 #include "parsers/id_index.h"
@@ -250,25 +253,75 @@ class PatentscopeParser : public RecordParser {
       if (sec >= 'A' && sec <= 'H') r->field.assign(1, sec);
     }
     names_.Clear();
+    // Persons as views when the sink takes them: the inventors' names and
+    // addresses are built into people_, kept until this parser's next
+    // document, and listed as views at the end.
+    const bool views = sink->AcceptsPersonViews();
+    n_people_ = 0;
     pugi::xml_node parties = b.child("parties");
-    for (pugi::xml_node inv : parties.child("inventors").children("inventor")) AddInventor(inv, r);
+    for (pugi::xml_node inv : parties.child("inventors").children("inventor")) {
+      AddInventor(inv, r, views);
+    }
     for (pugi::xml_node a : parties.child("applicants").children("applicant")) {
       pugi::xml_node book = Addressbook(a);
       AddOrg(PartyName(book), r);
-      if (strcasecmp(a.attribute("app-type").value(), "applicant-inventor") == 0) AddInventor(a, r);
+      if (strcasecmp(a.attribute("app-type").value(), "applicant-inventor") == 0) {
+        AddInventor(a, r, views);
+      }
     }
-    if (r->persons.empty()) sink->Reject("no_persons", "no inventors");
+    if (views) {
+      PersonViews& v = r->person_views;
+      for (size_t i = 0; i < n_people_; ++i) {
+        const Inventor& in = people_[i];
+        PersonView& p = v.persons.emplace_back();
+        p.name = in.name;
+        p.first_location = static_cast<uint32_t>(v.locations.size());
+        p.n_locations = in.has_loc ? 1 : 0;
+        if (in.has_loc) {
+          const Location& l = in.loc;
+          v.locations.push_back({l.has_coords, l.lat_e5, l.lon_e5, l.country, l.city, l.address});
+        }
+      }
+    }
+    if (r->PersonCount() == 0) sink->Reject("no_persons", "no inventors");
   }
+
+  // An inventor of the document being read, for the views (AddInventor).
+  struct Inventor {
+    std::string name;
+    Location loc;
+    bool has_loc = false;
+  };
 
   // One person per name (case, spaces, punctuation and word order ignored):
   // an inventor listed both under inventors and as applicant-inventor counts
   // once, with the first listing's address (or the second's when the first
   // has none).
-  void AddInventor(pugi::xml_node party, Record* r) {
+  // With `views`, into people_ (their storage traded with name_ and loc_,
+  // not copied) instead of the record's persons.
+  void AddInventor(pugi::xml_node party, Record* r, bool views) {
     pugi::xml_node book = Addressbook(party);
     PartyName(book, &name_);
     const bool has_loc = PartyLocation(book, &loc_);
     NameKeyInto(name_, &key_);
+    if (views) {
+      uint32_t index = static_cast<uint32_t>(n_people_);
+      if (!key_.empty()) {
+        bool fresh;
+        index = names_.FindOrInsert(key_, index, &fresh);
+      }
+      if (index == n_people_) {
+        if (n_people_ == people_.size()) people_.emplace_back();
+        Inventor& in = people_[n_people_++];
+        std::swap(in.name, name_);
+        std::swap(in.loc, loc_);
+        in.has_loc = has_loc;
+      } else if (!people_[index].has_loc && has_loc) {
+        std::swap(people_[index].loc, loc_);
+        people_[index].has_loc = true;
+      }
+      return;
+    }
     Person* p = nullptr;
     if (!key_.empty()) {
       bool fresh;
@@ -292,6 +345,10 @@ class PatentscopeParser : public RecordParser {
   // Scratch reused from inventor to inventor.
   std::string key_, name_;
   Location loc_;
+  // The document's inventors for the views: the first n_people_. A deque, so
+  // that adding one moves none.
+  std::deque<Inventor> people_;
+  size_t n_people_ = 0;
 };
 
 class Patentscope : public Format {

@@ -9,6 +9,8 @@
 // repeated authids, unknown afids, STANDARD view, truncated lists).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <tuple>
@@ -19,6 +21,7 @@
 #include "geo/test_gazetteer.h"
 #include "parsers/registry.h"
 #include "pipeline/parse_outcome_test_util.h"
+#include "tests/formats_test_util.h"
 
 namespace stc {
 namespace {
@@ -135,6 +138,67 @@ class ScopusMaker {
   std::mt19937 rng_;
 };
 
+// Random PATENTSCOPE documents: inventors and applicant-inventors from small
+// pools of names (so that the same person is listed twice, with or without
+// an address) and places, with and without an address.
+class PatentscopeMaker {
+ public:
+  explicit PatentscopeMaker(uint32_t seed) : rng_(seed) {}
+
+  std::string Document() {
+    std::string s = R"(<?xml version="1.0" encoding="UTF-8"?><wo-bibliographic-data>)";
+    s += R"(<publication-reference><document-id><country>WO</country><doc-number>2021/)" +
+         std::to_string(Pick(900000)) + R"(</doc-number><kind>A1</kind><date>2021)" +
+         Pick({"0923", "0101", "x"}) + "</date></document-id></publication-reference>";
+    s += R"(<classifications-ipcr><classification-ipcr><text>H04W 72/04 2009.01</text>)"
+         R"(</classification-ipcr></classifications-ipcr>)";
+    if (Pick(30) != 0) {
+      s += R"(<application-reference><document-id><country>JP</country><doc-number>PCT/JP2021/)" +
+           std::to_string(Pick(900000)) + "</doc-number></document-id></application-reference>";
+    }
+    s += "<parties><applicants>";
+    const uint32_t applicants = Pick(3);
+    for (uint32_t i = 0; i < applicants; ++i) {
+      s += R"(<applicant app-type=")" +
+           Pick({"applicant", "applicant-inventor", "applicant-inventor"}) + R"(">)" + Book() +
+           "</applicant>";
+    }
+    s += "</applicants><inventors>";
+    const uint32_t inventors = Pick(6);
+    for (uint32_t i = 0; i < inventors; ++i) s += "<inventor>" + Book() + "</inventor>";
+    return s + "</inventors></parties></wo-bibliographic-data>";
+  }
+
+ private:
+  uint32_t Pick(uint32_t n) { return std::uniform_int_distribution<uint32_t>(0, n - 1)(rng_); }
+  std::string Pick(std::initializer_list<const char*> options) {
+    return *(options.begin() + Pick(static_cast<uint32_t>(options.size())));
+  }
+
+  std::string Book() {
+    std::string s = R"(<addressbook lang="en">)";
+    const uint32_t name = Pick(5);
+    if (name == 0) s += "<name>" + Pick({"SATO, Ken", "Sato Ken", "ACME CORP"}) + "</name>";
+    if (name >= 1) {
+      s += "<last-name>" + Pick({"Sato", "SATO", "Ng", ""}) + "</last-name>";
+      if (name >= 2) s += "<first-name>" + Pick({"Ken", "Ann", " "}) + "</first-name>";
+    }
+    if (Pick(4) != 0) {
+      s += "<address>";
+      if (Pick(2) == 0) s += "<address-1>" + Pick({"1-1 Chiyoda", "2 Rue X", " "}) + "</address-1>";
+      if (Pick(4) != 0) {
+        s += "<city>" + Pick({"Tokyo", "Kawasaki", "Paris", "Atlantis", "Zürich"}) + "</city>";
+      }
+      if (Pick(6) != 0)
+        s += "<country>" + Pick({"JP", "FR", "CH", "jp", "Japan", "XX"}) + "</country>";
+      s += "</address>";
+    }
+    return s + "</addressbook>";
+  }
+
+  std::mt19937 rng_;
+};
+
 ParseOutcome ParseLine(RecordParser* parser, const std::string& line, bool views,
                        ThreadResolver* resolver) {
   const std::string padded = line + std::string(kUnitPadding, ' ');
@@ -173,6 +237,43 @@ void CompareScopusForms(bool geocode) {
   if (geocode) {
     EXPECT_GT(located, 1000u);
   }
+}
+
+// The same for PATENTSCOPE documents (random ones and the fixtures), whose
+// reader lists each document's inventors as views.
+TEST(PatentscopePersonViews, DocumentsGiveTheSameRecordsEitherWay) {
+  const Format* format = FindFormat("patentscope");
+  ASSERT_NE(format, nullptr);
+  auto with_views = format->NewParser();
+  auto without = format->NewParser();
+  geo::GeoResolver resolver(geo::testing::MiniGazetteer(), {});
+  auto viewing = resolver.NewThreadResolver();
+  auto owning = resolver.NewThreadResolver();
+  PatentscopeMaker maker(13);
+  std::vector<std::string> documents;
+  for (int i = 0; i < 2000; ++i) documents.push_back(maker.Document());
+  for (const char* name : {"WO2021187654-A1.xml", "weekly-concatenated.xml"}) {
+    std::ifstream in(testing::Fixture(std::string("patentscope/") + name));
+    documents.push_back(std::string(std::istreambuf_iterator<char>(in), {}));
+    ASSERT_GT(documents.back().size(), 100u) << name;
+  }
+  size_t records = 0, views = 0, located = 0, rejects = 0;
+  for (const std::string& doc : documents) {
+    for (ThreadResolver* geocoding : {static_cast<ThreadResolver*>(nullptr), viewing.get()}) {
+      ThreadResolver* other = geocoding == nullptr ? nullptr : owning.get();
+      const ParseOutcome a = ParseLine(without.get(), doc, /*views=*/false, other);
+      const ParseOutcome b = ParseLine(with_views.get(), doc, /*views=*/true, geocoding);
+      ASSERT_EQ(a.text, b.text) << doc;
+      EXPECT_TRUE(a.forms_ok && b.forms_ok && a.with_views == 0) << doc;
+      records += a.records;
+      views += b.with_views;
+      located += a.text.find("\n  @") != std::string::npos;
+      rejects += a.text.find("reject ") != std::string::npos;
+    }
+  }
+  EXPECT_GT(views, records * 3 / 5) << "records " << records;
+  EXPECT_GT(located, 500u);
+  EXPECT_GT(rejects, 100u);
 }
 
 TEST(ScopusPersonViews, EntriesGiveTheSameRecordsEitherWay) { CompareScopusForms(false); }

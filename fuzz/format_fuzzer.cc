@@ -5,9 +5,10 @@
 // `stcluster ingest --format NAME` would read it (fuzz_util.h, RunReadStage):
 // byte source, peek, framing, chunker, parser, sink, counting, record codec;
 // every record, reject, skip and deletion is checked (units sum to 10^9,
-// encode/decode round trip, reason codes, rejects-log escaping). A reader of
-// JSON Lines must also read every line alike whether its sink takes persons
-// as views or not, also once geocoded (fuzz_util.h, CheckPersonViews).
+// encode/decode round trip, reason codes, rejects-log escaping). Every
+// reader must also read each line (or, a reader of documents, the input)
+// alike whether its sink takes persons as views or not, also once geocoded
+// (fuzz_util.h, CheckPersonViews).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -64,11 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string path = stc::fuzz::WriteScratchFile("input", bytes);
   stc::fuzz::RunReadStage({path}, format, nullptr, Context(), stc::fuzz::ChunkOptionsFor(size),
                           stc::fuzz::MaxOffsetFor(bytes));
-  // A reader of JSON Lines must read a line alike for either kind of sink,
-  // as read and once geocoded.
-  if (format->FramingFor(bytes.substr(0, 65536)).kind == stc::Framing::Kind::kLines) {
-    stc::fuzz::CheckPersonViews(*format, Context(), bytes);
-    stc::fuzz::CheckPersonViews(*format, Context(), bytes, &stc::fuzz::MiniGeoResolver());
-  }
+  // A reader must read a unit alike for either kind of sink, as read and
+  // once geocoded.
+  stc::fuzz::CheckPersonViews(*format, Context(), bytes);
+  stc::fuzz::CheckPersonViews(*format, Context(), bytes, &stc::fuzz::MiniGeoResolver());
   return 0;
 }

@@ -253,9 +253,12 @@ void CheckPersonViews(const Format& format, const ReaderContext& context, std::s
     viewing = resolver->NewThreadResolver();
     owning = resolver->NewThreadResolver();
   }
+  // Units: the lines of a reader of lines, else the whole input as one
+  // document (a reader of documents reads every record a unit holds).
+  const bool lines = format.FramingFor(bytes.substr(0, 65536)).kind == Framing::Kind::kLines;
   std::string padded;
   for (size_t start = 0; start < bytes.size();) {
-    size_t end = bytes.find('\n', start);
+    size_t end = lines ? bytes.find('\n', start) : bytes.size();
     if (end == std::string_view::npos) end = bytes.size();
     const std::string_view line = bytes.substr(start, end - start);
     start = end + 1;

@@ -68,8 +68,9 @@ ReadStageCounts RunReadStage(const std::vector<std::string>& files, const Format
                              const ReaderContext& context, const LineChunkerOptions& chunking,
                              uint64_t max_offset);
 
-// Parses every line of `bytes` (the input taken as JSON Lines, with no
-// decompression) with two parsers of `format`: one for a sink that takes
+// Parses every line of `bytes` (with no decompression; the whole of `bytes`
+// as one unit when `format` frames it other than as lines) with two parsers
+// of `format`: one for a sink that takes
 // persons as views (Record::person_views), as the ingest's, one for a sink
 // that does not. Aborts unless both give the same rejects, skips and
 // records, and the same counted records (core/record.h: the two forms of a

@@ -73,7 +73,7 @@ void PersonViews::Add(const Person& person) {
   p.first_location = static_cast<uint32_t>(locations.size());
   p.n_locations = static_cast<uint32_t>(person.locations.size());
   for (const Location& l : person.locations) {
-    locations.push_back({l.has_coords, l.lat_e5, l.lon_e5, l.country, l.city, l.address});
+    locations.push_back(LocationView::Of(l));
   }
 }
 

@@ -67,6 +67,11 @@ struct LocationView {
   std::string_view country;  // As Location::country would hold it (normalised).
   std::string_view city;
   std::string_view address;
+
+  // A view of `l` (valid while its strings are unchanged).
+  static LocationView Of(const Location& l) {
+    return {l.has_coords, l.lat_e5, l.lon_e5, l.country, l.city, l.address};
+  }
 };
 
 // A Person as views: its name and its locations, which are

@@ -277,10 +277,7 @@ class PatentscopeParser : public RecordParser {
         p.name = in.name;
         p.first_location = static_cast<uint32_t>(v.locations.size());
         p.n_locations = in.has_loc ? 1 : 0;
-        if (in.has_loc) {
-          const Location& l = in.loc;
-          v.locations.push_back({l.has_coords, l.lat_e5, l.lon_e5, l.country, l.city, l.address});
-        }
+        if (in.has_loc) v.locations.push_back(LocationView::Of(in.loc));
       }
     }
     if (r->PersonCount() == 0) sink->Reject("no_persons", "no inventors");

@@ -164,8 +164,7 @@ class ScopusSearchParser : public RecordParser {
         return false;
       }
     }
-    views->locations.push_back(
-        {loc.has_coords, loc.lat_e5, loc.lon_e5, loc.country, loc.city, loc.address});
+    views->locations.push_back(LocationView::Of(loc));
     return true;
   }
 

@@ -40,6 +40,18 @@ class ThreadResolver {
   }
 };
 
+// Resolves `record` with `resolver` as the ingest does: its persons as
+// views through ResolveViews, or, when the resolver does not resolve views,
+// materialised (Record::MaterialisePersonViews) and through Resolve; its own
+// Person objects through Resolve.
+inline void ResolveRecord(ThreadResolver* resolver, Record* record,
+                          std::map<std::string, uint64_t>* counts) {
+  if (record->person_views.empty() || !resolver->ResolveViews(&record->person_views, counts)) {
+    record->MaterialisePersonViews();
+    resolver->Resolve(record, counts);
+  }
+}
+
 class LocationResolver {
  public:
   virtual ~LocationResolver() = default;

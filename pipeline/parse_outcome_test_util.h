@@ -36,8 +36,8 @@ struct ParseOutcome {
 // Parses `unit` (followed by at least kUnitPadding readable bytes) with
 // `parser` for a sink that takes persons as views when `views`. With a
 // `resolver`, each record is resolved first as the ingest's sink does
-// (ItemSink::FlushPending: ResolveViews, else the views materialised and
-// Resolve), and the outcome ends with the resolver's counts.
+// (ResolveRecord, core/location_resolver.h), and the outcome ends with the
+// resolver's counts.
 inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, bool views,
                                   ThreadResolver* resolver = nullptr) {
   class Sink : public ParseSink {
@@ -69,11 +69,7 @@ inline ParseOutcome DescribeParse(RecordParser* parser, std::string_view unit, b
       if (!(r.persons.empty() || r.person_views.empty()) || (!views_ && !r.person_views.empty())) {
         out.forms_ok = false;
       }
-      if (resolver_ != nullptr &&
-          (r.person_views.empty() || !resolver_->ResolveViews(&record_.person_views, &counts))) {
-        record_.MaterialisePersonViews();
-        resolver_->Resolve(&record_, &counts);
-      }
+      if (resolver_ != nullptr) ResolveRecord(resolver_, &record_, &counts);
       out.text.append("record ");
       if (r.PersonCount() > 0) {
         CountRecord(r, &counted_);

@@ -139,12 +139,7 @@ void ItemSink::FlushPending() {
       return;
     }
   }
-  if (resolver_ != nullptr &&
-      (record_.person_views.empty() ||
-       !resolver_->ResolveViews(&record_.person_views, &work_->geocoding))) {
-    record_.MaterialisePersonViews();
-    resolver_->Resolve(&record_, &work_->geocoding);
-  }
+  if (resolver_ != nullptr) ResolveRecord(resolver_, &record_, &work_->geocoding);
   Item& it = Emit(Item::Kind::kRecord);
   // Counted into this thread's record, whose lists fit the largest record
   // seen so far (the Record and it trade strings and vectors, not copies),

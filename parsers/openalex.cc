@@ -1,7 +1,9 @@
 #include "parsers/openalex.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,12 +18,14 @@
 
 namespace stc {
 
-std::string OpenAlexShortId(std::string_view id) {
+std::string_view OpenAlexShortIdView(std::string_view id) {
   id = TrimAscii(id);
   size_t slash = id.rfind('/');
   if (slash != std::string_view::npos) id = id.substr(slash + 1);
-  return std::string(id);
+  return id;
 }
+
+std::string OpenAlexShortId(std::string_view id) { return std::string(OpenAlexShortIdView(id)); }
 
 int32_t PartitionDate(std::string_view path) {
   const std::string_view key = "updated_date=";
@@ -35,10 +39,16 @@ int32_t PartitionDate(std::string_view path) {
 
 namespace {
 
-// The last path segment of an OpenAlex subfield id: the ASJC code.
-std::string SubfieldCode(Node topic) {
-  std::string id = OpenAlexShortId(Text(Member(Member(topic, "subfield"), "id")));
-  return id;
+// The last path segment of an OpenAlex subfield id: the ASJC code (a view
+// into the document, or into *scratch for an id given as a number).
+std::string_view SubfieldCode(Node topic, std::string* scratch) {
+  return OpenAlexShortIdView(TextView(Member(Member(topic, "subfield"), "id"), scratch));
+}
+
+// The ids of an OpenAlex entity (a work, an author, an institution) as
+// OpenAlexShortId reads them, without a copy where it can.
+std::string_view ShortIdOf(Node id, std::string* scratch) {
+  return OpenAlexShortIdView(TextView(id, scratch));
 }
 
 class OpenAlexParser : public RecordParser {
@@ -72,18 +82,27 @@ class OpenAlexParser : public RecordParser {
       sink->Reject("malformed_json", "not a JSON object");
       return;
     }
+    // The work's members in one pass (each Member call would scan a work's
+    // members, about fifty in a real snapshot, from the start).
+    static constexpr std::array<std::string_view, 8> kKeys = {
+        "id",   "publication_date", "publication_year", "updated_date",
+        "type", "primary_topic",    "topics",           "authorships"};
+    enum { kId, kDate, kYear, kUpdated, kType, kPrimary, kTopics, kAuthorships };
+    const std::array<Node, 8> m = Members(w, kKeys);
+    n_texts_ = 0;
+    std::string scratch;
     Record* r = sink->NewRecord();
     r->source = Source::kArticle;
-    r->key = OpenAlexShortId(Text(Member(w, "id")));
+    r->key.assign(ShortIdOf(m[kId], &scratch));
     if (r->key.empty()) {
       sink->Reject("missing_key", "no work id");
       return;
     }
     int32_t date = 0;
     int64_t year = 0;
-    if (ParseDate(Text(Member(w, "publication_date")), &r->year, &date)) {
+    if (ParseDate(TextView(m[kDate], &scratch), &r->year, &date)) {
       // Year from the full date.
-    } else if (ReadCount(Member(w, "publication_year"), &year) && year >= 1900 && year <= 2100) {
+    } else if (ReadCount(m[kYear], &year) && year >= 1900 && year <= 2100) {
       r->year = static_cast<int32_t>(year);
       date = r->year * 10000;
     } else {
@@ -91,27 +110,27 @@ class OpenAlexParser : public RecordParser {
       return;
     }
     int64_t py = 0;
-    if (ReadCount(Member(w, "publication_year"), &py) && py >= 1900 && py <= 2100) {
+    if (ReadCount(m[kYear], &py) && py >= 1900 && py <= 2100) {
       r->year = static_cast<int32_t>(py);  // publication_year is authoritative.
     }
     int32_t version = partition_date_;
     if (version == 0) {
-      std::string updated = Text(Member(w, "updated_date")).substr(0, 10);
+      const std::string_view updated = TextView(m[kUpdated], &scratch).substr(0, 10);
       int32_t y;
       if (!ParseDate(updated, &y, &version)) version = date;
     }
     r->version = RankedVersion(VersionRank::kDated, version);
-    r->doc_type = Field(w, "type");
+    r->doc_type.assign(FieldViewOf(m[kType], &scratch));
     if (!r->doc_type.empty() && !OneOf(r->doc_type, options_.openalex_types)) {
       sink->Skip("doc_type");
       return;
     }
-    std::string primary = SubfieldCode(Member(w, "primary_topic"));
-    if (!primary.empty()) r->codes.push_back(primary);
-    ForEach(Member(w, "topics"), [&](Node t) {
-      std::string code = SubfieldCode(t);
+    const std::string_view primary = SubfieldCode(m[kPrimary], &scratch);
+    if (!primary.empty()) r->AddString(&r->codes, primary);
+    ForEach(m[kTopics], [&](Node t) {
+      const std::string_view code = SubfieldCode(t, &scratch);
       if (!code.empty() && std::find(r->codes.begin(), r->codes.end(), code) == r->codes.end()) {
-        r->codes.push_back(code);
+        r->AddString(&r->codes, code);
       }
     });
     if (AllSubjectsExcluded(r->codes, options_)) {
@@ -120,15 +139,143 @@ class OpenAlexParser : public RecordParser {
     }
     if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
+    // Persons as views when the sink takes them (names into the document or
+    // texts_, places into the institutions index or texts_), unless an
+    // author is listed twice: then as Persons, the repeat's places joining
+    // the first listing.
     authors_.Clear();
-    ForEach(Member(w, "authorships"), [&](Node a) { ReadAuthorship(a, r); });
-    if (r->persons.empty()) sink->Reject("no_persons", "no authorships");
+    if (!sink->AcceptsPersonViews() || !ReadAuthorshipViews(m[kAuthorships], r)) {
+      authors_.Clear();
+      ForEach(m[kAuthorships], [&](Node a) { ReadAuthorship(a, r); });
+    }
+    if (r->PersonCount() == 0) sink->Reject("no_persons", "no authorships");
   }
 
  private:
+  static constexpr std::array<std::string_view, 2> kAuthorshipKeys = {"author", "institutions"};
+  static constexpr std::array<std::string_view, 2> kAuthorKeys = {"id", "display_name"};
+  static constexpr std::array<std::string_view, 3> kInstitutionKeys = {"id", "display_name",
+                                                                       "country_code"};
+
+  // An authorship's person as ReadAuthorship makes it (author.display_name,
+  // else raw_author_name), decoded and trimmed.
+  static std::string_view PersonName(Node authorship, Node author_name, std::string* scratch) {
+    const std::string_view name = FieldViewOf(author_name, scratch);
+    return name.empty() ? FieldViewOf(Member(authorship, "raw_author_name"), scratch) : name;
+  }
+
+  // The place of an institution, or null (no index, an unknown id).
+  const OrgPlace* PlaceOf(Node institution_id, std::string* scratch) const {
+    return orgs_ != nullptr ? orgs_->Find(ShortIdOf(institution_id, scratch)) : nullptr;
+  }
+
+  // ReadAuthorship for every authorship, into r->person_views. False, with
+  // the views cleared, when an author id repeats (a person's viewed
+  // locations are contiguous, and the repeat's would join an earlier
+  // person's). The organisations are added to the record either way.
+  bool ReadAuthorshipViews(Node authorships, Record* r) {
+    PersonViews* views = &r->person_views;
+    std::string scratch;
+    bool repeated = false;
+    ForEach(authorships, [&](Node a) {
+      if (repeated) return;
+      const std::array<Node, 2> am = Members(a, kAuthorshipKeys);
+      const std::array<Node, 2> author = Members(am[0], kAuthorKeys);
+      scratch.clear();
+      const std::string_view id = ShortIdOf(author[0], &scratch);
+      if (!id.empty()) {
+        bool fresh = false;
+        authors_.FindOrInsert(id, static_cast<uint32_t>(views->persons.size()), &fresh);
+        if (!fresh) {
+          repeated = true;
+          return;
+        }
+      }
+      PersonView& person = views->persons.emplace_back();
+      scratch.clear();
+      const std::string_view name = PersonName(a, author[1], &scratch);
+      person.name = scratch.empty() ? name : Keep(name);
+      person.first_location = static_cast<uint32_t>(views->locations.size());
+      size_t institutions = 0;
+      ForEach(am[1], [&](Node inst) {
+        ++institutions;
+        const std::array<Node, 3> im = Members(inst, kInstitutionKeys);
+        scratch.clear();
+        std::string_view org = FieldViewOf(im[1], &scratch);
+        if (!scratch.empty()) org = Keep(org);
+        AddOrg(org, r);
+        LocationView loc;
+        scratch.clear();
+        if (const OrgPlace* place = PlaceOf(im[0], &scratch)) {
+          loc.has_coords = place->has_coords;
+          loc.lat_e5 = place->lat_e5;
+          loc.lon_e5 = place->lon_e5;
+          loc.country = place->country;  // The index outlives the parse.
+          loc.city = place->city;
+        }
+        if (loc.country.empty()) {
+          std::string& country = NextText();
+          scratch.clear();
+          AssignCountryCodeOrName(TextView(im[2], &scratch), &country);
+          loc.country = country;
+        }
+        if (!loc.has_coords) loc.address = org;  // Geocoder input.
+        person.n_locations += AddLocationView(loc, person.first_location, views);
+      });
+      if (institutions > 0) return;
+      // No institution: the raw affiliation strings are the only address.
+      std::string_view country;
+      size_t countries = 0;
+      ForEach(Member(a, "countries"), [&](Node c) {
+        ++countries;
+        std::string& code = NextText();
+        scratch.clear();
+        AssignCountryCodeOrName(TextView(c, &scratch), &code);
+        country = code;
+      });
+      ForEach(Member(a, "raw_affiliation_strings"), [&](Node s) {
+        LocationView loc;
+        scratch.clear();
+        loc.address = FieldViewOf(s, &scratch);
+        if (loc.address.empty()) return;
+        if (!scratch.empty()) loc.address = Keep(loc.address);
+        if (countries == 1) loc.country = country;
+        person.n_locations += AddLocationView(loc, person.first_location, views);
+      });
+    });
+    if (repeated) views->clear();
+    return !repeated;
+  }
+
+  // AddLocation (parsers/source_util.h) for views: appends `loc` to the
+  // person whose locations start at views->locations[first] unless an
+  // identical location is there; true when appended.
+  static bool AddLocationView(const LocationView& loc, size_t first, PersonViews* views) {
+    for (size_t i = first; i < views->locations.size(); ++i) {
+      const LocationView& v = views->locations[i];
+      if (v.has_coords == loc.has_coords && v.lat_e5 == loc.lat_e5 && v.lon_e5 == loc.lon_e5 &&
+          v.country == loc.country && v.city == loc.city && v.address == loc.address) {
+        return false;
+      }
+    }
+    views->locations.push_back(loc);
+    return true;
+  }
+
+  // Storage for this work's viewed texts that are not in the document or
+  // the institutions index (decoded names, country codes): the first
+  // n_texts_. A deque, so that adding one moves none.
+  std::string& NextText() {
+    if (n_texts_ == texts_.size()) texts_.emplace_back();
+    return texts_[n_texts_++];
+  }
+  std::string_view Keep(std::string_view text) { return NextText().assign(text); }
+
   void ReadAuthorship(Node a, Record* r) {
-    Node author = Member(a, "author");
-    std::string id = OpenAlexShortId(Text(Member(author, "id")));
+    const std::array<Node, 2> am = Members(a, kAuthorshipKeys);
+    const std::array<Node, 2> author = Members(am[0], kAuthorKeys);
+    std::string scratch;
+    const std::string_view id = ShortIdOf(author[0], &scratch);
     Person* p = nullptr;
     if (!id.empty()) {
       bool inserted = false;
@@ -137,29 +284,32 @@ class OpenAlexParser : public RecordParser {
       if (!inserted) p = &r->persons[index];
     }
     if (p == nullptr) {
-      p = &r->persons.emplace_back();
-      p->name = Field(author, "display_name");
-      if (p->name.empty()) p->name = Field(a, "raw_author_name");
+      p = &r->AddPerson();
+      scratch.clear();
+      p->name.assign(PersonName(a, author[1], &scratch));
     }
     size_t institutions = 0;
-    ForEach(Member(a, "institutions"), [&](Node inst) {
+    ForEach(am[1], [&](Node inst) {
       ++institutions;
-      std::string name = Field(inst, "display_name");
+      const std::array<Node, 3> im = Members(inst, kInstitutionKeys);
+      std::string name_scratch;
+      const std::string_view name = FieldViewOf(im[1], &name_scratch);
       AddOrg(name, r);
       Location loc;
-      const OrgPlace* place =
-          orgs_ != nullptr ? orgs_->Find(OpenAlexShortId(Text(Member(inst, "id")))) : nullptr;
-      if (place != nullptr) {
+      scratch.clear();
+      if (const OrgPlace* place = PlaceOf(im[0], &scratch)) {
         loc.has_coords = place->has_coords;
         loc.lat_e5 = place->lat_e5;
         loc.lon_e5 = place->lon_e5;
         loc.country = place->country;
         loc.city = place->city;
       }
-      if (loc.country.empty())
-        AssignCountryCodeOrName(Text(Member(inst, "country_code")), &loc.country);
+      if (loc.country.empty()) {
+        scratch.clear();
+        AssignCountryCodeOrName(TextView(im[2], &scratch), &loc.country);
+      }
       if (!loc.has_coords) loc.address = name;  // Geocoder input.
-      AddLocation(p, std::move(loc));
+      AddLocation(r, p, loc);
     });
     if (institutions > 0) return;
     // No institution: the raw affiliation strings are the only address.
@@ -167,13 +317,15 @@ class OpenAlexParser : public RecordParser {
     size_t countries = 0;
     ForEach(Member(a, "countries"), [&](Node c) {
       ++countries;
-      country = CountryCodeOrName(Text(c));
+      scratch.clear();
+      AssignCountryCodeOrName(TextView(c, &scratch), &country);
     });
     ForEach(Member(a, "raw_affiliation_strings"), [&](Node s) {
       Location loc;
-      loc.address = std::string(TrimAscii(DecodeEntities(Text(s))));
+      scratch.clear();
+      loc.address.assign(FieldViewOf(s, &scratch));
       if (countries == 1) loc.country = country;
-      if (!loc.address.empty()) AddLocation(p, std::move(loc));
+      if (!loc.address.empty()) AddLocation(r, p, loc);
     });
   }
 
@@ -185,6 +337,8 @@ class OpenAlexParser : public RecordParser {
   // author of a map was 2.4% of an OpenAlex ingest; the index keeps its
   // memory across works).
   IdIndex authors_;
+  std::deque<std::string> texts_;  // See NextText.
+  size_t n_texts_ = 0;
 };
 
 class OpenAlex : public Format {

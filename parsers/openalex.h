@@ -21,6 +21,8 @@ const Format& OpenAlexMergedFormat();
 
 // "https://openalex.org/W123" -> "W123"; "W123" as is; trimmed.
 std::string OpenAlexShortId(std::string_view id);
+// The same as a view into `id`.
+std::string_view OpenAlexShortIdView(std::string_view id);
 
 // The YYYYMMDD of an `updated_date=YYYY-MM-DD` folder in `path`, or 0.
 int32_t PartitionDate(std::string_view path);

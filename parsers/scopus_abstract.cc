@@ -1,9 +1,12 @@
 #include "parsers/scopus_abstract.h"
 
-#include <unordered_map>
+#include <array>
+#include <string>
+#include <vector>
 
 #include "parsers/country_names.h"
 #include "parsers/dom_util.h"
+#include "parsers/id_index.h"
 #include "parsers/scopus_common.h"
 #include "parsers/source_util.h"
 
@@ -73,9 +76,14 @@ class ScopusAbstractParser : public RecordParser {
       sink->Reject("malformed_json", "no abstracts-retrieval-response object");
       return;
     }
+    // The response's members in one pass.
+    static constexpr std::array<std::string_view, 5> kKeys = {"coredata", "subject-areas",
+                                                              "affiliation", "item", "authors"};
+    enum { kCore, kSubjects, kAffiliation, kItem, kAuthors };
+    const std::array<Node, 5> m = Members(ar, kKeys);
     Record* r = sink->NewRecord();
     r->source = Source::kArticle;
-    Node core = Member(ar, "coredata");
+    Node core = m[kCore];
     r->key = ScopusKey(core);
     if (r->key.empty()) {
       sink->Reject("missing_key", "no coredata eid or dc:identifier");
@@ -87,87 +95,110 @@ class ScopusAbstractParser : public RecordParser {
       return;
     }
     r->version = RankedVersion(VersionRank::kScopusAbstract, date);
-    r->doc_type = Field(core, "subtype");
-    ScopusSubjects(Member(Member(ar, "subject-areas"), "subject-area"), &r->codes);
+    std::string scratch;
+    r->doc_type.assign(FieldView(core, "subtype", &scratch));
+    ScopusSubjects(Member(m[kSubjects], "subject-area"), &r->codes);
     if (!ScopusInScope(r->doc_type, r->codes, options_, sink)) return;
     if (sink->SkipIfOutOfScope(r->year)) return;  // ingest --replace: another year.
     r->field = ArticleField(r->codes);
 
-    // Profile affiliations (fallback addresses) by id.
-    profile_.clear();
-    ForEach(Member(ar, "affiliation"), [&](Node a) {
-      ScopusAffiliation aff;
+    // Profile affiliations (fallback addresses) by id (the first of a
+    // repeated id wins), their storage reused from record to record.
+    n_affiliations_ = 0;
+    affiliation_ids_.Clear();
+    ForEach(m[kAffiliation], [&](Node a) {
+      if (n_affiliations_ == affiliations_.size()) affiliations_.emplace_back();
+      ScopusAffiliation& aff = affiliations_[n_affiliations_];
       ReadScopusAffiliation(a, &aff);
       AddOrg(aff.name, r);
-      if (!aff.id.empty()) profile_.emplace(aff.id, std::move(aff));
+      if (!aff.id.empty()) {
+        bool inserted;
+        affiliation_ids_.FindOrInsert(aff.id, static_cast<uint32_t>(n_affiliations_), &inserted);
+      }
+      ++n_affiliations_;
     });
-    persons_.clear();
+    author_ids_.Clear();
     // 1. Printed addresses: each author-group's affiliation applies to its authors.
-    Node head = Member(Member(Member(ar, "item"), "bibrecord"), "head");
+    Node head = Member(Member(m[kItem], "bibrecord"), "head");
     ForEach(Member(head, "author-group"), [&](Node group) {
-      std::vector<std::string> organizations;
+      organizations_.clear();
       Node aff = Member(group, "affiliation");
       bool has_aff = aff.is_object();
-      Location loc = has_aff ? PrintedLocation(aff, &organizations) : Location();
-      if (r->orgs.empty() && !organizations.empty()) AddOrg(organizations.back(), r);
+      Location loc = has_aff ? PrintedLocation(aff, &organizations_) : Location();
+      if (r->orgs.empty() && !organizations_.empty()) AddOrg(organizations_.back(), r);
       ForEach(Member(group, "author"), [&](Node a) {
         Person* p = FindOrAddPerson(a, r);
-        if (has_aff) AddLocation(p, loc);
+        if (has_aff) AddLocation(r, p, loc);
       });
     });
     // 2. Authors missing from every group: their profile affiliations.
-    ForEach(Member(Member(ar, "authors"), "author"), [&](Node a) {
-      std::string id = AuthorId(a);
-      if (!id.empty() && persons_.count(id) > 0) return;
+    ForEach(Member(m[kAuthors], "author"), [&](Node a) {
+      const std::string_view id = AuthorId(a, &scratch);
+      if (!id.empty() && author_ids_.Find(id) != IdIndex::kMissing) return;
       Person* p = FindOrAddPerson(a, r);
-      for (const std::string& afid : ScopusIds(Member(a, "affiliation"))) {
-        auto it = profile_.find(afid);
-        if (it != profile_.end()) AddLocation(p, it->second.location);
-      }
+      ForEachScopusId(Member(a, "affiliation"), [&](std::string_view afid) {
+        const uint32_t i = affiliation_ids_.Find(afid);
+        if (i != IdIndex::kMissing) AddLocation(r, p, affiliations_[i].location);
+      });
     });
     if (r->persons.empty()) sink->Reject("no_persons", "no authors");
   }
 
  private:
-  static std::string AuthorId(Node a) {
-    std::string id = Field(a, "@auid");
-    if (id.empty()) id = Field(a, "authid");
+  // An author's id: @auid, else authid, else "seq:" + @seq; "" when none. A
+  // view into the document or *scratch.
+  static std::string_view AuthorId(Node a, std::string* scratch) {
+    std::string_view id = FieldView(a, "@auid", scratch);
+    if (id.empty()) id = FieldView(a, "authid", scratch);
     if (id.empty()) {
-      std::string seq = Field(a, "@seq");
-      if (!seq.empty()) id = "seq:" + seq;
+      std::string seq_scratch;
+      const std::string_view seq = FieldView(a, "@seq", &seq_scratch);
+      if (!seq.empty()) id = scratch->assign("seq:").append(seq);
     }
     return id;
   }
 
-  static std::string AuthorName(Node a) {
-    std::string name = Field(a, "ce:indexed-name");
-    if (name.empty()) name = Field(Member(a, "preferred-name"), "ce:indexed-name");
-    if (name.empty()) {
-      name = Field(a, "ce:surname");
-      std::string given = Field(a, "ce:given-name");
-      if (!given.empty()) name += ", " + given;
+  // An author's name: ce:indexed-name, else preferred-name's, else
+  // "surname, given-name" (or the surname alone).
+  static void AssignAuthorName(Node a, std::string* out) {
+    std::string scratch;
+    std::string_view name = FieldView(a, "ce:indexed-name", &scratch);
+    if (name.empty()) name = FieldView(Member(a, "preferred-name"), "ce:indexed-name", &scratch);
+    if (!name.empty()) {
+      out->assign(name);
+      return;
     }
-    return name;
+    out->assign(FieldView(a, "ce:surname", &scratch));
+    std::string given_scratch;
+    const std::string_view given = FieldView(a, "ce:given-name", &given_scratch);
+    if (!given.empty()) out->append(", ").append(given);
   }
 
   // One person per author id (@auid, else @seq); authors without either are
   // each a person of their own.
   Person* FindOrAddPerson(Node a, Record* r) {
-    std::string id = AuthorId(a);
+    const std::string_view id = AuthorId(a, &id_scratch_);
     if (!id.empty()) {
-      auto it = persons_.find(id);
-      if (it != persons_.end()) return &r->persons[it->second];
-      persons_.emplace(id, r->persons.size());
+      bool inserted;
+      const uint32_t index =
+          author_ids_.FindOrInsert(id, static_cast<uint32_t>(r->persons.size()), &inserted);
+      if (!inserted) return &r->persons[index];
     }
-    Person& p = r->persons.emplace_back();
-    p.name = AuthorName(a);
+    Person& p = r->AddPerson();
+    AssignAuthorName(a, &p.name);
     return &p;
   }
 
   const ReaderOptions& options_;
   simdjson::dom::parser parser_;
-  std::unordered_map<std::string, ScopusAffiliation> profile_;
-  std::unordered_map<std::string, size_t> persons_;
+  // This record's profile affiliations: the first n_affiliations_ (the rest
+  // is storage kept for the next records).
+  std::vector<ScopusAffiliation> affiliations_;
+  size_t n_affiliations_ = 0;
+  IdIndex affiliation_ids_;  // afid -> index in affiliations_.
+  IdIndex author_ids_;       // Author id -> index in the record's persons.
+  std::string id_scratch_;
+  std::vector<std::string> organizations_;  // Of the current author group.
 };
 
 class ScopusAbstract : public Format {

@@ -14,40 +14,59 @@ namespace stc {
 namespace {
 
 // Appends `part` to a ", "-separated address.
-void Join(const std::string& part, std::string* out) {
+void Join(std::string_view part, std::string* out) {
   if (part.empty()) return;
-  if (!out->empty()) *out += ", ";
-  *out += part;
+  if (!out->empty()) out->append(", ");
+  out->append(part);
 }
 
-// The printed address of an author-group affiliation.
-Location PrintedLocation(Node aff, std::vector<std::string>* organizations) {
-  Location loc;
-  ForEach(Member(aff, "organization"), [&](Node o) {
-    std::string name = o.is_object() ? Field(o, "$") : std::string(DecodeEntities(Text(o)));
-    if (!name.empty()) organizations->push_back(name);
+// The printed address of an author-group affiliation into *loc (its strings'
+// storage reused), and the affiliation's organisation names into
+// organizations[0, *n) (likewise).
+void PrintedLocation(Node aff, std::vector<std::string>* organizations, size_t* n, Location* loc) {
+  static constexpr std::array<std::string_view, 8> kKeys = {
+      "organization", "city",           "city-group",   "country",
+      "@country",     "ce:source-text", "address-part", "postal-code"};
+  enum { kOrganization, kCity, kCityGroup, kCountry, kCountryCode, kSourceText, kPart, kPostal };
+  const std::array<Node, 8> m = Members(aff, kKeys);
+  *n = 0;
+  ForEach(m[kOrganization], [&](Node o) {
+    std::string name = o.is_object() ? Field(o, "$") : DecodeEntities(Text(o));
+    if (name.empty()) return;
+    if (*n == organizations->size()) organizations->emplace_back();
+    (*organizations)[(*n)++].swap(name);
   });
-  loc.city = Field(aff, "city");
-  if (loc.city.empty()) loc.city = Field(Member(aff, "city-group"), "$");
-  if (loc.city.empty()) loc.city = Field(aff, "city-group");
-  std::string country_text = Field(aff, "country");
+  loc->has_coords = false;
+  loc->lat_e5 = 0;
+  loc->lon_e5 = 0;
+  std::string scratch;
+  loc->city.assign(FieldViewOf(m[kCity], &scratch));
+  if (loc->city.empty()) loc->city.assign(FieldView(m[kCityGroup], "$", &scratch));
+  if (loc->city.empty()) loc->city.assign(FieldViewOf(m[kCityGroup], &scratch));
+  std::string country_scratch, code_scratch;
+  const std::string_view country_text = FieldViewOf(m[kCountry], &country_scratch);
   // "@country" is ISO-3 ("usa"), "country" a name; when neither is in the
   // readers' table, the name (else the code) is kept for the geocoder.
-  std::string country_code = Field(aff, "@country");
-  loc.country = CountryToIso2(country_code);
-  if (loc.country.empty()) loc.country = CountryToIso2(country_text);
-  if (loc.country.empty()) {
-    loc.country = CountryCodeOrName(country_text.empty() ? country_code : country_text);
+  const std::string_view country_code = FieldViewOf(m[kCountryCode], &code_scratch);
+  loc->country = CountryToIso2(country_code);
+  if (loc->country.empty()) loc->country = CountryToIso2(country_text);
+  if (loc->country.empty()) {
+    AssignCountryCodeOrName(country_text.empty() ? country_code : country_text, &loc->country);
   }
-  loc.address = Field(aff, "ce:source-text");
-  if (loc.address.empty()) {
-    for (const std::string& o : *organizations) Join(o, &loc.address);
-    Join(Field(aff, "address-part"), &loc.address);
-    std::string postal = Field(aff, "postal-code");
-    Join(postal.empty() ? loc.city : postal + " " + loc.city, &loc.address);
-    Join(country_text, &loc.address);
+  loc->address.assign(FieldViewOf(m[kSourceText], &scratch));
+  if (loc->address.empty()) {
+    for (size_t i = 0; i < *n; ++i) Join((*organizations)[i], &loc->address);
+    Join(FieldViewOf(m[kPart], &scratch), &loc->address);
+    const std::string_view postal = FieldViewOf(m[kPostal], &scratch);
+    if (postal.empty()) {
+      Join(loc->city, &loc->address);
+    } else {
+      std::string postal_city(postal);
+      postal_city.append(" ").append(loc->city);
+      Join(postal_city, &loc->address);
+    }
+    Join(country_text, &loc->address);
   }
-  return loc;
 }
 
 class ScopusAbstractParser : public RecordParser {
@@ -121,14 +140,16 @@ class ScopusAbstractParser : public RecordParser {
     // 1. Printed addresses: each author-group's affiliation applies to its authors.
     Node head = Member(Member(m[kItem], "bibrecord"), "head");
     ForEach(Member(head, "author-group"), [&](Node group) {
-      organizations_.clear();
       Node aff = Member(group, "affiliation");
-      bool has_aff = aff.is_object();
-      Location loc = has_aff ? PrintedLocation(aff, &organizations_) : Location();
-      if (r->orgs.empty() && !organizations_.empty()) AddOrg(organizations_.back(), r);
+      const bool has_aff = aff.is_object();
+      size_t n_organizations = 0;
+      if (has_aff) PrintedLocation(aff, &organizations_, &n_organizations, &group_location_);
+      if (r->orgs.empty() && n_organizations > 0) {
+        AddOrg(organizations_[n_organizations - 1], r);
+      }
       ForEach(Member(group, "author"), [&](Node a) {
         Person* p = FindOrAddPerson(a, r);
-        if (has_aff) AddLocation(r, p, loc);
+        if (has_aff) AddLocation(r, p, group_location_);
       });
     });
     // 2. Authors missing from every group: their profile affiliations.
@@ -198,7 +219,10 @@ class ScopusAbstractParser : public RecordParser {
   IdIndex affiliation_ids_;  // afid -> index in affiliations_.
   IdIndex author_ids_;       // Author id -> index in the record's persons.
   std::string id_scratch_;
-  std::vector<std::string> organizations_;  // Of the current author group.
+  // The current author group's organisations (the first PrintedLocation
+  // counts) and printed address; storage reused.
+  std::vector<std::string> organizations_;
+  Location group_location_;
 };
 
 class ScopusAbstract : public Format {

@@ -15,12 +15,17 @@
 //                         reader's parse flags: application number,
 //                         publication dates, every inventor's address parts
 //                         (address-N, city, country).
+//   --format openalex     OpenAlex works (JSON Lines, gzip: decompressed
+//                         through the ingest's own ByteSource, ISA-L),
+//                         simdjson On-Demand: id, publication_year, every
+//                         authorship's author id and its institutions' ids
+//                         and country codes (persons = authorships).
 //
 // Prints one line: `records R persons P bytes B compressed C seconds S
 // checksum X` (records = units parsed, persons = authors or inventors; the
 // checksum keeps the compiler from skipping work).
 //
-// Usage: stc_formats_floor --format scopus|patentscope [--threads 2] FILE...
+// Usage: stc_formats_floor --format scopus|patentscope|openalex [--threads 2] FILE...
 // Exit 1 on an unreadable or corrupt file, 2 on a bad command line.
 #include <simdjson.h>
 #include <zstd.h>
@@ -36,6 +41,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "io/byte_source.h"
 
 namespace {
 
@@ -145,6 +152,82 @@ class ScopusFloor {
   simdjson::ondemand::parser parser_;
 };
 
+// One OpenAlex work (a JSON Lines line). Nulls are skipped, as a real
+// snapshot has them (an author without id, an institution without country).
+class OpenAlexFloor {
+ public:
+  bool Parse(std::string_view unit, Totals* t) {
+    simdjson::ondemand::document doc;
+    if (parser_.iterate(unit.data(), unit.size(), unit.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc)) {
+      return false;
+    }
+    object obj;
+    if (doc.get_object().get(obj)) return false;
+    for (auto field : obj) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return false;
+      if (key == "id") {
+        if (!SumString(field.value(), t)) return false;
+      } else if (key == "publication_year") {
+        int64_t year;
+        if (field.value().get_int64().get(year)) return false;
+        t->checksum += static_cast<uint64_t>(year);
+      } else if (key == "authorships") {
+        if (!Authorships(field.value(), t)) return false;
+      }
+    }
+    ++t->records;
+    return true;
+  }
+
+ private:
+  // A string member's text into the checksum; a null one is skipped.
+  static bool SumOptional(simdjson::ondemand::value v, Totals* t) {
+    bool null = false;
+    if (v.is_null().get(null)) return false;
+    return null || SumString(v, t);
+  }
+
+  static bool Authorships(simdjson::ondemand::value v, Totals* t) {
+    array list;
+    if (v.get_array().get(list)) return false;
+    for (auto a : list) {
+      object ao;
+      if (a.get_object().get(ao)) return false;
+      ++t->persons;
+      for (auto f : ao) {
+        std::string_view k;
+        if (f.unescaped_key().get(k)) return false;
+        if (k == "author") {
+          object author;
+          if (f.value().get_object().get(author)) return false;
+          for (auto af : author) {
+            std::string_view ak;
+            if (af.unescaped_key().get(ak)) return false;
+            if (ak == "id" && !SumOptional(af.value(), t)) return false;
+          }
+        } else if (k == "institutions") {
+          array institutions;
+          if (f.value().get_array().get(institutions)) return false;
+          for (auto inst : institutions) {
+            object io;
+            if (inst.get_object().get(io)) return false;
+            for (auto i : io) {
+              std::string_view ik;
+              if (i.unescaped_key().get(ik)) return false;
+              if ((ik == "id" || ik == "country_code") && !SumOptional(i.value(), t)) return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  simdjson::ondemand::parser parser_;
+};
+
 // One PATENTSCOPE XML document (parsed in place: the buffer is scratch).
 class PatentscopeFloor {
  public:
@@ -188,17 +271,12 @@ size_t UnitEnd(bool xml, const char* buf, size_t start, size_t have) {
   return p == std::string_view::npos ? p : start + 1 + p + 1;
 }
 
-// Streams one file through zstd and parses its complete units in place.
-template <typename Floor>
-bool ReadFile(const char* path, bool xml, Floor* floor, Totals* t) {
-  FILE* f = std::fopen(path, "rb");
-  if (f == nullptr) {
-    std::fprintf(stderr, "cannot open %s\n", path);
-    return false;
-  }
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+// Decompresses one file into `buf` and parses its complete units in place,
+// `read(dst, cap)` giving the next decompressed bytes (0 at the end, -1 on
+// an error, reported by `read`).
+template <typename Floor, typename Read>
+bool ParseStream(const char* path, bool xml, Floor* floor, Totals* t, Read read) {
   constexpr size_t kOut = 4 << 20;
-  std::vector<char> in(ZSTD_DStreamInSize());
   std::vector<char> buf(kOut + (1 << 20) + simdjson::SIMDJSON_PADDING);
   size_t have = 0;  // Bytes of buf holding an unfinished unit.
   bool ok = true;
@@ -226,28 +304,71 @@ bool ReadFile(const char* path, bool xml, Floor* floor, Totals* t) {
       have -= start;
     }
   };
-  size_t n;
-  while (ok && (n = std::fread(in.data(), 1, in.size(), f)) > 0) {
-    t->compressed += n;
-    ZSTD_inBuffer ib{in.data(), n, 0};
-    while (ib.pos < ib.size) {
-      if (buf.size() - simdjson::SIMDJSON_PADDING - have < (256 << 10)) {
-        buf.resize(buf.size() * 2);  // A unit longer than the buffer.
-      }
-      ZSTD_outBuffer ob{buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have, 0};
-      size_t r = ZSTD_decompressStream(dctx, &ob, &ib);
-      if (ZSTD_isError(r)) {
-        std::fprintf(stderr, "%s: %s\n", path, ZSTD_getErrorName(r));
-        ok = false;
-        break;
-      }
-      have += ob.pos;
-      if (have >= kOut) parse_units(false);
+  while (ok) {
+    if (buf.size() - simdjson::SIMDJSON_PADDING - have < (256 << 10)) {
+      buf.resize(buf.size() * 2);  // A unit longer than the buffer.
     }
+    const long n = read(buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have);
+    if (n < 0) return false;
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+    if (have >= kOut) parse_units(false);
   }
   if (ok) parse_units(true);
+  return ok;
+}
+
+// Streams one file through zstd and parses its complete units in place.
+template <typename Floor>
+bool ReadZstdFile(const char* path, bool xml, Floor* floor, Totals* t) {
+  FILE* f = std::fopen(path, "rb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "cannot open %s\n", path);
+    return false;
+  }
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  std::vector<char> in(ZSTD_DStreamInSize());
+  ZSTD_inBuffer ib{in.data(), 0, 0};
+  const bool ok = ParseStream(path, xml, floor, t, [&](char* dst, size_t cap) -> long {
+    for (;;) {
+      if (ib.pos == ib.size) {
+        const size_t n = std::fread(in.data(), 1, in.size(), f);
+        if (n == 0) return 0;
+        t->compressed += n;
+        ib = {in.data(), n, 0};
+      }
+      ZSTD_outBuffer ob{dst, cap, 0};
+      const size_t r = ZSTD_decompressStream(dctx, &ob, &ib);
+      if (ZSTD_isError(r)) {
+        std::fprintf(stderr, "%s: %s\n", path, ZSTD_getErrorName(r));
+        return -1;
+      }
+      if (ob.pos > 0) return static_cast<long>(ob.pos);
+    }
+  });
   ZSTD_freeDCtx(dctx);
   std::fclose(f);
+  return ok;
+}
+
+// Streams one gzip file through the ingest's byte source (ISA-L).
+template <typename Floor>
+bool ReadGzipFile(const char* path, Floor* floor, Totals* t) {
+  auto source = stc::OpenByteSource(path);
+  if (!source.ok()) {
+    std::fprintf(stderr, "%s\n", source.status().ToString().c_str());
+    return false;
+  }
+  stc::ByteSource& src = **source;
+  const bool ok = ParseStream(path, false, floor, t, [&](char* dst, size_t cap) -> long {
+    stc::Result<size_t> n = src.Read(dst, cap);
+    if (!n.ok()) {
+      std::fprintf(stderr, "%s\n", n.status().ToString().c_str());
+      return -1;
+    }
+    return static_cast<long>(*n);
+  });
+  t->compressed += src.compressed_bytes_read();
   return ok;
 }
 
@@ -266,12 +387,13 @@ int main(int argc, char** argv) {
       files.push_back(argv[i]);
     }
   }
-  if (files.empty() || threads < 1 || (format != "scopus" && format != "patentscope")) {
-    std::fprintf(stderr,
-                 "usage: stc_formats_floor --format scopus|patentscope [--threads 2] FILE...\n");
+  if (files.empty() || threads < 1 ||
+      (format != "scopus" && format != "patentscope" && format != "openalex")) {
+    std::fprintf(
+        stderr,
+        "usage: stc_formats_floor --format scopus|patentscope|openalex [--threads 2] FILE...\n");
     return 2;
   }
-  const bool xml = format == "patentscope";
   auto t0 = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   std::atomic<bool> ok{true};
@@ -281,10 +403,12 @@ int main(int argc, char** argv) {
     pool.emplace_back([&, k] {
       ScopusFloor scopus;
       PatentscopeFloor patentscope;
+      OpenAlexFloor openalex;
       Totals* t = &totals[static_cast<size_t>(k)];
       for (size_t i; (i = next.fetch_add(1)) < files.size();) {
-        bool good =
-            xml ? ReadFile(files[i], true, &patentscope, t) : ReadFile(files[i], false, &scopus, t);
+        bool good = format == "patentscope" ? ReadZstdFile(files[i], true, &patentscope, t)
+                    : format == "scopus"    ? ReadZstdFile(files[i], false, &scopus, t)
+                                            : ReadGzipFile(files[i], &openalex, t);
         if (!good) ok = false;
       }
     });

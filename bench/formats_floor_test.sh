@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stc_formats_floor on hand-written files: record and person counts, units
-# across the 4 MiB buffer boundary, threads, a malformed unit (exit 1) and a
-# bad command line (exit 2).
+# across the 4 MiB buffer boundary, threads, a malformed unit or a truncated
+# gzip file (exit 1) and a bad command line (exit 2).
 # Usage: formats_floor_test.sh STC_FORMATS_FLOOR
 source "$(dirname "$0")/floor_test_lib.sh"
 expect() {  # expect OUTPUT RECORDS PERSONS BYTES
@@ -37,6 +37,21 @@ zstd -q -f "$T/w.xml" -o "$T/w.xml.zst"
 out=$("$FLOOR" --format patentscope --threads 1 "$T/w.xml.zst")
 expect "$out" 3 3 "$(wc -c <"$T/w.xml")"
 
+# OpenAlex works, gzip: 3 + 1 authorships (nulls skipped: an author without
+# id, an institution without country), one work without authorships; two
+# gzip members in one file, as concatenated snapshot parts are.
+cat >"$T/o1.jsonl" <<'J'
+{"id":"https://openalex.org/W1","publication_year":2020,"authorships":[{"author":{"id":"https://openalex.org/A1","display_name":"A"},"institutions":[{"id":"https://openalex.org/I1","country_code":"US"}]},{"author":{"id":null},"institutions":[{"id":"https://openalex.org/I2","country_code":null}]},{"author":{"id":"https://openalex.org/A3"},"institutions":[]}]}
+{"id":"https://openalex.org/W2","publication_year":2021,"authorships":[]}
+J
+cat >"$T/o2.jsonl" <<'J'
+{"id":"https://openalex.org/W3","publication_year":2019,"type":"article","authorships":[{"author":{"id":"https://openalex.org/A4"},"institutions":[{"id":"https://openalex.org/I1","country_code":"US"}]}]}
+J
+{ gzip -c "$T/o1.jsonl"; gzip -c "$T/o2.jsonl"; } >"$T/o.jsonl.gz"
+out=$("$FLOOR" --format openalex --threads 1 "$T/o.jsonl.gz")
+expect "$out" 3 4 "$(cat "$T/o1.jsonl" "$T/o2.jsonl" | wc -c)"
+[ "$(field "$out" compressed)" = "$(wc -c <"$T/o.jsonl.gz")" ] || fail "compressed: $out"
+
 # Many units: they cross the 4 MiB parse buffer; two files over two threads
 # give the sums and the checksum of one thread.
 for i in $(seq 1 200); do cat "$T/s.jsonl"; done >"$T/big.jsonl"
@@ -58,7 +73,13 @@ printf '{"eid":"2-s2.0-1","prism:coverDate":"2019\n' | zstd -q -o "$T/bad.jsonl.
 set +e
 "$FLOOR" --format scopus "$T/bad.jsonl.zst" >/dev/null 2>&1; rc=$?
 "$FLOOR" --format nonsense "$T/s.jsonl.zst" >/dev/null 2>&1; rc2=$?
+printf '{"id":"W1","authorships":[{"author":{"id":"A1"}' | gzip -c >"$T/bad.jsonl.gz"
+"$FLOOR" --format openalex "$T/bad.jsonl.gz" >/dev/null 2>&1; rc3=$?
+head -c 20 "$T/o.jsonl.gz" >"$T/cut.jsonl.gz"
+"$FLOOR" --format openalex "$T/cut.jsonl.gz" >/dev/null 2>&1; rc4=$?
 set -e
 [ "$rc" = 1 ] || fail "malformed unit: exit $rc, want 1"
 [ "$rc2" = 2 ] || fail "bad format: exit $rc2, want 2"
+[ "$rc3" = 1 ] || fail "malformed OpenAlex work: exit $rc3, want 1"
+[ "$rc4" = 1 ] || fail "truncated gzip: exit $rc4, want 1"
 echo "formats_floor_test: ok"

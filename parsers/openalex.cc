@@ -169,6 +169,17 @@ class OpenAlexParser : public RecordParser {
     return orgs_ != nullptr ? orgs_->Find(ShortIdOf(institution_id, scratch)) : nullptr;
   }
 
+  // An institution's place into a Location, or into a LocationView as views
+  // of the index's strings (the index outlives the parse).
+  template <typename Loc>
+  static void SetPlace(const OrgPlace& place, Loc* loc) {
+    loc->has_coords = place.has_coords;
+    loc->lat_e5 = place.lat_e5;
+    loc->lon_e5 = place.lon_e5;
+    loc->country = place.country;
+    loc->city = place.city;
+  }
+
   // ReadAuthorship for every authorship, into r->person_views. False, with
   // the views cleared, when an author id repeats (a person's viewed
   // locations are contiguous, and the repeat's would join an earlier
@@ -206,13 +217,7 @@ class OpenAlexParser : public RecordParser {
         AddOrg(org, r);
         LocationView loc;
         scratch.clear();
-        if (const OrgPlace* place = PlaceOf(im[0], &scratch)) {
-          loc.has_coords = place->has_coords;
-          loc.lat_e5 = place->lat_e5;
-          loc.lon_e5 = place->lon_e5;
-          loc.country = place->country;  // The index outlives the parse.
-          loc.city = place->city;
-        }
+        if (const OrgPlace* place = PlaceOf(im[0], &scratch)) SetPlace(*place, &loc);
         if (loc.country.empty()) {
           std::string& country = NextText();
           scratch.clear();
@@ -245,21 +250,6 @@ class OpenAlexParser : public RecordParser {
     });
     if (repeated) views->clear();
     return !repeated;
-  }
-
-  // AddLocation (parsers/source_util.h) for views: appends `loc` to the
-  // person whose locations start at views->locations[first] unless an
-  // identical location is there; true when appended.
-  static bool AddLocationView(const LocationView& loc, size_t first, PersonViews* views) {
-    for (size_t i = first; i < views->locations.size(); ++i) {
-      const LocationView& v = views->locations[i];
-      if (v.has_coords == loc.has_coords && v.lat_e5 == loc.lat_e5 && v.lon_e5 == loc.lon_e5 &&
-          v.country == loc.country && v.city == loc.city && v.address == loc.address) {
-        return false;
-      }
-    }
-    views->locations.push_back(loc);
-    return true;
   }
 
   // Storage for this work's viewed texts that are not in the document or
@@ -297,13 +287,7 @@ class OpenAlexParser : public RecordParser {
       AddOrg(name, r);
       Location loc;
       scratch.clear();
-      if (const OrgPlace* place = PlaceOf(im[0], &scratch)) {
-        loc.has_coords = place->has_coords;
-        loc.lat_e5 = place->lat_e5;
-        loc.lon_e5 = place->lon_e5;
-        loc.country = place->country;
-        loc.city = place->city;
-      }
+      if (const OrgPlace* place = PlaceOf(im[0], &scratch)) SetPlace(*place, &loc);
       if (loc.country.empty()) {
         scratch.clear();
         AssignCountryCodeOrName(TextView(im[2], &scratch), &loc.country);

@@ -142,7 +142,8 @@ class ScopusSearchParser : public RecordParser {
           PersonView& p = r->person_views.persons.emplace_back();
           p.name = a.name;
           p.first_location = static_cast<uint32_t>(r->person_views.locations.size());
-          p.n_locations = AddLocationView(a.location, p.first_location, &r->person_views);
+          p.n_locations =
+              AddLocationView(LocationView::Of(a.location), p.first_location, &r->person_views);
           continue;
         }
         Person& p = r->AddPerson();
@@ -151,21 +152,6 @@ class ScopusSearchParser : public RecordParser {
       }
     }
     if (r->PersonCount() == 0) sink->Reject("no_persons", "no authors and no affiliations");
-  }
-
-  // AddLocation (parsers/source_util.h) for views: appends a view of `loc`
-  // to the person whose locations start at views->locations[first] unless
-  // an identical location is there; true when appended.
-  static bool AddLocationView(const Location& loc, size_t first, PersonViews* views) {
-    for (size_t i = first; i < views->locations.size(); ++i) {
-      const LocationView& v = views->locations[i];
-      if (v.has_coords == loc.has_coords && v.lat_e5 == loc.lat_e5 && v.lon_e5 == loc.lon_e5 &&
-          v.country == loc.country && v.city == loc.city && v.address == loc.address) {
-        return false;
-      }
-    }
-    views->locations.push_back(LocationView::Of(loc));
-    return true;
   }
 
   // ReadAuthors into *views. False, with *views cleared, when an authid
@@ -194,8 +180,8 @@ class ScopusSearchParser : public RecordParser {
       ForEachScopusId(m[4], [&](std::string_view afid) {
         const uint32_t i = affiliation_ids_.Find(afid);
         if (i != IdIndex::kMissing) {
-          person.n_locations +=
-              AddLocationView(affiliations_[i].location, person.first_location, views);
+          person.n_locations += AddLocationView(LocationView::Of(affiliations_[i].location),
+                                                person.first_location, views);
         }
       });
     });

@@ -166,6 +166,18 @@ void AddLocation(Record* record, Person* person, const Location& loc) {
   record->AddLocation(person) = loc;  // Assignment reuses the spare's strings.
 }
 
+bool AddLocationView(const LocationView& loc, size_t first, PersonViews* views) {
+  for (size_t i = first; i < views->locations.size(); ++i) {
+    const LocationView& v = views->locations[i];
+    if (v.has_coords == loc.has_coords && v.lat_e5 == loc.lat_e5 && v.lon_e5 == loc.lon_e5 &&
+        v.country == loc.country && v.city == loc.city && v.address == loc.address) {
+      return false;
+    }
+  }
+  views->locations.push_back(loc);
+  return true;
+}
+
 void NameKeyInto(std::string_view name, std::string* out) {
   // The lower-cased words, back to back in `lowered`; their spans sorted.
   thread_local std::string lowered;

@@ -56,6 +56,10 @@ void AddLocation(Person* person, Location loc);
 // The same, the copy made through record->AddLocation (reusing the storage of
 // a location the record's Clear() kept), and only when it is new.
 void AddLocation(Record* record, Person* person, const Location& loc);
+// The same for persons as views: appends `loc` to the person whose locations
+// start at views->locations[first] (the last person's) unless an identical
+// location is there; true when appended.
+bool AddLocationView(const LocationView& loc, size_t first, PersonViews* views);
 
 // Case-, space- and punctuation-insensitive form of a person name, for
 // spotting one person listed twice ("TANAKA, Taro" == "Tanaka Taro").

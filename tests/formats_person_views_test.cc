@@ -39,6 +39,13 @@ class Picker {
   std::string Pick(std::initializer_list<const char*> options) {
     return *(options.begin() + Pick(static_cast<uint32_t>(options.size())));
   }
+  // A JSON object of `members` ("key":value texts) in a random order.
+  std::string Object(std::vector<std::string>* members) {
+    std::shuffle(members->begin(), members->end(), rng_);
+    std::string s = "{";
+    for (size_t i = 0; i < members->size(); ++i) s += (i > 0 ? "," : "") + (*members)[i];
+    return s + "}";
+  }
 
   std::mt19937 rng_;
 };
@@ -137,14 +144,6 @@ class ScopusMaker : private Picker {
       m.push_back(R"("afid":)" + list + "]");
     }
     return Object(&m);
-  }
-
-  // A JSON object of `members` ("key":value texts) in a random order.
-  std::string Object(std::vector<std::string>* members) {
-    std::shuffle(members->begin(), members->end(), rng_);
-    std::string s = "{";
-    for (size_t i = 0; i < members->size(); ++i) s += (i > 0 ? "," : "") + (*members)[i];
-    return s + "}";
   }
 };
 
@@ -298,14 +297,6 @@ class OpenAlexMaker : private Picker {
                   Pick({R"("US")", R"("JP")", R"("FR")", R"("Narnia")", "null", R"("")"}));
     }
     return Object(&m);
-  }
-
-  // A JSON object of `members` ("key":value texts) in a random order.
-  std::string Object(std::vector<std::string>* members) {
-    std::shuffle(members->begin(), members->end(), rng_);
-    std::string s = "{";
-    for (size_t i = 0; i < members->size(); ++i) s += (i > 0 ? "," : "") + (*members)[i];
-    return s + "}";
   }
 };
 

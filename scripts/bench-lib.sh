@@ -18,6 +18,21 @@ allocator() {
   grep -q tcmalloc <<<"$libs" && echo tcmalloc-minimal || echo "glibc's malloc"
 }
 
+# build_kind BUILD: how the build folder BUILD was configured, from its
+# CMake cache: the build type, and the optimised build's profiles and
+# link-time optimisation when on (scripts/build-pgo).
+build_kind() {
+  local cache="$1/CMakeCache.txt" type pgo lto
+  [ -f "$cache" ] || { echo "an unknown build"; return; }
+  type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$cache")
+  pgo=$(sed -n 's/^STC_PGO:[A-Z]*=//p' "$cache")
+  lto=$(sed -n 's/^STC_LTO:[A-Z]*=//p' "$cache")
+  local kind="${type:-no build type}"
+  [ -n "$pgo" ] && [ "$pgo" != OFF ] && kind="$kind, profiles $pgo"
+  [ "$lto" = ON ] && kind="$kind, LTO"
+  echo "$kind"
+}
+
 # bench_workload NAME BUILD SCRATCH SIZE FILES: prints the folder of the
 # pct-jsonl workload of SIZE records in FILES files (bench/make_workload.cc),
 # generated into SCRATCH on first use (cached per size and file count; the

@@ -3,6 +3,10 @@
 #include <simdjson.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstring>
 #include <deque>
 #include <pugixml.hpp>
@@ -117,18 +121,38 @@ std::string IpcCode(pugi::xml_node c) {
   return code;
 }
 
-// How many times `needle` occurs in `text`, counting no further than 2.
-// glibc's memmem skips ahead by the needle; string_view::find stops at every
-// occurrence of its first character, which in XML is every tag.
+// How many times `needle` (2 bytes or more) occurs in `text`, counting no
+// further than 2. The text is scanned 16 bytes at a time for positions where
+// the needle's first two bytes both match (in XML, "<w" is rare where '<'
+// alone starts every tag), and only those are compared in full; glibc's
+// memmem took 2% of a PATENTSCOPE ingest's samples for this scan.
 size_t CountOf(std::string_view text, std::string_view needle) {
   size_t n = 0;
   const char* at = text.data();
-  const char* end = text.data() + text.size();
-  while (n < 2) {
-    const void* hit = memmem(at, static_cast<size_t>(end - at), needle.data(), needle.size());
-    if (hit == nullptr) break;
-    ++n;
-    at = static_cast<const char*>(hit) + 1;
+  const char* const end = text.data() + text.size();
+  auto full_match = [&](const char* p) {
+    return static_cast<size_t>(end - p) >= needle.size() &&
+           std::memcmp(p, needle.data(), needle.size()) == 0;
+  };
+#if defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(needle[0]);
+  const __m128i second = _mm_set1_epi8(needle[1]);
+  // Blocks whose second-byte load stays inside the text.
+  while (end - at >= 17) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, second))));
+    while (mask != 0) {
+      const char* p = at + __builtin_ctz(mask);
+      if (full_match(p) && ++n == 2) return n;
+      mask &= mask - 1;
+    }
+    at += 16;
+  }
+#endif
+  for (; at < end; ++at) {
+    if (*at == needle[0] && full_match(at) && ++n == 2) return n;
   }
   return n;
 }

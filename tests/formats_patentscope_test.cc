@@ -173,6 +173,22 @@ TEST(Patentscope, EveryBibliographicDataElementAtAnyDepth) {
     EXPECT_EQ(one.records[0].key, "PCT/CN2021/123456");
     EXPECT_TRUE(one.details.empty());
   }
+  // A second element at every offset of the scan's 16-byte blocks, a
+  // sibling or nested in the root element: each found (the reader takes its
+  // one-element path only when the text names the element once).
+  const std::string close = "</wo-bibliographic-data>";
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string spaces(pad, ' ');
+    std::string nested = first;
+    nested.insert(nested.rfind(close), spaces + "<x>" + second + "</x>");
+    for (const std::string& doc :
+         {"<status>" + spaces + first + "<x>" + second + "</x></status>", nested}) {
+      CollectingSink both = ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n" + doc + "\n");
+      ASSERT_EQ(both.records.size(), 2u) << doc;
+      EXPECT_EQ(both.records[0].key, "PCT/CN2021/123456");
+      EXPECT_EQ(both.records[1].key, "PCT/CN2021/654321");
+    }
+  }
   CollectingSink none =
       ParseUnit("patentscope", "<?xml version=\"1.0\"?>\n<status><a/></status>\n");
   EXPECT_TRUE(none.records.empty());

@@ -28,6 +28,19 @@ void AppendTextOf(pugi::xml_node n, std::string* out) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   const size_t start = out->size();
   const char* p = n.child_value();
+  // Most texts are collapsed already (single spaces between words, none at
+  // either end): one pass finds that, and they are appended in one piece.
+  size_t len = 0;
+  bool collapsed = true;
+  for (char prev = ' '; p[len] != '\0'; prev = p[len], ++len) {
+    const char c = p[len];
+    if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && prev == ' ')) collapsed = false;
+  }
+  if (len == 0) return;
+  if (collapsed && p[len - 1] != ' ') {
+    out->append(p, len);
+    return;
+  }
   for (;;) {
     while (space(*p)) ++p;
     if (*p == '\0') return;

@@ -52,10 +52,10 @@ TEST(Patentscope, TextIsTrimmedAndItsWhiteSpaceCollapsed) {
       "<parties><inventors>"
       "<inventor><addressbook lang=\"en\"><name>\n   ZHANG,\t  San  </name><address>"
       "<address-1>  1 Long   Road </address-1><address-2> \r\n </address-2>"
-      "<address-3>Bantian</address-3><city>\n Shen\tzhen </city><country> CN </country>"
+      "<address-3>Bantian </address-3><city>\n Shen\tzhen </city><country> CN </country>"
       "</address></addressbook></inventor>"
       "<inventor><addressbook lang=\"en\"><last-name>  Li </last-name><first-name>   "
-      "</first-name><address><city>Beijing</city></address></addressbook></inventor>"
+      "</first-name><address><city>Bei\njing</city></address></addressbook></inventor>"
       "<inventor><addressbook lang=\"en\"><last-name></last-name><first-name> Wu Wei "
       "</first-name></addressbook></inventor>"
       "</inventors></parties></wo-bibliographic-data></wo-international-application-status>\n";
@@ -71,7 +71,7 @@ TEST(Patentscope, TextIsTrimmedAndItsWhiteSpaceCollapsed) {
   EXPECT_EQ(r.persons[1].name, "Li");  // A blank first name adds no separator.
   ASSERT_EQ(r.persons[1].locations.size(), 1u);
   EXPECT_EQ(r.persons[1].locations[0].address, "");
-  EXPECT_EQ(r.persons[1].locations[0].city, "Beijing");
+  EXPECT_EQ(r.persons[1].locations[0].city, "Bei jing");  // White space inside only.
   EXPECT_EQ(r.persons[2].name, "Wu Wei");
   EXPECT_TRUE(r.persons[2].locations.empty());
 }

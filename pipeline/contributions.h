@@ -32,7 +32,7 @@ class DeltaMap {
   // `run_min` (tests use small values to make many runs). A run's sort needs
   // scratch of 2/3 of it: 262,144 cells take 4 MiB of it per map instead of
   // 16 for a million (the 2M cold ingest's peak 417 MiB against 446, the
-  // same CPU in alternating runs; 65,536 cost 4.7% more CPU: more merges).
+  // same CPU in alternating runs; runs of 65,536 cost 4.7% more CPU).
   explicit DeltaMap(size_t run_min = size_t{1} << 18) : run_min_(run_min) {}
 
   // Adds sign * (record's contributions): every point to its cell, and the

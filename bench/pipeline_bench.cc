@@ -406,9 +406,9 @@ BENCHMARK(BM_DeltaMapAddFlush)->Unit(benchmark::kMillisecond);
 
 // Sorting a run of cell deltas (what DeltaMap does every `run_min` deltas,
 // 262,144 by default): arg 1 = DeltaMap::SortCells (radix), arg 0 = plain
-// std::sort, on the same 1M cells, packed from store keys as Pack packs them: 9 years, 0.1
-// degree cells scattered around 200 places (both signs of latitude and
-// longitude), 20 countries, 8 one-letter fields. Cells/s.
+// std::sort, on the same 1M cells, packed from store keys as Pack packs them:
+// 9 years, 0.1 degree cells scattered around 200 places (both signs of
+// latitude and longitude), 20 countries, 8 one-letter fields. Cells/s.
 void BM_SortCells(benchmark::State& state) {
   std::mt19937_64 rng(11);
   std::vector<std::pair<int32_t, int32_t>> places(200);

@@ -1,6 +1,7 @@
 #include "parsers/country_names.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <unordered_map>
 
@@ -158,10 +159,9 @@ const CountryTable& Table() {
   return *table;
 }
 
-// CountryToIso2 into *out; false (*out then unspecified) when unknown.
-bool LookUpIso2(std::string_view text, std::string* out) {
-  std::string_view t = TrimAscii(text);
-  if (t.empty()) return false;
+// CountryToIso2 of trimmed, non-empty `t` into *out; false (*out then
+// unspecified) when unknown.
+bool LookUpIso2Slow(std::string_view t, std::string* out) {
   char buf[kMaxFolded];
   const size_t n = FoldInto(t, buf);
   if (n <= kMaxFolded) {
@@ -175,6 +175,49 @@ bool LookUpIso2(std::string_view text, std::string* out) {
   if (t.size() != 2) return false;
   NormaliseCountry2(t, out);  // Any ISO-2 code as given.
   return !out->empty();
+}
+
+// 0-25 for 'A'-'Z', 26-51 for 'a'-'z', -1 otherwise.
+int LetterIndex(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return 26 + (c - 'a');
+  return -1;
+}
+
+// LookUpIso2Slow's answer for every text of two ASCII letters, computed once:
+// the two-letter codes PATENTSCOPE and Scopus Abstract give for every
+// address then cost no fold, hash or probe.
+struct TwoLetterAnswers {
+  std::array<std::array<char, 2>, 52 * 52> iso2{};
+  std::array<bool, 52 * 52> known{};
+  TwoLetterAnswers() {
+    const std::string letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::string out;
+    for (size_t i = 0; i < 52; ++i) {
+      for (size_t j = 0; j < 52; ++j) {
+        const char text[2] = {letters[i], letters[j]};
+        const size_t k = i * 52 + j;
+        known[k] = LookUpIso2Slow(std::string_view(text, 2), &out) && out.size() == 2;
+        if (known[k]) iso2[k] = {out[0], out[1]};
+      }
+    }
+  }
+};
+
+bool LookUpIso2(std::string_view text, std::string* out) {
+  std::string_view t = TrimAscii(text);
+  if (t.empty()) return false;
+  if (t.size() == 2) {
+    const int a = LetterIndex(t[0]), b = LetterIndex(t[1]);
+    if (a >= 0 && b >= 0) {
+      static const TwoLetterAnswers* answers = new TwoLetterAnswers;
+      const size_t k = static_cast<size_t>(a) * 52 + static_cast<size_t>(b);
+      if (!answers->known[k]) return false;
+      out->assign(answers->iso2[k].data(), 2);
+      return true;
+    }
+  }
+  return LookUpIso2Slow(t, out);
 }
 
 }  // namespace

@@ -68,6 +68,47 @@ TEST(CountryNames, AssignOverwritesWhatTheStringHeld) {
   EXPECT_EQ(CountryToIso2(std::string(100, ' ') + "C h i n a" + std::string(100, '.')), "CN");
 }
 
+// Every text of two ASCII letters, in any case and with white space around
+// it, against a reference built here from the readers' spellings: a spelling
+// of two letters once folded ("UK") gives its country, any other pair is an
+// ISO-2 code as given, upper-cased.
+TEST(CountryNames, EveryTwoLetterTextAgreesWithTheSpellings) {
+  std::map<std::string, std::string> folded;  // Folded spelling -> ISO-2.
+  ForEachCountrySpelling(
+      [](std::string_view spelling, std::string_view iso2, void* arg) {
+        std::string f;
+        for (char c : spelling) {
+          if (c == ' ' || c == '.' || c == '\t') continue;
+          f.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        }
+        static_cast<std::map<std::string, std::string>*>(arg)->emplace(f, std::string(iso2));
+      },
+      &folded);
+  ASSERT_EQ(folded.at("uk"), "GB");  // The reference has the two-letter spellings.
+  const std::string letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string held = "a previous value";
+  for (char a : letters) {
+    for (char b : letters) {
+      const std::string text{a, b};
+      std::string lower, upper;
+      for (char c : text) {
+        lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        upper.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+      }
+      auto it = folded.find(lower);
+      const std::string expected = it != folded.end() ? it->second : upper;
+      ASSERT_EQ(CountryToIso2(text), expected) << text;
+      ASSERT_EQ(CountryToIso2(" " + text + "\t"), expected) << text;
+      AssignCountryCodeOrName(text, &held);
+      ASSERT_EQ(held, expected) << text;
+    }
+  }
+  // Two characters that are not both letters are no code.
+  EXPECT_EQ(CountryToIso2("U."), "");
+  EXPECT_EQ(CountryToIso2("1x"), "");
+  EXPECT_EQ(CountryToIso2("\xc3\xa9"), "");  // One letter outside ASCII, two bytes.
+}
+
 TEST(CountryNames, ReadersKeepNamesTheirTableLacks) {
   EXPECT_EQ(CountryCodeOrName("Germany"), "DE");
   EXPECT_EQ(CountryCodeOrName(" deu "), "DE");

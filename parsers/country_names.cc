@@ -185,8 +185,8 @@ int LetterIndex(char c) {
 }
 
 // LookUpIso2Slow's answer for every text of two ASCII letters, computed once:
-// the two-letter codes PATENTSCOPE and Scopus Abstract give for every
-// address then cost no fold, hash or probe.
+// the ISO-2 codes PATENTSCOPE gives for every address (and any reader's
+// two-letter text) then cost no fold, hash or probe.
 struct TwoLetterAnswers {
   std::array<std::array<char, 2>, 52 * 52> iso2{};
   std::array<bool, 52 * 52> known{};

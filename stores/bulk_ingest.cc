@@ -16,6 +16,9 @@ Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const c
   std::string msg = "store " + dir + ": " + what + ": " + s.ToString();
   if (s.IsIOError() || s.IsNoSpace()) return Status::IoError(msg);
   if (s.IsCorruption()) return Status::Corruption(msg);
+  // SstFileWriter's refusal of a key not above the one before (the check
+  // of the callers' order for large sets of records, store.h).
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
   return Status::IoError(msg);
 }
 
@@ -114,6 +117,17 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     }
   }
   if (files.empty()) return Status::Ok();
+  // Each file's writer refuses keys out of order within it; the ranges of a
+  // split set must also follow one another.
+  for (size_t i = 1; i < files.size(); ++i) {
+    const File& a = files[i - 1];
+    const File& b = files[i];
+    if (a.cf == b.cf && a.records && b.records && !a.records->empty() && !b.records->empty() &&
+        !(a.records->back().store_key < b.records->front().store_key)) {
+      return Status::InvalidArgument("store " + store_dir +
+                                     ": record writes not sorted and unique");
+    }
+  }
   auto write = [&](File* f) {
     const CfEntries& c = *f->cf;
     rocksdb::Options options = db->GetOptions(c.cf);

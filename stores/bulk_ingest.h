@@ -75,7 +75,10 @@ inline constexpr size_t kMinRecordsPerFile = 50000;
 // them all atomically into `db` (a CfEntries with record_files > 1: its
 // records as several files of disjoint key ranges, one thread each). The
 // files are moved into the database (or removed on failure). Errors name
-// `store_dir`.
+// `store_dir`. InvalidArgument, nothing ingested, when a column family's
+// keys (entries, sorted deltas, then records) do not ascend strictly: the
+// table files' writers check them, and this the cuts between split ranges
+// (the only check of large sets of records, Store::ValidateSorted).
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
                     const std::vector<CfEntries>& cfs);
 

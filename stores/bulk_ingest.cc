@@ -16,10 +16,17 @@ Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const c
   std::string msg = "store " + dir + ": " + what + ": " + s.ToString();
   if (s.IsIOError() || s.IsNoSpace()) return Status::IoError(msg);
   if (s.IsCorruption()) return Status::Corruption(msg);
-  // SstFileWriter's refusal of a key not above the one before (the check
-  // of the callers' order for large sets of records, store.h).
-  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
   return Status::IoError(msg);
+}
+
+// The same for an entry added to a table file: SstFileWriter's only
+// InvalidArgument there is its refusal of a key not above the one before,
+// the check of the callers' order for large sets of records (store.h).
+Status FromAddStatus(const rocksdb::Status& s, const std::string& dir) {
+  if (s.IsInvalidArgument()) {
+    return Status::InvalidArgument("store " + dir + ": writing a bulk table file: " + s.ToString());
+  }
+  return FromRocksStatus(s, dir, "writing a bulk table file");
 }
 
 // Adds `entries` to `writer` in order.
@@ -53,7 +60,7 @@ Status WriteAll(rocksdb::SstFileWriter& writer, std::span<const Entry> entries,
         s = writer.Merge(KeyOf(e), ValueOf(e));
         break;
     }
-    if (!s.ok()) return FromRocksStatus(s, store_dir, "writing a bulk table file");
+    if (!s.ok()) return FromAddStatus(s, store_dir);
   }
   return Status::Ok();
 }
@@ -67,7 +74,7 @@ Status WriteSorted(rocksdb::SstFileWriter& writer, const SortedAggregates& sorte
     const std::string_view value = SortedValueOf(key);
     const rocksdb::Status s =
         op == SortedEntry::Op::kPut ? writer.Put(key, value) : writer.Merge(key, value);
-    if (!s.ok()) return FromRocksStatus(s, store_dir, "writing a bulk table file");
+    if (!s.ok()) return FromAddStatus(s, store_dir);
   }
   return Status::Ok();
 }

@@ -77,8 +77,9 @@ inline constexpr size_t kMinRecordsPerFile = 50000;
 // files are moved into the database (or removed on failure). Errors name
 // `store_dir`. InvalidArgument, nothing ingested, when a column family's
 // keys (entries, sorted deltas, then records) do not ascend strictly: the
-// table files' writers check them, and this the cuts between split ranges
-// (the only check of large sets of records, Store::ValidateSorted).
+// table files' writers check each file, and IngestSorted the cuts between
+// the ranges of a split set (the only check of large sets of records, see
+// Store::ValidateSorted).
 Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::string& tmp_dir,
                     const std::vector<CfEntries>& cfs);
 

@@ -9,7 +9,9 @@
 // entries, in one atomic write: RocksDB then compacts one file of deltas
 // instead of one per flush. A large fold splits the keys in two ranges,
 // merged and written on two threads.
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
@@ -322,6 +324,13 @@ std::string SplitKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   return std::string(first);  // An empty key (never a real one) means no split.
 }
 
+// The number of table files of `cf`.
+size_t ColumnFamilyFileCount(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(cf, &meta);
+  return meta.file_count;
+}
+
 Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const char* what) {
   if (s.ok()) return Status::Ok();
   std::string msg = "store " + dir + ": " + what + ": " + s.ToString();
@@ -478,8 +487,23 @@ Result<bool> Store::FoldPendingAggregates() {
     impl_->write_failed = true;
     return st;
   }
-  // Reclaim the log's space now: the entries are deleted, so the compaction
-  // reads them once (about one key per MiB) and writes nothing.
+  // Reclaim the log's space now. Its table files below level 0 (every
+  // flush's, usually: their keys do not overlap) hold only deleted entries:
+  // removed whole, unread. The compaction then reads what is left (the
+  // range deletion's file, a log file in level 0) and writes nothing; it
+  // used to read every flush's file again, from the disk, since the merge
+  // above had dropped their pages (114 MB, 0.07 s at the end of a 2M-record
+  // load, single-threaded).
+  const size_t files_before = ColumnFamilyFileCount(db, impl_->pending);
+  const rocksdb::Slice range_begin(begin), range_end(end);
+  const rocksdb::RangePtr range(&range_begin, &range_end);
+  STC_RETURN_IF_ERROR(impl_->Rocks(
+      rocksdb::DeleteFilesInRanges(db, impl_->pending, &range, 1, /*include_end=*/false),
+      "removing the folded pending log's files"));
+  const size_t files_after = ColumnFamilyFileCount(db, impl_->pending);
+  if (files_after < files_before) {
+    impl_->pending_files_dropped.fetch_add(files_before - files_after, std::memory_order_relaxed);
+  }
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   STC_RETURN_IF_ERROR(impl_->Rocks(db->CompactRange(compact, impl_->pending, nullptr, nullptr),

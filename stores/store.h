@@ -280,6 +280,10 @@ class Store {
   // ApplyWithPendingAggregates with deltas) this handle has written, on
   // every thread (tests, benchmarks).
   uint64_t pending_flushes_written() const;
+  // Diagnostics: how many table files of the pending log the folds of this
+  // handle removed whole, without reading them, once their entries were
+  // deleted (tests).
+  uint64_t pending_files_dropped() const;
   // Adds every pending aggregate delta to the aggregates and removes the
   // log, in one atomic write (a table file when large). Returns whether any
   // delta was pending. InvalidArgument on a read-only store; Corruption on a

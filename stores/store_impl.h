@@ -102,6 +102,8 @@ struct Store::Impl {
   mutable std::atomic<uint64_t> raw_table_scans{0};
   // Store::pending_flushes_written.
   std::atomic<uint64_t> pending_flushes_written{0};
+  // Store::pending_files_dropped.
+  std::atomic<uint64_t> pending_files_dropped{0};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
 
   ~Impl() {

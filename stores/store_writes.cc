@@ -190,6 +190,10 @@ uint64_t Store::pending_flushes_written() const {
   return impl_->pending_flushes_written.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::pending_files_dropped() const {
+  return impl_->pending_files_dropped.load(std::memory_order_relaxed);
+}
+
 Status Store::ForEachStoredRecord(
     Source source, const std::vector<std::string_view>& sorted_keys,
     const std::function<Status(size_t i, std::string_view value)>& found) const {

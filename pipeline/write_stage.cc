@@ -361,9 +361,10 @@ Status Writer::StartFlush() {
   STC_RETURN_IF_ERROR(WaitForFlush());
   Buffer* b = active_;
   if (b->pending.size() == 0 && b->deltas.size() == 0) return Status::Ok();
-  if (store_was_empty_) {
+  if (store_was_empty_ && !flushing_all_) {
     // From now on these keys may be in the store: lookups of keys the filter
     // has not seen can skip the store (it was empty when the run started).
+    // (After the parse no chunk is looked up: FlushAll's flushes skip this.)
     // (The filter's lines fetched a few entries ahead: see KeyFilter::PrefetchAdd.)
     const LargeVector<PendingTable::Entry>& entries = b->pending.entries();
     constexpr size_t kAhead = 8;

@@ -364,7 +364,7 @@ Status Writer::StartFlush() {
   if (store_was_empty_ && !flushing_all_) {
     // From now on these keys may be in the store: lookups of keys the filter
     // has not seen can skip the store (it was empty when the run started).
-    // (After the parse no chunk is looked up: FlushAll's flushes skip this.)
+    // FlushAll's flushes skip this: no chunk is looked up after the parse.
     // (The filter's lines fetched a few entries ahead: see KeyFilter::PrefetchAdd.)
     const LargeVector<PendingTable::Entry>& entries = b->pending.entries();
     constexpr size_t kAhead = 8;

@@ -490,19 +490,19 @@ Result<bool> Store::FoldPendingAggregates() {
   // Reclaim the log's space now. Its table files below level 0 (every
   // flush's, usually: their keys do not overlap) hold only deleted entries:
   // removed whole, unread. The compaction then reads what is left (the
-  // range deletion's file, a log file in level 0) and writes nothing; it
-  // used to read every flush's file again, from the disk, since the merge
-  // above had dropped their pages (114 MB, 0.07 s at the end of a 2M-record
-  // load, single-threaded).
+  // range deletion's file, a log file in level 0) and writes nothing. It
+  // used to read every flush's file again, from the disk since the merge
+  // above had dropped their pages, on one thread at the run's end (1.1 GB
+  // and 0.7 s after a 20M-record load). If the removal fails, the
+  // compaction reads the files as it did.
   const size_t files_before = ColumnFamilyFileCount(db, impl_->pending);
   const rocksdb::Slice range_begin(begin), range_end(end);
   const rocksdb::RangePtr range(&range_begin, &range_end);
-  STC_RETURN_IF_ERROR(impl_->Rocks(
-      rocksdb::DeleteFilesInRanges(db, impl_->pending, &range, 1, /*include_end=*/false),
-      "removing the folded pending log's files"));
-  const size_t files_after = ColumnFamilyFileCount(db, impl_->pending);
-  if (files_after < files_before) {
-    impl_->pending_files_dropped.fetch_add(files_before - files_after, std::memory_order_relaxed);
+  if (rocksdb::DeleteFilesInRanges(db, impl_->pending, &range, 1, /*include_end=*/false).ok()) {
+    const size_t files_after = ColumnFamilyFileCount(db, impl_->pending);
+    if (files_after < files_before) {
+      impl_->pending_files_dropped.fetch_add(files_before - files_after, std::memory_order_relaxed);
+    }
   }
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;

@@ -11,7 +11,6 @@
 // merged and written on two threads.
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
-#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
@@ -324,13 +323,6 @@ std::string SplitKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   return std::string(first);  // An empty key (never a real one) means no split.
 }
 
-// The number of table files of `cf`.
-size_t ColumnFamilyFileCount(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
-  rocksdb::ColumnFamilyMetaData meta;
-  db->GetColumnFamilyMetaData(cf, &meta);
-  return meta.file_count;
-}
-
 Status FromRocksStatus(const rocksdb::Status& s, const std::string& dir, const char* what) {
   if (s.ok()) return Status::Ok();
   std::string msg = "store " + dir + ": " + what + ": " + s.ToString();
@@ -495,11 +487,11 @@ Result<bool> Store::FoldPendingAggregates() {
   // above had dropped their pages, on one thread at the run's end (1.1 GB
   // and 0.7 s after a 20M-record load). If the removal fails, the
   // compaction reads the files as it did.
-  const size_t files_before = ColumnFamilyFileCount(db, impl_->pending);
+  const size_t files_before = store_internal::TableFileBaseNames(db, impl_->pending).size();
   const rocksdb::Slice range_begin(begin), range_end(end);
   const rocksdb::RangePtr range(&range_begin, &range_end);
   if (rocksdb::DeleteFilesInRanges(db, impl_->pending, &range, 1, /*include_end=*/false).ok()) {
-    const size_t files_after = ColumnFamilyFileCount(db, impl_->pending);
+    const size_t files_after = store_internal::TableFileBaseNames(db, impl_->pending).size();
     if (files_after < files_before) {
       impl_->pending_files_dropped.fetch_add(files_before - files_after, std::memory_order_relaxed);
     }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
+#include "core/hash.h"
 #include "parsers/json_util.h"
 
 namespace stc {
@@ -204,6 +207,39 @@ struct TwoLetterAnswers {
   }
 };
 
+// LookUpIso2Slow's answers for the texts a thread looked up last, by their
+// bytes as given (trimmed): a reader names the same few countries over and
+// over ("Germany", "United States" in every Scopus affiliation), and a hit
+// costs a hash of the text and a compare instead of the fold, std::hash and
+// the table's probe. Direct-mapped; a text of more than kMaxText bytes is
+// not kept.
+class Iso2Memo {
+ public:
+  static constexpr size_t kMaxText = 30;
+
+  // The slot for `t` (t.size() <= kMaxText).
+  struct Slot {
+    uint8_t size = 0;  // 0: empty (a looked-up text is never empty).
+    bool known = false;
+    std::array<char, 2> iso2{};
+    std::array<char, kMaxText> text{};
+    bool Holds(std::string_view t) const {
+      return size == t.size() && std::memcmp(text.data(), t.data(), t.size()) == 0;
+    }
+    void Set(std::string_view t, bool is_known, const std::string& code) {
+      size = static_cast<uint8_t>(t.size());
+      std::memcpy(text.data(), t.data(), t.size());
+      known = is_known;
+      if (is_known) iso2 = {code[0], code[1]};
+    }
+  };
+  Slot& SlotFor(std::string_view t) { return slots_[MemoryHash64(t) & (kSlots - 1)]; }
+
+ private:
+  static constexpr size_t kSlots = 64;
+  std::array<Slot, kSlots> slots_;
+};
+
 bool LookUpIso2(std::string_view text, std::string* out) {
   std::string_view t = TrimAscii(text);
   if (t.empty()) return false;
@@ -217,7 +253,18 @@ bool LookUpIso2(std::string_view text, std::string* out) {
       return true;
     }
   }
-  return LookUpIso2Slow(t, out);
+  if (t.size() > Iso2Memo::kMaxText) return LookUpIso2Slow(t, out);
+  thread_local Iso2Memo memo;
+  Iso2Memo::Slot& slot = memo.SlotFor(t);
+  if (slot.Holds(t)) {
+    if (slot.known) out->assign(slot.iso2.data(), 2);
+    return slot.known;
+  }
+  const bool known = LookUpIso2Slow(t, out);
+  // Every answer of the table is a two-letter code; another (an ISO-2 code
+  // of other bytes kept as given) is not memoised.
+  if (!known || out->size() == 2) slot.Set(t, known, *out);
+  return known;
 }
 
 }  // namespace

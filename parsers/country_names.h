@@ -6,7 +6,7 @@
 // ingest (geo/resolver.h) maps whatever the readers leave as written. Every
 // entry here agrees with that table (tests/geocode/country_names_test.cc).
 //
-// Thread-safe (read-only static data).
+// Thread-safe (read-only static data, and a memo of recent look-ups per thread).
 #ifndef STCLUSTER_PARSERS_COUNTRY_NAMES_H_
 #define STCLUSTER_PARSERS_COUNTRY_NAMES_H_
 

@@ -6,10 +6,12 @@
 #include <cctype>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "parsers/country_names.h"
 #include "parsers/csv_util.h"
+#include "parsers/json_util.h"
 #include "parsers/pct_number.h"
 
 namespace stc {
@@ -98,6 +100,49 @@ TEST(CountryNames, MapsNamesAndCodes) {
   EXPECT_EQ(CountryToIso2("Korea, Republic of"), "KR");
   EXPECT_EQ(CountryToIso2("jp"), "JP");
   EXPECT_EQ(CountryToIso2("Atlantis"), "");
+}
+
+// The memo of recent look-ups (a direct-mapped table per thread) answers as
+// the table does: every spelling, in other cases and spacing, and unknown
+// texts, looked up again and again in a random order (hits, and evictions:
+// far more texts than slots), against each text's first answer on a fresh
+// thread, whose memo was empty.
+TEST(CountryNames, RepeatedLookUpsAnswerAsTheFirst) {
+  std::vector<std::string> texts;
+  ForEachCountrySpelling(
+      [](std::string_view spelling, std::string_view, void* arg) {
+        auto* v = static_cast<std::vector<std::string>*>(arg);
+        std::string s(spelling);
+        v->push_back(s);
+        std::string upper = s, spaced = "  " + s + " ";
+        for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        v->push_back(upper);
+        v->push_back(spaced);
+        v->push_back(s + "x");  // Unknown, most of them.
+      },
+      &texts);
+  texts.push_back("Atlantis");
+  texts.push_back("A country whose name is longer than the memo keeps");
+  texts.push_back("1");
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  ASSERT_GT(texts.size(), 500u);
+  std::vector<std::string> first(texts.size());
+  std::thread fresh([&] {
+    for (size_t i = 0; i < texts.size(); ++i) first[i] = CountryToIso2(texts[i]);
+  });
+  fresh.join();
+  EXPECT_EQ(first[std::find(texts.begin(), texts.end(), "  Germany ") - texts.begin()], "DE");
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<size_t> pick(0, texts.size() - 1);
+  for (int n = 0; n < 20000; ++n) {
+    // Runs of one text (hits) between random ones (misses and evictions).
+    const size_t i = n % 3 == 0 ? pick(rng) : static_cast<size_t>(n / 3) % texts.size();
+    ASSERT_EQ(CountryToIso2(texts[i]), first[i]) << "[" << texts[i] << "]";
+    std::string out = "kept";
+    AssignCountryCodeOrName(texts[i], &out);
+    ASSERT_EQ(out, first[i].empty() ? std::string(TrimAscii(texts[i])) : first[i]);
+  }
 }
 
 TEST(CsvUtil, SplitsQuotedFields) {

@@ -217,7 +217,6 @@ class Iso2Memo {
  public:
   static constexpr size_t kMaxText = 30;
 
-  // The slot for `t` (t.size() <= kMaxText).
   struct Slot {
     uint8_t size = 0;  // 0: empty (a looked-up text is never empty).
     bool known = false;
@@ -233,6 +232,7 @@ class Iso2Memo {
       if (is_known) iso2 = {code[0], code[1]};
     }
   };
+  // The slot for `t` (t.size() <= kMaxText).
   Slot& SlotFor(std::string_view t) { return slots_[MemoryHash64(t) & (kSlots - 1)]; }
 
  private:

@@ -278,6 +278,38 @@ bool DeltaMap::Runs<P>::Merger::Next(P* out) {
 }
 
 template <typename P>
+void DeltaMap::Runs<P>::AbsorbMerged(const Runs& from) {
+  Seal();
+  if (runs_.size() > 1) MergeRuns();
+  // Both merged into a new array of the room they need, the old one freed
+  // after: between flushes the map holds its distinct cells once, without a
+  // merge buffer or a doubling's slack.
+  LargeVector<P> out;
+  out.reserve(cells_.size() + from.size());
+  Merger incoming(from);
+  P in;
+  bool has_in = incoming.Next(&in);
+  for (const P& c : cells_) {
+    while (has_in && PackedLess(in, c)) {
+      out.push_back(in);
+      has_in = incoming.Next(&in);
+    }
+    P sum = c;
+    if (has_in && SamePacked(in, c)) {
+      sum.units += in.units;
+      has_in = incoming.Next(&in);
+    }
+    if (sum.units != 0) out.push_back(sum);
+  }
+  for (; has_in; has_in = incoming.Next(&in)) out.push_back(in);
+  cells_.swap(out);
+  scratch_ = LargeVector<P>();
+  sealed_ = cells_.size();
+  runs_.clear();
+  if (sealed_ > 0) runs_.push_back(sealed_);
+}
+
+template <typename P>
 void DeltaMap::Runs<P>::MergeRuns() {
   scratch_.clear();
   scratch_.reserve(cells_.size());
@@ -356,6 +388,15 @@ Status DeltaMap::FlushSorted(SortedAggregates* cells, StoreBatch* totals) {
   }
   FlushTotals(totals);
   return st;
+}
+
+void DeltaMap::MoveInto(DeltaMap* into, StoreBatch* totals) {
+  narrow_.Seal();
+  wide_.Seal();
+  into->narrow_.AbsorbMerged(narrow_);
+  into->wide_.AbsorbMerged(wide_);
+  for (const auto& [k, units] : long_cells_) into->long_cells_[k] += units;
+  FlushTotals(totals);  // Clears this map.
 }
 
 void DeltaMap::Flush(StoreBatch* batch) {

@@ -62,6 +62,12 @@ class DeltaMap {
   // long for the store.
   Status FlushSorted(SortedAggregates* cells, StoreBatch* totals);
 
+  // Moves this map's combined cell deltas into `into`, merged with what it
+  // holds (this map's runs are merged, not sorted again; `into` keeps one
+  // run), its totals into `totals`, and clears this map. For a fresh load's
+  // cell deltas kept across flushes (pipeline/write_stage.h).
+  void MoveInto(DeltaMap* into, StoreBatch* totals);
+
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const {
     return narrow_.size() + wide_.size() + long_cells_.size() + totals_.size();
@@ -133,6 +139,9 @@ class DeltaMap {
       scratch_.reserve(n);
     }
     void Seal();  // Makes the cells since the last run a run.
+    // Appends `from`'s merged cells (its runs must be sealed) and merges
+    // them with this one's runs into one run.
+    void AbsorbMerged(const Runs& from);
     void Clear() {
       cells_.clear();
       sealed_ = 0;

@@ -24,6 +24,13 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
   // several runs at the flush).
   // A third makes runs of kRadixSortMin cells: radix-sorted runs, merged.
   DeltaMap map, sorted_map(/*run_min=*/300), radix_map(DeltaMap::kRadixSortMin);
+  // A fourth as a fresh load defers them: each "flush" of a few thousand
+  // records (several runs of 300) moved into one map for the run, and its
+  // totals into a batch of their own.
+  DeltaMap flush_map(/*run_min=*/300), run_map;
+  std::vector<StoreBatch> flush_totals;
+  std::mt19937_64 flush_rng(5);
+  size_t until_move = 1 + flush_rng() % 3000;
   Ref ref;
   std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> ref_totals;
   const std::vector<std::string> fields = {
@@ -57,7 +64,17 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
     map.Add(r, sign, grid);
     sorted_map.Add(r, sign, grid);
     radix_map.Add(r, sign, grid);
+    flush_map.Add(r, sign, grid);
+    if (--until_move == 0) {
+      flush_totals.emplace_back();
+      flush_map.MoveInto(&run_map, &flush_totals.back());
+      EXPECT_EQ(flush_map.size(), 0u);
+      until_move = 1 + flush_rng() % 3000;
+    }
   }
+  flush_totals.emplace_back();
+  flush_map.MoveInto(&run_map, &flush_totals.back());
+  ASSERT_GT(flush_totals.size(), 5u);  // Several moves, and cells met again in later ones.
   StoreBatch batch;
   map.Flush(&batch);
   Ref got;
@@ -80,8 +97,8 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
 
   // The encoded path: the same cells, as store keys in strictly ascending
   // order (long fields merged in), the same totals.
-  for (DeltaMap* m : {&sorted_map, &radix_map}) {
-    SCOPED_TRACE(m == &radix_map ? "radix" : "small runs");
+  for (DeltaMap* m : {&sorted_map, &radix_map, &run_map}) {
+    SCOPED_TRACE(m == &radix_map ? "radix" : m == &run_map ? "moved" : "small runs");
     SortedAggregates cells;
     StoreBatch totals;
     ASSERT_TRUE(m->FlushSorted(&cells, &totals).ok());
@@ -103,9 +120,19 @@ TEST(DeltaMap, CombinedDeltasEqualABruteForceSum) {
     EXPECT_EQ(n, cells.size());
     EXPECT_EQ(got_sorted, ref);
     std::map<std::pair<int, int32_t>, std::tuple<Units, Units, int64_t>> sorted_totals;
-    totals.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units ul, int64_t n) {
-      sorted_totals[{static_cast<int>(s), y}] = {w, ul, n};
-    });
+    auto add_totals = [&](const StoreBatch& b) {
+      b.ForEachTotalsDelta([&](Source s, int32_t y, Units w, Units ul, int64_t n) {
+        auto& t = sorted_totals[{static_cast<int>(s), y}];
+        std::get<0>(t) += w;
+        std::get<1>(t) += ul;
+        std::get<2>(t) += n;
+      });
+    };
+    add_totals(totals);
+    if (m == &run_map) {
+      EXPECT_TRUE(totals.empty()) << "the moves took the totals";
+      for (const StoreBatch& b : flush_totals) add_totals(b);
+    }
     EXPECT_EQ(sorted_totals, ref_totals);
     EXPECT_EQ(m->size(), 0u);
   }

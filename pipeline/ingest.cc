@@ -22,6 +22,7 @@
 #include "parsers/registry.h"
 #include "pipeline/file_registry.h"
 #include "pipeline/read_stage.h"
+#include "pipeline/rebuild.h"
 #include "pipeline/rejects_log.h"
 #include "pipeline/write_stage.h"
 
@@ -121,6 +122,8 @@ namespace {
 // look-ups little; a 20M one about 40.
 constexpr uint64_t kCompactRecordsAtFiles = 16;
 
+}  // namespace
+
 std::string RunId() {
   std::time_t t = std::time(nullptr);
   char buf[32];
@@ -129,8 +132,6 @@ std::string RunId() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 bool BuffersOnHugePages(uint64_t input_bytes, size_t flush_bytes) {
   return input_bytes / 2 >= flush_bytes;
@@ -168,6 +169,12 @@ Result<IngestStats> Ingest(Store* store, const std::vector<std::string>& inputs,
   const std::vector<std::string>& files = plan.files;
   IngestStats stats;
   stats.files.resize(files.size());
+  if (store->aggregates_deferred()) {
+    // A fresh load stopped before writing its aggregates (pipeline/
+    // write_stage.h): they are rebuilt from its stored records first.
+    STC_ASSIGN_OR_RETURN(const int64_t rebuilt, RebuildAggregates(store, options.threads));
+    stats.records_rebuilt = static_cast<uint64_t>(rebuilt);
+  }
   for (size_t i = 0; i < files.size(); ++i) stats.files[i].path = files[i];
   for (const auto& [what, n] : plan.notes) stats.warnings[what] += n;
 

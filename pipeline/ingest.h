@@ -40,6 +40,10 @@ std::string ReplaceSpecName(const ReplaceSpec& spec);
 // The store meta entry naming a replace that started and did not complete.
 inline constexpr char kReplaceInProgressMeta[] = "replace_in_progress";
 
+// The current UTC time as "2026-12-07T21:31:00Z": when a run began, in the
+// store's markers of runs in progress.
+std::string RunId();
+
 struct IngestOptions {
   int threads = 0;              // 0 = all cores.
   std::string format = "auto";  // A reader name (parsers/registry.h) or "auto".
@@ -112,7 +116,11 @@ struct IngestStats {
   uint64_t records_rejected = 0;
   uint64_t records_deleted = 0;
   // Not records read: stored records of the replaced year absent from the files.
-  uint64_t records_removed_by_replace = 0;             // Deletions read (e.g. OpenAlex merged ids).
+  uint64_t records_removed_by_replace = 0;  // Deletions read (e.g. OpenAlex merged ids).
+  // Stored records whose aggregates were rebuilt before this run read
+  // anything: a fresh load had stopped before writing them
+  // (pipeline/rebuild.h). 0 when there was nothing to rebuild.
+  uint64_t records_rebuilt = 0;
   std::map<std::string, uint64_t> rejected_by_reason;  // Record- and file-level reasons.
   std::map<std::string, uint64_t> skipped_by_reason;
   std::map<std::string, uint64_t> warnings;   // Non-fatal remarks by kind.

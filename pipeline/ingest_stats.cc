@@ -66,6 +66,10 @@ std::string IngestStats::ToText() const {
          " unchanged stored records read from other bytes or with other settings (recognised "
          "from the next run on)\n";
   }
+  if (records_rebuilt > 0) {
+    s += "rebuilt:   the aggregates of " + std::to_string(records_rebuilt) +
+         " stored records, which a load that stopped before its end had not written\n";
+  }
   if (records_removed_by_replace > 0) {
     s += "replace:   " + std::to_string(records_removed_by_replace) +
          " stored records of the replaced year were not in the files: removed\n";
@@ -133,6 +137,7 @@ std::string IngestStats::ToJson() const {
   s += ",\"records_rejected\":" + std::to_string(records_rejected);
   s += ",\"records_deleted\":" + std::to_string(records_deleted);
   s += ",\"records_removed_by_replace\":" + std::to_string(records_removed_by_replace);
+  s += ",\"records_rebuilt\":" + std::to_string(records_rebuilt);
   s += ",\"rejected_by_reason\":";
   JsonMap(rejected_by_reason, &s);
   s += ",\"skipped_by_reason\":";

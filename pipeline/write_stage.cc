@@ -298,12 +298,40 @@ Status Writer::Finish() {
   Status waited = WaitForFlush();  // None in flight after FlushAll; never skip the join.
   if (st.ok()) st = waited;
   for (Buffer& b : buffers_) b = Buffer();
+  if (deferred_ != nullptr) {
+    // After a failure the map may hold deltas of records that were not
+    // written: it is dropped, and the store stays marked for a rebuild.
+    if (!st.ok()) {
+      deferred_->cells = DeltaMap();
+      return st;
+    }
+    return WriteDeferred();
+  }
   // Every flush of a run of several left its aggregate deltas pending: add
   // them in one write (also after a failure: the flushes that reached the
   // store stay whole). Nothing is pending after a run of one flush.
   Result<bool> folded = store_->FoldPendingAggregates();
   if (st.ok() && !folded.ok()) st = folded.status();
   return st;
+}
+
+Status Writer::WriteDeferred() {
+  SortedAggregates cells;
+  StoreBatch totals;  // None: every flush wrote its own.
+  STC_RETURN_IF_ERROR(deferred_->cells.FlushSorted(&cells, &totals));
+  deferred_->cells = DeltaMap();  // Its memory goes back before the writes.
+  if (deferred_->spills == 0) {
+    // Into the empty aggregates, as values, in one atomic write (of a table
+    // file per core: nothing else runs now).
+    STC_RETURN_IF_ERROR(
+        store_->ApplyWithSortedRecords({}, cells, totals, /*records_in_parallel=*/true));
+  } else {
+    // The earlier parts are in the pending log: this one joins them, and
+    // the fold sums them all.
+    STC_RETURN_IF_ERROR(store_->ApplyWithPendingAggregates({}, cells, totals));
+    STC_RETURN_IF_ERROR(store_->FoldPendingAggregates().status());
+  }
+  return store_->EndDeferredAggregates();
 }
 
 Status Writer::FlushAll() {
@@ -378,24 +406,34 @@ Status Writer::StartFlush() {
     std::lock_guard<std::mutex> lock(published_mu_);
     published_ = std::move(published);
   }
-  flushing_ = b;
-  active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];
   // The last flush skips the pending log only when no flush before it used
   // it: the fold's one table file of a run's sums goes below the stored
   // aggregates it does not overlap (a fresh store's last level), while a
   // table file of the last flush's deltas beside it would overlap it, and
   // RocksDB would have to merge the two.
   const bool only = last_flush_ && flushes_started_ == 0;
+  if (store_was_empty_ && !only && deferred_ == nullptr) {
+    // A fresh load of several buffers: from this flush on, the cell deltas
+    // wait in one map for Finish (the top comment of write_stage.h). The
+    // store is marked first, and for good until Finish has written them.
+    STC_RETURN_IF_ERROR(store_->BeginDeferredAggregates("a fresh load begun " + RunId()));
+    deferred_ = std::make_unique<Deferred>();
+    deferred_->budget = deferred_budget_ != 0 ? deferred_budget_ : flush_bytes_;
+  }
+  flushing_ = b;
+  active_ = b == &buffers_[0] ? &buffers_[1] : &buffers_[0];
   const bool alone = flushing_all_;
   ++flushes_started_;
-  flush_thread_ = std::thread([this, b, only, alone] {
+  Deferred* deferred = deferred_.get();
+  flush_thread_ = std::thread([this, b, only, alone, deferred] {
     if (flush_hook_) flush_hook_();
-    flush_status_ = WriteBuffer(store_, b, &flush_scratch_, only, alone);
+    flush_status_ = WriteBuffer(store_, b, &flush_scratch_, only, alone, deferred);
   });
   return Status::Ok();
 }
 
-Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone) {
+Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone,
+                           Deferred* deferred) {
   // Records in store key order straight from the buffer (no copies): by a
   // radix sort of their compact keys when it applies (below), else sorted on
   // the keys' first 24 bytes as three big-endian words (contiguous, no
@@ -407,8 +445,19 @@ Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool 
   scratch->batch.Clear();
   scratch->aggregates.Clear();
   Status delta_status;
-  std::thread deltas([b, scratch, &delta_status] {
-    delta_status = b->deltas.FlushSorted(&scratch->aggregates, &scratch->batch);
+  std::thread deltas([b, scratch, deferred, &delta_status] {
+    if (deferred == nullptr) {
+      delta_status = b->deltas.FlushSorted(&scratch->aggregates, &scratch->batch);
+      return;
+    }
+    // The totals are written now; the cells join the run's map, which goes
+    // to the pending log with these records once past its budget.
+    b->deltas.MoveInto(&deferred->cells, &scratch->batch);
+    if (deferred->cells.bytes() > deferred->budget) {
+      StoreBatch none;  // The map holds no totals.
+      delta_status = deferred->cells.FlushSorted(&scratch->aggregates, &none);
+      ++deferred->spills;
+    }
   });
   PendingTable& pending = b->pending;
   const LargeVector<PendingTable::Entry>& entries = pending.entries();
@@ -462,10 +511,12 @@ Status Writer::WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool 
     // cost the whole fold (a nightly file is one flush).
     // The run's final flushes have the cores to themselves: their records
     // are written as one table file per thread.
-    st = only ? store->ApplyWithSortedRecords(scratch->writes, scratch->aggregates, scratch->batch,
-                                              alone)
-              : store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates,
-                                                  scratch->batch, alone);
+    // A deferring flush writes no cell deltas, except the map's spill.
+    const bool direct = only || (deferred != nullptr && scratch->aggregates.empty());
+    st = direct ? store->ApplyWithSortedRecords(scratch->writes, scratch->aggregates,
+                                                scratch->batch, alone)
+                : store->ApplyWithPendingAggregates(scratch->writes, scratch->aggregates,
+                                                    scratch->batch, alone);
   }
   // The pending table is still read by the writer's lookups: it is emptied
   // after the join (WaitForFlush).

@@ -8,6 +8,18 @@
 // buffer exceeds its budget and at the end (Finish). A crash therefore loses
 // at most the unflushed buffers, never half of one: a re-run re-does that part.
 //
+// A fresh load (into a store without records) of more than one buffer
+// defers its cell aggregates: each flush writes its records and totals, and
+// its cell deltas are merged into one map kept for the run (a second sort
+// and merge of every flush's deltas, the pending log's, is saved). Finish
+// writes the map, in one more atomic write, straight into the empty
+// aggregates. The store marks the aggregates as deferred meanwhile
+// (Store::BeginDeferredAggregates: readers refuse); a load that stops before
+// Finish leaves the mark, and the next ingest rebuilds the aggregates from
+// the stored records (pipeline/rebuild.h). The map is bounded: past the
+// flush budget it is written as an entry of the pending log with the flush's
+// records, and Finish folds the entries.
+//
 // Writes overlap with reading: a full buffer is handed to a background
 // thread that sorts and writes it while the pipeline goes on filling the
 // other buffer. At most one flush is in flight; until it is done the dedup
@@ -89,6 +101,13 @@ class Writer {
   // Tests: runs `hook` on the flush thread before each buffer is written
   // (e.g. to hold a flush in flight while later chunks are decided).
   void SetFlushHookForTesting(std::function<void()> hook) { flush_hook_ = std::move(hook); }
+  // Tests: the deferred cell map's budget (as DeltaMap::bytes counts it;
+  // the flush budget by default). Call before the first Write.
+  void SetDeferredBudgetForTesting(size_t bytes) { deferred_budget_ = bytes; }
+  // Diagnostics (tests): whether this run deferred its cell aggregates, and
+  // how often the deferred map went to the pending log.
+  bool deferred() const { return deferred_ != nullptr; }
+  int deferred_spills() const { return deferred_ == nullptr ? 0 : deferred_->spills; }
 
  private:
   Status FlushAll();  // Finish without the fold.
@@ -127,7 +146,19 @@ class Writer {
   // until Finish folds them. `alone`: a flush of FlushAll, after the parse,
   // with the cores to itself (its records are written on every thread the
   // store has).
-  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone);
+  // A fresh load's cell deltas kept across flushes (the top comment); the
+  // flush thread's, and Finish's once no flush is in flight.
+  struct Deferred {
+    DeltaMap cells;
+    size_t budget = 0;  // Past it (DeltaMap::bytes) the map goes to the pending log.
+    int spills = 0;     // Times it did.
+  };
+  // `deferred`: the run's deferred map (null: the deltas go to the store with
+  // the records, as described above).
+  static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone,
+                            Deferred* deferred);
+  // Finish of a run that deferred: writes the deferred map and folds.
+  Status WriteDeferred();
   // The buffered state of `full` (active buffer first), or null.
   const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,
                                           const PendingTable** table);
@@ -161,6 +192,8 @@ class Writer {
   uint64_t flushes_started_ = 0;  // By this Writer.
   Status first_failure_;
   std::function<void()> flush_hook_;
+  size_t deferred_budget_ = 0;          // 0: flush_bytes_.
+  std::unique_ptr<Deferred> deferred_;  // Set by the first flush that defers.
 
   // Per-chunk scratch.
   struct Lookup {

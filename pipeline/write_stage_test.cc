@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "core/record_codec.h"
+#include "pipeline/rebuild.h"
+#include "stores/keys.h"
 
 namespace stc {
 namespace {
@@ -160,8 +162,10 @@ TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
   second.newlines = 3;
   ASSERT_TRUE(writer.Write(&second).ok());
   // The first buffer is still in flight (a flush started by the second chunk
-  // would have waited for it): the store holds nothing yet.
-  EXPECT_TRUE(Cells(*store_).empty());
+  // would have waited for it): the store holds no record yet.
+  Result<bool> none = store_->HasNoRecords();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value());
   release.store(true);
   ASSERT_TRUE(writer.Finish().ok());
 
@@ -306,9 +310,11 @@ TEST_F(WriterTest, LaterBuffersFlushAsRarelyAsTheFirst) {
 
 // A run of one flush (a nightly file) adds its cell deltas to the
 // aggregates itself, in the write of its records, and writes no pending
-// entry; in a run of several, every flush goes through the pending log that
-// Finish folds (one table file of sums). Either way, the cells are the sums
-// of every record's points and nothing is left pending.
+// entry; so does a fresh load of several, which defers its cells to the end
+// (Writer's top comment). Into a store with records, a run of several
+// flushes sends every flush through the pending log that Finish folds (one
+// table file of sums). Either way, the cells are the sums of every record's
+// points and nothing is left pending.
 TEST_F(WriterTest, ARunOfOneFlushAddsItsDeltasWithoutThePendingLog) {
   constexpr int kChunks = 30, kPerChunk = 200;
   // The expected cells, summed from the records' own points.
@@ -351,9 +357,34 @@ TEST_F(WriterTest, ARunOfOneFlushAddsItsDeltasWithoutThePendingLog) {
   ASSERT_TRUE(folded.ok());
   EXPECT_FALSE(folded.value());
 
-  // Again into a fresh store, in many flushes: all pending.
+  // Again into a fresh store, in many flushes: deferred, nothing pending.
   store_.reset();
   ASSERT_NO_FATAL_FAILURE(OpenStore(dir_ / "second"));
+  stats_ = IngestStats();
+  stats_.files.resize(1);
+  EXPECT_EQ(run(/*flush_bytes=*/1 << 20, &flushes), 0u);
+  EXPECT_GE(flushes, 3);
+  EXPECT_EQ(stats_.records_new, static_cast<uint64_t>(kChunks * kPerChunk));
+  EXPECT_EQ(Cells(*store_), expected);
+  EXPECT_FALSE(store_->aggregates_deferred());
+
+  // And into a store that holds a record already: every flush pending.
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenStore(dir_ / "third"));
+  const CountedRecord z = MakeRecord("Z", 50, 2);
+  {
+    Writer writer(store_.get(), &stats_, &log_, &files_, 64 << 20);
+    ASSERT_TRUE(writer.Start().ok());
+    Work w;
+    AddItem(&w, z);
+    w.newlines = 1;
+    ASSERT_TRUE(writer.Write(&w).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+  }
+  for (const WeightedPoint& p : z.points) {
+    const Cell cell = grid.CellOf(p.lat_e5, p.lon_e5);
+    expected[{cell.lat_idx, cell.lon_idx}] += p.units;
+  }
   stats_ = IngestStats();
   stats_.files.resize(1);
   const uint64_t pending = run(/*flush_bytes=*/1 << 20, &flushes);
@@ -364,6 +395,170 @@ TEST_F(WriterTest, ARunOfOneFlushAddsItsDeltasWithoutThePendingLog) {
   folded = store_->FoldPendingAggregates();
   ASSERT_TRUE(folded.ok());
   EXPECT_FALSE(folded.value());
+}
+
+// What the stored records add up to, summed from their decoded points: a
+// reference independent of the writer's maps.
+struct FromRecords {
+  std::map<std::pair<int32_t, int32_t>, Units> cells;
+  int64_t records = 0;
+};
+FromRecords SumRecords(const Store& store) {
+  FromRecords out;
+  CountedRecord r;
+  Status st = store.ForEachRecord([&](Source, std::string_view, std::string_view value) {
+    STC_RETURN_IF_ERROR(DecodeCountedRecord(value, &r));
+    for (const WeightedPoint& p : r.points) {
+      const Cell cell = store.grid().CellOf(p.lat_e5, p.lon_e5);
+      out.cells[{cell.lat_idx, cell.lon_idx}] += p.units;
+    }
+    ++out.records;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  for (auto it = out.cells.begin(); it != out.cells.end();) {
+    it = it->second == 0 ? out.cells.erase(it) : std::next(it);
+  }
+  return out;
+}
+
+// A fresh load's chunks: 12,000 records of 3,000 keys in cells of their
+// own, the later copies of a key corrections in other cells (updates
+// subtract the stored copy's cells, often a copy an earlier flush wrote).
+void WriteCorrectedLoad(Writer* writer) {
+  constexpr int kChunks = 60, kPerChunk = 200, kKeys = 3000;
+  for (int c = 0; c < kChunks; ++c) {
+    Work w;
+    for (int r = 0; r < kPerChunk; ++r) {
+      const int i = c * kPerChunk + r;
+      CountedRecord rec = MakeRecord("K" + std::to_string(i % kKeys), 1 + i / kKeys, 1 + i % 4);
+      for (WeightedPoint& p : rec.points) p.lon_e5 += 5000 * (i % kKeys);  // Cells of its own.
+      AddItem(&w, rec);
+    }
+    w.newlines = kPerChunk;
+    writer->LookUp(&w);
+    ASSERT_TRUE(writer->Write(&w).ok());
+  }
+}
+
+// A fresh load of several flushes defers its cells: no pending entry, the
+// store marked while it runs and not after, and cells and totals that are
+// what the stored records add up to; with a small budget its map goes to the
+// pending log several times, with the same result.
+TEST_F(WriterTest, AFreshLoadDefersItsCellsWithinABudget) {
+  for (size_t budget : {size_t{0}, size_t{64} << 10}) {
+    SCOPED_TRACE(budget);
+    store_.reset();
+    ASSERT_NO_FATAL_FAILURE(OpenStore(dir_ / ("budget-" + std::to_string(budget))));
+    stats_ = IngestStats();
+    stats_.files.resize(1);
+    std::atomic<int> flushes{0};
+    Writer writer(store_.get(), &stats_, &log_, &files_, /*flush_bytes=*/1 << 20);
+    ASSERT_TRUE(writer.Start().ok());
+    if (budget != 0) writer.SetDeferredBudgetForTesting(budget);
+    writer.SetFlushHookForTesting([&] { flushes.fetch_add(1); });
+    ASSERT_NO_FATAL_FAILURE(WriteCorrectedLoad(&writer));
+    ASSERT_TRUE(writer.Finish().ok());
+    EXPECT_GE(flushes.load(), 3);
+    EXPECT_TRUE(writer.deferred());
+    EXPECT_EQ(stats_.records_new, 3000u);
+    EXPECT_EQ(stats_.records_updated, 9000u);
+    if (budget == 0) {
+      EXPECT_EQ(writer.deferred_spills(), 0);
+      EXPECT_EQ(store_->pending_flushes_written(), 0u);
+    } else {
+      EXPECT_GE(writer.deferred_spills(), 2);
+      // Each spill, and the final map unless a spill emptied it last:
+      // pending entries, folded.
+      const uint64_t spills = static_cast<uint64_t>(writer.deferred_spills());
+      EXPECT_GE(store_->pending_flushes_written(), spills);
+      EXPECT_LE(store_->pending_flushes_written(), spills + 1);
+      Result<bool> folded = store_->FoldPendingAggregates();
+      ASSERT_TRUE(folded.ok());
+      EXPECT_FALSE(folded.value()) << "nothing left pending";
+    }
+    EXPECT_FALSE(store_->aggregates_deferred());
+    Result<std::optional<std::string>> mark = store_->GetMeta(store_keys::kMetaAggregatesDeferred);
+    ASSERT_TRUE(mark.ok());
+    EXPECT_FALSE(mark.value().has_value());
+    const FromRecords want = SumRecords(*store_);
+    EXPECT_EQ(want.records, 3000);
+    EXPECT_EQ(Cells(*store_), want.cells);
+    Result<std::vector<YearTotals>> totals = store_->GetTotals();
+    ASSERT_TRUE(totals.ok());
+    ASSERT_EQ(totals.value().size(), 1u);
+    EXPECT_EQ(totals.value()[0].records, 3000);
+    EXPECT_EQ(totals.value()[0].world, 3000 * kUnit);
+  }
+}
+
+// A fresh load that stops after some flushes (the Writer gone without
+// Finish, as in a crash) leaves records without their cells and the store
+// marked: every reader of aggregates or totals refuses, in this handle and
+// in any opened later, until RebuildAggregates recomputes them from the
+// records.
+TEST_F(WriterTest, AStoppedFreshLoadIsRefusedUntilRebuilt) {
+  std::atomic<int> flushes{0};
+  {
+    Writer writer(store_.get(), &stats_, &log_, &files_, /*flush_bytes=*/1 << 20);
+    ASSERT_TRUE(writer.Start().ok());
+    writer.SetFlushHookForTesting([&] { flushes.fetch_add(1); });
+    ASSERT_NO_FATAL_FAILURE(WriteCorrectedLoad(&writer));
+    EXPECT_TRUE(writer.deferred());
+  }  // No Finish: the buffers not yet written are lost.
+  ASSERT_GE(flushes.load(), 2);
+  EXPECT_TRUE(store_->aggregates_deferred());
+  const FromRecords want = SumRecords(*store_);
+  ASSERT_GT(want.records, 0);
+  ASSERT_FALSE(want.cells.empty());
+  auto expect_refused = [](const Store& store) {
+    Status st = store.ForEachAggregate([](const AggregateKey&, Units) { return Status::Ok(); });
+    EXPECT_EQ(st.code(), StatusCode::kBusy) << st.ToString();
+    EXPECT_NE(st.message().find("rebuilds them"), std::string::npos) << st.message();
+    EXPECT_EQ(store.GetTotals().status().code(), StatusCode::kBusy);
+    EXPECT_EQ(store.SplitAggregates(1 << 20, 4).status().code(), StatusCode::kBusy);
+    EXPECT_EQ(store
+                  .ForEachAggregateParallel(
+                      2, [](size_t, const AggregateKey&, Units) { return Status::Ok(); })
+                  .code(),
+              StatusCode::kBusy);
+  };
+  expect_refused(*store_);
+  // A reader opened now sees the mark too.
+  store_.reset();
+  {
+    StoreOptions ro;
+    ro.read_only = true;
+    Result<std::unique_ptr<Store>> reader = Store::Open(dir_.string(), ro);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    EXPECT_TRUE(reader.value()->aggregates_deferred());
+    expect_refused(*reader.value());
+  }
+  ASSERT_NO_FATAL_FAILURE(OpenStore(dir_));
+  EXPECT_TRUE(store_->aggregates_deferred());
+  Result<int64_t> rebuilt = RebuildAggregates(store_.get(), 2);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_EQ(rebuilt.value(), want.records);
+  EXPECT_FALSE(store_->aggregates_deferred());
+  EXPECT_EQ(Cells(*store_), want.cells);
+  Result<std::vector<YearTotals>> totals = store_->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, want.records);
+  EXPECT_EQ(totals.value()[0].world, want.records * kUnit);
+  // Rebuilding again changes nothing (nothing counted twice).
+  ASSERT_TRUE(store_->BeginDeferredAggregates("test").ok());
+  rebuilt = RebuildAggregates(store_.get(), 1);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_EQ(Cells(*store_), want.cells);
+  totals = store_->GetTotals();
+  ASSERT_TRUE(totals.ok());
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, want.records);
+  // And a reopened store is not marked.
+  store_.reset();
+  ASSERT_NO_FATAL_FAILURE(OpenStore(dir_));
+  EXPECT_FALSE(store_->aggregates_deferred());
 }
 
 }  // namespace

@@ -66,11 +66,12 @@ Status WriteAll(rocksdb::SstFileWriter& writer, std::span<const Entry> entries,
 }
 
 // Adds the deltas of `sorted` to `writer` in order, each with `op`.
+// Only those at positions [begin, end).
 Status WriteSorted(rocksdb::SstFileWriter& writer, const SortedAggregates& sorted,
-                   SortedEntry::Op op, const std::string& store_dir) {
+                   SortedEntry::Op op, const std::string& store_dir, size_t begin, size_t end) {
   std::string_view key;
   Units delta;
-  for (size_t pos = 0; sorted.Next(&pos, &key, &delta);) {
+  for (size_t pos = begin; pos < end && sorted.Next(&pos, &key, &delta);) {
     const std::string_view value = SortedValueOf(key);
     const rocksdb::Status s =
         op == SortedEntry::Op::kPut ? writer.Put(key, value) : writer.Merge(key, value);
@@ -96,6 +97,8 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     // A range of cf->records (a split set), or all of cf's entries.
     std::optional<std::span<const Store::RecordWrite>> records;
     bool whole = true;  // cf's entries and sorted deltas too.
+    // The positions of cf->sorted written (a split set of sorted deltas).
+    size_t sorted_begin = 0, sorted_end = SIZE_MAX;
     std::string path;
     bool created = false;
     Status status;
@@ -106,14 +109,21 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     // A large set of records split in consecutive ranges, one file each.
     // (Records only: entries and sorted deltas of the same set could fall
     // between the ranges.)
+    // Likewise a large set of sorted deltas alone, in ranges of its chunks.
+    const bool sorted_alone = c.sorted != nullptr && c.entries.empty() && c.records.empty();
     const size_t parts =
-        !c.entries.empty() || c.sorted != nullptr
+        sorted_alone ? std::clamp<size_t>(c.sorted->chunks(), 1, c.sorted_files)
+        : !c.entries.empty() || c.sorted != nullptr
             ? 1
             : std::clamp<size_t>(c.records.size() / kMinRecordsPerFile, 1, c.record_files);
     for (size_t p = 0; p < parts; ++p) {
       File f;
       f.cf = &c;
-      if (parts > 1) {
+      if (sorted_alone && parts > 1) {
+        const size_t chunks = c.sorted->chunks();
+        f.sorted_begin = c.sorted->chunk_offset(chunks * p / parts);
+        if (p + 1 < parts) f.sorted_end = c.sorted->chunk_offset(chunks * (p + 1) / parts);
+      } else if (parts > 1) {
         const size_t begin = c.records.size() * p / parts;
         const size_t end = c.records.size() * (p + 1) / parts;
         f.records = c.records.subspan(begin, end - begin);
@@ -157,7 +167,7 @@ Status IngestSorted(rocksdb::DB* db, const std::string& store_dir, const std::st
     if (f->whole) {
       if (st.ok()) st = WriteAll(writer, c.entries, store_dir);
       if (st.ok() && c.sorted != nullptr) {
-        st = WriteSorted(writer, *c.sorted, c.sorted_op, store_dir);
+        st = WriteSorted(writer, *c.sorted, c.sorted_op, store_dir, f->sorted_begin, f->sorted_end);
       }
     }
     if (st.ok()) st = WriteAll(writer, f->records ? *f->records : c.records, store_dir);

@@ -46,6 +46,9 @@ struct CfEntries {
   // `records` as up to this many table files of consecutive keys, written
   // in parallel (each of at least kMinRecordsPerFile records); 1 = one file.
   size_t record_files = 1;
+  // `sorted` as up to this many table files of consecutive chunks, written
+  // in parallel, when the CF has no entries or records; 1 = one file.
+  size_t sorted_files = 1;
   size_t size() const {
     return entries.size() + records.size() + (sorted != nullptr ? sorted->size() : 0);
   }

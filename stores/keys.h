@@ -49,6 +49,9 @@ inline constexpr char kMetaRecordCompression[] = "record_compression";
 inline constexpr char kFormatVersion[] = "1";
 // Meta name of the current cluster map version (decimal).
 inline constexpr char kMetaClusterMapCurrent[] = "cluster_map_current";
+// Meta name present while a fresh load's aggregates are deferred
+// (Store::BeginDeferredAggregates); its value says when the load began.
+inline constexpr char kMetaAggregatesDeferred[] = "aggregates_deferred";
 
 // Limits of the aggregate key (AggregateKey's documented ranges).
 inline constexpr int32_t kMaxYear = 65535;

@@ -262,6 +262,7 @@ Status Store::ForEachRecordParallel(
 Status Store::ForEachAggregateParallel(
     size_t parts, const std::function<Status(size_t part, const AggregateKey&, Units)>& fn) const {
   rocksdb::DB* db = impl_->db;
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   SnapshotHolder holder(db);
   // Deltas not folded yet (an ingest in progress, or one that stopped) are
   // added in key order by the serial scan: then one part.
@@ -309,6 +310,7 @@ Status Store::ForEachAggregateOfYears(
     SourceYear from, std::optional<SourceYear> to,
     const std::function<Status(const AggregateKey&, Units)>& fn) const {
   rocksdb::DB* db = impl_->db;
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   STC_ASSIGN_OR_RETURN(const bool pending, HasPendingDeltas(db, impl_->pending, nullptr, dir_));
   if (pending) {
     // The serial scan adds the deltas; the pairs outside are skipped.
@@ -329,6 +331,7 @@ Status Store::ForEachAggregateOfYears(
 
 Result<std::vector<uint64_t>> Store::ApproximateAggregateBytes(
     const std::vector<SourceYear>& pairs) const {
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   std::vector<std::string> bounds;
   bounds.reserve(2 * pairs.size());
   std::vector<rocksdb::Range> ranges;
@@ -359,6 +362,7 @@ Store::AggregateRanges::~AggregateRanges() {
 Result<std::unique_ptr<Store::AggregateRanges>> Store::SplitAggregates(uint64_t range_bytes,
                                                                        size_t max_ranges) const {
   rocksdb::DB* db = impl_->db;
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   STC_ASSIGN_OR_RETURN(const bool pending, HasPendingDeltas(db, impl_->pending, nullptr, dir_));
   if (pending) {
     // One range, the serial scan that adds the deltas.

@@ -504,6 +504,7 @@ Result<bool> Store::FoldPendingAggregates() {
 }
 
 Status Store::ForEachAggregate(const std::function<Status(const AggregateKey&, Units)>& fn) const {
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
   ro.readahead_size = store_internal::kScanReadaheadBytes;

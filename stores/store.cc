@@ -403,6 +403,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
                               *compression + "'");
   }
   store->compresses_records_ = !compression.has_value() || *compression == "lz4";
+  STC_ASSIGN_OR_RETURN(std::optional<std::string> deferred,
+                       impl->Get(impl->meta, sk::kMetaAggregatesDeferred));
+  impl->aggregates_deferred.store(deferred.has_value(), std::memory_order_relaxed);
   if (!store->compresses_records_ && !options.read_only) {
     // The records' column family opens with LZ4 (MakeCfOptions: the options
     // exist before the metadata can be read); from here on its flushes,
@@ -467,6 +470,7 @@ Status Store::ForEachRecord(
 }
 
 Result<std::vector<YearTotals>> Store::GetTotals() const {
+  STC_RETURN_IF_ERROR(impl_->CheckAggregatesComplete());
   std::vector<YearTotals> out;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->totals));
@@ -486,6 +490,48 @@ Result<std::vector<YearTotals>> Store::GetTotals() const {
   }
   STC_RETURN_IF_ERROR(impl_->Rocks(it->status(), "scanning totals"));
   return out;
+}
+
+Status Store::BeginDeferredAggregates(std::string_view note) {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  // Synced whatever StoreOptions::sync_writes says: the records written
+  // after it are table files the MANIFEST records durably, and must never
+  // outlive the entry that says their aggregates are missing.
+  rocksdb::WriteOptions wo = impl_->write_options;
+  wo.sync = true;
+  STC_RETURN_IF_ERROR(impl_->Rocks(
+      impl_->db->Put(wo, impl_->meta, ToSlice(sk::kMetaAggregatesDeferred), ToSlice(note)),
+      "writing meta " + std::string(sk::kMetaAggregatesDeferred)));
+  impl_->aggregates_deferred.store(true, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status Store::EndDeferredAggregates() {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  rocksdb::WriteOptions wo = impl_->write_options;
+  wo.sync = true;
+  STC_RETURN_IF_ERROR(
+      impl_->Rocks(impl_->db->Delete(wo, impl_->meta, ToSlice(sk::kMetaAggregatesDeferred)),
+                   "deleting meta " + std::string(sk::kMetaAggregatesDeferred)));
+  impl_->aggregates_deferred.store(false, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+bool Store::aggregates_deferred() const {
+  return impl_->aggregates_deferred.load(std::memory_order_relaxed);
+}
+
+Status Store::ClearAggregates() {
+  STC_RETURN_IF_ERROR(impl_->CheckWritable());
+  // Every key of these families sorts below 33 bytes of 0xff: aggregate and
+  // totals keys begin with a source byte, pending keys are 12 bytes.
+  const std::string end(33, '\xff');
+  rocksdb::WriteBatch wb;
+  for (rocksdb::ColumnFamilyHandle* cf : {impl_->aggregates, impl_->totals, impl_->pending}) {
+    if (cf == nullptr) continue;
+    STC_RETURN_IF_ERROR(impl_->Rocks(wb.DeleteRange(cf, "", end), "preparing the clear"));
+  }
+  return impl_->Rocks(impl_->db->Write(impl_->write_options, &wb), "clearing the aggregates");
 }
 
 Result<std::optional<std::string>> Store::GetMeta(std::string_view name) const {

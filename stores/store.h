@@ -193,10 +193,12 @@ class SortedAggregates {
   // next Add or Clear.
   size_t chunks() const { return chunk_ends_.size() + (bytes_.size() > chunk_start() ? 1 : 0); }
   std::string_view chunk(size_t i) const {
-    const size_t begin = i == 0 ? 0 : chunk_ends_[i - 1];
+    const size_t begin = chunk_offset(i);
     const size_t end = i < chunk_ends_.size() ? chunk_ends_[i] : bytes_.size();
     return std::string_view(bytes_.data() + begin, end - begin);
   }
+  // Where chunk i begins, as a position for Next.
+  size_t chunk_offset(size_t i) const { return i == 0 ? 0 : chunk_ends_[i - 1]; }
   // Whether a key too long to encode was given (and dropped).
   bool oversized() const { return oversized_; }
   void Clear() {
@@ -259,7 +261,9 @@ class Store {
   // `records_in_parallel` (both overloads with `aggregates`): a caller with
   // nothing else running (an ingest's last flush) has a large set of
   // records written as StoreOptions::threads table files of consecutive
-  // keys on as many threads instead of one; the same atomic write.
+  // keys on as many threads instead of one; the same atomic write. So are
+  // large sorted aggregates written to the aggregates (not the pending log)
+  // without records of their own (a fresh load's deferred cells).
   Status ApplyWithSortedRecords(std::span<const RecordWrite> records,
                                 const SortedAggregates& aggregates, const StoreBatch& deltas,
                                 bool records_in_parallel = false);
@@ -289,6 +293,28 @@ class Store {
   // delta was pending. InvalidArgument on a read-only store; Corruption on a
   // malformed log entry (nothing changed); IoError.
   Result<bool> FoldPendingAggregates();
+
+  // A fresh load's deferred aggregates (pipeline/write_stage.h). While the
+  // meta entry kMetaAggregatesDeferred is stored, records may be stored
+  // without their contributions to the aggregates and totals: every read of
+  // those (ForEachAggregate, ForEachAggregateParallel,
+  // ForEachAggregateOfYears, ApproximateAggregateBytes, SplitAggregates,
+  // GetTotals) fails with Busy, on this handle and on any opened meanwhile.
+  // Begin writes the entry (`note`: when and what, for people) with a synced
+  // write, before the first write that relies on it; End removes it (synced)
+  // once every stored record's contributions are written. A load that stops
+  // in between leaves it: RebuildAggregates (pipeline/rebuild.h) recomputes
+  // the aggregates from the records and ends it. InvalidArgument on a
+  // read-only store; IoError. Not thread-safe with each other.
+  Status BeginDeferredAggregates(std::string_view note);
+  Status EndDeferredAggregates();
+  // Whether the entry above was stored when this handle opened the store,
+  // or Begin has run since (and End not).
+  bool aggregates_deferred() const;
+  // Removes every aggregate, total and pending delta in one atomic write
+  // (range deletions): the first step of a rebuild from the records.
+  // InvalidArgument on a read-only store; IoError.
+  Status ClearAggregates();
 
   // Looks up `sorted_keys` (all of one `source`, ascending, unique) and calls
   // `found(i, value)` for each stored one, in key order; `value` is valid

@@ -105,6 +105,10 @@ struct Store::Impl {
   // Store::pending_files_dropped.
   std::atomic<uint64_t> pending_files_dropped{0};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
+  // Store::aggregates_deferred: read at Open, set and cleared by this handle's
+  // Begin/EndDeferredAggregates (relaxed: the writer sets it on one thread
+  // before any flush that relies on it).
+  std::atomic<bool> aggregates_deferred{false};
 
   ~Impl() {
     if (db == nullptr) return;
@@ -130,6 +134,16 @@ struct Store::Impl {
   Status CheckWritable() const {
     if (read_only) return Status::InvalidArgument("store " + dir + " opened read-only");
     return Status::Ok();
+  }
+
+  // Busy while a fresh load's aggregates are deferred (their sums are not
+  // all in the store): every read of aggregates or totals checks this.
+  Status CheckAggregatesComplete() const {
+    if (!aggregates_deferred.load(std::memory_order_relaxed)) return Status::Ok();
+    return Status::Busy("store " + dir +
+                        ": its first load has not written its aggregates yet (a load in "
+                        "progress, or one that stopped before its end); the next `stcluster "
+                        "ingest` into the store rebuilds them from the stored records");
   }
 
   // Creates the column family `name` (a store opened for writing that lacks

@@ -544,13 +544,14 @@ Status Store::ApplyPrepared(std::span<const RecordWrite> record_writes, const St
           std::strtoull(level0.c_str(), nullptr, 10) + 1 >= impl_->merge_records_at;
     }
     store_internal::CfEntries records{impl_->records, {}, record_writes, records_uncompressed};
-    if (records_in_parallel) records.record_files = static_cast<size_t>(impl_->threads);
-    Status st =
-        store_internal::IngestSorted(impl_->db, dir_, dir_ + "/bulk.tmp",
-                                     {records,
-                                      {impl_->aggregates, aggregates, {}, false, sorted, sorted_op},
-                                      {impl_->totals, totals, {}},
-                                      {impl_->pending, pending, {}}});
+    store_internal::CfEntries cells{impl_->aggregates, aggregates, {}, false, sorted, sorted_op};
+    if (records_in_parallel) {
+      records.record_files = static_cast<size_t>(impl_->threads);
+      cells.sorted_files = static_cast<size_t>(impl_->threads);
+    }
+    Status st = store_internal::IngestSorted(
+        impl_->db, dir_, dir_ + "/bulk.tmp",
+        {records, cells, {impl_->totals, totals, {}}, {impl_->pending, pending, {}}});
     // Keys out of order (InvalidArgument) leave nothing written and the
     // store as it was.
     if (!st.ok() && st.code() != StatusCode::kInvalidArgument) impl_->write_failed = true;

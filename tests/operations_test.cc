@@ -216,6 +216,51 @@ TEST(Replace, AnInterruptedReplaceBlocksOtherIngestsUntilReRun) {
   EXPECT_EQ(ExportCsv(*store), after);
 }
 
+// A fresh load of several buffers defers its cells to its end
+// (pipeline/write_stage.h): its export equals a load in one buffer. One that
+// stopped before writing them (left here as it would be: records stored,
+// aggregates cleared, the store marked) is refused by readers, and the next
+// ingest rebuilds the aggregates from the records first, even when it reads
+// nothing new.
+TEST(FreshLoad, DeferredCellsEqualOneBufferAndAStoppedLoadIsRebuilt) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += PctAt(i, 2015 + i % 8, 20.0 + 0.013 * i);
+  WriteFile(dir.Path("in.jsonl.zst"), Zstd(text));
+  auto one = OpenStore(dir.Path("one"));
+  IngestRun(one.get(), {dir.Path("in.jsonl.zst")});
+  const std::string want = ExportCsv(*one);
+  ASSERT_GT(want.size(), 3000u);
+
+  auto store = OpenStore(dir.Path("db"));
+  IngestOptions o;
+  o.threads = 2;
+  o.flush_bytes = 256 << 10;  // Several buffers.
+  Result<IngestStats> loaded = Ingest(store.get(), {dir.Path("in.jsonl.zst")}, o);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->records_new, 3000u);
+  EXPECT_EQ(loaded->records_rebuilt, 0u);
+  EXPECT_EQ(store->pending_flushes_written(), 0u);  // Deferred: no pending log.
+  EXPECT_FALSE(store->aggregates_deferred());
+  EXPECT_EQ(ExportCsv(*store), want);
+
+  ASSERT_TRUE(store->ClearAggregates().ok());
+  ASSERT_TRUE(store->BeginDeferredAggregates("a fresh load begun 2026-12-07T00:00:00Z").ok());
+  std::ostringstream refused;
+  Status st = ExportAggregates(*store, {}, refused);
+  EXPECT_EQ(st.code(), StatusCode::kBusy) << st.ToString();
+  Result<IngestStats> next = Ingest(store.get(), {dir.Path("in.jsonl.zst")}, o);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->records_rebuilt, 3000u);
+  EXPECT_EQ(next->files_skipped, 1u);  // Registered: not read again.
+  EXPECT_NE(next->ToText().find("rebuilt:   the aggregates of 3000 stored records"),
+            std::string::npos)
+      << next->ToText();
+  EXPECT_NE(next->ToJson().find("\"records_rebuilt\":3000"), std::string::npos);
+  EXPECT_FALSE(store->aggregates_deferred());
+  EXPECT_EQ(ExportCsv(*store), want);
+}
+
 TEST(Replace, SpecParsing) {
   ReplaceSpec s;
   EXPECT_TRUE(ParseReplaceSpec("article:2019", &s));

@@ -139,8 +139,8 @@ class DeltaMap {
       scratch_.reserve(n);
     }
     void Seal();  // Makes the cells since the last run a run.
-    // Appends `from`'s merged cells (its runs must be sealed) and merges
-    // them with this one's runs into one run.
+    // Merges `from`'s cells (its runs must be sealed) with this one's runs
+    // into one run, through scratch_ (kept for the next call).
     void AbsorbMerged(const Runs& from);
     void Clear() {
       cells_.clear();

@@ -223,7 +223,8 @@ Command AddIngestCommand(CLI::App& app) {
   sub->add_option("--flush-mb", a->flush_mb,
                   "Memory for writes buffered between atomic store writes, MiB, split between the "
                   "buffer being filled and the one being written (advanced: larger = fewer, "
-                  "bigger writes; a crash loses at most this much work, which a re-run redoes)")
+                  "bigger writes; a crash loses at most this much work, which a re-run redoes; "
+                  "also bounds the cells a first load keeps in memory until its end)")
       ->check(CLI::Range(1, 65536))
       ->capture_default_str();
   sub->add_option("--max-reject-rate", a->max_reject_rate,

@@ -283,7 +283,7 @@ void DeltaMap::Runs<P>::AbsorbMerged(const Runs& from) {
   if (runs_.size() > 1) MergeRuns();
   // Both merged into the second buffer, then swapped: the two are reused
   // from call to call (a fresh mapping per call cost its pages' first
-  // touch every flush, 5% of a 2M cold ingest), and grown with a quarter
+  // touch every flush, 2.5% of a 2M cold ingest), and grown with a quarter
   // of headroom when the merge needs more (no doubling's slack).
   LargeVector<P>& out = scratch_;
   const size_t need = cells_.size() + from.size();

@@ -12,8 +12,8 @@
 namespace stc {
 
 Result<int64_t> RebuildAggregates(Store* store, int threads) {
-  // The pending log first: a writable open folded what a stopped run left,
-  // and the clear below removes it with the rest.
+  // All of it goes, whatever a stopped load left (its flushes' totals, the
+  // cells of its map's spills): everything is recomputed below.
   STC_RETURN_IF_ERROR(store->ClearAggregates());
   const size_t n = static_cast<size_t>(ResolveThreads(threads));
   struct Part {

@@ -62,6 +62,7 @@ void DeltaMap::Add(const CountedRecord& record, std::span<const WeightedPoint> p
   key.source = record.source;
   key.year = record.year;
   key.field = record.field;
+  cells_added_ += points.size();
   // The field's share of the packed words, once per record (see Pack).
   uint64_t w[3] = {0, 0, 0};  // Unset by Pack for long fields.
   const int words = Pack(key, w);
@@ -441,6 +442,7 @@ void DeltaMap::FlushTotals(StoreBatch* batch) {
   wide_.Clear();
   long_cells_.clear();
   totals_.clear();
+  cells_added_ = 0;
 }
 
 }  // namespace stc

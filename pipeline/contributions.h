@@ -68,6 +68,10 @@ class DeltaMap {
   // cell deltas kept across flushes (pipeline/write_stage.h).
   void MoveInto(DeltaMap* into, StoreBatch* totals);
 
+  // Cell deltas added (one per point of each Add) since the map was last
+  // emptied, before any summing.
+  size_t cells_added() const { return cells_added_; }
+
   // Buffered entries (an upper bound of the distinct cells).
   size_t size() const {
     return narrow_.size() + wide_.size() + long_cells_.size() + totals_.size();
@@ -175,6 +179,7 @@ class DeltaMap {
   Runs<Packed> narrow_;
   Runs<WidePacked> wide_;
   size_t run_min_;
+  size_t cells_added_ = 0;  // cells_added().
   std::map<std::pair<std::pair<int, int32_t>, std::pair<std::pair<int32_t, int32_t>, std::string>>,
            Units>
       long_cells_;  // Keyed by ((source, year), ((lat, lon), country + field)).

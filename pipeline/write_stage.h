@@ -16,9 +16,13 @@
 // aggregates. The store marks the aggregates as deferred meanwhile
 // (Store::BeginDeferredAggregates: readers refuse); a load that stops before
 // Finish leaves the mark, and the next ingest rebuilds the aggregates from
-// the stored records (pipeline/rebuild.h). The map is bounded: past the
-// flush budget it is written as an entry of the pending log with the flush's
-// records, and Finish folds the entries.
+// the stored records (pipeline/rebuild.h). The map pays only when cells
+// repeat across flushes (a coarse grid), and it is bounded: when the first
+// flush's deltas sum to nearly as many cells as were added (a fine grid), or
+// once the map holds more than half the flush budget (as DeltaMap::bytes
+// counts it), it is written as an entry of the pending log with the flush's
+// records, the store is unmarked, and the load goes on as one into a store
+// with records (each flush's deltas pending, Finish folds them).
 //
 // Writes overlap with reading: a full buffer is handed to a background
 // thread that sorts and writes it while the pipeline goes on filling the
@@ -102,12 +106,12 @@ class Writer {
   // (e.g. to hold a flush in flight while later chunks are decided).
   void SetFlushHookForTesting(std::function<void()> hook) { flush_hook_ = std::move(hook); }
   // Tests: the deferred cell map's budget (as DeltaMap::bytes counts it;
-  // the flush budget by default). Call before the first Write.
+  // half the flush budget by default). Call before the first Write.
   void SetDeferredBudgetForTesting(size_t bytes) { deferred_budget_ = bytes; }
   // Diagnostics (tests): whether this run deferred its cell aggregates, and
-  // how often the deferred map went to the pending log.
+  // whether it stopped because the map outgrew its budget. Call after Finish.
   bool deferred() const { return deferred_ != nullptr; }
-  int deferred_spills() const { return deferred_ == nullptr ? 0 : deferred_->spills; }
+  bool deferral_ended_early() const { return deferred_ != nullptr && deferred_->spilled; }
 
  private:
   Status FlushAll();  // Finish without the fold.
@@ -150,11 +154,13 @@ class Writer {
   // flush thread's, and Finish's once no flush is in flight.
   struct Deferred {
     DeltaMap cells;
-    size_t budget = 0;  // Past it (DeltaMap::bytes) the map goes to the pending log.
-    int spills = 0;     // Times it did.
+    size_t budget = 0;     // Past it (DeltaMap::bytes) the map goes to the pending log,
+    bool spilled = false;  // which ends the deferral (set by the flush that does it),
+    bool ended = false;    // and the store's mark (Store::EndDeferredAggregates).
+    int flushes = 0;       // That moved cells into the map.
   };
-  // `deferred`: the run's deferred map (null: the deltas go to the store with
-  // the records, as described above).
+  // `deferred`: the run's deferred map while it defers (null: the deltas go
+  // to the store with the records, as described above).
   static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone,
                             Deferred* deferred);
   // Finish of a run that deferred: writes the deferred map and folds.
@@ -192,7 +198,7 @@ class Writer {
   uint64_t flushes_started_ = 0;  // By this Writer.
   Status first_failure_;
   std::function<void()> flush_hook_;
-  size_t deferred_budget_ = 0;          // 0: flush_bytes_.
+  size_t deferred_budget_ = 0;          // 0: flush_bytes_ / 2.
   std::unique_ptr<Deferred> deferred_;  // Set by the first flush that defers.
 
   // Per-chunk scratch.

@@ -225,7 +225,7 @@ TEST(Replace, AnInterruptedReplaceBlocksOtherIngestsUntilReRun) {
 TEST(FreshLoad, DeferredCellsEqualOneBufferAndAStoppedLoadIsRebuilt) {
   TempDir dir;
   std::string text;
-  for (int i = 0; i < 3000; ++i) text += PctAt(i, 2015 + i % 8, 20.0 + 0.013 * i);
+  for (int i = 0; i < 3000; ++i) text += PctAt(i, 2015 + i % 8, 20.0 + 0.013 * (i % 200));
   WriteFile(dir.Path("in.jsonl.zst"), Zstd(text));
   auto one = OpenStore(dir.Path("one"));
   IngestRun(one.get(), {dir.Path("in.jsonl.zst")});

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash safety: `stcluster ingest` is killed with SIGKILL at random moments
-# (at least 20 kill points across a multi-file ingest, and during a replace),
+# (at least 20 kill points across a multi-file ingest, one on a 0.1-degree
+# grid whose first load defers its cells, and during a replace),
 # restarted, and the final export must be byte-identical to an uninterrupted
 # run. Kill delays are drawn from the measured length of uninterrupted runs,
 # so kills land inside running processes on fast and slow machines alike;
@@ -34,6 +35,15 @@ REPLACE_MS=$(($(now_ms) - t0))
 echo "uninterrupted: ingest ${INGEST_MS} ms, replace ${REPLACE_MS} ms"
 "$BIN" export --db "$T/ref" > "$T/ref-replaced.csv" || exit 1
 cmp -s "$T/ref.csv" "$T/ref-replaced.csv" && { echo "FAIL: the replace changed nothing"; exit 1; }
+# The same load on a 0.1-degree grid, where cells repeat from flush to flush:
+# the load keeps its cells in memory until its end (pipeline/write_stage.h),
+# the store marked meanwhile, and a killed one is rebuilt by the next run.
+COARSE=(--grid-deg 0.1)
+t0=$(now_ms)
+"$BIN" "${ING[@]}" "${COARSE[@]}" --db "$T/ref-coarse" "$T/dump" 2>/dev/null
+COARSE_MS=$(($(now_ms) - t0))
+"$BIN" export --db "$T/ref-coarse" > "$T/ref-coarse.csv" || exit 1
+echo "uninterrupted on the 0.1-degree grid: ingest ${COARSE_MS} ms"
 
 # Runs `stcluster ARGS` in the background and kills it after a random delay
 # between 5% and 95% of SPAN_MS (the uninterrupted run's length); returns
@@ -50,6 +60,7 @@ kill_run() {
 }
 
 killed=0
+marked=0
 rounds=0
 i=0
 while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
@@ -63,6 +74,19 @@ while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
     kill_run "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" && killed=$((killed + 1))
     "$BIN" "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
     want="$T/ref-replaced.csv"
+  elif [ $((i % 3)) -eq 1 ]; then
+    SPAN_MS=$COARSE_MS
+    # Kill a fresh load that defers its cells (twice), then let it finish.
+    kill_run "${ING[@]}" "${COARSE[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
+    # Killed between its first flush and its end, it leaves the store marked
+    # (readers refuse); the next run rebuilds the aggregates from the records.
+    if ! "$BIN" stats --db "$T/db" >/dev/null 2>"$T/stats.err" &&
+      grep -q 'first load has not written' "$T/stats.err"; then
+      marked=$((marked + 1))
+    fi
+    kill_run "${ING[@]}" "${COARSE[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))
+    "$BIN" "${ING[@]}" "${COARSE[@]}" --db "$T/db" "$T/dump" 2>/dev/null
+    want="$T/ref-coarse.csv"
   else
     SPAN_MS=$INGEST_MS
     # Kill a fresh multi-file ingest (twice), then let it finish.
@@ -79,6 +103,11 @@ while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
   fi
 done
 echo "kill points that hit a running ingest: $killed in $rounds rounds"
+echo "killed first loads that left their deferred cells to rebuild: $marked"
+if [ "$marked" -lt 1 ]; then
+  echo "FAIL: no kill left a first load's cells deferred (the rebuild was not exercised)"
+  fail=1
+fi
 if [ "$killed" -lt "$NEED" ]; then
   echo "FAIL: only $killed kills hit a running process (need $NEED)"
   fail=1

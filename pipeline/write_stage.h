@@ -109,7 +109,8 @@ class Writer {
   // half the flush budget by default). Call before the first Write.
   void SetDeferredBudgetForTesting(size_t bytes) { deferred_budget_ = bytes; }
   // Diagnostics (tests): whether this run deferred its cell aggregates, and
-  // whether it stopped because the map outgrew its budget. Call after Finish.
+  // whether it stopped early (the first flush's cells barely repeated, or
+  // the map outgrew its budget). Call after Finish.
   bool deferred() const { return deferred_ != nullptr; }
   bool deferral_ended_early() const { return deferred_ != nullptr && deferred_->spilled; }
 
@@ -163,7 +164,8 @@ class Writer {
   // to the store with the records, as described above).
   static Status WriteBuffer(Store* store, Buffer* b, FlushScratch* scratch, bool only, bool alone,
                             Deferred* deferred);
-  // Finish of a run that deferred: writes the deferred map and folds.
+  // Finish of a run still deferring: writes the map straight into the
+  // aggregates and unmarks the store.
   Status WriteDeferred();
   // The buffered state of `full` (active buffer first), or null.
   const PendingTable::Entry* FindBuffered(std::string_view full, uint64_t hash,

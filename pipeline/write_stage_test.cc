@@ -83,6 +83,16 @@ std::map<std::pair<int32_t, int32_t>, Units> Cells(const Store& store) {
   return out;
 }
 
+// The store holds one (source, year) total, of `records` records of one
+// unit each.
+void ExpectOneYearOf(const Store& store, int64_t records) {
+  Result<std::vector<YearTotals>> totals = store.GetTotals();
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  ASSERT_EQ(totals.value().size(), 1u);
+  EXPECT_EQ(totals.value()[0].records, records);
+  EXPECT_EQ(totals.value()[0].world, records * kUnit);
+}
+
 class WriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -183,11 +193,7 @@ TEST_F(WriterTest, DecisionsSeeTheBufferBeingWritten) {
     }
   }
   EXPECT_EQ(Cells(*store_), want);
-  Result<std::vector<YearTotals>> totals = store_->GetTotals();
-  ASSERT_TRUE(totals.ok());
-  ASSERT_EQ(totals.value().size(), 1u);
-  EXPECT_EQ(totals.value()[0].records, 2);
-  EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
+  ExpectOneYearOf(*store_, 2);
 }
 
 // A chunk looked up on a parse thread (Writer::LookUp) before a buffer holding
@@ -229,11 +235,7 @@ TEST_F(WriterTest, LookUpsOlderThanAnEmptiedBufferAreRedone) {
   EXPECT_EQ(stats_.records_read, 3u);
   EXPECT_EQ(stats_.records_new, 2u);
   EXPECT_EQ(stats_.records_unchanged, 1u);
-  Result<std::vector<YearTotals>> totals = store_->GetTotals();
-  ASSERT_TRUE(totals.ok());
-  ASSERT_EQ(totals.value().size(), 1u);
-  EXPECT_EQ(totals.value()[0].records, 2);
-  EXPECT_EQ(totals.value()[0].world, 2 * kUnit);
+  ExpectOneYearOf(*store_, 2);
 }
 
 // A recognised item that must be written (here: its record was deleted
@@ -276,11 +278,7 @@ TEST_F(WriterTest, RecognisedItemsThatAreWrittenAddTheirCounts) {
   EXPECT_EQ(stats_.records_recognised, 1u);
   EXPECT_EQ(stats_.units_written, kUnit);
   EXPECT_EQ(Cells(*store_), cells);
-  Result<std::vector<YearTotals>> totals = store_->GetTotals();
-  ASSERT_TRUE(totals.ok());
-  ASSERT_EQ(totals.value().size(), 1u);
-  EXPECT_EQ(totals.value()[0].records, 1);
-  EXPECT_EQ(totals.value()[0].world, kUnit);
+  ExpectOneYearOf(*store_, 1);
 }
 
 // The budget counts what a buffer holds, not the capacity kept from earlier
@@ -501,11 +499,7 @@ TEST_F(WriterTest, AFreshLoadDefersItsCellsWithinABudget) {
     const FromRecords want = SumRecords(*store_);
     EXPECT_EQ(want.records, 3000);
     EXPECT_EQ(Cells(*store_), want.cells);
-    Result<std::vector<YearTotals>> totals = store_->GetTotals();
-    ASSERT_TRUE(totals.ok());
-    ASSERT_EQ(totals.value().size(), 1u);
-    EXPECT_EQ(totals.value()[0].records, 3000);
-    EXPECT_EQ(totals.value()[0].world, 3000 * kUnit);
+    ExpectOneYearOf(*store_, 3000);
   }
 }
 
@@ -558,20 +552,13 @@ TEST_F(WriterTest, AStoppedFreshLoadIsRefusedUntilRebuilt) {
   EXPECT_EQ(rebuilt.value(), want.records);
   EXPECT_FALSE(store_->aggregates_deferred());
   EXPECT_EQ(Cells(*store_), want.cells);
-  Result<std::vector<YearTotals>> totals = store_->GetTotals();
-  ASSERT_TRUE(totals.ok());
-  ASSERT_EQ(totals.value().size(), 1u);
-  EXPECT_EQ(totals.value()[0].records, want.records);
-  EXPECT_EQ(totals.value()[0].world, want.records * kUnit);
+  ExpectOneYearOf(*store_, want.records);
   // Rebuilding again changes nothing (nothing counted twice).
   ASSERT_TRUE(store_->BeginDeferredAggregates("test").ok());
   rebuilt = RebuildAggregates(store_.get(), 1);
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
   EXPECT_EQ(Cells(*store_), want.cells);
-  totals = store_->GetTotals();
-  ASSERT_TRUE(totals.ok());
-  ASSERT_EQ(totals.value().size(), 1u);
-  EXPECT_EQ(totals.value()[0].records, want.records);
+  ExpectOneYearOf(*store_, want.records);
   // And a reopened store is not marked.
   store_.reset();
   ASSERT_NO_FATAL_FAILURE(OpenStore(dir_));

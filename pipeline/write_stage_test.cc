@@ -484,7 +484,9 @@ TEST_F(WriterTest, AFreshLoadDefersItsCellsWithinABudget) {
       // Marked from the first flush until the one that spilled, not after.
       EXPECT_GE(marked_flushes.load(), 1);
       EXPECT_LT(marked_flushes.load(), flushes.load());
-      if (c.cell_groups == 3000) EXPECT_EQ(marked_flushes.load(), 1);
+      if (c.cell_groups == 3000) {
+        EXPECT_EQ(marked_flushes.load(), 1);
+      }
       // The spill and every later flush: pending entries, folded.
       EXPECT_EQ(store_->pending_flushes_written(),
                 static_cast<uint64_t>(flushes.load() - marked_flushes.load() + 1));

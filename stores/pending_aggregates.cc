@@ -382,8 +382,8 @@ Result<bool> Store::FoldPendingAggregates() {
   // Two key ranges, each merged and written to its own table file on its own
   // thread (the merge of every flush's run is most of a large fold's work).
   struct Part {
-    std::string begin, end, path;  // Keys in [begin, end); "" for no bound.
-    bool written = false;          // The file holds at least one sum.
+    std::string begin, end;          // Keys in [begin, end); "" for no bound.
+    std::vector<std::string> paths;  // Its table files, in key order.
     Status status;
   };
   const std::string split = SplitKey(db, impl_->pending, flushes);
@@ -392,52 +392,114 @@ Result<bool> Store::FoldPendingAggregates() {
     parts[0].end = split;
     parts[1].begin = split;
   }
-  for (size_t i = 0; i < parts.size(); ++i) {
-    parts[i].path = stem + "-aggregates-" + std::to_string(i) + ".sst";
-  }
   auto cleanup = [&] {
-    for (const Part& part : parts) std::filesystem::remove(part.path, ec);
+    for (const Part& part : parts) {
+      for (const std::string& path : part.paths) std::filesystem::remove(path, ec);
+    }
     std::filesystem::remove(del_path, ec);
   };
   // Into empty aggregates (a fresh load) the sums are the values: written as
   // such, scans read them without merging (a table file of merge operands in
   // the last level is never compacted, and every scan would merge each one).
   STC_ASSIGN_OR_RETURN(const bool fresh, impl_->IsEmpty(impl_->aggregates));
+  // Into stored aggregates in one sorted run, the fold rewrites them whole:
+  // each part merges its range of the stored values with the sums and writes
+  // the new values, which replace the stored files (ReplaceAggregates). The
+  // ingest would otherwise compact the sums' operands into the run, the same
+  // rewrite through RocksDB's merge machinery, on one thread.
+  STC_ASSIGN_OR_RETURN(const bool rewrite,
+                       fresh ? Result<bool>(false) : impl_->CanRewriteAggregates());
   rocksdb::Options agg_options = db->GetOptions(impl_->aggregates);
   agg_options.bottommost_compression = agg_options.compression;  // As bulk writes do.
-  auto write_part = [&](Part* part) {
+  const uint64_t file_bytes = agg_options.target_file_size_base;
+  auto write_part = [&](Part* part, size_t index) {
     PendingMerger m(db, impl_->pending, part->begin, part->end);
     part->status = m.status();
     const rocksdb::Options options = agg_options;  // This thread's copy.
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, impl_->aggregates,
                                   /*invalidate_page_cache=*/false);  // As bulk writes.
-    if (part->status.ok()) {
-      part->status =
-          FromRocksStatus(writer.Open(part->path), dir_, "opening the fold's table file");
-    }
-    std::string k, v;
-    Units d = 0;
-    while (part->status.ok() && m.Next(&k, &d)) {
+    bool open = false;
+    std::string v;
+    auto add = [&](std::string_view k, Units d, bool value) -> Status {
+      if (open && rewrite && writer.FileSize() >= file_bytes) {
+        STC_RETURN_IF_ERROR(
+            FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file"));
+        open = false;
+      }
+      if (!open) {
+        part->paths.push_back(stem + "-aggregates-" + std::to_string(index) + "-" +
+                              std::to_string(part->paths.size()) + ".sst");
+        STC_RETURN_IF_ERROR(FromRocksStatus(writer.Open(part->paths.back()), dir_,
+                                            "opening the fold's table file"));
+        open = true;
+      }
       v.clear();
       sk::AppendInt64Le(&v, d);
-      part->status = FromRocksStatus(fresh ? writer.Put(k, v) : writer.Merge(k, v), dir_,
-                                     "writing the fold's table file");
-      part->written = true;
+      return FromRocksStatus(value ? writer.Put(ToSlice(k), v) : writer.Merge(ToSlice(k), v), dir_,
+                             "writing the fold's table file");
+    };
+    std::unique_ptr<rocksdb::Iterator> stored;
+    rocksdb::Slice lower(part->begin), upper(part->end);
+    if (rewrite) {
+      rocksdb::ReadOptions ro;
+      ro.fill_cache = false;  // Read once.
+      ro.readahead_size = store_internal::kScanReadaheadBytes;
+      if (!part->begin.empty()) ro.iterate_lower_bound = &lower;
+      if (!part->end.empty()) ro.iterate_upper_bound = &upper;
+      stored.reset(db->NewIterator(ro, impl_->aggregates));
+      stored->SeekToFirst();
+    }
+    std::string k;
+    Units d = 0;
+    bool has_sum = part->status.ok() && m.Next(&k, &d);
+    while (part->status.ok()) {
+      if (stored != nullptr && stored->Valid()) {
+        const std::string_view stored_key = ToView(stored->key());
+        const rocksdb::Slice sv = stored->value();
+        if (sv.size() != sk::kAggregateValueBytes) {
+          part->status = Status::Corruption("store " + dir_ + ": malformed aggregate entry, key " +
+                                            store_internal::Hex(stored_key));
+          break;
+        }
+        const int c = has_sum ? stored_key.compare(k) : -1;
+        if (c <= 0) {
+          Units units = sk::LoadInt64Le(sv.data());
+          if (c == 0) {
+            units = static_cast<Units>(static_cast<uint64_t>(units) + static_cast<uint64_t>(d));
+            has_sum = m.Next(&k, &d);
+          }
+          if (units != 0) part->status = add(stored_key, units, true);
+          stored->Next();
+          continue;
+        }
+      }
+      if (!has_sum) break;
+      part->status = add(k, d, fresh || rewrite);
+      if (part->status.ok()) has_sum = m.Next(&k, &d);
     }
     if (part->status.ok()) part->status = m.status();
-    if (part->status.ok() && part->written) {
+    if (part->status.ok() && stored != nullptr) {
+      part->status = impl_->Rocks(stored->status(), "reading the aggregates");
+    }
+    if (part->status.ok() && open) {
       part->status = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
     }
   };
   {
     // The flushes' runs are read once and deleted after: their pages are
     // dropped from the page cache as they are read, and the sums written
-    // into them instead of into fresh ones (stores/page_cache_fs.h).
-    const store_internal::DropReadsScope drop(
-        impl_->fs.get(), store_internal::TableFileBaseNames(db, impl_->pending));
+    // into them instead of into fresh ones (stores/page_cache_fs.h). So are
+    // the stored aggregates' files when the fold rewrites them.
+    std::vector<std::string> read_once = store_internal::TableFileBaseNames(db, impl_->pending);
+    if (rewrite) {
+      for (std::string& name : store_internal::TableFileBaseNames(db, impl_->aggregates)) {
+        read_once.push_back(std::move(name));
+      }
+    }
+    const store_internal::DropReadsScope drop(impl_->fs.get(), std::move(read_once));
     std::thread second;
-    if (parts.size() == 2) second = std::thread(write_part, &parts[1]);
-    write_part(&parts[0]);
+    if (parts.size() == 2) second = std::thread(write_part, &parts[1], size_t{1});
+    write_part(&parts[0], 0);
     if (second.joinable()) second.join();
   }
   Status st;
@@ -458,10 +520,43 @@ Result<bool> Store::FoldPendingAggregates() {
     cleanup();
     return st;
   }
+  // The rewritten aggregates replace the stored ones, under the mark of a
+  // deferred load (BeginDeferredAggregates): no step below is atomic with
+  // the next, and a stop between them leaves the store marked, for the next
+  // ingest to rebuild the aggregates from the records. Compactions wait
+  // meanwhile: none may take a file before it is removed.
+  auto replace_aggregates = [&](std::vector<rocksdb::IngestExternalFileArg>& ingest) -> Status {
+    STC_RETURN_IF_ERROR(impl_->Rocks(db->PauseBackgroundWork(), "pausing compactions"));
+    struct Resume {
+      rocksdb::DB* db;
+      ~Resume() { db->ContinueBackgroundWork(); }
+    } resume{db};
+    STC_RETURN_IF_ERROR(BeginDeferredAggregates("a fold rewriting the aggregates"));
+    const std::string all_end(33, '\xff');  // Above every aggregate key (ClearAggregates).
+    const rocksdb::Slice all_begin_slice(""), all_end_slice(all_end);
+    const rocksdb::RangePtr all(&all_begin_slice, &all_end_slice);
+    STC_RETURN_IF_ERROR(
+        impl_->Rocks(rocksdb::DeleteFilesInRanges(db, impl_->aggregates, &all, 1, true),
+                     "removing the stored aggregates"));
+    if (impl_->stop_next_rewrite.exchange(false, std::memory_order_relaxed)) {
+      return Status::IoError("store " + dir_ + ": the fold's rewrite stopped (a test)");
+    }
+    STC_ASSIGN_OR_RETURN(const bool emptied, impl_->IsEmpty(impl_->aggregates));
+    if (!emptied || !store_internal::TableFileBaseNames(db, impl_->aggregates).empty()) {
+      return Status::Internal("store " + dir_ +
+                              ": the fold could not remove the stored aggregates; the next "
+                              "ingest rebuilds them from the records");
+    }
+    for (rocksdb::IngestExternalFileArg& a : ingest) a.options.allow_blocking_flush = false;
+    STC_RETURN_IF_ERROR(
+        FromRocksStatus(db->IngestExternalFiles(ingest), dir_, "ingesting the fold"));
+    impl_->aggregates_rewritten.fetch_add(1, std::memory_order_relaxed);
+    return EndDeferredAggregates();
+  };
   std::vector<rocksdb::IngestExternalFileArg> args(2);
   args[0].column_family = impl_->aggregates;
   for (const Part& part : parts) {
-    if (part.written) args[0].external_files.push_back(part.path);
+    for (const std::string& path : part.paths) args[0].external_files.push_back(path);
   }
   args[1].column_family = impl_->pending;
   args[1].external_files = {del_path};
@@ -473,7 +568,8 @@ Result<bool> Store::FoldPendingAggregates() {
     a.options.allow_blocking_flush = true;
     a.options.write_global_seqno = false;
   }
-  st = FromRocksStatus(db->IngestExternalFiles(args), dir_, "ingesting the fold");
+  st = rewrite ? replace_aggregates(args)
+               : FromRocksStatus(db->IngestExternalFiles(args), dir_, "ingesting the fold");
   cleanup();  // Moved files are gone already; this removes leftovers after a failure.
   if (!st.ok()) {
     impl_->write_failed = true;

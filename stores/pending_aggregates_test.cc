@@ -274,6 +274,75 @@ TEST_F(PendingTest, LargeFoldSumsEveryFlushAcrossItsTwoRanges) {
   }
 }
 
+// A large fold onto aggregates stored below level 0 (compacted, as every
+// ingest leaves them) rewrites them whole: stored values plus sums, zeros
+// dropped, in one new table file per range, the old files gone and the mark
+// cleared. With a level-0 file present (a write since the last compaction)
+// the sums go in as merge operands instead. Stopped after the stored files
+// are removed, the fold leaves the store marked: readers refuse, and the
+// mark survives a reopen (the rebuild is pipeline/rebuild.h's, tested there).
+TEST_F(PendingTest, LargeFoldRewritesCompactedAggregatesWhole) {
+  for (int mode : {0, 1, 2}) {  // 0: rewrite; 1: a level-0 file; 2: a stopped rewrite.
+    SCOPED_TRACE(mode);
+    TearDown();
+    auto store = Create();
+    ASSERT_NE(store, nullptr);
+    Cells want;
+    std::vector<std::pair<AggregateKey, Units>> base, later, cancel;
+    for (int i = 0; i < 60000; ++i)
+      base.emplace_back(Key(2016 + i % 3, i / 3, -1, "DE", "A"), i + 1);
+    StoreBatch batch;
+    for (const auto& [k, d] : base) batch.AddAggregate(k, d);
+    ASSERT_TRUE(store->Apply(batch).ok());
+    ASSERT_TRUE(store->Compact().ok());
+    AddTo(&want, base);
+    if (mode == 1) {
+      StoreBatch small;
+      small.AddAggregate(Key(2030, 1, 1, "FR", ""), 9);
+      ASSERT_TRUE(store->Apply(small).ok());
+      AddTo(&want, {{Key(2030, 1, 1, "FR", ""), 9}});
+    }
+    for (int f = 0; f < 2; ++f) {
+      std::vector<std::pair<AggregateKey, Units>> flush;
+      for (int i = f; i < 60000; i += 2) {  // Half the stored keys, a tenth of them cancelled.
+        const Units d = i % 10 == 0 ? -base[i].second : 1000 + i;
+        flush.emplace_back(base[i].first, d);
+      }
+      for (int i = 0; i < 20000; ++i)
+        flush.emplace_back(Key(2020, i, f, "JP", ""), 3);  // New keys.
+      ApplyPending(store.get(), flush);
+      AddTo(&want, flush);
+    }
+    if (mode == 2) store->StopNextRewriteForTesting();
+    Result<bool> folded = store->FoldPendingAggregates();
+    if (mode == 2) {
+      ASSERT_FALSE(folded.ok());
+      EXPECT_EQ(folded.status().code(), StatusCode::kIoError) << folded.status().ToString();
+      EXPECT_TRUE(store->aggregates_deferred());
+      Status refused =
+          store->ForEachAggregate([](const AggregateKey&, Units) { return Status::Ok(); });
+      EXPECT_EQ(refused.code(), StatusCode::kBusy) << refused.ToString();
+      store.reset();
+      store = Create();  // Opens it again.
+      ASSERT_NE(store, nullptr);
+      EXPECT_TRUE(store->aggregates_deferred());
+      continue;
+    }
+    ASSERT_TRUE(folded.ok()) << folded.status().ToString();
+    EXPECT_EQ(store->aggregates_rewritten(), mode == 0 ? 1u : 0u);
+    EXPECT_FALSE(store->aggregates_deferred());
+    EXPECT_EQ(Scan(*store), want);
+    store.reset();
+    if (mode == 0) {  // Values only (a raw read has no merge operator), the old file gone.
+      EXPECT_EQ(RawFileCount(dir_, "aggregates"), 2u);
+      EXPECT_EQ(RawKeyCount(dir_, "aggregates"), want.size());
+    } else {  // The compacted file, the level-0 one, and the operands' two.
+      EXPECT_EQ(RawFileCount(dir_, "aggregates"), 4u);
+    }
+    EXPECT_EQ(RawKeyCount(dir_, "pending"), 0u);
+  }
+}
+
 // Deltas that cancel across flushes leave no aggregate at all.
 TEST_F(PendingTest, CancellingFlushesLeaveNothing) {
   auto store = Create();

@@ -288,10 +288,26 @@ class Store {
   // handle removed whole, without reading them, once their entries were
   // deleted (tests).
   uint64_t pending_files_dropped() const;
+  // Diagnostics: how many folds of this handle rewrote the stored aggregates
+  // whole instead of adding their sums as merge operands (tests).
+  uint64_t aggregates_rewritten() const;
+  // Tests: the next fold that rewrites the aggregates stops with an IoError
+  // right after it removed the stored ones, as a process killed there would,
+  // leaving the store marked (BeginDeferredAggregates). Once.
+  void StopNextRewriteForTesting();
   // Adds every pending aggregate delta to the aggregates and removes the
   // log, in one atomic write (a table file when large). Returns whether any
   // delta was pending. InvalidArgument on a read-only store; Corruption on a
   // malformed log entry (nothing changed); IoError.
+  //
+  // A large fold onto stored aggregates with no table file in level 0 (the
+  // state every ingest leaves) rewrites them whole instead: the stored
+  // values and the sums merged, on two threads, into new table files that
+  // replace the stored ones. The replacement is several steps, under the
+  // mark of BeginDeferredAggregates: an error or a stop between them leaves
+  // the store marked, its aggregates to be rebuilt from the records
+  // (pipeline/rebuild.h). Otherwise the sums are added as merge operands,
+  // which CompactAggregatesIfLayered merges later.
   Result<bool> FoldPendingAggregates();
 
   // A fresh load's deferred aggregates (pipeline/write_stage.h). While the

@@ -8,6 +8,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 
 #include <atomic>
@@ -104,6 +105,9 @@ struct Store::Impl {
   std::atomic<uint64_t> pending_flushes_written{0};
   // Store::pending_files_dropped.
   std::atomic<uint64_t> pending_files_dropped{0};
+  // Store::aggregates_rewritten and Store::StopNextRewriteForTesting.
+  std::atomic<uint64_t> aggregates_rewritten{0};
+  std::atomic<bool> stop_next_rewrite{false};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
   // Store::aggregates_deferred: read at Open, set and cleared by this handle's
   // Begin/EndDeferredAggregates (relaxed: the writer sets it on one thread
@@ -141,9 +145,10 @@ struct Store::Impl {
   Status CheckAggregatesComplete() const {
     if (!aggregates_deferred.load(std::memory_order_relaxed)) return Status::Ok();
     return Status::Busy("store " + dir +
-                        ": its first load has not written its aggregates yet (a load in "
-                        "progress, or one that stopped before its end); the next `stcluster "
-                        "ingest` into the store rebuilds them from the stored records");
+                        ": its aggregates are incomplete while an ingest writes them (a first "
+                        "load, or the rewrite at the end of a large ingest), or after such an "
+                        "ingest stopped; the next `stcluster ingest` into the store rebuilds "
+                        "them from the stored records");
   }
 
   // Creates the column family `name` (a store opened for writing that lacks
@@ -170,6 +175,26 @@ struct Store::Impl {
     it->SeekToFirst();
     if (it->Valid()) return false;
     STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning " + cf->GetName()));
+    return true;
+  }
+
+  // Whether a fold can rewrite the aggregates whole (FoldPendingAggregates):
+  // none of their table files in level 0 (where files overlap, and none can
+  // be removed alone) or in a compaction, and no deferred load. Flushes the
+  // aggregates' and the pending log's memtables first, so that neither the
+  // check nor the fold's ingestion finds keys in memory.
+  Result<bool> CanRewriteAggregates() const {
+    if (aggregates_deferred.load(std::memory_order_relaxed)) return false;
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    STC_RETURN_IF_ERROR(Rocks(db->Flush(flush, {aggregates, pending}), "flushing the aggregates"));
+    rocksdb::ColumnFamilyMetaData meta;
+    db->GetColumnFamilyMetaData(aggregates, &meta);
+    for (const rocksdb::LevelMetaData& level : meta.levels) {
+      for (const rocksdb::SstFileMetaData& file : level.files) {
+        if (level.level == 0 || file.being_compacted) return false;
+      }
+    }
     return true;
   }
 

@@ -194,6 +194,14 @@ uint64_t Store::pending_files_dropped() const {
   return impl_->pending_files_dropped.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::aggregates_rewritten() const {
+  return impl_->aggregates_rewritten.load(std::memory_order_relaxed);
+}
+
+void Store::StopNextRewriteForTesting() {
+  impl_->stop_next_rewrite.store(true, std::memory_order_relaxed);
+}
+
 Status Store::ForEachStoredRecord(
     Source source, const std::vector<std::string_view>& sorted_keys,
     const std::function<Status(size_t i, std::string_view value)>& found) const {

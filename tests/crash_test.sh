@@ -81,7 +81,7 @@ while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
     # Killed between its first flush and its end, it leaves the store marked
     # (readers refuse); the next run rebuilds the aggregates from the records.
     if ! "$BIN" stats --db "$T/db" >/dev/null 2>"$T/stats.err" &&
-      grep -q 'first load has not written' "$T/stats.err"; then
+      grep -q 'aggregates are incomplete' "$T/stats.err"; then
       marked=$((marked + 1))
     fi
     kill_run "${ING[@]}" "${COARSE[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))

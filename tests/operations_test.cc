@@ -261,6 +261,55 @@ TEST(FreshLoad, DeferredCellsEqualOneBufferAndAStoppedLoadIsRebuilt) {
   EXPECT_EQ(ExportCsv(*store), want);
 }
 
+// A large ingest into a store that has aggregates folds its cells into them
+// by rewriting them whole (Store::FoldPendingAggregates): the same export as
+// one load of both files. Stopped within the rewrite, it leaves the store
+// marked, and the next ingest rebuilds the aggregates from the records.
+TEST(NightlyIngest, TheFoldsRewriteEqualsOneLoadAndAStoppedOneIsRebuilt) {
+  TempDir dir;
+  std::string a, b;
+  for (int i = 0; i < 112000; ++i) {  // 56,000 keys per file, the same in both.
+    (i % 2 == 0 ? a : b) += PctAt(i, 2015 + (i / 2) % 8, -85.0 + 0.01 * (i / 16));
+  }
+  WriteFile(dir.Path("a.jsonl.zst"), Zstd(a));
+  WriteFile(dir.Path("b.jsonl.zst"), Zstd(b));
+  IngestOptions o;
+  o.threads = 2;
+  o.flush_bytes = 4 << 20;  // Several buffers: the cells go through the pending log.
+  auto one = OpenStore(dir.Path("one"));
+  ASSERT_TRUE(Ingest(one.get(), {dir.Path("a.jsonl.zst"), dir.Path("b.jsonl.zst")}, o).ok());
+  const std::string want = ExportCsv(*one);
+  ASSERT_GT(want.size(), 112000u);
+
+  for (bool stop : {false, true}) {
+    SCOPED_TRACE(stop);
+    auto store = OpenStore(dir.Path(stop ? "stopped" : "nightly"));
+    ASSERT_TRUE(Ingest(store.get(), {dir.Path("a.jsonl.zst")}, o).ok());
+    EXPECT_EQ(store->aggregates_rewritten(), 0u);  // Into empty aggregates: no rewrite.
+    if (stop) store->StopNextRewriteForTesting();
+    Result<IngestStats> nightly = Ingest(store.get(), {dir.Path("b.jsonl.zst")}, o);
+    if (!stop) {
+      ASSERT_TRUE(nightly.ok()) << nightly.status().ToString();
+      EXPECT_EQ(nightly->records_new, 56000u);
+      EXPECT_EQ(store->aggregates_rewritten(), 1u);
+      EXPECT_FALSE(store->aggregates_deferred());
+      EXPECT_EQ(ExportCsv(*store), want);
+      continue;
+    }
+    ASSERT_FALSE(nightly.ok());
+    EXPECT_TRUE(store->aggregates_deferred());
+    std::ostringstream refused;
+    Status st = ExportAggregates(*store, {}, refused);
+    EXPECT_EQ(st.code(), StatusCode::kBusy) << st.ToString();
+    Result<IngestStats> again = Ingest(store.get(), {dir.Path("b.jsonl.zst")}, o);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->records_rebuilt, 112000u);  // b's records were stored before the stop.
+    EXPECT_EQ(again->records_new, 0u);
+    EXPECT_FALSE(store->aggregates_deferred());
+    EXPECT_EQ(ExportCsv(*store), want);
+  }
+}
+
 TEST(Replace, SpecParsing) {
   ReplaceSpec s;
   EXPECT_TRUE(ParseReplaceSpec("article:2019", &s));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety: `stcluster ingest` is killed with SIGKILL at random moments
 # (at least 20 kill points across a multi-file ingest, one on a 0.1-degree
-# grid whose first load defers its cells, and during a replace),
+# grid whose first load defers its cells, a later ingest whose fold rewrites
+# the stored aggregates, and during a replace),
 # restarted, and the final export must be byte-identical to an uninterrupted
 # run. Kill delays are drawn from the measured length of uninterrupted runs,
 # so kills land inside running processes on fast and slow machines alike;
@@ -21,6 +22,9 @@ fail=0
 ING=(ingest --quiet --no-geocode --threads 2 --flush-mb 1)
 
 "$BIN" generate --records 40000 --seed 11 --files 4 --out "$T/dump" >/dev/null 2>&1 || exit 1
+# A nightly dump onto it: new, updated and unchanged records, enough cells
+# (more than 50,000) that its fold rewrites the stored aggregates whole.
+"$BIN" generate --records 60000 --seed 12 --files 1 --out "$T/nightly" >/dev/null 2>&1 || exit 1
 # A correction of pct:2019: the 2019 records of the first PCT file, some moved.
 zstd -dcq "$T"/dump/pct-000.jsonl.zst | grep '"publication_date":"2019' |
   sed -n '1~2p' | sed 's/"lat":3/"lat":4/' > "$T/fix-2019.jsonl"
@@ -44,6 +48,12 @@ t0=$(now_ms)
 COARSE_MS=$(($(now_ms) - t0))
 "$BIN" export --db "$T/ref-coarse" > "$T/ref-coarse.csv" || exit 1
 echo "uninterrupted on the 0.1-degree grid: ingest ${COARSE_MS} ms"
+"$BIN" "${ING[@]}" --db "$T/ref-nightly" "$T/dump" 2>/dev/null
+t0=$(now_ms)
+"$BIN" "${ING[@]}" --db "$T/ref-nightly" "$T/nightly" 2>/dev/null
+NIGHTLY_MS=$(($(now_ms) - t0))
+"$BIN" export --db "$T/ref-nightly" > "$T/ref-nightly.csv" || exit 1
+echo "uninterrupted nightly ingest onto the dump: ${NIGHTLY_MS} ms"
 
 # Runs `stcluster ARGS` in the background and kills it after a random delay
 # between 5% and 95% of SPAN_MS (the uninterrupted run's length); returns
@@ -67,14 +77,21 @@ while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
   i=$((i + 1))
   rounds=$i
   rm -rf "$T/db"
-  if [ $((i % 3)) -eq 0 ]; then
+  if [ $((i % 4)) -eq 3 ]; then
+    SPAN_MS=$NIGHTLY_MS
+    # Kill a nightly ingest (its fold rewrites the aggregates), then re-run it.
+    "$BIN" "${ING[@]}" --db "$T/db" "$T/dump" 2>/dev/null
+    kill_run "${ING[@]}" --db "$T/db" "$T/nightly" && killed=$((killed + 1))
+    "$BIN" "${ING[@]}" --db "$T/db" "$T/nightly" 2>/dev/null
+    want="$T/ref-nightly.csv"
+  elif [ $((i % 4)) -eq 0 ]; then
     SPAN_MS=$REPLACE_MS
     # Kill during a replace: ingest, then an interrupted replace, then re-run it.
     "$BIN" "${ING[@]}" --db "$T/db" "$T/dump" 2>/dev/null
     kill_run "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" && killed=$((killed + 1))
     "$BIN" "${ING[@]}" --db "$T/db" --replace pct:2019 "$T/fix-2019.jsonl" 2>/dev/null
     want="$T/ref-replaced.csv"
-  elif [ $((i % 3)) -eq 1 ]; then
+  elif [ $((i % 4)) -eq 1 ]; then
     SPAN_MS=$COARSE_MS
     # Kill a fresh load that defers its cells (twice), then let it finish.
     kill_run "${ING[@]}" "${COARSE[@]}" --db "$T/db" "$T/dump" && killed=$((killed + 1))

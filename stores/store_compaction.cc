@@ -112,6 +112,17 @@ Result<bool> Store::CompactIfLayered(LayeredCf which, uint64_t min_level0_files)
         last_level = std::max(last_level, level.level);
       }
     }
+    if (!records) {
+      // Aggregates: a file between level 0 and the last level counts too. A
+      // table file ingested onto them goes to the deepest level its keys do
+      // not overlap in, which is level 5 once the last level outgrows the
+      // base level's size (dynamic level sizing: a 0.01-degree store of 15M
+      // records), not level 0. Left there, every scan merged its operands:
+      // a cell export of the 20M store took 5.3 s instead of 1.8 s.
+      for (const rocksdb::LevelMetaData& level : meta.levels) {
+        if (level.level > 0 && level.level < last_level) level0 += level.files.size();
+      }
+    }
     if (!busy) {
       if (level0 < std::max<uint64_t>(min_level0_files, 1)) return false;
       rocksdb::CompactionOptions compact;

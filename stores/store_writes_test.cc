@@ -371,6 +371,41 @@ TEST_F(StoreTest, CompactAggregatesIfLayeredMergesBulkWritesOnly) {
   EXPECT_FALSE(again.value());
 }
 
+// A bulk write onto aggregates compacted into the last level is layered and
+// compacted into one run of values. (Here it lands in level 0; on a store
+// whose last level outgrows the base level's size it lands in level 5, which
+// counts as well: store_compaction.cc. That takes a store of hundreds of MB.)
+TEST_F(StoreTest, CompactAggregatesIfLayeredMergesAFileAboveTheLastLevel) {
+  auto store = Create();
+  ASSERT_NE(store, nullptr);
+  AggregateKey k = TestAggregateKey(Source::kPct, 2020, 0, 0, "DE", "");
+  std::map<int32_t, Units> want;
+  for (int round = 0; round < 2; ++round) {
+    StoreBatch big;  // Over the bulk threshold: written as table files.
+    for (int i = 0; i < 60000; ++i) {
+      k.cell = Cell{i, -i};
+      big.AddAggregate(k, i + 1 + round);
+      want[i] += i + 1 + round;
+    }
+    ASSERT_TRUE(store->Apply(big).ok());
+    if (round == 0) ASSERT_TRUE(store->Compact().ok());  // Into the last level.
+  }
+  Result<bool> compacted = store->CompactAggregatesIfLayered(1);
+  ASSERT_TRUE(compacted.ok()) << compacted.status().ToString();
+  EXPECT_TRUE(compacted.value());
+  std::map<int32_t, Units> got;
+  ASSERT_TRUE(store
+                  ->ForEachAggregate([&](const AggregateKey& a, Units u) {
+                    got[a.cell.lat_idx] = u;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(got, want);
+  store.reset();
+  EXPECT_EQ(RawFileCount(dir_, "aggregates"), 1u);  // One run of values.
+  EXPECT_EQ(RawKeyCount(dir_, "aggregates"), want.size());
+}
+
 // Share of the pages of `path` in the page cache (mincore), or -1 when it
 // cannot be told.
 double ResidentShare(const std::string& path) {

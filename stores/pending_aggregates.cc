@@ -21,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,6 +30,7 @@
 #include "stores/keys.h"
 #include "stores/store.h"
 #include "stores/store_impl.h"
+#include "stores/table_run.h"
 
 namespace stc {
 namespace {
@@ -412,6 +414,14 @@ Result<bool> Store::FoldPendingAggregates() {
   rocksdb::Options agg_options = db->GetOptions(impl_->aggregates);
   agg_options.bottommost_compression = agg_options.compression;  // As bulk writes do.
   const uint64_t file_bytes = agg_options.target_file_size_base;
+  // The rewrite reads the stored aggregates at a snapshot (nothing else
+  // writes them meanwhile), from their table files when they are one run.
+  std::shared_ptr<const rocksdb::Snapshot> snapshot;
+  std::shared_ptr<const store_internal::TableRun> run;
+  if (rewrite) {
+    snapshot.reset(db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+    run = store_internal::OpenTableRun(db, impl_->aggregates, snapshot.get(), /*read_only=*/false);
+  }
   auto write_part = [&](Part* part, size_t index) {
     PendingMerger m(db, impl_->pending, part->begin, part->end);
     part->status = m.status();
@@ -438,22 +448,19 @@ Result<bool> Store::FoldPendingAggregates() {
       return FromRocksStatus(value ? writer.Put(ToSlice(k), v) : writer.Merge(ToSlice(k), v), dir_,
                              "writing the fold's table file");
     };
-    std::unique_ptr<rocksdb::Iterator> stored;
-    rocksdb::Slice lower(part->begin), upper(part->end);
+    // The stored values of the range, read as full scans read them: the
+    // table files of the one sorted run directly when they can be.
+    std::optional<store_internal::ScanIterator> stored;
     if (rewrite) {
-      rocksdb::ReadOptions ro;
-      ro.fill_cache = false;  // Read once.
-      ro.readahead_size = store_internal::kScanReadaheadBytes;
-      if (!part->begin.empty()) ro.iterate_lower_bound = &lower;
-      if (!part->end.empty()) ro.iterate_upper_bound = &upper;
-      stored.reset(db->NewIterator(ro, impl_->aggregates));
-      stored->SeekToFirst();
+      stored.emplace(db, impl_->aggregates, run.get(), snapshot.get(),
+                     part->begin.empty() ? std::nullopt : std::optional<std::string>(part->begin),
+                     part->end.empty() ? std::nullopt : std::optional<std::string>(part->end));
     }
     std::string k;
     Units d = 0;
     bool has_sum = part->status.ok() && m.Next(&k, &d);
     while (part->status.ok()) {
-      if (stored != nullptr && stored->Valid()) {
+      if (stored.has_value() && stored->Valid()) {
         const std::string_view stored_key = ToView(stored->key());
         const rocksdb::Slice sv = stored->value();
         if (sv.size() != sk::kAggregateValueBytes) {
@@ -478,7 +485,7 @@ Result<bool> Store::FoldPendingAggregates() {
       if (part->status.ok()) has_sum = m.Next(&k, &d);
     }
     if (part->status.ok()) part->status = m.status();
-    if (part->status.ok() && stored != nullptr) {
+    if (part->status.ok() && stored.has_value()) {
       part->status = impl_->Rocks(stored->status(), "reading the aggregates");
     }
     if (part->status.ok() && open) {
@@ -502,6 +509,8 @@ Result<bool> Store::FoldPendingAggregates() {
     write_part(&parts[0], 0);
     if (second.joinable()) second.join();
   }
+  run.reset();  // Its readers keep the stored files open.
+  snapshot.reset();
   Status st;
   for (const Part& part : parts) {
     if (st.ok()) st = part.status;

@@ -121,11 +121,11 @@ Result<bool> Store::FoldPendingAggregates() {
   // such, scans read them without merging (a table file of merge operands in
   // the last level is never compacted, and every scan would merge each one).
   STC_ASSIGN_OR_RETURN(const bool fresh, impl_->IsEmpty(impl_->aggregates));
-  // Into stored aggregates in one sorted run, the fold rewrites them whole:
+  // Into stored aggregates without a level-0 file, the fold rewrites them:
   // each part merges its range of the stored values with the sums and writes
-  // the new values, which replace the stored files (ReplaceAggregates). The
-  // ingest would otherwise compact the sums' operands into the run, the same
-  // rewrite through RocksDB's merge machinery, on one thread.
+  // the new values, which replace the stored files (replace_aggregates). The
+  // ingest would otherwise compact the sums' operands into the stored ones,
+  // the same rewrite through RocksDB's merge machinery, on one thread.
   STC_ASSIGN_OR_RETURN(const bool rewrite,
                        fresh ? Result<bool>(false) : impl_->CanRewriteAggregates());
   rocksdb::Options agg_options = db->GetOptions(impl_->aggregates);
@@ -135,9 +135,31 @@ Result<bool> Store::FoldPendingAggregates() {
   // writes them meanwhile), from their table files when they are one run.
   std::shared_ptr<const rocksdb::Snapshot> snapshot;
   std::shared_ptr<const store_internal::TableRun> run;
+  // The keys the rewrite replaces, [rewrite_lo, rewrite_hi]: all of them
+  // (above every aggregate key, as ClearAggregates), or, when the stored
+  // aggregates are one run, the run's files whose key ranges the log's keys
+  // meet (consecutive files) and the log's own range. A night of recent
+  // years leaves the other years' files as they are: the rewrite writes its
+  // files cut at every (source, year), so that none spans two.
+  std::string rewrite_lo, rewrite_hi(33, '\xff');
+  bool whole = true;
   if (rewrite) {
     snapshot.reset(db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
     run = store_internal::OpenTableRun(db, impl_->aggregates, snapshot.get(), /*read_only=*/false);
+    std::string first, last;
+    if (run != nullptr &&
+        store_internal::PendingKeyRange(db, impl_->pending, flushes, &first, &last)) {
+      const auto& files = run->files();
+      size_t a = files.size(), b = 0;  // The files met: [a, b).
+      for (size_t i = 0; i < files.size(); ++i) {
+        if (files[i].largest < first || files[i].smallest > last) continue;
+        a = std::min(a, i);
+        b = i + 1;
+      }
+      rewrite_lo = a < b ? std::min(first, files[a].smallest) : first;
+      rewrite_hi = a < b ? std::max(last, files[b - 1].largest) : last;
+      whole = false;
+    }
   }
   auto write_part = [&](Part* part, size_t index) {
     PendingMerger m(db, impl_->pending, part->begin, part->end);
@@ -147,8 +169,11 @@ Result<bool> Store::FoldPendingAggregates() {
                                   /*invalidate_page_cache=*/false);  // As bulk writes.
     bool open = false;
     std::string v;
+    std::string group;  // The (source, year) of the last key written.
+    uint64_t written = 0;
     auto add = [&](std::string_view k, Units d, bool value) -> Status {
-      if (open && rewrite && writer.FileSize() >= file_bytes) {
+      const std::string_view k_group = k.substr(0, 3);
+      if (open && (rewrite || fresh) && (writer.FileSize() >= file_bytes || k_group != group)) {
         STC_RETURN_IF_ERROR(
             FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file"));
         open = false;
@@ -160,6 +185,8 @@ Result<bool> Store::FoldPendingAggregates() {
                                             "opening the fold's table file"));
         open = true;
       }
+      group.assign(k_group);
+      ++written;
       v.clear();
       sk::AppendInt64Le(&v, d);
       return FromRocksStatus(value ? writer.Put(ToSlice(k), v) : writer.Merge(ToSlice(k), v), dir_,
@@ -169,9 +196,16 @@ Result<bool> Store::FoldPendingAggregates() {
     // table files of the one sorted run directly when they can be.
     std::optional<store_internal::ScanIterator> stored;
     if (rewrite) {
-      stored.emplace(db, impl_->aggregates, run.get(), snapshot.get(),
-                     part->begin.empty() ? std::nullopt : std::optional<std::string>(part->begin),
-                     part->end.empty() ? std::nullopt : std::optional<std::string>(part->end));
+      std::optional<std::string> lower, upper;  // The part's range within the rewritten keys.
+      if (!part->begin.empty()) lower = part->begin;
+      if (!part->end.empty()) upper = part->end;
+      if (!whole) {
+        if (!lower.has_value() || *lower < rewrite_lo) lower = rewrite_lo;
+        const std::string above = rewrite_hi + '\0';  // The least key above rewrite_hi.
+        if (!upper.has_value() || above < *upper) upper = above;
+      }
+      stored.emplace(db, impl_->aggregates, run.get(), snapshot.get(), std::move(lower),
+                     std::move(upper));
     }
     std::string k;
     Units d = 0;
@@ -208,6 +242,7 @@ Result<bool> Store::FoldPendingAggregates() {
     if (part->status.ok() && open) {
       part->status = FromRocksStatus(writer.Finish(), dir_, "finishing the fold's table file");
     }
+    if (rewrite) impl_->aggregate_entries_rewritten.fetch_add(written, std::memory_order_relaxed);
   };
   {
     // The flushes' runs are read once and deleted after: their pages are
@@ -258,17 +293,18 @@ Result<bool> Store::FoldPendingAggregates() {
       ~Resume() { db->ContinueBackgroundWork(); }
     } resume{db};
     STC_RETURN_IF_ERROR(BeginDeferredAggregates("a fold rewriting the aggregates"));
-    const std::string all_end(33, '\xff');  // Above every aggregate key (ClearAggregates).
-    const rocksdb::Slice all_begin_slice(""), all_end_slice(all_end);
-    const rocksdb::RangePtr all(&all_begin_slice, &all_end_slice);
+    // The files of [rewrite_lo, rewrite_hi] lie wholly in it (a whole file
+    // or none of it is rewritten): removed, the others kept.
+    const rocksdb::Slice lo_slice(rewrite_lo), hi_slice(rewrite_hi);
+    const rocksdb::RangePtr range(&lo_slice, &hi_slice);
     STC_RETURN_IF_ERROR(
-        impl_->Rocks(rocksdb::DeleteFilesInRanges(db, impl_->aggregates, &all, 1, true),
+        impl_->Rocks(rocksdb::DeleteFilesInRanges(db, impl_->aggregates, &range, 1, true),
                      "removing the stored aggregates"));
     if (impl_->stop_next_rewrite.exchange(false, std::memory_order_relaxed)) {
       return Status::IoError("store " + dir_ + ": the fold's rewrite stopped (a test)");
     }
-    STC_ASSIGN_OR_RETURN(const bool emptied, impl_->IsEmpty(impl_->aggregates));
-    if (!emptied || !store_internal::TableFileBaseNames(db, impl_->aggregates).empty()) {
+    STC_ASSIGN_OR_RETURN(const bool removed, impl_->NoAggregatesIn(rewrite_lo, rewrite_hi));
+    if (!removed) {
       return Status::Internal("store " + dir_ +
                               ": the fold could not remove the stored aggregates; the next "
                               "ingest rebuilds them from the records");

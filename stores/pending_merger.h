@@ -319,6 +319,45 @@ inline std::string SplitKey(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
   return std::string(first);  // An empty key (never a real one) means no split.
 }
 
+// The smallest and the largest key of the entries of `flushes` (each
+// flush's first key, and the last key of its last chunk); false when the log
+// has no entry or a chunk is malformed. Reads two chunks per flush.
+inline bool PendingKeyRange(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+                            const std::vector<uint64_t>& flushes, std::string* first,
+                            std::string* last) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  bool any = false;
+  for (uint64_t f : flushes) {
+    it->Seek(store_keys::EncodePendingKey(f, 0));
+    std::string_view key;
+    uint64_t flush = 0;
+    uint32_t chunk = 0;
+    if (!it->Valid() || !store_keys::DecodePendingKey(ToView(it->key()), &flush, &chunk) ||
+        flush != f || !ChunkFirstKey(ToView(it->value()), &key)) {
+      return false;
+    }
+    if (!any || key < *first) first->assign(key);
+    it->SeekForPrev(store_keys::EncodePendingKey(f, UINT32_MAX));
+    if (!it->Valid()) return false;
+    // The last chunk's entries: [key length u16 LE][key][delta int64 LE]...
+    const std::string_view c = ToView(it->value());
+    size_t pos = 0;
+    std::string_view last_key;
+    while (pos < c.size()) {
+      if (c.size() - pos < 2) return false;
+      const auto* p = reinterpret_cast<const unsigned char*>(c.data() + pos);
+      const size_t len = static_cast<size_t>(p[0]) | static_cast<size_t>(p[1]) << 8;
+      if (c.size() - pos - 2 < len + store_keys::kAggregateValueBytes) return false;
+      last_key = c.substr(pos + 2, len);
+      pos += 2 + len + store_keys::kAggregateValueBytes;
+    }
+    if (last_key.empty()) return false;
+    if (!any || last_key > *last) last->assign(last_key);
+    any = true;
+  }
+  return any && it->status().ok();
+}
+
 }  // namespace stc::store_internal
 
 #endif  // STCLUSTER_STORES_PENDING_MERGER_H_

@@ -291,6 +291,8 @@ class Store {
   // Diagnostics: how many folds of this handle rewrote the stored aggregates
   // whole instead of adding their sums as merge operands (tests).
   uint64_t aggregates_rewritten() const;
+  // Diagnostics: how many aggregate entries those rewrites wrote (tests).
+  uint64_t aggregate_entries_rewritten() const;
   // Tests: the next fold that rewrites the aggregates stops with an IoError
   // right after it removed the stored ones, as a process killed there would,
   // leaving the store marked (BeginDeferredAggregates). Once.

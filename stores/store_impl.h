@@ -107,6 +107,7 @@ struct Store::Impl {
   std::atomic<uint64_t> pending_files_dropped{0};
   // Store::aggregates_rewritten and Store::StopNextRewriteForTesting.
   std::atomic<uint64_t> aggregates_rewritten{0};
+  std::atomic<uint64_t> aggregate_entries_rewritten{0};
   std::atomic<bool> stop_next_rewrite{false};
   uint64_t merge_records_at = 0;  // Store::MergeRecordsAt.
   // Store::aggregates_deferred: read at Open, set and cleared by this handle's
@@ -195,6 +196,24 @@ struct Store::Impl {
         if (level.level == 0 || file.being_compacted) return false;
       }
     }
+    return true;
+  }
+
+  // True when no table file of the aggregates meets [lo, hi] and no key of
+  // them is in it (the fold's rewrite, after it removed the range's files).
+  Result<bool> NoAggregatesIn(const std::string& lo, const std::string& hi) const {
+    rocksdb::ColumnFamilyMetaData meta;
+    db->GetColumnFamilyMetaData(aggregates, &meta);
+    for (const rocksdb::LevelMetaData& level : meta.levels) {
+      for (const rocksdb::SstFileMetaData& file : level.files) {
+        if (!(file.largestkey < lo || file.smallestkey > hi)) return false;
+      }
+    }
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(store_internal::TotalOrder(), aggregates));
+    it->Seek(ToSlice(lo));
+    if (it->Valid() && store_internal::ToView(it->key()) <= hi) return false;
+    STC_RETURN_IF_ERROR(Rocks(it->status(), "scanning aggregates"));
     return true;
   }
 

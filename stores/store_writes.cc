@@ -198,6 +198,10 @@ uint64_t Store::aggregates_rewritten() const {
   return impl_->aggregates_rewritten.load(std::memory_order_relaxed);
 }
 
+uint64_t Store::aggregate_entries_rewritten() const {
+  return impl_->aggregate_entries_rewritten.load(std::memory_order_relaxed);
+}
+
 void Store::StopNextRewriteForTesting() {
   impl_->stop_next_rewrite.store(true, std::memory_order_relaxed);
 }

@@ -98,7 +98,7 @@ Result<bool> Store::FoldPendingAggregates() {
   if (ec) return Status::IoError("store " + dir_ + ": cannot create " + tmp_dir);
   const std::string stem = tmp_dir + "/fold-" + std::to_string(counter++);
   const std::string del_path = stem + "-pending.sst";
-  // Two key ranges, each merged and written to its own table file on its own
+  // Two key ranges, each merged and written to its own table files on its own
   // thread (the merge of every flush's run is most of a large fold's work).
   struct Part {
     std::string begin, end;          // Keys in [begin, end); "" for no bound.
@@ -204,8 +204,12 @@ Result<bool> Store::FoldPendingAggregates() {
         const std::string above = rewrite_hi + '\0';  // The least key above rewrite_hi.
         if (!upper.has_value() || above < *upper) upper = above;
       }
-      stored.emplace(db, impl_->aggregates, run.get(), snapshot.get(), std::move(lower),
-                     std::move(upper));
+      // A part outside [rewrite_lo, rewrite_hi] has no stored key to read
+      // (nor any sum: the range holds the log's).
+      if (!lower.has_value() || !upper.has_value() || *lower < *upper) {
+        stored.emplace(db, impl_->aggregates, run.get(), snapshot.get(), std::move(lower),
+                       std::move(upper));
+      }
     }
     std::string k;
     Units d = 0;

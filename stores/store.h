@@ -306,11 +306,11 @@ class Store {
   // state every ingest leaves) rewrites them instead: the stored values and
   // the sums merged, on two threads, into new table files (cut at every
   // (source, year)) that replace the stored ones; when the stored ones are
-  // one run, only its files that the log's key range meets. The replacement is several steps, under the
-  // mark of BeginDeferredAggregates: an error or a stop between them leaves
-  // the store marked, its aggregates to be rebuilt from the records
-  // (pipeline/rebuild.h). Otherwise the sums are added as merge operands,
-  // which CompactAggregatesIfLayered merges later.
+  // one run, only its files that the log's key range meets. The replacement
+  // is several steps, under the mark of BeginDeferredAggregates: an error or
+  // a stop between them leaves the store marked, its aggregates to be
+  // rebuilt from the records (pipeline/rebuild.h). Otherwise the sums are
+  // added as merge operands, which CompactAggregatesIfLayered merges later.
   Result<bool> FoldPendingAggregates();
 
   // A fresh load's deferred aggregates (pipeline/write_stage.h). While the

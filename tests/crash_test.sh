@@ -6,7 +6,8 @@
 # restarted, and the final export must be byte-identical to an uninterrupted
 # run. Kill delays are drawn from the measured length of uninterrupted runs,
 # so kills land inside running processes on fast and slow machines alike;
-# rounds continue until KILLS kills have landed (capped at 4x KILLS rounds).
+# rounds continue until KILLS kills have landed and one of them left a first
+# load marked for a rebuild (capped at 4x KILLS rounds).
 # Usage: crash_test.sh PATH/TO/stcluster [KILLS]
 set -u
 BIN="$1"
@@ -73,7 +74,9 @@ killed=0
 marked=0
 rounds=0
 i=0
-while [ "$killed" -lt "$KILLS" ] && [ "$i" -lt $((KILLS * 4)) ]; do
+# Until KILLS kills have landed and at least one left a first load marked
+# (a kill lands there in about a third of those rounds), capped.
+while { [ "$killed" -lt "$KILLS" ] || [ "$marked" -lt 1 ]; } && [ "$i" -lt $((KILLS * 4)) ]; do
   i=$((i + 1))
   rounds=$i
   rm -rf "$T/db"

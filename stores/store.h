@@ -288,8 +288,9 @@ class Store {
   // handle removed whole, without reading them, once their entries were
   // deleted (tests).
   uint64_t pending_files_dropped() const;
-  // Diagnostics: how many folds of this handle rewrote the stored aggregates
-  // whole instead of adding their sums as merge operands (tests).
+  // Diagnostics: how many folds of this handle rewrote stored aggregates
+  // (FoldPendingAggregates) instead of adding their sums as merge operands
+  // (tests).
   uint64_t aggregates_rewritten() const;
   // Diagnostics: how many aggregate entries those rewrites wrote (tests).
   uint64_t aggregate_entries_rewritten() const;

@@ -179,7 +179,7 @@ struct Store::Impl {
     return true;
   }
 
-  // Whether a fold can rewrite the aggregates whole (FoldPendingAggregates):
+  // Whether a fold can rewrite stored aggregates (FoldPendingAggregates):
   // none of their table files in level 0 (where files overlap, and none can
   // be removed alone) or in a compaction, and no deferred load. Flushes the
   // aggregates' and the pending log's memtables first, so that neither the

@@ -262,8 +262,8 @@ TEST(FreshLoad, DeferredCellsEqualOneBufferAndAStoppedLoadIsRebuilt) {
 }
 
 // A large ingest into a store that has aggregates folds its cells into them
-// by rewriting them whole (Store::FoldPendingAggregates): the same export as
-// one load of both files. Stopped within the rewrite, it leaves the store
+// by rewriting them (Store::FoldPendingAggregates): the same export as one
+// load of both files. Stopped within the rewrite, it leaves the store
 // marked, and the next ingest rebuilds the aggregates from the records.
 TEST(NightlyIngest, TheFoldsRewriteEqualsOneLoadAndAStoppedOneIsRebuilt) {
   TempDir dir;

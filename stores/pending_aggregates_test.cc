@@ -277,8 +277,9 @@ TEST_F(PendingTest, LargeFoldSumsEveryFlushAcrossItsTwoRanges) {
 // A large fold onto aggregates stored below level 0 (compacted, as every
 // ingest leaves them) rewrites them, here whole (the log's keys span every
 // stored key): stored values plus sums, zeros dropped, in new table files
-// per year and range, the old file gone and the mark cleared. With a level-0 file present (a write since the last compaction)
-// the sums go in as merge operands instead. Stopped after the stored files
+// per year and range, the old file gone and the mark cleared. With a
+// level-0 file present (a write since the last compaction) the sums go in as
+// merge operands instead. Stopped after the stored files
 // are removed, the fold leaves the store marked: readers refuse, and the
 // mark survives a reopen (the rebuild is pipeline/rebuild.h's, tested there).
 TEST_F(PendingTest, LargeFoldRewritesCompactedAggregatesWhole) {

@@ -279,9 +279,9 @@ TEST_F(PendingTest, LargeFoldSumsEveryFlushAcrossItsTwoRanges) {
 // stored key): stored values plus sums, zeros dropped, in new table files
 // per year and range, the old file gone and the mark cleared. With a
 // level-0 file present (a write since the last compaction) the sums go in as
-// merge operands instead. Stopped after the stored files
-// are removed, the fold leaves the store marked: readers refuse, and the
-// mark survives a reopen (the rebuild is pipeline/rebuild.h's, tested there).
+// merge operands instead. Stopped after the stored files are removed, the
+// fold leaves the store marked: readers refuse, and the mark survives a
+// reopen (the rebuild is pipeline/rebuild.h's, tested there).
 TEST_F(PendingTest, LargeFoldRewritesCompactedAggregatesWhole) {
   for (int mode : {0, 1, 2}) {  // 0: rewrite; 1: a level-0 file; 2: a stopped rewrite.
     SCOPED_TRACE(mode);
